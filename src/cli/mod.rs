@@ -1,0 +1,36 @@
+//! One file per subcommand.
+
+pub mod check;
+pub mod execute;
+
+use std::path::{Path, PathBuf};
+
+use diagterr::Error;
+
+/// The query files named on the command line: files as given, folders expanded
+/// to their `.toml` files in name order (so runs are reproducible).
+pub fn query_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
+                .map_err(|e| Error::io(p, e))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.extension().is_some_and(|x| x == "toml"))
+                .collect();
+            found.sort();
+            if found.is_empty() {
+                return Err(Error::new("aucun fichier de requête .toml dans ce dossier").file(p));
+            }
+            files.extend(found);
+        } else {
+            files.push(p.clone());
+        }
+    }
+    Ok(files)
+}
+
+/// Prints an error the way every subcommand does.
+pub fn print_error(query: &Path, e: &Error) {
+    eprintln!("erreur ({}) : {e}", query.display());
+}

@@ -1,0 +1,130 @@
+//! One error type for the whole engine: every failure names where it happened
+//! (file, line, column or code) and, when we know it, what the user should do.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// An error a user can act on. Built with [`Error::new`] and the builder methods.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Error {
+    pub message: String,
+    pub file: Option<PathBuf>,
+    /// 1-based line in `file` (the header is line 1 of a CSV).
+    pub line: Option<usize>,
+    pub column: Option<String>,
+    /// A territory code or a query key the error is about.
+    pub code: Option<String>,
+    /// What to do about it.
+    pub hint: Option<String>,
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    pub fn new(message: impl Into<String>) -> Self {
+        Error {
+            message: message.into(),
+            file: None,
+            line: None,
+            column: None,
+            code: None,
+            hint: None,
+        }
+    }
+    pub fn file(mut self, file: impl AsRef<Path>) -> Self {
+        self.file = Some(file.as_ref().to_path_buf());
+        self
+    }
+    pub fn line(mut self, line: usize) -> Self {
+        self.line = Some(line);
+        self
+    }
+    pub fn column(mut self, column: impl Into<String>) -> Self {
+        self.column = Some(column.into());
+        self
+    }
+    pub fn code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+    /// Sets the file only if none is set yet (for errors raised below the file level).
+    pub fn in_file(mut self, file: impl AsRef<Path>) -> Self {
+        if self.file.is_none() {
+            self.file = Some(file.as_ref().to_path_buf());
+        }
+        self
+    }
+    /// An I/O failure on `path`, in French, with the OS reason.
+    pub fn io(path: impl AsRef<Path>, err: std::io::Error) -> Self {
+        let hint = match err.kind() {
+            std::io::ErrorKind::NotFound => {
+                "vérifiez le chemin (il est relatif au dossier d'où la commande est lancée)"
+            }
+            std::io::ErrorKind::PermissionDenied => {
+                "vérifiez les droits d'accès au fichier ou au dossier"
+            }
+            _ => "vérifiez que le fichier est accessible",
+        };
+        Error::new(format!("lecture ou écriture impossible : {err}"))
+            .file(path)
+            .hint(hint)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(file) = &self.file {
+            write!(f, "{}", file.display())?;
+            if let Some(line) = self.line {
+                write!(f, ", ligne {line}")?;
+            }
+            if let Some(column) = &self.column {
+                write!(f, ", colonne « {column} »")?;
+            }
+            if let Some(code) = &self.code {
+                write!(f, ", code « {code} »")?;
+            }
+            write!(f, " : ")?;
+        } else if let Some(code) = &self.code {
+            write!(f, "code « {code} » : ")?;
+        }
+        write!(f, "{}", self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  → {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Polars failures are internal (the frames we build are well-formed); they are
+/// reported as such rather than blamed on the user's file.
+impl From<polars::error::PolarsError> for Error {
+    fn from(e: polars::error::PolarsError) -> Self {
+        Error::new(format!("erreur interne de calcul : {e}"))
+            .hint("signalez-la aux développeurs de diagterr avec la requête utilisée")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_names_every_place() {
+        let e = Error::new("valeur non numérique « abc »")
+            .file("data/x.csv")
+            .line(12)
+            .column("txcouv")
+            .hint("corrigez la cellule");
+        assert_eq!(
+            e.to_string(),
+            "data/x.csv, ligne 12, colonne « txcouv » : valeur non numérique « abc »\n  → corrigez la cellule"
+        );
+    }
+}

@@ -1,0 +1,92 @@
+//! A small table of text cells, written as CSV for French Excel (`;`, decimal
+//! comma already in the cells, UTF-8 with BOM, CRLF) or as Markdown.
+
+/// Column alignment in Markdown (numbers right-aligned).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Right,
+}
+
+/// Header and rows, all cells already formatted in French.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutTable {
+    pub headers: Vec<(String, Align)>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl OutTable {
+    /// CSV as French Excel opens it by double-click.
+    pub fn to_csv(&self) -> Vec<u8> {
+        let mut out = String::from("\u{FEFF}");
+        let line = |cells: &mut dyn Iterator<Item = &str>, out: &mut String| {
+            let quoted: Vec<String> = cells.map(csv_cell).collect();
+            out.push_str(&quoted.join(";"));
+            out.push_str("\r\n");
+        };
+        line(&mut self.headers.iter().map(|h| h.0.as_str()), &mut out);
+        for row in &self.rows {
+            line(&mut row.iter().map(String::as_str), &mut out);
+        }
+        out.into_bytes()
+    }
+
+    /// A Markdown table (pipes escaped), optionally under a title.
+    pub fn to_markdown(&self, title: Option<&str>) -> String {
+        let mut out = String::new();
+        if let Some(t) = title {
+            out.push_str(&format!("## {t}\n\n"));
+        }
+        let cells = |v: &mut dyn Iterator<Item = &str>| {
+            format!(
+                "| {} |\n",
+                v.map(|c| c.replace('|', "\\|"))
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            )
+        };
+        out.push_str(&cells(&mut self.headers.iter().map(|h| h.0.as_str())));
+        out.push_str(&cells(&mut self.headers.iter().map(|h| match h.1 {
+            Align::Left => ":---",
+            Align::Right => "---:",
+        })));
+        for row in &self.rows {
+            out.push_str(&cells(&mut row.iter().map(String::as_str)));
+        }
+        out
+    }
+}
+
+fn csv_cell(cell: &str) -> String {
+    if cell.contains([';', '"', '\n', '\r']) {
+        format!("\"{}\"", cell.replace('"', "\"\""))
+    } else {
+        cell.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> OutTable {
+        OutTable {
+            headers: vec![("EPCI".into(), Align::Left), ("Taux".into(), Align::Right)],
+            rows: vec![vec!["CC « A; B »".into(), "58,3".into()]],
+        }
+    }
+
+    #[test]
+    fn csv_for_french_excel() {
+        let csv = String::from_utf8(table().to_csv()).unwrap();
+        assert_eq!(csv, "\u{FEFF}EPCI;Taux\r\n\"CC « A; B »\";58,3\r\n");
+    }
+
+    #[test]
+    fn markdown_aligned() {
+        assert_eq!(
+            table().to_markdown(None),
+            "| EPCI | Taux |\n| :--- | ---: |\n| CC « A; B » | 58,3 |\n"
+        );
+    }
+}

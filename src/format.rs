@@ -1,0 +1,67 @@
+//! French number formatting for everything a user reads: maps, lists, reports.
+
+/// `x` with `decimals` digits and a decimal comma, no thousands separator
+/// (the form French Excel reads back as a number): `64.2` → `"64,2"`.
+pub fn decimal(x: f64, decimals: usize) -> String {
+    let s = format!("{:.*}", decimals, x);
+    // "-0,0" reads as an error to users: a rounded zero has no sign.
+    let s = if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
+        s[1..].to_string()
+    } else {
+        s
+    };
+    s.replace('.', ",")
+}
+
+/// `x` rounded to `decimals` with a decimal comma and thin spaces between
+/// thousands, for display in maps and reports: `1848.0` → `"1 848"`.
+pub fn display(x: f64, decimals: usize) -> String {
+    let plain = decimal(x, decimals);
+    let (sign, rest) = match plain.strip_prefix('-') {
+        Some(r) => ("-", r),
+        None => ("", plain.as_str()),
+    };
+    let (int, frac) = match rest.split_once(',') {
+        Some((i, f)) => (i, Some(f)),
+        None => (rest, None),
+    };
+    let mut grouped = String::with_capacity(int.len() + int.len() / 3 * 3);
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push('\u{202F}');
+        }
+        grouped.push(ch);
+    }
+    match frac {
+        Some(f) => format!("{sign}{grouped},{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// A share in percent with one decimal: `0.25` → `"25,0 %"`.
+pub fn percent(share: f64) -> String {
+    format!("{}\u{A0}%", display(share * 100.0, 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimal_comma() {
+        assert_eq!(decimal(64.2, 1), "64,2");
+        assert_eq!(decimal(60.0, 1), "60,0");
+        assert_eq!(decimal(-0.04, 1), "0,0");
+        assert_eq!(decimal(-1.25, 2), "-1,25");
+        assert_eq!(decimal(1234.5, 1), "1234,5");
+    }
+
+    #[test]
+    fn thousands_grouped() {
+        assert_eq!(display(1848.0, 0), "1\u{202F}848");
+        assert_eq!(display(34867.0, 0), "34\u{202F}867");
+        assert_eq!(display(123.46, 1), "123,5");
+        assert_eq!(display(-1234567.0, 0), "-1\u{202F}234\u{202F}567");
+        assert_eq!(percent(0.25), "25,0\u{A0}%");
+    }
+}

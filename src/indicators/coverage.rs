@@ -1,0 +1,290 @@
+//! Taux de couverture d'accueil du jeune enfant (Cnaf definition), two ways:
+//! from raw components as a ratio of sums at any level, or as published by the
+//! Caf with its parts.
+
+use std::collections::BTreeSet;
+
+use polars::prelude::*;
+
+use super::Cell;
+use crate::error::{Error, Result};
+use crate::ingest::{secret_column, Table, LINE_COLUMN};
+use crate::territory::{Level, Territory};
+
+/// Name of the global rate column in every coverage frame.
+pub const RATE: &str = "txcouv";
+
+/// The parts published by the Cnaf next to the global rate (columns of the
+/// simplified `txcouv_pe` layout), with their French labels.
+pub const PUBLISHED_PARTS: [(&str, &str); 4] = [
+    ("txcouv_eaje", "EAJE"),
+    ("txcouv_am_ind", "Assistants maternels"),
+    ("txcouv_prescol", "Préscolarisation"),
+    ("txcouv_gad_ind", "Garde à domicile"),
+];
+
+/// The technical Cnaf row gathering the communes without EPCI.
+pub const TECHNICAL_CODE: &str = "XX";
+
+/// The `niveau` word of the Caf files for a level.
+fn caf_level(level: Level) -> &'static str {
+    match level {
+        Level::Commune => "com",
+        Level::Epci => "epci",
+        Level::Departement => "dep",
+    }
+}
+
+/// Published rates of one level, taken as published (never recomputed from the
+/// rounded parts). Returns a frame `code, txcouv, parts…` (with `__secret`
+/// companions) and the notices for the user.
+pub fn published(txcouv: &Table, level: Level) -> Result<(DataFrame, Vec<String>)> {
+    let mut notices = Vec::new();
+    let df = &txcouv.df;
+    let niveau = df.column("niveau")?.str()?;
+    let codes = df.column("code")?.str()?;
+    let technical: Vec<bool> = codes.iter().map(|c| c == Some(TECHNICAL_CODE)).collect();
+    let n_technical = technical.iter().filter(|t| **t).count();
+    if n_technical > 0 && level != Level::Departement {
+        notices.push(format!(
+            "{} : ligne technique « {TECHNICAL_CODE} » (communes sans EPCI) reconnue et exclue",
+            txcouv.source.display()
+        ));
+    }
+    let keep: BooleanChunked = niveau
+        .iter()
+        .zip(&technical)
+        .map(|(n, t)| Some(n == Some(caf_level(level)) && !t))
+        .collect();
+    let mut columns = vec!["code".to_string(), LINE_COLUMN.to_string()];
+    for name in std::iter::once(RATE).chain(PUBLISHED_PARTS.iter().map(|p| p.0)) {
+        if df.column(name).is_ok() {
+            columns.push(name.to_string());
+            columns.push(secret_column(name));
+        }
+    }
+    let out = df.filter(&keep)?.select(columns)?;
+    if out.height() == 0 {
+        return Err(Error::new(format!(
+            "aucune ligne de niveau « {} » dans le fichier des taux",
+            caf_level(level)
+        ))
+        .file(&txcouv.source)
+        .column("niveau")
+        .hint("choisissez un niveau publié dans ce fichier (com, epci, dep)"));
+    }
+    Ok((out, notices))
+}
+
+/// The published rate of one reference row (`dep` with its code, or `nat`).
+pub fn published_reference(txcouv: &Table, niveau: &str, code: Option<&str>) -> Result<Cell> {
+    let df = &txcouv.df;
+    let levels = df.column("niveau")?.str()?;
+    let codes = df.column("code")?.str()?;
+    let rates = super::cell::cells(df, RATE)?;
+    let found: Vec<usize> = (0..df.height())
+        .filter(|&i| levels.get(i) == Some(niveau) && code.is_none_or(|c| codes.get(i) == Some(c)))
+        .collect();
+    match found.as_slice() {
+        [i] => Ok(rates[*i]),
+        [] => Err(Error::new(format!(
+            "pas de ligne de référence « {niveau} »{} dans le fichier des taux",
+            code.map(|c| format!(" pour le code {c}"))
+                .unwrap_or_default()
+        ))
+        .file(&txcouv.source)
+        .hint(
+            "donnez la valeur de référence dans la requête, ou utilisez un fichier qui la publie",
+        )),
+        _ => Err(
+            Error::new(format!("plusieurs lignes de référence « {niveau} »"))
+                .file(&txcouv.source)
+                .hint("gardez une seule ligne nationale dans le fichier"),
+        ),
+    }
+}
+
+/// The columns of a raw-components table (one row per commune).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Components {
+    /// The commune code column.
+    pub commune: String,
+    /// Place columns (EAJE PSU, hors PSU, assistants maternels, salariés à
+    /// domicile, préscolarisation) with their labels.
+    pub places: Vec<(String, String)>,
+    /// Children under 3 column.
+    pub children: String,
+}
+
+/// Name of the children column in the aggregated frame.
+pub const CHILDREN: &str = "enfants_moins_3";
+
+/// Coverage as a ratio of sums over the communes of each territory of `level`.
+/// Returns `code`, the summed places and children, `txcouv` and one rate per
+/// part (`txcouv_<column>`), all with `__secret` companions: a sum touching a
+/// secret cell is secret. A commune unknown to the COG is an error.
+pub fn from_components(
+    table: &Table,
+    cols: &Components,
+    territory: &Territory,
+    level: Level,
+) -> Result<(DataFrame, Vec<String>)> {
+    let df = &table.df;
+    let codes = df.column(&cols.commune)?.str()?;
+    let lines = df.column(LINE_COLUMN)?.u32()?;
+    let mut without_parent = BTreeSet::new();
+    let mut groups: Vec<Option<String>> = Vec::with_capacity(df.height());
+    for i in 0..df.height() {
+        let code = codes.get(i).unwrap_or("");
+        if !territory.communes.contains_key(code) {
+            return Err(Error::new("commune inconnue du COG de la requête")
+                .file(&table.source)
+                .line(lines.get(i).unwrap_or(0) as usize)
+                .column(&cols.commune)
+                .code(code)
+                .hint("vérifiez le code, ou ramenez le fichier au millésime de la requête"));
+        }
+        let parent = territory.parent(code, level).map(str::to_string);
+        if parent.is_none() {
+            without_parent.insert(code.to_string());
+        }
+        groups.push(parent);
+    }
+    let mut notices = Vec::new();
+    // A territory whose communes are not all in the file is computed on those
+    // present: say which, since an absent commune is not a commune with no place.
+    let present: BTreeSet<&str> = codes.iter().flatten().collect();
+    let touched: BTreeSet<&str> = groups.iter().flatten().map(String::as_str).collect();
+    let mut incomplete = BTreeSet::new();
+    for c in territory.communes.values() {
+        if let Some(p) = territory.parent(&c.code, level) {
+            if touched.contains(p) && !present.contains(c.code.as_str()) {
+                incomplete.insert(p);
+            }
+        }
+    }
+    if !incomplete.is_empty() {
+        notices.push(format!(
+            "{} territoire(s) calculé(s) sans toutes leurs communes (absentes du fichier) : {}",
+            incomplete.len(),
+            incomplete.into_iter().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    if !without_parent.is_empty() {
+        notices.push(format!(
+            "{} commune(s) sans {} exclue(s) de l'agrégation : {}",
+            without_parent.len(),
+            level.noun(),
+            without_parent.into_iter().collect::<Vec<_>>().join(", ")
+        ));
+    }
+
+    let mut inputs: Vec<&str> = cols.places.iter().map(|p| p.0.as_str()).collect();
+    inputs.push(&cols.children);
+    let mut frame = df.select(
+        inputs
+            .iter()
+            .flat_map(|c| [c.to_string(), secret_column(c)]),
+    )?;
+    frame.with_column(Column::new("groupe".into(), groups))?;
+
+    // Per input: the sum, whether a secret cell is in it, whether a cell is missing.
+    let mut aggs = Vec::new();
+    for c in &inputs {
+        let secret = secret_column(c);
+        aggs.push(col(*c).sum().alias(*c));
+        aggs.push(
+            col(secret.as_str())
+                .cast(DataType::UInt32)
+                .sum()
+                .gt(lit(0u32))
+                .alias(secret.as_str()),
+        );
+        aggs.push(
+            (col(*c).is_null().and(col(secret.as_str()).not()))
+                .cast(DataType::UInt32)
+                .sum()
+                .gt(lit(0u32))
+                .alias(format!("{c}__manquant")),
+        );
+    }
+    let summed = frame
+        .lazy()
+        .filter(col("groupe").is_not_null())
+        .group_by([col("groupe")])
+        .agg(aggs)
+        .sort(["groupe"], Default::default())
+        .collect()?;
+
+    let sums: Vec<Vec<Cell>> = inputs
+        .iter()
+        .map(|c| sum_cells(&summed, c))
+        .collect::<Result<_>>()?;
+    let children = sums.last().expect("children column is always an input");
+    let total: Vec<Cell> = (0..summed.height())
+        .map(|i| {
+            sums[..sums.len() - 1]
+                .iter()
+                .fold(Cell::Value(0.0), |acc, s| add(acc, s[i]))
+        })
+        .collect();
+
+    let mut out = DataFrame::new(
+        summed.height(),
+        vec![summed.column("groupe")?.clone().with_name("code".into())],
+    )?;
+    push_cells(&mut out, CHILDREN, children)?;
+    for ((name, _), part) in cols.places.iter().zip(&sums) {
+        push_cells(&mut out, name, part)?;
+        push_cells(&mut out, &format!("{RATE}_{name}"), &ratio(part, children))?;
+    }
+    push_cells(&mut out, RATE, &ratio(&total, children))?;
+    Ok((out, notices))
+}
+
+/// Sum cells of an aggregated input: secret wins over missing, missing over a value.
+fn sum_cells(summed: &DataFrame, name: &str) -> Result<Vec<Cell>> {
+    let values = summed.column(name)?.f64()?;
+    let secret = summed.column(&secret_column(name))?.bool()?;
+    let missing = summed.column(&format!("{name}__manquant"))?.bool()?;
+    Ok((0..summed.height())
+        .map(|i| {
+            if secret.get(i) == Some(true) {
+                Cell::Secret
+            } else if missing.get(i) == Some(true) {
+                Cell::Missing
+            } else {
+                Cell::Value(values.get(i).unwrap_or(0.0))
+            }
+        })
+        .collect())
+}
+
+fn add(a: Cell, b: Cell) -> Cell {
+    match (a, b) {
+        (Cell::Secret, _) | (_, Cell::Secret) => Cell::Secret,
+        (Cell::Missing, _) | (_, Cell::Missing) => Cell::Missing,
+        (Cell::Value(x), Cell::Value(y)) => Cell::Value(x + y),
+    }
+}
+
+/// `100 × num / den`, per row; a zero denominator gives a missing rate.
+fn ratio(num: &[Cell], den: &[Cell]) -> Vec<Cell> {
+    num.iter()
+        .zip(den)
+        .map(|(n, d)| match (*n, *d) {
+            (Cell::Secret, _) | (_, Cell::Secret) => Cell::Secret,
+            (Cell::Value(n), Cell::Value(d)) if d > 0.0 => Cell::Value(100.0 * n / d),
+            _ => Cell::Missing,
+        })
+        .collect()
+}
+
+/// Appends a value column and its `__secret` companion.
+fn push_cells(df: &mut DataFrame, name: &str, cells: &[Cell]) -> Result<()> {
+    let values: Vec<Option<f64>> = cells.iter().map(|c| c.value()).collect();
+    let secret: Vec<bool> = cells.iter().map(|c| *c == Cell::Secret).collect();
+    df.with_column(Column::new(name.into(), values))?;
+    df.with_column(Column::new(secret_column(name).into(), secret))?;
+    Ok(())
+}

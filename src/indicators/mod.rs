@@ -1,0 +1,8 @@
+//! Indicators: one file per method. Each takes frames and parameters and
+//! returns a frame (plus notices for the user); no I/O, no printing.
+
+pub mod cell;
+pub mod coverage;
+pub mod reference;
+
+pub use cell::Cell;

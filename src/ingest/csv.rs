@@ -1,0 +1,307 @@
+//! CSV as analysts get it: any of `;`, `,` or tab, CRLF or LF, UTF-8 (BOM or not) or Windows-1252.
+//!
+//! Parsed with the `csv` crate rather than polars' reader, which reads UTF-8 only and would not give us the line
+//! of each row for error messages.
+
+use std::path::Path;
+
+use ::csv::{ReaderBuilder, StringRecord};
+use polars::prelude::DataFrame;
+
+use super::table::Builder;
+use super::text::decode;
+use super::TableSpec;
+use crate::error::{Error, Result};
+
+pub(crate) fn read(path: &Path, spec: &TableSpec) -> Result<DataFrame> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let text = decode(bytes);
+    let mut reader = ReaderBuilder::new()
+        .delimiter(detect_separator(&text))
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    // With flexible rows over decoded text, the csv crate fails only on I/O, which a byte slice does not have.
+    let csv_error = |e: ::csv::Error| Error::new(format!("CSV illisible : {e}")).file(path);
+
+    let mut header = StringRecord::new();
+    if !reader.read_record(&mut header).map_err(csv_error)? {
+        return Err(Error::new("aucune ligne de données : le fichier est vide").file(path));
+    }
+    let mut builder = Builder::new(path, spec, &header)?;
+    let mut row = StringRecord::new();
+    // The csv crate's line count is off by one after CRLF, and its byte offset may point at the end of the previous
+    // line: count newlines up to the record's first character ourselves.
+    let bytes = text.as_bytes();
+    let (mut counted_to, mut line) = (0, 1);
+    while reader.read_record(&mut row).map_err(csv_error)? {
+        let mut start = row.position().map_or(counted_to, |p| p.byte() as usize);
+        while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        line += count_newlines(&bytes[counted_to..start]);
+        counted_to = start;
+        // Lines of bare separators, as spreadsheets leave below the data, are not rows.
+        if row.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        if row.len() < header.len() || row.iter().skip(header.len()).any(|f| !f.trim().is_empty()) {
+            return Err(Error::new(format!(
+                "{} champs au lieu des {} de l'en-tête",
+                row.len(),
+                header.len()
+            ))
+            .file(path)
+            .line(line)
+            .hint("vérifiez les séparateurs et les guillemets de cette ligne (ligne tronquée ?)"));
+        }
+        builder.push(line as u32, &row)?;
+    }
+    builder.finish()
+}
+
+fn count_newlines(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
+}
+
+/// The separator is the most frequent of `;`, `,` and tab outside quotes in the header line (`;` on a tie, as
+/// French files mostly use it).
+fn detect_separator(text: &str) -> u8 {
+    const CANDIDATES: [u8; 3] = [b';', b',', b'\t'];
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for byte in text.bytes() {
+        match byte {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => break,
+            _ if !quoted => {
+                if let Some(i) = CANDIDATES.iter().position(|&c| c == byte) {
+                    counts[i] += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    let best = (0..3).rev().max_by_key(|&i| counts[i]).unwrap_or(0);
+    CANDIDATES[best]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{read_table, secret_column, CodeKind, ColumnKind, ColumnSpec, LINE_COLUMN};
+
+    fn fixture(name: &str) -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/ingest")
+            .join(name)
+    }
+
+    /// The spec of the small fixtures: a commune code, a name, a rate with `""`/`s` as secret.
+    fn spec() -> TableSpec {
+        TableSpec {
+            columns: vec![
+                ColumnSpec::required("code", ColumnKind::Code(CodeKind::Commune)),
+                ColumnSpec::optional("nom", ColumnKind::Text),
+                ColumnSpec::required("taux", ColumnKind::Number),
+            ],
+            secret_markers: vec!["".into(), "s".into()],
+            unique: vec!["code".into()],
+            sheet: None,
+        }
+    }
+
+    fn strings(df: &DataFrame, name: &str) -> Vec<Option<String>> {
+        df.column(name)
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(|v| v.map(str::to_string))
+            .collect()
+    }
+    fn numbers(df: &DataFrame, name: &str) -> Vec<Option<f64>> {
+        df.column(name).unwrap().f64().unwrap().iter().collect()
+    }
+    fn flags(df: &DataFrame, name: &str) -> Vec<bool> {
+        df.column(name)
+            .unwrap()
+            .bool()
+            .unwrap()
+            .iter()
+            .map(Option::unwrap)
+            .collect()
+    }
+    fn lines(df: &DataFrame) -> Vec<u32> {
+        df.column(LINE_COLUMN)
+            .unwrap()
+            .u32()
+            .unwrap()
+            .iter()
+            .map(Option::unwrap)
+            .collect()
+    }
+
+    fn read_err(name: &str, spec: &TableSpec) -> Error {
+        read_table(&fixture(name), spec).expect_err(name)
+    }
+
+    #[test]
+    fn same_table_from_every_encoding_and_separator() {
+        // Same content: UTF-8 with BOM and `;` CRLF, Windows-1252 with `,` and quoted decimal commas, tab LF.
+        for name in ["bom-semicolon-crlf.csv", "cp1252-comma.csv", "tab-lf.txt"] {
+            let df = read_table(&fixture(name), &spec()).unwrap().df;
+            assert_eq!(
+                strings(&df, "code"),
+                [
+                    Some("01001".into()),
+                    Some("2A004".into()),
+                    Some("97101".into())
+                ],
+                "{name}"
+            );
+            assert_eq!(
+                strings(&df, "nom")[0].as_deref(),
+                Some("L'Abergement-Clémenciat"),
+                "{name}"
+            );
+            assert_eq!(
+                numbers(&df, "taux"),
+                [Some(60.9), Some(1848.5), Some(-0.1)],
+                "{name}"
+            );
+            assert_eq!(lines(&df), [2, 3, 4], "{name}");
+        }
+    }
+
+    #[test]
+    fn lines_count_quoted_line_breaks() {
+        let df = read_table(&fixture("quoted-multiline.csv"), &spec())
+            .unwrap()
+            .df;
+        assert_eq!(strings(&df, "nom")[0].as_deref(), Some("deux\r\nlignes"));
+        assert_eq!(lines(&df), [2, 4]);
+    }
+
+    #[test]
+    fn french_numbers() {
+        let spec = TableSpec {
+            columns: vec![ColumnSpec::required("v", ColumnKind::Number)],
+            ..TableSpec::default()
+        };
+        let df = read_table(&fixture("numbers.csv"), &spec).unwrap().df;
+        assert_eq!(
+            numbers(&df, "v"),
+            [
+                Some(60.9),
+                Some(1848.0),
+                Some(1848.0),
+                Some(12345.0),
+                Some(1234.5),
+                Some(-3.5),
+                Some(60.9),
+                None
+            ]
+        );
+    }
+
+    #[test]
+    fn secret_is_neither_zero_nor_missing() {
+        let mut spec = spec();
+        spec.secret_markers = vec!["s".into()];
+        let df = read_table(&fixture("secret.csv"), &spec).unwrap().df;
+        // rows: 0, s, empty (missing: "" is not a marker here), 5
+        assert_eq!(numbers(&df, "taux"), [Some(0.0), None, None, Some(5.0)]);
+        assert_eq!(
+            flags(&df, &secret_column("taux")),
+            [false, true, false, false]
+        );
+        spec.secret_markers = vec!["".into(), "s".into()];
+        let df = read_table(&fixture("secret.csv"), &spec).unwrap().df;
+        assert_eq!(
+            flags(&df, &secret_column("taux")),
+            [false, true, true, false]
+        );
+    }
+
+    #[test]
+    fn extra_columns_ignored_optional_absent_and_empty_codes_null() {
+        let spec = TableSpec {
+            columns: vec![
+                ColumnSpec::required("COM", ColumnKind::Code(CodeKind::Commune)),
+                ColumnSpec::optional("COMPARENT", ColumnKind::Code(CodeKind::Commune)),
+                ColumnSpec::optional("ABSENTE", ColumnKind::Number),
+            ],
+            ..TableSpec::default()
+        };
+        let df = read_table(&fixture("optional-codes.csv"), &spec)
+            .unwrap()
+            .df;
+        assert_eq!(df.get_column_names(), ["COM", "COMPARENT", LINE_COLUMN]);
+        assert_eq!(strings(&df, "COMPARENT"), [None, Some("01015".into())]);
+    }
+
+    #[test]
+    fn missing_column_lists_those_found() {
+        let e = read_err("missing-column.csv", &spec());
+        assert_eq!(e.column.as_deref(), Some("taux"));
+        assert!(e.message.contains("code, nom, tx"), "{e}");
+        assert!(e.file.is_some());
+    }
+
+    #[test]
+    fn bad_cells_name_line_column_and_value() {
+        let e = read_err("bad-number.csv", &spec());
+        assert_eq!((e.line, e.column.as_deref()), (Some(3), Some("taux")));
+        assert!(e.message.contains("« 12,5 % »"), "{e}");
+        assert!(e.hint.as_deref().unwrap().contains("secrète"));
+
+        let e = read_err("bad-code.csv", &spec());
+        assert_eq!(
+            (e.line, e.column.as_deref(), e.code.as_deref()),
+            (Some(3), Some("code"), Some("1A001"))
+        );
+
+        let e = read_err("empty-code.csv", &spec());
+        assert_eq!((e.line, e.column.as_deref()), (Some(2), Some("code")));
+        assert!(e.message.contains("code vide"));
+    }
+
+    #[test]
+    fn ragged_row_is_an_error_with_its_line() {
+        let e = read_err("ragged.csv", &spec());
+        assert_eq!(e.line, Some(3));
+        assert!(e.message.contains("2 champs au lieu des 3"), "{e}");
+    }
+
+    #[test]
+    fn duplicate_key_names_both_lines() {
+        // `1001` and `01001` are the same commune once normalised.
+        let e = read_err("duplicate.csv", &spec());
+        assert_eq!(e.line, Some(4));
+        assert!(
+            e.message.contains("(code) = (01001)") && e.message.contains("lignes 2 et 4"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn empty_file_and_header_only() {
+        for name in ["empty.csv", "header-only.csv"] {
+            assert!(
+                read_err(name, &spec())
+                    .message
+                    .contains("aucune ligne de données"),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn separator_detection_ignores_quoted_text() {
+        assert_eq!(detect_separator("a;\"b,c,d\";e\n1,2,3,4,5,6"), b';');
+        assert_eq!(detect_separator("a,b\r\n"), b',');
+        assert_eq!(detect_separator("a\tb\tc;d"), b'\t');
+        assert_eq!(detect_separator("seule"), b';');
+    }
+}

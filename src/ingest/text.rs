@@ -1,0 +1,262 @@
+//! Cell-level conventions of French open data: file encodings, numbers written the French way, territory codes.
+
+use std::borrow::Cow;
+
+use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
+
+use super::CodeKind;
+
+/// Decodes a whole file. A BOM names the encoding (UTF-8, or UTF-16 as Excel's "Texte Unicode" writes); without
+/// one, valid UTF-8 is kept as is and anything else is Windows-1252, what Excel writes on a French Windows.
+pub(crate) fn decode(mut bytes: Vec<u8>) -> String {
+    if let Some((encoding, bom_len)) = Encoding::for_bom(&bytes) {
+        if encoding != UTF_8 {
+            return encoding
+                .decode_without_bom_handling(&bytes[bom_len..])
+                .0
+                .into_owned();
+        }
+        bytes.drain(..bom_len);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => WINDOWS_1252
+            .decode_without_bom_handling(e.as_bytes())
+            .0
+            .into_owned(),
+    }
+}
+
+/// Parses a number as French files write it: `60,9`, `-0,1`, `1 848` (thousands separated by a space, U+00A0 or
+/// U+202F), `1.234,5`, and also `60.9` or `1,234.5`. A lone `,` or `.` is the decimal mark; when both appear the
+/// last one is, and the other must separate groups of three digits. `None` when the cell is not a number.
+pub(crate) fn parse_number(cell: &str) -> Option<f64> {
+    let s = cell.trim();
+    let commas = s.bytes().filter(|&b| b == b',').count();
+    let dots = s.bytes().filter(|&b| b == b'.').count();
+    let decimal = match (commas, dots) {
+        (1, 0) => Some(','),
+        (0, 1) => Some('.'),
+        (c, d) if c > 0 && d > 0 => {
+            let last = s[s.rfind([',', '.'])?..].chars().next()?;
+            if (last == ',' && commas > 1) || (last == '.' && dots > 1) {
+                return None;
+            }
+            Some(last)
+        }
+        // None, or several of one mark only: thousands separators.
+        _ => None,
+    };
+    // Cells are short: normalise into a stack buffer rather than allocating per cell.
+    let mut buf = [0u8; 64];
+    let mut len = 0;
+    // Digits seen since the last thousands mark (None before the first one).
+    let mut group: Option<usize> = None;
+    for c in s.chars() {
+        let byte = match c {
+            '0'..='9' => {
+                if let Some(g) = group.as_mut() {
+                    *g += 1;
+                }
+                c as u8
+            }
+            _ if Some(c) == decimal => {
+                if group.is_some_and(|g| g != 3) {
+                    return None;
+                }
+                group = None;
+                b'.'
+            }
+            ',' | '.' => {
+                if len == 0 || !buf[len - 1].is_ascii_digit() || group.is_some_and(|g| g != 3) {
+                    return None;
+                }
+                group = Some(0);
+                continue;
+            }
+            '-' | '+' => c as u8,
+            'e' | 'E' => b'e',
+            _ if c.is_whitespace() => continue,
+            _ => return None,
+        };
+        *buf.get_mut(len)? = byte;
+        len += 1;
+    }
+    if group.is_some_and(|g| g != 3) {
+        return None;
+    }
+    std::str::from_utf8(&buf[..len]).ok()?.parse().ok()
+}
+
+/// Normalises a trimmed, non-empty territory code, or says what a valid one looks like.
+pub(crate) fn normalize_code(kind: CodeKind, code: &str) -> Result<Cow<'_, str>, &'static str> {
+    if kind == CodeKind::Free {
+        return Ok(Cow::Borrowed(code));
+    }
+    // A code that went through a number (Excel, pandas) may have gained a `.0` and lost its leading zero.
+    let code = match code.strip_suffix(".0") {
+        Some(digits) if is_digits(digits) => digits,
+        _ => code,
+    };
+    let mut code: Cow<str> = if code.bytes().any(|b| b.is_ascii_lowercase()) {
+        Cow::Owned(code.to_ascii_uppercase())
+    } else {
+        Cow::Borrowed(code)
+    };
+    let (width, valid, expected): (usize, fn(&str) -> bool, _) = match kind {
+        CodeKind::Commune => (
+            5,
+            is_commune,
+            "un code commune a 5 caractères (ex. 01001, 2A004, 97101)",
+        ),
+        CodeKind::Departement => (
+            2,
+            is_departement,
+            "un code département a 2 ou 3 caractères (ex. 01, 2A, 971)",
+        ),
+        CodeKind::Region => (
+            2,
+            |c| c.len() == 2 && is_digits(c),
+            "un code région a 2 chiffres (ex. 84)",
+        ),
+        // EPCI SIRENs start with 2: no leading zero to lose (width 0: never padded).
+        CodeKind::Epci => (
+            0,
+            |c| c.len() == 9 && is_digits(c),
+            "un SIREN d'EPCI a 9 chiffres (ex. 200069193)",
+        ),
+        CodeKind::Iris => (
+            9,
+            is_iris,
+            "un code IRIS a 9 caractères, code commune puis 4 chiffres (ex. 010010000)",
+        ),
+        CodeKind::Free => unreachable!("handled above"),
+    };
+    if code.len() + 1 == width && is_digits(&code) {
+        code = Cow::Owned(format!("0{code}"));
+    }
+    if valid(&code) {
+        Ok(code)
+    } else {
+        Err(expected)
+    }
+}
+
+fn is_digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn is_departement(code: &str) -> bool {
+    match code.len() {
+        2 => is_digits(code) || code == "2A" || code == "2B",
+        // Overseas: 971 to 976, and the collectivités 975, 977, 978, 98x.
+        3 => is_digits(code) && (code.starts_with("97") || code.starts_with("98")),
+        _ => false,
+    }
+}
+
+fn is_commune(code: &str) -> bool {
+    code.len() == 5
+        && (is_digits(&code[..2]) || code.starts_with("2A") || code.starts_with("2B"))
+        && is_digits(&code[2..])
+}
+
+fn is_iris(code: &str) -> bool {
+    code.len() == 9 && is_commune(&code[..5]) && is_digits(&code[5..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_french_and_english() {
+        let cases = [
+            ("60,9", 60.9),
+            ("60.9", 60.9),
+            ("-0,1", -0.1),
+            ("1 848", 1848.0),
+            ("1\u{a0}848", 1848.0),
+            ("12\u{202f}345,5", 12345.5),
+            ("1.234,5", 1234.5),
+            ("1,234.5", 1234.5),
+            ("1.234.567", 1_234_567.0),
+            (" 42 ", 42.0),
+            ("1e3", 1000.0),
+        ];
+        for (cell, want) in cases {
+            assert_eq!(parse_number(cell), Some(want), "{cell}");
+        }
+    }
+
+    #[test]
+    fn non_numbers_rejected() {
+        for cell in [
+            "", "abc", "s", "inf", "NaN", "12 %", "1,2,3", "1.23.4", "1,234,5", "1.2,3.4", "-",
+        ] {
+            assert_eq!(parse_number(cell), None, "{cell}");
+        }
+    }
+
+    fn norm(kind: CodeKind, code: &str) -> Result<String, &'static str> {
+        normalize_code(kind, code).map(Cow::into_owned)
+    }
+
+    #[test]
+    fn commune_codes() {
+        use CodeKind::Commune;
+        for (raw, want) in [
+            ("01001", "01001"),
+            ("1001", "01001"),
+            ("1001.0", "01001"),
+            ("2A004", "2A004"),
+            ("2a004", "2A004"),
+            ("75101", "75101"),
+            ("97101", "97101"),
+        ] {
+            assert_eq!(norm(Commune, raw).as_deref(), Ok(want), "{raw}");
+        }
+        for bad in ["ABCDE", "101", "123456", "2C004", "1001.5", "01 001"] {
+            assert!(norm(Commune, bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn other_codes() {
+        assert_eq!(norm(CodeKind::Departement, "1").as_deref(), Ok("01"));
+        assert_eq!(norm(CodeKind::Departement, "2B").as_deref(), Ok("2B"));
+        assert_eq!(norm(CodeKind::Departement, "971").as_deref(), Ok("971"));
+        assert!(norm(CodeKind::Departement, "123").is_err());
+        assert!(norm(CodeKind::Departement, "2C").is_err());
+        assert_eq!(norm(CodeKind::Region, "1").as_deref(), Ok("01"));
+        assert!(norm(CodeKind::Region, "100").is_err());
+        assert_eq!(
+            norm(CodeKind::Epci, "200069193").as_deref(),
+            Ok("200069193")
+        );
+        assert_eq!(
+            norm(CodeKind::Epci, "200069193.0").as_deref(),
+            Ok("200069193")
+        );
+        assert!(norm(CodeKind::Epci, "20006919").is_err());
+        assert!(norm(CodeKind::Epci, "ZZZZZZZZZ").is_err());
+        assert_eq!(norm(CodeKind::Iris, "10010000").as_deref(), Ok("010010000"));
+        assert_eq!(
+            norm(CodeKind::Iris, "2A0040101").as_deref(),
+            Ok("2A0040101")
+        );
+        assert!(norm(CodeKind::Iris, "26057").is_err());
+        assert_eq!(
+            norm(CodeKind::Free, "ZZZZZZZZZ").as_deref(),
+            Ok("ZZZZZZZZZ")
+        );
+        assert_eq!(norm(CodeKind::Free, "1001.0").as_deref(), Ok("1001.0"));
+    }
+
+    #[test]
+    fn encodings() {
+        assert_eq!(decode(b"\xEF\xBB\xBFcode;\xC3\xA9".to_vec()), "code;é");
+        assert_eq!(decode(b"code;\xE9\x80".to_vec()), "code;é€");
+        assert_eq!(decode(b"\xFF\xFEa\0;\0\xE9\0".to_vec()), "a;é");
+    }
+}

@@ -1,0 +1,37 @@
+//! The `diagterr` command: a thin clap layer over the library.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cli;
+
+/// Diagnostic territorial des services aux familles : taux de couverture,
+/// cartes et listes de priorités à partir de fichiers de requête TOML.
+#[derive(Parser)]
+#[command(name = "diagterr", version, about, long_about = None)]
+struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Exécute des requêtes (fichiers .toml ou dossiers de requêtes) et écrit cartes et listes.
+    Executer(cli::execute::Args),
+    /// Vérifie des requêtes sans rien écrire (clés, fichiers d'entrée).
+    Verifier(cli::check::Args),
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let ok = match args.command {
+        Command::Executer(a) => cli::execute::run(&a),
+        Command::Verifier(a) => cli::check::run(&a),
+    };
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}

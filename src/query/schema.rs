@@ -1,0 +1,218 @@
+//! The shape of a query file. Keys are French, as analysts write them; every
+//! table refuses unknown keys.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// A whole query file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuerySpec {
+    pub territoire: TerritorySpec,
+    pub couverture: CoverageSpec,
+    #[serde(default)]
+    pub contours: Option<ContoursSpec>,
+    #[serde(default)]
+    pub carte: Option<MapSpec>,
+    #[serde(default)]
+    pub liste: Option<ListSpec>,
+}
+
+/// `[territoire]`: where and at which level.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TerritorySpec {
+    /// `commune`, `epci` or `departement`.
+    pub niveau: Spanned<String>,
+    pub departements: Spanned<Vec<String>>,
+    /// COG vintage of the codes.
+    pub millesime: u16,
+    /// Commune → EPCI table of that vintage.
+    pub communes: Spanned<String>,
+    /// List of départements of that vintage.
+    pub liste_departements: Spanned<String>,
+}
+
+/// How the taux de couverture is obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CoverageMethod {
+    /// Rates published by the Cnaf, taken as published.
+    TauxPublie,
+    /// Ratio of sums of raw components by commune.
+    RatioDeSommes,
+}
+
+/// `[couverture]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoverageSpec {
+    pub methode: CoverageMethod,
+    /// Year of the data (titles and lists).
+    pub annee: u16,
+    /// Cnaf `txcouv` file: the rates for `taux_publie`, and the published
+    /// references when they are asked for.
+    #[serde(default)]
+    pub taux_caf: Option<Spanned<String>>,
+    /// Raw components by commune, for `ratio_de_sommes`.
+    #[serde(default)]
+    pub composantes: Option<ComponentsSpec>,
+    pub reference_departement: Spanned<ReferenceSpec>,
+    pub reference_france: Spanned<ReferenceSpec>,
+}
+
+/// A reference value: published in the Caf file, computed from the components,
+/// or given.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum ReferenceSpec {
+    Value(f64),
+    Word(ReferenceWord),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReferenceWord {
+    Publiee,
+    Calculee,
+}
+
+/// `[couverture.composantes]`: a table with one row per commune.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComponentsSpec {
+    pub fichier: Spanned<String>,
+    /// Column of the commune code.
+    pub commune: String,
+    /// Place columns → French label (EAJE PSU, hors PSU, assistants maternels…).
+    pub places: BTreeMap<String, String>,
+    /// Column of the children under 3.
+    pub enfants: String,
+    /// Cell contents meaning *secret statistique* (default: `s`).
+    #[serde(default = "default_secret_markers")]
+    pub secret: Vec<String>,
+}
+
+fn default_secret_markers() -> Vec<String> {
+    vec!["s".to_string()]
+}
+
+/// `[contours]`: shapes of the territories.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContoursSpec {
+    /// Commune contours (GeoJSON, GeoJSON.gz or Shapefile).
+    pub communes: Spanned<String>,
+    /// Property holding the commune code (default `code`).
+    #[serde(default = "default_code_property")]
+    pub propriete_code: String,
+    /// EPCI contours; dissolved from the communes when absent.
+    #[serde(default)]
+    pub epci: Option<Spanned<String>>,
+    /// Property holding the SIREN in the EPCI file (default `siren`).
+    #[serde(default = "default_siren_property")]
+    pub propriete_siren: String,
+}
+
+fn default_code_property() -> String {
+    "code".to_string()
+}
+
+fn default_siren_property() -> String {
+    "siren".to_string()
+}
+
+/// `[carte]`: a choropleth.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MapSpec {
+    pub titre: String,
+    #[serde(default)]
+    pub sous_titre: Option<String>,
+    pub source: String,
+    pub classes: ClassesSpec,
+    /// Draw EPCI outlines over a commune map.
+    #[serde(default)]
+    pub contours_epci: bool,
+    /// Output files (`.svg`, `.png`), relative to the output directory.
+    pub sorties: Spanned<Vec<String>>,
+    /// Width of the PNG in pixels.
+    #[serde(default = "default_png_width")]
+    pub largeur_png: u32,
+}
+
+fn default_png_width() -> u32 {
+    2000
+}
+
+/// `classes = { methode = "seuils", valeurs = [...] }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassesSpec {
+    pub methode: ClassMethod,
+    /// Numbers, or `reference:departement` / `reference:france`.
+    pub valeurs: Spanned<Vec<ThresholdSpec>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClassMethod {
+    Seuils,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum ThresholdSpec {
+    Value(f64),
+    Named(String),
+}
+
+/// `[liste]`: the priority list.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListSpec {
+    #[serde(default)]
+    pub titre: Option<String>,
+    pub selection: Selection,
+    /// Output files (`.csv`, `.md`), relative to the output directory.
+    pub sorties: Spanned<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Selection {
+    /// Territories below both the departmental and the national reference.
+    SousLesDeuxReferences,
+    /// Territories below at least one reference.
+    SousUneReference,
+    /// Every territory, sorted by value.
+    Toutes,
+}
+
+impl QuerySpec {
+    /// Every input file with the key that names it.
+    pub fn inputs(&self) -> Vec<(&'static str, &Spanned<String>)> {
+        let mut v = vec![
+            ("territoire.communes", &self.territoire.communes),
+            (
+                "territoire.liste_departements",
+                &self.territoire.liste_departements,
+            ),
+        ];
+        if let Some(p) = &self.couverture.taux_caf {
+            v.push(("couverture.taux_caf", p));
+        }
+        if let Some(c) = &self.couverture.composantes {
+            v.push(("couverture.composantes.fichier", &c.fichier));
+        }
+        if let Some(c) = &self.contours {
+            v.push(("contours.communes", &c.communes));
+            if let Some(e) = &c.epci {
+                v.push(("contours.epci", e));
+            }
+        }
+        v
+    }
+}

@@ -1,0 +1,339 @@
+//! Maps as SVG written by our own code, and PNG by rasterising that SVG with resvg and the
+//! embedded DejaVu fonts (no system font needed).
+//!
+//! One file per map element, as in mapsf: `title` (title and credits), `legend`,
+//! `scale`, `north`; `svg` holds the low-level writer and `text` the fonts.
+//! The page is 1000 units wide; its height follows the territory's shape. The legend
+//! goes right of the map, or below it when the territory is wide.
+
+mod legend;
+mod north;
+mod png;
+mod scale;
+mod svg;
+mod text;
+mod title;
+
+use std::fmt::Write;
+
+use geo::{BoundingRect, MultiPolygon, Rect};
+
+pub use png::svg_to_png;
+
+use legend::{Item, Legend};
+use scale::ScaleBar;
+use svg::Projection;
+
+/// How one territory is filled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeatureClass {
+    /// Index into [`ChoroplethMap::classes`].
+    Class(usize),
+    /// Secret statistique: the value exists but may not be shown.
+    Secret,
+    /// No value for this territory.
+    NoData,
+}
+
+/// One territory of the map.
+#[derive(Debug, Clone)]
+pub struct MapFeature {
+    pub code: String,
+    pub name: String,
+    /// Lambert-93 metres, y up.
+    pub geometry: MultiPolygon<f64>,
+    pub class: FeatureClass,
+    /// The value as printed in the tooltip, e.g. "63,5".
+    pub value_label: String,
+}
+
+/// One class of the legend.
+#[derive(Debug, Clone)]
+pub struct LegendClass {
+    /// E.g. "< 60,9 (sous les deux références)".
+    pub label: String,
+    /// "#rrggbb".
+    pub color: String,
+    /// Shown after the label: "label (count)".
+    pub count: usize,
+}
+
+/// Everything a choropleth map shows.
+#[derive(Debug, Clone)]
+pub struct ChoroplethMap {
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub legend_title: String,
+    pub classes: Vec<LegendClass>,
+    pub features: Vec<MapFeature>,
+    /// Boundaries drawn over the territories without fill (e.g. EPCI over communes); may be empty.
+    pub outlines: Vec<MultiPolygon<f64>>,
+    /// Lines under the legend, e.g. "Référence nationale : 60,9".
+    pub references: Vec<String>,
+    /// Credits line, e.g. "Source : Cnaf 2023, Insee, IGN Admin Express — réalisation diagterr".
+    pub source: String,
+}
+
+const PAGE_WIDTH: f64 = 1000.0;
+const MARGIN: f64 = 30.0;
+const CONTENT_WIDTH: f64 = PAGE_WIDTH - 2.0 * MARGIN;
+/// Between the page's blocks (header, map, legend, credits).
+const GAP: f64 = 24.0;
+/// Keeps tall territories (Chili-shaped départements) from making a poster.
+const MAX_MAP_HEIGHT: f64 = 1100.0;
+/// Width/height above which the legend goes below the map.
+const WIDE_ASPECT: f64 = 1.3;
+const LEGEND_MIN_WIDTH: f64 = 200.0;
+const LEGEND_MAX_WIDTH: f64 = 340.0;
+/// The block holding the north arrow and the scale bar.
+const SCALE_BLOCK_WIDTH: f64 = 200.0;
+const SCALE_BLOCK_HEIGHT: f64 = north::HEIGHT;
+const ARROW_GAP: f64 = 16.0;
+/// The half of the scale's length label ("100 km") that overhangs the bar's end.
+const LABEL_OVERHANG: f64 = 24.0;
+/// Room around the map inside its frame, so border strokes are not cut.
+const FRAME_PAD: f64 = 4.0;
+
+const NO_DATA_FILL: &str = "#d4d4d4";
+const SECRET_FILL: &str = "url(#secret)";
+/// Light background with grey hatching: reads as "hidden", distinct from plain missing data.
+const SECRET_PATTERN: &str = "<pattern id=\"secret\" patternUnits=\"userSpaceOnUse\" width=\"6\" height=\"6\" patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#f4f4f4\"/><line x1=\"1.5\" y1=\"0\" x2=\"1.5\" y2=\"6\" stroke=\"#8c8c8c\" stroke-width=\"1.5\"/></pattern>\n";
+const OUTLINE_STROKE: &str = "#333333";
+
+/// The class as drawn. An index beyond the legend is a caller bug; it is drawn, and
+/// counted, as missing data so the legend stays true to the picture.
+fn drawn(class: FeatureClass, classes: usize) -> FeatureClass {
+    match class {
+        FeatureClass::Class(i) if i >= classes => FeatureClass::NoData,
+        class => class,
+    }
+}
+
+fn fill(class: FeatureClass, classes: &[LegendClass]) -> &str {
+    match drawn(class, classes.len()) {
+        FeatureClass::Class(i) => &classes[i].color,
+        FeatureClass::Secret => SECRET_FILL,
+        FeatureClass::NoData => NO_DATA_FILL,
+    }
+}
+
+/// Thinner borders as territories get smaller, so 35 000 communes stay coloured, not white.
+fn border_width(features: usize) -> &'static str {
+    match features {
+        0..=300 => "0.6",
+        301..=3000 => "0.3",
+        _ => "0.1",
+    }
+}
+
+/// The extent of the features (of the outlines if there are no features).
+fn extent(map: &ChoroplethMap) -> Option<Rect<f64>> {
+    let union = |a: Option<Rect<f64>>, b: Rect<f64>| {
+        Some(a.map_or(b, |a| {
+            Rect::new(
+                (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
+                (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
+            )
+        }))
+    };
+    let features = map
+        .features
+        .iter()
+        .filter_map(|f| f.geometry.bounding_rect())
+        .fold(None, union);
+    features.or_else(|| {
+        map.outlines
+            .iter()
+            .filter_map(BoundingRect::bounding_rect)
+            .fold(None, union)
+    })
+}
+
+/// Legend lines, and whether the secret pattern is needed.
+fn legend_items(map: &ChoroplethMap) -> (Vec<Item>, bool) {
+    let count = |wanted: FeatureClass| {
+        map.features
+            .iter()
+            .filter(|f| drawn(f.class, map.classes.len()) == wanted)
+            .count()
+    };
+    let mut items: Vec<Item> = map
+        .classes
+        .iter()
+        .map(|c| Item {
+            fill: c.color.clone(),
+            text: format!("{} ({})", c.label, c.count),
+        })
+        .collect();
+    let secret = count(FeatureClass::Secret);
+    // Shown only when the map has such territories: an empty entry would only raise questions.
+    for (n, fill, label) in [
+        (secret, SECRET_FILL, "Secret statistique"),
+        (count(FeatureClass::NoData), NO_DATA_FILL, "Donnée absente"),
+    ] {
+        if n > 0 {
+            items.push(Item {
+                fill: fill.to_string(),
+                text: format!("{label} ({n})"),
+            });
+        }
+    }
+    (items, secret > 0)
+}
+
+/// Bytes to reserve: about 8 per point, plus the page furniture.
+fn capacity(map: &ChoroplethMap) -> usize {
+    let points = |g: &MultiPolygon<f64>| -> usize {
+        g.iter()
+            .map(|p| p.exterior().0.len() + p.interiors().iter().map(|r| r.0.len()).sum::<usize>())
+            .sum()
+    };
+    let total: usize = map
+        .features
+        .iter()
+        .map(|f| points(&f.geometry))
+        .sum::<usize>()
+        + map.outlines.iter().map(points).sum::<usize>();
+    total * 8 + map.features.len() * 120 + 16_384
+}
+
+/// Writes the choropleth map as a standalone SVG document. The output depends only on
+/// `map`: the same map gives the same bytes.
+pub fn choropleth_svg(map: &ChoroplethMap) -> String {
+    let header = title::Header::new(&map.title, map.subtitle.as_deref(), CONTENT_WIDTH);
+    let (items, has_secret) = legend_items(map);
+    let bbox = extent(map);
+    let (bw, bh) = bbox.map_or((1.5, 1.0), |b| (b.width().max(1.0), b.height().max(1.0)));
+    let wide = bw / bh > WIDE_ASPECT;
+
+    // The map frame, then the legend beside or below it.
+    let map_top = MARGIN + header.height() + GAP;
+    let (frame_width, legend_width) = if wide {
+        (CONTENT_WIDTH, CONTENT_WIDTH - GAP - SCALE_BLOCK_WIDTH)
+    } else {
+        let natural = legend::natural_width(&map.legend_title, &items, &map.references);
+        let width = natural.clamp(LEGEND_MIN_WIDTH, LEGEND_MAX_WIDTH);
+        (CONTENT_WIDTH - GAP - width, width)
+    };
+    let scale = ((frame_width - 2.0 * FRAME_PAD) / bw).min(MAX_MAP_HEIGHT / bh);
+    let (map_width, map_height) = (bw * scale, bh * scale);
+    let map_left = MARGIN + (frame_width - map_width) / 2.0;
+    let map_bottom = map_top + map_height;
+    let scale_bar = bbox.and_then(|_| {
+        let room = SCALE_BLOCK_WIDTH - north::WIDTH - ARROW_GAP - LABEL_OVERHANG;
+        ScaleBar::new(scale, room)
+    });
+    // Arrow and bar as one block, as wide as they need (right-aligned below a wide map).
+    let block_width = scale_bar.as_ref().map_or(0.0, |bar| {
+        north::WIDTH + ARROW_GAP + bar.width + LABEL_OVERHANG
+    });
+    let legend = Legend::new(&map.legend_title, items, &map.references, legend_width);
+    let (legend_left, legend_top, block_left, block_top);
+    if wide {
+        (legend_left, legend_top) = (MARGIN, map_bottom + GAP);
+        (block_left, block_top) = (PAGE_WIDTH - MARGIN - block_width, legend_top);
+    } else {
+        (legend_left, legend_top) = (MARGIN + frame_width + GAP, map_top);
+        block_left = legend_left;
+        // Level with the bottom of the map when the legend leaves room.
+        block_top = (legend_top + legend.height() + GAP).max(map_bottom - SCALE_BLOCK_HEIGHT);
+    }
+    let block_bottom = if scale_bar.is_some() {
+        block_top + SCALE_BLOCK_HEIGHT
+    } else {
+        0.0
+    };
+    let content_bottom = map_bottom
+        .max(legend_top + legend.height())
+        .max(block_bottom);
+    let credits = title::credits(&map.source, CONTENT_WIDTH);
+    let credits_top = content_bottom + GAP;
+    let page_height = (credits_top + credits.height() + MARGIN / 2.0).ceil();
+
+    let mut out = String::with_capacity(capacity(map));
+    let _ = write!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{PAGE_WIDTH}\" height=\"{page_height}\" viewBox=\"0 0 {PAGE_WIDTH} {page_height}\">\n<title>"
+    );
+    svg::escape(&mut out, &map.title);
+    out.push_str("</title>\n<defs>\n");
+    if has_secret {
+        out.push_str(SECRET_PATTERN);
+    }
+    // Outlines may reach beyond the territories (an EPCI across two départements): cut them at the frame.
+    out.push_str("<clipPath id=\"cadre-carte\"><rect x=\"");
+    svg::num(&mut out, MARGIN);
+    out.push_str("\" y=\"");
+    svg::num(&mut out, map_top - FRAME_PAD);
+    out.push_str("\" width=\"");
+    svg::num(&mut out, frame_width);
+    out.push_str("\" height=\"");
+    svg::num(&mut out, map_height + 2.0 * FRAME_PAD);
+    out.push_str(
+        "\"/></clipPath>\n</defs>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n",
+    );
+    header.write(&mut out, MARGIN, MARGIN);
+
+    if let Some(bbox) = bbox {
+        let proj = Projection::new(bbox, scale, map_left, map_top);
+        let _ = writeln!(
+            out,
+            "<g class=\"carte\" clip-path=\"url(#cadre-carte)\">\n<g class=\"territoires\" stroke=\"#ffffff\" stroke-width=\"{}\" stroke-linejoin=\"round\">",
+            border_width(map.features.len())
+        );
+        for feature in &map.features {
+            write_feature(&mut out, feature, fill(feature.class, &map.classes), &proj);
+        }
+        out.push_str("</g>\n");
+        if !map.outlines.is_empty() {
+            let _ = writeln!(
+                out,
+                "<g class=\"contours\" fill=\"none\" stroke=\"{OUTLINE_STROKE}\" stroke-width=\"1.2\" stroke-linejoin=\"round\">"
+            );
+            for outline in &map.outlines {
+                out.push_str("<path class=\"contour\" d=\"");
+                svg::path_data(&mut out, outline, &proj);
+                out.push_str("\"/>\n");
+            }
+            out.push_str("</g>\n");
+        }
+        out.push_str("</g>\n");
+    }
+
+    legend.write(&mut out, legend_left, legend_top);
+    if let Some(bar) = scale_bar {
+        north::write(&mut out, block_left, block_top);
+        let bar_left = block_left + north::WIDTH + ARROW_GAP;
+        bar.write(
+            &mut out,
+            bar_left,
+            block_top + SCALE_BLOCK_HEIGHT - scale::HEIGHT,
+        );
+    }
+    out.push_str("<g class=\"source\">\n");
+    credits.write(&mut out, MARGIN, credits_top);
+    out.push_str("</g>\n</svg>\n");
+    out
+}
+
+fn write_feature(out: &mut String, feature: &MapFeature, fill: &str, proj: &Projection) {
+    out.push_str("<path class=\"territoire\" data-code=\"");
+    svg::escape(out, &feature.code);
+    out.push_str("\" fill=\"");
+    svg::escape(out, fill);
+    out.push_str("\" fill-rule=\"evenodd\" d=\"");
+    svg::path_data(out, &feature.geometry, proj);
+    out.push_str("\"><title>");
+    svg::escape(out, &feature.name);
+    out.push_str(" (");
+    svg::escape(out, &feature.code);
+    out.push(')');
+    if !feature.value_label.is_empty() {
+        out.push_str(" : ");
+        svg::escape(out, &feature.value_label);
+    }
+    out.push_str("</title></path>\n");
+}
+
+#[cfg(test)]
+mod tests;

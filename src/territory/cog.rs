@@ -1,0 +1,176 @@
+//! Loading the COG hierarchy (commune → EPCI → département) from the INSEE and
+//! DGCL-derived tables.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use polars::prelude::*;
+
+use super::{Level, Unit};
+use crate::error::{Error, Result};
+use crate::ingest::{self, layouts, Table, LINE_COLUMN};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Commune {
+    pub code: String,
+    pub name: String,
+    pub departement: String,
+    pub population: Option<f64>,
+    pub epci: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Epci {
+    pub siren: String,
+    pub name: String,
+    /// CC, CA, CU, ME (métropole)…
+    pub kind: String,
+    pub communes: Vec<String>,
+    /// Départements of the member communes, sorted.
+    pub departements: Vec<String>,
+}
+
+/// The territorial hierarchy of one COG vintage.
+#[derive(Debug, Clone, Default)]
+pub struct Territory {
+    pub communes: BTreeMap<String, Commune>,
+    pub epcis: BTreeMap<String, Epci>,
+    /// Département code → name.
+    pub departements: BTreeMap<String, String>,
+}
+
+impl Territory {
+    /// Reads the commune → EPCI table and the list of départements.
+    pub fn load(communes_epci: &Path, departements: &Path) -> Result<Territory> {
+        let communes = ingest::read_table(communes_epci, &layouts::communes_epci())?;
+        let deps = ingest::read_table(departements, &layouts::departements())?;
+        Territory::from_tables(&communes, &deps)
+    }
+
+    pub fn from_tables(communes: &Table, departements: &Table) -> Result<Territory> {
+        let mut t = Territory::default();
+        let df = &departements.df;
+        for (code, name) in str_col(df, "DEP")?
+            .iter()
+            .zip(str_col(df, "LIBELLE")?.iter())
+        {
+            if let (Some(code), Some(name)) = (code, name) {
+                t.departements.insert(code.to_string(), name.to_string());
+            }
+        }
+
+        let df = &communes.df;
+        let lines = df.column(LINE_COLUMN)?.u32()?;
+        let codes = str_col(df, "code_commune")?;
+        let names = str_col(df, "nom_commune")?;
+        let deps = str_col(df, "dep")?;
+        let sirens = str_col(df, "siren_epci")?;
+        let epci_names = str_col(df, "nom_epci")?;
+        let kinds = str_col(df, "type_epci")?;
+        let pops = df.column("population_municipale")?.f64()?;
+        for i in 0..df.height() {
+            let (Some(code), Some(dep)) = (codes.get(i), deps.get(i)) else {
+                continue; // the reader refuses empty required codes
+            };
+            if !t.departements.contains_key(dep) {
+                return Err(Error::new(format!(
+                    "département « {dep} » absent de la liste des départements"
+                ))
+                .file(&communes.source)
+                .line(lines.get(i).unwrap_or(0) as usize)
+                .column("dep")
+                .hint("utilisez la liste des départements du même millésime que les communes"));
+            }
+            let epci = sirens.get(i).map(str::to_string);
+            if let Some(siren) = &epci {
+                let e = t.epcis.entry(siren.clone()).or_insert_with(|| Epci {
+                    siren: siren.clone(),
+                    name: epci_names.get(i).unwrap_or("").to_string(),
+                    kind: kinds.get(i).unwrap_or("").to_string(),
+                    communes: Vec::new(),
+                    departements: Vec::new(),
+                });
+                e.communes.push(code.to_string());
+                if !e.departements.iter().any(|d| d == dep) {
+                    e.departements.push(dep.to_string());
+                    e.departements.sort();
+                }
+            }
+            t.communes.insert(
+                code.to_string(),
+                Commune {
+                    code: code.to_string(),
+                    name: names.get(i).unwrap_or("").to_string(),
+                    departement: dep.to_string(),
+                    population: pops.get(i),
+                    epci,
+                },
+            );
+        }
+        Ok(t)
+    }
+
+    /// Refuses a département code the COG does not know.
+    pub fn check_departements(&self, deps: &[String]) -> Result<()> {
+        for d in deps {
+            if !self.departements.contains_key(d) {
+                return Err(Error::new(format!("département inconnu « {d} »"))
+                    .code(d)
+                    .hint("écrivez le code INSEE sur deux caractères (« 01 », « 2A ») ou trois pour les DROM (« 971 »)"));
+            }
+        }
+        Ok(())
+    }
+
+    /// The territories of `level` lying (at least partly) in `deps`, sorted by code.
+    pub fn units(&self, level: Level, deps: &[String]) -> Vec<Unit> {
+        let wanted: BTreeSet<&str> = deps.iter().map(String::as_str).collect();
+        match level {
+            Level::Commune => self
+                .communes
+                .values()
+                .filter(|c| wanted.contains(c.departement.as_str()))
+                .map(|c| Unit {
+                    code: c.code.clone(),
+                    name: c.name.clone(),
+                    departements: vec![c.departement.clone()],
+                })
+                .collect(),
+            Level::Epci => self
+                .epcis
+                .values()
+                .filter(|e| e.departements.iter().any(|d| wanted.contains(d.as_str())))
+                .map(|e| Unit {
+                    code: e.siren.clone(),
+                    name: e.name.clone(),
+                    departements: e.departements.clone(),
+                })
+                .collect(),
+            Level::Departement => self
+                .departements
+                .iter()
+                .filter(|(code, _)| wanted.contains(code.as_str()))
+                .map(|(code, name)| Unit {
+                    code: code.clone(),
+                    name: name.clone(),
+                    departements: vec![code.clone()],
+                })
+                .collect(),
+        }
+    }
+
+    /// The territory of `level` a commune belongs to (`None`: a commune without EPCI).
+    pub fn parent(&self, commune: &str, level: Level) -> Option<&str> {
+        let c = self.communes.get(commune)?;
+        match level {
+            Level::Commune => Some(&c.code),
+            Level::Epci => c.epci.as_deref(),
+            Level::Departement => Some(&c.departement),
+        }
+    }
+}
+
+/// A string column of a frame read by `ingest` (present by the layout's contract).
+pub(crate) fn str_col<'a>(df: &'a DataFrame, name: &str) -> Result<&'a StringChunked> {
+    Ok(df.column(name)?.str()?)
+}

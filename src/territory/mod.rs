@@ -1,0 +1,49 @@
+//! The COG: communes, their EPCI and département, and the territorial levels a
+//! query works on.
+
+mod cog;
+
+pub use cog::{Commune, Epci, Territory};
+
+use crate::error::{Error, Result};
+
+/// The level a query maps and ranks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    Commune,
+    Epci,
+    Departement,
+}
+
+impl Level {
+    /// The query-file word for the level.
+    pub fn parse(word: &str) -> Result<Level> {
+        match word {
+            "commune" => Ok(Level::Commune),
+            "epci" => Ok(Level::Epci),
+            "departement" => Ok(Level::Departement),
+            other => Err(
+                Error::new(format!("niveau territorial inconnu « {other} »"))
+                    .hint("niveaux possibles : commune, epci, departement"),
+            ),
+        }
+    }
+
+    /// The French noun, for titles and headers.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Level::Commune => "commune",
+            Level::Epci => "EPCI",
+            Level::Departement => "département",
+        }
+    }
+}
+
+/// One territory of the chosen level, as listed and mapped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unit {
+    pub code: String,
+    pub name: String,
+    /// The départements it lies in (several for an EPCI across a border).
+    pub departements: Vec<String>,
+}

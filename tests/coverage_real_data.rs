@@ -1,0 +1,135 @@
+//! Runs the binary on the real data of `data/` and checks what an analyst reads.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn puy_de_dome_epci_below_both_references_are_those_of_the_cnaf_file() {
+    let out = tempfile::tempdir().unwrap();
+    let o = diagterr(&[
+        "executer",
+        "queries/couverture-epci-63-puy-de-dome.toml",
+        "--sortie",
+        out.path().to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("4 territoire(s) sous les deux références"),
+        "{text}"
+    );
+    assert!(
+        text.contains("2 territoire(s) sous une seule référence"),
+        "{text}"
+    );
+    assert!(
+        text.contains("8 territoire(s) au niveau ou au-dessus"),
+        "{text}"
+    );
+
+    // The list: the 4 EPCI under 64,2 (département) and 60,9 (France), lowest first,
+    // computed from the Cnaf file by hand (awk on txcouv-pe-2023-5dep.csv).
+    let csv = std::fs::read_to_string(out.path().join("63/priorites-epci-63.csv")).unwrap();
+    assert!(csv.starts_with('\u{FEFF}'), "UTF-8 BOM for Excel");
+    let lines: Vec<&str> = csv.trim_start_matches('\u{FEFF}').lines().collect();
+    assert_eq!(
+        lines[0],
+        "Rang;Code;EPCI;Départements;Taux de couverture;dont EAJE;dont Assistants maternels;dont Préscolarisation;dont Garde à domicile;Écart à la référence départementale (points);Écart à la référence nationale (points);Position"
+    );
+    let body: Vec<(&str, &str)> = lines[1..]
+        .iter()
+        .map(|l| {
+            let f: Vec<&str> = l.split(';').collect();
+            (f[1], f[4])
+        })
+        .collect();
+    assert_eq!(
+        body,
+        vec![
+            ("200072080", "53,9"),
+            ("200070761", "56,7"),
+            ("200070712", "56,8"),
+            ("200069169", "57,5"),
+        ]
+    );
+    assert!(
+        lines[1].ends_with(";-10,3;-7,0;sous les deux références"),
+        "{}",
+        lines[1]
+    );
+
+    let md = std::fs::read_to_string(out.path().join("63/priorites-epci-63.md")).unwrap();
+    assert!(
+        md.contains("| 1 | 200072080 | CC du Pays de Saint-Eloy | 63 | 53,9 |"),
+        "{md}"
+    );
+    assert!(md.contains("départementale 64,2"), "{md}");
+
+    // The map: one path per EPCI of the département, three legend entries with their counts.
+    let svg = std::fs::read_to_string(out.path().join("63/couverture-epci-63.svg")).unwrap();
+    assert_eq!(svg.matches("class=\"territoire\"").count(), 14);
+    assert_eq!(svg.matches("class=\"legende-entree\"").count(), 3);
+    assert!(
+        svg.contains("sous les deux références (4)"),
+        "legend with count"
+    );
+    assert!(
+        svg.contains("64,2") && svg.contains("60,9"),
+        "references named"
+    );
+    assert!(
+        !svg.contains("Secret statistique"),
+        "no secret entry when nothing is secret"
+    );
+    let png = std::fs::read(out.path().join("63/couverture-epci-63.png")).unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+}
+
+#[test]
+fn every_example_query_runs_and_reruns_byte_identical() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    for dir in [&a, &b] {
+        let o = diagterr(&[
+            "executer",
+            "queries",
+            "--sortie",
+            dir.path().to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    }
+    let mut n = 0;
+    for dep in ["26", "34", "38", "63", "71"] {
+        for name in [
+            format!("couverture-epci-{dep}.svg"),
+            format!("couverture-epci-{dep}.png"),
+            format!("priorites-epci-{dep}.csv"),
+            format!("priorites-epci-{dep}.md"),
+        ] {
+            let x = std::fs::read(a.path().join(dep).join(&name)).unwrap();
+            let y = std::fs::read(b.path().join(dep).join(&name)).unwrap();
+            assert!(x == y, "{dep}/{name} differs between two runs");
+            n += 1;
+        }
+    }
+    assert_eq!(n, 20);
+    assert!(a.path().join("63/couverture-communes-63.svg").exists());
+}
+
+#[test]
+fn technical_row_and_cross_border_epci_are_reported() {
+    let out = tempfile::tempdir().unwrap();
+    let o = diagterr(&[
+        "executer",
+        "queries/couverture-epci-71-saone-et-loire.toml",
+        "--sortie",
+        out.path().to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("ligne technique « XX »"), "{text}");
+    // CA Beaune Côte et Sud spans Côte-d'Or and Saône-et-Loire.
+    assert!(text.contains("EPCI sur plusieurs départements"), "{text}");
+    assert!(text.contains("(21, 71)"), "{text}");
+}
