@@ -51,11 +51,14 @@ pub struct Coverage {
     pub notices: Vec<String>,
 }
 
-/// A reference value and what it is, for legends and lists.
+/// A reference value, the territory it describes and how it was obtained.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reference {
     pub value: f64,
-    pub label: String,
+    /// "Puy-de-Dôme", "France".
+    pub scope: String,
+    /// "publiée", "calculée", "valeur de la requête".
+    pub origin: &'static str,
 }
 
 /// Runs `query` and writes its outputs under `out_dir`.
@@ -374,14 +377,11 @@ fn reference(
         None
     };
     let scope = match dep {
-        Some(d) => format!(
-            "{} ({d})",
-            territory
-                .departements
-                .get(d)
-                .map(String::as_str)
-                .unwrap_or(d)
-        ),
+        Some(d) => territory
+            .departements
+            .get(d)
+            .cloned()
+            .unwrap_or_else(|| d.to_string()),
         None => "France".to_string(),
     };
     let (cell, how) = match spec.get_ref() {
@@ -421,7 +421,8 @@ fn reference(
     match cell {
         Cell::Value(value) => Ok(Reference {
             value,
-            label: format!("{scope}, {how}"),
+            scope,
+            origin: how,
         }),
         Cell::Secret => Err(err(format!("la référence {scope} est secrète"))
             .hint("donnez sa valeur dans la requête")),
@@ -681,13 +682,13 @@ fn map_outputs(
         outlines,
         references: vec![
             format!(
-                "Référence départementale ({}) : {}",
-                cov.departement.label,
+                "Référence départementale, {} : {}",
+                cov.departement.scope,
                 format::display(cov.departement.value, 1)
             ),
             format!(
-                "Référence nationale ({}) : {}",
-                cov.france.label,
+                "Référence nationale, {} : {}",
+                cov.france.scope,
                 format::display(cov.france.value, 1)
             ),
         ],
@@ -715,14 +716,16 @@ fn map_outputs(
 }
 
 fn default_list_title(cov: &Coverage, selection: Selection) -> String {
-    let noun = cov.level.noun();
+    let (plural, noun) = (cov.level.plural(), cov.level.noun());
     match selection {
         Selection::SousLesDeuxReferences => format!(
-            "{noun} sous les deux références de taux de couverture, {}",
+            "{} sous les deux références de taux de couverture, {}",
+            capitalise(plural),
             cov.year
         ),
         Selection::SousUneReference => format!(
-            "{noun} sous au moins une référence de taux de couverture, {}",
+            "{} sous au moins une référence de taux de couverture, {}",
+            capitalise(plural),
             cov.year
         ),
         Selection::Toutes => format!("Taux de couverture par {noun}, {}", cov.year),
@@ -804,11 +807,13 @@ pub fn priority_table(cov: &Coverage, selection: Selection) -> OutTable {
 fn markdown_list(title: &str, table: &OutTable, cov: &Coverage) -> String {
     let mut out = table.to_markdown(Some(title));
     out.push_str(&format!(
-        "\nRéférences : départementale {} ({}) ; nationale {} ({}). Taux en places pour 100 enfants de moins de 3 ans.\n",
+        "\nRéférences : {} {} ({}) ; {} {} ({}). Taux en places pour 100 enfants de moins de 3 ans.\n",
+        cov.departement.scope,
         format::display(cov.departement.value, 1),
-        cov.departement.label,
+        cov.departement.origin,
+        cov.france.scope,
         format::display(cov.france.value, 1),
-        cov.france.label
+        cov.france.origin,
     ));
     if table.rows.is_empty() {
         out.push_str("\nAucun territoire dans cette sélection.\n");

@@ -186,7 +186,7 @@ fn computed_reference_touching_a_secret_cell_is_refused() {
     let err = stderr(&o);
     assert!(err.contains("requete.toml, ligne 11"), "{err}");
     assert!(
-        err.contains("la référence Puy-de-Dôme (63) est secrète"),
+        err.contains("la référence Puy-de-Dôme est secrète"),
         "{err}"
     );
 }

@@ -64,7 +64,7 @@ fn puy_de_dome_epci_below_both_references_are_those_of_the_cnaf_file() {
         md.contains("| 1 | 200072080 | CC du Pays de Saint-Eloy | 63 | 53,9 |"),
         "{md}"
     );
-    assert!(md.contains("départementale 64,2"), "{md}");
+    assert!(md.contains("Puy-de-Dôme 64,2 (publiée)"), "{md}");
 
     // The map: one path per EPCI of the département, three legend entries with their counts.
     let svg = std::fs::read_to_string(out.path().join("63/couverture-epci-63.svg")).unwrap();
@@ -132,4 +132,21 @@ fn technical_row_and_cross_border_epci_are_reported() {
     // CA Beaune Côte et Sud spans Côte-d'Or and Saône-et-Loire.
     assert!(text.contains("EPCI sur plusieurs départements"), "{text}");
     assert!(text.contains("(21, 71)"), "{text}");
+}
+
+#[test]
+fn epci_contours_are_dissolved_from_communes_when_no_epci_file_is_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = puy_de_dome_query().replace("epci = \"data/geo/epci-5dep-2026.geojson\"\n", "");
+    let q = write_query(dir.path(), "requete.toml", &text);
+    let out = dir.path().join("out");
+    let o = diagterr(&[
+        "executer",
+        q.to_str().unwrap(),
+        "--sortie",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let svg = std::fs::read_to_string(out.join("63/couverture-epci-63.svg")).unwrap();
+    assert_eq!(svg.matches("class=\"territoire\"").count(), 14);
 }

@@ -288,3 +288,145 @@ fn push_cells(df: &mut DataFrame, name: &str, cells: &[Cell]) -> Result<()> {
     df.with_column(Column::new(secret_column(name).into(), secret))?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::cell::cells;
+    use crate::ingest::{self, layouts, ColumnKind, ColumnSpec, TableSpec};
+
+    fn table(dir: &std::path::Path, name: &str, text: &str, spec: &TableSpec) -> Table {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        ingest::read_table(&p, spec).unwrap()
+    }
+
+    /// Two EPCI of two communes each, one commune with a secret cell.
+    fn fixture(dir: &std::path::Path) -> (Territory, Table, Components) {
+        let communes = table(
+            dir,
+            "communes.csv",
+            "code_commune,nom_commune,dep,reg,population_municipale,siren_epci,nom_epci,type_epci\n\
+             63001,A,63,84,100,200000001,CC Un,CC\n\
+             63002,B,63,84,100,200000001,CC Un,CC\n\
+             63003,C,63,84,100,200000002,CC Deux,CC\n\
+             63004,D,63,84,100,200000002,CC Deux,CC\n\
+             63005,E,63,84,100,,,\n",
+            &layouts::communes_epci(),
+        );
+        let deps = table(
+            dir,
+            "deps.csv",
+            "DEP,REG,LIBELLE\n63,84,Puy-de-Dôme\n",
+            &layouts::departements(),
+        );
+        let territory = Territory::from_tables(&communes, &deps).unwrap();
+        let spec = TableSpec {
+            columns: vec![
+                ColumnSpec::required("com", ColumnKind::Code(crate::ingest::CodeKind::Commune)),
+                ColumnSpec::required("psu", ColumnKind::Number),
+                ColumnSpec::required("am", ColumnKind::Number),
+                ColumnSpec::required("enfants", ColumnKind::Number),
+            ],
+            secret_markers: vec!["s".into()],
+            unique: vec!["com".into()],
+            sheet: None,
+        };
+        let components = table(
+            dir,
+            "places.csv",
+            "com;psu;am;enfants\n63001;10;30;100\n63002;0;5;10\n63003;s;10;50\n63004;20;10;50\n63005;1;1;2\n",
+            &spec,
+        );
+        let cols = Components {
+            commune: "com".into(),
+            places: vec![
+                ("psu".into(), "EAJE PSU".into()),
+                ("am".into(), "AM".into()),
+            ],
+            children: "enfants".into(),
+        };
+        (territory, components, cols)
+    }
+
+    #[test]
+    fn ratio_of_sums_with_parts_and_secret_propagation() {
+        let dir = tempfile::tempdir().unwrap();
+        let (territory, components, cols) = fixture(dir.path());
+        let (frame, notices) =
+            from_components(&components, &cols, &territory, Level::Epci).unwrap();
+        let codes: Vec<_> = frame
+            .column("code")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .flatten()
+            .map(String::from)
+            .collect();
+        assert_eq!(codes, ["200000001", "200000002"]);
+        // CC Un: (10 + 30 + 0 + 5) / (100 + 10) = 40,909…, not the mean of 40 and 50.
+        let rate = cells(&frame, RATE).unwrap();
+        assert!((rate[0].value().unwrap() - 4500.0 / 110.0).abs() < 1e-12);
+        // CC Deux: one secret cell makes the sum, and the rate, secret.
+        assert_eq!(rate[1], Cell::Secret);
+        let psu = cells(&frame, "txcouv_psu").unwrap();
+        assert!((psu[0].value().unwrap() - 1000.0 / 110.0).abs() < 1e-12);
+        assert_eq!(psu[1], Cell::Secret);
+        let am = cells(&frame, "txcouv_am").unwrap();
+        assert_eq!(
+            am[1],
+            Cell::Value(20.0),
+            "a part without secret stays known"
+        );
+        let children = cells(&frame, CHILDREN).unwrap();
+        assert_eq!(children, [Cell::Value(110.0), Cell::Value(100.0)]);
+        // The commune without EPCI is excluded and said so.
+        assert!(notices.iter().any(|n| n.contains("63005")), "{notices:?}");
+    }
+
+    #[test]
+    fn departement_level_sums_every_commune() {
+        let dir = tempfile::tempdir().unwrap();
+        let (territory, components, cols) = fixture(dir.path());
+        let (frame, notices) =
+            from_components(&components, &cols, &territory, Level::Departement).unwrap();
+        assert_eq!(frame.height(), 1);
+        assert_eq!(cells(&frame, RATE).unwrap(), [Cell::Secret]);
+        assert!(notices.is_empty(), "{notices:?}");
+    }
+
+    #[test]
+    fn zero_children_gives_a_missing_rate() {
+        assert_eq!(
+            ratio(&[Cell::Value(5.0)], &[Cell::Value(0.0)]),
+            [Cell::Missing]
+        );
+        assert_eq!(ratio(&[Cell::Value(5.0)], &[Cell::Secret]), [Cell::Secret]);
+    }
+
+    #[test]
+    fn published_rates_exclude_the_technical_row() {
+        let caf = ingest::read_table(
+            std::path::Path::new(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/data/caf/txcouv-pe-2023-5dep.csv"
+            )),
+            &layouts::txcouv(),
+        )
+        .unwrap();
+        let (frame, notices) = published(&caf, Level::Epci).unwrap();
+        assert_eq!(frame.height(), 85);
+        assert!(notices[0].contains("« XX »"));
+        assert_eq!(
+            published_reference(&caf, "nat", None).unwrap(),
+            Cell::Value(60.9)
+        );
+        assert_eq!(
+            published_reference(&caf, "dep", Some("63")).unwrap(),
+            Cell::Value(64.2)
+        );
+        let err = published_reference(&caf, "dep", Some("01")).unwrap_err();
+        assert!(err.to_string().contains("txcouv-pe-2023-5dep.csv"), "{err}");
+    }
+}

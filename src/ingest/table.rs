@@ -94,7 +94,8 @@ impl<'a> Builder<'a> {
                 None => {
                     return Err(Error::new(format!(
                         "clé d'unicité « {name} » hors de la spécification de table"
-                    )))
+                    ))
+                    .file(source))
                 }
             }
         }

@@ -37,6 +37,14 @@ impl Level {
             Level::Departement => "département",
         }
     }
+
+    pub fn plural(self) -> &'static str {
+        match self {
+            Level::Commune => "communes",
+            Level::Epci => "EPCI",
+            Level::Departement => "départements",
+        }
+    }
 }
 
 /// One territory of the chosen level, as listed and mapped.
