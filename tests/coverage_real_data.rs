@@ -150,3 +150,45 @@ fn epci_contours_are_dissolved_from_communes_when_no_epci_file_is_given() {
     let svg = std::fs::read_to_string(out.join("63/couverture-epci-63.svg")).unwrap();
     assert_eq!(svg.matches("class=\"territoire\"").count(), 14);
 }
+
+#[test]
+fn classes_computed_from_the_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join("queries/couverture-epci-34-herault.toml"))
+        .unwrap()
+        .replace(
+            "classes = { methode = \"seuils\", valeurs = [\"reference:departement\", \"reference:france\"] }",
+            "classes = { methode = \"seuils_naturels\", nombre = 4 }\npalette = \"bleus\"",
+        );
+    let q = write_query(dir.path(), "requete.toml", &text);
+    let out = dir.path().join("out");
+    let o = diagterr(&["executer", q.to_str().unwrap(), "--sortie", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let svg = std::fs::read_to_string(out.join("34/couverture-epci-34.svg")).unwrap();
+    assert_eq!(svg.matches("class=\"legende-entree\"").count(), 4);
+    assert_eq!(svg.matches("class=\"territoire\"").count(), 17);
+    // The four class counts add up to the 17 EPCI.
+    let counts: usize = svg
+        .split("class=\"legende-entree\"")
+        .skip(1)
+        .map(|entry| {
+            let text = &entry[..entry.find("</g>").unwrap()];
+            let open = text.rfind('(').unwrap();
+            text[open + 1..text[open..].find(')').unwrap() + open].parse::<usize>().unwrap()
+        })
+        .sum();
+    assert_eq!(counts, 17);
+}
+
+#[test]
+fn thresholds_given_with_a_computed_method_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = puy_de_dome_query().replace("methode = \"seuils\"", "methode = \"quantiles\"");
+    let line = text.lines().position(|l| l.starts_with("classes =")).unwrap() + 1;
+    let q = write_query(dir.path(), "requete.toml", &text);
+    let o = diagterr(&["executer", q.to_str().unwrap(), "--sortie", dir.path().to_str().unwrap()]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(err.contains(&format!("requete.toml, ligne {line}")), "{err}");
+    assert!(err.contains("« valeurs » ne va qu'avec"), "{err}");
+}

@@ -132,7 +132,9 @@ pub struct MapSpec {
     #[serde(default)]
     pub sous_titre: Option<String>,
     pub source: String,
-    pub classes: ClassesSpec,
+    pub classes: Spanned<ClassesSpec>,
+    #[serde(default)]
+    pub palette: PaletteSpec,
     /// Draw EPCI outlines over a commune map.
     #[serde(default)]
     pub contours_epci: bool,
@@ -147,19 +149,54 @@ fn default_png_width() -> u32 {
     2000
 }
 
-/// `classes = { methode = "seuils", valeurs = [...] }`.
+/// `classes = { methode = "…", … }`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClassesSpec {
     pub methode: ClassMethod,
-    /// Numbers, or `reference:departement` / `reference:france`.
-    pub valeurs: Spanned<Vec<ThresholdSpec>>,
+    /// For `seuils`: numbers, or `reference:departement` / `reference:france`.
+    #[serde(default)]
+    pub valeurs: Option<Vec<ThresholdSpec>>,
+    /// Number of classes (default: a rule on the number of values, 3 to 7).
+    #[serde(default)]
+    pub nombre: Option<usize>,
+    /// For `moyenne_ecart_type`: width of a class in standard deviations (default 1).
+    #[serde(default)]
+    pub k: Option<f64>,
+    /// For `moyenne_ecart_type`: a central class around the mean (default true).
+    #[serde(default)]
+    pub classe_centrale: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ClassMethod {
+    /// Given thresholds; every class is kept, even when empty (its count is 0).
     Seuils,
+    Quantiles,
+    /// Equal intervals.
+    Egales,
+    /// Jenks natural breaks (exact, ckmeans).
+    SeuilsNaturels,
+    Q6,
+    MoyenneEcartType,
+    Geometrique,
+    Arithmetique,
+}
+
+/// Colours of the classes, lowest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaletteSpec {
+    /// ColorBrewer RdYlBu: low values in warm colours.
+    #[default]
+    RougeBleu,
+    /// RdYlBu centred on the departmental reference.
+    AutourReference,
+    Bleus,
+    Verts,
+    Oranges,
+    JauneRouge,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

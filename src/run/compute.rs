@@ -1,0 +1,343 @@
+//! The coverage of every territory of a query, joined to the COG, with its references.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use super::{code_list, with_place, Coverage, Reference, Row};
+use crate::error::Result;
+use crate::indicators::cell::cells;
+use crate::indicators::coverage::{self, Components, PUBLISHED_PARTS, RATE};
+use crate::indicators::reference::Comparison;
+use crate::indicators::Cell;
+use crate::ingest::{self, CodeKind, ColumnKind, ColumnSpec, Table, TableSpec};
+use crate::query::{ComponentsSpec, CoverageMethod, Query, ReferenceSpec, ReferenceWord};
+use crate::territory::{Level, Territory};
+
+/// Coverage of every territory of the query, with the references and classes.
+pub fn compute(query: &Query, territory: &Territory) -> Result<Coverage> {
+    let spec = &query.spec;
+    let t = &spec.territoire;
+    let level =
+        Level::parse(t.niveau.get_ref()).map_err(|e| with_place(e, query, &t.niveau.span()))?;
+    let deps = t.departements.get_ref();
+    territory
+        .check_departements(deps)
+        .map_err(|e| with_place(e, query, &t.departements.span()))?;
+    let units = territory.units(level, deps);
+    if units.is_empty() {
+        return Err(query.error_at(&t.departements.span(), "aucun territoire dans la sélection"));
+    }
+    let c = &spec.couverture;
+    let caf = match &c.taux_caf {
+        Some(p) => Some(ingest::read_table(
+            Path::new(p.get_ref()),
+            &ingest::layouts::txcouv(),
+        )?),
+        None => None,
+    };
+    let need_caf = |key: &str| {
+        caf.as_ref().ok_or_else(|| {
+            query
+                .error_at(
+                    &t.niveau.span(),
+                    format!("« {key} » demande le fichier des taux Caf"),
+                )
+                .hint("ajoutez « taux_caf = \"data/caf/…csv\" » dans [couverture]")
+        })
+    };
+
+    let (frame, part_columns, part_labels, mut notices, components) = match c.methode {
+        CoverageMethod::TauxPublie => {
+            let caf = need_caf("methode = \"taux_publie\"")?;
+            let (frame, notices) = coverage::published(caf, level)?;
+            let present: Vec<(&str, &str)> = PUBLISHED_PARTS
+                .iter()
+                .copied()
+                .filter(|(p, _)| frame.column(p).is_ok())
+                .collect();
+            (
+                frame,
+                present.iter().map(|p| p.0.to_string()).collect::<Vec<_>>(),
+                present.iter().map(|p| p.1.to_string()).collect::<Vec<_>>(),
+                notices,
+                None,
+            )
+        }
+        CoverageMethod::RatioDeSommes => {
+            let comp = c.composantes.as_ref().ok_or_else(|| {
+                query
+                    .error_at(
+                        &t.niveau.span(),
+                        "« methode = \"ratio_de_sommes\" » demande [couverture.composantes]",
+                    )
+                    .hint("décrivez le fichier et ses colonnes (voir le README)")
+            })?;
+            let table = read_components(comp)?;
+            let cols = Components {
+                commune: comp.commune.clone(),
+                places: comp
+                    .places
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+                children: comp.enfants.clone(),
+            };
+            let (frame, notices) = coverage::from_components(&table, &cols, territory, level)?;
+            let part_columns = cols
+                .places
+                .iter()
+                .map(|p| format!("{RATE}_{}", p.0))
+                .collect();
+            let part_labels = cols.places.iter().map(|p| p.1.clone()).collect();
+            (
+                frame,
+                part_columns,
+                part_labels,
+                notices,
+                Some((table, cols)),
+            )
+        }
+    };
+
+    // Join the frame to the territories, reporting both sides of what did not match.
+    let codes: Vec<String> = frame
+        .column("code")?
+        .str()?
+        .iter()
+        .map(|c| c.unwrap_or("").to_string())
+        .collect();
+    let rates = cells(&frame, RATE)?;
+    let parts: Vec<Vec<Cell>> = part_columns
+        .iter()
+        .map(|p| cells(&frame, p))
+        .collect::<Result<_>>()?;
+    let index: HashMap<&str, usize> = codes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.as_str(), i))
+        .collect();
+    let known_codes: BTreeSet<&str> = match level {
+        Level::Commune => territory.communes.keys().map(String::as_str).collect(),
+        Level::Epci => territory.epcis.keys().map(String::as_str).collect(),
+        Level::Departement => territory.departements.keys().map(String::as_str).collect(),
+    };
+    let unknown: Vec<&str> = codes
+        .iter()
+        .map(String::as_str)
+        .filter(|c| !known_codes.contains(c))
+        .collect();
+    if !unknown.is_empty() {
+        notices.push(format!(
+            "{} code(s) de niveau {} inconnus du COG {} ignorés : {}",
+            unknown.len(),
+            level.noun(),
+            t.millesime,
+            code_list(&unknown)
+        ));
+    }
+
+    let departement = reference(
+        query,
+        &spec.couverture.reference_departement,
+        deps,
+        caf.as_ref(),
+        components.as_ref(),
+        territory,
+        true,
+    )?;
+    let france = reference(
+        query,
+        &spec.couverture.reference_france,
+        deps,
+        caf.as_ref(),
+        components.as_ref(),
+        territory,
+        false,
+    )?;
+
+    let mut rows = Vec::with_capacity(units.len());
+    let mut without_data = Vec::new();
+    let mut secret = Vec::new();
+    for unit in units {
+        let (rate, unit_parts) = match index.get(unit.code.as_str()) {
+            Some(&i) => (rates[i], parts.iter().map(|p| p[i]).collect()),
+            None => (Cell::Missing, vec![Cell::Missing; parts.len()]),
+        };
+        match rate {
+            Cell::Missing => without_data.push(unit.code.clone()),
+            Cell::Secret => secret.push(unit.code.clone()),
+            Cell::Value(_) => {}
+        }
+        let comparison = Comparison::of(rate, departement.value, france.value);
+        rows.push(Row {
+            unit,
+            rate,
+            parts: unit_parts,
+            comparison,
+        });
+    }
+    if !without_data.is_empty() {
+        notices.push(format!(
+            "{} territoire(s) sans taux (« donnée absente ») : {}",
+            without_data.len(),
+            code_list(&without_data)
+        ));
+    }
+    if !secret.is_empty() {
+        notices.push(format!(
+            "{} territoire(s) au taux secret : {}",
+            secret.len(),
+            code_list(&secret)
+        ));
+    }
+    let spanning: Vec<String> = rows
+        .iter()
+        .filter(|r| r.unit.departements.len() > 1)
+        .map(|r| format!("{} ({})", r.unit.name, r.unit.departements.join(", ")))
+        .collect();
+    if !spanning.is_empty() {
+        notices.push(format!(
+            "EPCI sur plusieurs départements, inclus en entier : {}",
+            spanning.join(" ; ")
+        ));
+    }
+    Ok(Coverage {
+        level,
+        year: c.annee,
+        part_labels,
+        rows,
+        departement,
+        france,
+        notices,
+    })
+}
+
+fn read_components(comp: &ComponentsSpec) -> Result<Table> {
+    let mut columns = vec![ColumnSpec {
+        name: comp.commune.clone(),
+        kind: ColumnKind::Code(CodeKind::Commune),
+        required: true,
+    }];
+    for name in comp.places.keys().chain(std::iter::once(&comp.enfants)) {
+        columns.push(ColumnSpec {
+            name: name.clone(),
+            kind: ColumnKind::Number,
+            required: true,
+        });
+    }
+    let spec = TableSpec {
+        columns,
+        secret_markers: comp.secret.clone(),
+        unique: vec![comp.commune.clone()],
+        sheet: None,
+    };
+    ingest::read_table(Path::new(comp.fichier.get_ref()), &spec)
+}
+
+/// Resolves a reference: given, published in the Caf file, or computed from the components.
+fn reference(
+    query: &Query,
+    spec: &toml::Spanned<ReferenceSpec>,
+    deps: &[String],
+    caf: Option<&Table>,
+    components: Option<&(Table, Components)>,
+    territory: &Territory,
+    departmental: bool,
+) -> Result<Reference> {
+    let key = if departmental {
+        "reference_departement"
+    } else {
+        "reference_france"
+    };
+    let err = |msg: String| query.error_at(&spec.span(), msg);
+    let dep = if departmental {
+        match deps {
+            [d] => Some(d.as_str()),
+            _ => {
+                return Err(
+                    err("une référence départementale demande un seul département".into()).hint(
+                        "faites une requête par département, ou donnez la valeur de référence",
+                    ),
+                )
+            }
+        }
+    } else {
+        None
+    };
+    let scope = match dep {
+        Some(d) => territory
+            .departements
+            .get(d)
+            .cloned()
+            .unwrap_or_else(|| d.to_string()),
+        None => "France".to_string(),
+    };
+    let (cell, how) = match spec.get_ref() {
+        ReferenceSpec::Value(v) => (Cell::Value(*v), "valeur de la requête"),
+        ReferenceSpec::Word(ReferenceWord::Publiee) => {
+            let caf = caf.ok_or_else(|| {
+                err(format!(
+                    "« {key} = \"publiee\" » demande le fichier des taux Caf"
+                ))
+            })?;
+            let cell = match dep {
+                Some(d) => coverage::published_reference(caf, "dep", Some(d))?,
+                None => coverage::published_reference(caf, "nat", None)?,
+            };
+            (cell, "publiée")
+        }
+        ReferenceSpec::Word(ReferenceWord::Calculee) => {
+            let (table, cols) = components.ok_or_else(|| {
+                err(format!(
+                    "« {key} = \"calculee\" » demande la méthode « ratio_de_sommes »"
+                ))
+            })?;
+            let (frame, _) = coverage::from_components(table, cols, territory, Level::Departement)?;
+            let codes: Vec<Option<&str>> = frame.column("code")?.str()?.iter().collect();
+            let rate = cells(&frame, RATE)?;
+            let cell = match dep {
+                Some(d) => codes
+                    .iter()
+                    .position(|c| *c == Some(d))
+                    .map_or(Cell::Missing, |i| rate[i]),
+                // France: ratio of the sums over every département of the file.
+                None => national_ratio(&frame)?,
+            };
+            (cell, "calculée")
+        }
+    };
+    match cell {
+        Cell::Value(value) => Ok(Reference {
+            value,
+            scope,
+            origin: how,
+        }),
+        Cell::Secret => Err(err(format!("la référence {scope} est secrète"))
+            .hint("donnez sa valeur dans la requête")),
+        Cell::Missing => Err(err(format!("la référence {scope} est absente des données"))
+            .hint("donnez sa valeur dans la requête")),
+    }
+}
+
+/// The ratio of the summed places over the summed children of every row.
+fn national_ratio(frame: &polars::prelude::DataFrame) -> Result<Cell> {
+    let children = cells(frame, coverage::CHILDREN)?;
+    let rates = cells(frame, RATE)?;
+    let mut num = 0.0;
+    let mut den = 0.0;
+    for (c, r) in children.iter().zip(&rates) {
+        match (c, r) {
+            (Cell::Secret, _) | (_, Cell::Secret) => return Ok(Cell::Secret),
+            (Cell::Value(c), Cell::Value(r)) => {
+                num += r * c / 100.0;
+                den += c;
+            }
+            _ => return Ok(Cell::Missing),
+        }
+    }
+    Ok(if den > 0.0 {
+        Cell::Value(100.0 * num / den)
+    } else {
+        Cell::Missing
+    })
+}

@@ -1,0 +1,307 @@
+//! The choropleth of a query: classes, shapes, legend, SVG and PNG.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use super::{code_list, extension, Coverage};
+use crate::classify::palette::{self, Sequential};
+use crate::classify::{self, Classes, Method, Threshold};
+use crate::error::Result;
+use crate::export::write_atomic;
+use crate::format;
+use crate::geometry::{self, Layer};
+use crate::indicators::reference::Comparison;
+use crate::indicators::Cell;
+use crate::query::{ClassMethod, MapSpec, PaletteSpec, Query, ThresholdSpec};
+use crate::render::{self, ChoroplethMap, FeatureClass, LegendClass, MapFeature};
+use crate::territory::{Level, Territory};
+
+/// The classes of the map, from thresholds of the query or from the values
+/// (notices say when the data give fewer classes than asked).
+fn map_classes(
+    query: &Query,
+    map: &MapSpec,
+    cov: &Coverage,
+    notices: &mut Vec<String>,
+) -> Result<Classes> {
+    let spec = map.classes.get_ref();
+    let err = |msg: String| query.error_at(&map.classes.span(), msg);
+    let method = match spec.methode {
+        ClassMethod::Seuils => {
+            let values = spec.valeurs.as_ref().ok_or_else(|| {
+                err("« methode = \"seuils\" » demande « valeurs = [...] »".into())
+            })?;
+            let mut thresholds = Vec::with_capacity(values.len());
+            for v in values {
+                thresholds.push(match v {
+                    ThresholdSpec::Value(x) => Threshold { value: *x, name: None },
+                    ThresholdSpec::Named(n) if n == "reference:departement" => Threshold {
+                        value: cov.departement.value,
+                        name: Some("référence départementale".into()),
+                    },
+                    ThresholdSpec::Named(n) if n == "reference:france" => Threshold {
+                        value: cov.france.value,
+                        name: Some("référence nationale".into()),
+                    },
+                    ThresholdSpec::Named(n) => return Err(err(format!("seuil inconnu « {n} »"))
+                        .hint("seuils possibles : un nombre, « reference:departement », « reference:france »")),
+                });
+            }
+            // Given thresholds keep every class, even an empty one: "0 EPCI under
+            // both references" is a finding the legend must show.
+            return Classes::new(thresholds);
+        }
+        ClassMethod::Quantiles => Method::Quantiles,
+        ClassMethod::Egales => Method::EqualIntervals,
+        ClassMethod::SeuilsNaturels => Method::NaturalBreaks,
+        ClassMethod::Q6 => Method::Q6,
+        ClassMethod::MoyenneEcartType => Method::MeanSd {
+            k: spec.k.unwrap_or(1.0),
+            central: spec.classe_centrale.unwrap_or(true),
+        },
+        ClassMethod::Geometrique => Method::Geometric,
+        ClassMethod::Arithmetique => Method::Arithmetic,
+    };
+    if spec.valeurs.is_some() {
+        return Err(err(
+            "« valeurs » ne va qu'avec « methode = \"seuils\" »".into()
+        ));
+    }
+    let values: Vec<f64> = cov.rows.iter().filter_map(|r| r.rate.value()).collect();
+    let found = classify::breaks(&values, &method, spec.nombre).map_err(|e| {
+        let hint = e.hint.clone();
+        let placed = err(e.message);
+        match hint {
+            Some(h) => placed.hint(h),
+            None => placed,
+        }
+    })?;
+    notices.extend(found.notices);
+    Ok(found.classes)
+}
+
+/// The colours of the classes, lowest first.
+fn class_colors(
+    query: &Query,
+    map: &MapSpec,
+    classes: &Classes,
+    cov: &Coverage,
+) -> Result<Vec<String>> {
+    let n = classes.len();
+    let colors = match map.palette {
+        PaletteSpec::RougeBleu => palette::diverging(n),
+        PaletteSpec::AutourReference => palette::diverging_around(classes, cov.departement.value),
+        PaletteSpec::Bleus => palette::sequential(Sequential::Blues, n),
+        PaletteSpec::Verts => palette::sequential(Sequential::Greens, n),
+        PaletteSpec::Oranges => palette::sequential(Sequential::Oranges, n),
+        PaletteSpec::JauneRouge => palette::sequential(Sequential::YlOrRd, n),
+    };
+    colors.ok_or_else(|| {
+        query
+            .error_at(&map.classes.span(), format!("{n} classes : trop pour cette palette"))
+            .hint("demandez moins de classes (« nombre = 5 ») : au-delà de 7, les teintes ne se distinguent plus")
+    })
+}
+
+/// Reads, projects and (if needed) dissolves the shapes of the query's level.
+fn shapes(
+    query: &Query,
+    territory: &Territory,
+    level: Level,
+    notices: &mut Vec<String>,
+) -> Result<(Layer, Option<Layer>)> {
+    let contours = query.spec.contours.as_ref().ok_or_else(|| {
+        query
+            .error_at(
+                &query.spec.territoire.niveau.span(),
+                "une carte demande une section [contours]",
+            )
+            .hint("ajoutez [contours] avec « communes = \"data/geo/…geojson\" »")
+    })?;
+    let communes = geometry::to_lambert93(geometry::read_layer(
+        Path::new(contours.communes.get_ref()),
+        &contours.propriete_code,
+        Some("nom"),
+    )?)?;
+    let epci = match &contours.epci {
+        Some(p) => Some(geometry::to_lambert93(geometry::read_layer(
+            Path::new(p.get_ref()),
+            &contours.propriete_siren,
+            Some("nom"),
+        )?)?),
+        None if level != Level::Commune => {
+            let group_of: HashMap<String, String> = territory
+                .communes
+                .values()
+                .filter_map(|c| {
+                    territory
+                        .parent(&c.code, Level::Epci)
+                        .map(|e| (c.code.clone(), e.to_string()))
+                })
+                .collect();
+            let (layer, report) = geometry::dissolve(&communes, &group_of);
+            if !report.unassigned.is_empty() {
+                notices.push(format!(
+                    "{} contour(s) de commune sans EPCI non fusionnés",
+                    report.unassigned.len()
+                ));
+            }
+            Some(layer)
+        }
+        None => None,
+    };
+    Ok((communes, epci))
+}
+
+pub(super) fn map_outputs(
+    query: &Query,
+    map: &MapSpec,
+    territory: &Territory,
+    cov: &Coverage,
+    out_dir: &Path,
+    notices: &mut Vec<String>,
+) -> Result<Vec<PathBuf>> {
+    let classes = map_classes(query, map, cov, notices)?;
+    let colors = class_colors(query, map, &classes, cov)?;
+    let (communes, epci) = shapes(query, territory, cov.level, notices)?;
+    if cov.level == Level::Departement {
+        return Err(query
+            .error_at(
+                &query.spec.territoire.niveau.span(),
+                "carte au niveau département non disponible",
+            )
+            .hint("cartographiez les communes ou les EPCI"));
+    }
+    let (fill_layer, outline_layer) = match cov.level {
+        Level::Epci => (
+            epci.as_ref().expect("EPCI shapes are read or dissolved"),
+            None,
+        ),
+        _ => (
+            &communes,
+            if map.contours_epci {
+                epci.as_ref()
+            } else {
+                None
+            },
+        ),
+    };
+    let by_code: HashMap<&str, &geometry::Feature> = fill_layer
+        .features
+        .iter()
+        .map(|f| (f.code.as_str(), f))
+        .collect();
+    let mut counts = vec![0usize; classes.len()];
+    let mut features = Vec::with_capacity(cov.rows.len());
+    let mut without_shape = Vec::new();
+    for row in &cov.rows {
+        let Some(shape) = by_code.get(row.unit.code.as_str()) else {
+            without_shape.push(row.unit.code.clone());
+            continue;
+        };
+        let class = match row.rate {
+            Cell::Value(v) => {
+                let k = classes.class_of(v);
+                counts[k] += 1;
+                FeatureClass::Class(k)
+            }
+            Cell::Secret => FeatureClass::Secret,
+            Cell::Missing => FeatureClass::NoData,
+        };
+        features.push(MapFeature {
+            code: row.unit.code.clone(),
+            name: row.unit.name.clone(),
+            geometry: shape.geometry.clone(),
+            class,
+            value_label: row.rate.label(1),
+        });
+    }
+    if !without_shape.is_empty() {
+        notices.push(format!(
+            "{} territoire(s) sans contour, absents de la carte : {}",
+            without_shape.len(),
+            code_list(&without_shape)
+        ));
+    }
+    let selected: BTreeSet<&str> = cov.rows.iter().map(|r| r.unit.code.as_str()).collect();
+    let outlines = match outline_layer {
+        Some(layer) => {
+            let epcis: BTreeSet<&str> = cov
+                .rows
+                .iter()
+                .filter_map(|r| territory.parent(&r.unit.code, Level::Epci))
+                .collect();
+            layer
+                .features
+                .iter()
+                .filter(|f| epcis.contains(f.code.as_str()))
+                .map(|f| f.geometry.clone())
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    debug_assert!(features.iter().all(|f| selected.contains(f.code.as_str())));
+    let both_references = classes.len() == 3
+        && classes.thresholds().iter().all(|t| {
+            t.name
+                .as_deref()
+                .is_some_and(|n| n.starts_with("référence"))
+        });
+    let labels = classes.labels(1);
+    let legend: Vec<LegendClass> = labels
+        .into_iter()
+        .enumerate()
+        .map(|(k, label)| LegendClass {
+            label: if both_references {
+                format!("{label} : {}", Comparison::ALL[k].label())
+            } else {
+                label
+            },
+            color: colors[k].clone(),
+            count: counts[k],
+        })
+        .collect();
+    let chart = ChoroplethMap {
+        title: map.titre.clone(),
+        subtitle: map.sous_titre.clone(),
+        legend_title: format!(
+            "Taux de couverture {} (places pour 100 enfants de moins de 3 ans)",
+            cov.year
+        ),
+        classes: legend,
+        features,
+        outlines,
+        references: vec![
+            format!(
+                "Référence départementale, {} : {}",
+                cov.departement.scope,
+                format::display(cov.departement.value, 1)
+            ),
+            format!(
+                "Référence nationale, {} : {}",
+                cov.france.scope,
+                format::display(cov.france.value, 1)
+            ),
+        ],
+        source: map.source.clone(),
+    };
+    let svg = render::choropleth_svg(&chart);
+    let mut written = Vec::new();
+    for name in map.sorties.get_ref() {
+        let path = out_dir.join(name);
+        match extension(name) {
+            "svg" => write_atomic(&path, svg.as_bytes())?,
+            "png" => write_atomic(&path, &render::svg_to_png(&svg, map.largeur_png)?)?,
+            _ => {
+                return Err(query
+                    .error_at(
+                        &map.sorties.span(),
+                        format!("format de carte inconnu : « {name} »"),
+                    )
+                    .hint("extensions possibles : .svg, .png"))
+            }
+        }
+        written.push(path);
+    }
+    Ok(written)
+}

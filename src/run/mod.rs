@@ -1,0 +1,154 @@
+//! One query, start to end: territory, coverage, references, classes, then the
+//! map and the priority list. The library entry point the CLI calls.
+
+mod compute;
+mod list;
+mod map;
+
+pub use compute::compute;
+pub use list::priority_table;
+use list::{default_list_title, markdown_list};
+use map::map_outputs;
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::export::write_atomic;
+use crate::indicators::reference::Comparison;
+use crate::indicators::Cell;
+use crate::query::Query;
+use crate::territory::{Level, Territory, Unit};
+
+/// What a run produced, for the summary printed to the user.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub outputs: Vec<PathBuf>,
+    /// Things the user must know (excluded rows, unmatched codes, secrets).
+    pub notices: Vec<String>,
+    /// Territories per comparison class, in `Comparison::ALL` order.
+    pub counts: Vec<(String, usize)>,
+}
+
+/// A territory with its coverage.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub unit: Unit,
+    pub rate: Cell,
+    pub parts: Vec<Cell>,
+    pub comparison: Option<Comparison>,
+}
+
+/// The computed result of a query, before any output is written.
+#[derive(Debug, Clone)]
+pub struct Coverage {
+    pub level: Level,
+    pub year: u16,
+    pub part_labels: Vec<String>,
+    pub rows: Vec<Row>,
+    pub departement: Reference,
+    pub france: Reference,
+    pub notices: Vec<String>,
+}
+
+/// A reference value, the territory it describes and how it was obtained.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reference {
+    pub value: f64,
+    /// "Puy-de-Dôme", "France".
+    pub scope: String,
+    /// "publiée", "calculée", "valeur de la requête".
+    pub origin: &'static str,
+}
+
+/// Runs `query` and writes its outputs under `out_dir`.
+pub fn run(query: &Query, out_dir: &Path) -> Result<Report> {
+    let spec = &query.spec;
+    let t = &spec.territoire;
+    let territory = Territory::load(
+        Path::new(t.communes.get_ref()),
+        Path::new(t.liste_departements.get_ref()),
+    )?;
+    let coverage = compute(query, &territory)?;
+    let mut report = Report {
+        notices: coverage.notices.clone(),
+        counts: Comparison::ALL
+            .iter()
+            .map(|c| {
+                (
+                    c.label().to_string(),
+                    coverage
+                        .rows
+                        .iter()
+                        .filter(|r| r.comparison == Some(*c))
+                        .count(),
+                )
+            })
+            .collect(),
+        ..Report::default()
+    };
+    if let Some(map) = &spec.carte {
+        let paths = map_outputs(
+            query,
+            map,
+            &territory,
+            &coverage,
+            out_dir,
+            &mut report.notices,
+        )?;
+        report.outputs.extend(paths);
+    }
+    if let Some(list) = &spec.liste {
+        let table = priority_table(&coverage, list.selection);
+        let title = list
+            .titre
+            .clone()
+            .unwrap_or_else(|| default_list_title(&coverage, list.selection));
+        for name in list.sorties.get_ref() {
+            let path = out_dir.join(name);
+            let bytes = match extension(name) {
+                "csv" => table.to_csv(),
+                "md" => markdown_list(&title, &table, &coverage).into_bytes(),
+                _ => {
+                    return Err(query
+                        .error_at(
+                            &list.sorties.span(),
+                            format!("format de liste inconnu : « {name} »"),
+                        )
+                        .hint("extensions possibles : .csv, .md"))
+                }
+            };
+            write_atomic(&path, &bytes)?;
+            report.outputs.push(path);
+        }
+    }
+    Ok(report)
+}
+
+/// A list of codes for a notice, cut after a dozen so a commune map's notice stays readable.
+pub(crate) fn code_list<S: AsRef<str>>(codes: &[S]) -> String {
+    const SHOWN: usize = 12;
+    let head: Vec<&str> = codes.iter().take(SHOWN).map(AsRef::as_ref).collect();
+    if codes.len() > SHOWN {
+        format!("{}… ({} au total)", head.join(", "), codes.len())
+    } else {
+        head.join(", ")
+    }
+}
+
+fn with_place(e: Error, query: &Query, span: &std::ops::Range<usize>) -> Error {
+    let placed = query.error_at(span, e.message);
+    match e.hint {
+        Some(h) => placed.hint(h),
+        None => placed,
+    }
+}
+
+fn extension(name: &str) -> &str {
+    name.rsplit_once('.').map_or("", |(_, e)| e)
+}
+
+fn capitalise(word: &str) -> String {
+    let mut c = word.chars();
+    c.next()
+        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+}
