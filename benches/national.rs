@@ -1,11 +1,13 @@
 //! National scale: the 34 867 communes of France 2026.
 //!
 //! Run with `cargo bench --bench national`. Measures reading and projecting the
-//! national commune contours, and writing the national commune map (SVG, PNG).
+//! national commune contours, writing the national commune map (SVG, PNG), and
+//! exact natural breaks on the 34 875 commune populations.
+//! `bash benches/compare_python.sh` runs the same work with the Python stack.
 
 use std::path::Path;
 
-use diagterr::classify::{palette, Classes, Threshold};
+use diagterr::classify::{self, palette, Classes, Method, Threshold};
 use diagterr::geometry::{read_layer, to_lambert93, Layer};
 use diagterr::render::{
     choropleth_svg, svg_to_png, ChoroplethMap, FeatureClass, LegendClass, MapFeature,
@@ -103,4 +105,15 @@ fn national_commune_map_svg(bencher: divan::Bencher) {
 fn national_commune_map_png(bencher: divan::Bencher) {
     let svg = choropleth_svg(&national_map());
     bencher.bench(|| svg_to_png(&svg, 2000).unwrap());
+}
+
+#[divan::bench(sample_count = 20)]
+fn natural_breaks_35000_values(bencher: divan::Bencher) {
+    let territory = Territory::load(Path::new(COMMUNES), Path::new(DEPARTEMENTS)).unwrap();
+    let values: Vec<f64> = territory
+        .communes
+        .values()
+        .filter_map(|c| c.population)
+        .collect();
+    bencher.bench(|| classify::breaks(&values, &Method::NaturalBreaks, Some(7)).unwrap());
 }

@@ -2,7 +2,7 @@
 //!
 //! Data flows one way, and the modules follow it:
 //! `query` (TOML) → `ingest` (files to frames) → `territory` (COG hierarchy) and `geometry`
-//! (contours) → `indicators` → `classify` → `render` (SVG, PNG) and `export` (CSV, Markdown).
+//! (contours) → `indicators` → `classify` → `render` (SVG, PNG) and `export` (CSV, Markdown, GeoJSON, Shapefile).
 //! `run` ties them together for one query; the binary is a thin clap layer over it.
 
 pub mod classify;

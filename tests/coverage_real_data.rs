@@ -104,16 +104,20 @@ fn every_example_query_runs_and_reruns_byte_identical() {
         for name in [
             format!("couverture-epci-{dep}.svg"),
             format!("couverture-epci-{dep}.png"),
+            format!("couverture-epci-{dep}.geojson"),
             format!("priorites-epci-{dep}.csv"),
             format!("priorites-epci-{dep}.md"),
         ] {
+            if name.ends_with(".geojson") && dep != "63" {
+                continue; // only the Puy-de-Dôme query exports GIS layers
+            }
             let x = std::fs::read(a.path().join(dep).join(&name)).unwrap();
             let y = std::fs::read(b.path().join(dep).join(&name)).unwrap();
             assert!(x == y, "{dep}/{name} differs between two runs");
             n += 1;
         }
     }
-    assert_eq!(n, 20);
+    assert_eq!(n, 21);
     assert!(a.path().join("63/couverture-communes-63.svg").exists());
 }
 
@@ -162,7 +166,12 @@ fn classes_computed_from_the_values() {
         );
     let q = write_query(dir.path(), "requete.toml", &text);
     let out = dir.path().join("out");
-    let o = diagterr(&["executer", q.to_str().unwrap(), "--sortie", out.to_str().unwrap()]);
+    let o = diagterr(&[
+        "executer",
+        q.to_str().unwrap(),
+        "--sortie",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let svg = std::fs::read_to_string(out.join("34/couverture-epci-34.svg")).unwrap();
     assert_eq!(svg.matches("class=\"legende-entree\"").count(), 4);
@@ -174,7 +183,9 @@ fn classes_computed_from_the_values() {
         .map(|entry| {
             let text = &entry[..entry.find("</g>").unwrap()];
             let open = text.rfind('(').unwrap();
-            text[open + 1..text[open..].find(')').unwrap() + open].parse::<usize>().unwrap()
+            text[open + 1..text[open..].find(')').unwrap() + open]
+                .parse::<usize>()
+                .unwrap()
         })
         .sum();
     assert_eq!(counts, 17);
@@ -184,11 +195,52 @@ fn classes_computed_from_the_values() {
 fn thresholds_given_with_a_computed_method_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let text = puy_de_dome_query().replace("methode = \"seuils\"", "methode = \"quantiles\"");
-    let line = text.lines().position(|l| l.starts_with("classes =")).unwrap() + 1;
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("classes ="))
+        .unwrap()
+        + 1;
     let q = write_query(dir.path(), "requete.toml", &text);
-    let o = diagterr(&["executer", q.to_str().unwrap(), "--sortie", dir.path().to_str().unwrap()]);
+    let o = diagterr(&[
+        "executer",
+        q.to_str().unwrap(),
+        "--sortie",
+        dir.path().to_str().unwrap(),
+    ]);
     assert!(!o.status.success());
     let err = stderr(&o);
-    assert!(err.contains(&format!("requete.toml, ligne {line}")), "{err}");
+    assert!(
+        err.contains(&format!("requete.toml, ligne {line}")),
+        "{err}"
+    );
     assert!(err.contains("« valeurs » ne va qu'avec"), "{err}");
+}
+
+#[test]
+fn classified_territories_export_to_geojson_and_shapefile() {
+    let out = tempfile::tempdir().unwrap();
+    let o = diagterr(&[
+        "executer",
+        "queries/couverture-epci-63-puy-de-dome.toml",
+        "--sortie",
+        out.path().to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let geojson = out.path().join("63/couverture-epci-63.geojson");
+    let layer = diagterr::geometry::read_geojson(&geojson, "code", Some("nom")).unwrap();
+    assert_eq!(layer.features.len(), 14);
+    let text = std::fs::read_to_string(&geojson).unwrap();
+    assert!(text.contains("\"code\":\"200072080\""), "codes as strings");
+    assert!(
+        text.contains("\"taux\":53.9"),
+        "{}",
+        &text[..300.min(text.len())]
+    );
+    assert!(text.contains("sous les deux références"));
+    let shp = out.path().join("63/couverture-epci-63.shp");
+    let layer = diagterr::geometry::read_shapefile(&shp, "code", Some("nom")).unwrap();
+    assert_eq!(layer.features.len(), 14);
+    for ext in ["shx", "dbf", "prj", "cpg"] {
+        assert!(shp.with_extension(ext).exists(), "{ext}");
+    }
 }

@@ -1,5 +1,6 @@
 //! Territory shapes: GeoJSON and Shapefile in, `geo` types inside, reprojection to
-//! Lambert-93 (EPSG:2154), dissolving communes into EPCI, simplification for display.
+//! Lambert-93 (EPSG:2154) and back to WGS84, dissolving communes into EPCI, simplification
+//! for display, DROM insets for national maps.
 //!
 //! Every reader returns a [`Layer`] whose features carry a normalised code (see
 //! [`Feature::code`]); codes are unique within a layer and every geometry is areal.
@@ -7,10 +8,12 @@
 
 mod code;
 mod dissolve;
+mod insets;
 mod project;
 mod read_geojson;
 mod read_shapefile;
 mod simplify;
+mod wgs84;
 
 use std::path::{Path, PathBuf};
 
@@ -19,10 +22,12 @@ use geo::{BoundingRect, MultiPolygon, Rect};
 use crate::error::{Error, Result};
 
 pub use dissolve::{dissolve, DissolveReport};
+pub use insets::{drom_insets, InsetFrame};
 pub use project::to_lambert93;
 pub use read_geojson::read_geojson;
 pub use read_shapefile::read_shapefile;
 pub use simplify::simplify;
+pub use wgs84::ToWgs84;
 
 /// A territory shape.
 #[derive(Debug, Clone, PartialEq)]

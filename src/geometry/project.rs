@@ -8,9 +8,10 @@ use crate::error::{Error, Result};
 
 /// RGF93 / Lambert-93 (EPSG:2154). RGF93 and WGS84 are taken as the same datum, as PROJ
 /// does for EPSG:4326 → 2154: the difference is below the metre.
-const LAMBERT93: &str = "+proj=lcc +lat_0=46.5 +lon_0=3 +lat_1=49 +lat_2=44 +x_0=700000 \
+pub(super) const LAMBERT93: &str =
+    "+proj=lcc +lat_0=46.5 +lon_0=3 +lat_1=49 +lat_2=44 +x_0=700000 \
                          +y_0=6600000 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs";
-const WGS84: &str = "+proj=longlat +datum=WGS84 +no_defs";
+pub(super) const WGS84: &str = "+proj=longlat +datum=WGS84 +no_defs";
 
 /// Reprojects a layer to Lambert-93. A layer already in Lambert-93 (declared so, or whose
 /// coordinates are clearly Lambert-93 metres) is returned as is.

@@ -3,11 +3,11 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-use super::{code_list, extension, Coverage};
+use super::{code_list, extension, Coverage, Row};
 use crate::classify::palette::{self, Sequential};
 use crate::classify::{self, Classes, Method, Threshold};
 use crate::error::Result;
-use crate::export::write_atomic;
+use crate::export::{write_atomic, write_geojson, write_shapefile, AttrValue, ExportFeature};
 use crate::format;
 use crate::geometry::{self, Layer};
 use crate::indicators::reference::Comparison;
@@ -223,7 +223,6 @@ pub(super) fn map_outputs(
             code_list(&without_shape)
         ));
     }
-    let selected: BTreeSet<&str> = cov.rows.iter().map(|r| r.unit.code.as_str()).collect();
     let outlines = match outline_layer {
         Some(layer) => {
             let epcis: BTreeSet<&str> = cov
@@ -240,7 +239,6 @@ pub(super) fn map_outputs(
         }
         None => Vec::new(),
     };
-    debug_assert!(features.iter().all(|f| selected.contains(f.code.as_str())));
     let both_references = classes.len() == 3
         && classes.thresholds().iter().all(|t| {
             t.name
@@ -292,16 +290,48 @@ pub(super) fn map_outputs(
         match extension(name) {
             "svg" => write_atomic(&path, svg.as_bytes())?,
             "png" => write_atomic(&path, &render::svg_to_png(&svg, map.largeur_png)?)?,
+            "geojson" => write_geojson(&path, &export_features(cov, &chart))?,
+            "shp" => write_shapefile(&path, &export_features(cov, &chart))?,
             _ => {
                 return Err(query
                     .error_at(
                         &map.sorties.span(),
                         format!("format de carte inconnu : « {name} »"),
                     )
-                    .hint("extensions possibles : .svg, .png"))
+                    .hint("extensions possibles : .svg, .png, .geojson, .shp"))
             }
         }
         written.push(path);
     }
     Ok(written)
+}
+
+/// The mapped territories with their values and class, for GIS exports. A
+/// secret value is exported empty with `statut = "secret"`, never as zero.
+fn export_features(cov: &Coverage, chart: &ChoroplethMap) -> Vec<ExportFeature> {
+    let rows: HashMap<&str, &Row> = cov.rows.iter().map(|r| (r.unit.code.as_str(), r)).collect();
+    chart
+        .features
+        .iter()
+        .map(|f| {
+            let row = rows[f.code.as_str()];
+            let mut attributes = vec![("taux".to_string(), AttrValue::Number(row.rate.value()))];
+            for (label, part) in cov.part_labels.iter().zip(&row.parts) {
+                attributes.push((label.clone(), AttrValue::Number(part.value())));
+            }
+            let (class, status) = match f.class {
+                FeatureClass::Class(k) => (chart.classes[k].label.clone(), "valeur"),
+                FeatureClass::Secret => ("secret statistique".to_string(), "secret"),
+                FeatureClass::NoData => ("donnée absente".to_string(), "absent"),
+            };
+            attributes.push(("classe".to_string(), AttrValue::Text(class)));
+            attributes.push(("statut".to_string(), AttrValue::Text(status.to_string())));
+            ExportFeature {
+                code: f.code.clone(),
+                name: f.name.clone(),
+                geometry: f.geometry.clone(),
+                attributes,
+            }
+        })
+        .collect()
 }
