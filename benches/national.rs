@@ -87,6 +87,7 @@ fn national_map() -> ChoroplethMap {
         outlines: Vec::new(),
         references: Vec::new(),
         source: "Sources : Insee, IGN Admin Express. Réalisation : diagterr.".into(),
+        ..Default::default()
     }
 }
 

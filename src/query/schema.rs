@@ -138,6 +138,15 @@ pub struct MapSpec {
     /// Draw EPCI outlines over a commune map.
     #[serde(default)]
     pub contours_epci: bool,
+    /// Write the territories' names (placed without overlap, the largest values first).
+    #[serde(default)]
+    pub etiquettes: bool,
+    /// Add a histogram of the values with the class breaks under the legend.
+    #[serde(default)]
+    pub histogramme: bool,
+    /// `verticale` (right of the map) or `horizontale` (below it).
+    #[serde(default)]
+    pub legende: LegendSpec,
     /// Output files (`.svg`, `.png`), relative to the output directory.
     pub sorties: Spanned<Vec<String>>,
     /// Width of the PNG in pixels.
@@ -147,6 +156,14 @@ pub struct MapSpec {
 
 fn default_png_width() -> u32 {
     2000
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LegendSpec {
+    #[default]
+    Verticale,
+    Horizontale,
 }
 
 /// `classes = { methode = "…", … }`.

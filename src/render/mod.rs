@@ -2,15 +2,22 @@
 //! embedded DejaVu fonts (no system font needed).
 //!
 //! One file per map element, as in mapsf: `title` (title and credits), `legend`,
-//! `scale`, `north`; `svg` holds the low-level writer and `text` the fonts.
-//! The page is 1000 units wide; its height follows the territory's shape. The legend
-//! goes right of the map, or below it when the territory is wide.
+//! `symbols` (proportional circles and their size legend), `labels`, `insets`, `chart`
+//! (distribution), `scale`, `north`; `multiples` lays out small multiples; `svg` holds the
+//! low-level writer and `text` the fonts.
+//! The page is 1000 units wide; its height follows the territory's shape. The legends
+//! go right of the map, or below it when the territory is wide or the legend horizontal.
 
+mod chart;
+mod insets;
+mod labels;
 mod legend;
+mod multiples;
 mod north;
 mod png;
 mod scale;
 mod svg;
+mod symbols;
 mod text;
 mod title;
 
@@ -18,11 +25,19 @@ use std::fmt::Write;
 
 use geo::{BoundingRect, MultiPolygon, Rect};
 
+pub use chart::Distribution;
+pub use insets::InsetFrame;
+pub use labels::{feature_labels, Label};
+pub use legend::LegendLayout;
+pub use multiples::{small_multiples_svg, Panel, SmallMultiples};
 pub use png::svg_to_png;
+pub use symbols::{ProportionalSymbols, Symbol};
 
+use chart::Chart;
 use legend::{Item, Legend};
 use scale::ScaleBar;
 use svg::Projection;
+use symbols::SizeLegend;
 
 /// How one territory is filled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,8 +73,10 @@ pub struct LegendClass {
     pub count: usize,
 }
 
-/// Everything a choropleth map shows.
-#[derive(Debug, Clone)]
+/// Everything a choropleth map shows. Without classes the territories are a neutral
+/// background (for symbols alone). Build it with `..Default::default()` so new options
+/// cost callers nothing.
+#[derive(Debug, Clone, Default)]
 pub struct ChoroplethMap {
     pub title: String,
     pub subtitle: Option<String>,
@@ -72,6 +89,18 @@ pub struct ChoroplethMap {
     pub references: Vec<String>,
     /// Credits line, e.g. "Source : Cnaf 2023, Insee, IGN Admin Express — réalisation diagterr".
     pub source: String,
+    /// The interval convention under the classes, e.g. "Classes fermées à gauche : [a ; b[";
+    /// `None` for typologies.
+    pub interval_note: Option<String>,
+    pub legend_layout: LegendLayout,
+    /// Names placed without overlap, higher priority first; may be empty.
+    pub labels: Vec<Label>,
+    /// Circles drawn over the territories, with their size legend.
+    pub symbols: Option<ProportionalSymbols>,
+    /// Boxes holding moved territories (DROM); the scale bar then holds for the mainland only.
+    pub frames: Vec<InsetFrame>,
+    /// A histogram of the values under the legend.
+    pub distribution: Option<Distribution>,
 }
 
 const PAGE_WIDTH: f64 = 1000.0;
@@ -93,8 +122,17 @@ const ARROW_GAP: f64 = 16.0;
 const LABEL_OVERHANG: f64 = 24.0;
 /// Room around the map inside its frame, so border strokes are not cut.
 const FRAME_PAD: f64 = 4.0;
+/// The insets note under the scale bar.
+const SCALE_NOTE: svg::Font = svg::Font {
+    size: 10.0,
+    bold: false,
+    fill: "#555555",
+};
+const SCALE_NOTE_HEIGHT: f64 = 14.0;
 
 const NO_DATA_FILL: &str = "#d4d4d4";
+/// Territories under symbols when the map has no classes.
+const BACKGROUND_FILL: &str = "#ebe8e2";
 const SECRET_FILL: &str = "url(#secret)";
 /// Light background with grey hatching: reads as "hidden", distinct from plain missing data.
 const SECRET_PATTERN: &str = "<pattern id=\"secret\" patternUnits=\"userSpaceOnUse\" width=\"6\" height=\"6\" patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#f4f4f4\"/><line x1=\"1.5\" y1=\"0\" x2=\"1.5\" y2=\"6\" stroke=\"#8c8c8c\" stroke-width=\"1.5\"/></pattern>\n";
@@ -110,6 +148,9 @@ fn drawn(class: FeatureClass, classes: usize) -> FeatureClass {
 }
 
 fn fill(class: FeatureClass, classes: &[LegendClass]) -> &str {
+    if classes.is_empty() {
+        return BACKGROUND_FILL;
+    }
     match drawn(class, classes.len()) {
         FeatureClass::Class(i) => &classes[i].color,
         FeatureClass::Secret => SECRET_FILL,
@@ -126,43 +167,59 @@ fn border_width(features: usize) -> &'static str {
     }
 }
 
-/// The extent of the features (of the outlines if there are no features).
+fn union(a: Option<Rect<f64>>, b: Rect<f64>) -> Option<Rect<f64>> {
+    Some(a.map_or(b, |a| {
+        Rect::new(
+            (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
+            (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
+        )
+    }))
+}
+
+/// The extent of the features (of the outlines if there are no features), inset frames included.
 fn extent(map: &ChoroplethMap) -> Option<Rect<f64>> {
-    let union = |a: Option<Rect<f64>>, b: Rect<f64>| {
-        Some(a.map_or(b, |a| {
-            Rect::new(
-                (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
-                (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
-            )
-        }))
-    };
     let features = map
         .features
         .iter()
         .filter_map(|f| f.geometry.bounding_rect())
         .fold(None, union);
-    features.or_else(|| {
+    let shapes = features.or_else(|| {
         map.outlines
             .iter()
             .filter_map(BoundingRect::bounding_rect)
             .fold(None, union)
-    })
+    });
+    map.frames.iter().map(|f| f.rect).fold(shapes, union)
 }
 
-/// Legend lines, and whether the secret pattern is needed.
-fn legend_items(map: &ChoroplethMap) -> (Vec<Item>, bool) {
+/// Legend lines, and whether the secret pattern is needed. `counts` adds "(n)" to each line
+/// (not in small multiples, where counts differ between panels).
+fn legend_items<'a>(
+    classes: &[LegendClass],
+    features: impl Iterator<Item = &'a MapFeature> + Clone,
+    counts: bool,
+) -> (Vec<Item>, bool) {
+    if classes.is_empty() {
+        return (Vec::new(), false);
+    }
     let count = |wanted: FeatureClass| {
-        map.features
-            .iter()
-            .filter(|f| drawn(f.class, map.classes.len()) == wanted)
+        features
+            .clone()
+            .filter(|f| drawn(f.class, classes.len()) == wanted)
             .count()
     };
-    let mut items: Vec<Item> = map
-        .classes
+    let with_count = |label: &str, n: usize| {
+        if counts {
+            format!("{label} ({n})")
+        } else {
+            label.to_string()
+        }
+    };
+    let mut items: Vec<Item> = classes
         .iter()
         .map(|c| Item {
             fill: c.color.clone(),
-            text: format!("{} ({})", c.label, c.count),
+            text: with_count(&c.label, c.count),
         })
         .collect();
     let secret = count(FeatureClass::Secret);
@@ -174,7 +231,7 @@ fn legend_items(map: &ChoroplethMap) -> (Vec<Item>, bool) {
         if n > 0 {
             items.push(Item {
                 fill: fill.to_string(),
-                text: format!("{label} ({n})"),
+                text: with_count(label, n),
             });
         }
     }
@@ -197,21 +254,96 @@ fn capacity(map: &ChoroplethMap) -> usize {
     total * 8 + map.features.len() * 120 + 16_384
 }
 
+/// The legends and the chart, stacked top-down with `GAP` between them.
+struct Side {
+    legend: Option<Legend>,
+    sizes: Option<SizeLegend>,
+    chart: Option<Chart>,
+}
+
+impl Side {
+    fn heights(&self) -> impl Iterator<Item = f64> + '_ {
+        let legend = self.legend.as_ref().map(Legend::height);
+        let sizes = self.sizes.as_ref().map(SizeLegend::height);
+        let chart = self.chart.as_ref().map(Chart::height);
+        [legend, sizes, chart].into_iter().flatten()
+    }
+
+    fn height(&self) -> f64 {
+        self.heights().map(|h| h + GAP).sum::<f64>() - GAP
+    }
+
+    fn write(&self, out: &mut String, x: f64, top: f64) {
+        let mut y = top;
+        if let Some(legend) = &self.legend {
+            legend.write(out, x, y);
+            y += legend.height() + GAP;
+        }
+        if let Some(sizes) = &self.sizes {
+            sizes.write(out, x, y);
+            y += sizes.height() + GAP;
+        }
+        if let Some(chart) = &self.chart {
+            chart.write(out, x, y);
+        }
+    }
+}
+
+/// Opens the document: root element, title, and `<defs>` left open for the caller.
+fn open_document(out: &mut String, page_height: f64, title: &str) {
+    let _ = write!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{PAGE_WIDTH}\" height=\"{page_height}\" viewBox=\"0 0 {PAGE_WIDTH} {page_height}\">\n<title>"
+    );
+    svg::escape(out, title);
+    out.push_str("</title>\n<defs>\n");
+}
+
+/// The north arrow and the scale bar side by side, with the insets note under them.
+fn write_scale_block(out: &mut String, bar: &ScaleBar, left: f64, top: f64, insets_note: bool) {
+    north::write(out, left, top);
+    let bar_left = left + north::WIDTH + ARROW_GAP;
+    bar.write(out, bar_left, top + SCALE_BLOCK_HEIGHT - scale::HEIGHT);
+    if insets_note {
+        // Right-aligned blocks are narrower than the note: keep it on the page.
+        let note = insets::SCALE_NOTE;
+        let x = left.min(PAGE_WIDTH - MARGIN - text::width(note, SCALE_NOTE));
+        svg::text(
+            out,
+            x,
+            top + SCALE_BLOCK_HEIGHT + SCALE_NOTE_HEIGHT,
+            &[note.to_string()],
+            SCALE_NOTE,
+            svg::Anchor::Start,
+        );
+    }
+}
+
+/// The credits at the bottom, and the end of the document.
+fn close_document(out: &mut String, credits: &text::Block, top: f64) {
+    out.push_str("<g class=\"source\">\n");
+    credits.write(out, MARGIN, top);
+    out.push_str("</g>\n</svg>\n");
+}
+
 /// Writes the choropleth map as a standalone SVG document. The output depends only on
 /// `map`: the same map gives the same bytes.
 pub fn choropleth_svg(map: &ChoroplethMap) -> String {
     let header = title::Header::new(&map.title, map.subtitle.as_deref(), CONTENT_WIDTH);
-    let (items, has_secret) = legend_items(map);
+    let (items, has_secret) = legend_items(&map.classes, map.features.iter(), true);
     let bbox = extent(map);
     let (bw, bh) = bbox.map_or((1.5, 1.0), |b| (b.width().max(1.0), b.height().max(1.0)));
-    let wide = bw / bh > WIDE_ASPECT;
+    let below = map.legend_layout == LegendLayout::Horizontal || bw / bh > WIDE_ASPECT;
+    let note = map.interval_note.as_deref();
+    let sizes_width = |width| map.symbols.as_ref().and_then(|s| SizeLegend::new(s, width));
 
-    // The map frame, then the legend beside or below it.
+    // The map frame, then the legends beside or below it.
     let map_top = MARGIN + header.height() + GAP;
-    let (frame_width, legend_width) = if wide {
+    let (frame_width, side_width) = if below {
         (CONTENT_WIDTH, CONTENT_WIDTH - GAP - SCALE_BLOCK_WIDTH)
     } else {
-        let natural = legend::natural_width(&map.legend_title, &items, &map.references);
+        let natural = legend::natural_width(&map.legend_title, &items, note, &map.references)
+            .max(sizes_width(LEGEND_MAX_WIDTH).map_or(0.0, |s| s.natural_width()));
         let width = natural.clamp(LEGEND_MIN_WIDTH, LEGEND_MAX_WIDTH);
         (CONTENT_WIDTH - GAP - width, width)
     };
@@ -227,44 +359,63 @@ pub fn choropleth_svg(map: &ChoroplethMap) -> String {
     let block_width = scale_bar.as_ref().map_or(0.0, |bar| {
         north::WIDTH + ARROW_GAP + bar.width + LABEL_OVERHANG
     });
-    let legend = Legend::new(&map.legend_title, items, &map.references, legend_width);
+    let block_height = SCALE_BLOCK_HEIGHT
+        + if map.frames.is_empty() {
+            0.0
+        } else {
+            SCALE_NOTE_HEIGHT
+        };
+    let side = Side {
+        legend: (!items.is_empty() || !map.references.is_empty()).then(|| {
+            Legend::new(
+                &map.legend_title,
+                items,
+                note,
+                &map.references,
+                side_width,
+                map.legend_layout,
+            )
+        }),
+        sizes: sizes_width(side_width),
+        chart: map
+            .distribution
+            .as_ref()
+            .and_then(|d| Chart::new(d, &map.classes, side_width.min(LEGEND_MAX_WIDTH))),
+    };
     let (legend_left, legend_top, block_left, block_top);
-    if wide {
+    if below {
         (legend_left, legend_top) = (MARGIN, map_bottom + GAP);
         (block_left, block_top) = (PAGE_WIDTH - MARGIN - block_width, legend_top);
     } else {
         (legend_left, legend_top) = (MARGIN + frame_width + GAP, map_top);
         block_left = legend_left;
         // Level with the bottom of the map when the legend leaves room.
-        block_top = (legend_top + legend.height() + GAP).max(map_bottom - SCALE_BLOCK_HEIGHT);
+        block_top = (legend_top + side.height() + GAP).max(map_bottom - block_height);
     }
     let block_bottom = if scale_bar.is_some() {
-        block_top + SCALE_BLOCK_HEIGHT
+        block_top + block_height
     } else {
         0.0
     };
-    let content_bottom = map_bottom
-        .max(legend_top + legend.height())
-        .max(block_bottom);
+    let content_bottom = map_bottom.max(legend_top + side.height()).max(block_bottom);
     let credits = title::credits(&map.source, CONTENT_WIDTH);
     let credits_top = content_bottom + GAP;
     let page_height = (credits_top + credits.height() + MARGIN / 2.0).ceil();
 
     let mut out = String::with_capacity(capacity(map));
-    let _ = write!(
-        out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{PAGE_WIDTH}\" height=\"{page_height}\" viewBox=\"0 0 {PAGE_WIDTH} {page_height}\">\n<title>"
-    );
-    svg::escape(&mut out, &map.title);
-    out.push_str("</title>\n<defs>\n");
+    open_document(&mut out, page_height, &map.title);
     if has_secret {
         out.push_str(SECRET_PATTERN);
     }
     // Outlines may reach beyond the territories (an EPCI across two départements): cut them at the frame.
+    let frame = Rect::new(
+        (MARGIN, map_top - FRAME_PAD),
+        (MARGIN + frame_width, map_bottom + FRAME_PAD),
+    );
     out.push_str("<clipPath id=\"cadre-carte\"><rect x=\"");
-    svg::num(&mut out, MARGIN);
+    svg::num(&mut out, frame.min().x);
     out.push_str("\" y=\"");
-    svg::num(&mut out, map_top - FRAME_PAD);
+    svg::num(&mut out, frame.min().y);
     out.push_str("\" width=\"");
     svg::num(&mut out, frame_width);
     out.push_str("\" height=\"");
@@ -276,15 +427,8 @@ pub fn choropleth_svg(map: &ChoroplethMap) -> String {
 
     if let Some(bbox) = bbox {
         let proj = Projection::new(bbox, scale, map_left, map_top);
-        let _ = writeln!(
-            out,
-            "<g class=\"carte\" clip-path=\"url(#cadre-carte)\">\n<g class=\"territoires\" stroke=\"#ffffff\" stroke-width=\"{}\" stroke-linejoin=\"round\">",
-            border_width(map.features.len())
-        );
-        for feature in &map.features {
-            write_feature(&mut out, feature, fill(feature.class, &map.classes), &proj);
-        }
-        out.push_str("</g>\n");
+        let _ = writeln!(out, "<g class=\"carte\" clip-path=\"url(#cadre-carte)\">");
+        write_territories(&mut out, &map.features, &map.classes, &proj);
         if !map.outlines.is_empty() {
             let _ = writeln!(
                 out,
@@ -297,23 +441,45 @@ pub fn choropleth_svg(map: &ChoroplethMap) -> String {
             }
             out.push_str("</g>\n");
         }
+        insets::write(&mut out, &map.frames, &proj);
         out.push_str("</g>\n");
+        // Outside the clip: a large circle at the edge is shown whole rather than cut.
+        if let Some(symbols) = &map.symbols {
+            symbols::write(&mut out, symbols, &proj);
+        }
+        labels::write(&mut out, &labels::place(&map.labels, &proj, frame));
     }
 
-    legend.write(&mut out, legend_left, legend_top);
+    side.write(&mut out, legend_left, legend_top);
     if let Some(bar) = scale_bar {
-        north::write(&mut out, block_left, block_top);
-        let bar_left = block_left + north::WIDTH + ARROW_GAP;
-        bar.write(
+        write_scale_block(
             &mut out,
-            bar_left,
-            block_top + SCALE_BLOCK_HEIGHT - scale::HEIGHT,
+            &bar,
+            block_left,
+            block_top,
+            !map.frames.is_empty(),
         );
     }
-    out.push_str("<g class=\"source\">\n");
-    credits.write(&mut out, MARGIN, credits_top);
-    out.push_str("</g>\n</svg>\n");
+    close_document(&mut out, &credits, credits_top);
     out
+}
+
+/// The territories' group: one filled path each, white borders.
+fn write_territories(
+    out: &mut String,
+    features: &[MapFeature],
+    classes: &[LegendClass],
+    proj: &Projection,
+) {
+    let _ = writeln!(
+        out,
+        "<g class=\"territoires\" stroke=\"#ffffff\" stroke-width=\"{}\" stroke-linejoin=\"round\">",
+        border_width(features.len())
+    );
+    for feature in features {
+        write_feature(out, feature, fill(feature.class, classes), proj);
+    }
+    out.push_str("</g>\n");
 }
 
 fn write_feature(out: &mut String, feature: &MapFeature, fill: &str, proj: &Projection) {

@@ -67,10 +67,17 @@ impl Projection {
         }
     }
 
+    /// The page position of a map point.
+    pub fn page(&self, c: Coord<f64>) -> (f64, f64) {
+        (
+            self.x0 + (c.x - self.min_x) * self.scale,
+            self.y0 + (self.max_y - c.y) * self.scale,
+        )
+    }
+
     /// The page position in tenths of a unit: rounding once here makes the dedup exact.
     fn tenths(&self, c: Coord<f64>) -> (i64, i64) {
-        let x = self.x0 + (c.x - self.min_x) * self.scale;
-        let y = self.y0 + (self.max_y - c.y) * self.scale;
+        let (x, y) = self.page(c);
         ((x * 10.0).round() as i64, (y * 10.0).round() as i64)
     }
 }

@@ -75,6 +75,7 @@ fn fixture() -> ChoroplethMap {
             "Référence nationale : 60,9".to_string(),
         ],
         source: "Source : Cnaf 2023, Insee, IGN Admin Express — réalisation diagterr".to_string(),
+        ..Default::default()
     }
 }
 
@@ -243,4 +244,263 @@ fn png_has_the_width_asked_and_visible_text() {
 fn png_rejects_bad_input() {
     assert!(svg_to_png("<svg", 100).is_err());
     assert!(svg_to_png(&choropleth_svg(&fixture()), 0).is_err());
+}
+
+fn symbol(code: &str, x: f64, value: f64) -> Symbol {
+    Symbol {
+        code: code.to_string(),
+        name: format!("Commune {code}"),
+        anchor: geo::Point::new(700_000.0 + x * 1000.0, 6_505_000.0),
+        value,
+        value_label: crate::format::display(value, 0),
+    }
+}
+
+/// The value of attribute `name` in `tag`.
+fn attr(tag: &str, name: &str) -> f64 {
+    let start = tag.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+    tag[start..start + tag[start..].find('"').unwrap()]
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn symbols_largest_first_with_area_proportional_and_size_legend() {
+    let mut map = fixture();
+    map.symbols = Some(ProportionalSymbols::new(
+        "Population municipale",
+        vec![
+            symbol("63014", 25.0, 100.0),
+            symbol("63124", 5.0, 400.0),
+            symbol("63263", 15.0, 0.0),
+        ],
+    ));
+    let svg = choropleth_svg(&map);
+    let circles = tags(&svg, "symbole");
+    // Zero gets no circle; the largest is drawn first, under the smaller one.
+    assert_eq!(circles.len(), 2);
+    assert!(circles[0].contains("data-code=\"63124\""));
+    assert!(circles[1].contains("<title>Commune 63014 (63014) : 100</title>"));
+    assert_eq!(attr(circles[0], "r") / attr(circles[1], "r"), 2.0);
+    // Over the choropleth, not instead of it.
+    assert_eq!(tags(&svg, "territoire").len(), 3);
+    let legend = &svg[svg.find("<g class=\"legende-symboles\">").unwrap()..];
+    assert!(legend.contains(">400</text>") && legend.contains(">100</text>"));
+    usvg::Tree::from_str(&svg, &text::options()).expect("SVG bien formé");
+}
+
+#[test]
+fn symbols_alone_over_a_neutral_background() {
+    let mut map = fixture();
+    map.classes.clear();
+    map.symbols = Some(ProportionalSymbols::new(
+        "Places",
+        vec![symbol("63124", 5.0, 10.0)],
+    ));
+    let svg = choropleth_svg(&map);
+    assert!(tags(&svg, "territoire")
+        .iter()
+        .all(|p| p.contains(&format!("fill=\"{BACKGROUND_FILL}\""))));
+    assert!(legend_texts(&svg).is_empty());
+    assert!(!svg.contains("Donnée absente") && !svg.contains("<pattern"));
+}
+
+#[test]
+fn interval_note_present_or_absent_and_typology_legend() {
+    let mut map = fixture();
+    assert!(!svg_has_note(&choropleth_svg(&map)));
+    map.interval_note = Some("Classes fermées à gauche : [a ; b[".to_string());
+    let svg = choropleth_svg(&map);
+    assert!(svg_has_note(&svg));
+    assert!(svg.contains("Classes fermées à gauche : [a ; b["));
+
+    // A typology: qualitative colours from the caller, no interval note.
+    let mut typology = fixture();
+    typology.legend_title = "Profil des communes".to_string();
+    typology.classes = ["Urbain", "Périurbain", "Rural"]
+        .iter()
+        .zip(["#66c2a5", "#fc8d62", "#8da0cb"])
+        .map(|(label, color)| LegendClass {
+            label: label.to_string(),
+            color: color.to_string(),
+            count: 1,
+        })
+        .collect();
+    for (f, k) in typology.features.iter_mut().zip(0..) {
+        f.class = FeatureClass::Class(k);
+    }
+    let svg = choropleth_svg(&typology);
+    assert_eq!(
+        legend_texts(&svg),
+        ["Urbain (1)", "Périurbain (1)", "Rural (1)"]
+    );
+    assert!(tags(&svg, "territoire")[2].contains("fill=\"#8da0cb\""));
+    assert!(!svg_has_note(&svg));
+}
+
+fn svg_has_note(svg: &str) -> bool {
+    svg.contains("class=\"legende-note\"")
+}
+
+/// The (x, y) of each legend swatch.
+fn swatches(svg: &str) -> Vec<(f64, f64)> {
+    svg.split("<g class=\"legende-entree\">\n")
+        .skip(1)
+        .map(|e| (attr(e, "x"), attr(e, "y")))
+        .collect()
+}
+
+#[test]
+fn horizontal_legend_puts_swatches_in_a_row_below_the_map() {
+    let mut map = fixture();
+    // Tall territory: the vertical legend goes beside the map, one entry per line.
+    for (i, f) in map.features.iter_mut().enumerate() {
+        f.geometry = MultiPolygon(vec![geo::Translate::translate(
+            &square(0.0),
+            0.0,
+            10_000.0 * i as f64,
+        )]);
+    }
+    let vertical = swatches(&choropleth_svg(&map));
+    assert!(vertical.iter().all(|s| s.0 == vertical[0].0));
+    assert!(vertical.windows(2).all(|w| w[1].1 > w[0].1));
+
+    map.legend_layout = LegendLayout::Horizontal;
+    let svg = choropleth_svg(&map);
+    let horizontal = swatches(&svg);
+    assert_eq!(horizontal[0].0, MARGIN);
+    assert_eq!(horizontal[0].1, horizontal[1].1, "{horizontal:?}");
+    assert!(horizontal[1].0 > horizontal[0].0);
+    // Below the map frame.
+    let clip = &svg[svg.find("<clipPath").unwrap()..];
+    assert!(horizontal[0].1 > attr(clip, "y") + attr(clip, "height"));
+}
+
+#[test]
+fn insets_drawn_with_names_and_scale_note() {
+    let mut map = fixture();
+    assert!(!svg_contains_note(&choropleth_svg(&map)));
+    map.frames = vec![InsetFrame {
+        rect: Rect::new((735_000.0, 6_500_000.0), (745_000.0, 6_510_000.0)),
+        label: "Guadeloupe".to_string(),
+    }];
+    let svg = choropleth_svg(&map);
+    let frames: Vec<&str> = svg.split("<g class=\"encart\">").skip(1).collect();
+    assert_eq!(frames.len(), 1);
+    assert!(frames[0].contains("fill=\"none\"") && frames[0].contains(">Guadeloupe</text>"));
+    assert!(svg_contains_note(&svg));
+}
+
+fn svg_contains_note(svg: &str) -> bool {
+    svg.contains("Échelle valable pour la métropole")
+}
+
+#[test]
+fn labels_placed_with_halo_inside_the_map() {
+    let mut map = fixture();
+    map.labels = feature_labels(&map.features, |f| f.code.parse().unwrap());
+    let svg = choropleth_svg(&map);
+    let group = tags(&svg, "etiquettes");
+    assert_eq!(group.len(), 1);
+    assert!(group[0].contains("stroke=\"#ffffff\"") && group[0].contains("paint-order=\"stroke\""));
+    // Highest priority (here the code) first; Cournon's point inside lies by the hole,
+    // near the frame's edge, so its long name would leave the frame and is dropped.
+    let labels = tags(&svg, "etiquette");
+    assert_eq!(labels.len(), 2);
+    assert!(labels[0].contains(">Orcines<"));
+}
+
+#[test]
+fn distribution_chart_nested_under_the_legend() {
+    let mut map = fixture();
+    map.distribution = Some(Distribution {
+        values: vec![40.0, 55.0, 58.2, 61.0, 63.0, 70.0, 80.0],
+        breaks: vec![60.9],
+    });
+    let svg = choropleth_svg(&map);
+    let chart = &svg[svg.find("<g class=\"distribution\">").unwrap()..];
+    assert!(chart.contains("Distribution des valeurs"));
+    assert!(chart.contains("<svg x=\""));
+    // Bars in the class colours.
+    assert!(
+        chart.contains("#D7301F") || chart.contains("#d7301f"),
+        "{chart}"
+    );
+    usvg::Tree::from_str(&svg, &text::options()).expect("SVG bien formé");
+}
+
+fn sheet() -> SmallMultiples {
+    let map = fixture();
+    SmallMultiples {
+        title: "Taux de couverture, 2019 à 2022".to_string(),
+        legend_title: map.legend_title.clone(),
+        classes: map.classes.clone(),
+        panels: (2019..2022)
+            .map(|year| Panel {
+                title: year.to_string(),
+                features: map.features.clone(),
+            })
+            .collect(),
+        columns: 2,
+        source: map.source.clone(),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn small_multiples_share_legend_scale_and_transform() {
+    let svg = small_multiples_svg(&sheet());
+    let panels: Vec<&str> = svg.split("<g class=\"panneau\"").skip(1).collect();
+    assert_eq!(panels.len(), 3);
+    // Same projection in every panel: identical paths, only the group moves.
+    let paths = |p: &str| -> Vec<String> {
+        p.lines()
+            .filter(|l| l.contains("class=\"territoire\""))
+            .map(String::from)
+            .collect()
+    };
+    assert_eq!(paths(panels[0]).len(), 3);
+    assert_eq!(paths(panels[0]), paths(panels[1]));
+    assert_eq!(paths(panels[0]), paths(panels[2]));
+    assert!(panels[1].contains(">2020</text>"));
+    // Two columns: the third panel starts a second row, under the first.
+    let translate =
+        |p: &str| p[p.find("translate(").unwrap() + 10..p.find(")\"").unwrap()].to_string();
+    assert_eq!(
+        translate(panels[0]).split(' ').next(),
+        translate(panels[2]).split(' ').next()
+    );
+    assert_ne!(translate(panels[0]), translate(panels[1]));
+    assert_eq!(svg.matches("<g class=\"legende\">").count(), 1);
+    assert_eq!(svg.matches("<g class=\"echelle\">").count(), 1);
+    assert_eq!(svg.matches("<g class=\"source\">").count(), 1);
+    // No counts in a shared legend: they differ between panels.
+    assert_eq!(
+        legend_texts(&svg)[0],
+        "&lt; 60,9 (sous les deux références)"
+    );
+    assert_eq!(svg, small_multiples_svg(&sheet()));
+}
+
+#[test]
+fn every_new_element_renders_to_png() {
+    let mut map = fixture();
+    map.symbols = Some(ProportionalSymbols::new(
+        "Population",
+        vec![symbol("63124", 5.0, 400.0)],
+    ));
+    map.labels = feature_labels(&map.features, |_| 1.0);
+    map.interval_note = Some("Classes fermées à gauche : [a ; b[".to_string());
+    map.distribution = Some(Distribution {
+        values: vec![1.0, 2.0, 3.0],
+        breaks: vec![2.0],
+    });
+    map.frames = vec![InsetFrame {
+        rect: Rect::new((735_000.0, 6_500_000.0), (745_000.0, 6_510_000.0)),
+        label: "Martinique".to_string(),
+    }];
+    for svg in [choropleth_svg(&map), small_multiples_svg(&sheet())] {
+        let png = svg_to_png(&svg, 600).unwrap();
+        assert_eq!(Pixmap::decode_png(&png).unwrap().width(), 600);
+    }
 }

@@ -12,8 +12,10 @@ use crate::format;
 use crate::geometry::{self, Layer};
 use crate::indicators::reference::Comparison;
 use crate::indicators::Cell;
-use crate::query::{ClassMethod, MapSpec, PaletteSpec, Query, ThresholdSpec};
-use crate::render::{self, ChoroplethMap, FeatureClass, LegendClass, MapFeature};
+use crate::query::{ClassMethod, LegendSpec, MapSpec, PaletteSpec, Query, ThresholdSpec};
+use crate::render::{
+    self, ChoroplethMap, Distribution, FeatureClass, LegendClass, LegendLayout, MapFeature,
+};
 use crate::territory::{Level, Territory};
 
 /// The classes of the map, from thresholds of the query or from the values
@@ -259,7 +261,7 @@ pub(super) fn map_outputs(
             count: counts[k],
         })
         .collect();
-    let chart = ChoroplethMap {
+    let mut chart = ChoroplethMap {
         title: map.titre.clone(),
         subtitle: map.sous_titre.clone(),
         legend_title: format!(
@@ -282,7 +284,34 @@ pub(super) fn map_outputs(
             ),
         ],
         source: map.source.clone(),
+        interval_note: Some(INTERVAL_NOTE.to_string()),
+        legend_layout: match map.legende {
+            LegendSpec::Verticale => LegendLayout::Vertical,
+            LegendSpec::Horizontale => LegendLayout::Horizontal,
+        },
+        ..Default::default()
     };
+    if map.etiquettes {
+        // The most populated first; a label that would overlap a placed one is dropped.
+        // Only territories with a value are named: names on grey "no data"
+        // shapes would crowd out the ones the map is about.
+        let population = populations(territory, cov.level);
+        let valued: Vec<MapFeature> = chart
+            .features
+            .iter()
+            .filter(|f| matches!(f.class, FeatureClass::Class(_)))
+            .cloned()
+            .collect();
+        chart.labels = render::feature_labels(&valued, |f| {
+            population.get(f.code.as_str()).copied().unwrap_or(0.0)
+        });
+    }
+    if map.histogramme {
+        chart.distribution = Some(Distribution {
+            values: cov.rows.iter().filter_map(|r| r.rate.value()).collect(),
+            breaks: classes.thresholds().iter().map(|t| t.value).collect(),
+        });
+    }
     let svg = render::choropleth_svg(&chart);
     let mut written = Vec::new();
     for name in map.sorties.get_ref() {
@@ -304,6 +333,21 @@ pub(super) fn map_outputs(
         written.push(path);
     }
     Ok(written)
+}
+
+/// Said under every legend: where a value equal to a threshold goes.
+const INTERVAL_NOTE: &str =
+    "Classes fermées à gauche [a ; b[ : une valeur égale à un seuil est dans la classe supérieure";
+
+/// Municipal population of every territory of `level` (label priority).
+fn populations(territory: &Territory, level: Level) -> HashMap<&str, f64> {
+    let mut sums = HashMap::new();
+    for c in territory.communes.values() {
+        if let (Some(code), Some(p)) = (territory.parent(&c.code, level), c.population) {
+            *sums.entry(code).or_insert(0.0) += p;
+        }
+    }
+    sums
 }
 
 /// The mapped territories with their values and class, for GIS exports. A
