@@ -210,7 +210,7 @@ fn legend_items<'a>(
     };
     let with_count = |label: &str, n: usize| {
         if counts {
-            format!("{label} ({n})")
+            format!("{label} ({})", crate::format::display(n as f64, 0))
         } else {
             label.to_string()
         }

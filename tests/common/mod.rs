@@ -34,6 +34,8 @@ pub fn write_query(dir: &Path, name: &str, text: &str) -> PathBuf {
 }
 
 /// The Puy-de-Dôme example query, with its text for variations.
+pub mod national;
+
 pub fn puy_de_dome_query() -> String {
     std::fs::read_to_string(root().join("queries/couverture-epci-63-puy-de-dome.toml")).unwrap()
 }
