@@ -147,6 +147,9 @@ pub struct MapSpec {
     /// `verticale` (right of the map) or `horizontale` (below it).
     #[serde(default)]
     pub legende: LegendSpec,
+    /// Proportional circles over the choropleth.
+    #[serde(default)]
+    pub symboles: Option<SymbolSpec>,
     /// Output files (`.svg`, `.png`), relative to the output directory.
     pub sorties: Spanned<Vec<String>>,
     /// Width of the PNG in pixels.
@@ -156,6 +159,14 @@ pub struct MapSpec {
 
 fn default_png_width() -> u32 {
     2000
+}
+
+/// What the proportional circles measure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SymbolSpec {
+    /// Municipal population of the territory (COG table of the query).
+    Population,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]

@@ -12,11 +12,15 @@ use crate::format;
 use crate::geometry::{self, Layer};
 use crate::indicators::reference::Comparison;
 use crate::indicators::Cell;
-use crate::query::{ClassMethod, LegendSpec, MapSpec, PaletteSpec, Query, ThresholdSpec};
+use crate::query::{
+    ClassMethod, LegendSpec, MapSpec, PaletteSpec, Query, SymbolSpec, ThresholdSpec,
+};
 use crate::render::{
     self, ChoroplethMap, Distribution, FeatureClass, LegendClass, LegendLayout, MapFeature,
+    ProportionalSymbols, Symbol,
 };
 use crate::territory::{Level, Territory};
+use geo::InteriorPoint;
 
 /// The classes of the map, from thresholds of the query or from the values
 /// (notices say when the data give fewer classes than asked).
@@ -305,6 +309,24 @@ pub(super) fn map_outputs(
         chart.labels = render::feature_labels(&valued, |f| {
             population.get(f.code.as_str()).copied().unwrap_or(0.0)
         });
+    }
+    if let Some(SymbolSpec::Population) = map.symboles {
+        let population = populations(territory, cov.level);
+        let symbols = chart
+            .features
+            .iter()
+            .filter_map(|f| {
+                let value = *population.get(f.code.as_str())?;
+                Some(Symbol {
+                    code: f.code.clone(),
+                    name: f.name.clone(),
+                    anchor: f.geometry.interior_point()?,
+                    value,
+                    value_label: format::display(value, 0),
+                })
+            })
+            .collect();
+        chart.symbols = Some(ProportionalSymbols::new("Population municipale", symbols));
     }
     if map.histogramme {
         chart.distribution = Some(Distribution {
