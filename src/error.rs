@@ -58,20 +58,23 @@ impl Error {
         }
         self
     }
-    /// An I/O failure on `path`, in French, with the OS reason.
+    /// An I/O failure on `path`, said in French (the OS reason only when uncommon).
     pub fn io(path: impl AsRef<Path>, err: std::io::Error) -> Self {
-        let hint = match err.kind() {
-            std::io::ErrorKind::NotFound => {
-                "vérifiez le chemin (il est relatif au dossier d'où la commande est lancée)"
-            }
-            std::io::ErrorKind::PermissionDenied => {
-                "vérifiez les droits d'accès au fichier ou au dossier"
-            }
-            _ => "vérifiez que le fichier est accessible",
+        let (message, hint) = match err.kind() {
+            std::io::ErrorKind::NotFound => (
+                "fichier ou dossier introuvable".to_string(),
+                "vérifiez le chemin (il est relatif au dossier d'où la commande est lancée)",
+            ),
+            std::io::ErrorKind::PermissionDenied => (
+                "accès refusé".to_string(),
+                "vérifiez les droits d'accès au fichier ou au dossier",
+            ),
+            _ => (
+                format!("lecture ou écriture impossible ({err})"),
+                "vérifiez que le fichier est accessible et le disque non plein",
+            ),
         };
-        Error::new(format!("lecture ou écriture impossible : {err}"))
-            .file(path)
-            .hint(hint)
+        Error::new(message).file(path).hint(hint)
     }
 }
 

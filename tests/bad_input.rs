@@ -4,29 +4,18 @@ mod common;
 
 use common::*;
 
-fn run_query(text: &str) -> (bool, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let q = write_query(dir.path(), "requete.toml", text);
-    let out = dir.path().join("out");
-    let o = diagterr(&[
-        "executer",
-        q.to_str().unwrap(),
-        "--sortie",
-        out.to_str().unwrap(),
-    ]);
-    (o.status.success(), stderr(&o))
+/// Runs a query that must fail and returns what it printed on stderr.
+fn failure(text: &str) -> String {
+    let o = Scratch::new().run(text);
+    assert!(!o.status.success(), "{}", stdout(&o));
+    stderr(&o)
 }
 
 #[test]
 fn unknown_query_key_names_file_line_and_key() {
     let text = puy_de_dome_query().replace("[carte]\n", "[carte]\ncouleurs = \"rouge\"\n");
-    let line = text
-        .lines()
-        .position(|l| l.starts_with("couleurs"))
-        .unwrap()
-        + 1;
-    let (ok, err) = run_query(&text);
-    assert!(!ok);
+    let err = failure(&text);
+    let line = line_of(&text, "couleurs");
     assert!(
         err.contains(&format!("requete.toml, ligne {line}")),
         "{err}"
@@ -37,72 +26,47 @@ fn unknown_query_key_names_file_line_and_key() {
 #[test]
 fn missing_input_file_names_the_key_and_line() {
     let text = puy_de_dome_query().replace("txcouv-pe-2023-5dep.csv", "txcouv-absent.csv");
-    let line = text
-        .lines()
-        .position(|l| l.contains("txcouv-absent"))
-        .unwrap()
-        + 1;
-    let (ok, err) = run_query(&text);
-    assert!(!ok);
-    assert!(err.contains(&format!("ligne {line}")), "{err}");
+    let err = failure(&text);
+    assert!(
+        err.contains(&format!("ligne {}", line_of(&text, "taux_caf"))),
+        "{err}"
+    );
     assert!(err.contains("couverture.taux_caf"), "{err}");
 }
 
 #[test]
 fn unknown_departement_is_refused() {
     let text = puy_de_dome_query().replace("departements = [\"63\"]", "departements = [\"6\"]");
-    let (ok, err) = run_query(&text);
-    assert!(!ok);
-    assert!(err.contains("département inconnu « 6 »"), "{err}");
+    assert!(failure(&text).contains("département inconnu « 6 »"));
 }
 
 #[test]
 fn unknown_threshold_word_is_refused() {
     let text = puy_de_dome_query().replace("\"reference:france\"]", "\"reference:region\"]");
-    let (ok, err) = run_query(&text);
-    assert!(!ok);
-    assert!(err.contains("seuil inconnu « reference:region »"), "{err}");
-}
-
-#[test]
-fn unknown_commune_in_components_names_file_line_and_code() {
-    let dir = tempfile::tempdir().unwrap();
-    let csv = dir.path().join("places.csv");
-    std::fs::write(
-        &csv,
-        "code_commune;psu;am;enfants\n63113;100;50;300\n63999;10;5;30\n",
-    )
-    .unwrap();
-    let text = components_query(csv.to_str().unwrap(), "\"calculee\"");
-    let q = write_query(dir.path(), "requete.toml", &text);
-    let o = diagterr(&[
-        "executer",
-        q.to_str().unwrap(),
-        "--sortie",
-        dir.path().join("out").to_str().unwrap(),
-    ]);
-    assert!(!o.status.success());
-    let err = stderr(&o);
-    assert!(err.contains("places.csv, ligne 3"), "{err}");
-    assert!(err.contains("code « 63999 »"), "{err}");
+    assert!(failure(&text).contains("seuil inconnu « reference:region »"));
 }
 
 #[test]
 fn unreadable_geometry_names_the_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let geo = dir.path().join("communes.geojson");
-    std::fs::write(&geo, "{\"type\": \"FeatureCollection\", \"features\": [").unwrap();
+    let s = Scratch::new();
+    let geo = s.file(
+        "communes.geojson",
+        "{\"type\": \"FeatureCollection\", \"features\": [",
+    );
     let text = puy_de_dome_query()
-        .replace("data/geo/communes-5dep-2026.geojson", geo.to_str().unwrap())
+        .replace("data/geo/communes-5dep-2026.geojson", &geo)
         .replace("epci = \"data/geo/epci-5dep-2026.geojson\"\n", "");
-    let (ok, err) = run_query(&text);
-    assert!(!ok);
-    assert!(err.contains("communes.geojson"), "{err}");
+    let o = s.run(&text);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("communes.geojson"), "{}", stderr(&o));
 }
 
-/// A query on raw components by commune (ratio of sums), Puy-de-Dôme.
-fn components_query(path: &str, reference_departement: &str) -> String {
-    format!(
+/// A query on raw components by commune (ratio of sums), Puy-de-Dôme, with the
+/// places file written beside it.
+fn components_run(places: &str, reference_departement: &str) -> (Scratch, std::process::Output) {
+    let s = Scratch::new();
+    let path = s.file("places.csv", places);
+    let text = format!(
         r#"[territoire]
 niveau = "epci"
 departements = ["63"]
@@ -126,34 +90,33 @@ places = {{ psu = "EAJE PSU", am = "Assistants maternels" }}
 selection = "toutes"
 sorties = ["liste.csv"]
 "#
-    )
+    );
+    let o = s.run(&text);
+    (s, o)
+}
+
+#[test]
+fn unknown_commune_in_components_names_file_line_and_code() {
+    let (_s, o) = components_run(
+        "code_commune;psu;am;enfants\n63113;100;50;300\n63999;10;5;30\n",
+        "\"calculee\"",
+    );
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(err.contains("places.csv, ligne 3"), "{err}");
+    assert!(err.contains("code « 63999 »"), "{err}");
 }
 
 #[test]
 fn components_ratio_of_sums_with_secret_cells() {
-    let dir = tempfile::tempdir().unwrap();
-    let csv = dir.path().join("places.csv");
     // Clermont Auvergne Métropole (246300701): 63113 Clermont-Ferrand and 63014 Aubière.
-    // Riom Limagne et Volcans (200070753): 63300 Riom, with a secret cell.
-    std::fs::write(
-        &csv,
+    // CA Riom Limagne et Volcans (200070753): 63300 Riom, with a secret cell.
+    let (s, o) = components_run(
         "code_commune;psu;am;enfants\n63113;1 000;500;3000\n63014;100;50;500\n63300;s;20;400\n",
-    )
-    .unwrap();
-    let q = write_query(
-        dir.path(),
-        "requete.toml",
-        &components_query(csv.to_str().unwrap(), "64.2"),
+        "64.2",
     );
-    let out = dir.path().join("out");
-    let o = diagterr(&[
-        "executer",
-        q.to_str().unwrap(),
-        "--sortie",
-        out.to_str().unwrap(),
-    ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let list = std::fs::read_to_string(out.join("liste.csv")).unwrap();
+    let list = s.output("liste.csv");
     // (1000 + 500 + 100 + 50) / (3000 + 500) = 47,142… : a ratio of sums, not a mean of rates.
     let metro = list.lines().find(|l| l.contains(";246300701;")).unwrap();
     assert!(metro.contains(";47,1;"), "{metro}");
@@ -164,24 +127,10 @@ fn components_ratio_of_sums_with_secret_cells() {
 
 #[test]
 fn computed_reference_touching_a_secret_cell_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let csv = dir.path().join("places.csv");
-    std::fs::write(
-        &csv,
+    let (_s, o) = components_run(
         "code_commune;psu;am;enfants\n63113;100;50;300\n63300;s;20;400\n",
-    )
-    .unwrap();
-    let q = write_query(
-        dir.path(),
-        "requete.toml",
-        &components_query(csv.to_str().unwrap(), "\"calculee\""),
+        "\"calculee\"",
     );
-    let o = diagterr(&[
-        "executer",
-        q.to_str().unwrap(),
-        "--sortie",
-        dir.path().join("out").to_str().unwrap(),
-    ]);
     assert!(!o.status.success());
     let err = stderr(&o);
     assert!(err.contains("requete.toml, ligne 11"), "{err}");
@@ -193,36 +142,41 @@ fn computed_reference_touching_a_secret_cell_is_refused() {
 
 #[test]
 fn computed_reference_is_a_ratio_of_sums() {
-    let dir = tempfile::tempdir().unwrap();
-    let csv = dir.path().join("places.csv");
     // Département 63: (100 + 50 + 30 + 10) / (300 + 100) = 47,5 ; not the mean of 50 and 40.
-    std::fs::write(
-        &csv,
+    let (s, o) = components_run(
         "code_commune;psu;am;enfants\n63113;100;50;300\n63300;30;10;100\n",
-    )
-    .unwrap();
-    let q = write_query(
-        dir.path(),
-        "requete.toml",
-        &components_query(csv.to_str().unwrap(), "\"calculee\""),
+        "\"calculee\"",
     );
-    let out = dir.path().join("out");
-    let o = diagterr(&[
-        "executer",
-        q.to_str().unwrap(),
-        "--sortie",
-        out.to_str().unwrap(),
-    ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let list = std::fs::read_to_string(out.join("liste.csv")).unwrap();
     // Clermont Auvergne Métropole: 150 / 300 = 50,0, parts in column order (am, psu),
     // then 2,5 points above the département and 10,9 under the nation.
+    let list = s.output("liste.csv");
     let metro = list.lines().find(|l| l.contains(";246300701;")).unwrap();
     assert!(metro.contains(";50,0;16,7;33,3;2,5;-10,9;"), "{metro}");
     // Both territories were computed without all their communes: said, not hidden.
+    let text = stdout(&o);
     assert!(
-        stdout(&o).contains("calculé(s) sans toutes leurs communes"),
-        "{}",
-        stdout(&o)
+        text.contains("calculé(s) sans toutes leurs communes"),
+        "{text}"
     );
+}
+
+#[test]
+fn unwritable_output_folder_names_it_and_writes_nothing() {
+    let s = Scratch::new();
+    let blocker = s.file("fichier", "");
+    let o = diagterr(&[
+        "executer",
+        "queries/couverture-epci-63-puy-de-dome.toml",
+        "--sortie",
+        &format!("{blocker}/sorties"),
+    ]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("impossible de créer le dossier de sortie"),
+        "{err}"
+    );
+    assert!(err.contains("fichier/sorties/63"), "{err}");
+    assert!(err.contains("--sortie"), "{err}");
 }

@@ -6,13 +6,8 @@ use common::*;
 
 #[test]
 fn puy_de_dome_epci_below_both_references_are_those_of_the_cnaf_file() {
-    let out = tempfile::tempdir().unwrap();
-    let o = diagterr(&[
-        "executer",
-        "queries/couverture-epci-63-puy-de-dome.toml",
-        "--sortie",
-        out.path().to_str().unwrap(),
-    ]);
+    let s = Scratch::new();
+    let o = s.run_file("queries/couverture-epci-63-puy-de-dome.toml");
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
     let text = stdout(&o);
     assert!(
@@ -30,7 +25,7 @@ fn puy_de_dome_epci_below_both_references_are_those_of_the_cnaf_file() {
 
     // The list: the 4 EPCI under 64,2 (département) and 60,9 (France), lowest first,
     // computed from the Cnaf file by hand (awk on txcouv-pe-2023-5dep.csv).
-    let csv = std::fs::read_to_string(out.path().join("63/priorites-epci-63.csv")).unwrap();
+    let csv = s.output("63/priorites-epci-63.csv");
     assert!(csv.starts_with('\u{FEFF}'), "UTF-8 BOM for Excel");
     let lines: Vec<&str> = csv.trim_start_matches('\u{FEFF}').lines().collect();
     assert_eq!(
@@ -59,7 +54,7 @@ fn puy_de_dome_epci_below_both_references_are_those_of_the_cnaf_file() {
         lines[1]
     );
 
-    let md = std::fs::read_to_string(out.path().join("63/priorites-epci-63.md")).unwrap();
+    let md = s.output("63/priorites-epci-63.md");
     assert!(
         md.contains("| 1 | 200072080 | CC du Pays de Saint-Eloy | 63 | 53,9 |"),
         "{md}"
@@ -67,7 +62,7 @@ fn puy_de_dome_epci_below_both_references_are_those_of_the_cnaf_file() {
     assert!(md.contains("Puy-de-Dôme 64,2 (publiée)"), "{md}");
 
     // The map: one path per EPCI of the département, three legend entries with their counts.
-    let svg = std::fs::read_to_string(out.path().join("63/couverture-epci-63.svg")).unwrap();
+    let svg = s.output("63/couverture-epci-63.svg");
     assert_eq!(svg.matches("class=\"territoire\"").count(), 14);
     assert_eq!(svg.matches("class=\"legende-entree\"").count(), 3);
     assert!(
@@ -82,8 +77,27 @@ fn puy_de_dome_epci_below_both_references_are_those_of_the_cnaf_file() {
         !svg.contains("Secret statistique"),
         "no secret entry when nothing is secret"
     );
-    let png = std::fs::read(out.path().join("63/couverture-epci-63.png")).unwrap();
+    let png = std::fs::read(s.out_dir().join("63/couverture-epci-63.png")).unwrap();
     assert_eq!(&png[1..4], b"PNG");
+
+    // The classified territories as GIS layers.
+    let geojson = s.out_dir().join("63/couverture-epci-63.geojson");
+    let layer = diagterr::geometry::read_geojson(&geojson, "code", Some("nom")).unwrap();
+    assert_eq!(layer.features.len(), 14);
+    let text = std::fs::read_to_string(&geojson).unwrap();
+    assert!(text.contains("\"code\":\"200072080\""), "codes as strings");
+    assert!(
+        text.contains("\"taux\":53.9"),
+        "{}",
+        &text[..300.min(text.len())]
+    );
+    assert!(text.contains("sous les deux références"));
+    let shp = s.out_dir().join("63/couverture-epci-63.shp");
+    let layer = diagterr::geometry::read_shapefile(&shp, "code", Some("nom")).unwrap();
+    assert_eq!(layer.features.len(), 14);
+    for ext in ["shx", "dbf", "prj", "cpg"] {
+        assert!(shp.with_extension(ext).exists(), "{ext}");
+    }
 }
 
 #[test]
@@ -123,13 +137,7 @@ fn every_example_query_runs_and_reruns_byte_identical() {
 
 #[test]
 fn technical_row_and_cross_border_epci_are_reported() {
-    let out = tempfile::tempdir().unwrap();
-    let o = diagterr(&[
-        "executer",
-        "queries/couverture-epci-71-saone-et-loire.toml",
-        "--sortie",
-        out.path().to_str().unwrap(),
-    ]);
+    let o = Scratch::new().run_file("queries/couverture-epci-71-saone-et-loire.toml");
     assert!(o.status.success(), "{}", stderr(&o));
     let text = stdout(&o);
     assert!(text.contains("ligne technique « XX »"), "{text}");
@@ -140,40 +148,25 @@ fn technical_row_and_cross_border_epci_are_reported() {
 
 #[test]
 fn epci_contours_are_dissolved_from_communes_when_no_epci_file_is_given() {
-    let dir = tempfile::tempdir().unwrap();
-    let text = puy_de_dome_query().replace("epci = \"data/geo/epci-5dep-2026.geojson\"\n", "");
-    let q = write_query(dir.path(), "requete.toml", &text);
-    let out = dir.path().join("out");
-    let o = diagterr(&[
-        "executer",
-        q.to_str().unwrap(),
-        "--sortie",
-        out.to_str().unwrap(),
-    ]);
+    let s = Scratch::new();
+    let o = s.run(&puy_de_dome_query().replace("epci = \"data/geo/epci-5dep-2026.geojson\"\n", ""));
     assert!(o.status.success(), "{}", stderr(&o));
-    let svg = std::fs::read_to_string(out.join("63/couverture-epci-63.svg")).unwrap();
+    let svg = s.output("63/couverture-epci-63.svg");
     assert_eq!(svg.matches("class=\"territoire\"").count(), 14);
 }
 
 #[test]
 fn classes_computed_from_the_values() {
-    let dir = tempfile::tempdir().unwrap();
+    let s = Scratch::new();
     let text = std::fs::read_to_string(root().join("queries/couverture-epci-34-herault.toml"))
         .unwrap()
         .replace(
             "classes = { methode = \"seuils\", valeurs = [\"reference:departement\", \"reference:france\"] }",
             "classes = { methode = \"seuils_naturels\", nombre = 4 }\npalette = \"bleus\"",
         );
-    let q = write_query(dir.path(), "requete.toml", &text);
-    let out = dir.path().join("out");
-    let o = diagterr(&[
-        "executer",
-        q.to_str().unwrap(),
-        "--sortie",
-        out.to_str().unwrap(),
-    ]);
+    let o = s.run(&text);
     assert!(o.status.success(), "{}", stderr(&o));
-    let svg = std::fs::read_to_string(out.join("34/couverture-epci-34.svg")).unwrap();
+    let svg = s.output("34/couverture-epci-34.svg");
     assert_eq!(svg.matches("class=\"legende-entree\"").count(), 4);
     assert_eq!(svg.matches("class=\"territoire\"").count(), 17);
     // The four class counts add up to the 17 EPCI.
@@ -193,20 +186,9 @@ fn classes_computed_from_the_values() {
 
 #[test]
 fn thresholds_given_with_a_computed_method_are_refused() {
-    let dir = tempfile::tempdir().unwrap();
     let text = puy_de_dome_query().replace("methode = \"seuils\"", "methode = \"quantiles\"");
-    let line = text
-        .lines()
-        .position(|l| l.starts_with("classes ="))
-        .unwrap()
-        + 1;
-    let q = write_query(dir.path(), "requete.toml", &text);
-    let o = diagterr(&[
-        "executer",
-        q.to_str().unwrap(),
-        "--sortie",
-        dir.path().to_str().unwrap(),
-    ]);
+    let line = line_of(&text, "classes =");
+    let o = Scratch::new().run(&text);
     assert!(!o.status.success());
     let err = stderr(&o);
     assert!(
@@ -214,33 +196,4 @@ fn thresholds_given_with_a_computed_method_are_refused() {
         "{err}"
     );
     assert!(err.contains("« valeurs » ne va qu'avec"), "{err}");
-}
-
-#[test]
-fn classified_territories_export_to_geojson_and_shapefile() {
-    let out = tempfile::tempdir().unwrap();
-    let o = diagterr(&[
-        "executer",
-        "queries/couverture-epci-63-puy-de-dome.toml",
-        "--sortie",
-        out.path().to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let geojson = out.path().join("63/couverture-epci-63.geojson");
-    let layer = diagterr::geometry::read_geojson(&geojson, "code", Some("nom")).unwrap();
-    assert_eq!(layer.features.len(), 14);
-    let text = std::fs::read_to_string(&geojson).unwrap();
-    assert!(text.contains("\"code\":\"200072080\""), "codes as strings");
-    assert!(
-        text.contains("\"taux\":53.9"),
-        "{}",
-        &text[..300.min(text.len())]
-    );
-    assert!(text.contains("sous les deux références"));
-    let shp = out.path().join("63/couverture-epci-63.shp");
-    let layer = diagterr::geometry::read_shapefile(&shp, "code", Some("nom")).unwrap();
-    assert_eq!(layer.features.len(), 14);
-    for ext in ["shx", "dbf", "prj", "cpg"] {
-        assert!(shp.with_extension(ext).exists(), "{ext}");
-    }
 }

@@ -14,12 +14,8 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> bool {
-    let files = match super::query_files(&args.requetes) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("erreur : {e}");
-            return false;
-        }
+    let Some(files) = super::query_files(&args.requetes) else {
+        return false;
     };
     let mut ok = true;
     for file in &files {

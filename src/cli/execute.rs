@@ -19,12 +19,8 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> bool {
-    let files = match super::query_files(&args.requetes) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("erreur : {e}");
-            return false;
-        }
+    let Some(files) = super::query_files(&args.requetes) else {
+        return false;
     };
     let mut failed = 0;
     for file in &files {
@@ -49,7 +45,7 @@ pub fn run(args: &Args) -> bool {
         }
     }
     println!(
-        "{} requête(s) exécutée(s), {} en erreur ; sorties dans {}",
+        "{} requête(s) réussie(s), {} en erreur ; sorties dans {}",
         files.len() - failed,
         failed,
         args.sortie.display()

@@ -8,8 +8,13 @@ use std::path::{Path, PathBuf};
 use diagterr::Error;
 
 /// The query files named on the command line: files as given, folders expanded
-/// to their `.toml` files in name order (so runs are reproducible).
-pub fn query_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+/// to their `.toml` files in name order (so runs are reproducible). `None` after
+/// printing the error when a folder cannot be read or holds no query.
+pub fn query_files(paths: &[PathBuf]) -> Option<Vec<PathBuf>> {
+    expand(paths).map_err(|e| eprintln!("erreur : {e}")).ok()
+}
+
+fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let mut files = Vec::new();
     for p in paths {
         if p.is_dir() {
@@ -30,7 +35,12 @@ pub fn query_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     Ok(files)
 }
 
-/// Prints an error the way every subcommand does.
+/// Prints an error the way every subcommand does, naming the query when the
+/// error does not already name a file.
 pub fn print_error(query: &Path, e: &Error) {
-    eprintln!("erreur ({}) : {e}", query.display());
+    if e.file.is_some() {
+        eprintln!("erreur : {e}");
+    } else {
+        eprintln!("erreur ({}) : {e}", query.display());
+    }
 }

@@ -12,7 +12,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    std::fs::create_dir_all(dir).map_err(|e| {
+        let io = Error::io(dir, e);
+        Error::new(format!(
+            "impossible de créer le dossier de sortie : {}",
+            io.message
+        ))
+        .file(dir)
+        .hint("choisissez un dossier de sortie accessible en écriture (option --sortie)")
+    })?;
     let name = path
         .file_name()
         .ok_or_else(|| Error::new("chemin de sortie sans nom de fichier").file(path))?;

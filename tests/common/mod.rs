@@ -2,7 +2,7 @@
 
 #![allow(dead_code)] // each test file uses a part of these helpers
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
 pub fn root() -> PathBuf {
@@ -26,11 +26,55 @@ pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-/// Writes a query into `dir` and returns its path.
-pub fn write_query(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p
+/// A query run in a temporary folder of its own: the query is `requete.toml`
+/// there, input files can be written beside it, outputs go to `out/`.
+pub struct Scratch {
+    pub dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    pub fn new() -> Scratch {
+        Scratch {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// Writes a file beside the query and returns its path as text (for queries).
+    pub fn file(&self, name: &str, text: &str) -> String {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_str().unwrap().to_string()
+    }
+
+    /// Writes `text` as the query and runs `diagterr executer` on it.
+    pub fn run(&self, text: &str) -> Output {
+        let q = self.file("requete.toml", text);
+        diagterr(&["executer", &q, "--sortie", self.out_dir().to_str().unwrap()])
+    }
+
+    /// Runs `diagterr executer` on a query file of the project (e.g. `queries/…`).
+    pub fn run_file(&self, query: &str) -> Output {
+        diagterr(&[
+            "executer",
+            query,
+            "--sortie",
+            self.out_dir().to_str().unwrap(),
+        ])
+    }
+
+    pub fn out_dir(&self) -> PathBuf {
+        self.dir.path().join("out")
+    }
+
+    /// An output file, read as text.
+    pub fn output(&self, name: &str) -> String {
+        std::fs::read_to_string(self.out_dir().join(name)).unwrap()
+    }
+}
+
+/// The line of the first line of `text` starting with `prefix` (1-based).
+pub fn line_of(text: &str, prefix: &str) -> usize {
+    text.lines().position(|l| l.starts_with(prefix)).unwrap() + 1
 }
 
 /// The Puy-de-Dôme example query, with its text for variations.
