@@ -80,6 +80,20 @@ fn puy_de_dome_epci_below_both_references_are_those_of_the_cnaf_file() {
     let png = std::fs::read(s.out_dir().join("63/couverture-epci-63.png")).unwrap();
     assert_eq!(&png[1..4], b"PNG");
 
+    // Small multiples of the parts: four panels, one shared legend of 5 classes.
+    let sheet = s.output("63/composantes-epci-63.svg");
+    assert_eq!(sheet.matches("class=\"panneau\"").count(), 4);
+    assert_eq!(sheet.matches("class=\"territoire\"").count(), 4 * 14);
+    assert_eq!(sheet.matches("class=\"legende-entree\"").count(), 5);
+    for part in [
+        "EAJE",
+        "Assistants maternels",
+        "Préscolarisation",
+        "Garde à domicile",
+    ] {
+        assert!(sheet.contains(part), "{part}");
+    }
+
     // The classified territories as GIS layers.
     let geojson = s.out_dir().join("63/couverture-epci-63.geojson");
     let layer = diagterr::geometry::read_geojson(&geojson, "code", Some("nom")).unwrap();

@@ -17,6 +17,8 @@ pub struct QuerySpec {
     #[serde(default)]
     pub carte: Option<MapSpec>,
     #[serde(default)]
+    pub multiples: Option<MultiplesSpec>,
+    #[serde(default)]
     pub liste: Option<ListSpec>,
 }
 
@@ -175,6 +177,30 @@ pub enum LegendSpec {
     #[default]
     Verticale,
     Horizontale,
+}
+
+/// `[multiples]`: small multiples, one panel per part of the rate, with
+/// classes common to every panel.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MultiplesSpec {
+    pub titre: String,
+    #[serde(default)]
+    pub sous_titre: Option<String>,
+    pub source: String,
+    pub classes: Spanned<ClassesSpec>,
+    #[serde(default)]
+    pub palette: PaletteSpec,
+    /// Panels per row.
+    #[serde(default = "default_columns")]
+    pub colonnes: usize,
+    pub sorties: Spanned<Vec<String>>,
+    #[serde(default = "default_png_width")]
+    pub largeur_png: u32,
+}
+
+fn default_columns() -> usize {
+    2
 }
 
 /// `classes = { methode = "…", … }`.

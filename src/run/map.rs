@@ -1,7 +1,10 @@
 //! The choropleth of a query: classes, shapes, legend, SVG and PNG.
 
 use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
+
+use toml::Spanned;
 
 use super::{code_list, extension, Coverage, Row};
 use crate::classify::palette::{self, Sequential};
@@ -13,7 +16,7 @@ use crate::geometry::{self, Layer};
 use crate::indicators::reference::Comparison;
 use crate::indicators::Cell;
 use crate::query::{
-    ClassMethod, LegendSpec, MapSpec, PaletteSpec, Query, SymbolSpec, ThresholdSpec,
+    ClassMethod, ClassesSpec, LegendSpec, MapSpec, PaletteSpec, Query, SymbolSpec, ThresholdSpec,
 };
 use crate::render::{
     self, ChoroplethMap, Distribution, FeatureClass, LegendClass, LegendLayout, MapFeature,
@@ -24,14 +27,17 @@ use geo::InteriorPoint;
 
 /// The classes of the map, from thresholds of the query or from the values
 /// (notices say when the data give fewer classes than asked).
-fn map_classes(
+/// Computed methods cut all `series` at once (pooled), so that several panels
+/// share their classes.
+pub(super) fn resolve_classes(
     query: &Query,
-    map: &MapSpec,
+    classes: &Spanned<ClassesSpec>,
     cov: &Coverage,
+    series: &[Vec<f64>],
     notices: &mut Vec<String>,
 ) -> Result<Classes> {
-    let spec = map.classes.get_ref();
-    let err = |msg: String| query.error_at(&map.classes.span(), msg);
+    let spec = classes.get_ref();
+    let err = |msg: String| query.error_at(&classes.span(), msg);
     let method = match spec.methode {
         ClassMethod::Seuils => {
             let values = spec.valeurs.as_ref().ok_or_else(|| {
@@ -73,8 +79,8 @@ fn map_classes(
             "« valeurs » ne va qu'avec « methode = \"seuils\" »".into()
         ));
     }
-    let values: Vec<f64> = cov.rows.iter().filter_map(|r| r.rate.value()).collect();
-    let found = classify::breaks(&values, &method, spec.nombre).map_err(|e| {
+    let series: Vec<&[f64]> = series.iter().map(Vec::as_slice).collect();
+    let found = classify::pooled(&series, &method, spec.nombre).map_err(|e| {
         let hint = e.hint.clone();
         let placed = err(e.message);
         match hint {
@@ -87,14 +93,15 @@ fn map_classes(
 }
 
 /// The colours of the classes, lowest first.
-fn class_colors(
+pub(super) fn class_colors(
     query: &Query,
-    map: &MapSpec,
+    palette: PaletteSpec,
+    span: &Range<usize>,
     classes: &Classes,
     cov: &Coverage,
 ) -> Result<Vec<String>> {
     let n = classes.len();
-    let colors = match map.palette {
+    let colors = match palette {
         PaletteSpec::RougeBleu => palette::diverging(n),
         PaletteSpec::AutourReference => palette::diverging_around(classes, cov.departement.value),
         PaletteSpec::Bleus => palette::sequential(Sequential::Blues, n),
@@ -104,13 +111,13 @@ fn class_colors(
     };
     colors.ok_or_else(|| {
         query
-            .error_at(&map.classes.span(), format!("{n} classes : trop pour cette palette"))
+            .error_at(span, format!("{n} classes : trop pour cette palette"))
             .hint("demandez moins de classes (« nombre = 5 ») : au-delà de 7, les teintes ne se distinguent plus")
     })
 }
 
 /// Reads, projects and (if needed) dissolves the shapes of the query's level.
-fn shapes(
+pub(super) fn shapes(
     query: &Query,
     territory: &Territory,
     level: Level,
@@ -167,8 +174,9 @@ pub(super) fn map_outputs(
     out_dir: &Path,
     notices: &mut Vec<String>,
 ) -> Result<Vec<PathBuf>> {
-    let classes = map_classes(query, map, cov, notices)?;
-    let colors = class_colors(query, map, &classes, cov)?;
+    let rates = vec![cov.rows.iter().filter_map(|r| r.rate.value()).collect()];
+    let classes = resolve_classes(query, &map.classes, cov, &rates, notices)?;
+    let colors = class_colors(query, map.palette, &map.classes.span(), &classes, cov)?;
     let (communes, epci) = shapes(query, territory, cov.level, notices)?;
     if cov.level == Level::Departement {
         return Err(query
@@ -358,7 +366,7 @@ pub(super) fn map_outputs(
 }
 
 /// Said under every legend: where a value equal to a threshold goes.
-const INTERVAL_NOTE: &str =
+pub(super) const INTERVAL_NOTE: &str =
     "Classes fermées à gauche [a ; b[ : une valeur égale à un seuil est dans la classe supérieure";
 
 /// Municipal population of every territory of `level` (label priority).

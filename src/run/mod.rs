@@ -4,11 +4,13 @@
 mod compute;
 mod list;
 mod map;
+mod multiples;
 
 pub use compute::compute;
 pub use list::priority_table;
 use list::{default_list_title, markdown_list};
 use map::map_outputs;
+use multiples::multiples_outputs;
 
 use std::path::{Path, PathBuf};
 
@@ -90,6 +92,17 @@ pub fn run(query: &Query, out_dir: &Path) -> Result<Report> {
         let paths = map_outputs(
             query,
             map,
+            &territory,
+            &coverage,
+            out_dir,
+            &mut report.notices,
+        )?;
+        report.outputs.extend(paths);
+    }
+    if let Some(multiples) = &spec.multiples {
+        let paths = multiples_outputs(
+            query,
+            multiples,
             &territory,
             &coverage,
             out_dir,

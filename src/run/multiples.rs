@@ -1,0 +1,119 @@
+//! Small multiples of a query: one panel per part of the rate (EAJE, assistants
+//! maternels…), cut by the same classes so the panels compare.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::map::{class_colors, resolve_classes, shapes};
+use super::{extension, Coverage};
+use crate::error::Result;
+use crate::export::write_atomic;
+use crate::indicators::Cell;
+use crate::query::{MultiplesSpec, Query};
+use crate::render::{self, FeatureClass, LegendClass, MapFeature, Panel, SmallMultiples};
+use crate::territory::{Level, Territory};
+
+pub(super) fn multiples_outputs(
+    query: &Query,
+    spec: &MultiplesSpec,
+    territory: &Territory,
+    cov: &Coverage,
+    out_dir: &Path,
+    notices: &mut Vec<String>,
+) -> Result<Vec<PathBuf>> {
+    if cov.part_labels.is_empty() {
+        return Err(query
+            .error_at(
+                &spec.sorties.span(),
+                "aucune composante du taux à cartographier",
+            )
+            .hint("les petits multiples montrent les composantes : le fichier n'en publie pas"));
+    }
+    let series: Vec<Vec<f64>> = (0..cov.part_labels.len())
+        .map(|p| cov.rows.iter().filter_map(|r| r.parts[p].value()).collect())
+        .collect();
+    let classes = resolve_classes(query, &spec.classes, cov, &series, notices)?;
+    let colors = class_colors(query, spec.palette, &spec.classes.span(), &classes, cov)?;
+    let (communes, epci) = shapes(query, territory, cov.level, notices)?;
+    let fill = match cov.level {
+        Level::Epci => epci.expect("EPCI shapes are read or dissolved"),
+        _ => communes,
+    };
+    let by_code: HashMap<&str, &geo::MultiPolygon<f64>> = fill
+        .features
+        .iter()
+        .map(|f| (f.code.as_str(), &f.geometry))
+        .collect();
+    let panels = cov
+        .part_labels
+        .iter()
+        .enumerate()
+        .map(|(p, label)| Panel {
+            title: label.clone(),
+            features: cov
+                .rows
+                .iter()
+                .filter_map(|r| {
+                    let shape = by_code.get(r.unit.code.as_str())?;
+                    let part = r.parts[p];
+                    Some(MapFeature {
+                        code: r.unit.code.clone(),
+                        name: r.unit.name.clone(),
+                        geometry: (*shape).clone(),
+                        class: match part {
+                            Cell::Value(v) => FeatureClass::Class(classes.class_of(v)),
+                            Cell::Secret => FeatureClass::Secret,
+                            Cell::Missing => FeatureClass::NoData,
+                        },
+                        value_label: part.label(1),
+                    })
+                })
+                .collect(),
+        })
+        .collect();
+    let sheet = SmallMultiples {
+        title: spec.titre.clone(),
+        subtitle: spec.sous_titre.clone(),
+        legend_title: format!(
+            "Part du taux de couverture {} (places pour 100 enfants de moins de 3 ans)",
+            cov.year
+        ),
+        classes: classes
+            .labels(1)
+            .into_iter()
+            .zip(colors)
+            .map(|(label, color)| LegendClass {
+                label,
+                color,
+                count: 0,
+            })
+            .collect(),
+        panels,
+        columns: spec.colonnes.max(1),
+        source: spec.source.clone(),
+        interval_note: Some(super::map::INTERVAL_NOTE.to_string()),
+        references: vec![
+            "Classes communes à toutes les cartes, calculées sur l'ensemble des valeurs"
+                .to_string(),
+        ],
+    };
+    let svg = render::small_multiples_svg(&sheet);
+    let mut written = Vec::new();
+    for name in spec.sorties.get_ref() {
+        let path = out_dir.join(name);
+        match extension(name) {
+            "svg" => write_atomic(&path, svg.as_bytes())?,
+            "png" => write_atomic(&path, &render::svg_to_png(&svg, spec.largeur_png)?)?,
+            _ => {
+                return Err(query
+                    .error_at(
+                        &spec.sorties.span(),
+                        format!("format de carte inconnu : « {name} »"),
+                    )
+                    .hint("extensions possibles : .svg, .png"))
+            }
+        }
+        written.push(path);
+    }
+    Ok(written)
+}
