@@ -211,3 +211,33 @@ fn thresholds_given_with_a_computed_method_are_refused() {
     );
     assert!(err.contains("« valeurs » ne va qu'avec"), "{err}");
 }
+
+#[test]
+fn departement_commune_map_with_epci_outlines_labels_and_histogram() {
+    let s = Scratch::new();
+    let o = s.run_file("queries/couverture-communes-63-puy-de-dome.toml");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let svg = s.output("63/couverture-communes-63.svg");
+    // The 463 communes of 2026, with the outlines of their 14 EPCI drawn over them.
+    assert_eq!(svg.matches("class=\"territoire\"").count(), 463);
+    assert_eq!(svg.matches("class=\"contour\"").count(), 14);
+    // Only the communes with a published rate are named; "no data" has its legend entry.
+    assert!(
+        svg.contains(">Clermont-Ferrand<"),
+        "Clermont-Ferrand labelled"
+    );
+    assert!(
+        !svg.contains(">Lapeyrouse<"),
+        "a commune without rate is not labelled"
+    );
+    assert!(svg.contains("Donnée absente (453)"));
+    assert_eq!(svg.matches("class=\"distribution\"").count(), 1);
+    // The priority list: the four communes under both references, lowest first.
+    let list = s.output("63/priorites-communes-63.csv");
+    let codes: Vec<&str> = list
+        .lines()
+        .skip(1)
+        .map(|l| l.split(';').nth(1).unwrap())
+        .collect();
+    assert_eq!(codes, ["63430", "63113", "63075", "63300"]);
+}
