@@ -59,12 +59,12 @@ pub fn cog_communes() -> TableSpec {
 pub fn communes_epci() -> TableSpec {
     let columns = vec![
         ColumnSpec::required("code_commune", Code(Commune)),
-        ColumnSpec::optional("nom_commune", Text),
+        ColumnSpec::required("nom_commune", Text),
         ColumnSpec::required("dep", Code(Departement)),
         ColumnSpec::required("reg", Code(Region)),
         ColumnSpec::required("population_municipale", Number),
         ColumnSpec::optional("siren_epci", Code(Epci)),
-        ColumnSpec::optional("nom_epci", Text),
+        ColumnSpec::required("nom_epci", Text),
         ColumnSpec::optional("type_epci", Text),
     ];
     spec(columns, &[], &["code_commune"])

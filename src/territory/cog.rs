@@ -66,7 +66,8 @@ impl Territory {
         let deps = str_col(df, "dep")?;
         let sirens = str_col(df, "siren_epci")?;
         let epci_names = str_col(df, "nom_epci")?;
-        let kinds = str_col(df, "type_epci")?;
+        // The EPCI type is optional in the layout: an absent column gives empty kinds.
+        let kinds = df.column("type_epci").ok().map(|c| c.str()).transpose()?;
         let pops = df.column("population_municipale")?.f64()?;
         for i in 0..df.height() {
             let (Some(code), Some(dep)) = (codes.get(i), deps.get(i)) else {
@@ -86,7 +87,7 @@ impl Territory {
                 let e = t.epcis.entry(siren.clone()).or_insert_with(|| Epci {
                     siren: siren.clone(),
                     name: epci_names.get(i).unwrap_or("").to_string(),
-                    kind: kinds.get(i).unwrap_or("").to_string(),
+                    kind: kinds.and_then(|k| k.get(i)).unwrap_or("").to_string(),
                     communes: Vec::new(),
                     departements: Vec::new(),
                 });
@@ -173,4 +174,44 @@ impl Territory {
 /// A string column of a frame read by `ingest` (present by the layout's contract).
 pub(crate) fn str_col<'a>(df: &'a DataFrame, name: &str) -> Result<&'a StringChunked> {
     Ok(df.column(name)?.str()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cog_2026() -> Territory {
+        let data = concat!(env!("CARGO_MANIFEST_DIR"), "/data/cog/");
+        Territory::load(
+            Path::new(&format!("{data}communes-epci-population-2026.csv")),
+            Path::new(&format!("{data}departements.csv")),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn hierarchy_with_an_epci_across_two_departements() {
+        let t = cog_2026();
+        // CA Beaune, Côte et Sud lies in Côte-d'Or and Saône-et-Loire.
+        let beaune = &t.epcis["200006682"];
+        assert_eq!(beaune.departements, ["21", "71"]);
+        let in_71 = t.units(Level::Epci, &["71".to_string()]);
+        assert_eq!(in_71.len(), 20);
+        assert!(in_71.iter().any(|u| u.code == "200006682"));
+        assert_eq!(t.parent("63113", Level::Epci), Some("246300701"));
+        assert_eq!(t.parent("63113", Level::Departement), Some("63"));
+        assert_eq!(t.units(Level::Commune, &["63".to_string()]).len(), 463);
+    }
+
+    #[test]
+    fn unknown_departement_is_refused_with_a_hint() {
+        let err = cog_2026()
+            .check_departements(&["6".to_string()])
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("département inconnu « 6 »"),
+            "{err}"
+        );
+        assert!(err.hint.is_some());
+    }
 }
