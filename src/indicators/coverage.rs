@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 
 use polars::prelude::*;
 
+use super::frame::push_cells;
 use super::Cell;
 use crate::error::{Error, Result};
 use crate::ingest::{secret_column, Table, LINE_COLUMN};
@@ -278,15 +279,6 @@ fn ratio(num: &[Cell], den: &[Cell]) -> Vec<Cell> {
             _ => Cell::Missing,
         })
         .collect()
-}
-
-/// Appends a value column and its `__secret` companion.
-fn push_cells(df: &mut DataFrame, name: &str, cells: &[Cell]) -> Result<()> {
-    let values: Vec<Option<f64>> = cells.iter().map(|c| c.value()).collect();
-    let secret: Vec<bool> = cells.iter().map(|c| *c == Cell::Secret).collect();
-    df.with_column(Column::new(name.into(), values))?;
-    df.with_column(Column::new(secret_column(name).into(), secret))?;
-    Ok(())
 }
 
 #[cfg(test)]

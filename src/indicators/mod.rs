@@ -3,6 +3,10 @@
 
 pub mod cell;
 pub mod coverage;
+pub mod flags;
+pub mod frame;
+pub mod rank_sum;
 pub mod reference;
+pub mod weighted_score;
 
 pub use cell::Cell;

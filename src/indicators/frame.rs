@@ -1,0 +1,142 @@
+//! Reading and writing the indicator frames shared by the methods: a `code`
+//! column, numeric columns with their `__secret` companions, rows in score order.
+
+use polars::prelude::*;
+
+use super::Cell;
+use crate::error::{Error, Result};
+use crate::ingest::secret_column;
+
+/// The territory codes of `df`; an empty frame is an error.
+pub(crate) fn codes(df: &DataFrame) -> Result<Vec<String>> {
+    let column = df.column("code").map_err(|_| {
+        Error::new("colonne « code » absente du tableau des indicateurs")
+            .column("code")
+            .hint("le tableau doit avoir une ligne par territoire et une colonne « code »")
+    })?;
+    if df.height() == 0 {
+        return Err(Error::new("aucun territoire à classer")
+            .hint("vérifiez le niveau et les départements de la requête"));
+    }
+    Ok(column
+        .str()?
+        .iter()
+        .map(|c| c.unwrap_or_default().to_string())
+        .collect())
+}
+
+/// The cells of an indicator column; an unknown column is an error naming it. A
+/// NaN (a ratio on an empty population) counts as missing.
+pub(crate) fn indicator(df: &DataFrame, name: &str) -> Result<Vec<Cell>> {
+    match df.column(name).map(|c| c.dtype().clone()) {
+        Ok(DataType::Float64) => {}
+        Ok(other) => {
+            return Err(
+                Error::new(format!("indicateur non numérique (type {other})"))
+                    .column(name)
+                    .hint("choisissez une colonne de nombres"),
+            )
+        }
+        Err(_) => {
+            return Err(
+                Error::new(format!("indicateur inconnu : pas de colonne « {name} »"))
+                    .column(name)
+                    .hint("vérifiez le nom de l'indicateur dans la requête"),
+            )
+        }
+    }
+    Ok(super::cell::cells(df, name)?
+        .into_iter()
+        .map(|c| match c {
+            Cell::Value(v) if v.is_nan() => Cell::Missing,
+            c => c,
+        })
+        .collect())
+}
+
+/// Why territory `i` cannot be scored: `Secret` if one of its values is secret,
+/// else `Missing` if one is missing, else `None`.
+pub(crate) fn unknown(values: &[Vec<Cell>], i: usize) -> Option<Cell> {
+    let cells = || values.iter().map(|v| v[i]);
+    if cells().any(|c| c == Cell::Secret) {
+        Some(Cell::Secret)
+    } else if cells().any(|c| c == Cell::Missing) {
+        Some(Cell::Missing)
+    } else {
+        None
+    }
+}
+
+/// The notice naming the territories left out for a secret or missing value.
+pub(crate) fn unranked_notice(codes: &[String], states: &[Option<Cell>]) -> Vec<String> {
+    let list = |state: Cell| -> Vec<&str> {
+        codes
+            .iter()
+            .zip(states)
+            .filter(|(_, s)| **s == Some(state))
+            .map(|(c, _)| c.as_str())
+            .collect()
+    };
+    [(Cell::Secret, "secrète"), (Cell::Missing, "manquante")]
+        .into_iter()
+        .map(|(state, word)| (list(state), word))
+        .filter(|(l, _)| !l.is_empty())
+        .map(|(l, word)| {
+            format!(
+                "{} territoire(s) non classé(s), une valeur au moins étant {word} : {}",
+                l.len(),
+                l.join(", ")
+            )
+        })
+        .collect()
+}
+
+/// Row order: known scores by `cmp` then code, then the unknown ones by code.
+pub(crate) fn order(
+    codes: &[String],
+    scores: &[Cell],
+    cmp: impl Fn(f64, f64) -> std::cmp::Ordering,
+) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..codes.len()).collect();
+    idx.sort_by(|&a, &b| {
+        let by_score = match (scores[a].value(), scores[b].value()) {
+            (Some(x), Some(y)) => cmp(x, y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        };
+        by_score.then_with(|| codes[a].cmp(&codes[b]))
+    });
+    idx
+}
+
+pub(crate) fn pick<T: Clone>(items: &[T], order: &[usize]) -> Vec<T> {
+    order.iter().map(|&i| items[i].clone()).collect()
+}
+
+pub(crate) fn pick_codes(codes: &[String], order: &[usize]) -> Column {
+    Column::new("code".into(), pick(codes, order))
+}
+
+/// Appends a value column and its `__secret` companion.
+pub(crate) fn push_cells(df: &mut DataFrame, name: &str, cells: &[Cell]) -> Result<()> {
+    let values: Vec<Option<f64>> = cells.iter().map(|c| c.value()).collect();
+    let secret: Vec<bool> = cells.iter().map(|c| *c == Cell::Secret).collect();
+    df.with_column(Column::new(name.into(), values))?;
+    df.with_column(Column::new(secret_column(name).into(), secret))?;
+    Ok(())
+}
+
+/// A test frame: `code` and numeric columns given as cells.
+#[cfg(test)]
+pub(crate) fn test_frame(codes: &[&str], columns: &[(&str, Vec<Cell>)]) -> DataFrame {
+    let mut df = DataFrame::new(
+        codes.len(),
+        vec![Column::new("code".into(), codes.to_vec())],
+    )
+    .unwrap();
+    for (name, cells) in columns {
+        push_cells(&mut df, name, cells).unwrap();
+    }
+    df
+}

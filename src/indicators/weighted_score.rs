@@ -1,0 +1,329 @@
+//! Weighted score (Hérault, siting of centres sociaux: poverty rate 60 %, four
+//! family indicators 10 % each): each indicator is normalised so that a high
+//! value is vulnerable, then the score is the weighted sum; the highest comes first.
+//!
+//! As in the rank sum, only the territories known on every indicator enter the
+//! normalisation (its min, max, mean or ranks); the others are listed last with a
+//! `Secret` (or missing) score, and a notice names them.
+
+use polars::prelude::*;
+
+use super::frame::{
+    codes, indicator, order, pick, pick_codes, push_cells, unknown, unranked_notice,
+};
+use super::rank_sum::{rank, Direction, Ties};
+use super::Cell;
+use crate::error::{Error, Result};
+use crate::format;
+
+/// Name of the score column of the output frame.
+pub const SCORE: &str = "score";
+
+/// How each indicator is put on a common scale before weighting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Normalisation {
+    /// `(v − min) / (max − min)`, from 0 (least vulnerable) to 1 (the default:
+    /// the weights then read directly as shares of the score).
+    #[default]
+    MinMax,
+    /// `(v − mean) / sd`, sd with n − 1 as in `classify`'s mean ± sd.
+    ZScore,
+    /// `(n − rank) / (n − 1)` with average ranks: 1 for the most vulnerable, 0 for
+    /// the least, whatever the spread of the values.
+    RankPercentile,
+}
+
+/// One weighted indicator: a numeric column, its weight and its direction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WeightedIndicator {
+    pub column: String,
+    pub weight: f64,
+    pub direction: Direction,
+}
+
+/// The parameters of [`weighted_score`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct WeightedScore {
+    pub indicators: Vec<WeightedIndicator>,
+    pub normalisation: Normalisation,
+}
+
+/// Weighted scores of the territories of `df` (a `code` column and the indicator
+/// columns with their `__secret` companions).
+///
+/// Weights must be finite and non-negative with a positive sum; weights not
+/// summing to 1 are rescaled, with a notice. An indicator equal everywhere does
+/// not tell the territories apart: its normalised value is 0 for all, with a
+/// notice. Returns a frame `code`, per indicator its value (with `__secret`) and
+/// `norm_<column>`, then [`SCORE`] (with `__secret`); rows by decreasing score
+/// (then code), unscored territories last by code.
+pub fn weighted_score(df: &DataFrame, params: &WeightedScore) -> Result<(DataFrame, Vec<String>)> {
+    let mut notices = Vec::new();
+    let weights = weights(&params.indicators, &mut notices)?;
+    let codes = codes(df)?;
+    let values: Vec<Vec<Cell>> = params
+        .indicators
+        .iter()
+        .map(|ind| indicator(df, &ind.column))
+        .collect::<Result<_>>()?;
+    let states: Vec<Option<Cell>> = (0..codes.len()).map(|i| unknown(&values, i)).collect();
+    let scored: Vec<usize> = (0..codes.len()).filter(|&i| states[i].is_none()).collect();
+    notices.extend(unranked_notice(&codes, &states));
+
+    let mut normalised = vec![vec![None; codes.len()]; values.len()];
+    for (j, ind) in params.indicators.iter().enumerate() {
+        let known: Vec<f64> = scored
+            .iter()
+            .filter_map(|&i| values[j][i].value())
+            .map(|v| match ind.direction {
+                Direction::HigherIsWorse => v,
+                Direction::LowerIsWorse => -v,
+            })
+            .collect();
+        let (scaled, constant) = normalise(&known, params.normalisation);
+        if constant {
+            notices.push(format!(
+                "indicateur « {} » égal pour tous les territoires : il ne les départage pas (valeur normalisée 0)",
+                ind.column
+            ));
+        }
+        for (&i, x) in scored.iter().zip(scaled) {
+            normalised[j][i] = Some(x);
+        }
+    }
+    let scores: Vec<Cell> = (0..codes.len())
+        .map(|i| match states[i] {
+            Some(state) => state,
+            None => Cell::Value(
+                weights
+                    .iter()
+                    .zip(&normalised)
+                    .map(|(w, n)| w * n[i].unwrap_or(0.0))
+                    .sum(),
+            ),
+        })
+        .collect();
+
+    let order = order(&codes, &scores, |a, b| b.total_cmp(&a));
+    let mut out = DataFrame::new(order.len(), vec![pick_codes(&codes, &order)])?;
+    for (j, ind) in params.indicators.iter().enumerate() {
+        push_cells(&mut out, &ind.column, &pick(&values[j], &order))?;
+        let n: Vec<Option<f64>> = pick(&normalised[j], &order);
+        out.with_column(Column::new(format!("norm_{}", ind.column).into(), n))?;
+    }
+    push_cells(&mut out, SCORE, &pick(&scores, &order))?;
+    Ok((out, notices))
+}
+
+/// The weights checked, rescaled to sum to 1 when they do not (with a notice).
+fn weights(indicators: &[WeightedIndicator], notices: &mut Vec<String>) -> Result<Vec<f64>> {
+    if indicators.is_empty() {
+        return Err(Error::new("aucun indicateur à pondérer")
+            .hint("donnez au moins un indicateur et son poids"));
+    }
+    if let Some(bad) = indicators
+        .iter()
+        .find(|i| !i.weight.is_finite() || i.weight < 0.0)
+    {
+        return Err(Error::new(format!("poids invalide : {}", bad.weight))
+            .column(&bad.column)
+            .hint("un poids est un nombre positif ou nul, par exemple 0,6"));
+    }
+    let sum: f64 = indicators.iter().map(|i| i.weight).sum();
+    if sum <= 0.0 {
+        return Err(Error::new("tous les poids sont nuls")
+            .hint("donnez un poids positif à un indicateur au moins"));
+    }
+    // Tolerance for weights written as decimals (0,6 + 4 × 0,1 is not exactly 1).
+    if (sum - 1.0).abs() > 1e-9 {
+        notices.push(format!(
+            "les poids somment à {} et non à 1 : ils ont été divisés par leur somme",
+            format::decimal(sum, 4)
+        ));
+    }
+    Ok(indicators.iter().map(|i| i.weight / sum).collect())
+}
+
+/// The normalised values (larger = more vulnerable) and whether all were equal.
+fn normalise(values: &[f64], method: Normalisation) -> (Vec<f64>, bool) {
+    let min = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if values.is_empty() || min == max {
+        return (vec![0.0; values.len()], !values.is_empty());
+    }
+    let n = values.len() as f64;
+    let scaled = match method {
+        Normalisation::MinMax => values.iter().map(|v| (v - min) / (max - min)).collect(),
+        Normalisation::ZScore => {
+            let mean = values.iter().sum::<f64>() / n;
+            let sd = (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+            values.iter().map(|v| (v - mean) / sd).collect()
+        }
+        Normalisation::RankPercentile => rank(values, Ties::Average)
+            .into_iter()
+            .map(|r| (n - r) / (n - 1.0))
+            .collect(),
+    };
+    (scaled, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::cell::cells;
+    use crate::indicators::frame::test_frame;
+    use Cell::{Secret, Value};
+
+    fn ind(column: &str, weight: f64, direction: Direction) -> WeightedIndicator {
+        WeightedIndicator {
+            column: column.into(),
+            weight,
+            direction,
+        }
+    }
+
+    fn scores(out: &DataFrame) -> Vec<Cell> {
+        cells(out, SCORE).unwrap()
+    }
+
+    fn close(a: &[Cell], b: &[f64]) -> bool {
+        a.len() == b.len()
+            && a.iter()
+                .zip(b)
+                .all(|(x, y)| x.value().is_some_and(|x| (x - y).abs() < 1e-12))
+    }
+
+    /// Three territories, poverty (60 %, higher is worse) and coverage (40 %,
+    /// lower is worse).
+    fn three() -> DataFrame {
+        test_frame(
+            &["A", "B", "C"],
+            &[
+                ("pauvrete", vec![Value(10.0), Value(20.0), Value(30.0)]),
+                ("couverture", vec![Value(50.0), Value(70.0), Value(60.0)]),
+            ],
+        )
+    }
+
+    fn params(normalisation: Normalisation) -> WeightedScore {
+        WeightedScore {
+            indicators: vec![
+                ind("pauvrete", 0.6, Direction::HigherIsWorse),
+                ind("couverture", 0.4, Direction::LowerIsWorse),
+            ],
+            normalisation,
+        }
+    }
+
+    #[test]
+    fn min_max_by_hand() {
+        // pauvreté 0, 0.5, 1; couverture reversed: 1, 0, 0.5.
+        // A 0.4, B 0.3, C 0.8 → C, A, B.
+        assert_eq!(Normalisation::default(), Normalisation::MinMax);
+        let (out, notices) = weighted_score(&three(), &params(Normalisation::MinMax)).unwrap();
+        assert!(notices.is_empty(), "{notices:?}");
+        let codes: Vec<_> = out
+            .column("code")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .flatten()
+            .collect();
+        assert_eq!(codes, ["C", "A", "B"]);
+        assert!(close(&scores(&out), &[0.8, 0.4, 0.3]), "{:?}", scores(&out));
+        let norm: Vec<_> = out
+            .column("norm_couverture")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(norm, [Some(0.5), Some(1.0), Some(0.0)]);
+    }
+
+    #[test]
+    fn z_score_and_rank_percentile_by_hand() {
+        // z of 10, 20, 30 (sd 10): −1, 0, 1; of −50, −70, −60 (sd 10): 1, −1, 0.
+        // A −0.2, B −0.4, C 0.6.
+        let (out, _) = weighted_score(&three(), &params(Normalisation::ZScore)).unwrap();
+        assert!(
+            close(&scores(&out), &[0.6, -0.2, -0.4]),
+            "{:?}",
+            scores(&out)
+        );
+        // Percentiles: pauvreté 0, 0.5, 1; couverture 1, 0, 0.5: same as min-max here.
+        let (out, _) = weighted_score(&three(), &params(Normalisation::RankPercentile)).unwrap();
+        assert!(close(&scores(&out), &[0.8, 0.4, 0.3]), "{:?}", scores(&out));
+    }
+
+    #[test]
+    fn herault_weights_and_rescaling() {
+        let df = three();
+        let mut p = params(Normalisation::MinMax);
+        p.indicators[0].weight = 3.0;
+        p.indicators[1].weight = 2.0;
+        let (out, notices) = weighted_score(&df, &p).unwrap();
+        assert!(close(&scores(&out), &[0.8, 0.4, 0.3]));
+        assert!(notices[0].contains("somment à 5,0000"), "{notices:?}");
+        // 60/10/10/10/10 written as decimals sums to 1 within rounding: no notice.
+        let herault = WeightedScore {
+            indicators: [0.6, 0.1, 0.1, 0.1, 0.1]
+                .iter()
+                .map(|&w| ind("pauvrete", w, Direction::HigherIsWorse))
+                .collect(),
+            normalisation: Normalisation::MinMax,
+        };
+        assert!(weighted_score(&df, &herault).unwrap().1.is_empty());
+
+        for bad in [f64::NAN, f64::INFINITY, -0.1] {
+            p.indicators[1].weight = bad;
+            let err = weighted_score(&df, &p).unwrap_err();
+            assert!(err.message.contains("poids invalide"), "{err}");
+            assert_eq!(err.column.as_deref(), Some("couverture"));
+        }
+    }
+
+    #[test]
+    fn secret_single_and_all_equal() {
+        let df = test_frame(
+            &["A", "B", "C"],
+            &[("x", vec![Value(1.0), Secret, Value(3.0)])],
+        );
+        let p = WeightedScore {
+            indicators: vec![ind("x", 1.0, Direction::HigherIsWorse)],
+            normalisation: Normalisation::MinMax,
+        };
+        let (out, notices) = weighted_score(&df, &p).unwrap();
+        assert_eq!(scores(&out), [Value(1.0), Value(0.0), Secret]);
+        assert!(notices[0].contains("secrète : B"), "{notices:?}");
+
+        for normalisation in [
+            Normalisation::MinMax,
+            Normalisation::ZScore,
+            Normalisation::RankPercentile,
+        ] {
+            let p = WeightedScore {
+                normalisation,
+                ..p.clone()
+            };
+            let one = test_frame(&["A"], &[("x", vec![Value(5.0)])]);
+            let (out, notices) = weighted_score(&one, &p).unwrap();
+            assert_eq!(scores(&out), [Value(0.0)]);
+            assert!(notices[0].contains("ne les départage pas"), "{notices:?}");
+            let equal = test_frame(&["A", "B"], &[("x", vec![Value(5.0); 2])]);
+            assert_eq!(
+                scores(&weighted_score(&equal, &p).unwrap().0),
+                [Value(0.0); 2]
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_indicator_is_named() {
+        let mut p = params(Normalisation::MinMax);
+        p.indicators[1].column = "familles".into();
+        let err = weighted_score(&three(), &p).unwrap_err();
+        assert!(err.to_string().contains("« familles »"), "{err}");
+    }
+}
