@@ -42,15 +42,27 @@ fn rgb(hex: &str) -> RGBColor {
     RGBColor(channel(1), channel(3), channel(5))
 }
 
-/// Counts per equal-width bin over [min, max].
-fn histogram(values: &[f64], min: f64, max: f64) -> Vec<usize> {
-    let mut counts = vec![0; BINS];
+/// Bars as `(left, right, count)`: equal-width bins over [min, max], each split at
+/// the class breaks inside it, so that every bar lies in one class and takes its
+/// colour. Intervals are `[left ; right[`, the last one closed.
+fn histogram(values: &[f64], min: f64, max: f64, breaks: &[f64]) -> Vec<(f64, f64, usize)> {
     let step = (max - min) / BINS as f64;
+    let mut edges: Vec<f64> = (0..BINS).map(|i| min + step * i as f64).collect();
+    edges.extend(breaks.iter().copied().filter(|b| *b > min && *b < max));
+    edges.sort_by(f64::total_cmp);
+    edges.dedup();
+    edges.push(max);
+    let last = edges.len() - 2;
+    let mut counts = vec![0; last + 1];
     for &v in values {
-        let i = ((v - min) / step).floor() as usize;
-        counts[i.min(BINS - 1)] += 1;
+        let i = edges.partition_point(|e| *e <= v).saturating_sub(1);
+        counts[i.min(last)] += 1;
     }
-    counts
+    edges
+        .windows(2)
+        .zip(counts)
+        .map(|(w, n)| (w[0], w[1], n))
+        .collect()
 }
 
 impl Chart {
@@ -67,9 +79,8 @@ impl Chart {
         if max <= min {
             return None;
         }
-        let counts = histogram(&values, min, max);
-        let top = counts.iter().copied().max().unwrap_or(1) as f64 * 1.1;
-        let step = (max - min) / BINS as f64;
+        let bars = histogram(&values, min, max, &dist.breaks);
+        let top = bars.iter().map(|b| b.2).max().unwrap_or(1) as f64 * 1.1;
         let decimals = if max - min >= 10.0 { 0 } else { 1 };
         let class_color = |x: f64| {
             let k = dist.breaks.iter().filter(|b| **b <= x).count();
@@ -103,21 +114,16 @@ impl Chart {
                 )
                 .axis_style(RGBColor(0x7f, 0x7f, 0x7f))
                 .draw()?;
-            chart.draw_series(counts.iter().enumerate().map(|(i, &n)| {
-                let x0 = min + step * i as f64;
-                let color = class_color(x0 + step / 2.0);
-                Rectangle::new([(x0, 0.0), (x0 + step, n as f64)], color.filled())
+            chart.draw_series(bars.iter().map(|&(x0, x1, n)| {
+                Rectangle::new([(x0, 0.0), (x1, n as f64)], class_color(x0).filled())
             }))?;
             // Outlined too, so bars of a pale first class stay visible on white.
-            chart.draw_series(counts.iter().enumerate().filter(|(_, &n)| n > 0).map(
-                |(i, &n)| {
-                    let x0 = min + step * i as f64;
-                    Rectangle::new(
-                        [(x0, 0.0), (x0 + step, n as f64)],
-                        RGBColor(0x7f, 0x7f, 0x7f).stroke_width(1),
-                    )
-                },
-            ))?;
+            chart.draw_series(bars.iter().filter(|b| b.2 > 0).map(|&(x0, x1, n)| {
+                Rectangle::new(
+                    [(x0, 0.0), (x1, n as f64)],
+                    RGBColor(0x7f, 0x7f, 0x7f).stroke_width(1),
+                )
+            }))?;
             chart.draw_series(
                 dist.breaks
                     .iter()
@@ -149,5 +155,28 @@ impl Chart {
         out.push_str("\" ");
         out.push_str(self.svg.strip_prefix("<svg ").unwrap_or(&self.svg));
         out.push_str("</g>\n");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_split_at_breaks_and_count_every_value() {
+        let values = [50.0, 55.0, 60.8, 61.0, 62.0, 70.0, 100.0];
+        let bars = histogram(&values, 50.0, 100.0, &[60.9, 64.2]);
+        assert_eq!(bars.iter().map(|b| b.2).sum::<usize>(), values.len());
+        // No bar straddles a break: each break is some bar's left edge.
+        for b in [60.9, 64.2] {
+            assert!(bars.iter().any(|bar| bar.0 == b), "{b}");
+            assert!(bars.iter().all(|bar| !(bar.0 < b && b < bar.1)), "{b}");
+        }
+        // 60,8 is under the break, 61 above it.
+        let under = bars
+            .iter()
+            .find(|bar| bar.0 <= 60.8 && 60.8 < bar.1)
+            .unwrap();
+        assert_eq!(under.1, 60.9);
     }
 }
