@@ -235,7 +235,7 @@ fn check(params: &FlagSum) -> Result<()> {
 mod tests {
     use super::*;
     use crate::indicators::cell::cells;
-    use crate::indicators::frame::test_frame;
+    use crate::indicators::frame::{test_frame, test_strings};
     use Cell::{Missing, Secret, Value};
 
     fn flag(name: &str, column: &str, test: Test) -> Flag {
@@ -252,16 +252,6 @@ mod tests {
             need_with_deficit: Some("déficit d'offre, besoins atypiques".into()),
             ..Default::default()
         }
-    }
-
-    fn strings(df: &DataFrame, name: &str) -> Vec<Option<String>> {
-        df.column(name)
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .map(|s| s.map(String::from))
-            .collect()
     }
 
     #[test]
@@ -332,7 +322,10 @@ mod tests {
         let orange = Some("offre présente, besoins atypiques".to_string());
         // C: a supply deficit without atypical need has no name here. D: need
         // raised, supply unknown: undecided. E: need secret, so undecided too.
-        assert_eq!(strings(&out, TYPOLOGY), [bleu, orange, None, None, None]);
+        assert_eq!(
+            test_strings(&out, TYPOLOGY),
+            [bleu, orange, None, None, None]
+        );
         let flag: Vec<_> = out
             .column("monoparentalite")
             .unwrap()
@@ -432,9 +425,9 @@ mod tests {
         let (out, notices) = flag_sum(&df, &params).unwrap();
         assert!(notices.is_empty(), "{notices:?}");
 
-        let out_codes: Vec<String> = strings(&out, "code").into_iter().flatten().collect();
+        let out_codes: Vec<String> = test_strings(&out, "code").into_iter().flatten().collect();
         let totals = cells(&out, TOTAL).unwrap();
-        let types = strings(&out, TYPOLOGY);
+        let types = test_strings(&out, TYPOLOGY);
         let published = header.len() - 1;
         for row in &rows {
             let k = out_codes.iter().position(|c| c == row[0]).unwrap();

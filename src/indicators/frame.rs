@@ -54,6 +54,17 @@ pub(crate) fn indicator(df: &DataFrame, name: &str) -> Result<Vec<Cell>> {
         .collect())
 }
 
+/// The codes, the cells of each indicator column, and per territory why it
+/// cannot be scored (see [`unknown`]): what every scoring method starts from.
+pub(crate) type Inputs = (Vec<String>, Vec<Vec<Cell>>, Vec<Option<Cell>>);
+
+pub(crate) fn inputs<'a>(df: &DataFrame, columns: impl Iterator<Item = &'a str>) -> Result<Inputs> {
+    let codes = codes(df)?;
+    let values: Vec<Vec<Cell>> = columns.map(|c| indicator(df, c)).collect::<Result<_>>()?;
+    let states = (0..codes.len()).map(|i| unknown(&values, i)).collect();
+    Ok((codes, values, states))
+}
+
 /// Why territory `i` cannot be scored: `Secret` if one of its values is secret,
 /// else `Missing` if one is missing, else `None`.
 pub(crate) fn unknown(values: &[Vec<Cell>], i: usize) -> Option<Cell> {
@@ -125,6 +136,18 @@ pub(crate) fn push_cells(df: &mut DataFrame, name: &str, cells: &[Cell]) -> Resu
     df.with_column(Column::new(name.into(), values))?;
     df.with_column(Column::new(secret_column(name).into(), secret))?;
     Ok(())
+}
+
+/// A string column of a result frame, for tests.
+#[cfg(test)]
+pub(crate) fn test_strings(df: &DataFrame, name: &str) -> Vec<Option<String>> {
+    df.column(name)
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .map(|s| s.map(String::from))
+        .collect()
 }
 
 /// A test frame: `code` and numeric columns given as cells.

@@ -10,9 +10,7 @@
 
 use polars::prelude::*;
 
-use super::frame::{
-    codes, indicator, order, pick, pick_codes, push_cells, unknown, unranked_notice,
-};
+use super::frame::{inputs, order, pick, pick_codes, push_cells, unranked_notice};
 use super::Cell;
 use crate::classify::{self, Method, Threshold};
 use crate::error::{Error, Result};
@@ -86,13 +84,7 @@ pub fn rank_sum(df: &DataFrame, params: &RankSum) -> Result<(DataFrame, Vec<Stri
         return Err(Error::new("aucun indicateur à classer")
             .hint("donnez au moins un indicateur à la somme des rangs"));
     }
-    let codes = codes(df)?;
-    let values: Vec<Vec<Cell>> = params
-        .indicators
-        .iter()
-        .map(|ind| indicator(df, &ind.column))
-        .collect::<Result<_>>()?;
-    let states: Vec<Option<Cell>> = (0..codes.len()).map(|i| unknown(&values, i)).collect();
+    let (codes, values, states) = inputs(df, params.indicators.iter().map(|i| i.column.as_str()))?;
     let ranked: Vec<usize> = (0..codes.len()).filter(|&i| states[i].is_none()).collect();
 
     // ranks[j][i]: rank of territory i on indicator j (None when unranked).
@@ -188,7 +180,7 @@ pub(super) fn rank(values: &[f64], ties: Ties) -> Vec<f64> {
 mod tests {
     use super::*;
     use crate::indicators::cell::cells;
-    use crate::indicators::frame::test_frame;
+    use crate::indicators::frame::{test_frame, test_strings};
     use proptest::prelude::*;
     use Cell::{Missing, Secret, Value};
 
@@ -208,16 +200,6 @@ mod tests {
             ties,
             priorities,
         }
-    }
-
-    fn strings(df: &DataFrame, name: &str) -> Vec<Option<String>> {
-        df.column(name)
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .map(|s| s.map(String::from))
-            .collect()
     }
 
     fn floats(df: &DataFrame, name: &str) -> Vec<Option<f64>> {
@@ -260,7 +242,7 @@ mod tests {
         assert!(notices.is_empty(), "{notices:?}");
         let code = |c: &str| Some(c.to_string());
         assert_eq!(
-            strings(&out, "code"),
+            test_strings(&out, "code"),
             [code("B"), code("A"), code("C"), code("D")]
         );
         assert_eq!(
@@ -273,7 +255,7 @@ mod tests {
         );
         let p1 = code("Priorité 1");
         assert_eq!(
-            strings(&out, PRIORITY),
+            test_strings(&out, PRIORITY),
             [p1.clone(), p1.clone(), p1, code("Priorité 2")]
         );
         // The values are in the output, beside their ranks.
@@ -322,7 +304,7 @@ mod tests {
         // D (missing) follow, with their values and no rank.
         let code = |c: &str| Some(c.to_string());
         assert_eq!(
-            strings(&out, "code"),
+            test_strings(&out, "code"),
             [code("C"), code("A"), code("B"), code("D")]
         );
         assert_eq!(floats(&out, "rang_b"), [Some(1.0), Some(2.0), None, None]);
@@ -332,7 +314,7 @@ mod tests {
         );
         assert_eq!(cells(&out, "b").unwrap()[2], Value(9.0));
         assert_eq!(cells(&out, "a").unwrap()[2], Secret);
-        assert_eq!(strings(&out, PRIORITY)[2..], [None, None]);
+        assert_eq!(test_strings(&out, PRIORITY)[2..], [None, None]);
         assert!(
             notices.iter().any(|n| n.contains("secrète : B")),
             "{notices:?}"
@@ -353,7 +335,10 @@ mod tests {
         );
         let (out, notices) = rank_sum(&one, &p).unwrap();
         assert_eq!(floats(&out, TOTAL), [Some(1.0)]);
-        assert_eq!(strings(&out, PRIORITY), [Some("Priorité 1".to_string())]);
+        assert_eq!(
+            test_strings(&out, PRIORITY),
+            [Some("Priorité 1".to_string())]
+        );
         assert!(notices.iter().any(|n| n.contains("une seule classe")));
 
         // All equal: every territory shares the average rank (n + 1) / 2.
@@ -361,7 +346,7 @@ mod tests {
         let (out, _) = rank_sum(&equal, &p).unwrap();
         assert_eq!(floats(&out, TOTAL), [Some(2.0); 3]);
         assert_eq!(
-            strings(&out, PRIORITY),
+            test_strings(&out, PRIORITY),
             vec![Some("Priorité 1".to_string()); 3]
         );
     }

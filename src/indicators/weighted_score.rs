@@ -8,9 +8,7 @@
 
 use polars::prelude::*;
 
-use super::frame::{
-    codes, indicator, order, pick, pick_codes, push_cells, unknown, unranked_notice,
-};
+use super::frame::{inputs, order, pick, pick_codes, push_cells, unranked_notice};
 use super::rank_sum::{rank, Direction, Ties};
 use super::Cell;
 use crate::error::{Error, Result};
@@ -60,13 +58,7 @@ pub struct WeightedScore {
 pub fn weighted_score(df: &DataFrame, params: &WeightedScore) -> Result<(DataFrame, Vec<String>)> {
     let mut notices = Vec::new();
     let weights = weights(&params.indicators, &mut notices)?;
-    let codes = codes(df)?;
-    let values: Vec<Vec<Cell>> = params
-        .indicators
-        .iter()
-        .map(|ind| indicator(df, &ind.column))
-        .collect::<Result<_>>()?;
-    let states: Vec<Option<Cell>> = (0..codes.len()).map(|i| unknown(&values, i)).collect();
+    let (codes, values, states) = inputs(df, params.indicators.iter().map(|i| i.column.as_str()))?;
     let scored: Vec<usize> = (0..codes.len()).filter(|&i| states[i].is_none()).collect();
     notices.extend(unranked_notice(&codes, &states));
 
