@@ -1,7 +1,7 @@
 //! National scale: the 34 867 communes of France 2026 (DROM in insets on the map).
 //!
 //! Run with `cargo bench --bench national`. Measures reading and projecting the
-//! national commune contours, writing the national commune map (SVG, PNG), and
+//! national commune contours, writing the national commune map (SVG, PNG from the SVG, PNG straight from the map), and
 //! exact natural breaks on the 34 875 commune populations.
 //! `bash benches/compare_python.sh` runs the same work with the Python stack.
 
@@ -9,7 +9,7 @@ use std::path::Path;
 
 use diagterr::classify::{self, Method};
 use diagterr::geometry::{to_lambert93, Layer};
-use diagterr::render::{choropleth_svg, svg_to_png};
+use diagterr::render::{choropleth_png, choropleth_svg};
 use diagterr::territory::Territory;
 
 #[path = "../tests/common/national.rs"]
@@ -32,10 +32,12 @@ fn national_commune_map_svg(bencher: divan::Bencher) {
     bencher.bench(|| choropleth_svg(&map));
 }
 
-#[divan::bench(sample_count = 3)]
+/// The whole way from the map to the PNG (what `diagterr` writes): territories
+/// painted straight from the geometry, the rest rasterised from a small SVG.
+#[divan::bench(sample_count = 5)]
 fn national_commune_map_png(bencher: divan::Bencher) {
-    let svg = choropleth_svg(&national_map(national_layer()));
-    bencher.bench(|| svg_to_png(&svg, 2000).unwrap());
+    let map = national_map(national_layer());
+    bencher.bench(|| choropleth_png(&map, 2000).unwrap());
 }
 
 #[divan::bench(sample_count = 20)]

@@ -30,7 +30,7 @@ pub use insets::InsetFrame;
 pub use labels::{feature_labels, Label};
 pub use legend::LegendLayout;
 pub use multiples::{small_multiples_svg, Panel, SmallMultiples};
-pub use png::svg_to_png;
+pub use png::{choropleth_png, svg_to_png};
 pub use symbols::{ProportionalSymbols, Symbol};
 
 use chart::Chart;
@@ -159,11 +159,11 @@ fn fill(class: FeatureClass, classes: &[LegendClass]) -> &str {
 }
 
 /// Thinner borders as territories get smaller, so 35 000 communes stay coloured, not white.
-fn border_width(features: usize) -> &'static str {
+fn border_width(features: usize) -> f64 {
     match features {
-        0..=300 => "0.6",
-        301..=3000 => "0.3",
-        _ => "0.1",
+        0..=300 => 0.6,
+        301..=3000 => 0.3,
+        _ => 0.1,
     }
 }
 
@@ -329,6 +329,13 @@ fn close_document(out: &mut String, credits: &text::Block, top: f64) {
 /// Writes the choropleth map as a standalone SVG document. The output depends only on
 /// `map`: the same map gives the same bytes.
 pub fn choropleth_svg(map: &ChoroplethMap) -> String {
+    document(map, false).0
+}
+
+/// The SVG document, and the projection of the map (`None` without geometry). With
+/// `direct`, the page leaves out its white background and the territories with a plain
+/// colour, for [`choropleth_png`] to paint them underneath.
+fn document(map: &ChoroplethMap, direct: bool) -> (String, Option<Projection>) {
     let header = title::Header::new(&map.title, map.subtitle.as_deref(), CONTENT_WIDTH);
     let (items, has_secret) = legend_items(&map.classes, map.features.iter(), true);
     let bbox = extent(map);
@@ -420,15 +427,16 @@ pub fn choropleth_svg(map: &ChoroplethMap) -> String {
     svg::num(&mut out, frame_width);
     out.push_str("\" height=\"");
     svg::num(&mut out, map_height + 2.0 * FRAME_PAD);
-    out.push_str(
-        "\"/></clipPath>\n</defs>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n",
-    );
+    out.push_str("\"/></clipPath>\n</defs>\n");
+    if !direct {
+        out.push_str("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
+    }
     header.write(&mut out, MARGIN, MARGIN);
 
-    if let Some(bbox) = bbox {
-        let proj = Projection::new(bbox, scale, map_left, map_top);
+    let proj = bbox.map(|bbox| Projection::new(bbox, scale, map_left, map_top));
+    if let Some(proj) = &proj {
         let _ = writeln!(out, "<g class=\"carte\" clip-path=\"url(#cadre-carte)\">");
-        write_territories(&mut out, &map.features, &map.classes, &proj);
+        write_territories(&mut out, &map.features, &map.classes, proj, direct);
         if !map.outlines.is_empty() {
             let _ = writeln!(
                 out,
@@ -436,18 +444,18 @@ pub fn choropleth_svg(map: &ChoroplethMap) -> String {
             );
             for outline in &map.outlines {
                 out.push_str("<path class=\"contour\" d=\"");
-                svg::path_data(&mut out, outline, &proj);
+                svg::path_data(&mut out, outline, proj);
                 out.push_str("\"/>\n");
             }
             out.push_str("</g>\n");
         }
-        insets::write(&mut out, &map.frames, &proj);
+        insets::write(&mut out, &map.frames, proj);
         out.push_str("</g>\n");
         // Outside the clip: a large circle at the edge is shown whole rather than cut.
         if let Some(symbols) = &map.symbols {
-            symbols::write(&mut out, symbols, &proj);
+            symbols::write(&mut out, symbols, proj);
         }
-        labels::write(&mut out, &labels::place(&map.labels, &proj, frame));
+        labels::write(&mut out, &labels::place(&map.labels, proj, frame));
     }
 
     side.write(&mut out, legend_left, legend_top);
@@ -461,15 +469,17 @@ pub fn choropleth_svg(map: &ChoroplethMap) -> String {
         );
     }
     close_document(&mut out, &credits, credits_top);
-    out
+    (out, proj)
 }
 
-/// The territories' group: one filled path each, white borders.
+/// The territories' group: one filled path each, white borders. With `direct`, only the
+/// territories [`png`] cannot paint itself (hatched secret, unusual colours).
 fn write_territories(
     out: &mut String,
     features: &[MapFeature],
     classes: &[LegendClass],
     proj: &Projection,
+    direct: bool,
 ) {
     let _ = writeln!(
         out,
@@ -477,7 +487,10 @@ fn write_territories(
         border_width(features.len())
     );
     for feature in features {
-        write_feature(out, feature, fill(feature.class, classes), proj);
+        let fill = fill(feature.class, classes);
+        if !(direct && png::solid(fill).is_some()) {
+            write_feature(out, feature, fill, proj);
+        }
     }
     out.push_str("</g>\n");
 }

@@ -124,7 +124,7 @@ pub fn small_multiples_svg(sheet: &SmallMultiples) -> String {
             num(&mut out, y);
             out.push_str(")\">\n");
             title.write(&mut out, 0.0, 0.0);
-            write_territories(&mut out, &panel.features, &sheet.classes, &proj);
+            write_territories(&mut out, &panel.features, &sheet.classes, &proj, false);
             out.push_str("</g>\n");
         }
     }

@@ -83,57 +83,66 @@ impl Projection {
 }
 
 /// Writes the `d` data of every ring of `geometry` (holes included: the caller sets
-/// `fill-rule="evenodd"`). Relative moves keep the file small; points that round onto the
-/// previous one are skipped, and rings left with fewer than three points are dropped.
+/// `fill-rule="evenodd"`). Relative moves keep the file small.
 pub fn path_data(out: &mut String, geometry: &MultiPolygon<f64>, proj: &Projection) {
+    let mut points = Vec::new();
+    for_each_ring(geometry, proj, &mut points, |ring| {
+        let (first, rest) = ring.split_first().expect("rings have three points or more");
+        out.push('M');
+        tenths(out, first.0);
+        out.push(' ');
+        tenths(out, first.1);
+        out.push('l');
+        let mut prev = *first;
+        for (i, &p) in rest.iter().enumerate() {
+            let (dx, dy) = (p.0 - prev.0, p.1 - prev.1);
+            // A minus sign separates numbers by itself.
+            if i > 0 && dx >= 0 {
+                out.push(' ');
+            }
+            tenths(out, dx);
+            if dy >= 0 {
+                out.push(' ');
+            }
+            tenths(out, dy);
+            prev = p;
+        }
+        out.push('z');
+    });
+}
+
+/// Calls `f` with the points of each ring of `geometry` (holes included), in tenths of page
+/// units and without the repeated closing point (rings are closed by the drawing). Points
+/// that round onto the previous one are skipped, and rings left with fewer than three points
+/// are dropped; the SVG and the direct PNG rasteriser share this so both draw the same shapes.
+/// `points` is scratch space reused between rings.
+pub fn for_each_ring(
+    geometry: &MultiPolygon<f64>,
+    proj: &Projection,
+    points: &mut Vec<(i64, i64)>,
+    mut f: impl FnMut(&[(i64, i64)]),
+) {
     for polygon in geometry {
-        ring(out, polygon.exterior(), proj);
-        for hole in polygon.interiors() {
-            ring(out, hole, proj);
+        for line in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+            ring_points(line, proj, points);
+            if points.len() >= 3 {
+                f(points);
+            }
         }
     }
 }
 
-fn ring(out: &mut String, line: &LineString<f64>, proj: &Projection) {
-    let start = out.len();
-    // `z` closes the ring, so the repeated closing point is not written.
+fn ring_points(line: &LineString<f64>, proj: &Projection, points: &mut Vec<(i64, i64)>) {
+    points.clear();
     let coords = match line.0.split_last() {
         Some((last, rest)) if line.0.len() > 1 && *last == line.0[0] => rest,
         _ => &line.0[..],
     };
-    let mut prev: Option<(i64, i64)> = None;
-    let mut count = 0;
     for &c in coords {
         let p = proj.tenths(c);
-        match prev {
-            None => {
-                out.push('M');
-                tenths(out, p.0);
-                out.push(' ');
-                tenths(out, p.1);
-                out.push('l');
-            }
-            Some(q) if q == p => continue,
-            Some(q) => {
-                let (dx, dy) = (p.0 - q.0, p.1 - q.1);
-                // A minus sign separates numbers by itself.
-                if count > 1 && dx >= 0 {
-                    out.push(' ');
-                }
-                tenths(out, dx);
-                if dy >= 0 {
-                    out.push(' ');
-                }
-                tenths(out, dy);
-            }
+        if points.last() != Some(&p) {
+            points.push(p);
         }
-        prev = Some(p);
-        count += 1;
-    }
-    if count < 3 {
-        out.truncate(start);
-    } else {
-        out.push('z');
     }
 }
 

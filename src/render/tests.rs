@@ -504,3 +504,25 @@ fn every_new_element_renders_to_png() {
         assert_eq!(Pixmap::decode_png(&png).unwrap().width(), 600);
     }
 }
+
+#[test]
+fn direct_png_matches_the_svg_rasterisation() {
+    let mut map = fixture();
+    map.labels = feature_labels(&map.features, |_| 1.0);
+    let slow = Pixmap::decode_png(&svg_to_png(&choropleth_svg(&map), 800).unwrap()).unwrap();
+    let png = choropleth_png(&map, 800).unwrap();
+    assert_eq!(png, choropleth_png(&map, 800).unwrap(), "déterministe");
+    let fast = Pixmap::decode_png(&png).unwrap();
+    assert_eq!((fast.width(), fast.height()), (slow.width(), slow.height()));
+    let close = |a: u8, b: u8| a.abs_diff(b) <= 8;
+    let agree = fast
+        .pixels()
+        .iter()
+        .zip(slow.pixels())
+        .filter(|(a, b)| {
+            close(a.red(), b.red()) && close(a.green(), b.green()) && close(a.blue(), b.blue())
+        })
+        .count();
+    let share = agree as f64 / fast.pixels().len() as f64;
+    assert!(share >= 0.99, "{share} des pixels concordent");
+}

@@ -348,7 +348,7 @@ pub(super) fn map_outputs(
         let path = out_dir.join(name);
         match extension(name) {
             "svg" => write_atomic(&path, svg.as_bytes())?,
-            "png" => write_atomic(&path, &render::svg_to_png(&svg, map.largeur_png)?)?,
+            "png" => write_atomic(&path, &render::choropleth_png(&chart, map.largeur_png)?)?,
             "geojson" => write_geojson(&path, &export_features(cov, &chart))?,
             "shp" => write_shapefile(&path, &export_features(cov, &chart))?,
             _ => {
