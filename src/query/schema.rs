@@ -157,10 +157,17 @@ pub struct MapSpec {
     /// Width of the PNG in pixels.
     #[serde(default = "default_png_width")]
     pub largeur_png: u32,
+    /// Resolution recorded in the PNG (its printed size in a document).
+    #[serde(default = "default_png_dpi")]
+    pub dpi_png: u32,
 }
 
 fn default_png_width() -> u32 {
     2000
+}
+
+fn default_png_dpi() -> u32 {
+    300
 }
 
 /// What the proportional circles measure.
@@ -197,6 +204,9 @@ pub struct MultiplesSpec {
     pub sorties: Spanned<Vec<String>>,
     #[serde(default = "default_png_width")]
     pub largeur_png: u32,
+    /// Resolution recorded in the PNG (its printed size in a document).
+    #[serde(default = "default_png_dpi")]
+    pub dpi_png: u32,
 }
 
 fn default_columns() -> usize {

@@ -30,7 +30,7 @@ pub use insets::InsetFrame;
 pub use labels::{feature_labels, Label};
 pub use legend::LegendLayout;
 pub use multiples::{small_multiples_svg, Panel, SmallMultiples};
-pub use png::{choropleth_png, svg_to_png};
+pub use png::{choropleth_png, svg_to_png, with_dpi};
 pub use symbols::{ProportionalSymbols, Symbol};
 
 use chart::Chart;

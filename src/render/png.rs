@@ -163,3 +163,58 @@ fn paint_band(
         band.stroke_path(path, &border, stroke, transform, None);
     }
 }
+
+/// Records the resolution in a PNG (`pHYs` chunk, right after `IHDR`), so that a
+/// word processor gives the image its intended printed size: 2 000 px at 300 dpi
+/// is 16,9 cm wide.
+pub fn with_dpi(png: &[u8], dpi: u32) -> Result<Vec<u8>> {
+    // 8-byte signature, then IHDR: length (4) + type (4) + 13 bytes + CRC (4).
+    const IHDR_END: usize = 8 + 4 + 4 + 13 + 4;
+    if png.len() < IHDR_END || &png[12..16] != b"IHDR" {
+        return Err(Error::new("image PNG mal formée (pas d'en-tête IHDR)")
+            .hint("signalez-le aux développeurs de diagterr"));
+    }
+    if dpi == 0 {
+        return Err(Error::new("résolution nulle")
+            .hint("donnez une résolution en points par pouce, par exemple 300"));
+    }
+    let per_metre = (f64::from(dpi) / 0.0254).round() as u32;
+    let mut chunk = Vec::with_capacity(21);
+    chunk.extend_from_slice(&9u32.to_be_bytes());
+    chunk.extend_from_slice(b"pHYs");
+    chunk.extend_from_slice(&per_metre.to_be_bytes());
+    chunk.extend_from_slice(&per_metre.to_be_bytes());
+    chunk.push(1); // unit: metre
+    let mut crc = flate2::Crc::new();
+    crc.update(&chunk[4..]);
+    chunk.extend_from_slice(&crc.sum().to_be_bytes());
+    let mut out = Vec::with_capacity(png.len() + chunk.len());
+    out.extend_from_slice(&png[..IHDR_END]);
+    out.extend_from_slice(&chunk);
+    out.extend_from_slice(&png[IHDR_END..]);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod dpi_tests {
+    use super::*;
+
+    #[test]
+    fn resolution_is_recorded_and_the_image_still_decodes() {
+        let png = svg_to_png(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"><rect width=\"10\" height=\"10\" fill=\"#336699\"/></svg>",
+            20,
+        )
+        .unwrap();
+        let out = with_dpi(&png, 300).unwrap();
+        let at = out.windows(4).position(|w| w == b"pHYs").unwrap();
+        // 300 dpi = 11 811 pixels per metre, on both axes, unit metre.
+        assert_eq!(&out[at + 4..at + 8], &11_811u32.to_be_bytes());
+        assert_eq!(&out[at + 8..at + 12], &11_811u32.to_be_bytes());
+        assert_eq!(out[at + 12], 1);
+        // A PNG decoder accepts it (checks every chunk CRC).
+        let decoded = resvg::tiny_skia::Pixmap::decode_png(&out).unwrap();
+        assert_eq!(decoded.width(), 20);
+        assert!(with_dpi(b"not a png", 300).is_err());
+    }
+}

@@ -348,7 +348,10 @@ pub(super) fn map_outputs(
         let path = out_dir.join(name);
         match extension(name) {
             "svg" => write_atomic(&path, svg.as_bytes())?,
-            "png" => write_atomic(&path, &render::choropleth_png(&chart, map.largeur_png)?)?,
+            "png" => {
+                let png = render::choropleth_png(&chart, map.largeur_png)?;
+                write_atomic(&path, &render::with_dpi(&png, map.dpi_png)?)?
+            }
             "geojson" => write_geojson(&path, &export_features(cov, &chart))?,
             "shp" => write_shapefile(&path, &export_features(cov, &chart))?,
             _ => {

@@ -103,7 +103,10 @@ pub(super) fn multiples_outputs(
         let path = out_dir.join(name);
         match extension(name) {
             "svg" => write_atomic(&path, svg.as_bytes())?,
-            "png" => write_atomic(&path, &render::svg_to_png(&svg, spec.largeur_png)?)?,
+            "png" => {
+                let png = render::svg_to_png(&svg, spec.largeur_png)?;
+                write_atomic(&path, &render::with_dpi(&png, spec.dpi_png)?)?
+            }
             _ => {
                 return Err(query
                     .error_at(
