@@ -180,3 +180,71 @@ fn unwritable_output_folder_names_it_and_writes_nothing() {
     assert!(err.contains("fichier/sorties/63"), "{err}");
     assert!(err.contains("--sortie"), "{err}");
 }
+
+#[test]
+fn weighted_score_without_weights_and_unknown_indicator_are_refused() {
+    let text = std::fs::read_to_string(root().join("queries/vulnerabilite-epci-34-herault.toml"))
+        .unwrap()
+        .replace(
+            "methode = \"somme_des_rangs\"",
+            "methode = \"score_pondere\"",
+        );
+    let err = failure(&text);
+    assert!(
+        err.contains("poids absent pour l'indicateur « PPMINI19 »"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("ligne {}", line_of(&text, "indicateurs"))),
+        "{err}"
+    );
+
+    let text = text.replace("\"PPFAM19\"", "\"PPFAM18\"");
+    let err = failure(&text);
+    assert!(err.contains("FILO2019_DISP_EPCI.csv"), "{err}");
+    assert!(err.contains("PPFAM18"), "{err}");
+}
+
+#[test]
+fn weighted_score_ranks_highest_first() {
+    let text = std::fs::read_to_string(root().join("queries/vulnerabilite-epci-34-herault.toml"))
+        .unwrap()
+        .replace(
+            "methode = \"somme_des_rangs\"",
+            "methode = \"score_pondere\"",
+        )
+        .replace(
+            "libelle = \"Part des minima sociaux (%)\"",
+            "libelle = \"Part des minima sociaux (%)\", poids = 0.6",
+        )
+        .replace(
+            "libelle = \"Part des prestations familiales (%)\"",
+            "libelle = \"Part des prestations familiales (%)\", poids = 0.2",
+        )
+        .replace(
+            "libelle = \"Revenu médian (€)\"",
+            "libelle = \"Revenu médian (€)\", poids = 0.2",
+        );
+    let s = Scratch::new();
+    let o = s.run(&text);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let list = s.output("34/vulnerabilite-epci-34.csv");
+    let scores: Vec<f64> = list
+        .lines()
+        .skip(1)
+        .map(|l| {
+            l.rsplit(';')
+                .next()
+                .unwrap()
+                .replace(',', ".")
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(scores.len(), 17);
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    assert!(
+        scores.iter().all(|s| (0.0..=1.0).contains(s)),
+        "min-max scores lie in [0 ; 1]"
+    );
+}

@@ -241,3 +241,34 @@ fn departement_commune_map_with_epci_outlines_labels_and_histogram() {
         .collect();
     assert_eq!(codes, ["63430", "63113", "63075", "63300"]);
 }
+
+#[test]
+fn rank_sum_of_the_puy_de_dome_epci_from_filosofi() {
+    let s = Scratch::new();
+    let o = s.run_file("queries/vulnerabilite-epci-63-puy-de-dome.toml");
+    assert!(o.status.success(), "{}", stderr(&o));
+    // EPCI codes of 2019 that no longer exist are said, not silently dropped.
+    assert!(
+        stdout(&o).contains("code(s) inconnus du COG"),
+        "{}",
+        stdout(&o)
+    );
+    let list = s.output("63/vulnerabilite-epci-63.csv");
+    let rows: Vec<Vec<&str>> = list
+        .lines()
+        .skip(1)
+        .map(|l| l.split(';').collect())
+        .collect();
+    assert_eq!(rows.len(), 14);
+    // CC Thiers Dore et Montagne ranks 2nd on each of the three indicators.
+    assert_eq!(&rows[0][1..3], ["200070712", "CC Thiers Dore et Montagne"]);
+    assert_eq!(rows[0][9], "6");
+    assert_eq!(rows[0][10], "Priorité 1");
+    // Without secret values, the totals add up to 3 × 14 × 15 / 2 (average ranks keep the sum).
+    let total: f64 = rows
+        .iter()
+        .map(|r| r[9].replace(',', ".").parse::<f64>().unwrap())
+        .sum();
+    assert_eq!(total, 315.0);
+    assert_eq!(rows.iter().filter(|r| r[10] == "Priorité 1").count(), 7);
+}

@@ -11,7 +11,12 @@ use toml::Spanned;
 #[serde(deny_unknown_fields)]
 pub struct QuerySpec {
     pub territoire: TerritorySpec,
-    pub couverture: CoverageSpec,
+    /// Taux de couverture (with `[carte]`, `[multiples]`, `[liste]`).
+    #[serde(default)]
+    pub couverture: Option<CoverageSpec>,
+    /// A vulnerability score and its priority list (instead of `[couverture]`).
+    #[serde(default)]
+    pub score: Option<ScoreSpec>,
     #[serde(default)]
     pub contours: Option<ContoursSpec>,
     #[serde(default)]
@@ -186,6 +191,95 @@ pub enum LegendSpec {
     Horizontale,
 }
 
+/// `[score]`: a vulnerability score over indicators of a table by territory.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScoreSpec {
+    pub methode: ScoreMethod,
+    /// One row per territory of the query's level (e.g. Filosofi by EPCI).
+    pub fichier: Spanned<String>,
+    /// Column of the territory code (default `CODGEO`).
+    #[serde(default = "default_code_column")]
+    pub colonne_code: String,
+    /// Cell contents meaning *secret statistique* (default: an empty cell).
+    #[serde(default = "default_score_secret")]
+    pub secret: Vec<String>,
+    pub indicateurs: Spanned<Vec<ScoreIndicatorSpec>>,
+    /// Rank sum: how ties share ranks (default `moyenne`).
+    #[serde(default)]
+    pub egalites: TiesSpec,
+    /// Weighted score: how values are put on one scale (default `min_max`).
+    #[serde(default)]
+    pub normalisation: NormalisationSpec,
+    /// Rank sum: number of priority classes (quantiles of the totals, default 2).
+    #[serde(default = "default_priorities")]
+    pub priorites: usize,
+    pub titre: String,
+    /// `.csv` and `.md`, relative to the output directory.
+    pub sorties: Spanned<Vec<String>>,
+}
+
+fn default_code_column() -> String {
+    "CODGEO".to_string()
+}
+
+fn default_score_secret() -> Vec<String> {
+    vec![String::new()]
+}
+
+fn default_priorities() -> usize {
+    2
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScoreMethod {
+    /// Puy-de-Dôme: ranks summed, lowest total first.
+    SommeDesRangs,
+    /// Hérault: weighted sum of normalised indicators, highest first.
+    ScorePondere,
+}
+
+/// One indicator of a score.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScoreIndicatorSpec {
+    pub colonne: String,
+    pub libelle: String,
+    /// `haut` (a high value is vulnerable, the default) or `bas`.
+    #[serde(default)]
+    pub vulnerable_si: SideSpec,
+    /// Weighted score only.
+    #[serde(default)]
+    pub poids: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SideSpec {
+    #[default]
+    Haut,
+    Bas,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TiesSpec {
+    #[default]
+    Moyenne,
+    Minimum,
+    Dense,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NormalisationSpec {
+    #[default]
+    MinMax,
+    ZScore,
+    RangCentile,
+}
+
 /// `[multiples]`: small multiples, one panel per part of the rate, with
 /// classes common to every panel.
 #[derive(Debug, Clone, Deserialize)]
@@ -302,11 +396,16 @@ impl QuerySpec {
                 &self.territoire.liste_departements,
             ),
         ];
-        if let Some(p) = &self.couverture.taux_caf {
-            v.push(("couverture.taux_caf", p));
+        if let Some(c) = &self.couverture {
+            if let Some(p) = &c.taux_caf {
+                v.push(("couverture.taux_caf", p));
+            }
+            if let Some(c) = &c.composantes {
+                v.push(("couverture.composantes.fichier", &c.fichier));
+            }
         }
-        if let Some(c) = &self.couverture.composantes {
-            v.push(("couverture.composantes.fichier", &c.fichier));
+        if let Some(s) = &self.score {
+            v.push(("score.fichier", &s.fichier));
         }
         if let Some(c) = &self.contours {
             v.push(("contours.communes", &c.communes));

@@ -10,11 +10,13 @@ use crate::indicators::coverage::{self, Components, PUBLISHED_PARTS, RATE};
 use crate::indicators::reference::Comparison;
 use crate::indicators::Cell;
 use crate::ingest::{self, CodeKind, ColumnKind, ColumnSpec, Table, TableSpec};
-use crate::query::{ComponentsSpec, CoverageMethod, Query, ReferenceSpec, ReferenceWord};
+use crate::query::{
+    ComponentsSpec, CoverageMethod, CoverageSpec, Query, ReferenceSpec, ReferenceWord,
+};
 use crate::territory::{Level, Territory};
 
 /// Coverage of every territory of the query, with the references and classes.
-pub fn compute(query: &Query, territory: &Territory) -> Result<Coverage> {
+pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result<Coverage> {
     let spec = &query.spec;
     let t = &spec.territoire;
     let level =
@@ -27,7 +29,6 @@ pub fn compute(query: &Query, territory: &Territory) -> Result<Coverage> {
     if units.is_empty() {
         return Err(query.error_at(&t.departements.span(), "aucun territoire dans la sélection"));
     }
-    let c = &spec.couverture;
     let caf = match &c.taux_caf {
         Some(p) => Some(ingest::read_table(
             Path::new(p.get_ref()),
@@ -138,7 +139,7 @@ pub fn compute(query: &Query, territory: &Territory) -> Result<Coverage> {
 
     let departement = reference(
         query,
-        &spec.couverture.reference_departement,
+        &c.reference_departement,
         deps,
         caf.as_ref(),
         components.as_ref(),
@@ -147,7 +148,7 @@ pub fn compute(query: &Query, territory: &Territory) -> Result<Coverage> {
     )?;
     let france = reference(
         query,
-        &spec.couverture.reference_france,
+        &c.reference_france,
         deps,
         caf.as_ref(),
         components.as_ref(),

@@ -5,6 +5,7 @@ mod compute;
 mod list;
 mod map;
 mod multiples;
+mod score;
 
 pub use compute::compute;
 pub use list::priority_table;
@@ -70,7 +71,23 @@ pub fn run(query: &Query, out_dir: &Path) -> Result<Report> {
         Path::new(t.communes.get_ref()),
         Path::new(t.liste_departements.get_ref()),
     )?;
-    let coverage = compute(query, &territory)?;
+    let c = match (&spec.couverture, &spec.score) {
+        (Some(c), None) => c,
+        (None, Some(score)) => return score::run_score(query, score, &territory, out_dir),
+        (Some(_), Some(_)) => {
+            return Err(
+                Error::new("une requête calcule soit [couverture], soit [score]")
+                    .file(&query.path)
+                    .hint("faites deux requêtes"),
+            )
+        }
+        (None, None) => {
+            return Err(Error::new("requête sans indicateur")
+                .file(&query.path)
+                .hint("ajoutez une section [couverture] ou [score]"))
+        }
+    };
+    let coverage = compute(query, c, &territory)?;
     let mut report = Report {
         notices: coverage.notices.clone(),
         counts: Comparison::ALL
@@ -160,7 +177,7 @@ fn extension(name: &str) -> &str {
     name.rsplit_once('.').map_or("", |(_, e)| e)
 }
 
-fn capitalise(word: &str) -> String {
+pub(super) fn capitalise(word: &str) -> String {
     let mut c = word.chars();
     c.next()
         .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())

@@ -1,0 +1,332 @@
+//! A `[score]` query: the indicators of a table by territory, ranked or weighted
+//! into a vulnerability score, written as a priority list.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use polars::prelude::*;
+
+use super::{code_list, extension, Report};
+use crate::error::{Error, Result};
+use crate::export::{write_atomic, Align, OutTable};
+use crate::format;
+use crate::indicators::cell::cells;
+use crate::indicators::frame::push_cells;
+use crate::indicators::rank_sum::{self, Direction, Priorities, RankSum, RankedIndicator, Ties};
+use crate::indicators::weighted_score::{self, Normalisation, WeightedIndicator, WeightedScore};
+use crate::indicators::Cell;
+use crate::ingest::{self, CodeKind, ColumnKind, ColumnSpec, TableSpec, LINE_COLUMN};
+use crate::query::{NormalisationSpec, Query, ScoreMethod, ScoreSpec, SideSpec, TiesSpec};
+use crate::territory::{Level, Territory, Unit};
+
+pub(super) fn run_score(
+    query: &Query,
+    spec: &ScoreSpec,
+    territory: &Territory,
+    out_dir: &Path,
+) -> Result<Report> {
+    let t = &query.spec.territoire;
+    if query.spec.carte.is_some() || query.spec.multiples.is_some() || query.spec.liste.is_some() {
+        return Err(
+            Error::new("[carte], [multiples] et [liste] vont avec [couverture]")
+                .file(&query.path)
+                .hint("les sorties d'un score se donnent dans [score] (« sorties = [...] »)"),
+        );
+    }
+    let level = Level::parse(t.niveau.get_ref())
+        .map_err(|e| query.error_at(&t.niveau.span(), e.message))?;
+    let deps = t.departements.get_ref();
+    territory
+        .check_departements(deps)
+        .map_err(|e| query.error_at(&t.departements.span(), e.message))?;
+    let units = territory.units(level, deps);
+    if units.is_empty() {
+        return Err(query.error_at(&t.departements.span(), "aucun territoire dans la sélection"));
+    }
+    let mut notices = Vec::new();
+    let df = indicator_frame(spec, territory, level, &units, &mut notices)?;
+    let names: Vec<&str> = spec
+        .indicateurs
+        .get_ref()
+        .iter()
+        .map(|i| i.colonne.as_str())
+        .collect();
+    let placed = |e: Error| {
+        let hint = e.hint.clone();
+        let err = query.error_at(&spec.indicateurs.span(), e.message);
+        match hint {
+            Some(h) => err.hint(h),
+            None => err,
+        }
+    };
+    let direction = |side: SideSpec| match side {
+        SideSpec::Haut => Direction::HigherIsWorse,
+        SideSpec::Bas => Direction::LowerIsWorse,
+    };
+    let (result, method_notices) = match spec.methode {
+        ScoreMethod::SommeDesRangs => rank_sum::rank_sum(
+            &df,
+            &RankSum {
+                indicators: spec
+                    .indicateurs
+                    .get_ref()
+                    .iter()
+                    .map(|i| RankedIndicator {
+                        column: i.colonne.clone(),
+                        direction: direction(i.vulnerable_si),
+                    })
+                    .collect(),
+                ties: match spec.egalites {
+                    TiesSpec::Moyenne => Ties::Average,
+                    TiesSpec::Minimum => Ties::Min,
+                    TiesSpec::Dense => Ties::Dense,
+                },
+                priorities: Priorities::Quantiles(spec.priorites),
+            },
+        ),
+        ScoreMethod::ScorePondere => {
+            let mut indicators = Vec::new();
+            for i in spec.indicateurs.get_ref() {
+                let weight = i.poids.ok_or_else(|| {
+                    query
+                        .error_at(
+                            &spec.indicateurs.span(),
+                            format!("poids absent pour l'indicateur « {} »", i.colonne),
+                        )
+                        .hint("donnez « poids = 0.6 » à chaque indicateur d'un score pondéré")
+                })?;
+                indicators.push(WeightedIndicator {
+                    column: i.colonne.clone(),
+                    weight,
+                    direction: direction(i.vulnerable_si),
+                });
+            }
+            weighted_score::weighted_score(
+                &df,
+                &WeightedScore {
+                    indicators,
+                    normalisation: match spec.normalisation {
+                        NormalisationSpec::MinMax => Normalisation::MinMax,
+                        NormalisationSpec::ZScore => Normalisation::ZScore,
+                        NormalisationSpec::RangCentile => Normalisation::RankPercentile,
+                    },
+                },
+            )
+        }
+    }
+    .map_err(placed)?;
+    notices.extend(method_notices);
+
+    let table = score_table(spec, level, &units, &result, &names)?;
+    let mut report = Report {
+        notices,
+        ..Report::default()
+    };
+    for name in spec.sorties.get_ref() {
+        let path = out_dir.join(name);
+        let bytes = match extension(name) {
+            "csv" => table.to_csv(),
+            "md" => {
+                let mut md = table.to_markdown(Some(&spec.titre));
+                if !report.notices.is_empty() {
+                    md.push_str("\nNotes :\n\n");
+                    for n in &report.notices {
+                        md.push_str(&format!("- {n}\n"));
+                    }
+                }
+                md.into_bytes()
+            }
+            _ => {
+                return Err(query
+                    .error_at(
+                        &spec.sorties.span(),
+                        format!("format de liste inconnu : « {name} »"),
+                    )
+                    .hint("extensions possibles : .csv, .md"))
+            }
+        };
+        write_atomic(&path, &bytes)?;
+        report.outputs.push(path);
+    }
+    Ok(report)
+}
+
+/// `code` and the indicator columns for every territory of the selection; a
+/// territory absent from the file gets missing values (listed, not ranked).
+fn indicator_frame(
+    spec: &ScoreSpec,
+    territory: &Territory,
+    level: Level,
+    units: &[Unit],
+    notices: &mut Vec<String>,
+) -> Result<DataFrame> {
+    let mut columns = vec![ColumnSpec::required(
+        &spec.colonne_code,
+        ColumnKind::Code(CodeKind::Free),
+    )];
+    for i in spec.indicateurs.get_ref() {
+        columns.push(ColumnSpec::required(&i.colonne, ColumnKind::Number));
+    }
+    let table_spec = TableSpec {
+        columns,
+        secret_markers: spec.secret.clone(),
+        unique: vec![spec.colonne_code.clone()],
+        sheet: None,
+    };
+    let table = ingest::read_table(Path::new(spec.fichier.get_ref()), &table_spec)?;
+    let codes: Vec<&str> = table
+        .df
+        .column(&spec.colonne_code)?
+        .str()?
+        .iter()
+        .map(|c| c.unwrap_or(""))
+        .collect();
+    let index: HashMap<&str, usize> = codes.iter().enumerate().map(|(i, c)| (*c, i)).collect();
+
+    let known: BTreeSet<&str> = match level {
+        Level::Commune => territory.communes.keys().map(String::as_str).collect(),
+        Level::Epci => territory.epcis.keys().map(String::as_str).collect(),
+        Level::Departement => territory.departements.keys().map(String::as_str).collect(),
+    };
+    let lines = table.df.column(LINE_COLUMN)?.u32()?;
+    let unknown: Vec<String> = codes
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !known.contains(*c))
+        .map(|(i, c)| format!("{c} (ligne {})", lines.get(i).unwrap_or(0)))
+        .collect();
+    if !unknown.is_empty() {
+        notices.push(format!(
+            "{} : {} code(s) inconnus du COG au niveau {} ignorés : {}",
+            table.source.display(),
+            unknown.len(),
+            level.noun(),
+            code_list(&unknown)
+        ));
+    }
+    let absent: Vec<&str> = units
+        .iter()
+        .map(|u| u.code.as_str())
+        .filter(|c| !index.contains_key(c))
+        .collect();
+    if !absent.is_empty() {
+        notices.push(format!(
+            "{} territoire(s) absent(s) du fichier des indicateurs, listé(s) sans rang : {}",
+            absent.len(),
+            code_list(&absent)
+        ));
+    }
+    let mut df = DataFrame::new(
+        units.len(),
+        vec![Column::new(
+            "code".into(),
+            units.iter().map(|u| u.code.clone()).collect::<Vec<_>>(),
+        )],
+    )?;
+    for i in spec.indicateurs.get_ref() {
+        let all = cells(&table.df, &i.colonne)?;
+        let picked: Vec<Cell> = units
+            .iter()
+            .map(|u| {
+                index
+                    .get(u.code.as_str())
+                    .map_or(Cell::Missing, |&r| all[r])
+            })
+            .collect();
+        push_cells(&mut df, &i.colonne, &picked)?;
+    }
+    Ok(df)
+}
+
+/// The priority list: rank, territory, each indicator's value (and rank for a
+/// rank sum), the total or score, and the priority class.
+fn score_table(
+    spec: &ScoreSpec,
+    level: Level,
+    units: &[Unit],
+    result: &DataFrame,
+    names: &[&str],
+) -> Result<OutTable> {
+    let by_code: HashMap<&str, &Unit> = units.iter().map(|u| (u.code.as_str(), u)).collect();
+    let codes: Vec<&str> = result
+        .column("code")?
+        .str()?
+        .iter()
+        .map(|c| c.unwrap_or(""))
+        .collect();
+    let rank_sum = spec.methode == ScoreMethod::SommeDesRangs;
+    let mut headers = vec![
+        ("Rang".to_string(), Align::Right),
+        ("Code".to_string(), Align::Left),
+        (super::capitalise(level.noun()), Align::Left),
+    ];
+    let mut value_columns = Vec::new();
+    for (ind, name) in spec.indicateurs.get_ref().iter().zip(names) {
+        headers.push((ind.libelle.clone(), Align::Right));
+        value_columns.push(cells(result, name)?);
+        if rank_sum {
+            headers.push((format!("Rang : {}", ind.libelle), Align::Right));
+            value_columns.push(cells(result, &format!("rang_{name}"))?);
+        }
+    }
+    let (total_name, total_header) = if rank_sum {
+        (rank_sum::TOTAL, "Total des rangs")
+    } else {
+        (weighted_score::SCORE, "Score")
+    };
+    headers.push((total_header.to_string(), Align::Right));
+    let totals = cells(result, total_name)?;
+    let priorities: Option<Vec<Option<String>>> = if rank_sum {
+        headers.push(("Priorité".to_string(), Align::Left));
+        Some(
+            result
+                .column(rank_sum::PRIORITY)?
+                .str()?
+                .iter()
+                .map(|p| p.map(String::from))
+                .collect(),
+        )
+    } else {
+        None
+    };
+    let mut rank = 0;
+    let rows = codes
+        .iter()
+        .enumerate()
+        .map(|(i, code)| {
+            let mut row = Vec::with_capacity(headers.len());
+            row.push(match totals[i] {
+                Cell::Value(_) => {
+                    rank += 1;
+                    rank.to_string()
+                }
+                _ => String::new(),
+            });
+            row.push(code.to_string());
+            row.push(by_code.get(code).map_or(String::new(), |u| u.name.clone()));
+            for column in &value_columns {
+                row.push(match column[i] {
+                    Cell::Value(v) => compact(v),
+                    other => other.label(1),
+                });
+            }
+            row.push(match totals[i] {
+                Cell::Value(v) if rank_sum => compact(v),
+                Cell::Value(v) => format::decimal(v, 3),
+                Cell::Secret => "secret".to_string(),
+                Cell::Missing => "non classé".to_string(),
+            });
+            if let Some(p) = &priorities {
+                row.push(p[i].clone().unwrap_or_default());
+            }
+            row
+        })
+        .collect();
+    Ok(OutTable { headers, rows })
+}
+
+/// A value with one decimal, or none when it is a whole number (ranks, incomes).
+fn compact(v: f64) -> String {
+    let tenths = (v * 10.0).round();
+    format::decimal(v, if tenths % 10.0 == 0.0 { 0 } else { 1 })
+}
