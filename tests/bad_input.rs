@@ -248,3 +248,21 @@ fn weighted_score_ranks_highest_first() {
         "min-max scores lie in [0 ; 1]"
     );
 }
+
+#[test]
+fn zoom_on_an_unknown_epci_is_refused() {
+    let text = std::fs::read_to_string(
+        root().join("queries/vulnerabilite-communes-clermont-auvergne-metropole.toml"),
+    )
+    .unwrap()
+    .replace("epci = \"246300701\"", "epci = \"246300799\"");
+    let err = failure(&text);
+    assert!(
+        err.contains("EPCI inconnu du COG 2026 : « 246300799 »"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("ligne {}", line_of(&text, "epci ="))),
+        "{err}"
+    );
+}

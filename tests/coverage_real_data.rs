@@ -272,3 +272,28 @@ fn rank_sum_of_the_puy_de_dome_epci_from_filosofi() {
     assert_eq!(total, 315.0);
     assert_eq!(rows.iter().filter(|r| r[10] == "Priorité 1").count(), 7);
 }
+
+#[test]
+fn zoom_on_the_communes_of_clermont_auvergne_metropole() {
+    let s = Scratch::new();
+    let o = s.run_file("queries/vulnerabilite-communes-clermont-auvergne-metropole.toml");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let list = s.output("63/vulnerabilite-communes-clermont.csv");
+    let rows: Vec<Vec<&str>> = list
+        .lines()
+        .skip(1)
+        .map(|l| l.split(';').collect())
+        .collect();
+    assert_eq!(rows.len(), 21, "the 21 communes of the métropole");
+    // Durtol's Filosofi shares are secret: listed last, not ranked, said so.
+    let last = rows.last().unwrap();
+    assert_eq!(&last[..3], ["", "63141", "Durtol"]);
+    assert_eq!(last[9], "secret");
+    assert!(stdout(&o).contains("63141"), "{}", stdout(&o));
+    // 20 ranked communes on 3 indicators: totals add up to 3 × 20 × 21 / 2.
+    let total: f64 = rows[..20]
+        .iter()
+        .map(|r| r[9].replace(',', ".").parse::<f64>().unwrap())
+        .sum();
+    assert_eq!(total, 630.0);
+}

@@ -34,6 +34,9 @@ pub struct TerritorySpec {
     /// `commune`, `epci` or `departement`.
     pub niveau: Spanned<String>,
     pub departements: Spanned<Vec<String>>,
+    /// Zoom: only the communes of this EPCI (SIREN), with `niveau = "commune"`.
+    #[serde(default)]
+    pub epci: Option<Spanned<String>>,
     /// COG vintage of the codes.
     pub millesime: u16,
     /// Commune → EPCI table of that vintage.

@@ -3,7 +3,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
-use super::{code_list, with_place, Coverage, Reference, Row};
+use super::{code_list, select_units, Coverage, Reference, Row};
 use crate::error::Result;
 use crate::indicators::cell::cells;
 use crate::indicators::coverage::{self, Components, PUBLISHED_PARTS, RATE};
@@ -19,16 +19,8 @@ use crate::territory::{Level, Territory};
 pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result<Coverage> {
     let spec = &query.spec;
     let t = &spec.territoire;
-    let level =
-        Level::parse(t.niveau.get_ref()).map_err(|e| with_place(e, query, &t.niveau.span()))?;
+    let (level, units) = select_units(query, territory)?;
     let deps = t.departements.get_ref();
-    territory
-        .check_departements(deps)
-        .map_err(|e| with_place(e, query, &t.departements.span()))?;
-    let units = territory.units(level, deps);
-    if units.is_empty() {
-        return Err(query.error_at(&t.departements.span(), "aucun territoire dans la sélection"));
-    }
     let caf = match &c.taux_caf {
         Some(p) => Some(ingest::read_table(
             Path::new(p.get_ref()),

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 
-use super::{code_list, extension, Coverage, Row};
+use super::{code_list, extension, with_place, Coverage, Row};
 use crate::classify::palette::{self, Sequential};
 use crate::classify::{self, Classes, Method, Threshold};
 use crate::error::Result;
@@ -80,14 +80,8 @@ pub(super) fn resolve_classes(
         ));
     }
     let series: Vec<&[f64]> = series.iter().map(Vec::as_slice).collect();
-    let found = classify::pooled(&series, &method, spec.nombre).map_err(|e| {
-        let hint = e.hint.clone();
-        let placed = err(e.message);
-        match hint {
-            Some(h) => placed.hint(h),
-            None => placed,
-        }
-    })?;
+    let found = classify::pooled(&series, &method, spec.nombre)
+        .map_err(|e| with_place(e, query, &classes.span()))?;
     notices.extend(found.notices);
     Ok(found.classes)
 }

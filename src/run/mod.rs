@@ -165,6 +165,50 @@ pub(crate) fn code_list<S: AsRef<str>>(codes: &[S]) -> String {
     }
 }
 
+/// The level and the territories of the query: those of its départements, or
+/// the communes of one EPCI for a zoom.
+fn select_units(query: &Query, territory: &Territory) -> Result<(Level, Vec<Unit>)> {
+    let t = &query.spec.territoire;
+    let level =
+        Level::parse(t.niveau.get_ref()).map_err(|e| with_place(e, query, &t.niveau.span()))?;
+    let deps = t.departements.get_ref();
+    territory
+        .check_departements(deps)
+        .map_err(|e| with_place(e, query, &t.departements.span()))?;
+    let mut units = territory.units(level, deps);
+    if let Some(epci) = &t.epci {
+        let siren = epci.get_ref();
+        if level != Level::Commune {
+            return Err(query.error_at(
+                &epci.span(),
+                "le zoom sur un EPCI demande « niveau = \"commune\" »",
+            ));
+        }
+        if !territory.epcis.contains_key(siren) {
+            return Err(query
+                .error_at(
+                    &epci.span(),
+                    format!("EPCI inconnu du COG {} : « {siren} »", t.millesime),
+                )
+                .hint("donnez le SIREN à 9 chiffres d'un EPCI du millésime de la requête"));
+        }
+        units.retain(|u| territory.parent(&u.code, Level::Epci) == Some(siren.as_str()));
+        if units.is_empty() {
+            return Err(query.error_at(
+                &epci.span(),
+                format!(
+                    "l'EPCI « {siren} » n'a pas de commune dans les départements de la requête"
+                ),
+            ));
+        }
+    }
+    if units.is_empty() {
+        return Err(query.error_at(&t.departements.span(), "aucun territoire dans la sélection"));
+    }
+    Ok((level, units))
+}
+
+/// `e` re-placed at a span of the query file, keeping its hint.
 fn with_place(e: Error, query: &Query, span: &std::ops::Range<usize>) -> Error {
     let placed = query.error_at(span, e.message);
     match e.hint {

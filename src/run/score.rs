@@ -6,7 +6,7 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use super::{code_list, extension, Report};
+use super::{code_list, extension, select_units, with_place, Report};
 use crate::error::{Error, Result};
 use crate::export::{write_atomic, Align, OutTable};
 use crate::format;
@@ -25,7 +25,6 @@ pub(super) fn run_score(
     territory: &Territory,
     out_dir: &Path,
 ) -> Result<Report> {
-    let t = &query.spec.territoire;
     if query.spec.carte.is_some() || query.spec.multiples.is_some() || query.spec.liste.is_some() {
         return Err(
             Error::new("[carte], [multiples] et [liste] vont avec [couverture]")
@@ -33,16 +32,7 @@ pub(super) fn run_score(
                 .hint("les sorties d'un score se donnent dans [score] (« sorties = [...] »)"),
         );
     }
-    let level = Level::parse(t.niveau.get_ref())
-        .map_err(|e| query.error_at(&t.niveau.span(), e.message))?;
-    let deps = t.departements.get_ref();
-    territory
-        .check_departements(deps)
-        .map_err(|e| query.error_at(&t.departements.span(), e.message))?;
-    let units = territory.units(level, deps);
-    if units.is_empty() {
-        return Err(query.error_at(&t.departements.span(), "aucun territoire dans la sélection"));
-    }
+    let (level, units) = select_units(query, territory)?;
     let mut notices = Vec::new();
     let df = indicator_frame(spec, territory, level, &units, &mut notices)?;
     let names: Vec<&str> = spec
@@ -51,14 +41,6 @@ pub(super) fn run_score(
         .iter()
         .map(|i| i.colonne.as_str())
         .collect();
-    let placed = |e: Error| {
-        let hint = e.hint.clone();
-        let err = query.error_at(&spec.indicateurs.span(), e.message);
-        match hint {
-            Some(h) => err.hint(h),
-            None => err,
-        }
-    };
     let direction = |side: SideSpec| match side {
         SideSpec::Haut => Direction::HigherIsWorse,
         SideSpec::Bas => Direction::LowerIsWorse,
@@ -114,7 +96,7 @@ pub(super) fn run_score(
             )
         }
     }
-    .map_err(placed)?;
+    .map_err(|e| with_place(e, query, &spec.indicateurs.span()))?;
     notices.extend(method_notices);
 
     let table = score_table(spec, level, &units, &result, &names)?;
