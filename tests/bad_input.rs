@@ -207,7 +207,12 @@ fn weighted_score_without_weights_and_unknown_indicator_are_refused() {
 
 #[test]
 fn weighted_score_ranks_highest_first() {
-    let text = std::fs::read_to_string(root().join("queries/vulnerabilite-epci-34-herault.toml"))
+    let query =
+        std::fs::read_to_string(root().join("queries/vulnerabilite-epci-34-herault.toml")).unwrap();
+    // The map of priority classes goes with the rank sum only: keep the list.
+    let text = query
+        .split("[score.carte]")
+        .next()
         .unwrap()
         .replace(
             "methode = \"somme_des_rangs\"",
@@ -263,6 +268,26 @@ fn zoom_on_an_unknown_epci_is_refused() {
     );
     assert!(
         err.contains(&format!("ligne {}", line_of(&text, "epci ="))),
+        "{err}"
+    );
+}
+
+#[test]
+fn priority_map_of_a_weighted_score_is_refused() {
+    let text = std::fs::read_to_string(root().join("queries/vulnerabilite-epci-34-herault.toml"))
+        .unwrap()
+        .replace(
+            "methode = \"somme_des_rangs\"",
+            "methode = \"score_pondere\"",
+        )
+        .replace("\" }", "\", poids = 0.5 }")
+        .replace(
+            "vulnerable_si = \"bas\" }",
+            "vulnerable_si = \"bas\", poids = 0.5 }",
+        );
+    let err = failure(&text);
+    assert!(
+        err.contains("la carte des priorités va avec « somme_des_rangs »"),
         "{err}"
     );
 }

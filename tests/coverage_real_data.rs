@@ -296,4 +296,17 @@ fn zoom_on_the_communes_of_clermont_auvergne_metropole() {
         .map(|r| r[9].replace(',', ".").parse::<f64>().unwrap())
         .sum();
     assert_eq!(total, 630.0);
+    // The typology map of the priority classes, Durtol hatched as secret.
+    let svg = s.output("63/vulnerabilite-communes-clermont.svg");
+    assert_eq!(svg.matches("class=\"territoire\"").count(), 21);
+    let p1 = rows.iter().filter(|r| r[10] == "Priorité 1").count();
+    assert!(
+        svg.contains(&format!("Priorité 1 ({p1})")),
+        "legend with the class count"
+    );
+    assert!(svg.contains("Secret statistique (1)"));
+    assert!(
+        !svg.contains("Classes fermées à gauche"),
+        "a typology has no interval note"
+    );
 }

@@ -220,6 +220,27 @@ pub struct ScoreSpec {
     pub titre: String,
     /// `.csv` and `.md`, relative to the output directory.
     pub sorties: Spanned<Vec<String>>,
+    /// `[score.carte]`: the map of the priority classes (rank sum).
+    #[serde(default)]
+    pub carte: Option<ScoreMapSpec>,
+}
+
+/// `[score.carte]`: a typology map of the priority classes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScoreMapSpec {
+    pub titre: String,
+    #[serde(default)]
+    pub sous_titre: Option<String>,
+    pub source: String,
+    #[serde(default)]
+    pub etiquettes: bool,
+    /// `.svg`, `.png`, relative to the output directory.
+    pub sorties: Spanned<Vec<String>>,
+    #[serde(default = "default_png_width")]
+    pub largeur_png: u32,
+    #[serde(default = "default_png_dpi")]
+    pub dpi_png: u32,
 }
 
 fn default_code_column() -> String {

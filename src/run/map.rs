@@ -110,8 +110,22 @@ pub(super) fn class_colors(
     })
 }
 
+/// The shapes of the territories of `level` (communes, or EPCI read or dissolved).
+pub(super) fn level_shapes(
+    query: &Query,
+    territory: &Territory,
+    level: Level,
+    notices: &mut Vec<String>,
+) -> Result<Layer> {
+    let (communes, epci) = shapes(query, territory, level, notices)?;
+    Ok(match level {
+        Level::Epci => epci.expect("EPCI shapes are read or dissolved"),
+        _ => communes,
+    })
+}
+
 /// Reads, projects and (if needed) dissolves the shapes of the query's level.
-pub(super) fn shapes(
+fn shapes(
     query: &Query,
     territory: &Territory,
     level: Level,
@@ -338,28 +352,72 @@ pub(super) fn map_outputs(
     }
     let svg = render::choropleth_svg(&chart);
     let mut written = Vec::new();
+    let picture = Picture {
+        svg: &svg,
+        png: &|| render::choropleth_png(&chart, map.largeur_png),
+        dpi: map.dpi_png,
+    };
     for name in map.sorties.get_ref() {
         let path = out_dir.join(name);
-        match extension(name) {
-            "svg" => write_atomic(&path, svg.as_bytes())?,
-            "png" => {
-                let png = render::choropleth_png(&chart, map.largeur_png)?;
-                write_atomic(&path, &render::with_dpi(&png, map.dpi_png)?)?
-            }
-            "geojson" => write_geojson(&path, &export_features(cov, &chart))?,
-            "shp" => write_shapefile(&path, &export_features(cov, &chart))?,
-            _ => {
-                return Err(query
-                    .error_at(
-                        &map.sorties.span(),
-                        format!("format de carte inconnu : « {name} »"),
-                    )
-                    .hint("extensions possibles : .svg, .png, .geojson, .shp"))
+        if !picture.write(&path, name)? {
+            match extension(name) {
+                "geojson" => write_geojson(&path, &export_features(cov, &chart))?,
+                "shp" => write_shapefile(&path, &export_features(cov, &chart))?,
+                _ => {
+                    return Err(query
+                        .error_at(
+                            &map.sorties.span(),
+                            format!("format de carte inconnu : « {name} »"),
+                        )
+                        .hint("extensions possibles : .svg, .png, .geojson, .shp"))
+                }
             }
         }
         written.push(path);
     }
     Ok(written)
+}
+
+/// A map ready to be written: its SVG, and how to make its PNG (only when asked).
+pub(super) struct Picture<'a> {
+    pub svg: &'a str,
+    pub png: &'a dyn Fn() -> Result<Vec<u8>>,
+    pub dpi: u32,
+}
+
+impl Picture<'_> {
+    /// Writes the map to `path` if `name` ends in `.svg` or `.png`; `false` otherwise.
+    pub(super) fn write(&self, path: &Path, name: &str) -> Result<bool> {
+        match extension(name) {
+            "svg" => write_atomic(path, self.svg.as_bytes())?,
+            "png" => write_atomic(path, &render::with_dpi(&(self.png)()?, self.dpi)?)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// Writes every output of a map that has no other format than SVG and PNG.
+    pub(super) fn write_all(
+        &self,
+        query: &Query,
+        sorties: &Spanned<Vec<String>>,
+        out_dir: &Path,
+    ) -> Result<Vec<PathBuf>> {
+        let mut written = Vec::new();
+        for name in sorties.get_ref() {
+            let path = out_dir.join(name);
+            if !self.write(&path, name)? {
+                return Err(query
+                    .error_at(
+                        &sorties.span(),
+                        format!("format de carte inconnu : « {name} »"),
+                    )
+                    .hint("extensions possibles : .svg, .png"));
+            }
+            written.push(path);
+        }
+        Ok(written)
+    }
 }
 
 /// Said under every legend: where a value equal to a threshold goes.

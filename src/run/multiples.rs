@@ -4,14 +4,13 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::map::{class_colors, resolve_classes, shapes};
-use super::{extension, Coverage};
+use super::map::{class_colors, level_shapes, resolve_classes, Picture};
+use super::Coverage;
 use crate::error::Result;
-use crate::export::write_atomic;
 use crate::indicators::Cell;
 use crate::query::{MultiplesSpec, Query};
 use crate::render::{self, FeatureClass, LegendClass, MapFeature, Panel, SmallMultiples};
-use crate::territory::{Level, Territory};
+use crate::territory::Territory;
 
 pub(super) fn multiples_outputs(
     query: &Query,
@@ -34,11 +33,7 @@ pub(super) fn multiples_outputs(
         .collect();
     let classes = resolve_classes(query, &spec.classes, cov, &series, notices)?;
     let colors = class_colors(query, spec.palette, &spec.classes.span(), &classes, cov)?;
-    let (communes, epci) = shapes(query, territory, cov.level, notices)?;
-    let fill = match cov.level {
-        Level::Epci => epci.expect("EPCI shapes are read or dissolved"),
-        _ => communes,
-    };
+    let fill = level_shapes(query, territory, cov.level, notices)?;
     let by_code: HashMap<&str, &geo::MultiPolygon<f64>> = fill
         .features
         .iter()
@@ -98,25 +93,10 @@ pub(super) fn multiples_outputs(
         ],
     };
     let svg = render::small_multiples_svg(&sheet);
-    let mut written = Vec::new();
-    for name in spec.sorties.get_ref() {
-        let path = out_dir.join(name);
-        match extension(name) {
-            "svg" => write_atomic(&path, svg.as_bytes())?,
-            "png" => {
-                let png = render::svg_to_png(&svg, spec.largeur_png)?;
-                write_atomic(&path, &render::with_dpi(&png, spec.dpi_png)?)?
-            }
-            _ => {
-                return Err(query
-                    .error_at(
-                        &spec.sorties.span(),
-                        format!("format de carte inconnu : « {name} »"),
-                    )
-                    .hint("extensions possibles : .svg, .png"))
-            }
-        }
-        written.push(path);
+    Picture {
+        svg: &svg,
+        png: &|| render::svg_to_png(&svg, spec.largeur_png),
+        dpi: spec.dpi_png,
     }
-    Ok(written)
+    .write_all(query, &spec.sorties, out_dir)
 }

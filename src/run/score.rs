@@ -2,11 +2,13 @@
 //! into a vulnerability score, written as a priority list.
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
+use super::map::{level_shapes, Picture};
 use super::{code_list, extension, select_units, with_place, Report};
+use crate::classify::palette::{self, Sequential};
 use crate::error::{Error, Result};
 use crate::export::{write_atomic, Align, OutTable};
 use crate::format;
@@ -16,7 +18,10 @@ use crate::indicators::rank_sum::{self, Direction, Priorities, RankSum, RankedIn
 use crate::indicators::weighted_score::{self, Normalisation, WeightedIndicator, WeightedScore};
 use crate::indicators::Cell;
 use crate::ingest::{self, CodeKind, ColumnKind, ColumnSpec, TableSpec, LINE_COLUMN};
-use crate::query::{NormalisationSpec, Query, ScoreMethod, ScoreSpec, SideSpec, TiesSpec};
+use crate::query::{
+    NormalisationSpec, Query, ScoreMapSpec, ScoreMethod, ScoreSpec, SideSpec, TiesSpec,
+};
+use crate::render::{self, ChoroplethMap, FeatureClass, LegendClass, MapFeature};
 use crate::territory::{Level, Territory, Unit};
 
 pub(super) fn run_score(
@@ -104,6 +109,23 @@ pub(super) fn run_score(
         notices,
         ..Report::default()
     };
+    if let Some(map) = &spec.carte {
+        let frame = ScoreFrame {
+            level,
+            units: &units,
+            result: &result,
+        };
+        let paths = priority_map(
+            query,
+            spec,
+            map,
+            territory,
+            &frame,
+            out_dir,
+            &mut report.notices,
+        )?;
+        report.outputs.extend(paths);
+    }
     for name in spec.sorties.get_ref() {
         let path = out_dir.join(name);
         let bytes = match extension(name) {
@@ -311,4 +333,126 @@ fn score_table(
 fn compact(v: f64) -> String {
     let tenths = (v * 10.0).round();
     format::decimal(v, if tenths % 10.0 == 0.0 { 0 } else { 1 })
+}
+
+/// The ranked territories of a score, for its map.
+struct ScoreFrame<'a> {
+    level: Level,
+    units: &'a [Unit],
+    result: &'a DataFrame,
+}
+
+/// The typology map of the priority classes: "Priorité 1" (the most vulnerable)
+/// in the darkest colour; unranked territories as secret or no data.
+fn priority_map(
+    query: &Query,
+    spec: &ScoreSpec,
+    map: &ScoreMapSpec,
+    territory: &Territory,
+    frame: &ScoreFrame,
+    out_dir: &Path,
+    notices: &mut Vec<String>,
+) -> Result<Vec<PathBuf>> {
+    if spec.methode != ScoreMethod::SommeDesRangs {
+        return Err(query
+            .error_at(
+                &map.sorties.span(),
+                "la carte des priorités va avec « somme_des_rangs »",
+            )
+            .hint("retirez [score.carte], ou classez par somme des rangs"));
+    }
+    let n = spec.priorites;
+    let mut colors = palette::sequential(Sequential::Oranges, n).ok_or_else(|| {
+        query
+            .error_at(
+                &map.sorties.span(),
+                format!("{n} classes de priorité : trop pour une carte"),
+            )
+            .hint("« priorites » de 2 à 7")
+    })?;
+    colors.reverse();
+    let shapes = level_shapes(query, territory, frame.level, notices)?;
+    let by_code: HashMap<&str, &geo::MultiPolygon<f64>> = shapes
+        .features
+        .iter()
+        .map(|f| (f.code.as_str(), &f.geometry))
+        .collect();
+    let names: HashMap<&str, &str> = frame
+        .units
+        .iter()
+        .map(|u| (u.code.as_str(), u.name.as_str()))
+        .collect();
+    let result = frame.result;
+    let codes: Vec<&str> = result
+        .column("code")?
+        .str()?
+        .iter()
+        .map(|c| c.unwrap_or(""))
+        .collect();
+    let classes: Vec<Option<&str>> = result.column(rank_sum::PRIORITY)?.str()?.iter().collect();
+    let totals = cells(result, rank_sum::TOTAL)?;
+    let mut counts = vec![0; n];
+    let mut features = Vec::with_capacity(codes.len());
+    for (i, code) in codes.iter().enumerate() {
+        let Some(shape) = by_code.get(code) else {
+            continue;
+        };
+        let class = match (classes[i], totals[i]) {
+            (Some(label), _) => {
+                // "Priorité k", k from 1.
+                let k = label
+                    .trim_start_matches("Priorité ")
+                    .parse::<usize>()
+                    .map_or(n - 1, |k| k.saturating_sub(1))
+                    .min(n - 1);
+                counts[k] += 1;
+                FeatureClass::Class(k)
+            }
+            (None, Cell::Secret) => FeatureClass::Secret,
+            (None, _) => FeatureClass::NoData,
+        };
+        features.push(MapFeature {
+            code: code.to_string(),
+            name: names.get(code).map_or_else(String::new, |n| n.to_string()),
+            geometry: (*shape).clone(),
+            class,
+            value_label: totals[i].label(1),
+        });
+    }
+    let mut chart = ChoroplethMap {
+        title: map.titre.clone(),
+        subtitle: map.sous_titre.clone(),
+        legend_title: "Somme des rangs : Priorité 1 = les plus vulnérables".to_string(),
+        classes: colors
+            .into_iter()
+            .zip(counts)
+            .enumerate()
+            .map(|(k, (color, count))| LegendClass {
+                label: format!("Priorité {}", k + 1),
+                color,
+                count,
+            })
+            .collect(),
+        features,
+        source: map.source.clone(),
+        ..Default::default()
+    };
+    if map.etiquettes {
+        // The most vulnerable (lowest total) named first.
+        let total_of: HashMap<&str, f64> = codes
+            .iter()
+            .zip(&totals)
+            .filter_map(|(c, t)| Some((*c, t.value()?)))
+            .collect();
+        chart.labels = render::feature_labels(&chart.features, |f| {
+            -total_of.get(f.code.as_str()).copied().unwrap_or(f64::MAX)
+        });
+    }
+    let svg = render::choropleth_svg(&chart);
+    Picture {
+        svg: &svg,
+        png: &|| render::choropleth_png(&chart, map.largeur_png),
+        dpi: map.dpi_png,
+    }
+    .write_all(query, &map.sorties, out_dir)
 }
