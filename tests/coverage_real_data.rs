@@ -134,6 +134,8 @@ fn every_example_query_runs_and_reruns_byte_identical() {
             format!("couverture-epci-{dep}.png"),
             format!("couverture-epci-{dep}.geojson"),
             format!("priorites-epci-{dep}.csv"),
+            format!("vulnerabilite-epci-{dep}.xlsx"),
+            format!("vulnerabilite-epci-{dep}.png"),
             format!("priorites-epci-{dep}.md"),
         ] {
             if name.ends_with(".geojson") && dep != "63" {
@@ -145,7 +147,7 @@ fn every_example_query_runs_and_reruns_byte_identical() {
             n += 1;
         }
     }
-    assert_eq!(n, 21);
+    assert_eq!(n, 31);
     assert!(a.path().join("63/couverture-communes-63.svg").exists());
 }
 

@@ -6,6 +6,7 @@ pub mod features;
 pub mod geojson;
 pub mod shapefile;
 pub mod table;
+pub mod xlsx;
 
 pub use atomic::write_atomic;
 pub use features::{AttrValue, ExportFeature};

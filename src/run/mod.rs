@@ -137,6 +137,7 @@ pub fn run(query: &Query, out_dir: &Path) -> Result<Report> {
             let path = out_dir.join(name);
             let bytes = match extension(name) {
                 "csv" => table.to_csv(),
+                "xlsx" => table.to_xlsx("Priorités")?,
                 "md" => markdown_list(&title, &table, &coverage).into_bytes(),
                 _ => {
                     return Err(query
@@ -144,7 +145,7 @@ pub fn run(query: &Query, out_dir: &Path) -> Result<Report> {
                             &list.sorties.span(),
                             format!("format de liste inconnu : « {name} »"),
                         )
-                        .hint("extensions possibles : .csv, .md"))
+                        .hint("extensions possibles : .csv, .xlsx, .md"))
                 }
             };
             write_atomic(&path, &bytes)?;

@@ -130,6 +130,7 @@ pub(super) fn run_score(
         let path = out_dir.join(name);
         let bytes = match extension(name) {
             "csv" => table.to_csv(),
+            "xlsx" => table.to_xlsx("Priorités")?,
             "md" => {
                 let mut md = table.to_markdown(Some(&spec.titre));
                 if !report.notices.is_empty() {
@@ -146,7 +147,7 @@ pub(super) fn run_score(
                         &spec.sorties.span(),
                         format!("format de liste inconnu : « {name} »"),
                     )
-                    .hint("extensions possibles : .csv, .md"))
+                    .hint("extensions possibles : .csv, .xlsx, .md"))
             }
         };
         write_atomic(&path, &bytes)?;
