@@ -291,3 +291,21 @@ fn priority_map_of_a_weighted_score_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn a_rate_column_summed_from_a_finer_level_is_refused() {
+    let text = std::fs::read_to_string(
+        root().join("queries/vulnerabilite-communes-clermont-caf-iris.toml"),
+    )
+    .unwrap()
+    .replace(
+        "{ numerateur = \"AM\", denominateur = \"A\",",
+        "{ colonne = \"AM\",",
+    );
+    let err = failure(&text);
+    assert!(
+        err.contains("la colonne « AM » ne s'additionne pas d'un niveau à l'autre"),
+        "{err}"
+    );
+    assert!(err.contains("numerateur"), "{err}");
+}

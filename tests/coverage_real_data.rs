@@ -312,3 +312,29 @@ fn zoom_on_the_communes_of_clermont_auvergne_metropole() {
         "a typology has no interval note"
     );
 }
+
+#[test]
+fn caf_iris_shares_recomputed_per_commune_as_ratios_of_sums() {
+    let s = Scratch::new();
+    let o = s.run_file("queries/vulnerabilite-communes-clermont-caf-iris.toml");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let list = s.output("63/familles-caf-clermont.csv");
+    let row = |code: &str| -> Vec<String> {
+        let line = list
+            .lines()
+            .find(|l| l.contains(&format!(";{code};")))
+            .unwrap();
+        line.split(';').map(String::from).collect()
+    };
+    // Pont-du-Château's 4 IRIS: (71 + 173 + 96 + 83) / (480 + 851 + 426 + 524) = 18,54 %.
+    assert_eq!(row("63284")[3], "18,5");
+    // One secret IRIS cell makes Clermont-Ferrand's sums, and shares, secret.
+    assert_eq!(row("63113")[3], "secret");
+    // A commune without IRIS in the file is listed, not ranked.
+    assert_eq!(row("63141")[9], "non classé");
+    let notes = stdout(&o);
+    assert!(
+        notes.contains("absent(s) du fichier des indicateurs"),
+        "{notes}"
+    );
+}

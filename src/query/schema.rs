@@ -204,6 +204,10 @@ pub struct ScoreSpec {
     /// Column of the territory code (default `CODGEO`).
     #[serde(default = "default_code_column")]
     pub colonne_code: String,
+    /// Level of the file's rows when finer than the query's (`iris`, `commune`):
+    /// rows are then summed into each territory.
+    #[serde(default)]
+    pub niveau_fichier: Option<FileLevel>,
     /// Cell contents meaning *secret statistique* (default: an empty cell).
     #[serde(default = "default_score_secret")]
     pub secret: Vec<String>,
@@ -268,7 +272,15 @@ pub enum ScoreMethod {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScoreIndicatorSpec {
-    pub colonne: String,
+    /// A column of the file (a rate or any value), at the query's level.
+    #[serde(default)]
+    pub colonne: Option<String>,
+    /// Or a rate computed by diagterr: 100 × sum(numerateur) / sum(denominateur),
+    /// summed over the rows of each territory (IRIS or communes of an EPCI).
+    #[serde(default)]
+    pub numerateur: Option<String>,
+    #[serde(default)]
+    pub denominateur: Option<String>,
     pub libelle: String,
     /// `haut` (a high value is vulnerable, the default) or `bas`.
     #[serde(default)]
@@ -276,6 +288,25 @@ pub struct ScoreIndicatorSpec {
     /// Weighted score only.
     #[serde(default)]
     pub poids: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileLevel {
+    /// IRIS code: the commune is its first five characters.
+    Iris,
+    Commune,
+}
+
+impl ScoreIndicatorSpec {
+    /// The name of the indicator's column in result frames.
+    pub fn key(&self) -> String {
+        match (&self.colonne, &self.numerateur, &self.denominateur) {
+            (Some(c), _, _) => c.clone(),
+            (None, Some(n), Some(d)) => format!("{n}_sur_{d}"),
+            _ => self.libelle.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]

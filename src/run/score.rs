@@ -19,7 +19,7 @@ use crate::indicators::weighted_score::{self, Normalisation, WeightedIndicator, 
 use crate::indicators::Cell;
 use crate::ingest::{self, CodeKind, ColumnKind, ColumnSpec, TableSpec, LINE_COLUMN};
 use crate::query::{
-    NormalisationSpec, Query, ScoreMapSpec, ScoreMethod, ScoreSpec, SideSpec, TiesSpec,
+    FileLevel, NormalisationSpec, Query, ScoreMapSpec, ScoreMethod, ScoreSpec, SideSpec, TiesSpec,
 };
 use crate::render::{self, ChoroplethMap, FeatureClass, LegendClass, MapFeature};
 use crate::territory::{Level, Territory, Unit};
@@ -39,13 +39,8 @@ pub(super) fn run_score(
     }
     let (level, units) = select_units(query, territory)?;
     let mut notices = Vec::new();
-    let df = indicator_frame(spec, territory, level, &units, &mut notices)?;
-    let names: Vec<&str> = spec
-        .indicateurs
-        .get_ref()
-        .iter()
-        .map(|i| i.colonne.as_str())
-        .collect();
+    let df = indicator_frame(query, spec, territory, level, &units, &mut notices)?;
+    let names: Vec<String> = spec.indicateurs.get_ref().iter().map(|i| i.key()).collect();
     let direction = |side: SideSpec| match side {
         SideSpec::Haut => Direction::HigherIsWorse,
         SideSpec::Bas => Direction::LowerIsWorse,
@@ -59,7 +54,7 @@ pub(super) fn run_score(
                     .get_ref()
                     .iter()
                     .map(|i| RankedIndicator {
-                        column: i.colonne.clone(),
+                        column: i.key(),
                         direction: direction(i.vulnerable_si),
                     })
                     .collect(),
@@ -78,12 +73,12 @@ pub(super) fn run_score(
                     query
                         .error_at(
                             &spec.indicateurs.span(),
-                            format!("poids absent pour l'indicateur « {} »", i.colonne),
+                            format!("poids absent pour l'indicateur « {} »", i.key()),
                         )
                         .hint("donnez « poids = 0.6 » à chaque indicateur d'un score pondéré")
                 })?;
                 indicators.push(WeightedIndicator {
-                    column: i.colonne.clone(),
+                    column: i.key(),
                     weight,
                     direction: direction(i.vulnerable_si),
                 });
@@ -156,22 +151,70 @@ pub(super) fn run_score(
     Ok(report)
 }
 
-/// `code` and the indicator columns for every territory of the selection; a
-/// territory absent from the file gets missing values (listed, not ranked).
+/// What an indicator is computed from.
+enum Source<'a> {
+    Column(&'a str),
+    Ratio(&'a str, &'a str),
+}
+
+/// Checks each indicator names a column, or a numerator and a denominator; a
+/// column cannot be summed from a finer level (a rate is not additive).
+fn sources<'a>(query: &Query, spec: &'a ScoreSpec) -> Result<Vec<Source<'a>>> {
+    let err = |msg: String| query.error_at(&spec.indicateurs.span(), msg);
+    spec.indicateurs
+        .get_ref()
+        .iter()
+        .map(|i| match (&i.colonne, &i.numerateur, &i.denominateur) {
+            (Some(c), None, None) if spec.niveau_fichier.is_none() => Ok(Source::Column(c)),
+            (Some(c), None, None) => Err(err(format!(
+                "la colonne « {c} » ne s'additionne pas d'un niveau à l'autre"
+            ))
+            .hint(
+                "donnez « numerateur » et « denominateur » : le taux est recalculé par territoire",
+            )),
+            (None, Some(n), Some(d)) => Ok(Source::Ratio(n, d)),
+            _ => Err(err(format!(
+                "indicateur « {} » : donnez « colonne », ou « numerateur » et « denominateur »",
+                i.libelle
+            ))),
+        })
+        .collect()
+}
+
+/// `code` and the indicator columns for every territory of the selection. Rows
+/// of a finer file (IRIS, communes) are summed into their territory, rates
+/// recomputed as ratios of sums; a territory absent from the file gets missing
+/// values (listed, not ranked). Unknown codes are reported.
 fn indicator_frame(
+    query: &Query,
     spec: &ScoreSpec,
     territory: &Territory,
     level: Level,
     units: &[Unit],
     notices: &mut Vec<String>,
 ) -> Result<DataFrame> {
+    let sources = sources(query, spec)?;
+    let mut inputs: Vec<&str> = Vec::new();
+    for s in &sources {
+        let names: &[&str] = match s {
+            Source::Column(c) => &[c],
+            Source::Ratio(n, d) => &[n, d],
+        };
+        for n in names {
+            if !inputs.contains(n) {
+                inputs.push(n);
+            }
+        }
+    }
     let mut columns = vec![ColumnSpec::required(
         &spec.colonne_code,
         ColumnKind::Code(CodeKind::Free),
     )];
-    for i in spec.indicateurs.get_ref() {
-        columns.push(ColumnSpec::required(&i.colonne, ColumnKind::Number));
-    }
+    columns.extend(
+        inputs
+            .iter()
+            .map(|c| ColumnSpec::required(c, ColumnKind::Number)),
+    );
     let table_spec = TableSpec {
         columns,
         secret_markers: spec.secret.clone(),
@@ -186,33 +229,56 @@ fn indicator_frame(
         .iter()
         .map(|c| c.unwrap_or(""))
         .collect();
-    let index: HashMap<&str, usize> = codes.iter().enumerate().map(|(i, c)| (*c, i)).collect();
-
-    let known: BTreeSet<&str> = match level {
-        Level::Commune => territory.communes.keys().map(String::as_str).collect(),
-        Level::Epci => territory.epcis.keys().map(String::as_str).collect(),
-        Level::Departement => territory.departements.keys().map(String::as_str).collect(),
-    };
     let lines = table.df.column(LINE_COLUMN)?.u32()?;
-    let unknown: Vec<String> = codes
+    let values: Vec<Vec<Cell>> = inputs
         .iter()
-        .enumerate()
-        .filter(|(_, c)| !known.contains(*c))
-        .map(|(i, c)| format!("{c} (ligne {})", lines.get(i).unwrap_or(0)))
-        .collect();
+        .map(|c| cells(&table.df, c))
+        .collect::<Result<_>>()?;
+
+    // The territory of each row, and the sums per territory.
+    let selected: BTreeSet<&str> = units.iter().map(|u| u.code.as_str()).collect();
+    let mut sums: HashMap<&str, Vec<Cell>> = HashMap::new();
+    let mut unknown = Vec::new();
+    for (r, code) in codes.iter().enumerate() {
+        let target = match spec.niveau_fichier {
+            None => known(territory, level, code).then_some(*code),
+            Some(file_level) => {
+                let commune = match file_level {
+                    FileLevel::Iris => code.get(..5).unwrap_or(code),
+                    FileLevel::Commune => code,
+                };
+                territory
+                    .communes
+                    .get(commune)
+                    .and_then(|_| territory.parent(commune, level))
+            }
+        };
+        let Some(target) = target else {
+            unknown.push(format!("{code} (ligne {})", lines.get(r).unwrap_or(0)));
+            continue;
+        };
+        if !selected.contains(target) {
+            continue; // another territory of the file
+        }
+        let sum = sums
+            .entry(target)
+            .or_insert_with(|| vec![Cell::Value(0.0); inputs.len()]);
+        for (acc, column) in sum.iter_mut().zip(&values) {
+            *acc = add(*acc, column[r]);
+        }
+    }
     if !unknown.is_empty() {
         notices.push(format!(
-            "{} : {} code(s) inconnus du COG au niveau {} ignorés : {}",
+            "{} : {} code(s) inconnus du COG ignorés : {}",
             table.source.display(),
             unknown.len(),
-            level.noun(),
             code_list(&unknown)
         ));
     }
     let absent: Vec<&str> = units
         .iter()
         .map(|u| u.code.as_str())
-        .filter(|c| !index.contains_key(c))
+        .filter(|c| !sums.contains_key(c))
         .collect();
     if !absent.is_empty() {
         notices.push(format!(
@@ -221,6 +287,7 @@ fn indicator_frame(
             code_list(&absent)
         ));
     }
+
     let mut df = DataFrame::new(
         units.len(),
         vec![Column::new(
@@ -228,19 +295,53 @@ fn indicator_frame(
             units.iter().map(|u| u.code.clone()).collect::<Vec<_>>(),
         )],
     )?;
-    for i in spec.indicateurs.get_ref() {
-        let all = cells(&table.df, &i.colonne)?;
+    let position = |name: &str| {
+        inputs
+            .iter()
+            .position(|c| *c == name)
+            .expect("inputs hold every source column")
+    };
+    for (ind, source) in spec.indicateurs.get_ref().iter().zip(&sources) {
         let picked: Vec<Cell> = units
             .iter()
-            .map(|u| {
-                index
-                    .get(u.code.as_str())
-                    .map_or(Cell::Missing, |&r| all[r])
+            .map(|u| match sums.get(u.code.as_str()) {
+                None => Cell::Missing,
+                Some(sum) => match source {
+                    Source::Column(c) => sum[position(c)],
+                    Source::Ratio(n, d) => ratio(sum[position(n)], sum[position(d)]),
+                },
             })
             .collect();
-        push_cells(&mut df, &i.colonne, &picked)?;
+        push_cells(&mut df, &ind.key(), &picked)?;
     }
     Ok(df)
+}
+
+/// Whether `code` is a territory of `level` in the COG of the query.
+fn known(territory: &Territory, level: Level, code: &str) -> bool {
+    match level {
+        Level::Commune => territory.communes.contains_key(code),
+        Level::Epci => territory.epcis.contains_key(code),
+        Level::Departement => territory.departements.contains_key(code),
+    }
+}
+
+/// A sum that touches a secret cell is secret; a missing cell makes it missing.
+fn add(a: Cell, b: Cell) -> Cell {
+    match (a, b) {
+        (Cell::Secret, _) | (_, Cell::Secret) => Cell::Secret,
+        (Cell::Missing, _) | (_, Cell::Missing) => Cell::Missing,
+        (Cell::Value(x), Cell::Value(y)) => Cell::Value(x + y),
+    }
+}
+
+/// `100 × num / den`; a zero denominator gives a missing rate.
+fn ratio(num: Cell, den: Cell) -> Cell {
+    match (num, den) {
+        (Cell::Secret, _) | (_, Cell::Secret) => Cell::Secret,
+        (Cell::Value(n), Cell::Value(d)) if d > 0.0 => Cell::Value(100.0 * n / d),
+        _ => Cell::Missing,
+    }
 }
 
 /// The priority list: rank, territory, each indicator's value (and rank for a
@@ -250,7 +351,7 @@ fn score_table(
     level: Level,
     units: &[Unit],
     result: &DataFrame,
-    names: &[&str],
+    names: &[String],
 ) -> Result<OutTable> {
     let by_code: HashMap<&str, &Unit> = units.iter().map(|u| (u.code.as_str(), u)).collect();
     let codes: Vec<&str> = result
