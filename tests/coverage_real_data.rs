@@ -338,3 +338,66 @@ fn caf_iris_shares_recomputed_per_commune_as_ratios_of_sums() {
         "{notes}"
     );
 }
+
+#[test]
+fn flag_sum_with_a_reference_threshold_and_the_need_supply_typology() {
+    let s = Scratch::new();
+    // A small analyst file by commune (values made up for the test): single parents
+    // among families, and the number of Laep.
+    let places = s.file(
+        "communes.csv",
+        "code;monoparents;familles;laep\n\
+         38185;300;1000;2\n38193;150;500;0\n38553;50;500;0\n38563;40;400;1\n",
+    );
+    let text = format!(
+        r#"[territoire]
+niveau = "epci"
+departements = ["38"]
+millesime = 2026
+communes = "data/cog/communes-epci-population-2026.csv"
+liste_departements = "data/cog/departements.csv"
+
+[score]
+methode = "drapeaux"
+fichier = "{places}"
+colonne_code = "code"
+niveau_fichier = "commune"
+indicateurs = [
+  {{ numerateur = "monoparents", denominateur = "familles", libelle = "Monoparents (%)", drapeau = {{ test = ">", seuil = "reference", groupe = "besoin" }} }},
+  {{ numerateur = "laep", denominateur = "familles", libelle = "Laep pour 100 familles", drapeau = {{ test = "absent", groupe = "offre" }} }},
+]
+titre = "Drapeaux"
+sorties = ["drapeaux.csv"]
+
+[score.typologie]
+besoin_offre_presente = "offre présente, besoins atypiques"
+besoin_deficit_offre = "déficit d'offre, besoins atypiques"
+"#
+    );
+    let o = s.run(&text);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let list = s.output("drapeaux.csv");
+    let row = |code: &str| -> Vec<String> {
+        let line = list
+            .lines()
+            .find(|l| l.contains(&format!(";{code};")))
+            .unwrap();
+        line.split(';').map(String::from).collect()
+    };
+    // Reference = the whole selection as a ratio of sums: 540 / 2 400 = 22,5 %.
+    // Grenoble-Alpes Métropole 30 % > 22,5 with a Laep; CAPI (150 + 50) / 1 000 = 20 %, no Laep;
+    // Pays Voironnais 10 % with a Laep.
+    assert_eq!(
+        row("200040715")[3..],
+        [
+            "30",
+            "oui",
+            "0,2",
+            "non",
+            "1",
+            "offre présente, besoins atypiques"
+        ]
+    );
+    assert_eq!(row("243800604")[3..], ["20", "non", "0", "oui", "1", ""]);
+    assert_eq!(row("243800984")[3..], ["10", "non", "0,2", "non", "0", ""]);
+}

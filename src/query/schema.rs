@@ -224,6 +224,9 @@ pub struct ScoreSpec {
     pub titre: String,
     /// `.csv` and `.md`, relative to the output directory.
     pub sorties: Spanned<Vec<String>>,
+    /// Flag sum: the need × supply typology.
+    #[serde(default)]
+    pub typologie: Option<TypologySpec>,
     /// `[score.carte]`: the map of the priority classes (rank sum).
     #[serde(default)]
     pub carte: Option<ScoreMapSpec>,
@@ -266,6 +269,8 @@ pub enum ScoreMethod {
     SommeDesRangs,
     /// Hérault: weighted sum of normalised indicators, highest first.
     ScorePondere,
+    /// Isère: flags raised by comparisons, summed; need × supply typology.
+    Drapeaux,
 }
 
 /// One indicator of a score.
@@ -288,6 +293,68 @@ pub struct ScoreIndicatorSpec {
     /// Weighted score only.
     #[serde(default)]
     pub poids: Option<f64>,
+    /// Flag sum only: when the indicator raises its flag.
+    #[serde(default)]
+    pub drapeau: Option<FlagSpec>,
+}
+
+/// `drapeau = { test = ">", seuil = "reference", facteur = 1.2, groupe = "besoin" }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlagSpec {
+    pub test: FlagTest,
+    /// A number, or `reference`: the indicator over the whole selection (the
+    /// departmental rate when the selection is a département), as a ratio of sums.
+    #[serde(default)]
+    pub seuil: Option<ThresholdSpec>,
+    /// Multiplies a `reference` threshold (1.2 = 20 % above it).
+    #[serde(default)]
+    pub facteur: Option<f64>,
+    /// `besoin` or `offre` (a deficit of supply), for the typology.
+    #[serde(default)]
+    pub groupe: Option<FlagGroup>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum FlagTest {
+    #[serde(rename = ">")]
+    Greater,
+    #[serde(rename = ">=")]
+    GreaterOrEqual,
+    #[serde(rename = "<")]
+    Less,
+    #[serde(rename = "<=")]
+    LessOrEqual,
+    #[serde(rename = "=")]
+    Equal,
+    /// Value > 0.
+    #[serde(rename = "present")]
+    Present,
+    /// Value = 0.
+    #[serde(rename = "absent")]
+    Absent,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlagGroup {
+    Besoin,
+    Offre,
+}
+
+/// `[score.typologie]`: names of the need × supply classes (a class left
+/// unnamed stays blank).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypologySpec {
+    #[serde(default)]
+    pub besoin_offre_presente: Option<String>,
+    #[serde(default)]
+    pub besoin_deficit_offre: Option<String>,
+    #[serde(default)]
+    pub sans_besoin_offre_presente: Option<String>,
+    #[serde(default)]
+    pub sans_besoin_deficit_offre: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

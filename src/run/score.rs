@@ -13,13 +13,17 @@ use crate::error::{Error, Result};
 use crate::export::{write_atomic, Align, OutTable};
 use crate::format;
 use crate::indicators::cell::cells;
+use crate::indicators::flags::{self, Bound, Flag, FlagSum, Test, Typology, TypologyNames};
 use crate::indicators::frame::push_cells;
 use crate::indicators::rank_sum::{self, Direction, Priorities, RankSum, RankedIndicator, Ties};
 use crate::indicators::weighted_score::{self, Normalisation, WeightedIndicator, WeightedScore};
 use crate::indicators::Cell;
-use crate::ingest::{self, CodeKind, ColumnKind, ColumnSpec, TableSpec, LINE_COLUMN};
+use crate::ingest::{
+    self, secret_column, CodeKind, ColumnKind, ColumnSpec, TableSpec, LINE_COLUMN,
+};
 use crate::query::{
-    FileLevel, NormalisationSpec, Query, ScoreMapSpec, ScoreMethod, ScoreSpec, SideSpec, TiesSpec,
+    FileLevel, FlagGroup, FlagTest, NormalisationSpec, Query, ScoreMapSpec, ScoreMethod, ScoreSpec,
+    SideSpec, ThresholdSpec, TiesSpec,
 };
 use crate::render::{self, ChoroplethMap, FeatureClass, LegendClass, MapFeature};
 use crate::territory::{Level, Territory, Unit};
@@ -39,7 +43,7 @@ pub(super) fn run_score(
     }
     let (level, units) = select_units(query, territory)?;
     let mut notices = Vec::new();
-    let df = indicator_frame(query, spec, territory, level, &units, &mut notices)?;
+    let (df, references) = indicator_frame(query, spec, territory, level, &units, &mut notices)?;
     let names: Vec<String> = spec.indicateurs.get_ref().iter().map(|i| i.key()).collect();
     let direction = |side: SideSpec| match side {
         SideSpec::Haut => Direction::HigherIsWorse,
@@ -66,6 +70,10 @@ pub(super) fn run_score(
                 priorities: Priorities::Quantiles(spec.priorites),
             },
         ),
+        ScoreMethod::Drapeaux => {
+            let params = flag_params(query, spec, &references)?;
+            flags::flag_sum(&df, &params)
+        }
         ScoreMethod::ScorePondere => {
             let mut indicators = Vec::new();
             for i in spec.indicateurs.get_ref() {
@@ -99,7 +107,7 @@ pub(super) fn run_score(
     .map_err(|e| with_place(e, query, &spec.indicateurs.span()))?;
     notices.extend(method_notices);
 
-    let table = score_table(spec, level, &units, &result, &names)?;
+    let table = score_table(spec, level, &units, &df, &result, &names)?;
     let mut report = Report {
         notices,
         ..Report::default()
@@ -181,7 +189,8 @@ fn sources<'a>(query: &Query, spec: &'a ScoreSpec) -> Result<Vec<Source<'a>>> {
         .collect()
 }
 
-/// `code` and the indicator columns for every territory of the selection. Rows
+/// `code` and the indicator columns for every territory of the selection, with
+/// each indicator's value over the whole selection (missing for a plain column). Rows
 /// of a finer file (IRIS, communes) are summed into their territory, rates
 /// recomputed as ratios of sums; a territory absent from the file gets missing
 /// values (listed, not ranked). Unknown codes are reported.
@@ -192,7 +201,7 @@ fn indicator_frame(
     level: Level,
     units: &[Unit],
     notices: &mut Vec<String>,
-) -> Result<DataFrame> {
+) -> Result<(DataFrame, Vec<Cell>)> {
     let sources = sources(query, spec)?;
     let mut inputs: Vec<&str> = Vec::new();
     for s in &sources {
@@ -301,7 +310,19 @@ fn indicator_frame(
             .position(|c| *c == name)
             .expect("inputs hold every source column")
     };
+    // The selection as a whole: the reference of flags (the departmental rate
+    // when the selection is a département), a ratio of sums like the others.
+    let total = sums
+        .values()
+        .fold(vec![Cell::Value(0.0); inputs.len()], |acc, sum| {
+            acc.iter().zip(sum).map(|(a, b)| add(*a, *b)).collect()
+        });
+    let mut references = Vec::with_capacity(sources.len());
     for (ind, source) in spec.indicateurs.get_ref().iter().zip(&sources) {
+        references.push(match source {
+            Source::Column(_) => Cell::Missing,
+            Source::Ratio(n, d) => ratio(total[position(n)], total[position(d)]),
+        });
         let picked: Vec<Cell> = units
             .iter()
             .map(|u| match sums.get(u.code.as_str()) {
@@ -314,7 +335,7 @@ fn indicator_frame(
             .collect();
         push_cells(&mut df, &ind.key(), &picked)?;
     }
-    Ok(df)
+    Ok((df, references))
 }
 
 /// Whether `code` is a territory of `level` in the COG of the query.
@@ -350,6 +371,7 @@ fn score_table(
     spec: &ScoreSpec,
     level: Level,
     units: &[Unit],
+    inputs: &DataFrame,
     result: &DataFrame,
     names: &[String],
 ) -> Result<OutTable> {
@@ -360,40 +382,91 @@ fn score_table(
         .iter()
         .map(|c| c.unwrap_or(""))
         .collect();
-    let rank_sum = spec.methode == ScoreMethod::SommeDesRangs;
     let mut headers = vec![
         ("Rang".to_string(), Align::Right),
         ("Code".to_string(), Align::Left),
         (super::capitalise(level.noun()), Align::Left),
     ];
-    let mut value_columns = Vec::new();
+    // Per indicator, the value and what the method made of it, as text in result order.
+    let input_row: HashMap<&str, usize> = inputs
+        .column("code")?
+        .str()?
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.unwrap_or(""), i))
+        .collect();
+    let in_result_order = |column: Vec<Cell>| -> Vec<Cell> {
+        codes
+            .iter()
+            .map(|c| input_row.get(c).map_or(Cell::Missing, |&i| column[i]))
+            .collect()
+    };
+    let number = |c: Cell| match c {
+        Cell::Value(v) => compact(v),
+        other => other.label(1),
+    };
+    let mut columns: Vec<Vec<String>> = Vec::new();
     for (ind, name) in spec.indicateurs.get_ref().iter().zip(names) {
         headers.push((ind.libelle.clone(), Align::Right));
-        value_columns.push(cells(result, name)?);
-        if rank_sum {
-            headers.push((format!("Rang : {}", ind.libelle), Align::Right));
-            value_columns.push(cells(result, &format!("rang_{name}"))?);
+        columns.push(
+            in_result_order(cells(inputs, name)?)
+                .into_iter()
+                .map(number)
+                .collect(),
+        );
+        match spec.methode {
+            ScoreMethod::SommeDesRangs => {
+                headers.push((format!("Rang : {}", ind.libelle), Align::Right));
+                columns.push(
+                    cells(result, &format!("rang_{name}"))?
+                        .into_iter()
+                        .map(number)
+                        .collect(),
+                );
+            }
+            ScoreMethod::Drapeaux => {
+                headers.push((format!("Drapeau : {}", ind.libelle), Align::Left));
+                let raised = result.column(name)?.bool()?;
+                let secret = result.column(&secret_column(name))?.bool()?;
+                columns.push(
+                    (0..result.height())
+                        .map(|i| match (secret.get(i), raised.get(i)) {
+                            (Some(true), _) => "secret".to_string(),
+                            (_, Some(true)) => "oui".to_string(),
+                            (_, Some(false)) => "non".to_string(),
+                            (_, None) => String::new(),
+                        })
+                        .collect(),
+                );
+            }
+            ScoreMethod::ScorePondere => {}
         }
     }
-    let (total_name, total_header) = if rank_sum {
-        (rank_sum::TOTAL, "Total des rangs")
-    } else {
-        (weighted_score::SCORE, "Score")
+    let (total_name, total_header) = match spec.methode {
+        ScoreMethod::SommeDesRangs => (rank_sum::TOTAL, "Total des rangs"),
+        ScoreMethod::ScorePondere => (weighted_score::SCORE, "Score"),
+        ScoreMethod::Drapeaux => (flags::TOTAL, "Nombre de drapeaux"),
     };
     headers.push((total_header.to_string(), Align::Right));
     let totals = cells(result, total_name)?;
-    let priorities: Option<Vec<Option<String>>> = if rank_sum {
-        headers.push(("Priorité".to_string(), Align::Left));
-        Some(
-            result
-                .column(rank_sum::PRIORITY)?
-                .str()?
-                .iter()
-                .map(|p| p.map(String::from))
-                .collect(),
-        )
-    } else {
-        None
+    let class_column = match spec.methode {
+        ScoreMethod::SommeDesRangs => Some(("Priorité", rank_sum::PRIORITY)),
+        ScoreMethod::Drapeaux if spec.typologie.is_some() => Some(("Typologie", flags::TYPOLOGY)),
+        _ => None,
+    };
+    let classes: Option<Vec<Option<String>>> = match class_column {
+        Some((header, column)) => {
+            headers.push((header.to_string(), Align::Left));
+            Some(
+                result
+                    .column(column)?
+                    .str()?
+                    .iter()
+                    .map(|p| p.map(String::from))
+                    .collect(),
+            )
+        }
+        None => None,
     };
     let mut rank = 0;
     let rows = codes
@@ -410,20 +483,17 @@ fn score_table(
             });
             row.push(code.to_string());
             row.push(by_code.get(code).map_or(String::new(), |u| u.name.clone()));
-            for column in &value_columns {
-                row.push(match column[i] {
-                    Cell::Value(v) => compact(v),
-                    other => other.label(1),
-                });
-            }
+            row.extend(columns.iter().map(|c| c[i].clone()));
             row.push(match totals[i] {
-                Cell::Value(v) if rank_sum => compact(v),
-                Cell::Value(v) => format::decimal(v, 3),
+                Cell::Value(v) if spec.methode == ScoreMethod::ScorePondere => {
+                    format::decimal(v, 3)
+                }
+                Cell::Value(v) => compact(v),
                 Cell::Secret => "secret".to_string(),
                 Cell::Missing => "non classé".to_string(),
             });
-            if let Some(p) = &priorities {
-                row.push(p[i].clone().unwrap_or_default());
+            if let Some(c) = &classes {
+                row.push(c[i].clone().unwrap_or_default());
             }
             row
         })
@@ -557,4 +627,81 @@ fn priority_map(
         dpi: map.dpi_png,
     }
     .write_all(query, &map.sorties, out_dir)
+}
+
+/// The flags of a `drapeaux` score: one per indicator, its threshold a number or
+/// the indicator over the whole selection (× a factor).
+fn flag_params(query: &Query, spec: &ScoreSpec, references: &[Cell]) -> Result<FlagSum> {
+    let err = |msg: String| query.error_at(&spec.indicateurs.span(), msg);
+    let mut flags = Vec::new();
+    let (mut need, mut supply) = (Vec::new(), Vec::new());
+    for (ind, reference) in spec.indicateurs.get_ref().iter().zip(references) {
+        let name = ind.key();
+        let flag = ind.drapeau.as_ref().ok_or_else(|| {
+            err(format!("indicateur « {} » sans « drapeau »", ind.libelle)).hint(
+                "donnez « drapeau = { test = \">\", seuil = \"reference\" } » à chaque indicateur",
+            )
+        })?;
+        let bound = match (&flag.seuil, flag.facteur) {
+            (Some(ThresholdSpec::Value(v)), None) => Some(Bound::Value(*v)),
+            (Some(ThresholdSpec::Named(w)), factor) if w == "reference" => match reference {
+                Cell::Value(value) => Some(Bound::Reference { value: *value, factor: factor.unwrap_or(1.0) }),
+                _ => {
+                    return Err(err(format!(
+                        "pas de valeur de référence pour « {} » (colonne de taux, ou valeur secrète)",
+                        ind.libelle
+                    ))
+                    .hint("donnez « numerateur » et « denominateur », ou un seuil chiffré"))
+                }
+            },
+            (None, None) => None,
+            _ => {
+                return Err(err(format!(
+                    "drapeau de « {} » : « seuil » est un nombre ou \"reference\" (« facteur » va avec \"reference\")",
+                    ind.libelle
+                )))
+            }
+        };
+        let needs_bound = |b: Option<Bound>| {
+            b.ok_or_else(|| err(format!("drapeau de « {} » : seuil absent", ind.libelle)))
+        };
+        let test = match flag.test {
+            FlagTest::Greater => Test::Greater(needs_bound(bound)?),
+            FlagTest::GreaterOrEqual => Test::GreaterOrEqual(needs_bound(bound)?),
+            FlagTest::Less => Test::Less(needs_bound(bound)?),
+            FlagTest::LessOrEqual => Test::LessOrEqual(needs_bound(bound)?),
+            FlagTest::Equal => match bound {
+                Some(Bound::Value(v)) => Test::Equal(v),
+                _ => {
+                    return Err(err(format!(
+                        "drapeau de « {} » : « = » demande un seuil chiffré",
+                        ind.libelle
+                    )))
+                }
+            },
+            FlagTest::Present => Test::Present,
+            FlagTest::Absent => Test::Absent,
+        };
+        match flag.groupe {
+            Some(FlagGroup::Besoin) => need.push(name.clone()),
+            Some(FlagGroup::Offre) => supply.push(name.clone()),
+            None => {}
+        }
+        flags.push(Flag {
+            name: name.clone(),
+            column: name,
+            test,
+        });
+    }
+    let typology = spec.typologie.as_ref().map(|t| Typology {
+        need,
+        supply,
+        names: TypologyNames {
+            need_with_supply: t.besoin_offre_presente.clone(),
+            need_with_deficit: t.besoin_deficit_offre.clone(),
+            no_need_with_supply: t.sans_besoin_offre_presente.clone(),
+            no_need_with_deficit: t.sans_besoin_deficit_offre.clone(),
+        },
+    });
+    Ok(FlagSum { flags, typology })
 }
