@@ -309,3 +309,22 @@ fn a_rate_column_summed_from_a_finer_level_is_refused() {
     );
     assert!(err.contains("numerateur"), "{err}");
 }
+
+#[test]
+fn a_weight_that_is_not_a_number_is_refused_with_its_line() {
+    let text = std::fs::read_to_string(root().join("queries/vulnerabilite-epci-34-herault.toml"))
+        .unwrap()
+        .replace(
+            "libelle = \"Part des minima sociaux (%)\" }",
+            "libelle = \"Part des minima sociaux (%)\", poids = \"soixante\" }",
+        );
+    let err = failure(&text);
+    assert!(
+        err.contains(&format!(
+            "ligne {}",
+            line_of(&text, "  { colonne = \"PPMINI19\"")
+        )),
+        "{err}"
+    );
+    assert!(err.contains("attendu un nombre"), "{err}");
+}

@@ -91,12 +91,39 @@ fn translate(message: &str) -> String {
             .replace('`', "");
         return format!("valeur inconnue « {word} » (valeurs possibles : {expected})");
     }
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        // "invalid type: string \"abc\", expected f64"
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        let expected = match expected.trim() {
+            "f64" | "f32" => "un nombre",
+            "u16" | "u32" | "usize" | "i64" => "un nombre entier",
+            "a boolean" => "true ou false",
+            "a string" => "un texte entre guillemets",
+            "a sequence" => "une liste [...]",
+            other => other,
+        };
+        let found = found
+            .replace("string", "texte")
+            .replace("integer", "entier");
+        return format!("valeur de type incorrect ({found}) : attendu {expected}");
+    }
     format!("requête illisible : {}", message.trim())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrong_type_is_said_in_french_with_the_line() {
+        let text = "[territoire]\nniveau = \"epci\"\ndepartements = [\"63\"]\nmillesime = \"deux mille\"\n";
+        let err = Query::parse(Path::new("q.toml"), text.to_string()).unwrap_err();
+        assert_eq!(err.line, Some(4), "{err}");
+        assert!(
+            err.to_string().contains("attendu un nombre entier"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn unknown_key_names_file_and_line() {
