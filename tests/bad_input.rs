@@ -287,7 +287,7 @@ fn priority_map_of_a_weighted_score_is_refused() {
         );
     let err = failure(&text);
     assert!(
-        err.contains("la carte des priorités va avec « somme_des_rangs »"),
+        err.contains("la carte va avec « somme_des_rangs »"),
         "{err}"
     );
 }

@@ -372,6 +372,15 @@ sorties = ["drapeaux.csv"]
 [score.typologie]
 besoin_offre_presente = "offre présente, besoins atypiques"
 besoin_deficit_offre = "déficit d'offre, besoins atypiques"
+
+[score.carte]
+titre = "Typologie"
+source = "Test"
+sorties = ["typologie.svg"]
+
+[contours]
+communes = "data/geo/communes-5dep-2026.geojson"
+epci = "data/geo/epci-5dep-2026.geojson"
 "#
     );
     let o = s.run(&text);
@@ -400,4 +409,15 @@ besoin_deficit_offre = "déficit d'offre, besoins atypiques"
     );
     assert_eq!(row("243800604")[3..], ["20", "non", "0", "oui", "1", ""]);
     assert_eq!(row("243800984")[3..], ["10", "non", "0,2", "non", "0", ""]);
+    // The typology map: named classes in the legend, unnamed ones as "others",
+    // EPCI absent from the file as no data.
+    let svg = s.output("typologie.svg");
+    assert_eq!(svg.matches("class=\"territoire\"").count(), 18);
+    assert!(
+        svg.contains("déficit d&apos;offre, besoins atypiques (0)")
+            || svg.contains("déficit d'offre, besoins atypiques (0)")
+    );
+    assert!(svg.contains("offre présente, besoins atypiques (1)"));
+    assert!(svg.contains("Autres territoires (2)"));
+    assert!(svg.contains("Donnée absente (15)"));
 }

@@ -8,7 +8,7 @@ use polars::prelude::*;
 
 use super::map::{level_shapes, Picture};
 use super::{code_list, extension, select_units, with_place, Report};
-use crate::classify::palette::{self, Sequential};
+use crate::classify::palette::{self, Qualitative, Sequential};
 use crate::error::{Error, Result};
 use crate::export::{write_atomic, Align, OutTable};
 use crate::format;
@@ -442,13 +442,13 @@ fn score_table(
             ScoreMethod::ScorePondere => {}
         }
     }
-    let (total_name, total_header) = match spec.methode {
-        ScoreMethod::SommeDesRangs => (rank_sum::TOTAL, "Total des rangs"),
-        ScoreMethod::ScorePondere => (weighted_score::SCORE, "Score"),
-        ScoreMethod::Drapeaux => (flags::TOTAL, "Nombre de drapeaux"),
+    let total_header = match spec.methode {
+        ScoreMethod::SommeDesRangs => "Total des rangs",
+        ScoreMethod::ScorePondere => "Score",
+        ScoreMethod::Drapeaux => "Nombre de drapeaux",
     };
     headers.push((total_header.to_string(), Align::Right));
-    let totals = cells(result, total_name)?;
+    let totals = cells(result, total_column(spec.methode))?;
     let class_column = match spec.methode {
         ScoreMethod::SommeDesRangs => Some(("Priorité", rank_sum::PRIORITY)),
         ScoreMethod::Drapeaux if spec.typologie.is_some() => Some(("Typologie", flags::TYPOLOGY)),
@@ -525,24 +525,10 @@ fn priority_map(
     out_dir: &Path,
     notices: &mut Vec<String>,
 ) -> Result<Vec<PathBuf>> {
-    if spec.methode != ScoreMethod::SommeDesRangs {
-        return Err(query
-            .error_at(
-                &map.sorties.span(),
-                "la carte des priorités va avec « somme_des_rangs »",
-            )
-            .hint("retirez [score.carte], ou classez par somme des rangs"));
-    }
-    let n = spec.priorites;
-    let mut colors = palette::sequential(Sequential::Oranges, n).ok_or_else(|| {
-        query
-            .error_at(
-                &map.sorties.span(),
-                format!("{n} classes de priorité : trop pour une carte"),
-            )
-            .hint("« priorites » de 2 à 7")
-    })?;
-    colors.reverse();
+    let (column, labels, mut colors, legend_title) = map_classes(query, spec, map)?;
+    // Territories of no named class (typology) are drawn in a neutral "others" class.
+    let others = labels.len();
+    colors.push("#f0f0f0".to_string());
     let shapes = level_shapes(query, territory, frame.level, notices)?;
     let by_code: HashMap<&str, &geo::MultiPolygon<f64>> = shapes
         .features
@@ -561,28 +547,26 @@ fn priority_map(
         .iter()
         .map(|c| c.unwrap_or(""))
         .collect();
-    let classes: Vec<Option<&str>> = result.column(rank_sum::PRIORITY)?.str()?.iter().collect();
-    let totals = cells(result, rank_sum::TOTAL)?;
-    let mut counts = vec![0; n];
+    let classes: Vec<Option<&str>> = result.column(column)?.str()?.iter().collect();
+    let totals = cells(result, total_column(spec.methode))?;
+    let mut counts = vec![0; others + 1];
     let mut features = Vec::with_capacity(codes.len());
     for (i, code) in codes.iter().enumerate() {
         let Some(shape) = by_code.get(code) else {
             continue;
         };
-        let class = match (classes[i], totals[i]) {
-            (Some(label), _) => {
-                // "Priorité k", k from 1.
-                let k = label
-                    .trim_start_matches("Priorité ")
-                    .parse::<usize>()
-                    .map_or(n - 1, |k| k.saturating_sub(1))
-                    .min(n - 1);
-                counts[k] += 1;
-                FeatureClass::Class(k)
-            }
+        let class = match (
+            classes[i].and_then(|c| labels.iter().position(|l| l == c)),
+            totals[i],
+        ) {
+            (Some(k), _) => FeatureClass::Class(k),
+            (None, Cell::Value(_)) => FeatureClass::Class(others),
             (None, Cell::Secret) => FeatureClass::Secret,
-            (None, _) => FeatureClass::NoData,
+            (None, Cell::Missing) => FeatureClass::NoData,
         };
+        if let FeatureClass::Class(k) = class {
+            counts[k] += 1;
+        }
         features.push(MapFeature {
             code: code.to_string(),
             name: names.get(code).map_or_else(String::new, |n| n.to_string()),
@@ -594,13 +578,18 @@ fn priority_map(
     let mut chart = ChoroplethMap {
         title: map.titre.clone(),
         subtitle: map.sous_titre.clone(),
-        legend_title: "Somme des rangs : Priorité 1 = les plus vulnérables".to_string(),
-        classes: colors
+        legend_title,
+        classes: labels
             .into_iter()
+            .chain(std::iter::once("Autres territoires".to_string()))
+            .zip(colors)
             .zip(counts)
             .enumerate()
-            .map(|(k, (color, count))| LegendClass {
-                label: format!("Priorité {}", k + 1),
+            // The "others" class only when some territory is in it (it is last,
+            // so dropping it moves no other class).
+            .filter(|(k, (_, count))| *k < others || *count > 0)
+            .map(|(_, ((label, color), count))| LegendClass {
+                label,
                 color,
                 count,
             })
@@ -610,14 +599,19 @@ fn priority_map(
         ..Default::default()
     };
     if map.etiquettes {
-        // The most vulnerable (lowest total) named first.
+        // The most vulnerable first: lowest rank total, or most flags.
+        let sign = if spec.methode == ScoreMethod::SommeDesRangs {
+            -1.0
+        } else {
+            1.0
+        };
         let total_of: HashMap<&str, f64> = codes
             .iter()
             .zip(&totals)
             .filter_map(|(c, t)| Some((*c, t.value()?)))
             .collect();
         chart.labels = render::feature_labels(&chart.features, |f| {
-            -total_of.get(f.code.as_str()).copied().unwrap_or(f64::MAX)
+            total_of.get(f.code.as_str()).map_or(f64::MIN, |t| sign * t)
         });
     }
     let svg = render::choropleth_svg(&chart);
@@ -627,6 +621,67 @@ fn priority_map(
         dpi: map.dpi_png,
     }
     .write_all(query, &map.sorties, out_dir)
+}
+
+/// The class column of a score map, its classes in legend order, their
+/// colours and the legend title: "Priorité 1…" darkest first for a rank sum,
+/// the named typology classes for flags.
+fn map_classes(
+    query: &Query,
+    spec: &ScoreSpec,
+    map: &ScoreMapSpec,
+) -> Result<(&'static str, Vec<String>, Vec<String>, String)> {
+    let err = |msg: String| query.error_at(&map.sorties.span(), msg);
+    match (spec.methode, &spec.typologie) {
+        (ScoreMethod::SommeDesRangs, _) => {
+            let n = spec.priorites;
+            let mut colors = palette::sequential(Sequential::Oranges, n).ok_or_else(|| {
+                err(format!("{n} classes de priorité : trop pour une carte"))
+                    .hint("« priorites » de 2 à 7")
+            })?;
+            colors.reverse();
+            let labels = (1..=n).map(|k| format!("Priorité {k}")).collect();
+            Ok((
+                rank_sum::PRIORITY,
+                labels,
+                colors,
+                "Somme des rangs : Priorité 1 = les plus vulnérables".into(),
+            ))
+        }
+        (ScoreMethod::Drapeaux, Some(t)) => {
+            let labels: Vec<String> = [
+                &t.besoin_deficit_offre,
+                &t.besoin_offre_presente,
+                &t.sans_besoin_deficit_offre,
+                &t.sans_besoin_offre_presente,
+            ]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
+            let colors = palette::qualitative(Qualitative::Set2, labels.len())
+                .expect("at most four typology classes");
+            Ok((
+                flags::TYPOLOGY,
+                labels,
+                colors,
+                "Typologie besoins × offre".into(),
+            ))
+        }
+        _ => Err(err(
+            "la carte va avec « somme_des_rangs », ou « drapeaux » avec [score.typologie]".into(),
+        )
+        .hint("retirez [score.carte], ou nommez les classes dans [score.typologie]")),
+    }
+}
+
+/// The column of the total a score method writes.
+fn total_column(method: ScoreMethod) -> &'static str {
+    match method {
+        ScoreMethod::SommeDesRangs => rank_sum::TOTAL,
+        ScoreMethod::ScorePondere => weighted_score::SCORE,
+        ScoreMethod::Drapeaux => flags::TOTAL,
+    }
 }
 
 /// The flags of a `drapeaux` score: one per indicator, its threshold a number or
