@@ -421,3 +421,22 @@ epci = "data/geo/epci-5dep-2026.geojson"
     assert!(svg.contains("Autres territoires (2)"));
     assert!(svg.contains("Donnée absente (15)"));
 }
+
+#[test]
+fn priority_classes_cut_at_given_totals() {
+    let s = Scratch::new();
+    let text =
+        std::fs::read_to_string(root().join("queries/vulnerabilite-epci-63-puy-de-dome.toml"))
+            .unwrap()
+            .replace(
+                "priorites = 2",
+                "priorites = { methode = \"seuils\", valeurs = [15, 30] }",
+            );
+    let o = s.run(&text);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // Totals 6 and 11 under 15; 17 … 27 under 30; 30, 35 and 41,5 above (a total on a cut goes above).
+    let svg = s.output("63/vulnerabilite-epci-63.svg");
+    for entry in ["Priorité 1 (2)", "Priorité 2 (9)", "Priorité 3 (3)"] {
+        assert!(svg.contains(entry), "{entry}");
+    }
+}

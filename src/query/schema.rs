@@ -218,9 +218,11 @@ pub struct ScoreSpec {
     /// Weighted score: how values are put on one scale (default `min_max`).
     #[serde(default)]
     pub normalisation: NormalisationSpec,
-    /// Rank sum: number of priority classes (quantiles of the totals, default 2).
+    /// Rank sum: the priority classes cut on the totals: a number of quantile
+    /// classes (default 2), or `{ methode = "seuils_naturels", nombre = 3 }`, or
+    /// `{ methode = "seuils", valeurs = [20, 30] }`.
     #[serde(default = "default_priorities")]
-    pub priorites: usize,
+    pub priorites: PrioritiesSpec,
     pub titre: String,
     /// `.csv` and `.md`, relative to the output directory.
     pub sorties: Spanned<Vec<String>>,
@@ -258,8 +260,33 @@ fn default_score_secret() -> Vec<String> {
     vec![String::new()]
 }
 
-fn default_priorities() -> usize {
-    2
+fn default_priorities() -> PrioritiesSpec {
+    PrioritiesSpec::Quantiles(2)
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum PrioritiesSpec {
+    Quantiles(usize),
+    Method(PrioritiesMethodSpec),
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrioritiesMethodSpec {
+    pub methode: PrioritiesMethod,
+    #[serde(default)]
+    pub nombre: Option<usize>,
+    #[serde(default)]
+    pub valeurs: Option<Vec<f64>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PrioritiesMethod {
+    Quantiles,
+    SeuilsNaturels,
+    Seuils,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

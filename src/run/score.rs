@@ -22,8 +22,8 @@ use crate::ingest::{
     self, secret_column, CodeKind, ColumnKind, ColumnSpec, TableSpec, LINE_COLUMN,
 };
 use crate::query::{
-    FileLevel, FlagGroup, FlagTest, NormalisationSpec, Query, ScoreMapSpec, ScoreMethod, ScoreSpec,
-    SideSpec, ThresholdSpec, TiesSpec,
+    FileLevel, FlagGroup, FlagTest, NormalisationSpec, PrioritiesMethod, PrioritiesSpec, Query,
+    ScoreMapSpec, ScoreMethod, ScoreSpec, SideSpec, ThresholdSpec, TiesSpec,
 };
 use crate::render::{self, ChoroplethMap, FeatureClass, LegendClass, MapFeature};
 use crate::territory::{Level, Territory, Unit};
@@ -67,7 +67,7 @@ pub(super) fn run_score(
                     TiesSpec::Minimum => Ties::Min,
                     TiesSpec::Dense => Ties::Dense,
                 },
-                priorities: Priorities::Quantiles(spec.priorites),
+                priorities: priorities(query, spec)?,
             },
         ),
         ScoreMethod::Drapeaux => {
@@ -634,7 +634,10 @@ fn map_classes(
     let err = |msg: String| query.error_at(&map.sorties.span(), msg);
     match (spec.methode, &spec.typologie) {
         (ScoreMethod::SommeDesRangs, _) => {
-            let n = spec.priorites;
+            let n = match priorities(query, spec)? {
+                Priorities::Quantiles(n) | Priorities::NaturalBreaks(n) => n,
+                Priorities::CutPoints(cuts) => cuts.len() + 1,
+            };
             let mut colors = palette::sequential(Sequential::Oranges, n).ok_or_else(|| {
                 err(format!("{n} classes de priorité : trop pour une carte"))
                     .hint("« priorites » de 2 à 7")
@@ -673,6 +676,27 @@ fn map_classes(
         )
         .hint("retirez [score.carte], ou nommez les classes dans [score.typologie]")),
     }
+}
+
+/// How the rank totals are cut into priority classes.
+fn priorities(query: &Query, spec: &ScoreSpec) -> Result<Priorities> {
+    let err = |msg: &str| {
+        query
+            .error_at(&spec.indicateurs.span(), format!("« priorites » : {msg}"))
+            .hint("priorites = 2, ou { methode = \"seuils_naturels\", nombre = 3 }, ou { methode = \"seuils\", valeurs = [20, 30] }")
+    };
+    Ok(match &spec.priorites {
+        PrioritiesSpec::Quantiles(n) => Priorities::Quantiles(*n),
+        PrioritiesSpec::Method(m) => match (m.methode, m.nombre, &m.valeurs) {
+            (PrioritiesMethod::Quantiles, Some(n), None) => Priorities::Quantiles(n),
+            (PrioritiesMethod::SeuilsNaturels, Some(n), None) => Priorities::NaturalBreaks(n),
+            (PrioritiesMethod::Seuils, None, Some(v)) => Priorities::CutPoints(v.clone()),
+            (PrioritiesMethod::Seuils, _, _) => {
+                return Err(err("« seuils » demande « valeurs » (et pas « nombre »)"))
+            }
+            _ => return Err(err("cette méthode demande « nombre » (et pas « valeurs »)")),
+        },
+    })
 }
 
 /// The column of the total a score method writes.
