@@ -328,3 +328,17 @@ fn a_weight_that_is_not_a_number_is_refused_with_its_line() {
     );
     assert!(err.contains("attendu un nombre"), "{err}");
 }
+
+#[test]
+fn an_empty_territory_set_is_refused() {
+    let text =
+        std::fs::read_to_string(root().join("queries/vulnerabilite-epci-63-puy-de-dome.toml"))
+            .unwrap()
+            .replace("departements = [\"63\"]", "departements = []");
+    let err = failure(&text);
+    assert!(err.contains("aucun territoire dans la sélection"), "{err}");
+    assert!(
+        err.contains(&format!("ligne {}", line_of(&text, "departements"))),
+        "{err}"
+    );
+}
