@@ -224,17 +224,18 @@ pub struct ScoreSpec {
     #[serde(default = "default_priorities")]
     pub priorites: PrioritiesSpec,
     pub titre: String,
-    /// `.csv` and `.md`, relative to the output directory.
+    /// `.csv`, `.xlsx` and `.md`, relative to the output directory.
     pub sorties: Spanned<Vec<String>>,
     /// Flag sum: the need × supply typology.
     #[serde(default)]
     pub typologie: Option<TypologySpec>,
-    /// `[score.carte]`: the map of the priority classes (rank sum).
+    /// `[score.carte]`: the map of the priority classes (rank sum) or of the
+    /// typology (flags).
     #[serde(default)]
     pub carte: Option<ScoreMapSpec>,
 }
 
-/// `[score.carte]`: a typology map of the priority classes.
+/// `[score.carte]`: a map of the score's classes, named in the legend.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScoreMapSpec {

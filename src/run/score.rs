@@ -14,7 +14,7 @@ use crate::export::{write_atomic, Align, OutTable};
 use crate::format;
 use crate::indicators::cell::cells;
 use crate::indicators::flags::{self, Bound, Flag, FlagSum, Test, Typology, TypologyNames};
-use crate::indicators::frame::push_cells;
+use crate::indicators::frame::{codes as frame_codes, push_cells};
 use crate::indicators::rank_sum::{self, Direction, Priorities, RankSum, RankedIndicator, Ties};
 use crate::indicators::weighted_score::{self, Normalisation, WeightedIndicator, WeightedScore};
 use crate::indicators::Cell;
@@ -376,12 +376,8 @@ fn score_table(
     names: &[String],
 ) -> Result<OutTable> {
     let by_code: HashMap<&str, &Unit> = units.iter().map(|u| (u.code.as_str(), u)).collect();
-    let codes: Vec<&str> = result
-        .column("code")?
-        .str()?
-        .iter()
-        .map(|c| c.unwrap_or(""))
-        .collect();
+    let codes = frame_codes(result)?;
+    let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
     let mut headers = vec![
         ("Rang".to_string(), Align::Right),
         ("Code".to_string(), Align::Left),
@@ -541,12 +537,8 @@ fn priority_map(
         .map(|u| (u.code.as_str(), u.name.as_str()))
         .collect();
     let result = frame.result;
-    let codes: Vec<&str> = result
-        .column("code")?
-        .str()?
-        .iter()
-        .map(|c| c.unwrap_or(""))
-        .collect();
+    let codes = frame_codes(result)?;
+    let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
     let classes: Vec<Option<&str>> = result.column(column)?.str()?.iter().collect();
     let totals = cells(result, total_column(spec.methode))?;
     let mut counts = vec![0; others + 1];
