@@ -305,14 +305,7 @@ mod tests {
             }),
         };
         let (out, notices) = flag_sum(&df, &params).unwrap();
-        let codes: Vec<_> = out
-            .column("code")
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .flatten()
-            .collect();
+        let codes: Vec<String> = test_strings(&out, "code").into_iter().flatten().collect();
         assert_eq!(codes, ["A", "B", "C", "D", "E"]);
         assert_eq!(
             cells(&out, TOTAL).unwrap(),

@@ -163,7 +163,7 @@ fn normalise(values: &[f64], method: Normalisation) -> (Vec<f64>, bool) {
 mod tests {
     use super::*;
     use crate::indicators::cell::cells;
-    use crate::indicators::frame::test_frame;
+    use crate::indicators::frame::{test_frame, test_strings};
     use Cell::{Secret, Value};
 
     fn ind(column: &str, weight: f64, direction: Direction) -> WeightedIndicator {
@@ -214,14 +214,7 @@ mod tests {
         assert_eq!(Normalisation::default(), Normalisation::MinMax);
         let (out, notices) = weighted_score(&three(), &params(Normalisation::MinMax)).unwrap();
         assert!(notices.is_empty(), "{notices:?}");
-        let codes: Vec<_> = out
-            .column("code")
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .flatten()
-            .collect();
+        let codes: Vec<String> = test_strings(&out, "code").into_iter().flatten().collect();
         assert_eq!(codes, ["C", "A", "B"]);
         assert!(close(&scores(&out), &[0.8, 0.4, 0.3]), "{:?}", scores(&out));
         let norm: Vec<_> = out
