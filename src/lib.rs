@@ -2,7 +2,8 @@
 //!
 //! Data flows one way, and the modules follow it:
 //! `query` (TOML) → `ingest` (files to frames) → `territory` (COG hierarchy) and `geometry`
-//! (contours) → `indicators` → `classify` → `render` (SVG, PNG) and `export` (CSV, Markdown, GeoJSON, Shapefile).
+//! (contours) → `indicators` (rates, scores) and `panier` (services inventories) → `classify`
+//! → `render` (SVG, PNG) and `export` (CSV, Markdown, GeoJSON, Shapefile).
 //! `run` ties them together for one query; the binary is a thin clap layer over it.
 
 pub mod classify;
@@ -12,6 +13,7 @@ pub mod format;
 pub mod geometry;
 pub mod indicators;
 pub mod ingest;
+pub mod panier;
 pub mod query;
 pub mod render;
 pub mod run;

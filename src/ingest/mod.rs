@@ -53,6 +53,8 @@ pub enum CodeKind {
     Epci,
     /// Commune code and 4 digits (`10010000` is padded).
     Iris,
+    /// A commune code, or the SIREN of an EPCI (services placed at either level).
+    CommuneOrEpci,
     /// Kept as written, trimmed (e.g. `FRANCE_HORS_MAYOTTE`, `ZZZZZZZZZ`).
     Free,
 }

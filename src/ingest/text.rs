@@ -90,8 +90,16 @@ pub(crate) fn parse_number(cell: &str) -> Option<f64> {
 
 /// Normalises a trimmed, non-empty territory code, or says what a valid one looks like.
 pub(crate) fn normalize_code(kind: CodeKind, code: &str) -> Result<Cow<'_, str>, &'static str> {
-    if kind == CodeKind::Free {
-        return Ok(Cow::Borrowed(code));
+    match kind {
+        CodeKind::Free => return Ok(Cow::Borrowed(code)),
+        CodeKind::CommuneOrEpci => {
+            return normalize_code(CodeKind::Epci, code)
+                .or_else(|_| normalize_code(CodeKind::Commune, code))
+                .map_err(|_| {
+                    "un code commune a 5 caractères (ex. 63113), un SIREN d'EPCI 9 chiffres (ex. 246300701)"
+                })
+        }
+        _ => {}
     }
     // A code that went through a number (Excel, pandas) may have gained a `.0` and lost its leading zero.
     let code = match code.strip_suffix(".0") {
@@ -130,7 +138,7 @@ pub(crate) fn normalize_code(kind: CodeKind, code: &str) -> Result<Cow<'_, str>,
             is_iris,
             "un code IRIS a 9 caractères, code commune puis 4 chiffres (ex. 010010000)",
         ),
-        CodeKind::Free => unreachable!("handled above"),
+        CodeKind::Free | CodeKind::CommuneOrEpci => unreachable!("handled above"),
     };
     if code.len() + 1 == width && is_digits(&code) {
         code = Cow::Owned(format!("0{code}"));
@@ -251,6 +259,10 @@ mod tests {
             Ok("ZZZZZZZZZ")
         );
         assert_eq!(norm(CodeKind::Free, "1001.0").as_deref(), Ok("1001.0"));
+        let either = CodeKind::CommuneOrEpci;
+        assert_eq!(norm(either, "1001").as_deref(), Ok("01001"));
+        assert_eq!(norm(either, "246300701").as_deref(), Ok("246300701"));
+        assert!(norm(either, "2463007").is_err());
     }
 
     #[test]

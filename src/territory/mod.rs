@@ -3,6 +3,7 @@
 
 mod cog;
 
+pub(crate) use cog::str_col;
 pub use cog::{Commune, Epci, Territory};
 
 use crate::error::{Error, Result};
