@@ -334,7 +334,7 @@ fn caf_iris_shares_recomputed_per_commune_as_ratios_of_sums() {
     assert_eq!(row("63141")[9], "non classé");
     let notes = stdout(&o);
     assert!(
-        notes.contains("absent(s) du fichier des indicateurs"),
+        notes.contains("absent(s) du fichier des indicateurs, sans valeur"),
         "{notes}"
     );
 }

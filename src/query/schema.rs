@@ -6,6 +6,9 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::panier::norm::Rounding;
+use crate::panier::ServiceKind;
+
 /// A whole query file.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -17,6 +20,9 @@ pub struct QuerySpec {
     /// A vulnerability score and its priority list (instead of `[couverture]`).
     #[serde(default)]
     pub score: Option<ScoreSpec>,
+    /// The panier de services parentalité of each EPCI, from an inventory of services.
+    #[serde(default)]
+    pub panier: Option<PanierSpec>,
     #[serde(default)]
     pub contours: Option<ContoursSpec>,
     #[serde(default)]
@@ -232,13 +238,14 @@ pub struct ScoreSpec {
     /// `[score.carte]`: the map of the priority classes (rank sum) or of the
     /// typology (flags).
     #[serde(default)]
-    pub carte: Option<ScoreMapSpec>,
+    pub carte: Option<ClassMapSpec>,
 }
 
-/// `[score.carte]`: a map of the score's classes, named in the legend.
+/// `[score.carte]`, `[panier.carte]`: a map of named classes (priorities, typology,
+/// services missing), with their counts in the legend.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ScoreMapSpec {
+pub struct ClassMapSpec {
     pub titre: String,
     #[serde(default)]
     pub sous_titre: Option<String>,
@@ -251,6 +258,110 @@ pub struct ScoreMapSpec {
     pub largeur_png: u32,
     #[serde(default = "default_png_dpi")]
     pub dpi_png: u32,
+}
+
+/// `[panier]`: which EPCI offer the panier de services parentalité, year by year.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PanierSpec {
+    pub titre: String,
+    /// The analysts' inventory: one row per service, commune code or EPCI SIREN.
+    pub inventaire: Spanned<String>,
+    #[serde(default = "default_inventory_code")]
+    pub colonne_code: String,
+    #[serde(default = "default_inventory_type")]
+    pub colonne_type: String,
+    #[serde(default = "default_inventory_year")]
+    pub colonne_annee: String,
+    /// Units of each row (animators, places); each row counts 1 without it.
+    #[serde(default)]
+    pub colonne_nombre: Option<String>,
+    /// Name of the structure (tells two services of one commune apart).
+    #[serde(default)]
+    pub colonne_nom: Option<String>,
+    /// Years compared; the last is that of the gap table and the map.
+    pub annees: Spanned<Vec<u16>>,
+    /// The services of the panier, each with its minimum count.
+    pub composition: Spanned<Vec<RequirementSpec>>,
+    /// Local names of services → the service they stand for.
+    #[serde(default)]
+    pub synonymes: BTreeMap<String, ServiceKind>,
+    #[serde(default)]
+    pub normes: Vec<NormSpec>,
+    /// The gap table by EPCI (`.csv`, `.xlsx`, `.md`).
+    pub sorties: Spanned<Vec<String>>,
+    /// Shares of EPCI covered, per service and year (`.csv`, `.xlsx`, `.md`).
+    #[serde(default)]
+    pub synthese: Option<Spanned<Vec<String>>>,
+    /// Map of the EPCI by number of missing services.
+    #[serde(default)]
+    pub carte: Option<ClassMapSpec>,
+    /// Chart of the share of EPCI covered per service and year.
+    #[serde(default)]
+    pub graphique: Option<ChartSpec>,
+}
+
+/// A service of the panier: `{ service = "laep" }`, `{ service = "clas", minimum = 2 }`.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequirementSpec {
+    pub service: ServiceKind,
+    #[serde(default = "default_minimum")]
+    pub minimum: f64,
+}
+
+fn default_minimum() -> f64 {
+    1.0
+}
+
+/// `[[panier.normes]]`: one service per `une_pour` people of a population read from a file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NormSpec {
+    pub service: ServiceKind,
+    pub une_pour: f64,
+    /// What the population is, for headers: "enfants de moins de 6 ans".
+    pub population: String,
+    pub fichier: Spanned<String>,
+    #[serde(default = "default_code_column")]
+    pub colonne_code: String,
+    /// The file's level when finer than the EPCI (`iris`, `commune`).
+    #[serde(default)]
+    pub niveau_fichier: Option<FileLevel>,
+    /// Columns summed into the population.
+    pub colonnes: Spanned<Vec<String>>,
+    #[serde(default = "default_score_secret")]
+    pub secret: Vec<String>,
+    #[serde(default)]
+    pub arrondi: Rounding,
+}
+
+/// `[panier.graphique]`: a bar chart.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChartSpec {
+    pub titre: String,
+    #[serde(default)]
+    pub sous_titre: Option<String>,
+    pub source: String,
+    /// `.svg`, `.png`, relative to the output directory.
+    pub sorties: Spanned<Vec<String>>,
+    #[serde(default = "default_png_width")]
+    pub largeur_png: u32,
+    #[serde(default = "default_png_dpi")]
+    pub dpi_png: u32,
+}
+
+fn default_inventory_code() -> String {
+    "code".to_string()
+}
+
+fn default_inventory_type() -> String {
+    "type".to_string()
+}
+
+fn default_inventory_year() -> String {
+    "annee".to_string()
 }
 
 fn default_code_column() -> String {
@@ -556,6 +667,14 @@ impl QuerySpec {
         }
         if let Some(s) = &self.score {
             v.push(("score.fichier", &s.fichier));
+        }
+        if let Some(p) = &self.panier {
+            v.push(("panier.inventaire", &p.inventaire));
+            v.extend(
+                p.normes
+                    .iter()
+                    .map(|n| ("panier.normes.fichier", &n.fichier)),
+            );
         }
         if let Some(c) = &self.contours {
             v.push(("contours.communes", &c.communes));

@@ -1,6 +1,8 @@
 //! One query, start to end: territory, coverage, references, classes, then the
 //! map and the priority list. The library entry point the CLI calls.
 
+mod aggregate;
+mod class_map;
 mod compute;
 mod list;
 mod map;

@@ -1,13 +1,14 @@
 //! A `[score]` query: the indicators of a table by territory, ranked or weighted
 //! into a vulnerability score, written as a priority list.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
-use super::map::{level_shapes, Picture};
-use super::{code_list, extension, select_units, with_place, Report};
+use super::aggregate::{self, add, sum_by_unit};
+use super::class_map::{class_map, Classed, Legend, NamedClass};
+use super::{extension, select_units, with_place, Report};
 use crate::classify::palette::{self, Qualitative, Sequential};
 use crate::error::{Error, Result};
 use crate::export::{write_atomic, Align, OutTable};
@@ -18,14 +19,12 @@ use crate::indicators::frame::{codes as frame_codes, push_cells};
 use crate::indicators::rank_sum::{self, Direction, Priorities, RankSum, RankedIndicator, Ties};
 use crate::indicators::weighted_score::{self, Normalisation, WeightedIndicator, WeightedScore};
 use crate::indicators::Cell;
-use crate::ingest::{
-    self, secret_column, CodeKind, ColumnKind, ColumnSpec, TableSpec, LINE_COLUMN,
-};
+use crate::ingest::secret_column;
 use crate::query::{
-    FileLevel, FlagGroup, FlagTest, NormalisationSpec, PrioritiesMethod, PrioritiesSpec, Query,
-    ScoreMapSpec, ScoreMethod, ScoreSpec, SideSpec, ThresholdSpec, TiesSpec,
+    ClassMapSpec, FlagGroup, FlagTest, NormalisationSpec, PrioritiesMethod, PrioritiesSpec, Query,
+    ScoreMethod, ScoreSpec, SideSpec, ThresholdSpec, TiesSpec,
 };
-use crate::render::{self, ChoroplethMap, FeatureClass, LegendClass, MapFeature};
+use crate::render::FeatureClass;
 use crate::territory::{Level, Territory, Unit};
 
 pub(super) fn run_score(
@@ -215,88 +214,20 @@ fn indicator_frame(
             }
         }
     }
-    let mut columns = vec![ColumnSpec::required(
-        &spec.colonne_code,
-        ColumnKind::Code(CodeKind::Free),
-    )];
-    columns.extend(
-        inputs
-            .iter()
-            .map(|c| ColumnSpec::required(c, ColumnKind::Number)),
-    );
-    let table_spec = TableSpec {
-        columns,
-        secret_markers: spec.secret.clone(),
-        unique: vec![spec.colonne_code.clone()],
-        sheet: None,
-    };
-    let table = ingest::read_table(Path::new(spec.fichier.get_ref()), &table_spec)?;
-    let codes: Vec<&str> = table
-        .df
-        .column(&spec.colonne_code)?
-        .str()?
-        .iter()
-        .map(|c| c.unwrap_or(""))
-        .collect();
-    let lines = table.df.column(LINE_COLUMN)?.u32()?;
-    let values: Vec<Vec<Cell>> = inputs
-        .iter()
-        .map(|c| cells(&table.df, c))
-        .collect::<Result<_>>()?;
-
-    // The territory of each row, and the sums per territory.
-    let selected: BTreeSet<&str> = units.iter().map(|u| u.code.as_str()).collect();
-    let mut sums: HashMap<&str, Vec<Cell>> = HashMap::new();
-    let mut unknown = Vec::new();
-    for (r, code) in codes.iter().enumerate() {
-        let target = match spec.niveau_fichier {
-            None => known(territory, level, code).then_some(*code),
-            Some(file_level) => {
-                let commune = match file_level {
-                    FileLevel::Iris => code.get(..5).unwrap_or(code),
-                    FileLevel::Commune => code,
-                };
-                territory
-                    .communes
-                    .get(commune)
-                    .and_then(|_| territory.parent(commune, level))
-            }
-        };
-        let Some(target) = target else {
-            unknown.push(format!("{code} (ligne {})", lines.get(r).unwrap_or(0)));
-            continue;
-        };
-        if !selected.contains(target) {
-            continue; // another territory of the file
-        }
-        let sum = sums
-            .entry(target)
-            .or_insert_with(|| vec![Cell::Value(0.0); inputs.len()]);
-        for (acc, column) in sum.iter_mut().zip(&values) {
-            *acc = add(*acc, column[r]);
-        }
-    }
-    if !unknown.is_empty() {
-        notices.push(format!(
-            "{} : {} code(s) inconnus du COG ignorés : {}",
-            table.source.display(),
-            unknown.len(),
-            code_list(&unknown)
-        ));
-    }
-    let absent: Vec<&str> = units
-        .iter()
-        .map(|u| u.code.as_str())
-        .filter(|c| !sums.contains_key(c))
-        .collect();
-    if !absent.is_empty() {
-        notices.push(format!(
-            "{} territoire(s) absent(s) du fichier des indicateurs, listé(s) sans rang : {}",
-            absent.len(),
-            code_list(&absent)
-        ));
-    }
-
+    let sums = sum_by_unit(
+        &aggregate::Source {
+            file: Path::new(spec.fichier.get_ref()),
+            code_column: &spec.colonne_code,
+            file_level: spec.niveau_fichier,
+            columns: &inputs,
+            secret: &spec.secret,
+            role: "des indicateurs",
+        },
+        territory,
+        level,
+        units,
+        notices,
+    )?;
     let mut df = DataFrame::new(
         units.len(),
         vec![Column::new(
@@ -336,24 +267,6 @@ fn indicator_frame(
         push_cells(&mut df, &ind.key(), &picked)?;
     }
     Ok((df, references))
-}
-
-/// Whether `code` is a territory of `level` in the COG of the query.
-fn known(territory: &Territory, level: Level, code: &str) -> bool {
-    match level {
-        Level::Commune => territory.communes.contains_key(code),
-        Level::Epci => territory.epcis.contains_key(code),
-        Level::Departement => territory.departements.contains_key(code),
-    }
-}
-
-/// A sum that touches a secret cell is secret; a missing cell makes it missing.
-fn add(a: Cell, b: Cell) -> Cell {
-    match (a, b) {
-        (Cell::Secret, _) | (_, Cell::Secret) => Cell::Secret,
-        (Cell::Missing, _) | (_, Cell::Missing) => Cell::Missing,
-        (Cell::Value(x), Cell::Value(y)) => Cell::Value(x + y),
-    }
 }
 
 /// `100 × num / den`; a zero denominator gives a missing rate.
@@ -515,104 +428,71 @@ struct ScoreFrame<'a> {
 fn priority_map(
     query: &Query,
     spec: &ScoreSpec,
-    map: &ScoreMapSpec,
+    map: &ClassMapSpec,
     territory: &Territory,
     frame: &ScoreFrame,
     out_dir: &Path,
     notices: &mut Vec<String>,
 ) -> Result<Vec<PathBuf>> {
-    let (column, labels, mut colors, legend_title) = map_classes(query, spec, map)?;
-    // Territories of no named class (typology) are drawn in a neutral "others" class.
-    let others = labels.len();
-    colors.push("#f0f0f0".to_string());
-    let shapes = level_shapes(query, territory, frame.level, notices)?;
-    let by_code: HashMap<&str, &geo::MultiPolygon<f64>> = shapes
-        .features
-        .iter()
-        .map(|f| (f.code.as_str(), &f.geometry))
-        .collect();
-    let names: HashMap<&str, &str> = frame
-        .units
-        .iter()
-        .map(|u| (u.code.as_str(), u.name.as_str()))
-        .collect();
+    let (column, labels, colors, legend_title) = map_classes(query, spec, map)?;
     let result = frame.result;
     let codes = frame_codes(result)?;
-    let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
     let classes: Vec<Option<&str>> = result.column(column)?.str()?.iter().collect();
     let totals = cells(result, total_column(spec.methode))?;
-    let mut counts = vec![0; others + 1];
-    let mut features = Vec::with_capacity(codes.len());
-    for (i, code) in codes.iter().enumerate() {
-        let Some(shape) = by_code.get(code) else {
-            continue;
-        };
-        let class = match (
-            classes[i].and_then(|c| labels.iter().position(|l| l == c)),
-            totals[i],
-        ) {
-            (Some(k), _) => FeatureClass::Class(k),
-            (None, Cell::Value(_)) => FeatureClass::Class(others),
-            (None, Cell::Secret) => FeatureClass::Secret,
-            (None, Cell::Missing) => FeatureClass::NoData,
-        };
-        if let FeatureClass::Class(k) = class {
-            counts[k] += 1;
-        }
-        features.push(MapFeature {
-            code: code.to_string(),
-            name: names.get(code).map_or_else(String::new, |n| n.to_string()),
-            geometry: (*shape).clone(),
-            class,
-            value_label: totals[i].label(1),
-        });
-    }
-    let mut chart = ChoroplethMap {
-        title: map.titre.clone(),
-        subtitle: map.sous_titre.clone(),
-        legend_title,
-        classes: labels
-            .into_iter()
-            .chain(std::iter::once("Autres territoires".to_string()))
-            .zip(colors)
-            .zip(counts)
-            .enumerate()
-            // The "others" class only when some territory is in it (it is last,
-            // so dropping it moves no other class).
-            .filter(|(k, (_, count))| *k < others || *count > 0)
-            .map(|(_, ((label, color), count))| LegendClass {
-                label,
-                color,
-                count,
-            })
-            .collect(),
-        features,
-        source: map.source.clone(),
-        ..Default::default()
+    // Territories of no named class (typology) are drawn in a neutral "others" class.
+    let others = labels.len();
+    // Labels go to the most vulnerable first: lowest rank total, or most flags.
+    let sign = if spec.methode == ScoreMethod::SommeDesRangs {
+        -1.0
+    } else {
+        1.0
     };
-    if map.etiquettes {
-        // The most vulnerable first: lowest rank total, or most flags.
-        let sign = if spec.methode == ScoreMethod::SommeDesRangs {
-            -1.0
-        } else {
-            1.0
-        };
-        let total_of: HashMap<&str, f64> = codes
-            .iter()
-            .zip(&totals)
-            .filter_map(|(c, t)| Some((*c, t.value()?)))
-            .collect();
-        chart.labels = render::feature_labels(&chart.features, |f| {
-            total_of.get(f.code.as_str()).map_or(f64::MIN, |t| sign * t)
-        });
-    }
-    let svg = render::choropleth_svg(&chart);
-    Picture {
-        svg: &svg,
-        png: &|| render::choropleth_png(&chart, map.largeur_png),
-        dpi: map.dpi_png,
-    }
-    .write_all(query, &map.sorties, out_dir)
+    let classed: Vec<Classed> = codes
+        .iter()
+        .enumerate()
+        .map(|(i, code)| Classed {
+            code,
+            class: match (
+                classes[i].and_then(|c| labels.iter().position(|l| l == c)),
+                totals[i],
+            ) {
+                (Some(k), _) => FeatureClass::Class(k),
+                (None, Cell::Value(_)) => FeatureClass::Class(others),
+                (None, Cell::Secret) => FeatureClass::Secret,
+                (None, Cell::Missing) => FeatureClass::NoData,
+            },
+            value_label: totals[i].label(1),
+            weight: totals[i].value().map_or(f64::MIN, |t| sign * t),
+        })
+        .collect();
+    let mut named: Vec<NamedClass> = labels
+        .into_iter()
+        .zip(colors)
+        .map(|(label, color)| NamedClass {
+            label,
+            color,
+            optional: false,
+        })
+        .collect();
+    named.push(NamedClass {
+        label: "Autres territoires".to_string(),
+        color: "#f0f0f0".to_string(),
+        optional: true,
+    });
+    class_map(
+        query,
+        map,
+        territory,
+        frame.level,
+        frame.units,
+        &classed,
+        Legend {
+            title: legend_title,
+            classes: named,
+        },
+        out_dir,
+        notices,
+    )
 }
 
 /// The class column of a score map, its classes in legend order, their
@@ -621,7 +501,7 @@ fn priority_map(
 fn map_classes(
     query: &Query,
     spec: &ScoreSpec,
-    map: &ScoreMapSpec,
+    map: &ClassMapSpec,
 ) -> Result<(&'static str, Vec<String>, Vec<String>, String)> {
     let err = |msg: String| query.error_at(&map.sorties.span(), msg);
     match (spec.methode, &spec.typologie) {

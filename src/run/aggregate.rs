@@ -1,0 +1,136 @@
+//! A table of counts by territory, or by a finer level (IRIS, commune), summed into the
+//! territories of a selection. Shared by score indicators and panier norms.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use super::code_list;
+use crate::error::Result;
+use crate::indicators::cell::cells;
+use crate::indicators::Cell;
+use crate::ingest::{self, CodeKind, ColumnKind, ColumnSpec, TableSpec, LINE_COLUMN};
+use crate::query::FileLevel;
+use crate::territory::{str_col, Level, Territory, Unit};
+
+/// Which file, and which of its columns to sum.
+pub(super) struct Source<'a> {
+    pub file: &'a Path,
+    pub code_column: &'a str,
+    /// `None`: the codes are those of the selection's level.
+    pub file_level: Option<FileLevel>,
+    pub columns: &'a [&'a str],
+    pub secret: &'a [String],
+    /// What the file gives, for the notice of territories it lacks ("des indicateurs").
+    pub role: &'a str,
+}
+
+/// Per territory of `units` found in the file, the sum of each column (a secret cell makes
+/// the sum secret, a missing one missing). Codes the COG does not know, and territories the
+/// file lacks, are reported in `notices`.
+pub(super) fn sum_by_unit(
+    source: &Source,
+    territory: &Territory,
+    level: Level,
+    units: &[Unit],
+    notices: &mut Vec<String>,
+) -> Result<HashMap<String, Vec<Cell>>> {
+    let mut columns = vec![ColumnSpec::required(
+        source.code_column,
+        ColumnKind::Code(CodeKind::Free),
+    )];
+    columns.extend(
+        source
+            .columns
+            .iter()
+            .map(|c| ColumnSpec::required(c, ColumnKind::Number)),
+    );
+    let table = ingest::read_table(
+        source.file,
+        &TableSpec {
+            columns,
+            secret_markers: source.secret.to_vec(),
+            unique: vec![source.code_column.to_string()],
+            sheet: None,
+        },
+    )?;
+    let codes = str_col(&table.df, source.code_column)?;
+    let lines = table.df.column(LINE_COLUMN)?.u32()?;
+    let values: Vec<Vec<Cell>> = source
+        .columns
+        .iter()
+        .map(|c| cells(&table.df, c))
+        .collect::<Result<_>>()?;
+
+    let selected: BTreeSet<&str> = units.iter().map(|u| u.code.as_str()).collect();
+    let mut sums: HashMap<String, Vec<Cell>> = HashMap::new();
+    let mut unknown = Vec::new();
+    for (r, code) in codes.iter().enumerate() {
+        let code = code.unwrap_or("");
+        let target = match source.file_level {
+            None => known(territory, level, code).then_some(code),
+            Some(file_level) => {
+                let commune = match file_level {
+                    FileLevel::Iris => code.get(..5).unwrap_or(code),
+                    FileLevel::Commune => code,
+                };
+                territory
+                    .communes
+                    .get(commune)
+                    .and_then(|_| territory.parent(commune, level))
+            }
+        };
+        let Some(target) = target else {
+            unknown.push(format!("{code} (ligne {})", lines.get(r).unwrap_or(0)));
+            continue;
+        };
+        if !selected.contains(target) {
+            continue; // another territory of the file
+        }
+        let sum = sums
+            .entry(target.to_string())
+            .or_insert_with(|| vec![Cell::Value(0.0); source.columns.len()]);
+        for (acc, column) in sum.iter_mut().zip(&values) {
+            *acc = add(*acc, column[r]);
+        }
+    }
+    if !unknown.is_empty() {
+        notices.push(format!(
+            "{} : {} code(s) inconnus du COG ignorés : {}",
+            table.source.display(),
+            unknown.len(),
+            code_list(&unknown)
+        ));
+    }
+    let absent: Vec<&str> = units
+        .iter()
+        .map(|u| u.code.as_str())
+        .filter(|c| !sums.contains_key(*c))
+        .collect();
+    if !absent.is_empty() {
+        notices.push(format!(
+            "{} territoire(s) absent(s) du fichier {}, sans valeur : {}",
+            absent.len(),
+            source.role,
+            code_list(&absent)
+        ));
+    }
+    Ok(sums)
+}
+
+/// Whether `code` is a territory of `level` in the COG of the query.
+fn known(territory: &Territory, level: Level, code: &str) -> bool {
+    match level {
+        Level::Commune => territory.communes.contains_key(code),
+        Level::Epci => territory.epcis.contains_key(code),
+        Level::Departement => territory.departements.contains_key(code),
+    }
+}
+
+/// A sum that touches a secret cell is secret; a missing cell makes it missing.
+pub(super) fn add(a: Cell, b: Cell) -> Cell {
+    match (a, b) {
+        (Cell::Secret, _) | (_, Cell::Secret) => Cell::Secret,
+        (Cell::Missing, _) | (_, Cell::Missing) => Cell::Missing,
+        (Cell::Value(x), Cell::Value(y)) => Cell::Value(x + y),
+    }
+}

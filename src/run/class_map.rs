@@ -1,0 +1,119 @@
+//! Maps of named classes (priorities, typologies, services missing): each territory in one
+//! class, the legend with the number of territories in each.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::map::{level_shapes, Picture};
+use crate::error::Result;
+use crate::query::{ClassMapSpec, Query};
+use crate::render::{self, ChoroplethMap, FeatureClass, LegendClass, MapFeature};
+use crate::territory::{Level, Territory, Unit};
+
+/// A class of the legend.
+pub(super) struct NamedClass {
+    pub label: String,
+    pub color: String,
+    /// Shown only when some territory is in it ("Autres territoires").
+    pub optional: bool,
+}
+
+/// One territory on the map.
+pub(super) struct Classed<'a> {
+    pub code: &'a str,
+    /// `Class(k)` indexes the classes given to [`class_map`].
+    pub class: FeatureClass,
+    pub value_label: String,
+    /// Label priority: the highest are labelled first.
+    pub weight: f64,
+}
+
+/// The legend's title and classes, in legend order.
+pub(super) struct Legend {
+    pub title: String,
+    pub classes: Vec<NamedClass>,
+}
+
+/// Draws `classed` on the shapes of `level` and writes the map's outputs.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn class_map(
+    query: &Query,
+    map: &ClassMapSpec,
+    territory: &Territory,
+    level: Level,
+    units: &[Unit],
+    classed: &[Classed],
+    legend: Legend,
+    out_dir: &Path,
+    notices: &mut Vec<String>,
+) -> Result<Vec<PathBuf>> {
+    let shapes = level_shapes(query, territory, level, notices)?;
+    let by_code: HashMap<&str, &geo::MultiPolygon<f64>> = shapes
+        .features
+        .iter()
+        .map(|f| (f.code.as_str(), &f.geometry))
+        .collect();
+    let names: HashMap<&str, &str> = units
+        .iter()
+        .map(|u| (u.code.as_str(), u.name.as_str()))
+        .collect();
+    let mut counts = vec![0; legend.classes.len()];
+    let mut features = Vec::with_capacity(classed.len());
+    let mut weights = HashMap::new();
+    for c in classed {
+        let Some(shape) = by_code.get(c.code) else {
+            continue;
+        };
+        if let FeatureClass::Class(k) = c.class {
+            counts[k] += 1;
+        }
+        weights.insert(c.code, c.weight);
+        features.push(MapFeature {
+            code: c.code.to_string(),
+            name: names
+                .get(c.code)
+                .map_or_else(String::new, |n| n.to_string()),
+            geometry: (*shape).clone(),
+            class: c.class,
+            value_label: c.value_label.clone(),
+        });
+    }
+    // Empty optional classes leave the legend; the classes after them move up.
+    let kept: Vec<usize> = (0..legend.classes.len())
+        .filter(|&k| !legend.classes[k].optional || counts[k] > 0)
+        .collect();
+    for f in &mut features {
+        if let FeatureClass::Class(k) = f.class {
+            f.class =
+                FeatureClass::Class(kept.iter().position(|&j| j == k).expect("kept: not empty"));
+        }
+    }
+    let mut chart = ChoroplethMap {
+        title: map.titre.clone(),
+        subtitle: map.sous_titre.clone(),
+        legend_title: legend.title,
+        classes: kept
+            .iter()
+            .map(|&k| LegendClass {
+                label: legend.classes[k].label.clone(),
+                color: legend.classes[k].color.clone(),
+                count: counts[k],
+            })
+            .collect(),
+        features,
+        source: map.source.clone(),
+        ..Default::default()
+    };
+    if map.etiquettes {
+        chart.labels = render::feature_labels(&chart.features, |f| {
+            weights.get(f.code.as_str()).copied().unwrap_or(f64::MIN)
+        });
+    }
+    let svg = render::choropleth_svg(&chart);
+    Picture {
+        svg: &svg,
+        png: &|| render::choropleth_png(&chart, map.largeur_png),
+        dpi: map.dpi_png,
+    }
+    .write_all(query, &map.sorties, out_dir)
+}
