@@ -38,6 +38,13 @@ pub fn display(x: f64, decimals: usize) -> String {
     }
 }
 
+/// A count or a rank with one decimal, or none when it is a whole number: `3.0` → `"3"`,
+/// `1.5` → `"1,5"`.
+pub fn compact(v: f64) -> String {
+    let tenths = (v * 10.0).round();
+    decimal(v, if tenths % 10.0 == 0.0 { 0 } else { 1 })
+}
+
 /// A share in percent with one decimal: `0.25` → `"25,0 %"`.
 pub fn percent(share: f64) -> String {
     format!("{}\u{A0}%", display(share * 100.0, 1))
@@ -54,6 +61,13 @@ mod tests {
         assert_eq!(decimal(-0.04, 1), "0,0");
         assert_eq!(decimal(-1.25, 2), "-1,25");
         assert_eq!(decimal(1234.5, 1), "1234,5");
+    }
+
+    #[test]
+    fn compact_drops_a_zero_decimal() {
+        assert_eq!(compact(3.0), "3");
+        assert_eq!(compact(1.5), "1,5");
+        assert_eq!(compact(2.04), "2");
     }
 
     #[test]

@@ -33,7 +33,7 @@ pub struct Chart {
     svg: String,
 }
 
-fn rgb(hex: &str) -> RGBColor {
+pub(super) fn rgb(hex: &str) -> RGBColor {
     let channel = |i: usize| {
         hex.get(i..i + 2)
             .and_then(|h| u8::from_str_radix(h, 16).ok())

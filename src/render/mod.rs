@@ -16,6 +16,7 @@ mod multiples;
 mod north;
 mod png;
 mod scale;
+mod shares;
 mod svg;
 mod symbols;
 mod text;
@@ -31,6 +32,7 @@ pub use labels::{feature_labels, Label};
 pub use legend::LegendLayout;
 pub use multiples::{small_multiples_svg, Panel, SmallMultiples};
 pub use png::{choropleth_png, svg_to_png, with_dpi};
+pub use shares::{share_chart_svg, Series, ShareChart};
 pub use symbols::{ProportionalSymbols, Symbol};
 
 use chart::Chart;

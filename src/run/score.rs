@@ -311,7 +311,7 @@ fn score_table(
             .collect()
     };
     let number = |c: Cell| match c {
-        Cell::Value(v) => compact(v),
+        Cell::Value(v) => format::compact(v),
         other => other.label(1),
     };
     let mut columns: Vec<Vec<String>> = Vec::new();
@@ -397,7 +397,7 @@ fn score_table(
                 Cell::Value(v) if spec.methode == ScoreMethod::ScorePondere => {
                     format::decimal(v, 3)
                 }
-                Cell::Value(v) => compact(v),
+                Cell::Value(v) => format::compact(v),
                 Cell::Secret => "secret".to_string(),
                 Cell::Missing => "non classé".to_string(),
             });
@@ -408,12 +408,6 @@ fn score_table(
         })
         .collect();
     Ok(OutTable { headers, rows })
-}
-
-/// A value with one decimal, or none when it is a whole number (ranks, incomes).
-fn compact(v: f64) -> String {
-    let tenths = (v * 10.0).round();
-    format::decimal(v, if tenths % 10.0 == 0.0 { 0 } else { 1 })
 }
 
 /// The ranked territories of a score, for its map.
