@@ -15,9 +15,10 @@ use crate::error::{Error, Result};
 
 pub(crate) fn read(path: &Path, spec: &TableSpec) -> Result<DataFrame> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let text = decode(bytes);
+    let decoded = decode(bytes);
+    let (comments, text) = skip_comments(&decoded);
     let mut reader = ReaderBuilder::new()
-        .delimiter(detect_separator(&text))
+        .delimiter(detect_separator(text))
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
@@ -33,7 +34,7 @@ pub(crate) fn read(path: &Path, spec: &TableSpec) -> Result<DataFrame> {
     // The csv crate's line count is off by one after CRLF, and its byte offset may point at the end of the previous
     // line: count newlines up to the record's first character ourselves.
     let bytes = text.as_bytes();
-    let (mut counted_to, mut line) = (0, 1);
+    let (mut counted_to, mut line) = (0, 1 + comments);
     while reader.read_record(&mut row).map_err(csv_error)? {
         let mut start = row.position().map_or(counted_to, |p| p.byte() as usize);
         while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
@@ -58,6 +59,18 @@ pub(crate) fn read(path: &Path, spec: &TableSpec) -> Result<DataFrame> {
         builder.push(line as u32, &row)?;
     }
     builder.finish()
+}
+
+/// Lines starting with `#` above the header are comments (provenance, "données fictives"):
+/// their number, and the text after them.
+fn skip_comments(text: &str) -> (usize, &str) {
+    let mut rest = text;
+    let mut lines = 0;
+    while rest.starts_with('#') {
+        rest = rest.split_once('\n').map_or("", |(_, r)| r);
+        lines += 1;
+    }
+    (lines, rest)
 }
 
 fn count_newlines(bytes: &[u8]) -> usize {
@@ -181,6 +194,31 @@ mod tests {
             .df;
         assert_eq!(strings(&df, "nom")[0].as_deref(), Some("deux\r\nlignes"));
         assert_eq!(lines(&df), [2, 4]);
+    }
+
+    #[test]
+    fn comment_lines_above_the_header_keep_line_numbers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fictif.csv");
+        std::fs::write(
+            &path,
+            "# DONNÉES FICTIVES\r\n# second commentaire\r\ncode;taux\r\n1001;2,5\r\nABC;3\r\n",
+        )
+        .unwrap();
+        let spec = TableSpec {
+            columns: vec![ColumnSpec::required("taux", ColumnKind::Number)],
+            ..TableSpec::default()
+        };
+        let df = read_table(&path, &spec).unwrap().df;
+        assert_eq!(lines(&df), [4, 5]);
+        let spec = TableSpec {
+            columns: vec![ColumnSpec::required(
+                "code",
+                ColumnKind::Code(CodeKind::Commune),
+            )],
+            ..TableSpec::default()
+        };
+        assert_eq!(read_table(&path, &spec).unwrap_err().line, Some(5));
     }
 
     #[test]

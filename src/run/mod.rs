@@ -7,6 +7,7 @@ mod compute;
 mod list;
 mod map;
 mod multiples;
+mod panier;
 mod score;
 
 pub use compute::compute;
@@ -73,20 +74,33 @@ pub fn run(query: &Query, out_dir: &Path) -> Result<Report> {
         Path::new(t.communes.get_ref()),
         Path::new(t.liste_departements.get_ref()),
     )?;
-    let c = match (&spec.couverture, &spec.score) {
-        (Some(c), None) => c,
-        (None, Some(score)) => return score::run_score(query, score, &territory, out_dir),
-        (Some(_), Some(_)) => {
-            return Err(
-                Error::new("une requête calcule soit [couverture], soit [score]")
-                    .file(&query.path)
-                    .hint("faites deux requêtes"),
-            )
+    let c = match (&spec.couverture, &spec.score, &spec.panier) {
+        (Some(c), None, None) => c,
+        (None, Some(_), None) | (None, None, Some(_)) => {
+            if spec.carte.is_some() || spec.multiples.is_some() || spec.liste.is_some() {
+                return Err(
+                    Error::new("[carte], [multiples] et [liste] vont avec [couverture]")
+                        .file(&query.path)
+                        .hint("les sorties d'un score ou d'un panier se donnent dans sa section (« sorties = [...] », [score.carte], [panier.carte])"),
+                );
+            }
+            return match (&spec.score, &spec.panier) {
+                (Some(score), _) => score::run_score(query, score, &territory, out_dir),
+                (_, Some(panier)) => panier::run_panier(query, panier, &territory, out_dir),
+                _ => unreachable!("matched above"),
+            };
         }
-        (None, None) => {
+        (None, None, None) => {
             return Err(Error::new("requête sans indicateur")
                 .file(&query.path)
-                .hint("ajoutez une section [couverture] ou [score]"))
+                .hint("ajoutez une section [couverture], [score] ou [panier]"))
+        }
+        _ => {
+            return Err(Error::new(
+                "une requête calcule un seul de [couverture], [score] et [panier]",
+            )
+            .file(&query.path)
+            .hint("faites une requête par calcul"))
         }
     };
     let coverage = compute(query, c, &territory)?;

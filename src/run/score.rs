@@ -10,7 +10,7 @@ use super::aggregate::{self, add, sum_by_unit};
 use super::class_map::{class_map, Classed, Legend, NamedClass};
 use super::{extension, select_units, with_place, Report};
 use crate::classify::palette::{self, Qualitative, Sequential};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::export::{write_atomic, Align, OutTable};
 use crate::format;
 use crate::indicators::cell::cells;
@@ -33,13 +33,6 @@ pub(super) fn run_score(
     territory: &Territory,
     out_dir: &Path,
 ) -> Result<Report> {
-    if query.spec.carte.is_some() || query.spec.multiples.is_some() || query.spec.liste.is_some() {
-        return Err(
-            Error::new("[carte], [multiples] et [liste] vont avec [couverture]")
-                .file(&query.path)
-                .hint("les sorties d'un score se donnent dans [score] (« sorties = [...] »)"),
-        );
-    }
     let (level, units) = select_units(query, territory)?;
     let mut notices = Vec::new();
     let (df, references) = indicator_frame(query, spec, territory, level, &units, &mut notices)?;
