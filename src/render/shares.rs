@@ -118,7 +118,7 @@ pub fn share_chart_svg(chart: &ShareChart) -> String {
             &mut out,
             label_x,
             legend_top + SWATCH - 2.0,
-            &[s.label.clone()],
+            std::slice::from_ref(&s.label),
             LEGEND,
             Anchor::Start,
         );

@@ -1,7 +1,7 @@
 //! A table of counts by territory, or by a finer level (IRIS, commune), summed into the
 //! territories of a selection. Shared by score indicators and panier norms.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use super::code_list;
@@ -64,6 +64,8 @@ pub(super) fn sum_by_unit(
     let selected: BTreeSet<&str> = units.iter().map(|u| u.code.as_str()).collect();
     let mut sums: HashMap<String, Vec<Cell>> = HashMap::new();
     let mut unknown = Vec::new();
+    // Communes with a row, to tell the territories a finer file covers only in part.
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
     for (r, code) in codes.iter().enumerate() {
         let code = code.unwrap_or("");
         let target = match source.file_level {
@@ -73,6 +75,7 @@ pub(super) fn sum_by_unit(
                     FileLevel::Iris => code.get(..5).unwrap_or(code),
                     FileLevel::Commune => code,
                 };
+                seen.insert(commune);
                 territory
                     .communes
                     .get(commune)
@@ -100,6 +103,34 @@ pub(super) fn sum_by_unit(
             unknown.len(),
             code_list(&unknown)
         ));
+    }
+    if source.file_level.is_some() {
+        let mut lacking: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+        for code in territory.communes.keys() {
+            match territory.parent(code, level) {
+                Some(t) if sums.contains_key(t) => {
+                    let (absent, all) = lacking.entry(t).or_default();
+                    *all += 1;
+                    if !seen.contains(code.as_str()) {
+                        *absent += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let partial: Vec<String> = lacking
+            .iter()
+            .filter(|(_, (absent, _))| *absent > 0)
+            .map(|(t, (absent, all))| format!("{t} ({absent} commune(s) sur {all})"))
+            .collect();
+        if !partial.is_empty() {
+            notices.push(format!(
+                "{} : {} territoire(s) couverts partiellement, leurs sommes omettent les communes absentes du fichier : {}",
+                table.source.display(),
+                partial.len(),
+                code_list(&partial)
+            ));
+        }
     }
     let absent: Vec<&str> = units
         .iter()

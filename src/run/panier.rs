@@ -17,7 +17,7 @@ use crate::indicators::Cell;
 use crate::panier::inventory::{self, Columns, Entry, Inventory, Place};
 use crate::panier::norm::{Gap, Norm};
 use crate::panier::{Counts, Names, Panier, Requirement, ServiceKind, Summary};
-use crate::query::{PanierSpec, Query};
+use crate::query::{ChartSpec, ClassMapSpec, NormSpec, PanierSpec, Query};
 use crate::render::{self, FeatureClass, Series, ShareChart};
 use crate::territory::{Level, Territory, Unit};
 
@@ -119,45 +119,7 @@ pub(super) fn run_panier(
     let norms = spec
         .normes
         .iter()
-        .map(|n| {
-            let columns: Vec<&str> = n.colonnes.get_ref().iter().map(String::as_str).collect();
-            let sums = sum_by_unit(
-                &aggregate::Source {
-                    file: Path::new(n.fichier.get_ref()),
-                    code_column: &n.colonne_code,
-                    file_level: n.niveau_fichier,
-                    columns: &columns,
-                    secret: &n.secret,
-                    role: &format!("de population de la norme {}", n.service.label()),
-                },
-                territory,
-                level,
-                &units,
-                &mut notices,
-            )?;
-            let values = units
-                .iter()
-                .map(|u| {
-                    sums.get(&u.code).map_or(Cell::Missing, |s| {
-                        s.iter().copied().fold(Cell::Value(0.0), add)
-                    })
-                })
-                .collect();
-            if !(n.une_pour > 0.0) {
-                return Err(query
-                    .error_at(&n.fichier.span(), "« une_pour » doit être positif")
-                    .hint("par exemple « une_pour = 3500 » : un service pour 3 500 personnes"));
-            }
-            Ok(NormPopulation {
-                norm: Norm {
-                    kind: n.service,
-                    per: n.une_pour,
-                    rounding: n.arrondi,
-                },
-                label: n.population.clone(),
-                values,
-            })
-        })
+        .map(|n| norm_population(query, n, territory, &units, &mut notices))
         .collect::<Result<_>>()?;
 
     let diagnostic = Diagnostic {
@@ -175,7 +137,7 @@ pub(super) fn run_panier(
         counts: diagnostic
             .summaries
             .iter()
-            .map(|s| (format!("EPCI au panier complet en {}", s.year), s.complete))
+            .map(|s| (format!("au panier complet en {}", s.year), s.complete))
             .collect(),
         ..Report::default()
     };
@@ -221,6 +183,60 @@ pub(super) fn run_panier(
     Ok(report)
 }
 
+/// A norm of the query and its population per EPCI, summed from its file.
+fn norm_population(
+    query: &Query,
+    n: &NormSpec,
+    territory: &Territory,
+    units: &[Unit],
+    notices: &mut Vec<String>,
+) -> Result<NormPopulation> {
+    if !n.une_pour.is_finite() || n.une_pour <= 0.0 {
+        return Err(query
+            .error_at(
+                &n.fichier.span(),
+                "« une_pour » doit être un nombre positif",
+            )
+            .hint("par exemple « une_pour = 3500 » : un service pour 3 500 personnes"));
+    }
+    if n.colonnes.get_ref().is_empty() {
+        return Err(query
+            .error_at(&n.colonnes.span(), "« colonnes » est vide")
+            .hint("nommez la ou les colonnes dont la somme est la population, par exemple [\"ENF_2\", \"ENF_3_5\"]"));
+    }
+    let columns: Vec<&str> = n.colonnes.get_ref().iter().map(String::as_str).collect();
+    let sums = sum_by_unit(
+        &aggregate::Source {
+            file: Path::new(n.fichier.get_ref()),
+            code_column: &n.colonne_code,
+            file_level: n.niveau_fichier,
+            columns: &columns,
+            secret: &n.secret,
+            role: &format!("de population de la norme {}", n.service.label()),
+        },
+        territory,
+        Level::Epci,
+        units,
+        notices,
+    )?;
+    Ok(NormPopulation {
+        norm: Norm {
+            kind: n.service,
+            per: n.une_pour,
+            rounding: n.arrondi,
+        },
+        label: n.population.clone(),
+        values: units
+            .iter()
+            .map(|u| {
+                sums.get(&u.code).map_or(Cell::Missing, |s| {
+                    s.iter().copied().fold(Cell::Value(0.0), add)
+                })
+            })
+            .collect(),
+    })
+}
+
 /// The composition of the query: services named once, minimums positive.
 fn panier(query: &Query, spec: &PanierSpec) -> Result<Panier> {
     let span = spec.composition.span();
@@ -237,7 +253,7 @@ fn panier(query: &Query, spec: &PanierSpec) -> Result<Panier> {
                 r.service.key()
             )));
         }
-        if !(r.minimum > 0.0) {
+        if !r.minimum.is_finite() || r.minimum <= 0.0 {
             return Err(err(format!(
                 "minimum de « {} » : un nombre positif est attendu",
                 r.service.key()
@@ -440,13 +456,9 @@ fn gap_table(d: &Diagnostic) -> OutTable {
     {
         let label = norm.kind.label();
         headers.push((super::capitalise(population), Align::Right));
-        headers.push((
-            format!(
-                "{label} selon la norme (1 pour {})",
-                format::display(norm.per, 0)
-            ),
-            Align::Right,
-        ));
+        let per = format::display(norm.per, 0);
+        headers.push((format!("{label} théoriques (1 pour {per})"), Align::Right));
+        headers.push((format!("{label} attendus selon la norme"), Align::Right));
         headers.push((format!("{label} manquants selon la norme"), Align::Right));
     }
 
@@ -479,12 +491,13 @@ fn gap_table(d: &Diagnostic) -> OutTable {
                 let existing = counts.get(&norm.kind).copied().unwrap_or(0.0);
                 let Gap {
                     theoretical,
+                    needed,
                     missing,
-                    ..
                 } = norm.gap(values[i], existing);
-                row.push(number(values[i], 0));
-                row.push(number(theoretical, 1));
-                row.push(number(missing, 1));
+                row.push(values[i].label(0));
+                row.push(theoretical.label(2));
+                row.push(number(needed));
+                row.push(number(missing));
             }
             (missing.len(), row)
         })
@@ -585,20 +598,22 @@ fn markdown(d: &Diagnostic, gaps: &OutTable, shares: &OutTable, notices: &[Strin
 /// The EPCI coloured by the number of services missing from their panier, last year.
 fn missing_map(
     query: &Query,
-    map: &crate::query::ClassMapSpec,
+    map: &ClassMapSpec,
     territory: &Territory,
     d: &Diagnostic,
     out_dir: &Path,
     notices: &mut Vec<String>,
 ) -> Result<Vec<PathBuf>> {
     let size = d.panier.requirements.len();
-    let oranges = palette::sequential(Sequential::Oranges, size).ok_or_else(|| {
+    // One shade more than needed, the palest left out: "1 service manquant" must not
+    // look empty.
+    let oranges = palette::sequential(Sequential::Oranges, size + 1).ok_or_else(|| {
         query
             .error_at(
                 &map.sorties.span(),
                 format!("{size} services dans le panier : trop de classes pour une carte"),
             )
-            .hint("une carte montre un panier de 1 à 9 services")
+            .hint("une carte montre un panier de 1 à 8 services")
     })?;
     let mut classes = vec![NamedClass {
         label: "Panier complet".to_string(),
@@ -653,7 +668,7 @@ fn missing_map(
 }
 
 /// The chart of the share of EPCI covered, per service and year.
-fn share_chart(d: &Diagnostic, spec: &crate::query::ChartSpec) -> ShareChart {
+fn share_chart(d: &Diagnostic, spec: &ChartSpec) -> ShareChart {
     let mut categories: Vec<String> = d.kinds.iter().map(|k| k.label().to_string()).collect();
     categories.push("Panier complet".to_string());
     ShareChart {
@@ -694,10 +709,10 @@ fn yes_no(b: bool) -> String {
     if b { "oui" } else { "non" }.to_string()
 }
 
-fn number(c: Cell, decimals: usize) -> String {
+/// A count of services: whole, or with a decimal for part-time animators.
+fn number(c: Cell) -> String {
     match c {
-        Cell::Value(v) if decimals == 0 => format::decimal(v, 0),
         Cell::Value(v) => format::compact(v),
-        other => other.label(decimals),
+        other => other.label(0),
     }
 }
