@@ -82,6 +82,11 @@ fn completeness_and_missing_services_under_both_definitions() {
     // A type outside the panier is counted, and changes nothing to completeness.
     assert_eq!(cell(&t, "200067627", "RPE (ex-RAM) 2022"), "1,5");
     assert_eq!(cell(&t, "200067627", "Nombre de services manquants"), "3");
+    assert!(
+        stdout(&o).contains("services hors du panier, comptés dans les effectifs sans jouer sur la complétude : Médiation familiale, RPE (ex-RAM)"),
+        "{}",
+        stdout(&o)
+    );
     // Most missing first: the EPCI without any service lead.
     assert_eq!(
         t[1][t[0].iter().position(|h| h.starts_with("Nombre")).unwrap()],

@@ -101,7 +101,17 @@ pub(super) fn run_panier(
         .values()
         .flat_map(|by_unit| by_unit.values().flat_map(|c| c.keys().copied()))
         .collect();
-    kinds.extend(present.into_iter().filter(|k| !panier.contains(*k)));
+    let others: Vec<ServiceKind> = present
+        .into_iter()
+        .filter(|k| !panier.contains(*k))
+        .collect();
+    if !others.is_empty() {
+        notices.push(format!(
+            "services hors du panier, comptés dans les effectifs sans jouer sur la complétude : {}",
+            kind_list(&others)
+        ));
+    }
+    kinds.extend(others);
     let codes: Vec<&str> = units.iter().map(|u| u.code.as_str()).collect();
     let empty = BTreeMap::new();
     let summaries = years
