@@ -203,6 +203,11 @@ fn example_queries_on_the_fictitious_inventories() {
     // Beaune's EPCI is complete thanks to the Laep of Beaune, in Côte-d'Or.
     assert_eq!(cell(&t, "200006682", "Département(s)"), "21, 71");
     assert_eq!(cell(&t, "200006682", "Panier complet 2022"), "oui");
+    // One legend class per possible number of missing services, with its count.
+    let svg = s.output("71/panier-epci-71.svg");
+    assert!(svg.contains("Panier complet (4)"), "{svg}");
+    assert!(svg.contains("3 services manquants (12)"));
+    assert!(!svg.contains("4 services manquants"));
 }
 
 /// Runs a panier query on `inventory` that must fail; its stderr.

@@ -633,6 +633,7 @@ fn missing_map(
     classes.extend(
         oranges
             .into_iter()
+            .skip(1)
             .enumerate()
             .map(|(i, color)| NamedClass {
                 label: match i + 1 {
