@@ -2,6 +2,7 @@
 //! query works on.
 
 mod cog;
+pub mod moves;
 
 pub(crate) use cog::str_col;
 pub use cog::{Commune, Epci, Territory};
