@@ -49,6 +49,9 @@ pub struct TerritorySpec {
     pub communes: Spanned<String>,
     /// List of départements of that vintage.
     pub liste_departements: Spanned<String>,
+    /// INSEE movements table, to read inputs of an older vintage (`millesime_fichier`).
+    #[serde(default)]
+    pub mouvements: Option<Spanned<String>>,
 }
 
 /// How the taux de couverture is obtained.
@@ -130,6 +133,9 @@ pub struct ContoursSpec {
     /// Property holding the SIREN in the EPCI file (default `siren`).
     #[serde(default = "default_siren_property")]
     pub propriete_siren: String,
+    /// COG vintage of the commune contours, when older than the query's.
+    #[serde(default)]
+    pub millesime: Option<Spanned<u16>>,
 }
 
 fn default_code_property() -> String {
@@ -214,6 +220,10 @@ pub struct ScoreSpec {
     /// rows are then summed into each territory.
     #[serde(default)]
     pub niveau_fichier: Option<FileLevel>,
+    /// COG vintage of the file's codes, when older than the query's (commune or IRIS
+    /// files only: their communes are moved to the query's).
+    #[serde(default)]
+    pub millesime_fichier: Option<Spanned<u16>>,
     /// Cell contents meaning *secret statistique* (default: an empty cell).
     #[serde(default = "default_score_secret")]
     pub secret: Vec<String>,
@@ -330,6 +340,9 @@ pub struct NormSpec {
     pub niveau_fichier: Option<FileLevel>,
     /// Columns summed into the population.
     pub colonnes: Spanned<Vec<String>>,
+    /// COG vintage of the file's codes, when older than the query's.
+    #[serde(default)]
+    pub millesime_fichier: Option<Spanned<u16>>,
     #[serde(default = "default_score_secret")]
     pub secret: Vec<String>,
     #[serde(default)]
@@ -657,6 +670,9 @@ impl QuerySpec {
                 &self.territoire.liste_departements,
             ),
         ];
+        if let Some(m) = &self.territoire.mouvements {
+            v.push(("territoire.mouvements", m));
+        }
         if let Some(c) = &self.couverture {
             if let Some(p) = &c.taux_caf {
                 v.push(("couverture.taux_caf", p));

@@ -5,11 +5,13 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use super::code_list;
+use super::vintage::moves_notice;
 use crate::error::Result;
 use crate::indicators::cell::cells;
 use crate::indicators::Cell;
 use crate::ingest::{self, CodeKind, ColumnKind, ColumnSpec, TableSpec, LINE_COLUMN};
 use crate::query::FileLevel;
+use crate::territory::moves::{Fate, Moves};
 use crate::territory::{str_col, Level, Territory, Unit};
 
 /// Which file, and which of its columns to sum.
@@ -22,6 +24,8 @@ pub(super) struct Source<'a> {
     pub secret: &'a [String],
     /// What the file gives, for the notice of territories it lacks ("des indicateurs").
     pub role: &'a str,
+    /// When the file's communes are of an older vintage: how they moved since.
+    pub moves: Option<&'a Moves>,
 }
 
 /// Per territory of `units` found in the file, the sum of each column (a secret cell makes
@@ -65,36 +69,57 @@ pub(super) fn sum_by_unit(
     let mut sums: HashMap<String, Vec<Cell>> = HashMap::new();
     let mut unknown = Vec::new();
     // Communes with a row, to tell the territories a finer file covers only in part.
-    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut file_communes: Vec<&str> = Vec::new();
     for (r, code) in codes.iter().enumerate() {
         let code = code.unwrap_or("");
-        let target = match source.file_level {
-            None => known(territory, level, code).then_some(code),
+        // The territories of the row, with the share of the row each gets (a commune
+        // split since the file's vintage gives to several).
+        let targets: Vec<(String, f64)> = match source.file_level {
+            None => match known(territory, level, code) {
+                true => vec![(code.to_string(), 1.0)],
+                false => Vec::new(),
+            },
             Some(file_level) => {
                 let commune = match file_level {
                     FileLevel::Iris => code.get(..5).unwrap_or(code),
                     FileLevel::Commune => code,
                 };
-                seen.insert(commune);
-                territory
-                    .communes
-                    .get(commune)
-                    .and_then(|_| territory.parent(commune, level))
+                file_communes.push(commune);
+                let parts = match source.moves.map(|m| m.fate(commune)) {
+                    None | Some(Fate::Same) => vec![(commune.to_string(), 1.0)],
+                    Some(Fate::Moved(c)) => vec![(c, 1.0)],
+                    Some(Fate::Split(parts)) => parts,
+                    Some(Fate::Unknown(_)) => Vec::new(),
+                };
+                parts
+                    .into_iter()
+                    .filter_map(|(c, share)| {
+                        seen.insert(c.clone());
+                        let parent = territory.parent(&c, level)?;
+                        Some((parent.to_string(), share))
+                    })
+                    .collect()
             }
         };
-        let Some(target) = target else {
+        if targets.is_empty() {
             unknown.push(format!("{code} (ligne {})", lines.get(r).unwrap_or(0)));
             continue;
-        };
-        if !selected.contains(target) {
-            continue; // another territory of the file
         }
-        let sum = sums
-            .entry(target.to_string())
-            .or_insert_with(|| vec![Cell::Value(0.0); source.columns.len()]);
-        for (acc, column) in sum.iter_mut().zip(&values) {
-            *acc = add(*acc, column[r]);
+        for (target, share) in targets {
+            if !selected.contains(target.as_str()) {
+                continue; // another territory of the file
+            }
+            let sum = sums
+                .entry(target)
+                .or_insert_with(|| vec![Cell::Value(0.0); source.columns.len()]);
+            for (acc, column) in sum.iter_mut().zip(&values) {
+                *acc = add(*acc, scaled(column[r], share));
+            }
         }
+    }
+    if let Some(moves) = source.moves {
+        notices.push(moves_notice(&table.source, moves, file_communes));
     }
     if !unknown.is_empty() {
         notices.push(format!(
@@ -111,7 +136,7 @@ pub(super) fn sum_by_unit(
                 Some(t) if sums.contains_key(t) => {
                     let (absent, all) = lacking.entry(t).or_default();
                     *all += 1;
-                    if !seen.contains(code.as_str()) {
+                    if !seen.contains(code) {
                         *absent += 1;
                     }
                 }
@@ -154,6 +179,14 @@ fn known(territory: &Territory, level: Level, code: &str) -> bool {
         Level::Commune => territory.communes.contains_key(code),
         Level::Epci => territory.epcis.contains_key(code),
         Level::Departement => territory.departements.contains_key(code),
+    }
+}
+
+/// The part of a count that goes to a piece of a split commune.
+fn scaled(cell: Cell, share: f64) -> Cell {
+    match cell {
+        Cell::Value(v) => Cell::Value(v * share),
+        other => other,
     }
 }
 

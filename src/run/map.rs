@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 
-use super::{code_list, extension, with_place, Coverage, Row};
+use super::{code_list, extension, vintage, with_place, Coverage, Row};
 use crate::classify::palette::{self, Sequential};
 use crate::classify::{self, Classes, Method, Threshold};
 use crate::error::Result;
@@ -139,11 +139,14 @@ fn shapes(
             )
             .hint("ajoutez [contours] avec « communes = \"data/geo/…geojson\" »")
     })?;
-    let communes = geometry::to_lambert93(geometry::read_layer(
+    let mut communes = geometry::to_lambert93(geometry::read_layer(
         Path::new(contours.communes.get_ref()),
         &contours.propriete_code,
         Some("nom"),
     )?)?;
+    if let Some(moves) = vintage::moves(query, territory, contours.millesime.as_ref())? {
+        communes = vintage::move_contours(communes, &moves, notices);
+    }
     let epci = match &contours.epci {
         Some(p) => Some(geometry::to_lambert93(geometry::read_layer(
             Path::new(p.get_ref()),

@@ -9,6 +9,7 @@ mod map;
 mod multiples;
 mod panier;
 mod score;
+mod vintage;
 
 pub use compute::compute;
 pub use list::priority_table;

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use super::aggregate::{self, add, sum_by_unit};
 use super::class_map::{class_map, Classed, Legend, NamedClass};
 use super::map::Picture;
+use super::vintage::file_moves;
 use super::{code_list, extension, select_units, Report};
 use crate::classify::palette::{self, Sequential};
 use crate::error::{Error, Result};
@@ -215,6 +216,12 @@ fn norm_population(
             .hint("nommez la ou les colonnes dont la somme est la population, par exemple [\"ENF_2\", \"ENF_3_5\"]"));
     }
     let columns: Vec<&str> = n.colonnes.get_ref().iter().map(String::as_str).collect();
+    let moves = file_moves(
+        query,
+        territory,
+        n.millesime_fichier.as_ref(),
+        n.niveau_fichier,
+    )?;
     let sums = sum_by_unit(
         &aggregate::Source {
             file: Path::new(n.fichier.get_ref()),
@@ -223,6 +230,7 @@ fn norm_population(
             columns: &columns,
             secret: &n.secret,
             role: &format!("de population de la norme {}", n.service.label()),
+            moves: moves.as_ref(),
         },
         territory,
         Level::Epci,

@@ -8,6 +8,7 @@ use polars::prelude::*;
 
 use super::aggregate::{self, add, sum_by_unit};
 use super::class_map::{class_map, Classed, Legend, NamedClass};
+use super::vintage::file_moves;
 use super::{extension, select_units, with_place, Report};
 use crate::classify::palette::{self, Qualitative, Sequential};
 use crate::error::Result;
@@ -207,6 +208,12 @@ fn indicator_frame(
             }
         }
     }
+    let moves = file_moves(
+        query,
+        territory,
+        spec.millesime_fichier.as_ref(),
+        spec.niveau_fichier,
+    )?;
     let sums = sum_by_unit(
         &aggregate::Source {
             file: Path::new(spec.fichier.get_ref()),
@@ -215,6 +222,7 @@ fn indicator_frame(
             columns: &inputs,
             secret: &spec.secret,
             role: "des indicateurs",
+            moves: moves.as_ref(),
         },
         territory,
         level,

@@ -1,0 +1,131 @@
+//! Inputs of an older COG vintage brought to the query's: the codes of a 2016 file, the
+//! contours of 2018, moved to the communes of 2026 with the INSEE movements table.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::{code_list, with_place};
+use crate::error::Result;
+use crate::geometry::{self, Layer};
+use crate::query::{FileLevel, Query};
+use crate::territory::moves::{Fate, Movements, Moves};
+use crate::territory::Territory;
+use toml::Spanned;
+
+/// The moves from vintage `from` (a key of the query) to the query's; `None` when the
+/// input is of the query's vintage already.
+pub(super) fn moves(
+    query: &Query,
+    territory: &Territory,
+    from: Option<&Spanned<u16>>,
+) -> Result<Option<Moves>> {
+    let t = &query.spec.territoire;
+    let Some((from, span)) = from
+        .map(|f| (*f.get_ref(), f.span()))
+        .filter(|(f, _)| *f != t.millesime)
+    else {
+        return Ok(None);
+    };
+    let span = &span;
+    let Some(path) = &t.mouvements else {
+        return Err(query
+            .error_at(
+                span,
+                format!(
+                    "fichier au COG {from}, requête au COG {} : la table des mouvements manque",
+                    t.millesime
+                ),
+            )
+            .hint(
+                "ajoutez « mouvements = \"data/cog/mouvements-communes.csv\" » dans [territoire]",
+            ));
+    };
+    let movements = Movements::load(Path::new(path.get_ref()))?;
+    movements
+        .between(from, t.millesime, territory)
+        .map(Some)
+        .map_err(|e| with_place(e, query, span))
+}
+
+/// The moves of a data file's codes: only a file by commune or IRIS can move, since
+/// territories of other levels are not in the movements table.
+pub(super) fn file_moves(
+    query: &Query,
+    territory: &Territory,
+    from: Option<&Spanned<u16>>,
+    file_level: Option<FileLevel>,
+) -> Result<Option<Moves>> {
+    let moves = moves(query, territory, from)?;
+    if let (Some(m), None, Some(from)) = (&moves, file_level, from) {
+        return Err(query
+            .error_at(
+                &from.span(),
+                format!("un fichier par territoire ne passe pas du COG {} au COG {}", m.from, m.to),
+            )
+            .hint("donnez le fichier par commune ou par IRIS (« niveau_fichier »), avec des colonnes de comptage"));
+    }
+    Ok(moves)
+}
+
+/// What moving a file's codes did, for the notices: counts, and the codes that did not
+/// stay as they were.
+pub(super) fn moves_notice<'a>(
+    file: &Path,
+    moves: &Moves,
+    codes: impl IntoIterator<Item = &'a str>,
+) -> String {
+    let report = moves.report(codes);
+    let head = format!("{} (COG {} → {})", file.display(), moves.from, moves.to);
+    if report.rows.is_empty() {
+        return format!("{head} : aucun code n'a changé");
+    }
+    let count = |what: &str| report.rows.iter().filter(|r| r[1] == what).count();
+    let detail: Vec<String> = report
+        .rows
+        .iter()
+        .map(|r| format!("{} → {}", r[0], r[2]))
+        .collect();
+    format!(
+        "{head} : {} code(s) changé(s) ou fusionné(s), {} partagé(s) selon la {}, {} inconnu(s) : {}",
+        count("changé ou fusionné"),
+        count("partagé"),
+        moves.shares_from,
+        count("inconnu"),
+        code_list(&detail)
+    )
+}
+
+/// Commune contours of an older vintage on the communes of the query's: merged communes'
+/// shapes united; a split commune cannot be cut, and is reported with the unknown codes.
+pub(super) fn move_contours(layer: Layer, moves: &Moves, notices: &mut Vec<String>) -> Layer {
+    let mut group_of = HashMap::new();
+    for f in &layer.features {
+        match moves.fate(&f.code) {
+            Fate::Same => {
+                group_of.insert(f.code.clone(), f.code.clone());
+            }
+            Fate::Moved(c) => {
+                group_of.insert(f.code.clone(), c);
+            }
+            Fate::Split(_) | Fate::Unknown(_) => {}
+        }
+    }
+    notices.push(format!(
+        "contours {}",
+        moves_notice(
+            &layer.source,
+            moves,
+            layer.features.iter().map(|f| f.code.as_str())
+        )
+    ));
+    let (moved, report) = geometry::dissolve(&layer, &group_of);
+    if !report.unassigned.is_empty() {
+        notices.push(format!(
+            "{} contour(s) {} partagé(s) ou inconnu(s) depuis, non dessinés : {}",
+            report.unassigned.len(),
+            moves.from,
+            code_list(&report.unassigned)
+        ));
+    }
+    moved
+}

@@ -1,0 +1,182 @@
+//! Inputs of older COG vintages brought to the query's through the whole command: the 2018
+//! contours of the five départements on 2026 codes, the 2016 Caf file by IRIS on the 2026
+//! EPCI, and the errors when the movements table is missing or too old.
+
+mod common;
+
+use common::*;
+
+const DEPARTEMENTS: [(&str, &str); 5] = [
+    ("26", "drome"),
+    ("34", "herault"),
+    ("38", "isere"),
+    ("63", "puy-de-dome"),
+    ("71", "saone-et-loire"),
+];
+
+fn territory(niveau: &str, dep: &str, mouvements: bool) -> String {
+    let data = root().join("data");
+    let data = data.to_str().unwrap();
+    let mvt = if mouvements {
+        format!("mouvements = \"{data}/cog/mouvements-communes.csv\"\n")
+    } else {
+        String::new()
+    };
+    format!(
+        "[territoire]\nniveau = \"{niveau}\"\ndepartements = [\"{dep}\"]\nmillesime = 2026\n\
+         communes = \"{data}/cog/communes-epci-population-2026.csv\"\n\
+         liste_departements = \"{data}/cog/departements.csv\"\n{mvt}\n"
+    )
+}
+
+/// A commune map of the published rates drawn on the 2018 contours of `dep`.
+fn map_on_2018_contours(dep: &str, name: &str, mouvements: bool) -> String {
+    let data = root().join("data");
+    let data = data.to_str().unwrap();
+    format!(
+        "{}[couverture]\nmethode = \"taux_publie\"\nannee = 2023\n\
+         taux_caf = \"{data}/caf/txcouv-pe-2023-5dep.csv\"\n\
+         reference_departement = \"publiee\"\nreference_france = \"publiee\"\n\n\
+         [contours]\ncommunes = \"{data}/geo/communes-{dep}-{name}-2018.geojson\"\nmillesime = 2018\n\n\
+         [carte]\ntitre = \"Communes\"\nsource = \"Source\"\n\
+         classes = {{ methode = \"seuils\", valeurs = [\"reference:departement\"] }}\n\
+         sorties = [\"carte.svg\", \"carte.geojson\"]\n",
+        territory("commune", dep, mouvements)
+    )
+}
+
+/// Communes of `dep` in the COG 2026.
+fn communes_2026(dep: &str) -> usize {
+    let text =
+        std::fs::read_to_string(root().join("data/cog/communes-epci-population-2026.csv")).unwrap();
+    text.lines()
+        .filter(|l| l.split(',').nth(2) == Some(dep))
+        .count()
+}
+
+#[test]
+fn contours_of_2018_cover_the_2026_communes_of_the_five_departements() {
+    for (dep, name) in DEPARTEMENTS {
+        let s = Scratch::new();
+        let o = s.run(&map_on_2018_contours(dep, name, true));
+        assert!(o.status.success(), "{dep}: {}", stderr(&o));
+        let out = stdout(&o);
+        let drawn = s
+            .output("carte.geojson")
+            .matches("\"type\":\"Feature\"")
+            .count();
+        // Every 2026 commune is drawn, or said to have no shape.
+        let without: usize = out
+            .lines()
+            .find_map(|l| {
+                l.split(" territoire(s) sans contour")
+                    .next()
+                    .filter(|_| l.contains("sans contour"))
+                    .and_then(|n| n.trim().trim_start_matches("note : ").parse().ok())
+            })
+            .unwrap_or(0);
+        assert_eq!(drawn + without, communes_2026(dep), "{dep}: {out}");
+        assert!(drawn > 0, "{dep}");
+        if dep == "63" {
+            // Dallet (2018) is drawn within Mur-sur-Allier.
+            assert!(out.contains("63133 → 63226"), "{out}");
+            assert_eq!(without, 0, "{out}");
+        }
+    }
+}
+
+#[test]
+fn a_query_without_movements_table_says_what_to_add() {
+    let s = Scratch::new();
+    let o = s.run(&map_on_2018_contours("63", "puy-de-dome", false));
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("fichier au COG 2018, requête au COG 2026 : la table des mouvements manque"),
+        "{err}"
+    );
+    assert!(err.contains("mouvements = "), "{err}");
+}
+
+/// The share of single parents among allocataires by EPCI of 2026, from the Caf file by
+/// IRIS of `year` and its vintage.
+fn single_parents(dep: &str, year: u16) -> String {
+    let data = root().join("data");
+    let data = data.to_str().unwrap();
+    format!(
+        "{}[score]\nmethode = \"somme_des_rangs\"\nfichier = \"{data}/caf/caf-iris-{year}-5dep.csv\"\n\
+         niveau_fichier = \"iris\"\nmillesime_fichier = {year}\n\
+         indicateurs = [{{ numerateur = \"AM\", denominateur = \"A\", libelle = \"Monoparents (%)\" }}]\n\
+         titre = \"Monoparents\"\nsorties = [\"liste.csv\"]\n",
+        territory("epci", dep, true)
+    )
+}
+
+#[test]
+fn caf_file_of_2016_is_summed_on_the_2026_communes() {
+    let s = Scratch::new();
+    // The communes of Clermont Auvergne Métropole, from the IRIS of 2016.
+    let text = single_parents("63", 2016).replace(
+        "niveau = \"epci\"",
+        "niveau = \"commune\"\nepci = \"246300701\"",
+    );
+    let o = s.run(&text);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("(COG 2016 → 2026) : aucun code n'a changé"),
+        "{out}"
+    );
+    assert!(!out.contains("code(s) inconnus du COG"), "{out}");
+    let list = s.output("liste.csv");
+    // Clermont-Ferrand has a rate, computed from the counts of its IRIS.
+    let clermont = list.lines().find(|l| l.contains("63113")).unwrap();
+    assert!(
+        clermont.split(';').nth(3).unwrap().contains(','),
+        "{clermont}"
+    );
+}
+
+#[test]
+fn merged_communes_of_a_commune_file_are_summed_into_the_new_commune() {
+    // Dallet and Mur-sur-Allier's former communes (2018) into Mur-sur-Allier (2026);
+    // a restored commune of 2025 shared by population.
+    let s = Scratch::new();
+    let file = s.file(
+        "familles-2018.csv",
+        "CODGEO;A;AM\n63133;100;10\n63226;300;50\n63113;1000;200\n",
+    );
+    let text = single_parents("63", 2018)
+        .replace(
+            "niveau = \"epci\"",
+            "niveau = \"commune\"\nepci = \"200067627\"",
+        )
+        .replace(
+            &format!(
+                "{}/caf/caf-iris-2018-5dep.csv",
+                root().join("data").display()
+            ),
+            &file,
+        )
+        .replace("niveau_fichier = \"iris\"", "niveau_fichier = \"commune\"");
+    let o = s.run(&text);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("63133 → 63226"), "{}", stdout(&o));
+    let list = s.output("liste.csv");
+    // (10 + 50) / (100 + 300) = 15 %.
+    let mur = list.lines().find(|l| l.contains("63226")).unwrap();
+    assert!(mur.contains(";15;"), "{mur}");
+}
+
+#[test]
+fn a_rate_column_cannot_change_vintage() {
+    let s = Scratch::new();
+    let text = single_parents("63", 2016).replace("niveau_fichier = \"iris\"\n", "");
+    let o = s.run(&text);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("un fichier par territoire ne passe pas du COG 2016 au COG 2026"),
+        "{}",
+        stderr(&o)
+    );
+}
