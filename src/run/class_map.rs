@@ -2,9 +2,10 @@
 //! class, the legend with the number of territories in each.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::map::{level_shapes, Picture};
+use super::{Drawn, Section};
 use crate::error::Result;
 use crate::query::{ClassMapSpec, Query};
 use crate::render::{self, ChoroplethMap, FeatureClass, LegendClass, MapFeature};
@@ -46,7 +47,7 @@ pub(super) fn class_map(
     legend: Legend,
     out_dir: &Path,
     notices: &mut Vec<String>,
-) -> Result<Vec<PathBuf>> {
+) -> Result<Drawn> {
     let shapes = level_shapes(query, territory, level, notices)?;
     let by_code: HashMap<&str, &geo::MultiPolygon<f64>> = shapes
         .features
@@ -110,10 +111,17 @@ pub(super) fn class_map(
         });
     }
     let svg = render::choropleth_svg(&chart);
-    Picture {
+    let paths = Picture {
         svg: &svg,
         png: &|| render::choropleth_png(&chart, map.largeur_png),
         dpi: map.dpi_png,
     }
-    .write_all(query, &map.sorties, out_dir)
+    .write_all(query, &map.sorties, out_dir)?;
+    Ok((
+        paths,
+        Section::Figure {
+            title: map.titre.clone(),
+            svg,
+        },
+    ))
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 
-use super::{code_list, extension, vintage, with_place, Coverage, Row};
+use super::{code_list, extension, vintage, with_place, Coverage, Drawn, Row, Section};
 use crate::classify::palette::{self, Sequential};
 use crate::classify::{self, Classes, Method, Threshold};
 use crate::error::Result;
@@ -184,7 +184,7 @@ pub(super) fn map_outputs(
     cov: &Coverage,
     out_dir: &Path,
     notices: &mut Vec<String>,
-) -> Result<Vec<PathBuf>> {
+) -> Result<Drawn> {
     let rates = vec![cov.rows.iter().filter_map(|r| r.rate.value()).collect()];
     let classes = resolve_classes(query, &map.classes, cov, &rates, notices)?;
     let colors = class_colors(query, map.palette, &map.classes.span(), &classes, cov)?;
@@ -378,7 +378,13 @@ pub(super) fn map_outputs(
         }
         written.push(path);
     }
-    Ok(written)
+    Ok((
+        written,
+        Section::Figure {
+            title: map.titre.clone(),
+            svg,
+        },
+    ))
 }
 
 /// A map ready to be written: its SVG, and how to make its PNG (only when asked).

@@ -20,7 +20,7 @@ use multiples::multiples_outputs;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::export::write_atomic;
+use crate::export::{write_atomic, OutTable};
 use crate::indicators::reference::Comparison;
 use crate::indicators::Cell;
 use crate::query::Query;
@@ -34,6 +34,27 @@ pub struct Report {
     pub notices: Vec<String>,
     /// Territories per comparison class, in `Comparison::ALL` order.
     pub counts: Vec<(String, usize)>,
+    /// What the query computes, for the report ("Taux de couverture par EPCI, 2023").
+    pub title: String,
+    /// Figures and tables, in the order of the report.
+    pub sections: Vec<Section>,
+}
+
+/// Files written, and the figure they show.
+pub(super) type Drawn = (Vec<PathBuf>, Section);
+
+impl Report {
+    fn add(&mut self, (paths, section): Drawn) {
+        self.outputs.extend(paths);
+        self.sections.push(section);
+    }
+}
+
+/// A piece of the diagnostic report: a figure or a table, under its title.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Section {
+    Figure { title: String, svg: String },
+    Table { title: String, table: OutTable },
 }
 
 /// A territory with its coverage.
@@ -120,10 +141,16 @@ pub fn run(query: &Query, out_dir: &Path) -> Result<Report> {
                 )
             })
             .collect(),
+        title: format!(
+            "Taux de couverture par {} ({})",
+            coverage.level.noun(),
+            coverage.year
+        ),
+        sections: vec![references_section(&coverage)],
         ..Report::default()
     };
     if let Some(map) = &spec.carte {
-        let paths = map_outputs(
+        let drawn = map_outputs(
             query,
             map,
             &territory,
@@ -131,10 +158,10 @@ pub fn run(query: &Query, out_dir: &Path) -> Result<Report> {
             out_dir,
             &mut report.notices,
         )?;
-        report.outputs.extend(paths);
+        report.add(drawn);
     }
     if let Some(multiples) = &spec.multiples {
-        let paths = multiples_outputs(
+        let drawn = multiples_outputs(
             query,
             multiples,
             &territory,
@@ -142,7 +169,7 @@ pub fn run(query: &Query, out_dir: &Path) -> Result<Report> {
             out_dir,
             &mut report.notices,
         )?;
-        report.outputs.extend(paths);
+        report.add(drawn);
     }
     if let Some(list) = &spec.liste {
         let table = priority_table(&coverage, list.selection);
@@ -168,8 +195,36 @@ pub fn run(query: &Query, out_dir: &Path) -> Result<Report> {
             write_atomic(&path, &bytes)?;
             report.outputs.push(path);
         }
+        report.sections.push(Section::Table { title, table });
     }
     Ok(report)
+}
+
+/// The departmental and national references of a coverage, as a small table.
+fn references_section(coverage: &Coverage) -> Section {
+    let row = |name: &str, r: &Reference| {
+        vec![
+            name.to_string(),
+            r.scope.clone(),
+            crate::format::decimal(r.value, 1),
+            r.origin.to_string(),
+        ]
+    };
+    Section::Table {
+        title: format!("Références du taux de couverture ({})", coverage.year),
+        table: OutTable {
+            headers: vec![
+                ("Référence".to_string(), crate::export::Align::Left),
+                ("Territoire".to_string(), crate::export::Align::Left),
+                ("Taux (%)".to_string(), crate::export::Align::Right),
+                ("Origine".to_string(), crate::export::Align::Left),
+            ],
+            rows: vec![
+                row("Départementale", &coverage.departement),
+                row("Nationale", &coverage.france),
+            ],
+        },
+    }
 }
 
 /// A list of codes for a notice, cut after a dozen so a commune map's notice stays readable.

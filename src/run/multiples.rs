@@ -2,10 +2,10 @@
 //! maternels…), cut by the same classes so the panels compare.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::map::{class_colors, level_shapes, resolve_classes, Picture};
-use super::Coverage;
+use super::{Coverage, Drawn, Section};
 use crate::error::Result;
 use crate::indicators::Cell;
 use crate::query::{MultiplesSpec, Query};
@@ -19,7 +19,7 @@ pub(super) fn multiples_outputs(
     cov: &Coverage,
     out_dir: &Path,
     notices: &mut Vec<String>,
-) -> Result<Vec<PathBuf>> {
+) -> Result<Drawn> {
     if cov.part_labels.is_empty() {
         return Err(query
             .error_at(
@@ -93,10 +93,17 @@ pub(super) fn multiples_outputs(
         ],
     };
     let svg = render::small_multiples_svg(&sheet);
-    Picture {
+    let paths = Picture {
         svg: &svg,
         png: &|| render::svg_to_png(&svg, spec.largeur_png),
         dpi: spec.dpi_png,
     }
-    .write_all(query, &spec.sorties, out_dir)
+    .write_all(query, &spec.sorties, out_dir)?;
+    Ok((
+        paths,
+        Section::Figure {
+            title: sheet.title,
+            svg,
+        },
+    ))
 }

@@ -3,13 +3,13 @@
 //! EPCI covered per service over the years; as tables, a map and a chart.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::aggregate::{self, add, sum_by_unit};
 use super::class_map::{class_map, Classed, Legend, NamedClass};
 use super::map::Picture;
 use super::vintage::file_moves;
-use super::{code_list, extension, select_units, Report};
+use super::{code_list, extension, select_units, Drawn, Report, Section};
 use crate::classify::palette::{self, Sequential};
 use crate::error::{Error, Result};
 use crate::export::{write_atomic, Align, OutTable};
@@ -150,11 +150,12 @@ pub(super) fn run_panier(
             .iter()
             .map(|s| (format!("au panier complet en {}", s.year), s.complete))
             .collect(),
+        title: spec.titre.clone(),
         ..Report::default()
     };
     if let Some(map) = &spec.carte {
-        let paths = missing_map(query, map, territory, &diagnostic, out_dir, &mut notices)?;
-        report.outputs.extend(paths);
+        let drawn = missing_map(query, map, territory, &diagnostic, out_dir, &mut notices)?;
+        report.add(drawn);
     }
     if let Some(chart) = &spec.graphique {
         let svg = render::share_chart_svg(&share_chart(&diagnostic, chart));
@@ -164,7 +165,13 @@ pub(super) fn run_panier(
             dpi: chart.dpi_png,
         }
         .write_all(query, &chart.sorties, out_dir)?;
-        report.outputs.extend(paths);
+        report.add((
+            paths,
+            Section::Figure {
+                title: chart.titre.clone(),
+                svg,
+            },
+        ));
     }
     let gaps = gap_table(&diagnostic);
     let shares = share_table(&diagnostic);
@@ -190,6 +197,14 @@ pub(super) fn run_panier(
             report.outputs.push(path);
         }
     }
+    report.sections.push(Section::Table {
+        title: "Part des EPCI couverts par service".to_string(),
+        table: shares,
+    });
+    report.sections.push(Section::Table {
+        title: format!("Panier par EPCI en {}", diagnostic.year()),
+        table: gaps,
+    });
     report.notices = notices;
     Ok(report)
 }
@@ -621,7 +636,7 @@ fn missing_map(
     d: &Diagnostic,
     out_dir: &Path,
     notices: &mut Vec<String>,
-) -> Result<Vec<PathBuf>> {
+) -> Result<Drawn> {
     let size = d.panier.requirements.len();
     // One shade more than needed, the palest left out: "1 service manquant" must not
     // look empty.

@@ -2,14 +2,14 @@
 //! into a vulnerability score, written as a priority list.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use polars::prelude::*;
 
 use super::aggregate::{self, add, sum_by_unit};
 use super::class_map::{class_map, Classed, Legend, NamedClass};
 use super::vintage::file_moves;
-use super::{extension, select_units, with_place, Report};
+use super::{extension, select_units, with_place, Drawn, Report, Section};
 use crate::classify::palette::{self, Qualitative, Sequential};
 use crate::error::Result;
 use crate::export::{write_atomic, Align, OutTable};
@@ -103,6 +103,7 @@ pub(super) fn run_score(
     let table = score_table(spec, level, &units, &df, &result, &names)?;
     let mut report = Report {
         notices,
+        title: spec.titre.clone(),
         ..Report::default()
     };
     if let Some(map) = &spec.carte {
@@ -111,7 +112,7 @@ pub(super) fn run_score(
             units: &units,
             result: &result,
         };
-        let paths = priority_map(
+        let drawn = priority_map(
             query,
             spec,
             map,
@@ -120,7 +121,7 @@ pub(super) fn run_score(
             out_dir,
             &mut report.notices,
         )?;
-        report.outputs.extend(paths);
+        report.add(drawn);
     }
     for name in spec.sorties.get_ref() {
         let path = out_dir.join(name);
@@ -149,6 +150,10 @@ pub(super) fn run_score(
         write_atomic(&path, &bytes)?;
         report.outputs.push(path);
     }
+    report.sections.push(Section::Table {
+        title: spec.titre.clone(),
+        table,
+    });
     Ok(report)
 }
 
@@ -428,7 +433,7 @@ fn priority_map(
     frame: &ScoreFrame,
     out_dir: &Path,
     notices: &mut Vec<String>,
-) -> Result<Vec<PathBuf>> {
+) -> Result<Drawn> {
     let (column, labels, colors, legend_title) = map_classes(query, spec, map)?;
     let result = frame.result;
     let codes = frame_codes(result)?;
