@@ -4,6 +4,7 @@
 pub mod atomic;
 pub mod features;
 pub mod geojson;
+mod html;
 pub mod shapefile;
 pub mod table;
 pub mod xlsx;
@@ -11,5 +12,7 @@ pub mod xlsx;
 pub use atomic::write_atomic;
 pub use features::{AttrValue, ExportFeature};
 pub use geojson::write_geojson;
+pub use html::{report_html, Part, ReportDoc, Section};
 pub use shapefile::write_shapefile;
 pub use table::{Align, OutTable};
+pub use xlsx::workbook;

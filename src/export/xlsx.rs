@@ -1,4 +1,4 @@
-//! A table as an Excel workbook (one sheet): numbers stay numbers, codes stay text.
+//! Tables as an Excel workbook, one sheet each: numbers stay numbers, codes stay text.
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
 
@@ -6,43 +6,52 @@ use super::table::{Align, OutTable};
 use crate::error::{Error, Result};
 
 impl OutTable {
-    /// The workbook bytes. Right-aligned columns hold numbers: their French
-    /// cells (`53,9`) are written as numbers with as many decimals; a cell that
-    /// is not a number there (`secret`, empty) stays text. Left-aligned columns
-    /// (codes, names) are always text, so `01001` keeps its zero.
+    /// The workbook bytes, one sheet: see [`workbook`].
     pub fn to_xlsx(&self, sheet: &str) -> Result<Vec<u8>> {
-        let fail = |e: rust_xlsxwriter::XlsxError| {
-            Error::new(format!("classeur xlsx impossible à écrire : {e}"))
-                .hint("signalez-le aux développeurs de diagterr")
-        };
-        let mut book = Workbook::new();
-        // A fixed creation date: the same inputs must give the same bytes.
-        let epoch = ExcelDateTime::from_ymd(2000, 1, 1).map_err(fail)?;
-        book.set_properties(&DocProperties::new().set_creation_datetime(&epoch));
+        workbook(&[(sheet, self)])
+    }
+}
+
+/// A workbook with one sheet per table. Right-aligned columns hold numbers: their French
+/// cells (`53,9`) are written as numbers with as many decimals; a cell that is not a
+/// number there (`secret`, empty) stays text. Left-aligned columns (codes, names) are
+/// always text, so `01001` keeps its zero. Sheet names are cut to Excel's 31 characters,
+/// stripped of the characters it refuses, and numbered when two would be the same.
+pub fn workbook(sheets: &[(&str, &OutTable)]) -> Result<Vec<u8>> {
+    let fail = |e: rust_xlsxwriter::XlsxError| {
+        Error::new(format!("classeur xlsx impossible à écrire : {e}"))
+            .hint("signalez-le aux développeurs de diagterr")
+    };
+    let mut book = Workbook::new();
+    // A fixed creation date: the same inputs must give the same bytes.
+    let epoch = ExcelDateTime::from_ymd(2000, 1, 1).map_err(fail)?;
+    book.set_properties(&DocProperties::new().set_creation_datetime(&epoch));
+    let bold = Format::new().set_bold();
+    let formats: Vec<Format> = (0..=3)
+        .map(|d| {
+            Format::new().set_num_format(if d == 0 {
+                "0".to_string()
+            } else {
+                format!("0.{}", "0".repeat(d))
+            })
+        })
+        .collect();
+    let mut names: Vec<String> = Vec::new();
+    for (sheet, table) in sheets {
+        let name = sheet_name(sheet, &names);
+        names.push(name.clone());
         let ws = book.add_worksheet();
-        // Excel refuses sheet names over 31 characters.
-        let name: String = sheet.chars().take(31).collect();
         ws.set_name(&name).map_err(fail)?;
-        let bold = Format::new().set_bold();
-        for (c, (header, _)) in self.headers.iter().enumerate() {
+        for (c, (header, _)) in table.headers.iter().enumerate() {
             ws.write_string_with_format(0, c as u16, header, &bold)
                 .map_err(fail)?;
         }
-        let formats: Vec<Format> = (0..=3)
-            .map(|d| {
-                Format::new().set_num_format(if d == 0 {
-                    "0".to_string()
-                } else {
-                    format!("0.{}", "0".repeat(d))
-                })
-            })
-            .collect();
-        for (r, row) in self.rows.iter().enumerate() {
+        for (r, row) in table.rows.iter().enumerate() {
             let r = r as u32 + 1;
             for (c, cell) in row.iter().enumerate() {
                 let c = c as u16;
                 match (
-                    self.headers.get(c as usize).map(|h| h.1),
+                    table.headers.get(c as usize).map(|h| h.1),
                     french_number(cell),
                 ) {
                     (Some(Align::Right), Some((value, decimals))) => ws
@@ -54,7 +63,34 @@ impl OutTable {
         }
         ws.set_freeze_panes(1, 0).map_err(fail)?;
         ws.autofit();
-        book.save_to_buffer().map_err(fail)
+    }
+    book.save_to_buffer().map_err(fail)
+}
+
+/// A sheet name Excel takes: no `[]:*?/\`, 31 characters at most, unique among `taken`.
+fn sheet_name(wanted: &str, taken: &[String]) -> String {
+    let clean: String = wanted
+        .chars()
+        .map(|c| if "[]:*?/\\".contains(c) { '-' } else { c })
+        .collect();
+    let clean = clean.trim().trim_matches('\'');
+    let clean = if clean.is_empty() { "Feuille" } else { clean };
+    let mut n = 1;
+    loop {
+        let suffix = if n == 1 {
+            String::new()
+        } else {
+            format!(" ({n})")
+        };
+        let name: String = clean
+            .chars()
+            .take(31 - suffix.chars().count())
+            .chain(suffix.chars())
+            .collect();
+        if !taken.iter().any(|t| t.eq_ignore_ascii_case(&name)) {
+            return name;
+        }
+        n += 1;
     }
 }
 
@@ -72,6 +108,16 @@ fn french_number(cell: &str) -> Option<(f64, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sheet_names_are_short_clean_and_unique() {
+        let taken = vec!["Panier par EPCI".to_string()];
+        assert_eq!(sheet_name("Panier par EPCI", &taken), "Panier par EPCI (2)");
+        assert_eq!(sheet_name("a/b:c", &[]), "a-b-c");
+        let long = "Taux de couverture d'accueil du jeune enfant par commune";
+        assert_eq!(sheet_name(long, &[]).chars().count(), 31);
+        assert_eq!(sheet_name("", &[]), "Feuille");
+    }
 
     #[test]
     fn french_numbers_only() {

@@ -2,8 +2,10 @@
 //! keys). Parsing is strict: an unknown key or a missing input file is an error
 //! naming the query file and the line.
 
+mod diagnostic;
 mod schema;
 
+pub use diagnostic::{Diagnostic, DiagnosticSpec, ModelSpec};
 pub use schema::*;
 
 use std::ops::Range;
@@ -26,15 +28,7 @@ impl Query {
     }
 
     pub fn parse(path: &Path, text: String) -> Result<Query> {
-        let spec: QuerySpec = toml::from_str(&text).map_err(|e| {
-            let mut err = Error::new(translate(e.message())).file(path).hint(
-                "voir la référence des fichiers de requête dans le README (section « Requêtes »)",
-            );
-            if let Some(span) = e.span() {
-                err = err.line(line_of(&text, &span));
-            }
-            err
-        })?;
+        let spec: QuerySpec = parse_toml(path, &text)?;
         let query = Query {
             path: path.to_path_buf(),
             text,
@@ -62,6 +56,19 @@ impl Query {
         }
         Ok(())
     }
+}
+
+/// A TOML file into its schema, errors said in French with their line.
+fn parse_toml<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T> {
+    toml::from_str(text).map_err(|e| {
+        let mut err = Error::new(translate(e.message())).file(path).hint(
+            "voir la référence des fichiers de requête dans le README (section « Requêtes »)",
+        );
+        if let Some(span) = e.span() {
+            err = err.line(line_of(text, &span));
+        }
+        err
+    })
 }
 
 /// 1-based line of a byte offset.

@@ -4,6 +4,7 @@
 mod aggregate;
 mod class_map;
 mod compute;
+mod diagnostic;
 mod list;
 mod map;
 mod multiples;
@@ -12,6 +13,7 @@ mod score;
 mod vintage;
 
 pub use compute::compute;
+pub use diagnostic::{run_diagnostic, Outcome, Step};
 pub use list::priority_table;
 use list::{default_list_title, markdown_list};
 use map::map_outputs;
@@ -20,6 +22,7 @@ use multiples::multiples_outputs;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+pub use crate::export::Section;
 use crate::export::{write_atomic, OutTable};
 use crate::indicators::reference::Comparison;
 use crate::indicators::Cell;
@@ -48,13 +51,6 @@ impl Report {
         self.outputs.extend(paths);
         self.sections.push(section);
     }
-}
-
-/// A piece of the diagnostic report: a figure or a table, under its title.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Section {
-    Figure { title: String, svg: String },
-    Table { title: String, table: OutTable },
 }
 
 /// A territory with its coverage.

@@ -1,0 +1,125 @@
+//! A diagnostic file: the yearly diagnostic of several départements in one command. Its
+//! model queries are ordinary queries where `{departement}` stands for the code of each
+//! département in turn (and `{nom_departement}` for its name).
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{line_of, parse_toml};
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DiagnosticFile {
+    diagnostic: DiagnosticSpec,
+}
+
+/// `[diagnostic]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiagnosticSpec {
+    pub titre: String,
+    pub departements: Spanned<Vec<String>>,
+    /// List of départements (names for titles, codes checked).
+    pub liste_departements: Spanned<String>,
+    /// The model queries, in the order of the report.
+    pub modeles: Spanned<Vec<ModelSpec>>,
+    /// Folder of the outputs, under the output directory: one sub-folder per département.
+    pub dossier: String,
+}
+
+/// `{ requete = "queries/modeles/couverture-epci.toml" }`, optionally for some
+/// départements only.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelSpec {
+    pub requete: String,
+    #[serde(default)]
+    pub departements: Option<Vec<String>>,
+}
+
+/// A parsed diagnostic file and where it came from.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub path: PathBuf,
+    text: String,
+    pub spec: DiagnosticSpec,
+}
+
+impl Diagnostic {
+    /// Whether `text` is a diagnostic file rather than a query (its first table is
+    /// `[diagnostic]`).
+    pub fn is_diagnostic(text: &str) -> bool {
+        text.parse::<toml::Table>()
+            .map(|t| t.contains_key("diagnostic"))
+            .unwrap_or(false)
+    }
+
+    pub fn parse(path: &Path, text: String) -> Result<Diagnostic> {
+        let file: DiagnosticFile = parse_toml(path, &text)?;
+        let d = Diagnostic {
+            path: path.to_path_buf(),
+            text,
+            spec: file.diagnostic,
+        };
+        let models = &d.spec.modeles;
+        for m in models.get_ref() {
+            if !Path::new(&m.requete).exists() {
+                return Err(d
+                    .error_at(
+                        &models.span(),
+                        format!("requête modèle introuvable : {}", m.requete),
+                    )
+                    .hint("les chemins sont relatifs au dossier d'où diagterr est lancé"));
+            }
+        }
+        if !Path::new(d.spec.liste_departements.get_ref()).exists() {
+            return Err(d.error_at(
+                &d.spec.liste_departements.span(),
+                format!(
+                    "fichier introuvable : {}",
+                    d.spec.liste_departements.get_ref()
+                ),
+            ));
+        }
+        Ok(d)
+    }
+
+    /// An error about the value at `span` of this file.
+    pub fn error_at(&self, span: &Range<usize>, message: impl Into<String>) -> Error {
+        Error::new(message)
+            .file(&self.path)
+            .line(line_of(&self.text, span))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diagnostic_files_are_told_from_queries() {
+        assert!(Diagnostic::is_diagnostic("[diagnostic]\ntitre = \"x\"\n"));
+        assert!(!Diagnostic::is_diagnostic(
+            "[territoire]\nniveau = \"epci\"\n"
+        ));
+        assert!(!Diagnostic::is_diagnostic("pas du toml ["));
+    }
+
+    #[test]
+    fn a_missing_model_names_the_line() {
+        let text = "[diagnostic]\ntitre = \"D\"\ndepartements = [\"63\"]\n\
+                    liste_departements = \"data/cog/departements.csv\"\n\
+                    modeles = [{ requete = \"absent.toml\" }]\ndossier = \"d\"\n";
+        let err = Diagnostic::parse(Path::new("d.toml"), text.to_string()).unwrap_err();
+        assert!(
+            err.message
+                .contains("requête modèle introuvable : absent.toml"),
+            "{err}"
+        );
+        assert_eq!(err.line, Some(5));
+    }
+}

@@ -1,0 +1,177 @@
+//! The yearly diagnostic: every model query for every département, then one report per
+//! département (HTML and xlsx) gathering maps, lists, tables, notices and sources. A query
+//! that fails is said in the report and the summary; the others still run.
+
+use std::path::{Path, PathBuf};
+
+use super::{run, Report, Section};
+use crate::error::{Error, Result};
+use crate::export::{report_html, workbook, write_atomic, OutTable, Part, ReportDoc};
+use crate::ingest::{self, layouts};
+use crate::query::{Diagnostic, Query};
+use crate::territory::str_col;
+
+/// What the diagnostic of one département gave.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub departement: String,
+    pub name: String,
+    /// Model queries run, and those that failed with why.
+    pub ran: usize,
+    pub errors: Vec<String>,
+    /// Every file written, the report and the workbook last.
+    pub outputs: Vec<PathBuf>,
+}
+
+/// One model query done for one département, for a progress display.
+pub struct Step<'a> {
+    pub departement: &'a str,
+    pub model: &'a str,
+    pub done: usize,
+    pub total: usize,
+}
+
+/// Runs the diagnostic into `out_dir/<dossier>/<département>/`; `progress` is told of
+/// each query done.
+pub fn run_diagnostic(
+    d: &Diagnostic,
+    out_dir: &Path,
+    progress: &mut dyn FnMut(Step),
+) -> Result<Vec<Outcome>> {
+    let spec = &d.spec;
+    let names = departement_names(d)?;
+    let models: Vec<(String, &crate::query::ModelSpec)> = spec
+        .modeles
+        .get_ref()
+        .iter()
+        .map(|m| {
+            std::fs::read_to_string(&m.requete)
+                .map(|text| (text, m))
+                .map_err(|e| Error::io(Path::new(&m.requete), e))
+        })
+        .collect::<Result<_>>()?;
+    let deps = spec.departements.get_ref();
+    let wanted = |m: &crate::query::ModelSpec, dep: &str| {
+        m.departements
+            .as_ref()
+            .is_none_or(|list| list.iter().any(|x| x == dep))
+    };
+    let total: usize = deps
+        .iter()
+        .map(|dep| models.iter().filter(|(_, m)| wanted(m, dep)).count())
+        .sum();
+    // Every département is checked before any runs: a typo stops it all, not halfway.
+    let deps: Vec<(&String, String)> = deps
+        .iter()
+        .map(|dep| {
+            names
+                .iter()
+                .find(|(code, _)| code == dep)
+                .map(|(_, n)| (dep, n.clone()))
+                .ok_or_else(|| {
+                    d.error_at(&spec.departements.span(), format!("département inconnu « {dep} »"))
+                        .hint("écrivez le code INSEE sur deux caractères (« 01 », « 2A ») ou trois pour les DROM (« 971 »)")
+                })
+        })
+        .collect::<Result<_>>()?;
+    let mut done = 0;
+    let mut outcomes = Vec::new();
+    for (dep, name) in deps {
+        let dir = out_dir.join(&spec.dossier).join(dep);
+        let mut doc = ReportDoc {
+            title: format!("{} — {name}", spec.titre),
+            subtitle: format!(
+                "Département {dep} ({name}). Rapport produit par diagterr à partir de {}.",
+                d.path.display()
+            ),
+            ..ReportDoc::default()
+        };
+        let mut outcome = Outcome {
+            departement: dep.clone(),
+            name: name.clone(),
+            ran: 0,
+            errors: Vec::new(),
+            outputs: Vec::new(),
+        };
+        for (text, model) in models.iter().filter(|(_, m)| wanted(m, dep)) {
+            let text = text
+                .replace("{departement}", dep)
+                .replace("{nom_departement}", &name);
+            let result = Query::parse(Path::new(&model.requete), text)
+                .and_then(|q| run(&q, &dir).map(|r| (q, r)));
+            match result {
+                Ok((query, report)) => {
+                    outcome.outputs.extend(report.outputs.iter().cloned());
+                    doc.parts.push(part(&query, report));
+                }
+                Err(e) => {
+                    let message = format!("{} : {e}", model.requete);
+                    doc.errors.push(message.clone());
+                    outcome.errors.push(message);
+                }
+            }
+            outcome.ran += 1;
+            done += 1;
+            progress(Step {
+                departement: dep,
+                model: &model.requete,
+                done,
+                total,
+            });
+        }
+        let html = dir.join(format!("rapport-{dep}.html"));
+        write_atomic(&html, report_html(&doc).as_bytes())?;
+        let tables: Vec<(&str, &OutTable)> = doc
+            .parts
+            .iter()
+            .flat_map(|p| &p.sections)
+            .filter_map(|s| match s {
+                Section::Table { title, table } => Some((title.as_str(), table)),
+                Section::Figure { .. } => None,
+            })
+            .collect();
+        let xlsx = dir.join(format!("diagnostic-{dep}.xlsx"));
+        write_atomic(&xlsx, &workbook(&tables)?)?;
+        outcome.outputs.extend([html, xlsx]);
+        outcomes.push(outcome);
+    }
+    Ok(outcomes)
+}
+
+/// Code → name of the départements of the diagnostic's list.
+fn departement_names(d: &Diagnostic) -> Result<Vec<(String, String)>> {
+    let table = ingest::read_table(
+        Path::new(d.spec.liste_departements.get_ref()),
+        &layouts::departements(),
+    )?;
+    let codes = str_col(&table.df, "DEP")?;
+    let names = str_col(&table.df, "LIBELLE")?;
+    Ok(codes
+        .iter()
+        .zip(names.iter())
+        .filter_map(|(c, n)| Some((c?.to_string(), n?.to_string())))
+        .collect())
+}
+
+/// The report's part for one query: its figures and tables, notices and sources.
+fn part(query: &Query, report: Report) -> Part {
+    let t = &query.spec.territoire;
+    let mut sources = vec![format!(
+        "Code officiel géographique {} (communes, EPCI, départements)",
+        t.millesime
+    )];
+    sources.extend(
+        query
+            .spec
+            .inputs()
+            .into_iter()
+            .map(|(key, path)| format!("{key} : {}", path.get_ref())),
+    );
+    Part {
+        title: report.title,
+        query: query.path.display().to_string(),
+        sections: report.sections,
+        notices: report.notices,
+        sources,
+    }
+}

@@ -1,0 +1,89 @@
+//! The diagnostic of several départements in one command: reports per département, a
+//! failure kept to its département, bad diagnostic files.
+
+mod common;
+
+use common::*;
+
+/// A diagnostic of `deps` with the coverage model, and the panier model for all of them
+/// (its inventory exists for 63 and 71 only).
+fn diagnostic(deps: &str) -> String {
+    let root = root();
+    let root = root.display();
+    format!(
+        "[diagnostic]\ntitre = \"Diagnostic\"\ndepartements = [{deps}]\n\
+         liste_departements = \"{root}/data/cog/departements.csv\"\n\
+         modeles = [{{ requete = \"queries/modeles/couverture-epci.toml\" }}, \
+         {{ requete = \"queries/modeles/panier-epci.toml\" }}]\ndossier = \"diag\"\n"
+    )
+}
+
+#[test]
+fn a_failing_departement_keeps_the_others_reports() {
+    let s = Scratch::new();
+    let o = s.run(&diagnostic("\"26\", \"63\""));
+    // The Drôme has no inventory: its panier fails, the rest is written.
+    assert!(!o.status.success());
+    let out = stdout(&o);
+    assert!(
+        out.contains("26 Drôme : 2 requête(s), 1 en erreur"),
+        "{out}"
+    );
+    assert!(
+        out.contains("inventaire-parentalite-26-FICTIF.csv"),
+        "{out}"
+    );
+    assert!(
+        out.contains("63 Puy-de-Dôme : 2 requête(s), 0 en erreur"),
+        "{out}"
+    );
+    let drome = s.output("diag/26/rapport-26.html");
+    assert!(
+        drome.contains("Parties manquantes"),
+        "the report says what it lacks"
+    );
+    assert!(drome.contains("Taux de couverture par EPCI (2023)"));
+    let puy = s.output("diag/63/rapport-63.html");
+    assert!(!puy.contains("Parties manquantes"));
+    // Maps inline, the panier's tables, references, notices and sources.
+    assert_eq!(
+        puy.matches("<figure>\n<svg").count(),
+        4,
+        "coverage, components, panier map and chart"
+    );
+    for text in [
+        "Panier par EPCI en 2022",
+        "Références du taux de couverture (2023)",
+        "Puy-de-Dôme : EPCI sous les références départementale et nationale",
+        "<h3>Notes</h3>",
+        "taux_caf : data/caf/txcouv-pe-2023-5dep.csv",
+    ] {
+        assert!(puy.contains(text), "{text}");
+    }
+    assert!(s.out_dir().join("diag/63/diagnostic-63.xlsx").exists());
+    assert!(s.out_dir().join("diag/63/couverture-epci.png").exists());
+}
+
+#[test]
+fn an_unknown_departement_stops_the_diagnostic_with_its_line() {
+    let s = Scratch::new();
+    let text = diagnostic("\"63\", \"6\"");
+    let o = s.run(&text);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(err.contains("département inconnu « 6 »"), "{err}");
+    assert!(
+        err.contains(&format!("ligne {}", line_of(&text, "departements"))),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_unknown_key_of_a_diagnostic_is_refused() {
+    let o = Scratch::new().run(&diagnostic("\"63\"").replace("dossier", "repertoire"));
+    assert!(
+        stderr(&o).contains("clé inconnue « repertoire »"),
+        "{}",
+        stderr(&o)
+    );
+}
