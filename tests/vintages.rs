@@ -180,3 +180,105 @@ fn a_rate_column_cannot_change_vintage() {
         stderr(&o)
     );
 }
+
+/// An `[evolution]` of Billom Communauté's communes between a 2018 file and a 2022 one.
+fn evolution(extra: &str) -> (Scratch, String) {
+    let s = Scratch::new();
+    // Dallet (63133) and Mezel (63226) merged into Mur-sur-Allier (63226) in 2019.
+    let y2018 = s.file(
+        "a2018.csv",
+        "CODGEO;A;AM\n63133;100;10\n63226;300;50\n63040;500;s\n",
+    );
+    let y2022 = s.file("a2022.csv", "CODGEO;A;AM\n63226;420;63\n63040;480;60\n");
+    let data = root().join("data");
+    let text = format!(
+        "{}[contours]\ncommunes = \"{}/geo/communes-5dep-2026.geojson\"\n\n\
+         [evolution]\ntitre = \"Évolution\"\nniveau_fichier = \"commune\"\nsecret = [\"s\"]\n\
+         annees = [{{ annee = 2018, fichier = \"{y2018}\", millesime_fichier = 2018 }}, \
+         {{ annee = 2022, fichier = \"{y2022}\", millesime_fichier = 2022 }}]\n\
+         indicateurs = [{{ colonne = \"A\", libelle = \"Allocataires\" }}, \
+         {{ numerateur = \"AM\", denominateur = \"A\", libelle = \"Monoparents (%)\" }}]\n\
+         sorties = [\"evolution.csv\"]\n{extra}",
+        territory("commune", "63", true).replace(
+            "niveau = \"commune\"",
+            "niveau = \"commune\"\nepci = \"200067627\""
+        ),
+        data.display()
+    );
+    (s, text)
+}
+
+#[test]
+fn evolution_of_counts_and_rates_across_a_merger() {
+    let (s, text) = evolution(
+        "carte_indicateur = \"Monoparents (%)\"\n[evolution.carte]\ntitre = \"Carte\"\nsource = \"S\"\nsorties = [\"evolution.svg\"]\n",
+    );
+    let o = s.run(&text);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let table = s.output("evolution.csv");
+    let row = |code: &str| -> Vec<String> {
+        table
+            .lines()
+            .find(|l| l.starts_with(code))
+            .unwrap_or_else(|| panic!("{code} in {table}"))
+            .split(';')
+            .map(|c| c.trim_matches('"').to_string())
+            .collect()
+    };
+    // Mur-sur-Allier: 400 allocataires in 2018 (Dallet and Mezel), 420 in 2022: +20, +5 %;
+    // 60 single parents of 400 (15 %), then 63 of 420 (15 %): no change in points.
+    assert_eq!(
+        row("63226")[2..],
+        ["400", "420", "20", "5,0", "15,0", "15,0", "0,0"]
+    );
+    // Billom: a secret count in 2018 makes its 2018 rate and the change secret, not zero.
+    assert_eq!(
+        row("63040")[2..],
+        ["500", "480", "-20", "-4,0", "secret", "12,5", "secret"]
+    );
+    assert!(table.contains("Ensemble"));
+    assert!(stdout(&o).contains("63133 → 63226"), "{}", stdout(&o));
+    let svg = s.output("evolution.svg");
+    assert!(
+        svg.contains("Évolution 2018-2022 (points)"),
+        "the legend says the unit"
+    );
+    assert!(svg.contains("Secret statistique"));
+}
+
+#[test]
+fn evolution_needs_two_years_and_a_known_mapped_indicator() {
+    let (s, text) = evolution("");
+    let one_year = text.replace(
+        &text[text.find("annees = [").unwrap()..text.find("indicateurs").unwrap()],
+        &format!(
+            "annees = [{{ annee = 2022, fichier = \"{}\", millesime_fichier = 2022 }}]\n",
+            s.dir.path().join("a2022.csv").display()
+        ),
+    );
+    let o = s.run(&one_year);
+    assert!(
+        stderr(&o).contains("au moins deux années"),
+        "{}",
+        stderr(&o)
+    );
+    let (s, text) = evolution(
+        "carte_indicateur = \"Familles\"\n[evolution.carte]\ntitre = \"C\"\nsource = \"S\"\nsorties = [\"e.svg\"]\n",
+    );
+    let o = s.run(&text);
+    assert!(
+        stderr(&o).contains("« Familles » n'est le libellé d'aucun indicateur"),
+        "{}",
+        stderr(&o)
+    );
+    let (s, text) = evolution("");
+    let o = s.run(&text.replace(
+        "{ colonne = \"A\", libelle",
+        "{ colonne = \"A\", numerateur = \"AM\", libelle",
+    ));
+    assert!(
+        stderr(&o).contains("donnez « colonne » (un effectif)"),
+        "{}",
+        stderr(&o)
+    );
+}

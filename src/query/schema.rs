@@ -23,6 +23,9 @@ pub struct QuerySpec {
     /// The panier de services parentalité of each EPCI, from an inventory of services.
     #[serde(default)]
     pub panier: Option<PanierSpec>,
+    /// Change of counts and rates between years.
+    #[serde(default)]
+    pub evolution: Option<EvolutionSpec>,
     #[serde(default)]
     pub contours: Option<ContoursSpec>,
     #[serde(default)]
@@ -251,7 +254,7 @@ pub struct ScoreSpec {
     pub carte: Option<ClassMapSpec>,
 }
 
-/// `[score.carte]`, `[panier.carte]`: a map of named classes (priorities, typology,
+/// `[score.carte]`, `[panier.carte]`, `[evolution.carte]`: a map of named classes (priorities, typology,
 /// services missing), with their counts in the legend.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -268,6 +271,60 @@ pub struct ClassMapSpec {
     pub largeur_png: u32,
     #[serde(default = "default_png_dpi")]
     pub dpi_png: u32,
+}
+
+/// `[evolution]`: counts and rates of several years on the query's territories, and
+/// their change from the first year to the last.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvolutionSpec {
+    pub titre: String,
+    /// One file per year, oldest first.
+    pub annees: Spanned<Vec<YearFileSpec>>,
+    #[serde(default = "default_code_column")]
+    pub colonne_code: String,
+    /// The files' level when finer than the query's (`iris`, `commune`).
+    #[serde(default)]
+    pub niveau_fichier: Option<FileLevel>,
+    #[serde(default = "default_score_secret")]
+    pub secret: Vec<String>,
+    /// Counts (`colonne`) and rates (`numerateur`, `denominateur`).
+    pub indicateurs: Spanned<Vec<ChangeIndicatorSpec>>,
+    /// The change table (`.csv`, `.xlsx`, `.md`).
+    pub sorties: Spanned<Vec<String>>,
+    /// The `libelle` of the indicator whose change `[evolution.carte]` maps.
+    #[serde(default)]
+    pub carte_indicateur: Option<Spanned<String>>,
+    /// Class limits of the mapped change; by default symmetric around 0.
+    #[serde(default)]
+    pub carte_seuils: Option<Vec<f64>>,
+    /// Map of the change, in a palette diverging from 0.
+    #[serde(default)]
+    pub carte: Option<ClassMapSpec>,
+}
+
+/// The file of one year.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct YearFileSpec {
+    pub annee: u16,
+    pub fichier: Spanned<String>,
+    /// COG vintage of its codes, when older than the query's.
+    #[serde(default)]
+    pub millesime_fichier: Option<Spanned<u16>>,
+}
+
+/// A count (`colonne`, summed) or a rate (100 × numerateur / denominateur, of sums).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeIndicatorSpec {
+    #[serde(default)]
+    pub colonne: Option<String>,
+    #[serde(default)]
+    pub numerateur: Option<String>,
+    #[serde(default)]
+    pub denominateur: Option<String>,
+    pub libelle: String,
 }
 
 /// `[panier]`: which EPCI offer the panier de services parentalité, year by year.
@@ -683,6 +740,14 @@ impl QuerySpec {
         }
         if let Some(s) = &self.score {
             v.push(("score.fichier", &s.fichier));
+        }
+        if let Some(e) = &self.evolution {
+            v.extend(
+                e.annees
+                    .get_ref()
+                    .iter()
+                    .map(|y| ("evolution.annees.fichier", &y.fichier)),
+            );
         }
         if let Some(p) = &self.panier {
             v.push(("panier.inventaire", &p.inventaire));

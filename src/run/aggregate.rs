@@ -190,6 +190,15 @@ fn scaled(cell: Cell, share: f64) -> Cell {
     }
 }
 
+/// `100 × num / den`; a zero denominator gives a missing rate.
+pub(super) fn ratio(num: Cell, den: Cell) -> Cell {
+    match (num, den) {
+        (Cell::Secret, _) | (_, Cell::Secret) => Cell::Secret,
+        (Cell::Value(n), Cell::Value(d)) if d > 0.0 => Cell::Value(100.0 * n / d),
+        _ => Cell::Missing,
+    }
+}
+
 /// A sum that touches a secret cell is secret; a missing cell makes it missing.
 pub(super) fn add(a: Cell, b: Cell) -> Cell {
     match (a, b) {

@@ -5,6 +5,7 @@ mod aggregate;
 mod class_map;
 mod compute;
 mod diagnostic;
+mod evolution;
 mod list;
 mod map;
 mod multiples;
@@ -92,34 +93,43 @@ pub fn run(query: &Query, out_dir: &Path) -> Result<Report> {
         Path::new(t.communes.get_ref()),
         Path::new(t.liste_departements.get_ref()),
     )?;
-    let c = match (&spec.couverture, &spec.score, &spec.panier) {
-        (Some(c), None, None) => c,
-        (None, Some(_), None) | (None, None, Some(_)) => {
-            if spec.carte.is_some() || spec.multiples.is_some() || spec.liste.is_some() {
-                return Err(
-                    Error::new("[carte], [multiples] et [liste] vont avec [couverture]")
-                        .file(&query.path)
-                        .hint("les sorties d'un score ou d'un panier se donnent dans sa section (« sorties = [...] », [score.carte], [panier.carte])"),
-                );
-            }
-            return match (&spec.score, &spec.panier) {
-                (Some(score), _) => score::run_score(query, score, &territory, out_dir),
-                (_, Some(panier)) => panier::run_panier(query, panier, &territory, out_dir),
-                _ => unreachable!("matched above"),
-            };
-        }
-        (None, None, None) => {
+    let computed = [
+        spec.couverture.is_some(),
+        spec.score.is_some(),
+        spec.panier.is_some(),
+        spec.evolution.is_some(),
+    ];
+    match computed.iter().filter(|c| **c).count() {
+        0 => {
             return Err(Error::new("requête sans indicateur")
                 .file(&query.path)
-                .hint("ajoutez une section [couverture], [score] ou [panier]"))
+                .hint("ajoutez une section [couverture], [score], [panier] ou [evolution]"))
         }
+        1 => {}
         _ => {
             return Err(Error::new(
-                "une requête calcule un seul de [couverture], [score] et [panier]",
+                "une requête calcule un seul de [couverture], [score], [panier] et [evolution]",
             )
             .file(&query.path)
             .hint("faites une requête par calcul"))
         }
+    }
+    let Some(c) = &spec.couverture else {
+        if spec.carte.is_some() || spec.multiples.is_some() || spec.liste.is_some() {
+            return Err(
+                Error::new("[carte], [multiples] et [liste] vont avec [couverture]")
+                    .file(&query.path)
+                    .hint("les sorties des autres calculs se donnent dans leur section (« sorties = [...] », [score.carte]…)"),
+            );
+        }
+        if let Some(score) = &spec.score {
+            return score::run_score(query, score, &territory, out_dir);
+        }
+        if let Some(panier) = &spec.panier {
+            return panier::run_panier(query, panier, &territory, out_dir);
+        }
+        let evolution = spec.evolution.as_ref().expect("one section is present");
+        return evolution::run_evolution(query, evolution, &territory, out_dir);
     };
     let coverage = compute(query, c, &territory)?;
     let mut report = Report {

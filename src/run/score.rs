@@ -6,7 +6,7 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use super::aggregate::{self, add, sum_by_unit};
+use super::aggregate::{self, add, ratio, sum_by_unit};
 use super::class_map::{class_map, Classed, Legend, NamedClass};
 use super::vintage::file_moves;
 use super::{extension, select_units, with_place, Drawn, Report, Section};
@@ -273,15 +273,6 @@ fn indicator_frame(
         push_cells(&mut df, &ind.key(), &picked)?;
     }
     Ok((df, references))
-}
-
-/// `100 × num / den`; a zero denominator gives a missing rate.
-fn ratio(num: Cell, den: Cell) -> Cell {
-    match (num, den) {
-        (Cell::Secret, _) | (_, Cell::Secret) => Cell::Secret,
-        (Cell::Value(n), Cell::Value(d)) if d > 0.0 => Cell::Value(100.0 * n / d),
-        _ => Cell::Missing,
-    }
 }
 
 /// The priority list: rank, territory, each indicator's value (and rank for a

@@ -1,0 +1,451 @@
+//! An `[evolution]` query: counts and rates of several years brought to the territories
+//! of the query's vintage, and their change from the first year to the last (counts in
+//! units and percent, rates in points), as a table and a map diverging from 0.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::aggregate::{self, add, ratio, sum_by_unit};
+use super::class_map::{class_map, Classed, Legend, NamedClass};
+use super::vintage::file_moves;
+use super::{extension, select_units, Report, Section};
+use crate::classify::palette;
+use crate::classify::{Classes, Threshold};
+use crate::error::Result;
+use crate::export::{write_atomic, Align, OutTable};
+use crate::format;
+use crate::indicators::Cell;
+use crate::query::{ChangeIndicatorSpec, EvolutionSpec, Query};
+use crate::render::FeatureClass;
+use crate::territory::{Territory, Unit};
+
+/// What an indicator is: a count summed, or a rate of sums.
+enum Kind<'a> {
+    Count(&'a str),
+    Rate(&'a str, &'a str),
+}
+
+/// An indicator's value for each year, for every territory and the whole selection.
+struct Series {
+    /// Per unit (in units order), per year.
+    units: Vec<Vec<Cell>>,
+    /// The selection as a whole, per year.
+    total: Vec<Cell>,
+}
+
+pub(super) fn run_evolution(
+    query: &Query,
+    spec: &EvolutionSpec,
+    territory: &Territory,
+    out_dir: &Path,
+) -> Result<Report> {
+    let (level, units) = select_units(query, territory)?;
+    let kinds = kinds(query, spec)?;
+    let years = spec.annees.get_ref();
+    if years.len() < 2 || years.windows(2).any(|w| w[0].annee >= w[1].annee) {
+        return Err(query
+            .error_at(
+                &spec.annees.span(),
+                "« annees » : au moins deux années, chacune une fois, de la plus ancienne à la plus récente",
+            )
+            .hint("[[evolution.annees]] annee = 2016, fichier = \"…\", puis la même chose pour 2020"));
+    }
+    let mut inputs: Vec<&str> = Vec::new();
+    for k in &kinds {
+        let names: &[&str] = match k {
+            Kind::Count(c) => &[c],
+            Kind::Rate(n, d) => &[n, d],
+        };
+        for n in names {
+            if !inputs.contains(n) {
+                inputs.push(n);
+            }
+        }
+    }
+    let mut notices = Vec::new();
+    // Per year: the sums of each input per unit, and over the selection.
+    let mut sums_per_year = Vec::new();
+    for y in years {
+        let moves = file_moves(
+            query,
+            territory,
+            y.millesime_fichier.as_ref(),
+            spec.niveau_fichier,
+        )?;
+        let sums = sum_by_unit(
+            &aggregate::Source {
+                file: Path::new(y.fichier.get_ref()),
+                code_column: &spec.colonne_code,
+                file_level: spec.niveau_fichier,
+                columns: &inputs,
+                secret: &spec.secret,
+                role: &format!("de {}", y.annee),
+                moves: moves.as_ref(),
+            },
+            territory,
+            level,
+            &units,
+            &mut notices,
+        )?;
+        sums_per_year.push(sums);
+    }
+    let position = |name: &str| inputs.iter().position(|c| *c == name).expect("an input");
+    let value = |k: &Kind, sum: &[Cell]| match k {
+        Kind::Count(c) => sum[position(c)],
+        Kind::Rate(n, d) => ratio(sum[position(n)], sum[position(d)]),
+    };
+    let series: Vec<Series> = kinds
+        .iter()
+        .map(|k| Series {
+            units: units
+                .iter()
+                .map(|u| {
+                    sums_per_year
+                        .iter()
+                        .map(|sums: &HashMap<String, Vec<Cell>>| {
+                            sums.get(&u.code).map_or(Cell::Missing, |s| value(k, s))
+                        })
+                        .collect()
+                })
+                .collect(),
+            total: sums_per_year
+                .iter()
+                .map(|sums| {
+                    let total = units.iter().map(|u| sums.get(&u.code)).fold(
+                        vec![Cell::Value(0.0); inputs.len()],
+                        |acc, s| {
+                            let s = s
+                                .cloned()
+                                .unwrap_or_else(|| vec![Cell::Missing; inputs.len()]);
+                            acc.iter().zip(&s).map(|(a, b)| add(*a, *b)).collect()
+                        },
+                    );
+                    value(k, &total)
+                })
+                .collect(),
+        })
+        .collect();
+
+    // Territories no file covers stay on the map (no data) but leave the table: the
+    // notices name them already.
+    let covered: Vec<bool> = units
+        .iter()
+        .map(|u| sums_per_year.iter().any(|s| s.contains_key(&u.code)))
+        .collect();
+    let table = change_table(spec, &kinds, &units, &series, &covered);
+    let mut report = Report {
+        title: spec.titre.clone(),
+        ..Report::default()
+    };
+    if let Some(map) = &spec.carte {
+        let drawn = change_map(
+            query,
+            spec,
+            map,
+            territory,
+            level,
+            &units,
+            &kinds,
+            &series,
+            out_dir,
+            &mut notices,
+        )?;
+        report.add(drawn);
+    }
+    for name in spec.sorties.get_ref() {
+        let path = out_dir.join(name);
+        let bytes = match extension(name) {
+            "csv" => table.to_csv(),
+            "xlsx" => table.to_xlsx("Évolution")?,
+            "md" => {
+                let mut md = table.to_markdown(Some(&spec.titre));
+                if !notices.is_empty() {
+                    md.push_str("\nNotes :\n\n");
+                    for n in &notices {
+                        md.push_str(&format!("- {n}\n"));
+                    }
+                }
+                md.into_bytes()
+            }
+            _ => {
+                return Err(query
+                    .error_at(
+                        &spec.sorties.span(),
+                        format!("format de tableau inconnu : « {name} »"),
+                    )
+                    .hint("extensions possibles : .csv, .xlsx, .md"))
+            }
+        };
+        write_atomic(&path, &bytes)?;
+        report.outputs.push(path);
+    }
+    report.sections.push(Section::Table {
+        title: spec.titre.clone(),
+        table,
+    });
+    report.notices = notices;
+    Ok(report)
+}
+
+/// Each indicator is a count or a rate.
+fn kinds<'a>(query: &Query, spec: &'a EvolutionSpec) -> Result<Vec<Kind<'a>>> {
+    spec.indicateurs
+        .get_ref()
+        .iter()
+        .map(|i: &'a ChangeIndicatorSpec| match (&i.colonne, &i.numerateur, &i.denominateur) {
+            (Some(c), None, None) => Ok(Kind::Count(c)),
+            (None, Some(n), Some(d)) => Ok(Kind::Rate(n, d)),
+            _ => Err(query
+                .error_at(
+                    &spec.indicateurs.span(),
+                    format!(
+                        "indicateur « {} » : donnez « colonne » (un effectif), ou « numerateur » et « denominateur » (un taux)",
+                        i.libelle
+                    ),
+                )
+                .hint("un taux se recalcule d'une année à l'autre sur ses effectifs, jamais à partir d'une colonne de taux")),
+        })
+        .collect()
+}
+
+/// The change from the first year to the last: a difference, in points for a rate.
+fn change(first: Cell, last: Cell) -> Cell {
+    match (first, last) {
+        (Cell::Secret, _) | (_, Cell::Secret) => Cell::Secret,
+        (Cell::Value(a), Cell::Value(b)) => Cell::Value(b - a),
+        _ => Cell::Missing,
+    }
+}
+
+/// The relative change of a count, in percent (missing from zero).
+fn relative(first: Cell, last: Cell) -> Cell {
+    match (first, last) {
+        (Cell::Secret, _) | (_, Cell::Secret) => Cell::Secret,
+        (Cell::Value(a), Cell::Value(b)) if a != 0.0 => Cell::Value(100.0 * (b - a) / a),
+        _ => Cell::Missing,
+    }
+}
+
+/// Code, territory, and for each indicator its value each year and its change, for the
+/// territories some file covers; the whole selection last.
+fn change_table(
+    spec: &EvolutionSpec,
+    kinds: &[Kind],
+    units: &[Unit],
+    series: &[Series],
+    covered: &[bool],
+) -> OutTable {
+    let years: Vec<u16> = spec.annees.get_ref().iter().map(|y| y.annee).collect();
+    let span = format!("{}-{}", years[0], years[years.len() - 1]);
+    let mut headers = vec![
+        ("Code".to_string(), Align::Left),
+        ("Territoire".to_string(), Align::Left),
+    ];
+    for (ind, kind) in spec.indicateurs.get_ref().iter().zip(kinds) {
+        for y in &years {
+            headers.push((format!("{} {y}", ind.libelle), Align::Right));
+        }
+        match kind {
+            Kind::Count(_) => {
+                headers.push((format!("{} : évolution {span}", ind.libelle), Align::Right));
+                headers.push((
+                    format!("{} : évolution {span} (%)", ind.libelle),
+                    Align::Right,
+                ));
+            }
+            Kind::Rate(..) => headers.push((
+                format!("{} : évolution {span} (points)", ind.libelle),
+                Align::Right,
+            )),
+        }
+    }
+    let row = |code: &str, name: &str, values: &dyn Fn(&Series) -> Vec<Cell>| {
+        let mut row = vec![code.to_string(), name.to_string()];
+        for (s, kind) in series.iter().zip(kinds) {
+            let v = values(s);
+            let (first, last) = (v[0], v[v.len() - 1]);
+            match kind {
+                Kind::Count(_) => {
+                    row.extend(v.iter().map(|c| count(*c)));
+                    row.push(count(change(first, last)));
+                    row.push(relative(first, last).label(1));
+                }
+                Kind::Rate(..) => {
+                    row.extend(v.iter().map(|c| c.label(1)));
+                    row.push(change(first, last).label(1));
+                }
+            }
+        }
+        row
+    };
+    let mut rows: Vec<Vec<String>> = units
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| covered[*i])
+        .map(|(i, u)| row(&u.code, &u.name, &|s: &Series| s.units[i].clone()))
+        .collect();
+    rows.push(row("", "Ensemble", &|s: &Series| s.total.clone()));
+    OutTable { headers, rows }
+}
+
+/// A count, whole or with a decimal (shares of a split commune).
+fn count(c: Cell) -> String {
+    match c {
+        Cell::Value(v) => format::compact(v),
+        other => other.label(0),
+    }
+}
+
+/// The map of the change of `carte_indicateur`, in classes around 0.
+#[allow(clippy::too_many_arguments)]
+fn change_map(
+    query: &Query,
+    spec: &EvolutionSpec,
+    map: &crate::query::ClassMapSpec,
+    territory: &Territory,
+    level: crate::territory::Level,
+    units: &[Unit],
+    kinds: &[Kind],
+    series: &[Series],
+    out_dir: &Path,
+    notices: &mut Vec<String>,
+) -> Result<super::Drawn> {
+    let wanted = spec.carte_indicateur.as_ref().ok_or_else(|| {
+        query
+            .error_at(&map.sorties.span(), "[evolution.carte] sans « carte_indicateur »")
+            .hint("nommez dans [evolution] l'indicateur cartographié : carte_indicateur = \"…\" (son libellé)")
+    })?;
+    let index = spec
+        .indicateurs
+        .get_ref()
+        .iter()
+        .position(|i| &i.libelle == wanted.get_ref())
+        .ok_or_else(|| {
+            query.error_at(
+                &wanted.span(),
+                format!(
+                    "« {} » n'est le libellé d'aucun indicateur",
+                    wanted.get_ref()
+                ),
+            )
+        })?;
+    let changes: Vec<Cell> = series[index]
+        .units
+        .iter()
+        .map(|v| change(v[0], v[v.len() - 1]))
+        .collect();
+    let values: Vec<f64> = changes.iter().filter_map(|c| c.value()).collect();
+    let classes = match &spec.carte_seuils {
+        Some(limits) => Classes::new(
+            limits
+                .iter()
+                .map(|&value| Threshold { value, name: None })
+                .collect(),
+        ),
+        None => Classes::new(symmetric_limits(&values)),
+    }
+    .map_err(|e| super::with_place(e, query, &wanted.span()))?;
+    let colors = palette::diverging_around(&classes, 0.0).ok_or_else(|| {
+        query
+            .error_at(
+                &wanted.span(),
+                "trop de classes pour une palette divergente",
+            )
+            .hint("« carte_seuils » : dix limites au plus")
+    })?;
+    let unit_word = match kinds[index] {
+        Kind::Count(_) => "",
+        Kind::Rate(..) => " (points)",
+    };
+    let years = spec.annees.get_ref();
+    let legend_title = format!(
+        "Évolution {}-{}{unit_word}",
+        years[0].annee,
+        years[years.len() - 1].annee
+    );
+    let classed: Vec<Classed> = units
+        .iter()
+        .zip(&changes)
+        .map(|(u, c)| Classed {
+            code: &u.code,
+            class: match c {
+                Cell::Value(v) => FeatureClass::Class(classes.class_of(*v)),
+                Cell::Secret => FeatureClass::Secret,
+                Cell::Missing => FeatureClass::NoData,
+            },
+            value_label: c.label(1),
+            weight: c.value().map_or(f64::MIN, f64::abs),
+        })
+        .collect();
+    class_map(
+        query,
+        map,
+        territory,
+        level,
+        units,
+        &classed,
+        Legend {
+            title: legend_title,
+            classes: classes
+                .labels(1)
+                .into_iter()
+                .zip(colors)
+                .map(|(label, color)| NamedClass {
+                    label,
+                    color,
+                    optional: false,
+                })
+                .collect(),
+        },
+        out_dir,
+        notices,
+    )
+}
+
+/// Limits symmetric around 0: a central "stable" class within a tenth of the largest
+/// change, then half of it, on each side.
+fn symmetric_limits(values: &[f64]) -> Vec<Threshold> {
+    let largest = values.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+    if largest == 0.0 {
+        return Vec::new();
+    }
+    let round = |x: f64| (x * 10.0).round() / 10.0;
+    let (small, half) = (round(largest / 10.0), round(largest / 2.0));
+    let mut limits = vec![-half, -small, small, half];
+    limits.retain(|v| *v != 0.0);
+    limits.dedup();
+    limits
+        .into_iter()
+        .map(|value| Threshold { value, name: None })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changes_of_counts_and_rates() {
+        assert_eq!(
+            change(Cell::Value(40.0), Cell::Value(42.5)),
+            Cell::Value(2.5)
+        );
+        assert_eq!(
+            relative(Cell::Value(200.0), Cell::Value(150.0)),
+            Cell::Value(-25.0)
+        );
+        assert_eq!(relative(Cell::Value(0.0), Cell::Value(3.0)), Cell::Missing);
+        assert_eq!(change(Cell::Secret, Cell::Value(1.0)), Cell::Secret);
+        assert_eq!(change(Cell::Value(1.0), Cell::Missing), Cell::Missing);
+    }
+
+    #[test]
+    fn default_classes_are_symmetric_around_zero() {
+        let limits: Vec<f64> = symmetric_limits(&[-3.0, 1.0, 8.0])
+            .iter()
+            .map(|t| t.value)
+            .collect();
+        assert_eq!(limits, [-4.0, -0.8, 0.8, 4.0]);
+        assert!(symmetric_limits(&[0.0, 0.0]).is_empty());
+    }
+}
