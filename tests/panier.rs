@@ -287,3 +287,35 @@ fn panier_needs_the_epci_level_and_a_composition() {
     let o = s.run(&query(&inv, PANIER_2019, "").replace("[2019, 2022]", "[2022, 2019]"));
     assert!(stderr(&o).contains("« annees »"), "{}", stderr(&o));
 }
+
+#[test]
+fn rows_of_an_older_year_move_to_the_commune_of_the_query() {
+    let s = Scratch::new();
+    // Dallet (63133) joined Mur-sur-Allier (63226, Billom Communauté) in 2019.
+    let inv = s.file(
+        "inventaire.csv",
+        "code;type;annee\n63133;Laep;2018\n63226;Laep;2022\n",
+    );
+    let text = query(&inv, PANIER_2019, "").replace("[2019, 2022]", "[2018, 2022]");
+    let o = s.run(&text);
+    assert!(
+        stderr(&o).contains("code inconnu du COG 2026 : « 63133 »"),
+        "{}",
+        stderr(&o)
+    );
+    let mvt = root().join("data/cog/mouvements-communes.csv");
+    let text = text.replace(
+        "\n\n[panier]",
+        &format!("\nmouvements = \"{}\"\n\n[panier]", mvt.display()),
+    );
+    let o = s.run(&text);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("ligne 2 : 63133 → 63226"),
+        "{}",
+        stdout(&o)
+    );
+    let t = rows(&s.output("synthese.csv"));
+    let laep = t.iter().find(|r| r[0] == "Laep").unwrap();
+    assert_eq!(laep[1..3], ["1", "7,1"]);
+}

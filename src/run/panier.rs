@@ -2,7 +2,8 @@
 //! panier's completeness, what each EPCI lacks, the gaps to the norms, and the share of
 //! EPCI covered per service over the years; as tables, a map and a chart.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use super::aggregate::{self, add, sum_by_unit};
@@ -15,11 +16,12 @@ use crate::error::{Error, Result};
 use crate::export::{write_atomic, Align, OutTable};
 use crate::format;
 use crate::indicators::Cell;
-use crate::panier::inventory::{self, Columns, Entry, Inventory, Place};
+use crate::panier::inventory::{self, Columns, Inventory, Place};
 use crate::panier::norm::{Gap, Norm};
 use crate::panier::{Counts, Names, Panier, Requirement, ServiceKind, Summary};
 use crate::query::{ChartSpec, ClassMapSpec, NormSpec, PanierSpec, Query};
 use crate::render::{self, FeatureClass, Series, ShareChart};
+use crate::territory::moves::{Fate, Movements, Moves};
 use crate::territory::{Level, Territory, Unit};
 
 /// A norm of the query and the population it applies to.
@@ -377,6 +379,13 @@ fn place(
         notices: Vec::new(),
     };
     let mut other_years: BTreeMap<u16, usize> = BTreeMap::new();
+    // With a movements table, a row's commune is of its year's COG and moves to the query's.
+    let movements = match &query.spec.territoire.mouvements {
+        Some(path) => Some(Movements::load(Path::new(path.get_ref()))?),
+        None => None,
+    };
+    let mut moves_by_year: HashMap<u16, Moves> = HashMap::new();
+    let mut moved = Vec::new();
     for entry in &inventory.entries {
         let unknown = || {
             Error::new(format!(
@@ -390,7 +399,40 @@ fn place(
         };
         let epci = match &entry.place {
             Place::Commune(c) => {
-                let commune = territory.communes.get(c).ok_or_else(unknown)?;
+                let code = match (&movements, entry.year < vintage) {
+                    (Some(m), true) => {
+                        let moves = match moves_by_year.entry(entry.year) {
+                            Entry::Occupied(o) => o.into_mut(),
+                            Entry::Vacant(v) => {
+                                v.insert(m.between(entry.year, vintage, territory)?)
+                            }
+                        };
+                        match moves.fate(c) {
+                            Fate::Same => c.clone(),
+                            Fate::Moved(to) => {
+                                moved.push(format!("ligne {} : {c} → {to}", entry.line));
+                                to
+                            }
+                            // A service is in one place: the part that kept most of the people.
+                            Fate::Split(parts) => {
+                                let to = parts
+                                    .iter()
+                                    .max_by(|a, b| a.1.total_cmp(&b.1))
+                                    .map(|p| p.0.clone())
+                                    .expect("a split has parts");
+                                moved.push(format!("ligne {} : {c} → {to} (commune partagée depuis, la plus peuplée)", entry.line));
+                                to
+                            }
+                            Fate::Unknown(why) => {
+                                return Err(unknown().hint(format!(
+                                    "{c} : {why} ; corrigez le code de cette ligne"
+                                )))
+                            }
+                        }
+                    }
+                    _ => c.clone(),
+                };
+                let commune = territory.communes.get(&code).ok_or_else(unknown)?;
                 commune.epci.as_deref()
             }
             Place::Epci(s) => Some(territory.epcis.get(s).ok_or_else(unknown)?.siren.as_str()),
@@ -412,6 +454,14 @@ fn place(
             }
             _ => placed.outside.push(outside_line(entry, epci, territory)),
         }
+    }
+    if !moved.is_empty() {
+        placed.notices.push(format!(
+            "{} : {} service(s) d'une commune fusionnée ou recodée depuis l'année de la ligne, rattaché(s) à sa commune du COG {vintage} : {}",
+            inventory.source.display(),
+            moved.len(),
+            code_list(&moved)
+        ));
     }
     if !other_years.is_empty() {
         let rows: usize = other_years.values().sum();
@@ -437,7 +487,7 @@ fn place(
 }
 
 /// "ligne 12 : Laep 2022, 03185 Vichy (EPCI 200071942 Vichy Communauté)".
-fn outside_line(entry: &Entry, epci: Option<&str>, territory: &Territory) -> String {
+fn outside_line(entry: &inventory::Entry, epci: Option<&str>, territory: &Territory) -> String {
     let place = match &entry.place {
         Place::Commune(c) => {
             let name = territory.communes.get(c).map_or("", |c| c.name.as_str());
