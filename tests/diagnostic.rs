@@ -87,3 +87,25 @@ fn an_unknown_key_of_a_diagnostic_is_refused() {
         stderr(&o)
     );
 }
+
+#[test]
+fn all_departements_of_france_get_a_report() {
+    let s = Scratch::new();
+    // The panier model for the Puy-de-Dôme only: the others get a report with no part.
+    let text = diagnostic("\"toutes\"").replace(
+        "{ requete = \"queries/modeles/couverture-epci.toml\" }, ",
+        "",
+    );
+    let text = text.replace(
+        "panier-epci.toml\" }",
+        "panier-epci.toml\", departements = [\"63\"] }",
+    );
+    let o = s.run(&text);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let reports = std::fs::read_dir(s.out_dir().join("diag")).unwrap().count();
+    assert_eq!(reports, 101, "one folder per département of the COG 2026");
+    assert!(s.output("diag/2A/rapport-2A.html").contains("Corse-du-Sud"));
+    assert!(s
+        .output("diag/63/rapport-63.html")
+        .contains("Panier par EPCI"));
+}

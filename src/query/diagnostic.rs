@@ -22,6 +22,7 @@ struct DiagnosticFile {
 #[serde(deny_unknown_fields)]
 pub struct DiagnosticSpec {
     pub titre: String,
+    /// Codes, or `["toutes"]` for every département of the list.
     pub departements: Spanned<Vec<String>>,
     /// List of départements (names for titles, codes checked).
     pub liste_departements: Spanned<String>,

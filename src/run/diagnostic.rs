@@ -50,7 +50,15 @@ pub fn run_diagnostic(
                 .map_err(|e| Error::io(Path::new(&m.requete), e))
         })
         .collect::<Result<_>>()?;
-    let deps = spec.departements.get_ref();
+    // `["toutes"]`: every département of the list, in its order.
+    let all: Vec<String>;
+    let deps = match spec.departements.get_ref().as_slice() {
+        [word] if word == "toutes" => {
+            all = names.iter().map(|(code, _)| code.clone()).collect();
+            &all
+        }
+        listed => listed,
+    };
     let wanted = |m: &crate::query::ModelSpec, dep: &str| {
         m.departements
             .as_ref()
