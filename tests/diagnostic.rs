@@ -109,3 +109,55 @@ fn all_departements_of_france_get_a_report() {
         .output("diag/63/rapport-63.html")
         .contains("Panier par EPCI"));
 }
+
+/// The class limits of a map's legend ("55,2 à moins de 60,9").
+fn legend(svg: &str) -> Vec<String> {
+    svg.split(">De ")
+        .skip(1)
+        .map(|s| {
+            let label = s.split('<').next().unwrap();
+            // Without the count of territories, which differs by département.
+            label
+                .rsplit_once(" (")
+                .map_or(label, |(l, _)| l)
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn pooled_classes_make_the_maps_of_the_departements_comparable() {
+    let s = Scratch::new();
+    let model = std::fs::read_to_string(root().join("queries/modeles/couverture-epci.toml"))
+        .unwrap()
+        .replace(
+            "classes = { methode = \"seuils\", valeurs = [\"reference:departement\", \"reference:france\"] }",
+            "classes = { methode = \"quantiles\", nombre = 4 }",
+        );
+    let model = s.file("modele.toml", &model);
+    let text = |pooled: bool| {
+        format!(
+            "[diagnostic]\ntitre = \"D\"\ndepartements = [\"63\", \"71\"]\n\
+             liste_departements = \"data/cog/departements.csv\"\n\
+             modeles = [{{ requete = \"{model}\" }}]\ndossier = \"diag\"\nclasses_communes = {pooled}\n"
+        )
+    };
+    let o = s.run(&text(false));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (a, b) = (
+        legend(&s.output("diag/63/couverture-epci.svg")),
+        legend(&s.output("diag/71/couverture-epci.svg")),
+    );
+    assert_eq!(a.len(), 2, "{a:?}");
+    assert_ne!(a, b, "quantiles of each département differ");
+    let o = s.run(&text(true));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (a, b) = (
+        legend(&s.output("diag/63/couverture-epci.svg")),
+        legend(&s.output("diag/71/couverture-epci.svg")),
+    );
+    assert_eq!(a, b, "one set of classes for both");
+    assert!(s
+        .output("diag/63/rapport-63.html")
+        .contains("classes calculées sur les valeurs des 2 départements"));
+}

@@ -187,7 +187,7 @@ fn evolution(extra: &str) -> (Scratch, String) {
     // Dallet (63133) and Mezel (63226) merged into Mur-sur-Allier (63226) in 2019.
     let y2018 = s.file(
         "a2018.csv",
-        "CODGEO;A;AM\n63133;100;10\n63226;300;50\n63040;500;s\n",
+        "CODGEO;A;AM\n63133;100;10\n63226;300;50\n63040;500;s\n99999;7;1\n",
     );
     let y2022 = s.file("a2022.csv", "CODGEO;A;AM\n63226;420;63\n63040;480;60\n");
     let data = root().join("data");
@@ -237,7 +237,14 @@ fn evolution_of_counts_and_rates_across_a_merger() {
         ["500", "480", "-20", "-4,0", "secret", "12,5", "secret"]
     );
     assert!(table.contains("Ensemble"));
-    assert!(stdout(&o).contains("63133 → 63226"), "{}", stdout(&o));
+    let out = stdout(&o);
+    assert!(out.contains("63133 → 63226"), "{out}");
+    // A code no vintage knows is said, with its line, not dropped silently.
+    assert!(
+        out.contains("99999 → inconnu de tous les millésimes"),
+        "{out}"
+    );
+    assert!(out.contains("99999 (ligne 5)"), "{out}");
     let svg = s.output("evolution.svg");
     assert!(
         svg.contains("Évolution 2018-2022 (points)"),

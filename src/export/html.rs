@@ -53,7 +53,7 @@ tr { break-inside: avoid; }
 .notes li, .sources li { font-size: 0.85em; }
 .erreurs { border: 2px solid #d94701; padding: 0.5em 1em; }
 @page { size: A4; margin: 14mm; }
-@media print { body { max-width: none; margin: 0; } h2 { break-before: page; } nav { break-after: page; } }
+@media print { body { max-width: none; margin: 0; } section > h2 { break-before: page; } }
 ";
 
 /// The report as an HTML document; the same report gives the same bytes.

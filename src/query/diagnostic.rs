@@ -30,6 +30,10 @@ pub struct DiagnosticSpec {
     pub modeles: Spanned<Vec<ModelSpec>>,
     /// Folder of the outputs, under the output directory: one sub-folder per département.
     pub dossier: String,
+    /// Classes computed from the values (quantiles, Jenks…) over all the départements
+    /// at once, so that a colour means the same everywhere.
+    #[serde(default)]
+    pub classes_communes: bool,
 }
 
 /// `{ requete = "queries/modeles/couverture-epci.toml" }`, optionally for some

@@ -4,12 +4,16 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{run, Report, Section};
+use toml::Spanned;
+
+use super::map::resolve_classes;
+use super::{compute, run, Report, Section};
 use crate::error::{Error, Result};
 use crate::export::{report_html, workbook, write_atomic, OutTable, Part, ReportDoc};
 use crate::ingest::{self, layouts};
-use crate::query::{Diagnostic, Query};
+use crate::query::{ClassMethod, ClassesSpec, Diagnostic, ModelSpec, Query, ThresholdSpec};
 use crate::territory::str_col;
+use crate::territory::Territory;
 
 /// What the diagnostic of one département gave.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,7 +44,7 @@ pub fn run_diagnostic(
 ) -> Result<Vec<Outcome>> {
     let spec = &d.spec;
     let names = departement_names(d)?;
-    let models: Vec<(String, &crate::query::ModelSpec)> = spec
+    let models: Vec<(String, &ModelSpec)> = spec
         .modeles
         .get_ref()
         .iter()
@@ -59,7 +63,7 @@ pub fn run_diagnostic(
         }
         listed => listed,
     };
-    let wanted = |m: &crate::query::ModelSpec, dep: &str| {
+    let wanted = |m: &ModelSpec, dep: &str| {
         m.departements
             .as_ref()
             .is_none_or(|list| list.iter().any(|x| x == dep))
@@ -82,9 +86,25 @@ pub fn run_diagnostic(
                 })
         })
         .collect::<Result<_>>()?;
+    let pooled: Vec<Pooled> = if spec.classes_communes {
+        models
+            .iter()
+            .map(|(text, m)| {
+                let deps: Vec<(&String, &String)> = deps
+                    .iter()
+                    .filter(|(dep, _)| wanted(m, dep))
+                    .map(|(d, n)| (*d, n))
+                    .collect();
+                pooled_classes(text, m, &deps)
+            })
+            .collect::<Result<_>>()?
+    } else {
+        models.iter().map(|_| Pooled::default()).collect()
+    };
     let mut done = 0;
     let mut outcomes = Vec::new();
-    for (dep, name) in deps {
+    for (dep, name) in &deps {
+        let (dep, name) = (*dep, name.clone());
         let dir = out_dir.join(&spec.dossier).join(dep);
         let mut doc = ReportDoc {
             title: format!("{} — {name}", spec.titre),
@@ -101,14 +121,16 @@ pub fn run_diagnostic(
             errors: Vec::new(),
             outputs: Vec::new(),
         };
-        for (text, model) in models.iter().filter(|(_, m)| wanted(m, dep)) {
-            let text = text
-                .replace("{departement}", dep)
-                .replace("{nom_departement}", &name);
-            let result = Query::parse(Path::new(&model.requete), text)
+        for ((text, model), pooled) in models.iter().zip(&pooled) {
+            if !wanted(model, dep) {
+                continue;
+            }
+            let result = model_query(text, model, dep, &name)
+                .map(|q| pooled.apply(q))
                 .and_then(|q| run(&q, &dir).map(|r| (q, r)));
             match result {
-                Ok((query, report)) => {
+                Ok((query, mut report)) => {
+                    report.notices.extend(pooled.notice());
                     outcome.outputs.extend(report.outputs.iter().cloned());
                     doc.parts.push(part(&query, report));
                 }
@@ -144,6 +166,108 @@ pub fn run_diagnostic(
         outcomes.push(outcome);
     }
     Ok(outcomes)
+}
+
+/// A model query for one département.
+fn model_query(text: &str, model: &ModelSpec, dep: &str, name: &str) -> Result<Query> {
+    let text = text
+        .replace("{departement}", dep)
+        .replace("{nom_departement}", name);
+    Query::parse(Path::new(&model.requete), text)
+}
+
+/// Thresholds computed once over all départements, for a model's map and multiples.
+#[derive(Debug, Default)]
+struct Pooled {
+    map: Option<Vec<f64>>,
+    multiples: Option<Vec<f64>>,
+    departements: usize,
+}
+
+impl Pooled {
+    fn notice(&self) -> Option<String> {
+        (self.map.is_some() || self.multiples.is_some()).then(|| {
+            format!(
+                "classes calculées sur les valeurs des {} départements du diagnostic à la fois : les couleurs se comparent d'une carte à l'autre",
+                self.departements
+            )
+        })
+    }
+
+    /// The query with its computed classes replaced by the pooled thresholds.
+    fn apply(&self, mut query: Query) -> Query {
+        let fixed = |classes: &mut Spanned<ClassesSpec>, limits: &[f64]| {
+            let span = classes.span();
+            *classes = Spanned::new(
+                span,
+                ClassesSpec {
+                    methode: ClassMethod::Seuils,
+                    valeurs: Some(limits.iter().map(|v| ThresholdSpec::Value(*v)).collect()),
+                    nombre: None,
+                    k: None,
+                    classe_centrale: None,
+                },
+            );
+        };
+        if let (Some(map), Some(limits)) = (&mut query.spec.carte, &self.map) {
+            fixed(&mut map.classes, limits);
+        }
+        if let (Some(m), Some(limits)) = (&mut query.spec.multiples, &self.multiples) {
+            fixed(&mut m.classes, limits);
+        }
+        query
+    }
+}
+
+/// For a coverage model whose classes are computed from the values: the thresholds of
+/// its method over the rates (and over the components) of all `deps`.
+fn pooled_classes(text: &str, model: &ModelSpec, deps: &[(&String, &String)]) -> Result<Pooled> {
+    let mut pooled = Pooled {
+        departements: deps.len(),
+        ..Pooled::default()
+    };
+    let computed = |c: &Spanned<ClassesSpec>| c.get_ref().methode != ClassMethod::Seuils;
+    let (mut rates, mut parts) = (Vec::new(), Vec::new());
+    let mut first = None;
+    for (dep, name) in deps {
+        let query = model_query(text, model, dep, name)?;
+        let Some(c) = &query.spec.couverture else {
+            return Ok(pooled); // only coverage maps have computed classes
+        };
+        let t = &query.spec.territoire;
+        let territory = Territory::load(
+            Path::new(t.communes.get_ref()),
+            Path::new(t.liste_departements.get_ref()),
+        )?;
+        let cov = compute(&query, c, &territory)?;
+        rates.extend(cov.rows.iter().filter_map(|r| r.rate.value()));
+        parts.extend(
+            cov.rows
+                .iter()
+                .flat_map(|r| r.parts.iter().filter_map(|p| p.value())),
+        );
+        first.get_or_insert((query, cov));
+    }
+    let Some((query, cov)) = first else {
+        return Ok(pooled);
+    };
+    let mut notices = Vec::new();
+    let limits = |classes: &Spanned<ClassesSpec>, values: Vec<f64>, notices: &mut Vec<String>| {
+        resolve_classes(&query, classes, &cov, &[values], notices)
+            .map(|c| c.thresholds().iter().map(|t| t.value).collect::<Vec<f64>>())
+    };
+    if let Some(map) = query.spec.carte.as_ref().filter(|m| computed(&m.classes)) {
+        pooled.map = Some(limits(&map.classes, rates, &mut notices)?);
+    }
+    if let Some(m) = query
+        .spec
+        .multiples
+        .as_ref()
+        .filter(|m| computed(&m.classes))
+    {
+        pooled.multiples = Some(limits(&m.classes, parts, &mut notices)?);
+    }
+    Ok(pooled)
 }
 
 /// Code → name of the départements of the diagnostic's list.
