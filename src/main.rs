@@ -21,6 +21,8 @@ enum Command {
     Executer(cli::execute::Args),
     /// Vérifie des requêtes sans rien écrire (clés, fichiers d'entrée).
     Verifier(cli::check::Args),
+    /// Dit ce que deviennent les codes commune d'un fichier dans le COG de la requête.
+    Codes(cli::codes::Args),
 }
 
 fn main() -> ExitCode {
@@ -28,6 +30,7 @@ fn main() -> ExitCode {
     let ok = match args.command {
         Command::Executer(a) => cli::execute::run(&a),
         Command::Verifier(a) => cli::check::run(&a),
+        Command::Codes(a) => cli::codes::run(&a),
     };
     if ok {
         ExitCode::SUCCESS

@@ -289,3 +289,43 @@ fn evolution_needs_two_years_and_a_known_mapped_indicator() {
         stderr(&o)
     );
 }
+
+#[test]
+fn the_codes_command_reports_every_code_that_moves() {
+    let s = Scratch::new();
+    let file = s.file(
+        "codes.csv",
+        "CODGEO;A\n63133;1\n63113;2\n15141;3\n20004;4\n75112;5\n99999;6\n",
+    );
+    let report = s.dir.path().join("rapport.csv");
+    let o = diagterr(&[
+        "codes",
+        &file,
+        "--millesime",
+        "2018",
+        "--sortie",
+        report.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("6 code(s) commune, COG 2018 → 2026 : 1 inchangé(s), 3 changé(s) ou fusionné(s), 1 partagé(s)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("inconnu : 99999 (inconnu de tous les millésimes)"),
+        "{out}"
+    );
+    let csv = std::fs::read_to_string(report).unwrap();
+    assert!(
+        csv.contains(
+            "63133;changé ou fusionné;63226;création de commune nouvelle 2019-01-01 (63226)"
+        ),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("75112;changé ou fusionné;75056;arrondissement municipal → commune"),
+        "{csv}"
+    );
+    assert!(csv.contains("15141;partagé;15031 ("), "{csv}");
+}

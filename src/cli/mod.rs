@@ -1,6 +1,7 @@
 //! One file per subcommand.
 
 pub mod check;
+pub mod codes;
 pub mod execute;
 
 use std::path::{Path, PathBuf};

@@ -366,13 +366,17 @@ impl Moves {
                 ),
                 Fate::Unknown(why) => ("inconnu", why.clone()),
             };
-            let how = self.fates.get(code).map_or("", |f| f.1.as_str());
-            rows.push(vec![
-                code.to_string(),
-                what.to_string(),
-                to,
-                how.to_string(),
-            ]);
+            let how = match self.fates.get(code) {
+                Some(f) => f.1.clone(),
+                None if plm_commune(code).is_some() => {
+                    "arrondissement municipal → commune".to_string()
+                }
+                None if matches!(fate, Fate::Moved(_)) => {
+                    "code corse 20 → 2A/2B (1976)".to_string()
+                }
+                None => String::new(),
+            };
+            rows.push(vec![code.to_string(), what.to_string(), to, how]);
         }
         OutTable {
             headers: vec![
