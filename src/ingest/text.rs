@@ -85,7 +85,12 @@ pub(crate) fn parse_number(cell: &str) -> Option<f64> {
     if group.is_some_and(|g| g != 3) {
         return None;
     }
-    std::str::from_utf8(&buf[..len]).ok()?.parse().ok()
+    // `1e400` parses to infinity: not a value any indicator can hold.
+    std::str::from_utf8(&buf[..len])
+        .ok()?
+        .parse()
+        .ok()
+        .filter(|v: &f64| v.is_finite())
 }
 
 /// Normalises a trimmed, non-empty territory code, or says what a valid one looks like.
@@ -201,6 +206,7 @@ mod tests {
     fn non_numbers_rejected() {
         for cell in [
             "", "abc", "s", "inf", "NaN", "12 %", "1,2,3", "1.23.4", "1,234,5", "1.2,3.4", "-",
+            "1e400", "-1e309",
         ] {
             assert_eq!(parse_number(cell), None, "{cell}");
         }
