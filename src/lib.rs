@@ -17,6 +17,7 @@ pub mod panier;
 pub mod query;
 pub mod render;
 pub mod run;
+pub mod synthetic;
 pub mod territory;
 
 pub use error::{Error, Result};

@@ -23,6 +23,8 @@ enum Command {
     Verifier(cli::check::Args),
     /// Dit ce que deviennent les codes commune d'un fichier dans le COG de la requête.
     Codes(cli::codes::Args),
+    /// Écrit un jeu de données SYNTHÉTIQUE national (toutes les communes, cinq ans) et ses requêtes.
+    Synthetique(cli::synthetic::Args),
 }
 
 fn main() -> ExitCode {
@@ -31,6 +33,7 @@ fn main() -> ExitCode {
         Command::Executer(a) => cli::execute::run(&a),
         Command::Verifier(a) => cli::check::run(&a),
         Command::Codes(a) => cli::codes::run(&a),
+        Command::Synthetique(a) => cli::synthetic::run(&a),
     };
     if ok {
         ExitCode::SUCCESS

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod codes;
 pub mod execute;
+pub mod synthetic;
 
 use std::path::{Path, PathBuf};
 

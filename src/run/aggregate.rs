@@ -71,6 +71,7 @@ pub(super) fn sum_by_unit(
     // Communes with a row, to tell the territories a finer file covers only in part.
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut file_communes: Vec<&str> = Vec::new();
+    let mut outside = Vec::new();
     for (r, code) in codes.iter().enumerate() {
         let code = code.unwrap_or("");
         // The territories of the row, with the share of the row each gets (a commune
@@ -92,14 +93,21 @@ pub(super) fn sum_by_unit(
                     Some(Fate::Split(parts)) => parts,
                     Some(Fate::Unknown(_)) => Vec::new(),
                 };
-                parts
-                    .into_iter()
-                    .filter_map(|(c, share)| {
-                        seen.insert(c.clone());
-                        let parent = territory.parent(&c, level)?;
-                        Some((parent.to_string(), share))
-                    })
-                    .collect()
+                let mut targets = Vec::with_capacity(parts.len());
+                let mut in_no_group = false;
+                for (c, share) in parts {
+                    match territory.parent(&c, level) {
+                        Some(parent) => targets.push((parent.to_string(), share)),
+                        // Île-d'Yeu, Ouessant…: known, but in no EPCI.
+                        None => in_no_group |= territory.communes.contains_key(&c),
+                    }
+                    seen.insert(c);
+                }
+                if targets.is_empty() && in_no_group {
+                    outside.push(format!("{code} (ligne {})", lines.get(r).unwrap_or(0)));
+                    continue;
+                }
+                targets
             }
         };
         if targets.is_empty() {
@@ -117,6 +125,15 @@ pub(super) fn sum_by_unit(
                 *acc = add(*acc, scaled(column[r], share));
             }
         }
+    }
+    if !outside.is_empty() {
+        notices.push(format!(
+            "{} : {} commune(s) sans {} laissée(s) de côté : {}",
+            table.source.display(),
+            outside.len(),
+            level.noun(),
+            code_list(&outside)
+        ));
     }
     if let Some(moves) = source.moves {
         notices.push(moves_notice(&table.source, moves, file_communes));

@@ -243,6 +243,14 @@ fn reference(
         "reference_france"
     };
     let err = |msg: String| query.error_at(&spec.span(), msg);
+    // A value given for several départements is the reference of them all.
+    if let (true, [_, _, ..], ReferenceSpec::Value(v)) = (departmental, deps, spec.get_ref()) {
+        return Ok(Reference {
+            value: *v,
+            scope: "départements de la requête".to_string(),
+            origin: "valeur de la requête",
+        });
+    }
     let dep = if departmental {
         match deps {
             [d] => Some(d.as_str()),

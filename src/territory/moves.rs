@@ -290,6 +290,19 @@ impl Moves {
         (fate, how)
     }
 
+    /// The codes of the source vintage that the movements of the period touch, each with
+    /// its fate, sorted by code.
+    pub fn moved(&self) -> Vec<(&str, &Fate)> {
+        let mut moved: Vec<(&str, &Fate)> = self
+            .fates
+            .iter()
+            .map(|(code, (fate, _))| (code.as_str(), fate))
+            .filter(|(_, fate)| **fate != Fate::Same)
+            .collect();
+        moved.sort_by(|a, b| a.0.cmp(b.0));
+        moved
+    }
+
     /// What became of `code`, a commune code of the source vintage. Arrondissements of
     /// Paris, Lyon and Marseille go to their commune; a Corsican `20xxx` to `2A`/`2B`.
     pub fn fate(&self, code: &str) -> Fate {

@@ -1,0 +1,249 @@
+//! A SYNTHETIC national dataset, to measure diagterr at the scale of France and to try it
+//! without the analysts' files: for every commune of the COG, over five years, the raw
+//! components of the taux de couverture, the counts of the vulnerability scores and an
+//! inventory of parenting services, with the queries that compute them.
+//!
+//! Nothing in it is observed: values are drawn around the real municipal populations, the
+//! same seed giving the same bytes. It has what real files have: zeros (no crèche in a
+//! village), secret cells (among the counts under 5) and, in the files of the years before
+//! the COG's, the codes of communes merged since.
+
+use std::path::{Path, PathBuf};
+
+use rand::rngs::Xoshiro256PlusPlus;
+use rand::{RngExt, SeedableRng};
+
+use crate::error::Result;
+use crate::export::write_atomic;
+use crate::territory::moves::{Fate, Movements};
+use crate::territory::{Commune, Territory};
+
+/// Said at the top of every file written.
+const WARNING: &str = "# DONNÉES SYNTHÉTIQUES générées par diagterr (diagterr synthetique) : tirées au hasard autour des populations municipales réelles, elles ne décrivent aucune commune.";
+
+/// What to generate.
+pub struct Spec<'a> {
+    pub territory: &'a Territory,
+    /// The COG's vintage (the last year).
+    pub vintage: u16,
+    pub movements: &'a Movements,
+    /// Paths written in the queries, as seen from where diagterr runs.
+    pub communes: &'a Path,
+    pub departements: &'a Path,
+    pub movements_path: &'a Path,
+    pub seed: u64,
+    pub years: usize,
+}
+
+/// The files and queries written under `out`.
+pub fn generate(spec: &Spec, out: &Path) -> Result<Vec<PathBuf>> {
+    let first = spec.vintage + 1 - spec.years as u16;
+    let mut written = Vec::new();
+    let mut write = |name: String, text: String| -> Result<()> {
+        let path = out.join(name);
+        write_atomic(&path, text.as_bytes())?;
+        written.push(path);
+        Ok(())
+    };
+    let communes: Vec<&Commune> = spec.territory.communes.values().collect();
+    for year in first..=spec.vintage {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(spec.seed ^ u64::from(year) << 32);
+        let grown = 1.0 + 0.02 * f64::from(year - first);
+        // The codes of the year: communes merged since are written under their old codes.
+        let moves = spec.movements.between(year, spec.vintage, spec.territory)?;
+        let mut absorbed: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+        for (old, fate) in moves.moved() {
+            if let Fate::Moved(new) = fate {
+                absorbed.entry(new.as_str()).or_default().push(old);
+            }
+        }
+        let mut components = format!(
+            "{WARNING}\ncode_commune;eaje_psu;eaje_hors_psu;am;gad;prescol;enfants_moins_3\n"
+        );
+        let mut counts = format!("{WARNING}\nCODGEO;A;AM;AC3ENF;ABR\n");
+        for c in &communes {
+            let pop = c.population.unwrap_or(0.0);
+            let children = (pop * rng.random_range(0.018..0.042)).round();
+            let places = [
+                if pop > 1500.0 && rng.random_bool(0.7) {
+                    children * rng.random_range(0.05..0.45) * grown
+                } else {
+                    0.0
+                },
+                if pop > 5000.0 && rng.random_bool(0.5) {
+                    children * rng.random_range(0.0..0.1) * grown
+                } else {
+                    0.0
+                },
+                if rng.random_bool(0.85) {
+                    children * rng.random_range(0.1..0.7)
+                } else {
+                    0.0
+                },
+                children * rng.random_range(0.0..0.03),
+                children * rng.random_range(0.0..0.06),
+            ];
+            let allocataires = (pop * rng.random_range(0.12..0.32)).round();
+            let shares = [
+                rng.random_range(0.05..0.25),
+                rng.random_range(0.02..0.1),
+                rng.random_range(0.05..0.35),
+            ];
+            // Components are published on the communes of the COG; counts by the
+            // communes of their year, merged ones under their own codes.
+            components.push_str(&c.code);
+            for p in places {
+                components.push(';');
+                components.push_str(&cell(p.round(), &mut rng));
+            }
+            components.push(';');
+            components.push_str(&cell(children, &mut rng));
+            components.push('\n');
+            let olds = absorbed.get(c.code.as_str()).map_or(&[][..], Vec::as_slice);
+            let parts = olds.len() + 1;
+            for code in std::iter::once(c.code.as_str()).chain(olds.iter().copied()) {
+                let a = (allocataires / parts as f64).round();
+                counts.push_str(code);
+                counts.push(';');
+                counts.push_str(&cell(a, &mut rng));
+                for s in shares {
+                    counts.push(';');
+                    counts.push_str(&cell((a * s).round(), &mut rng));
+                }
+                counts.push('\n');
+            }
+        }
+        write(format!("composantes-{year}-SYNTHETIQUE.csv"), components)?;
+        write(format!("familles-{year}-SYNTHETIQUE.csv"), counts)?;
+    }
+    write("services-SYNTHETIQUE.csv".into(), inventory(spec, first))?;
+    for (name, text) in queries(spec, first, out) {
+        write(name, text)?;
+    }
+    Ok(written)
+}
+
+/// A count as published: some counts from 1 to 4 are secret (`s`); most small counts of a
+/// real file are grouped upstream, so only one in a hundred is drawn secret here.
+fn cell(v: f64, rng: &mut Xoshiro256PlusPlus) -> String {
+    if v > 0.0 && v < 5.0 && rng.random_bool(0.01) {
+        "s".to_string()
+    } else {
+        format!("{v:.0}")
+    }
+}
+
+/// Services of each EPCI, year by year: more in the populous ones, a few opening each year.
+fn inventory(spec: &Spec, first: u16) -> String {
+    let kinds = [
+        "Reaap",
+        "LAEP",
+        "Clas",
+        "Médiation familiale",
+        "Relais petite enfance",
+        "EAJE",
+    ];
+    let mut text = format!("{WARNING}\ncode;type;annee;nombre\n");
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(spec.seed ^ 0x5E7_51C);
+    for epci in spec.territory.epcis.values() {
+        let Some(seat) = epci
+            .communes
+            .iter()
+            .filter_map(|c| spec.territory.communes.get(c))
+            .max_by(|a, b| {
+                a.population
+                    .unwrap_or(0.0)
+                    .total_cmp(&b.population.unwrap_or(0.0))
+            })
+        else {
+            continue;
+        };
+        let pop: f64 = epci
+            .communes
+            .iter()
+            .filter_map(|c| spec.territory.communes.get(c)?.population)
+            .sum();
+        let weight = (pop / 60_000.0).min(1.0);
+        for kind in kinds {
+            // The year the service opens, if it does within the period.
+            let opens = rng.random_range(0.0..1.0) < 0.35 + 0.6 * weight;
+            let since = first + rng.random_range(0..spec.years as u16 + 2);
+            for year in first..=spec.vintage {
+                if opens && year >= since {
+                    let count = 1 + (weight * rng.random_range(0.0..4.0)) as u32;
+                    text.push_str(&format!("{};{kind};{year};{count}\n", seat.code));
+                }
+            }
+        }
+    }
+    text
+}
+
+/// The queries of the national recomputation: coverage of every year at three levels,
+/// the three scores, the panier over the years.
+fn queries(spec: &Spec, first: u16, out: &Path) -> Vec<(String, String)> {
+    let deps: Vec<String> = spec
+        .territory
+        .departements
+        .keys()
+        .map(|d| format!("\"{d}\""))
+        .collect();
+    let deps = deps.join(", ");
+    let file = |name: &str| out.join(name).display().to_string();
+    let territory = |level: &str| {
+        format!(
+            "[territoire]\nniveau = \"{level}\"\ndepartements = [{deps}]\nmillesime = {}\n\
+             communes = \"{}\"\nliste_departements = \"{}\"\nmouvements = \"{}\"\n\n",
+            spec.vintage,
+            spec.communes.display(),
+            spec.departements.display(),
+            spec.movements_path.display()
+        )
+    };
+    let mut queries = Vec::new();
+    for year in first..=spec.vintage {
+        for level in ["commune", "epci", "departement"] {
+            queries.push((
+                format!("requetes/couverture-{level}-{year}.toml"),
+                format!(
+                    "# DONNÉES SYNTHÉTIQUES.\n{}[couverture]\nmethode = \"ratio_de_sommes\"\nannee = {year}\n\
+                     reference_departement = 60.9\nreference_france = 60.9\n\n\
+                     [couverture.composantes]\nfichier = \"{}\"\ncommune = \"code_commune\"\n\
+                     enfants = \"enfants_moins_3\"\n\
+                     places = {{ eaje_psu = \"EAJE PSU\", eaje_hors_psu = \"EAJE hors PSU\", am = \"Assistants maternels\", gad = \"Garde à domicile\", prescol = \"Préscolarisation\" }}\n\n\
+                     [liste]\nselection = \"sous_les_deux_references\"\nsorties = [\"sorties/couverture-{level}-{year}.csv\"]\n",
+                    territory(level),
+                    file(&format!("composantes-{year}-SYNTHETIQUE.csv"))
+                ),
+            ));
+        }
+    }
+    // By commune: secret counts of small communes make only those communes unranked.
+    let indicators = "indicateurs = [\n  { numerateur = \"AM\", denominateur = \"A\", libelle = \"Monoparents (%)\", poids = 0.4, drapeau = { test = \">\", seuil = 15 } },\n  { numerateur = \"AC3ENF\", denominateur = \"A\", libelle = \"Familles nombreuses (%)\", poids = 0.3, drapeau = { test = \">\", seuil = 6 } },\n  { numerateur = \"ABR\", denominateur = \"A\", libelle = \"Bas revenus (%)\", poids = 0.3, drapeau = { test = \">\", seuil = 20 } },\n]\n";
+    for method in ["somme_des_rangs", "score_pondere", "drapeaux"] {
+        queries.push((
+            format!("requetes/score-{method}.toml"),
+            format!(
+                "# DONNÉES SYNTHÉTIQUES.\n{}[score]\nmethode = \"{method}\"\nfichier = \"{}\"\n\
+                 niveau_fichier = \"commune\"\nmillesime_fichier = {first}\nsecret = [\"s\"]\n{indicators}\
+                 titre = \"Score {method}\"\nsorties = [\"sorties/score-{method}.csv\"]\n",
+                territory("commune"),
+                file(&format!("familles-{first}-SYNTHETIQUE.csv"))
+            ),
+        ));
+    }
+    let years: Vec<String> = (first..=spec.vintage).map(|y| y.to_string()).collect();
+    queries.push((
+        "requetes/panier.toml".into(),
+        format!(
+            "# DONNÉES SYNTHÉTIQUES.\n{}[panier]\ntitre = \"Panier de services parentalité, France (données synthétiques)\"\n\
+             inventaire = \"{}\"\ncolonne_nombre = \"nombre\"\nannees = [{}]\n\
+             composition = [{{ service = \"reaap\" }}, {{ service = \"laep\" }}, {{ service = \"clas\" }}, {{ service = \"mediation_familiale\" }}]\n\
+             sorties = [\"sorties/panier.csv\"]\nsynthese = [\"sorties/panier-synthese.csv\"]\n",
+            territory("epci"),
+            file("services-SYNTHETIQUE.csv"),
+            years.join(", ")
+        ),
+    ));
+    queries
+}
