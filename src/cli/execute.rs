@@ -28,17 +28,26 @@ pub fn run(args: &Args) -> bool {
     let Some(files) = super::query_files(&args.requetes) else {
         return false;
     };
+    let texts: Vec<(&PathBuf, std::io::Result<String>)> =
+        files.iter().map(|f| (f, std::fs::read_to_string(f))).collect();
+    let (diagnostics, queries): (Vec<_>, Vec<_>) = texts
+        .into_iter()
+        .partition(|(_, t)| t.as_ref().is_ok_and(|t| Diagnostic::is_diagnostic(t)));
+    // Queries run side by side, one per core; what each says is printed in file order.
     let mut failed = 0;
-    for file in &files {
-        let ok = match std::fs::read_to_string(file) {
-            Err(e) => {
-                super::print_error(file, &Error::io(file, e));
-                false
-            }
-            Ok(text) if Diagnostic::is_diagnostic(&text) => diagnostic(file, text, &args.sortie),
-            Ok(text) => query(file, text, &args.sortie),
-        };
-        if !ok {
+    for said in in_parallel(queries, |(file, text)| match text {
+        Err(e) => Said::error(file, &Error::io(file, e)),
+        Ok(text) => query(file, text, &args.sortie),
+    }) {
+        print!("{}", said.out);
+        eprint!("{}", said.err);
+        if !said.ok {
+            failed += 1;
+        }
+    }
+    // A diagnostic runs alone, with its progress bar.
+    for (file, text) in diagnostics {
+        if !diagnostic(file, text.expect("read above"), &args.sortie) {
             failed += 1;
         }
     }
@@ -51,25 +60,65 @@ pub fn run(args: &Args) -> bool {
     failed == 0
 }
 
-fn query(file: &Path, text: String, out: &Path) -> bool {
+/// What a query says, kept until its turn to be printed.
+struct Said {
+    out: String,
+    err: String,
+    ok: bool,
+}
+
+impl Said {
+    fn error(file: &Path, e: &Error) -> Said {
+        Said {
+            out: String::new(),
+            err: format!("{}\n", super::error_text(file, e)),
+            ok: false,
+        }
+    }
+}
+
+/// `work` on each item, on as many threads as the machine has cores; results in order.
+fn in_parallel<T: Send, R: Send>(items: Vec<T>, work: impl Fn(T) -> R + Sync) -> Vec<R> {
+    let n = items.len();
+    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+    let queue = std::sync::Mutex::new(items.into_iter().enumerate());
+    let done = std::sync::Mutex::new(Vec::with_capacity(n));
+    std::thread::scope(|s| {
+        for _ in 0..cores.min(n) {
+            s.spawn(|| loop {
+                let next = queue.lock().expect("no panic while holding it").next();
+                let Some((i, item)) = next else { break };
+                let result = work(item);
+                done.lock().expect("no panic while holding it").push((i, result));
+            });
+        }
+    });
+    let mut done = done.into_inner().expect("threads joined");
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
+}
+
+fn query(file: &Path, text: String, out: &Path) -> Said {
+    use std::fmt::Write;
     match Query::parse(file, text).and_then(|q| run::run(&q, out)) {
         Ok(report) => {
-            println!("{} :", file.display());
+            let mut said = format!("{} :\n", file.display());
             for (label, n) in &report.counts {
-                println!("  {n} territoire(s) {label}");
+                let _ = writeln!(said, "  {n} territoire(s) {label}");
             }
             for note in &report.notices {
-                println!("  note : {note}");
+                let _ = writeln!(said, "  note : {note}");
             }
             for out in &report.outputs {
-                println!("  écrit : {}", out.display());
+                let _ = writeln!(said, "  écrit : {}", out.display());
             }
-            true
+            Said {
+                out: said,
+                err: String::new(),
+                ok: true,
+            }
         }
-        Err(e) => {
-            super::print_error(file, &e);
-            false
-        }
+        Err(e) => Said::error(file, &e),
     }
 }
 

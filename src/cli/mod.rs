@@ -40,9 +40,14 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
 /// Prints an error the way every subcommand does, naming the query when the
 /// error does not already name a file.
 pub fn print_error(query: &Path, e: &Error) {
+    eprintln!("{}", error_text(query, e));
+}
+
+/// The error as [`print_error`] prints it.
+pub fn error_text(query: &Path, e: &Error) -> String {
     if e.file.is_some() {
-        eprintln!("erreur : {e}");
+        format!("erreur : {e}")
     } else {
-        eprintln!("erreur ({}) : {e}", query.display());
+        format!("erreur ({}) : {e}", query.display())
     }
 }

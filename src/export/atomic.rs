@@ -25,11 +25,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .file_name()
         .ok_or_else(|| Error::new("chemin de sortie sans nom de fichier").file(path))?;
     let tmp = dir.join(format!(".{}.part", name.to_string_lossy()));
+    // No fsync: the rename is what makes an interrupted run (Ctrl-C, a crash of diagterr)
+    // leave the old file or the new one, never half of one; syncing every output to disk
+    // would cost a national batch seconds for a guarantee against power loss only.
     let result = std::fs::File::create(&tmp)
-        .and_then(|mut f| {
-            f.write_all(bytes)?;
-            f.sync_all()
-        })
+        .and_then(|mut f| f.write_all(bytes))
         .and_then(|_| std::fs::rename(&tmp, path));
     result.map_err(|e| {
         let _ = std::fs::remove_file(&tmp);

@@ -235,7 +235,7 @@ fn pooled_classes(text: &str, model: &ModelSpec, deps: &[(&String, &String)]) ->
             return Ok(pooled); // only coverage maps have computed classes
         };
         let t = &query.spec.territoire;
-        let territory = Territory::load(
+        let territory = Territory::shared(
             Path::new(t.communes.get_ref()),
             Path::new(t.liste_departements.get_ref()),
         )?;

@@ -89,7 +89,7 @@ pub struct Reference {
 pub fn run(query: &Query, out_dir: &Path) -> Result<Report> {
     let spec = &query.spec;
     let t = &spec.territoire;
-    let territory = Territory::load(
+    let territory = Territory::shared(
         Path::new(t.communes.get_ref()),
         Path::new(t.liste_departements.get_ref()),
     )?;

@@ -1,8 +1,10 @@
 //! Loading the COG hierarchy (commune → EPCI → département) from the INSEE and
 //! DGCL-derived tables.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::SystemTime;
 
 use polars::prelude::*;
 
@@ -45,6 +47,30 @@ impl Territory {
         let communes = ingest::read_table(communes_epci, &layouts::communes_epci())?;
         let deps = ingest::read_table(departements, &layouts::departements())?;
         Territory::from_tables(&communes, &deps)
+    }
+
+    /// [`Territory::load`], once per process for the same files unchanged: a batch of
+    /// queries on one COG reads it once.
+    pub fn shared(communes_epci: &Path, departements: &Path) -> Result<Arc<Territory>> {
+        type Key = (PathBuf, PathBuf, Option<SystemTime>, Option<SystemTime>);
+        static LOADED: OnceLock<Mutex<HashMap<Key, Arc<Territory>>>> = OnceLock::new();
+        let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+        let key = (
+            communes_epci.to_path_buf(),
+            departements.to_path_buf(),
+            modified(communes_epci),
+            modified(departements),
+        );
+        let loaded = LOADED.get_or_init(Default::default);
+        if let Some(t) = loaded.lock().expect("no panic while holding it").get(&key) {
+            return Ok(Arc::clone(t));
+        }
+        let territory = Arc::new(Territory::load(communes_epci, departements)?);
+        loaded
+            .lock()
+            .expect("no panic while holding it")
+            .insert(key, Arc::clone(&territory));
+        Ok(territory)
     }
 
     pub fn from_tables(communes: &Table, departements: &Table) -> Result<Territory> {
