@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the national benchmark in Rust (divan) and the same work with the Python
-# stack (geopandas, matplotlib, jenkspy), installed from PyPI into a local virtual
-# environment, and prints the ratio per step. Usage: bash benches/compare_python.sh
+# stack (geopandas, matplotlib, jenkspy, pandas), installed from PyPI into a local virtual
+# environment, and prints the ratio per step; then times the national recomputation as one
+# command (wall clock and peak memory). Usage: bash benches/compare_python.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=target/python-bench
@@ -10,10 +11,16 @@ if [ ! -x "$venv/bin/python" ]; then
   "$venv/bin/pip" install --quiet geopandas pyogrio matplotlib jenkspy mapclassify
 fi
 out=$(mktemp -d)
+# The synthetic national dataset both sides read.
+cargo build --release --quiet
+./target/release/diagterr synthetique --sortie target/bench-synthetique >/dev/null
 echo "== Python (geopandas, matplotlib, jenkspy): best of 3, seconds" >&2
 "$venv/bin/python" benches/python_reference.py "$PWD" "$out" | tee "$out/python.txt"
-echo "== Rust (cargo bench --bench national): median" >&2
-cargo bench --bench national 2>/dev/null | tee "$out/rust.txt"
+echo "== Rust (cargo bench --bench national --bench recompute): median" >&2
+cargo bench --bench national --bench recompute 2>/dev/null | tee "$out/rust.txt"
+# The whole recomputation as users run it: one command, both cores, wall clock and peak memory.
+/usr/bin/time -f "commande executer : %e s (horloge), %M Kio de mémoire au plus" \
+  ./target/release/diagterr executer target/bench-synthetique/requetes --sortie "$out/recompute" >/dev/null
 "$venv/bin/python" - "$out/python.txt" "$out/rust.txt" <<'PY'
 import re, sys
 units = {"ns": 1e-9, "µs": 1e-6, "us": 1e-6, "ms": 1e-3, "s": 1.0}

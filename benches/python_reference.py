@@ -64,3 +64,70 @@ timed("national_commune_map_svg", lambda: draw(f"{out}/france.svg"))
 timed("national_commune_map_png", lambda: draw(f"{out}/france.png"))
 values = pop["population_municipale"].dropna().astype(float).tolist()
 timed("natural_breaks_35000_values", lambda: jenkspy.jenks_breaks(values, n_classes=7), repeat=1)
+
+
+# --- National recomputation on the synthetic dataset (cargo bench --bench recompute) ---
+# The same inputs (target/bench-synthetique, written by the Rust bench or by
+# `diagterr synthetique`) and the same work with pandas: coverage of five years for
+# communes, EPCI and départements (sums with secret cells kept secret, ratio of sums),
+# three scores by commune, the panier over five years; lists written as CSV. Codes of
+# merged communes are not moved (pandas has no COG movements): those rows are dropped.
+import glob  # noqa: E402
+import os  # noqa: E402
+
+synth = f"{root}/target/bench-synthetique"
+if os.path.exists(f"{synth}/services-SYNTHETIQUE.csv"):
+    cog = pd.read_csv(f"{root}/data/cog/communes-epci-population-2026.csv",
+                      dtype={"code_commune": str, "siren_epci": str, "dep": str})
+    cog = cog.set_index("code_commune")[["siren_epci", "dep"]]
+    places = ["eaje_psu", "eaje_hors_psu", "am", "gad", "prescol"]
+
+    def read(path):
+        return pd.read_csv(path, sep=";", comment="#", dtype=str)
+
+    def ingest():
+        return ([read(p) for p in sorted(glob.glob(f"{synth}/composantes-*.csv"))],
+                [read(p) for p in sorted(glob.glob(f"{synth}/familles-*.csv"))],
+                read(f"{synth}/services-SYNTHETIQUE.csv"))
+
+    def numbers(df, cols):
+        secret = df[cols] == "s"
+        values = df[cols].where(~secret).astype(float)
+        return values, secret
+
+    def recompute():
+        components, families, services = ingest()
+        for year, df in enumerate(components):
+            values, secret = numbers(df, places + ["enfants_moins_3"])
+            values["code"] = df["code_commune"]
+            values = values.join(cog, on="code")
+            for key in ["code", "siren_epci", "dep"]:
+                grouped = values.groupby(key)
+                sums = grouped[places + ["enfants_moins_3"]].sum(min_count=1)
+                secrets = secret.groupby(values[key]).any().any(axis=1)
+                rate = 100 * sums[places].sum(axis=1) / sums["enfants_moins_3"]
+                rate[secrets.reindex(rate.index, fill_value=False)] = float("nan")
+                below = rate[rate < 60.9].sort_values()
+                below.to_csv(f"{out}/couverture-{key}-{year}.csv", sep=";", decimal=",")
+        fam = families[0]
+        values, secret = numbers(fam, ["A", "AM", "AC3ENF", "ABR"])
+        rates = pd.DataFrame({c: 100 * values[c] / values["A"] for c in ["AM", "AC3ENF", "ABR"]})
+        rates.index = fam["CODGEO"]
+        rates = rates[rates.index.isin(cog.index)]
+        ranks = rates.rank(ascending=False, method="average").sum(axis=1).sort_values()
+        ranks.to_csv(f"{out}/score-rangs.csv", sep=";", decimal=",")
+        norm = (rates - rates.min()) / (rates.max() - rates.min())
+        (norm * [0.4, 0.3, 0.3]).sum(axis=1).sort_values(ascending=False).to_csv(
+            f"{out}/score-pondere.csv", sep=";", decimal=",")
+        ((rates > [15, 6, 20]).sum(axis=1)).sort_values(ascending=False).to_csv(
+            f"{out}/score-drapeaux.csv", sep=";", decimal=",")
+        services["siren_epci"] = services["code"].map(cog["siren_epci"])
+        services["nombre"] = services["nombre"].astype(float)
+        counts = services.pivot_table(index=["annee", "siren_epci"], columns="type",
+                                      values="nombre", aggfunc="sum", fill_value=0)
+        need = ["Reaap", "LAEP", "Clas", "Médiation familiale"]
+        complete = (counts.reindex(columns=need, fill_value=0) >= 1).all(axis=1)
+        complete.groupby("annee").sum().to_csv(f"{out}/panier.csv", sep=";")
+
+    timed("ingest_national_inputs", ingest)
+    timed("full_national_recompute", recompute)

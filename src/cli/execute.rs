@@ -28,8 +28,10 @@ pub fn run(args: &Args) -> bool {
     let Some(files) = super::query_files(&args.requetes) else {
         return false;
     };
-    let texts: Vec<(&PathBuf, std::io::Result<String>)> =
-        files.iter().map(|f| (f, std::fs::read_to_string(f))).collect();
+    let texts: Vec<(&PathBuf, std::io::Result<String>)> = files
+        .iter()
+        .map(|f| (f, std::fs::read_to_string(f)))
+        .collect();
     let (diagnostics, queries): (Vec<_>, Vec<_>) = texts
         .into_iter()
         .partition(|(_, t)| t.as_ref().is_ok_and(|t| Diagnostic::is_diagnostic(t)));
@@ -89,7 +91,9 @@ fn in_parallel<T: Send, R: Send>(items: Vec<T>, work: impl Fn(T) -> R + Sync) ->
                 let next = queue.lock().expect("no panic while holding it").next();
                 let Some((i, item)) = next else { break };
                 let result = work(item);
-                done.lock().expect("no panic while holding it").push((i, result));
+                done.lock()
+                    .expect("no panic while holding it")
+                    .push((i, result));
             });
         }
     });

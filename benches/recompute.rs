@@ -1,0 +1,123 @@
+//! National recomputation on the SYNTHETIC dataset (`diagterr synthetique`): every
+//! commune of France over five years.
+//!
+//! Run with `cargo bench --bench recompute`. Measures reading the national inputs (five
+//! years of coverage components and family counts, the services inventory) and the whole
+//! recomputation: coverage of each year for communes, EPCI and départements, three scores,
+//! the panier over five years (19 queries, run one after the other in one process).
+//! `bash benches/compare_python.sh` times the command too (wall clock, peak memory), with
+//! both cores.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use diagterr::ingest::{read_table, CodeKind, ColumnKind, ColumnSpec, TableSpec};
+use diagterr::query::Query;
+use diagterr::run::run;
+use diagterr::synthetic::{generate, Spec};
+use diagterr::territory::moves::Movements;
+use diagterr::territory::Territory;
+
+fn main() {
+    divan::main();
+}
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+/// The dataset, generated once into `target/bench-synthetique`.
+fn dataset() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = Path::new(ROOT).join("target/bench-synthetique");
+        if !dir.join("requetes/panier.toml").exists() {
+            let cog = Path::new(ROOT).join("data/cog");
+            let (communes, departements, mvt) = (
+                cog.join("communes-epci-population-2026.csv"),
+                cog.join("departements.csv"),
+                cog.join("mouvements-communes.csv"),
+            );
+            let territory = Territory::load(&communes, &departements).unwrap();
+            let movements = Movements::load(&mvt).unwrap();
+            generate(
+                &Spec {
+                    territory: &territory,
+                    vintage: 2026,
+                    movements: &movements,
+                    communes: &communes,
+                    departements: &departements,
+                    movements_path: &mvt,
+                    seed: 2026,
+                    years: 5,
+                },
+                &dir,
+            )
+            .unwrap();
+        }
+        dir
+    })
+}
+
+fn files(prefix: &str) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dataset())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
+        .collect();
+    found.sort();
+    found
+}
+
+/// Every input file of the recomputation, as the queries read them.
+#[divan::bench(sample_count = 5)]
+fn ingest_national_inputs() -> usize {
+    let numbers = |names: &[&str], code: &str| TableSpec {
+        columns: std::iter::once(ColumnSpec::required(
+            code,
+            ColumnKind::Code(CodeKind::Commune),
+        ))
+        .chain(
+            names
+                .iter()
+                .map(|n| ColumnSpec::required(n, ColumnKind::Number)),
+        )
+        .collect(),
+        secret_markers: vec!["s".into()],
+        ..TableSpec::default()
+    };
+    let components = numbers(
+        &[
+            "eaje_psu",
+            "eaje_hors_psu",
+            "am",
+            "gad",
+            "prescol",
+            "enfants_moins_3",
+        ],
+        "code_commune",
+    );
+    let families = numbers(&["A", "AM", "AC3ENF", "ABR"], "CODGEO");
+    let mut rows = 0;
+    for f in files("composantes-") {
+        rows += read_table(&f, &components).unwrap().df.height();
+    }
+    for f in files("familles-") {
+        rows += read_table(&f, &families).unwrap().df.height();
+    }
+    rows
+}
+
+/// The 19 queries of the recomputation, outputs (lists) written to a temporary folder.
+#[divan::bench(sample_count = 3)]
+fn full_national_recompute(bencher: divan::Bencher) {
+    let mut queries: Vec<PathBuf> = std::fs::read_dir(dataset().join("requetes"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    queries.sort();
+    let out = tempfile::tempdir().unwrap();
+    bencher.bench(|| {
+        for q in &queries {
+            run(&Query::load(q).unwrap(), out.path()).unwrap();
+        }
+    });
+}
