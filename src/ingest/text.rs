@@ -168,14 +168,16 @@ fn is_departement(code: &str) -> bool {
     }
 }
 
+// Slicing below is by bytes: a code with other than ASCII (« †01 », five bytes) is no code.
 fn is_commune(code: &str) -> bool {
     code.len() == 5
+        && code.is_ascii()
         && (is_digits(&code[..2]) || code.starts_with("2A") || code.starts_with("2B"))
         && is_digits(&code[2..])
 }
 
 fn is_iris(code: &str) -> bool {
-    code.len() == 9 && is_commune(&code[..5]) && is_digits(&code[5..])
+    code.len() == 9 && code.is_ascii() && is_commune(&code[..5]) && is_digits(&code[5..])
 }
 
 #[cfg(test)]
@@ -230,7 +232,8 @@ mod tests {
         ] {
             assert_eq!(norm(Commune, raw).as_deref(), Ok(want), "{raw}");
         }
-        for bad in ["ABCDE", "101", "123456", "2C004", "1001.5", "01 001"] {
+        // "†01" and "†xxxxxx" are five and nine bytes: found by fuzzing, they panicked.
+        for bad in ["ABCDE", "101", "123456", "2C004", "1001.5", "01 001", "†01"] {
             assert!(norm(Commune, bad).is_err(), "{bad}");
         }
     }
@@ -260,6 +263,7 @@ mod tests {
             Ok("2A0040101")
         );
         assert!(norm(CodeKind::Iris, "26057").is_err());
+        assert!(norm(CodeKind::Iris, "†010000").is_err());
         assert_eq!(
             norm(CodeKind::Free, "ZZZZZZZZZ").as_deref(),
             Ok("ZZZZZZZZZ")
