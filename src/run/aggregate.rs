@@ -1,7 +1,7 @@
 //! A table of counts by territory, or by a finer level (IRIS, commune), summed into the
 //! territories of a selection. Shared by score indicators and panier norms.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 use super::code_list;
@@ -69,7 +69,7 @@ pub(super) fn sum_by_unit(
     let mut sums: HashMap<String, Vec<Cell>> = HashMap::new();
     let mut unknown = Vec::new();
     // Communes with a row, to tell the territories a finer file covers only in part.
-    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut seen: HashSet<String> = HashSet::new();
     let mut file_communes: Vec<&str> = Vec::new();
     let mut outside = Vec::new();
     for (r, code) in codes.iter().enumerate() {

@@ -381,7 +381,7 @@ fn place(
     let mut other_years: BTreeMap<u16, usize> = BTreeMap::new();
     // With a movements table, a row's commune is of its year's COG and moves to the query's.
     let movements = match &query.spec.territoire.mouvements {
-        Some(path) => Some(Movements::load(Path::new(path.get_ref()))?),
+        Some(path) => Some(Movements::shared(Path::new(path.get_ref()))?),
         None => None,
     };
     let mut moves_by_year: HashMap<u16, Moves> = HashMap::new();

@@ -40,7 +40,7 @@ pub(super) fn moves(
                 "ajoutez « mouvements = \"data/cog/mouvements-communes.csv\" » dans [territoire]",
             ));
     };
-    let movements = Movements::load(Path::new(path.get_ref()))?;
+    let movements = Movements::shared(Path::new(path.get_ref()))?;
     movements
         .between(from, t.millesime, territory)
         .map(Some)

@@ -7,8 +7,9 @@
 //! split: each part gets the share of the population of the target vintage of the
 //! communes it became.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use super::{str_col, Territory};
 use crate::error::{Error, Result};
@@ -31,8 +32,8 @@ struct Movement {
 #[derive(Debug, Clone)]
 pub struct Movements {
     pub source: PathBuf,
-    /// Commune → commune rows only, in date order.
-    rows: Vec<Movement>,
+    /// Commune → commune rows only, in date order; shared by every [`Moves`] made of them.
+    rows: Arc<Vec<Movement>>,
 }
 
 /// What became of one code of the source vintage.
@@ -111,8 +112,28 @@ impl Movements {
         rows.sort_by(|a, b| a.date.cmp(&b.date));
         Ok(Movements {
             source: table.source,
-            rows,
+            rows: Arc::new(rows),
         })
+    }
+
+    /// [`Movements::load`], once per process for the same file unchanged.
+    pub fn shared(path: &Path) -> Result<Movements> {
+        type Key = (PathBuf, Option<std::time::SystemTime>);
+        static LOADED: OnceLock<Mutex<HashMap<Key, Movements>>> = OnceLock::new();
+        let key = (
+            path.to_path_buf(),
+            std::fs::metadata(path).and_then(|m| m.modified()).ok(),
+        );
+        let loaded = LOADED.get_or_init(Default::default);
+        if let Some(m) = loaded.lock().expect("no panic while holding it").get(&key) {
+            return Ok(m.clone());
+        }
+        let movements = Movements::load(path)?;
+        loaded
+            .lock()
+            .expect("no panic while holding it")
+            .insert(key, movements.clone());
+        Ok(movements)
     }
 
     /// The latest vintage the table knows: the year of its last movement.
@@ -176,7 +197,7 @@ impl Moves {
     fn days(&self) -> Vec<BTreeMap<&str, Vec<&Movement>>> {
         let (start, end) = (first_day(self.from), first_day(self.to));
         let mut days: Vec<(&str, BTreeMap<&str, Vec<&Movement>>)> = Vec::new();
-        for m in &self.movements.rows {
+        for m in self.movements.rows.iter() {
             if m.date.as_str() <= start.as_str() || m.date.as_str() > end.as_str() {
                 continue;
             }
@@ -359,7 +380,7 @@ impl Moves {
     /// Every code of `codes` that does not stay as it is, as a table for the user:
     /// source code, what it became, shares, movements.
     pub fn report<'a>(&self, codes: impl IntoIterator<Item = &'a str>) -> OutTable {
-        let mut seen = std::collections::BTreeSet::new();
+        let mut seen = HashSet::new();
         let mut rows = Vec::new();
         for code in codes {
             if !seen.insert(code) {
