@@ -45,6 +45,42 @@ pub fn compact(v: f64) -> String {
     decimal(v, if tenths % 10.0 == 0.0 { 0 } else { 1 })
 }
 
+/// A French letter without its accent (`é` → `e`, `Ç` → `C`); any other character as is.
+pub fn without_accent(c: char) -> char {
+    match c {
+        'à' | 'â' | 'ä' => 'a',
+        'é' | 'è' | 'ê' | 'ë' => 'e',
+        'î' | 'ï' => 'i',
+        'ô' | 'ö' => 'o',
+        'ù' | 'û' | 'ü' => 'u',
+        'ç' => 'c',
+        'À' | 'Â' | 'Ä' => 'A',
+        'É' | 'È' | 'Ê' | 'Ë' => 'E',
+        'Î' | 'Ï' => 'I',
+        'Ô' | 'Ö' => 'O',
+        'Ù' | 'Û' | 'Ü' => 'U',
+        'Ç' => 'C',
+        c => c,
+    }
+}
+
+/// Escapes text for XML and HTML, in element content and attribute values; drops the
+/// control characters XML forbids, so a stray byte in a name cannot break the document.
+pub fn escape_markup(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(' '),
+            c if (c as u32) < 0x20 => {}
+            c => out.push(c),
+        }
+    }
+}
+
 /// A share in percent with one decimal: `0.25` → `"25,0 %"`.
 pub fn percent(share: f64) -> String {
     format!("{}\u{A0}%", display(share * 100.0, 1))

@@ -415,7 +415,7 @@ fn c31_unknown_output_extension() {
     fails(
         &o,
         &[
-            "format de liste inconnu : « liste.pdf »",
+            "format de tableau inconnu : « liste.pdf »",
             ".csv, .xlsx, .md",
         ],
     );

@@ -26,15 +26,9 @@ pub struct Args {
     /// Codes IRIS (la commune est ses cinq premiers caractères).
     #[arg(long)]
     pub iris: bool,
-    /// Table commune → EPCI du millésime d'arrivée (ses communes et leurs populations).
-    #[arg(long, default_value = "data/cog/communes-epci-population-2026.csv")]
-    pub communes: PathBuf,
-    /// Liste des départements du millésime d'arrivée.
-    #[arg(long, default_value = "data/cog/departements.csv")]
-    pub departements: PathBuf,
-    /// Table des mouvements de l'INSEE.
-    #[arg(long, default_value = "data/cog/mouvements-communes.csv")]
-    pub mouvements: PathBuf,
+    /// Le COG du millésime d'arrivée.
+    #[command(flatten)]
+    pub cog: super::CogFiles,
     /// Millésime d'arrivée.
     #[arg(long, default_value_t = 2026)]
     pub vers: u16,
@@ -79,8 +73,9 @@ fn report(args: &Args) -> Result<()> {
             .to_string()
         })
         .collect();
-    let target = Territory::load(&args.communes, &args.departements)?;
-    let moves = Movements::load(&args.mouvements)?.between(args.millesime, args.vers, &target)?;
+    let target = Territory::load(&args.cog.communes, &args.cog.departements)?;
+    let moves =
+        Movements::load(&args.cog.mouvements)?.between(args.millesime, args.vers, &target)?;
     let out = moves.report(codes.iter().map(String::as_str));
     let count = |what: &str| out.rows.iter().filter(|r| r[1] == what).count();
     println!(

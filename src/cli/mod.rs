@@ -9,6 +9,20 @@ use std::path::{Path, PathBuf};
 
 use diagterr::Error;
 
+/// The COG files of the vintage worked on (by default those embedded in `data/cog`).
+#[derive(clap::Args)]
+pub struct CogFiles {
+    /// Table commune → EPCI du millésime (ses communes et leurs populations).
+    #[arg(long, default_value = "data/cog/communes-epci-population-2026.csv")]
+    pub communes: PathBuf,
+    /// Liste des départements du millésime.
+    #[arg(long, default_value = "data/cog/departements.csv")]
+    pub departements: PathBuf,
+    /// Table des mouvements des communes de l'INSEE.
+    #[arg(long, default_value = "data/cog/mouvements-communes.csv")]
+    pub mouvements: PathBuf,
+}
+
 /// The query files named on the command line: files as given, folders expanded
 /// to their `.toml` files in name order (so runs are reproducible). `None` after
 /// printing the error when a folder cannot be read or holds no query.

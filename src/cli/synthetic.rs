@@ -20,28 +20,25 @@ pub struct Args {
     /// Nombre d'années, jusqu'au millésime du COG.
     #[arg(long, default_value_t = 5)]
     pub annees: usize,
-    #[arg(long, default_value = "data/cog/communes-epci-population-2026.csv")]
-    pub communes: PathBuf,
-    #[arg(long, default_value = "data/cog/departements.csv")]
-    pub departements: PathBuf,
-    #[arg(long, default_value = "data/cog/mouvements-communes.csv")]
-    pub mouvements: PathBuf,
+    #[command(flatten)]
+    pub cog: super::CogFiles,
     /// Millésime du COG.
     #[arg(long, default_value_t = 2026)]
     pub millesime: u16,
 }
 
 pub fn run(args: &Args) -> bool {
-    let result = Territory::load(&args.communes, &args.departements).and_then(|territory| {
-        let movements = Movements::load(&args.mouvements)?;
+    let cog = &args.cog;
+    let result = Territory::load(&cog.communes, &cog.departements).and_then(|territory| {
+        let movements = Movements::load(&cog.mouvements)?;
         generate(
             &Spec {
                 territory: &territory,
                 vintage: args.millesime,
                 movements: &movements,
-                communes: &args.communes,
-                departements: &args.departements,
-                movements_path: &args.mouvements,
+                communes: &cog.communes,
+                departements: &cog.departements,
+                movements_path: &cog.mouvements,
                 seed: args.graine,
                 years: args.annees.clamp(1, 20),
             },

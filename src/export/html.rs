@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use super::table::{Align, OutTable};
+use crate::format::escape_markup as escape;
 
 /// A figure or a table, under its title.
 #[derive(Debug, Clone, PartialEq)]
@@ -155,18 +156,6 @@ fn write_table(out: &mut String, table: &OutTable) {
         out.push_str("</tr>\n");
     }
     out.push_str("</tbody>\n</table>\n");
-}
-
-fn escape(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -213,19 +213,7 @@ fn field_names(names: &[&str]) -> Vec<String> {
 
 /// A character of a DBF column name: French accents dropped, anything else unusual as `_`.
 fn ascii_letter(c: char) -> char {
-    match c {
-        'à' | 'â' | 'ä' => 'a',
-        'é' | 'è' | 'ê' | 'ë' => 'e',
-        'î' | 'ï' => 'i',
-        'ô' | 'ö' => 'o',
-        'ù' | 'û' | 'ü' => 'u',
-        'ç' => 'c',
-        'À' | 'Â' | 'Ä' => 'A',
-        'É' | 'È' | 'Ê' | 'Ë' => 'E',
-        'Î' | 'Ï' => 'I',
-        'Ô' | 'Ö' => 'O',
-        'Ù' | 'Û' | 'Ü' => 'U',
-        'Ç' => 'C',
+    match crate::format::without_accent(c) {
         c if c.is_ascii_alphanumeric() || c == '_' => c,
         _ => '_',
     }

@@ -27,22 +27,7 @@ pub fn num(out: &mut String, v: f64) {
     tenths(out, (v * 10.0).round() as i64);
 }
 
-/// Escapes text for both element content and attribute values; drops the control
-/// characters XML forbids, so a stray byte in a name cannot make the file unreadable.
-pub fn escape(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(' '),
-            c if (c as u32) < 0x20 => {}
-            c => out.push(c),
-        }
-    }
-}
+pub use crate::format::escape_markup as escape;
 
 /// Lambert-93 metres to page units: one scale on both axes (the projection is conformal), y flipped.
 #[derive(Debug, Clone, Copy)]

@@ -8,11 +8,11 @@ use std::path::Path;
 use super::aggregate::{self, add, ratio, sum_by_unit};
 use super::class_map::{class_map, Classed, Legend, NamedClass};
 use super::vintage::file_moves;
-use super::{extension, select_units, Report, Section};
+use super::{markdown_notes, select_units, write_tables, Report, Section};
 use crate::classify::palette;
 use crate::classify::{Classes, Threshold};
 use crate::error::Result;
-use crate::export::{write_atomic, Align, OutTable};
+use crate::export::{Align, OutTable};
 use crate::format;
 use crate::indicators::Cell;
 use crate::query::{ChangeIndicatorSpec, EvolutionSpec, Query};
@@ -152,33 +152,10 @@ pub(super) fn run_evolution(
         )?;
         report.add(drawn);
     }
-    for name in spec.sorties.get_ref() {
-        let path = out_dir.join(name);
-        let bytes = match extension(name) {
-            "csv" => table.to_csv(),
-            "xlsx" => table.to_xlsx("Évolution")?,
-            "md" => {
-                let mut md = table.to_markdown(Some(&spec.titre));
-                if !notices.is_empty() {
-                    md.push_str("\nNotes :\n\n");
-                    for n in &notices {
-                        md.push_str(&format!("- {n}\n"));
-                    }
-                }
-                md.into_bytes()
-            }
-            _ => {
-                return Err(query
-                    .error_at(
-                        &spec.sorties.span(),
-                        format!("format de tableau inconnu : « {name} »"),
-                    )
-                    .hint("extensions possibles : .csv, .xlsx, .md"))
-            }
-        };
-        write_atomic(&path, &bytes)?;
-        report.outputs.push(path);
-    }
+    let paths = write_tables(query, &spec.sorties, out_dir, &table, "Évolution", &|| {
+        table.to_markdown(Some(&spec.titre)) + &markdown_notes(&notices)
+    })?;
+    report.outputs.extend(paths);
     report.sections.push(Section::Table {
         title: spec.titre.clone(),
         table,

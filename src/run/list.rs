@@ -110,11 +110,6 @@ pub(super) fn markdown_list(title: &str, table: &OutTable, cov: &Coverage) -> St
     if table.rows.is_empty() {
         out.push_str("\nAucun territoire dans cette sélection.\n");
     }
-    if !cov.notices.is_empty() {
-        out.push_str("\nNotes :\n\n");
-        for n in &cov.notices {
-            out.push_str(&format!("- {n}\n"));
-        }
-    }
+    out.push_str(&super::markdown_notes(&cov.notices));
     out
 }

@@ -183,24 +183,10 @@ pub fn run(query: &Query, out_dir: &Path) -> Result<Report> {
             .titre
             .clone()
             .unwrap_or_else(|| default_list_title(&coverage, list.selection));
-        for name in list.sorties.get_ref() {
-            let path = out_dir.join(name);
-            let bytes = match extension(name) {
-                "csv" => table.to_csv(),
-                "xlsx" => table.to_xlsx("Priorités")?,
-                "md" => markdown_list(&title, &table, &coverage).into_bytes(),
-                _ => {
-                    return Err(query
-                        .error_at(
-                            &list.sorties.span(),
-                            format!("format de liste inconnu : « {name} »"),
-                        )
-                        .hint("extensions possibles : .csv, .xlsx, .md"))
-                }
-            };
-            write_atomic(&path, &bytes)?;
-            report.outputs.push(path);
-        }
+        let paths = write_tables(query, &list.sorties, out_dir, &table, "Priorités", &|| {
+            markdown_list(&title, &table, &coverage)
+        })?;
+        report.outputs.extend(paths);
         report.sections.push(Section::Table { title, table });
     }
     Ok(report)
@@ -231,6 +217,50 @@ fn references_section(coverage: &Coverage) -> Section {
             ],
         },
     }
+}
+
+/// Writes `table` to each file of `sorties`: `.csv` for French Excel, `.xlsx` (sheet
+/// `sheet`), `.md` as `markdown` makes it.
+pub(super) fn write_tables(
+    query: &Query,
+    sorties: &toml::Spanned<Vec<String>>,
+    out_dir: &Path,
+    table: &OutTable,
+    sheet: &str,
+    markdown: &dyn Fn() -> String,
+) -> Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
+    for name in sorties.get_ref() {
+        let path = out_dir.join(name);
+        let bytes = match extension(name) {
+            "csv" => table.to_csv(),
+            "xlsx" => table.to_xlsx(sheet)?,
+            "md" => markdown().into_bytes(),
+            _ => {
+                return Err(query
+                    .error_at(
+                        &sorties.span(),
+                        format!("format de tableau inconnu : « {name} »"),
+                    )
+                    .hint("extensions possibles : .csv, .xlsx, .md"))
+            }
+        };
+        write_atomic(&path, &bytes)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// The notices at the end of a Markdown output (nothing when there are none).
+pub(super) fn markdown_notes(notices: &[String]) -> String {
+    if notices.is_empty() {
+        return String::new();
+    }
+    let mut md = String::from("\nNotes :\n\n");
+    for n in notices {
+        md.push_str(&format!("- {n}\n"));
+    }
+    md
 }
 
 /// A list of codes for a notice, cut after a dozen so a commune map's notice stays readable.

@@ -10,10 +10,10 @@ use super::aggregate::{self, add, sum_by_unit};
 use super::class_map::{class_map, Classed, Legend, NamedClass};
 use super::map::Picture;
 use super::vintage::file_moves;
-use super::{code_list, extension, select_units, Drawn, Report, Section};
+use super::{code_list, select_units, write_tables, Drawn, Report, Section};
 use crate::classify::palette::{self, Sequential};
 use crate::error::{Error, Result};
-use crate::export::{write_atomic, Align, OutTable};
+use crate::export::{Align, OutTable};
 use crate::format;
 use crate::indicators::Cell;
 use crate::panier::inventory::{self, Columns, Inventory, Place};
@@ -180,24 +180,10 @@ pub(super) fn run_panier(
     let tables = std::iter::once((&spec.sorties, &gaps, "Panier par EPCI"))
         .chain(spec.synthese.iter().map(|s| (s, &shares, "Synthèse")));
     for (sorties, table, sheet) in tables {
-        for name in sorties.get_ref() {
-            let path = out_dir.join(name);
-            let bytes = match extension(name) {
-                "csv" => table.to_csv(),
-                "xlsx" => table.to_xlsx(sheet)?,
-                "md" => markdown(&diagnostic, &gaps, &shares, &notices).into_bytes(),
-                _ => {
-                    return Err(query
-                        .error_at(
-                            &sorties.span(),
-                            format!("format de tableau inconnu : « {name} »"),
-                        )
-                        .hint("extensions possibles : .csv, .xlsx, .md"))
-                }
-            };
-            write_atomic(&path, &bytes)?;
-            report.outputs.push(path);
-        }
+        let paths = write_tables(query, sorties, out_dir, table, sheet, &|| {
+            markdown(&diagnostic, &gaps, &shares, &notices)
+        })?;
+        report.outputs.extend(paths);
     }
     report.sections.push(Section::Table {
         title: "Part des EPCI couverts par service".to_string(),
@@ -669,12 +655,7 @@ fn markdown(d: &Diagnostic, gaps: &OutTable, shares: &OutTable, notices: &[Strin
             md.push_str(&format!("- {line}\n"));
         }
     }
-    if !notices.is_empty() {
-        md.push_str("\nNotes :\n\n");
-        for n in notices {
-            md.push_str(&format!("- {n}\n"));
-        }
-    }
+    md.push_str(&super::markdown_notes(notices));
     md
 }
 

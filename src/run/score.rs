@@ -9,10 +9,10 @@ use polars::prelude::*;
 use super::aggregate::{self, add, ratio, sum_by_unit};
 use super::class_map::{class_map, Classed, Legend, NamedClass};
 use super::vintage::file_moves;
-use super::{extension, select_units, with_place, Drawn, Report, Section};
+use super::{markdown_notes, select_units, with_place, write_tables, Drawn, Report, Section};
 use crate::classify::palette::{self, Qualitative, Sequential};
 use crate::error::Result;
-use crate::export::{write_atomic, Align, OutTable};
+use crate::export::{Align, OutTable};
 use crate::format;
 use crate::indicators::cell::cells;
 use crate::indicators::flags::{self, Bound, Flag, FlagSum, Test, Typology, TypologyNames};
@@ -123,33 +123,10 @@ pub(super) fn run_score(
         )?;
         report.add(drawn);
     }
-    for name in spec.sorties.get_ref() {
-        let path = out_dir.join(name);
-        let bytes = match extension(name) {
-            "csv" => table.to_csv(),
-            "xlsx" => table.to_xlsx("Priorités")?,
-            "md" => {
-                let mut md = table.to_markdown(Some(&spec.titre));
-                if !report.notices.is_empty() {
-                    md.push_str("\nNotes :\n\n");
-                    for n in &report.notices {
-                        md.push_str(&format!("- {n}\n"));
-                    }
-                }
-                md.into_bytes()
-            }
-            _ => {
-                return Err(query
-                    .error_at(
-                        &spec.sorties.span(),
-                        format!("format de liste inconnu : « {name} »"),
-                    )
-                    .hint("extensions possibles : .csv, .xlsx, .md"))
-            }
-        };
-        write_atomic(&path, &bytes)?;
-        report.outputs.push(path);
-    }
+    let paths = write_tables(query, &spec.sorties, out_dir, &table, "Priorités", &|| {
+        table.to_markdown(Some(&spec.titre)) + &markdown_notes(&report.notices)
+    })?;
+    report.outputs.extend(paths);
     report.sections.push(Section::Table {
         title: spec.titre.clone(),
         table,
