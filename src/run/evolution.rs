@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::aggregate::{self, add, ratio, sum_by_unit};
+use super::aggregate::{self, add, sum_by_unit, Measure};
 use super::class_map::{class_map, Classed, Legend, NamedClass};
 use super::vintage::file_moves;
 use super::{markdown_notes, select_units, write_tables, Report, Section};
@@ -18,12 +18,6 @@ use crate::indicators::Cell;
 use crate::query::{ChangeIndicatorSpec, EvolutionSpec, Query};
 use crate::render::FeatureClass;
 use crate::territory::{Territory, Unit};
-
-/// What an indicator is: a count summed, or a rate of sums.
-enum Kind<'a> {
-    Count(&'a str),
-    Rate(&'a str, &'a str),
-}
 
 /// An indicator's value for each year, for every territory and the whole selection.
 struct Series {
@@ -50,18 +44,7 @@ pub(super) fn run_evolution(
             )
             .hint("[[evolution.annees]] annee = 2016, fichier = \"…\", puis la même chose pour 2020"));
     }
-    let mut inputs: Vec<&str> = Vec::new();
-    for k in &kinds {
-        let names: &[&str] = match k {
-            Kind::Count(c) => &[c],
-            Kind::Rate(n, d) => &[n, d],
-        };
-        for n in names {
-            if !inputs.contains(n) {
-                inputs.push(n);
-            }
-        }
-    }
+    let inputs = Measure::inputs(&kinds);
     let mut notices = Vec::new();
     // Per year: the sums of each input per unit, and over the selection.
     let mut sums_per_year = Vec::new();
@@ -89,11 +72,7 @@ pub(super) fn run_evolution(
         )?;
         sums_per_year.push(sums);
     }
-    let position = |name: &str| inputs.iter().position(|c| *c == name).expect("an input");
-    let value = |k: &Kind, sum: &[Cell]| match k {
-        Kind::Count(c) => sum[position(c)],
-        Kind::Rate(n, d) => ratio(sum[position(n)], sum[position(d)]),
-    };
+    let value = |k: &Measure, sum: &[Cell]| k.value(&inputs, sum);
     let series: Vec<Series> = kinds
         .iter()
         .map(|k| Series {
@@ -165,13 +144,13 @@ pub(super) fn run_evolution(
 }
 
 /// Each indicator is a count or a rate.
-fn kinds<'a>(query: &Query, spec: &'a EvolutionSpec) -> Result<Vec<Kind<'a>>> {
+fn kinds<'a>(query: &Query, spec: &'a EvolutionSpec) -> Result<Vec<Measure<'a>>> {
     spec.indicateurs
         .get_ref()
         .iter()
         .map(|i: &'a ChangeIndicatorSpec| match (&i.colonne, &i.numerateur, &i.denominateur) {
-            (Some(c), None, None) => Ok(Kind::Count(c)),
-            (None, Some(n), Some(d)) => Ok(Kind::Rate(n, d)),
+            (Some(c), None, None) => Ok(Measure::Column(c)),
+            (None, Some(n), Some(d)) => Ok(Measure::Ratio(n, d)),
             _ => Err(query
                 .error_at(
                     &spec.indicateurs.span(),
@@ -207,7 +186,7 @@ fn relative(first: Cell, last: Cell) -> Cell {
 /// territories some file covers; the whole selection last.
 fn change_table(
     spec: &EvolutionSpec,
-    kinds: &[Kind],
+    kinds: &[Measure],
     units: &[Unit],
     series: &[Series],
     covered: &[bool],
@@ -223,14 +202,14 @@ fn change_table(
             headers.push((format!("{} {y}", ind.libelle), Align::Right));
         }
         match kind {
-            Kind::Count(_) => {
+            Measure::Column(_) => {
                 headers.push((format!("{} : évolution {span}", ind.libelle), Align::Right));
                 headers.push((
                     format!("{} : évolution {span} (%)", ind.libelle),
                     Align::Right,
                 ));
             }
-            Kind::Rate(..) => headers.push((
+            Measure::Ratio(..) => headers.push((
                 format!("{} : évolution {span} (points)", ind.libelle),
                 Align::Right,
             )),
@@ -242,12 +221,12 @@ fn change_table(
             let v = values(s);
             let (first, last) = (v[0], v[v.len() - 1]);
             match kind {
-                Kind::Count(_) => {
+                Measure::Column(_) => {
                     row.extend(v.iter().map(|c| count(*c)));
                     row.push(count(change(first, last)));
                     row.push(relative(first, last).label(1));
                 }
-                Kind::Rate(..) => {
+                Measure::Ratio(..) => {
                     row.extend(v.iter().map(|c| c.label(1)));
                     row.push(change(first, last).label(1));
                 }
@@ -282,7 +261,7 @@ fn change_map(
     territory: &Territory,
     level: crate::territory::Level,
     units: &[Unit],
-    kinds: &[Kind],
+    kinds: &[Measure],
     series: &[Series],
     out_dir: &Path,
     notices: &mut Vec<String>,
@@ -331,8 +310,8 @@ fn change_map(
             .hint("« carte_seuils » : dix limites au plus")
     })?;
     let unit_word = match kinds[index] {
-        Kind::Count(_) => "",
-        Kind::Rate(..) => " (points)",
+        Measure::Column(_) => "",
+        Measure::Ratio(..) => " (points)",
     };
     let years = spec.annees.get_ref();
     let legend_title = format!(

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use super::aggregate::{self, add, ratio, sum_by_unit};
+use super::aggregate::{self, add, sum_by_unit, Measure};
 use super::class_map::{class_map, Classed, Legend, NamedClass};
 use super::vintage::file_moves;
 use super::{markdown_notes, select_units, with_place, write_tables, Drawn, Report, Section};
@@ -134,28 +134,22 @@ pub(super) fn run_score(
     Ok(report)
 }
 
-/// What an indicator is computed from.
-enum Source<'a> {
-    Column(&'a str),
-    Ratio(&'a str, &'a str),
-}
-
 /// Checks each indicator names a column, or a numerator and a denominator; a
 /// column cannot be summed from a finer level (a rate is not additive).
-fn sources<'a>(query: &Query, spec: &'a ScoreSpec) -> Result<Vec<Source<'a>>> {
+fn sources<'a>(query: &Query, spec: &'a ScoreSpec) -> Result<Vec<Measure<'a>>> {
     let err = |msg: String| query.error_at(&spec.indicateurs.span(), msg);
     spec.indicateurs
         .get_ref()
         .iter()
         .map(|i| match (&i.colonne, &i.numerateur, &i.denominateur) {
-            (Some(c), None, None) if spec.niveau_fichier.is_none() => Ok(Source::Column(c)),
+            (Some(c), None, None) if spec.niveau_fichier.is_none() => Ok(Measure::Column(c)),
             (Some(c), None, None) => Err(err(format!(
                 "la colonne « {c} » ne s'additionne pas d'un niveau à l'autre"
             ))
             .hint(
                 "donnez « numerateur » et « denominateur » : le taux est recalculé par territoire",
             )),
-            (None, Some(n), Some(d)) => Ok(Source::Ratio(n, d)),
+            (None, Some(n), Some(d)) => Ok(Measure::Ratio(n, d)),
             _ => Err(err(format!(
                 "indicateur « {} » : donnez « colonne », ou « numerateur » et « denominateur »",
                 i.libelle
@@ -178,18 +172,7 @@ fn indicator_frame(
     notices: &mut Vec<String>,
 ) -> Result<(DataFrame, Vec<Cell>)> {
     let sources = sources(query, spec)?;
-    let mut inputs: Vec<&str> = Vec::new();
-    for s in &sources {
-        let names: &[&str] = match s {
-            Source::Column(c) => &[c],
-            Source::Ratio(n, d) => &[n, d],
-        };
-        for n in names {
-            if !inputs.contains(n) {
-                inputs.push(n);
-            }
-        }
-    }
+    let inputs = Measure::inputs(&sources);
     let moves = file_moves(
         query,
         territory,
@@ -218,12 +201,6 @@ fn indicator_frame(
             units.iter().map(|u| u.code.clone()).collect::<Vec<_>>(),
         )],
     )?;
-    let position = |name: &str| {
-        inputs
-            .iter()
-            .position(|c| *c == name)
-            .expect("inputs hold every source column")
-    };
     // The selection as a whole: the reference of flags (the departmental rate
     // when the selection is a département), a ratio of sums like the others.
     let total = sums
@@ -234,17 +211,14 @@ fn indicator_frame(
     let mut references = Vec::with_capacity(sources.len());
     for (ind, source) in spec.indicateurs.get_ref().iter().zip(&sources) {
         references.push(match source {
-            Source::Column(_) => Cell::Missing,
-            Source::Ratio(n, d) => ratio(total[position(n)], total[position(d)]),
+            Measure::Column(_) => Cell::Missing,
+            ratio => ratio.value(&inputs, &total),
         });
         let picked: Vec<Cell> = units
             .iter()
-            .map(|u| match sums.get(u.code.as_str()) {
-                None => Cell::Missing,
-                Some(sum) => match source {
-                    Source::Column(c) => sum[position(c)],
-                    Source::Ratio(n, d) => ratio(sum[position(n)], sum[position(d)]),
-                },
+            .map(|u| {
+                sums.get(u.code.as_str())
+                    .map_or(Cell::Missing, |sum| source.value(&inputs, sum))
             })
             .collect();
         push_cells(&mut df, &ind.key(), &picked)?;
