@@ -5,14 +5,16 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 use super::code_list;
-use super::vintage::moves_notice;
+use super::vintage::{file_moves, moves_notice};
 use crate::error::Result;
 use crate::indicators::cell::cells;
 use crate::indicators::Cell;
 use crate::ingest::{self, CodeKind, ColumnKind, ColumnSpec, TableSpec, LINE_COLUMN};
 use crate::query::FileLevel;
-use crate::territory::moves::{Fate, Moves};
+use crate::query::Query;
+use crate::territory::moves::Fate;
 use crate::territory::{str_col, Level, Territory, Unit};
+use toml::Spanned;
 
 /// What an indicator is made of: a column taken as it is (a count, or a rate at the
 /// file's own level), or a rate of sums.
@@ -62,20 +64,23 @@ pub(super) struct Source<'a> {
     pub secret: &'a [String],
     /// What the file gives, for the notice of territories it lacks ("des indicateurs").
     pub role: &'a str,
-    /// When the file's communes are of an older vintage: how they moved since.
-    pub moves: Option<&'a Moves>,
+    /// The COG vintage of the file's codes, when older than the query's (a key of it).
+    pub vintage: Option<&'a Spanned<u16>>,
 }
 
 /// Per territory of `units` found in the file, the sum of each column (a secret cell makes
-/// the sum secret, a missing one missing). Codes the COG does not know, and territories the
-/// file lacks, are reported in `notices`.
+/// the sum secret, a missing one missing); a file of an older vintage has its communes moved
+/// to the query's first. Codes the COG does not know, codes moved, and territories the file
+/// lacks or covers in part, are reported in `notices`.
 pub(super) fn sum_by_unit(
+    query: &Query,
     source: &Source,
     territory: &Territory,
     level: Level,
     units: &[Unit],
     notices: &mut Vec<String>,
 ) -> Result<HashMap<String, Vec<Cell>>> {
+    let moves = file_moves(query, territory, source.vintage, source.file_level)?;
     let mut columns = vec![ColumnSpec::required(
         source.code_column,
         ColumnKind::Code(CodeKind::Free),
@@ -125,7 +130,7 @@ pub(super) fn sum_by_unit(
                     FileLevel::Commune => code,
                 };
                 file_communes.push(commune);
-                let parts = match source.moves.map(|m| m.fate(commune)) {
+                let parts = match moves.as_ref().map(|m| m.fate(commune)) {
                     None | Some(Fate::Same) => vec![(commune.to_string(), 1.0)],
                     Some(Fate::Moved(c)) => vec![(c, 1.0)],
                     Some(Fate::Split(parts)) => parts,
@@ -173,7 +178,7 @@ pub(super) fn sum_by_unit(
             code_list(&outside)
         ));
     }
-    if let Some(moves) = source.moves {
+    if let Some(moves) = &moves {
         notices.push(moves_notice(&table.source, moves, file_communes));
     }
     if !unknown.is_empty() {

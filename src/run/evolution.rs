@@ -7,7 +7,6 @@ use std::path::Path;
 
 use super::aggregate::{self, add, sum_by_unit, Measure};
 use super::class_map::{class_map, Classed, Legend, NamedClass};
-use super::vintage::file_moves;
 use super::{markdown_notes, select_units, write_tables, Report, Section};
 use crate::classify::palette;
 use crate::classify::{Classes, Threshold};
@@ -49,13 +48,8 @@ pub(super) fn run_evolution(
     // Per year: the sums of each input per unit, and over the selection.
     let mut sums_per_year = Vec::new();
     for y in years {
-        let moves = file_moves(
-            query,
-            territory,
-            y.millesime_fichier.as_ref(),
-            spec.niveau_fichier,
-        )?;
         let sums = sum_by_unit(
+            query,
             &aggregate::Source {
                 file: Path::new(y.fichier.get_ref()),
                 code_column: &spec.colonne_code,
@@ -63,7 +57,7 @@ pub(super) fn run_evolution(
                 columns: &inputs,
                 secret: &spec.secret,
                 role: &format!("de {}", y.annee),
-                moves: moves.as_ref(),
+                vintage: y.millesime_fichier.as_ref(),
             },
             territory,
             level,

@@ -9,7 +9,6 @@ use std::path::Path;
 use super::aggregate::{self, add, sum_by_unit};
 use super::class_map::{class_map, Classed, Legend, NamedClass};
 use super::map::Picture;
-use super::vintage::file_moves;
 use super::{code_list, select_units, write_tables, Drawn, Report, Section};
 use crate::classify::palette::{self, Sequential};
 use crate::error::{Error, Result};
@@ -219,13 +218,8 @@ fn norm_population(
             .hint("nommez la ou les colonnes dont la somme est la population, par exemple [\"ENF_2\", \"ENF_3_5\"]"));
     }
     let columns: Vec<&str> = n.colonnes.get_ref().iter().map(String::as_str).collect();
-    let moves = file_moves(
-        query,
-        territory,
-        n.millesime_fichier.as_ref(),
-        n.niveau_fichier,
-    )?;
     let sums = sum_by_unit(
+        query,
         &aggregate::Source {
             file: Path::new(n.fichier.get_ref()),
             code_column: &n.colonne_code,
@@ -233,7 +227,7 @@ fn norm_population(
             columns: &columns,
             secret: &n.secret,
             role: &format!("de population de la norme {}", n.service.label()),
-            moves: moves.as_ref(),
+            vintage: n.millesime_fichier.as_ref(),
         },
         territory,
         Level::Epci,

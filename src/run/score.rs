@@ -8,7 +8,6 @@ use polars::prelude::*;
 
 use super::aggregate::{self, add, sum_by_unit, Measure};
 use super::class_map::{class_map, Classed, Legend, NamedClass};
-use super::vintage::file_moves;
 use super::{markdown_notes, select_units, with_place, write_tables, Drawn, Report, Section};
 use crate::classify::palette::{self, Qualitative, Sequential};
 use crate::error::Result;
@@ -173,13 +172,8 @@ fn indicator_frame(
 ) -> Result<(DataFrame, Vec<Cell>)> {
     let sources = sources(query, spec)?;
     let inputs = Measure::inputs(&sources);
-    let moves = file_moves(
-        query,
-        territory,
-        spec.millesime_fichier.as_ref(),
-        spec.niveau_fichier,
-    )?;
     let sums = sum_by_unit(
+        query,
         &aggregate::Source {
             file: Path::new(spec.fichier.get_ref()),
             code_column: &spec.colonne_code,
@@ -187,7 +181,7 @@ fn indicator_frame(
             columns: &inputs,
             secret: &spec.secret,
             role: "des indicateurs",
-            moves: moves.as_ref(),
+            vintage: spec.millesime_fichier.as_ref(),
         },
         territory,
         level,
