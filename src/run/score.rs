@@ -320,6 +320,9 @@ fn score_table(
         None => None,
     };
     let mut rank = 0;
+    // Each column's cells move into the rows, in row order.
+    let mut columns: Vec<std::vec::IntoIter<String>> =
+        columns.into_iter().map(Vec::into_iter).collect();
     let rows = codes
         .iter()
         .enumerate()
@@ -334,7 +337,7 @@ fn score_table(
             });
             row.push(code.to_string());
             row.push(by_code.get(code).map_or(String::new(), |u| u.name.clone()));
-            row.extend(columns.iter().map(|c| c[i].clone()));
+            row.extend(columns.iter_mut().map(|c| c.next().unwrap_or_default()));
             row.push(match totals[i] {
                 Cell::Value(v) if spec.methode == ScoreMethod::ScorePondere => {
                     format::decimal(v, 3)

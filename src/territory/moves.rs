@@ -58,7 +58,7 @@ pub struct Moves {
     pub shares_from: String,
     fates: HashMap<String, (Fate, String)>,
     movements: Movements,
-    target_codes: std::collections::BTreeSet<String>,
+    target_codes: HashSet<String>,
     populations: HashMap<String, f64>,
 }
 
@@ -327,17 +327,18 @@ impl Moves {
     /// What became of `code`, a commune code of the source vintage. Arrondissements of
     /// Paris, Lyon and Marseille go to their commune; a Corsican `20xxx` to `2A`/`2B`.
     pub fn fate(&self, code: &str) -> Fate {
-        if let Some(commune) = plm_commune(code) {
-            return match self.fate(commune) {
-                Fate::Same => Fate::Moved(commune.to_string()),
-                other => other,
-            };
-        }
+        // The frequent cases first: a code that moved, or one that did not.
         if let Some((fate, _)) = self.fates.get(code) {
             return fate.clone();
         }
         if self.target_codes.contains(code) {
             return Fate::Same;
+        }
+        if let Some(commune) = plm_commune(code) {
+            return match self.fate(commune) {
+                Fate::Same => Fate::Moved(commune.to_string()),
+                other => other,
+            };
         }
         if let Some(corsican) = self.corsican(code) {
             return match self.fate(&corsican) {
