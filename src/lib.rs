@@ -13,6 +13,7 @@ pub mod format;
 pub mod geometry;
 pub mod indicators;
 pub mod ingest;
+mod once;
 pub mod panier;
 pub mod query;
 pub mod render;

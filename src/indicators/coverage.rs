@@ -2,7 +2,9 @@
 //! from raw components as a ratio of sums at any level, or as published by the
 //! Caf with its parts.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
+
+use foldhash::fast::FixedState;
 
 use polars::prelude::*;
 
@@ -154,8 +156,8 @@ pub fn from_components(
     let mut notices = Vec::new();
     // A territory whose communes are not all in the file is computed on those
     // present: say which, since an absent commune is not a commune with no place.
-    let present: BTreeSet<&str> = codes.iter().flatten().collect();
-    let touched: BTreeSet<&str> = groups.iter().flatten().map(String::as_str).collect();
+    let present: HashSet<&str, FixedState> = codes.iter().flatten().collect();
+    let touched: HashSet<&str, FixedState> = groups.iter().flatten().map(String::as_str).collect();
     let mut incomplete = BTreeSet::new();
     for c in territory.communes.values() {
         if let Some(p) = territory.parent(&c.code, level) {

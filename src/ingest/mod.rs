@@ -14,6 +14,7 @@ mod text;
 mod xlsx;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use polars::prelude::DataFrame;
 
@@ -102,6 +103,12 @@ pub struct TableSpec {
     pub unique: Vec<String>,
     /// xlsx sheet to read (default: the first one).
     pub sheet: Option<String>,
+}
+
+/// [`read_table`], once per process for the same file unchanged and the same
+/// spec: the queries of one year share their reading of its files.
+pub fn read_shared(path: &Path, spec: &TableSpec) -> Result<Arc<Table>> {
+    crate::once::per_files(&[path], &format!("{spec:?}"), || read_table(path, spec))
 }
 
 /// Reads a `.csv`/`.txt`/`.tsv` or `.xlsx` file according to `spec`.

@@ -91,7 +91,7 @@ pub(super) fn sum_by_unit(
             .iter()
             .map(|c| ColumnSpec::required(c, ColumnKind::Number)),
     );
-    let table = ingest::read_table(
+    let table = ingest::read_shared(
         source.file,
         &TableSpec {
             columns,

@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 
 use super::{code_list, select_units, Coverage, Reference, Row};
 use crate::error::Result;
@@ -22,7 +23,7 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
     let (level, units) = select_units(query, territory)?;
     let deps = t.departements.get_ref();
     let caf = match &c.taux_caf {
-        Some(p) => Some(ingest::read_table(
+        Some(p) => Some(ingest::read_shared(
             Path::new(p.get_ref()),
             &ingest::layouts::txcouv(),
         )?),
@@ -133,7 +134,7 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
         query,
         &c.reference_departement,
         deps,
-        caf.as_ref(),
+        caf.as_deref(),
         components.as_ref(),
         territory,
         true,
@@ -142,7 +143,7 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
         query,
         &c.reference_france,
         deps,
-        caf.as_ref(),
+        caf.as_deref(),
         components.as_ref(),
         territory,
         false,
@@ -205,7 +206,7 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
     })
 }
 
-fn read_components(comp: &ComponentsSpec) -> Result<Table> {
+fn read_components(comp: &ComponentsSpec) -> Result<Arc<Table>> {
     let mut columns = vec![ColumnSpec {
         name: comp.commune.clone(),
         kind: ColumnKind::Code(CodeKind::Commune),
@@ -224,7 +225,7 @@ fn read_components(comp: &ComponentsSpec) -> Result<Table> {
         unique: vec![comp.commune.clone()],
         sheet: None,
     };
-    ingest::read_table(Path::new(comp.fichier.get_ref()), &spec)
+    ingest::read_shared(Path::new(comp.fichier.get_ref()), &spec)
 }
 
 /// Resolves a reference: given, published in the Caf file, or computed from the components.
@@ -233,7 +234,7 @@ fn reference(
     spec: &toml::Spanned<ReferenceSpec>,
     deps: &[String],
     caf: Option<&Table>,
-    components: Option<&(Table, Components)>,
+    components: Option<&(Arc<Table>, Components)>,
     territory: &Territory,
     departmental: bool,
 ) -> Result<Reference> {

@@ -1,14 +1,13 @@
 //! Loading the COG hierarchy (commune → EPCI → département) from the INSEE and
 //! DGCL-derived tables.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
-use std::time::SystemTime;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::Arc;
 
 use polars::prelude::*;
 
-use super::{Level, Unit};
+use super::{CodeMap, Level, Unit};
 use crate::error::{Error, Result};
 use crate::ingest::{self, layouts, Table, LINE_COLUMN};
 
@@ -35,8 +34,8 @@ pub struct Epci {
 /// The territorial hierarchy of one COG vintage.
 #[derive(Debug, Clone, Default)]
 pub struct Territory {
-    pub communes: BTreeMap<String, Commune>,
-    pub epcis: BTreeMap<String, Epci>,
+    pub communes: CodeMap<Commune>,
+    pub epcis: CodeMap<Epci>,
     /// Département code → name.
     pub departements: BTreeMap<String, String>,
 }
@@ -52,25 +51,9 @@ impl Territory {
     /// [`Territory::load`], once per process for the same files unchanged: a batch of
     /// queries on one COG reads it once.
     pub fn shared(communes_epci: &Path, departements: &Path) -> Result<Arc<Territory>> {
-        type Key = (PathBuf, PathBuf, Option<SystemTime>, Option<SystemTime>);
-        static LOADED: OnceLock<Mutex<HashMap<Key, Arc<Territory>>>> = OnceLock::new();
-        let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-        let key = (
-            communes_epci.to_path_buf(),
-            departements.to_path_buf(),
-            modified(communes_epci),
-            modified(departements),
-        );
-        let loaded = LOADED.get_or_init(Default::default);
-        if let Some(t) = loaded.lock().expect("no panic while holding it").get(&key) {
-            return Ok(Arc::clone(t));
-        }
-        let territory = Arc::new(Territory::load(communes_epci, departements)?);
-        loaded
-            .lock()
-            .expect("no panic while holding it")
-            .insert(key, Arc::clone(&territory));
-        Ok(territory)
+        crate::once::per_files(&[communes_epci, departements], "", || {
+            Territory::load(communes_epci, departements)
+        })
     }
 
     pub fn from_tables(communes: &Table, departements: &Table) -> Result<Territory> {
@@ -85,6 +68,7 @@ impl Territory {
             }
         }
 
+        let (mut all, mut epcis) = (BTreeMap::new(), BTreeMap::new());
         let df = &communes.df;
         let lines = df.column(LINE_COLUMN)?.u32()?;
         let codes = str_col(df, "code_commune")?;
@@ -110,7 +94,7 @@ impl Territory {
             }
             let epci = sirens.get(i).map(str::to_string);
             if let Some(siren) = &epci {
-                let e = t.epcis.entry(siren.clone()).or_insert_with(|| Epci {
+                let e = epcis.entry(siren.clone()).or_insert_with(|| Epci {
                     siren: siren.clone(),
                     name: epci_names.get(i).unwrap_or("").to_string(),
                     kind: kinds.and_then(|k| k.get(i)).unwrap_or("").to_string(),
@@ -123,7 +107,7 @@ impl Territory {
                     e.departements.sort();
                 }
             }
-            t.communes.insert(
+            all.insert(
                 code.to_string(),
                 Commune {
                     code: code.to_string(),
@@ -134,6 +118,8 @@ impl Territory {
                 },
             );
         }
+        t.communes = all.into();
+        t.epcis = epcis.into();
         Ok(t)
     }
 

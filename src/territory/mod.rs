@@ -1,9 +1,11 @@
 //! The COG: communes, their EPCI and département, and the territorial levels a
 //! query works on.
 
+mod code_map;
 mod cog;
 pub mod moves;
 
+pub use code_map::CodeMap;
 pub(crate) use cog::str_col;
 pub use cog::{Commune, Epci, Territory};
 

@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 
 use super::{str_col, Territory};
 use crate::error::{Error, Result};
@@ -118,22 +118,11 @@ impl Movements {
 
     /// [`Movements::load`], once per process for the same file unchanged.
     pub fn shared(path: &Path) -> Result<Movements> {
-        type Key = (PathBuf, Option<std::time::SystemTime>);
-        static LOADED: OnceLock<Mutex<HashMap<Key, Movements>>> = OnceLock::new();
-        let key = (
-            path.to_path_buf(),
-            std::fs::metadata(path).and_then(|m| m.modified()).ok(),
-        );
-        let loaded = LOADED.get_or_init(Default::default);
-        if let Some(m) = loaded.lock().expect("no panic while holding it").get(&key) {
-            return Ok(m.clone());
-        }
-        let movements = Movements::load(path)?;
-        loaded
-            .lock()
-            .expect("no panic while holding it")
-            .insert(key, movements.clone());
-        Ok(movements)
+        Ok(
+            crate::once::per_files(&[path], "", || Movements::load(path))?
+                .as_ref()
+                .clone(),
+        )
     }
 
     /// The latest vintage the table knows: the year of its last movement.

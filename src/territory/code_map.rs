@@ -1,0 +1,100 @@
+//! A map from territory codes, iterated in code order and looked up by hash:
+//! every row of a national file looks up its commune, and a sorted tree of
+//! 35 000 string keys spends its time comparing them.
+
+use std::collections::{BTreeMap, HashMap};
+
+use foldhash::fast::FixedState;
+
+#[derive(Debug, Clone)]
+pub struct CodeMap<V> {
+    /// Sorted by code.
+    entries: Vec<(String, V)>,
+    index: HashMap<String, usize, FixedState>,
+}
+
+impl<V> CodeMap<V> {
+    pub fn get(&self, code: &str) -> Option<&V> {
+        self.index.get(code).map(|&i| &self.entries[i].1)
+    }
+
+    pub fn contains_key(&self, code: &str) -> bool {
+        self.index.contains_key(code)
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// In code order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &V)> {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+
+    /// In code order.
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.entries.iter().map(|(k, _)| k)
+    }
+
+    /// In code order.
+    pub fn values(&self) -> impl Iterator<Item = &V> {
+        self.entries.iter().map(|(_, v)| v)
+    }
+}
+
+impl<V> Default for CodeMap<V> {
+    fn default() -> Self {
+        CodeMap {
+            entries: Vec::new(),
+            index: HashMap::default(),
+        }
+    }
+}
+
+impl<V> From<BTreeMap<String, V>> for CodeMap<V> {
+    fn from(sorted: BTreeMap<String, V>) -> Self {
+        let entries: Vec<(String, V)> = sorted.into_iter().collect();
+        let index = entries
+            .iter()
+            .enumerate()
+            .map(|(i, (k, _))| (k.clone(), i))
+            .collect();
+        CodeMap { entries, index }
+    }
+}
+
+impl<V> std::ops::Index<&str> for CodeMap<V> {
+    type Output = V;
+
+    fn index(&self, code: &str) -> &V {
+        self.get(code)
+            .unwrap_or_else(|| panic!("code {code} absent"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn looks_up_and_iterates_in_code_order() {
+        let map: CodeMap<u8> = BTreeMap::from([
+            ("2B033".to_string(), 3),
+            ("01001".to_string(), 1),
+            ("2A004".to_string(), 2),
+        ])
+        .into();
+        assert_eq!(map.get("2A004"), Some(&2));
+        assert_eq!(map.get("99999"), None);
+        assert!(map.contains_key("01001") && !map.contains_key("0100"));
+        assert_eq!(map["2B033"], 3);
+        let keys: Vec<&str> = map.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["01001", "2A004", "2B033"]);
+        assert_eq!(map.values().copied().collect::<Vec<_>>(), [1, 2, 3]);
+        assert_eq!(map.len(), 3);
+    }
+}
