@@ -3,12 +3,60 @@
 /// `x` with `decimals` digits and a decimal comma, no thousands separator
 /// (the form French Excel reads back as a number): `64.2` → `"64,2"`.
 pub fn decimal(x: f64, decimals: usize) -> String {
-    let mut s = format!("{:.*}", decimals, x);
+    let Some(scaled) = scaled(x, decimals) else {
+        return decimal_by_format(x, decimals);
+    };
+    // Digits of `scaled`, least significant first, at least one before the comma.
+    let mut digits = [0u8; 20];
+    let (mut len, mut rest) = (0, scaled);
+    while rest > 0 || len <= decimals {
+        digits[len] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        len += 1;
+    }
+    let mut s = String::with_capacity(len + 2);
     // "-0,0" reads as an error to users: a rounded zero has no sign.
+    if x < 0.0 && scaled > 0 {
+        s.push('-');
+    }
+    for i in (0..len).rev() {
+        s.push(char::from(digits[i]));
+        if i == decimals && i > 0 {
+            s.push(',');
+        }
+    }
+    s
+}
+
+/// `|x|·10^decimals` rounded to an integer exactly as `format!("{:.*}")` rounds
+/// (the exact binary value, ties to even), without its general algorithm:
+/// national lists write millions of cells. `None` outside the common range.
+fn scaled(x: f64, decimals: usize) -> Option<u64> {
+    if !x.is_finite() || x.abs() >= 1e15 || decimals > 3 {
+        return None;
+    }
+    let bits = x.abs().to_bits();
+    let (exponent, fraction) = ((bits >> 52) as i32, bits & ((1 << 52) - 1));
+    // |x| = mantissa · 2^-shift, and shift > 0 since |x| < 2^50.
+    let (mantissa, shift) = match exponent {
+        0 => (fraction, 1074),
+        e => (fraction | 1 << 52, (1075 - e) as u32),
+    };
+    let n = u128::from(mantissa) * 10u128.pow(decimals as u32);
+    if shift >= 128 {
+        return Some(0); // n < 2^63: less than half of 2^shift
+    }
+    let (whole, rest, half) = (n >> shift, n & ((1 << shift) - 1), 1u128 << (shift - 1));
+    let up = rest > half || (rest == half && whole & 1 == 1);
+    Some((whole + u128::from(up)) as u64)
+}
+
+/// [`decimal`] for what [`scaled`] does not take (huge, non-finite, many decimals).
+fn decimal_by_format(x: f64, decimals: usize) -> String {
+    let mut s = format!("{:.*}", decimals, x);
     if s.starts_with('-') && s[1..].bytes().all(|b| b == b'0' || b == b'.') {
         s.remove(0);
     }
-    // One mark at most, and one byte either way: changed in place (lists have 100 000s of cells).
     if let Some(i) = s.find('.') {
         s.replace_range(i..=i, ",");
     }
@@ -91,6 +139,7 @@ pub fn percent(share: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn decimal_comma() {
@@ -99,6 +148,26 @@ mod tests {
         assert_eq!(decimal(-0.04, 1), "0,0");
         assert_eq!(decimal(-1.25, 2), "-1,25");
         assert_eq!(decimal(1234.5, 1), "1234,5");
+        assert_eq!(decimal(0.05, 2), "0,05");
+        assert_eq!(decimal(7.0, 0), "7");
+        assert_eq!(decimal(f64::NAN, 1), "NaN");
+        assert_eq!(decimal(1e20, 1), "100000000000000000000,0");
+    }
+
+    proptest! {
+        /// The digits are those of `format!`, ties and subnormals included.
+        #[test]
+        fn decimal_rounds_as_format_does(
+            x in prop_oneof![
+                proptest::num::f64::NORMAL | proptest::num::f64::SUBNORMAL | proptest::num::f64::ZERO,
+                -1e6f64..1e6,
+                (-4_000_000i64..4_000_000).prop_map(|k| k as f64 / 16.0),
+                (-1_000_000i64..1_000_000).prop_map(|k| k as f64 / 1000.0),
+            ],
+            decimals in 0usize..5,
+        ) {
+            prop_assert_eq!(decimal(x, decimals), decimal_by_format(x, decimals));
+        }
     }
 
     #[test]
