@@ -4,16 +4,13 @@
 //! Run with `cargo bench --bench recompute`. Measures reading the national inputs (five
 //! years of coverage components and family counts, the services inventory) and the whole
 //! recomputation: coverage of each year for communes, EPCI and départements, three scores,
-//! the panier over five years (19 queries, run one after the other in one process).
-//! `bash benches/compare_python.sh` times the command too (wall clock, peak memory), with
-//! both cores.
+//! the panier over five years (19 queries, the whole `diagterr executer` command).
+//! `bash benches/compare_python.sh` also reports the command's peak memory.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use diagterr::ingest::{read_table, CodeKind, ColumnKind, ColumnSpec, TableSpec};
-use diagterr::query::Query;
-use diagterr::run::run;
 use diagterr::synthetic::{generate, Spec};
 use diagterr::territory::moves::Movements;
 use diagterr::territory::Territory;
@@ -106,18 +103,22 @@ fn ingest_national_inputs() -> usize {
     rows
 }
 
-/// The 19 queries of the recomputation, outputs (lists) written to a temporary folder.
-#[divan::bench(sample_count = 3)]
+/// The 19 queries of the recomputation as users run them: one `diagterr executer`
+/// command (a new process each time, so nothing read is kept from the sample before;
+/// queries spread over the cores), lists written to a temporary folder.
+#[divan::bench(sample_count = 5)]
 fn full_national_recompute(bencher: divan::Bencher) {
-    let mut queries: Vec<PathBuf> = std::fs::read_dir(dataset().join("requetes"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    queries.sort();
+    let queries = dataset().join("requetes");
     let out = tempfile::tempdir().unwrap();
     bencher.bench(|| {
-        for q in &queries {
-            run(&Query::load(q).unwrap(), out.path()).unwrap();
-        }
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_diagterr"))
+            .arg("executer")
+            .arg(&queries)
+            .arg("--sortie")
+            .arg(out.path())
+            .stdout(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
     });
 }

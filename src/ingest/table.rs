@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use ::csv::StringRecord;
+use foldhash::fast::FixedState;
 use polars::prelude::*;
 
 use super::text::{normalize_code, parse_number};
@@ -38,7 +39,7 @@ pub(crate) struct Builder<'a> {
     lines: Vec<u32>,
     /// Indices in `columns` of the unique key, and the first line of each key seen.
     key: Vec<usize>,
-    seen: HashMap<String, u32>,
+    seen: HashMap<String, u32, FixedState>,
 }
 
 impl<'a> Builder<'a> {
@@ -105,7 +106,7 @@ impl<'a> Builder<'a> {
             columns,
             lines: Vec::new(),
             key,
-            seen: HashMap::new(),
+            seen: HashMap::default(),
         })
     }
 

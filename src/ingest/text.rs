@@ -32,6 +32,10 @@ pub(crate) fn decode(mut bytes: Vec<u8>) -> String {
 /// last one is, and the other must separate groups of three digits. `None` when the cell is not a number.
 pub(crate) fn parse_number(cell: &str) -> Option<f64> {
     let s = cell.trim();
+    // Most cells are counts: plain digits are exact as an integer (below 2^53).
+    if (1..=15).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) {
+        return s.parse::<u64>().ok().map(|n| n as f64);
+    }
     let commas = s.bytes().filter(|&b| b == b',').count();
     let dots = s.bytes().filter(|&b| b == b'.').count();
     let decimal = match (commas, dots) {
@@ -198,6 +202,9 @@ mod tests {
             ("1.234.567", 1_234_567.0),
             (" 42 ", 42.0),
             ("1e3", 1000.0),
+            ("0042", 42.0),
+            ("999999999999999", 999_999_999_999_999.0),
+            ("12345678901234567890", 12_345_678_901_234_567_890.0),
         ];
         for (cell, want) in cases {
             assert_eq!(parse_number(cell), Some(want), "{cell}");

@@ -1,8 +1,10 @@
 //! A table of counts by territory, or by a finer level (IRIS, commune), summed into the
 //! territories of a selection. Shared by score indicators and panier norms.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
+
+use foldhash::fast::FixedState;
 
 use super::code_list;
 use super::vintage::{file_moves, moves_notice};
@@ -68,6 +70,9 @@ pub(super) struct Source<'a> {
     pub vintage: Option<&'a Spanned<u16>>,
 }
 
+/// The sums of each territory, by code (hashed: looked up once per row of the file).
+pub(super) type Sums = HashMap<String, Vec<Cell>, FixedState>;
+
 /// Per territory of `units` found in the file, the sum of each column (a secret cell makes
 /// the sum secret, a missing one missing); a file of an older vintage has its communes moved
 /// to the query's first. Codes the COG does not know, codes moved, and territories the file
@@ -79,7 +84,7 @@ pub(super) fn sum_by_unit(
     level: Level,
     units: &[Unit],
     notices: &mut Vec<String>,
-) -> Result<HashMap<String, Vec<Cell>>> {
+) -> Result<Sums> {
     let moves = file_moves(query, territory, source.vintage, source.file_level)?;
     let mut columns = vec![ColumnSpec::required(
         source.code_column,
@@ -108,11 +113,11 @@ pub(super) fn sum_by_unit(
         .map(|c| cells(&table.df, c))
         .collect::<Result<_>>()?;
 
-    let selected: BTreeSet<&str> = units.iter().map(|u| u.code.as_str()).collect();
-    let mut sums: HashMap<String, Vec<Cell>> = HashMap::new();
+    let selected: HashSet<&str, FixedState> = units.iter().map(|u| u.code.as_str()).collect();
+    let mut sums = Sums::default();
     let mut unknown = Vec::new();
     // Communes with a row, to tell the territories a finer file covers only in part.
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<String, FixedState> = HashSet::default();
     let mut file_communes: Vec<&str> = Vec::new();
     let mut outside = Vec::new();
     for (r, code) in codes.iter().enumerate() {

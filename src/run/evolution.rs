@@ -2,10 +2,9 @@
 //! of the query's vintage, and their change from the first year to the last (counts in
 //! units and percent, rates in points), as a table and a map diverging from 0.
 
-use std::collections::HashMap;
 use std::path::Path;
 
-use super::aggregate::{self, add, sum_by_unit, Measure};
+use super::aggregate::{self, add, sum_by_unit, Measure, Sums};
 use super::class_map::{class_map, Classed, Legend, NamedClass};
 use super::{markdown_notes, select_units, write_tables, Report, Section};
 use crate::classify::palette;
@@ -75,9 +74,7 @@ pub(super) fn run_evolution(
                 .map(|u| {
                     sums_per_year
                         .iter()
-                        .map(|sums: &HashMap<String, Vec<Cell>>| {
-                            sums.get(&u.code).map_or(Cell::Missing, |s| value(k, s))
-                        })
+                        .map(|sums: &Sums| sums.get(&u.code).map_or(Cell::Missing, |s| value(k, s)))
                         .collect()
                 })
                 .collect(),
