@@ -168,6 +168,57 @@ fn merged_communes_of_a_commune_file_are_summed_into_the_new_commune() {
     assert!(mur.contains(";15;"), "{mur}");
 }
 
+/// Coverage from a components file of the COG 2018, on the communes of 2026.
+fn components_of_2018(mouvements: bool, millesime: &str) -> (Scratch, std::process::Output) {
+    let s = Scratch::new();
+    // Dallet (63133) merged into Mur-sur-Allier (63226) in 2019; Clermont-Ferrand kept.
+    let file = s.file(
+        "composantes-2018.csv",
+        "code_commune;psu;am;enfants\n63133;10;5;100\n63226;30;15;200\n63113;100;50;300\n",
+    );
+    let text = format!(
+        "{}[couverture]\nmethode = \"ratio_de_sommes\"\nannee = 2018\n\
+         reference_departement = \"calculee\"\nreference_france = 60.9\n\n\
+         [couverture.composantes]\nfichier = \"{file}\"\ncommune = \"code_commune\"\n\
+         enfants = \"enfants\"\nplaces = {{ psu = \"EAJE PSU\", am = \"Assistants maternels\" }}\n\
+         {millesime}\n[liste]\nselection = \"toutes\"\nsorties = [\"liste.csv\"]\n",
+        territory("commune", "63", mouvements)
+    );
+    let o = s.run(&text);
+    (s, o)
+}
+
+#[test]
+fn components_of_an_older_vintage_are_summed_on_the_new_communes() {
+    let (s, o) = components_of_2018(true, "millesime_fichier = 2018");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("63133 → 63226"), "{}", stdout(&o));
+    let list = s.output("liste.csv");
+    // Mur-sur-Allier: (10 + 5 + 30 + 15) / (100 + 200) = 20 %.
+    let mur = list.lines().find(|l| l.contains(";63226;")).unwrap();
+    assert!(mur.contains(";20,0;"), "{mur}");
+    assert!(!list.contains(";63133;"), "{list}");
+    // The computed reference is on the moved counts too: (60 + 150) / 600 = 35 %, so
+    // Mur-sur-Allier is 15 points under it.
+    assert!(mur.contains(";20,0;6,7;13,3;-15,0;"), "{mur}");
+}
+
+#[test]
+fn components_of_an_older_vintage_need_their_vintage_and_the_movements() {
+    let (_s, o) = components_of_2018(true, "");
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(err.contains("composantes-2018.csv, ligne 2"), "{err}");
+    assert!(err.contains("millesime_fichier"), "{err}");
+    let (_s, o) = components_of_2018(false, "millesime_fichier = 2018");
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("la table des mouvements manque"),
+        "{}",
+        stderr(&o)
+    );
+}
+
 #[test]
 fn a_rate_column_cannot_change_vintage() {
     let s = Scratch::new();

@@ -145,7 +145,7 @@ pub fn from_components(
                 .line(lines.get(i).unwrap_or(0) as usize)
                 .column(&cols.commune)
                 .code(code)
-                .hint("vérifiez le code, ou ramenez le fichier au millésime de la requête"));
+                .hint("vérifiez le code ; un fichier d'un COG plus ancien se déclare par « millesime_fichier » dans [couverture.composantes], avec la table des mouvements"));
         }
         let parent = territory.parent(code, level).map(str::to_string);
         if parent.is_none() {

@@ -115,6 +115,9 @@ pub struct ComponentsSpec {
     /// Cell contents meaning *secret statistique* (default: `s`).
     #[serde(default = "default_secret_markers")]
     pub secret: Vec<String>,
+    /// COG vintage of the file's commune codes, when older than the query's.
+    #[serde(default)]
+    pub millesime_fichier: Option<Spanned<u16>>,
 }
 
 fn default_secret_markers() -> Vec<String> {

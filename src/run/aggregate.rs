@@ -14,7 +14,6 @@ use crate::indicators::Cell;
 use crate::ingest::{self, CodeKind, ColumnKind, ColumnSpec, TableSpec, LINE_COLUMN};
 use crate::query::FileLevel;
 use crate::query::Query;
-use crate::territory::moves::Fate;
 use crate::territory::{str_col, Level, Territory, Unit};
 use toml::Spanned;
 
@@ -135,11 +134,9 @@ pub(super) fn sum_by_unit(
                     FileLevel::Commune => code,
                 };
                 file_communes.push(commune);
-                let parts = match moves.as_ref().map(|m| m.fate(commune)) {
-                    None | Some(Fate::Same) => vec![(commune.to_string(), 1.0)],
-                    Some(Fate::Moved(c)) => vec![(c, 1.0)],
-                    Some(Fate::Split(parts)) => parts,
-                    Some(Fate::Unknown(_)) => Vec::new(),
+                let parts = match &moves {
+                    Some(m) => m.shares(commune),
+                    None => vec![(commune.to_string(), 1.0)],
                 };
                 let mut targets = Vec::with_capacity(parts.len());
                 let mut in_no_group = false;
@@ -248,7 +245,7 @@ fn known(territory: &Territory, level: Level, code: &str) -> bool {
 }
 
 /// The part of a count that goes to a piece of a split commune.
-fn scaled(cell: Cell, share: f64) -> Cell {
+pub(super) fn scaled(cell: Cell, share: f64) -> Cell {
     match cell {
         Cell::Value(v) => Cell::Value(v * share),
         other => other,

@@ -4,7 +4,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 
-use super::{code_list, select_units, Coverage, Reference, Row};
+use super::{code_list, select_units, vintage, Coverage, Reference, Row};
 use crate::error::Result;
 use crate::indicators::cell::cells;
 use crate::indicators::coverage::{self, Components, PUBLISHED_PARTS, RATE};
@@ -12,7 +12,7 @@ use crate::indicators::reference::Comparison;
 use crate::indicators::Cell;
 use crate::ingest::{self, CodeKind, ColumnKind, ColumnSpec, Table, TableSpec};
 use crate::query::{
-    ComponentsSpec, CoverageMethod, CoverageSpec, Query, ReferenceSpec, ReferenceWord,
+    ComponentsSpec, CoverageMethod, CoverageSpec, FileLevel, Query, ReferenceSpec, ReferenceWord,
 };
 use crate::territory::{Level, Territory};
 
@@ -66,7 +66,6 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
                     )
                     .hint("décrivez le fichier et ses colonnes (voir le README)")
             })?;
-            let table = read_components(comp)?;
             let cols = Components {
                 commune: comp.commune.clone(),
                 places: comp
@@ -76,7 +75,9 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
                     .collect(),
                 children: comp.enfants.clone(),
             };
-            let (frame, notices) = coverage::from_components(&table, &cols, territory, level)?;
+            let (table, mut notices) = read_components(query, territory, comp, &cols)?;
+            let (frame, aggregated) = coverage::from_components(&table, &cols, territory, level)?;
+            notices.extend(aggregated);
             let part_columns = cols
                 .places
                 .iter()
@@ -206,7 +207,14 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
     })
 }
 
-fn read_components(comp: &ComponentsSpec) -> Result<Arc<Table>> {
+/// The components file, on the query's communes when it is of an older vintage (with the
+/// notice of what moved).
+fn read_components(
+    query: &Query,
+    territory: &Territory,
+    comp: &ComponentsSpec,
+    cols: &Components,
+) -> Result<(Arc<Table>, Vec<String>)> {
     let mut columns = vec![ColumnSpec {
         name: comp.commune.clone(),
         kind: ColumnKind::Code(CodeKind::Commune),
@@ -225,7 +233,21 @@ fn read_components(comp: &ComponentsSpec) -> Result<Arc<Table>> {
         unique: vec![comp.commune.clone()],
         sheet: None,
     };
-    ingest::read_shared(Path::new(comp.fichier.get_ref()), &spec)
+    let table = ingest::read_shared(Path::new(comp.fichier.get_ref()), &spec)?;
+    let vintage = comp.millesime_fichier.as_ref();
+    let mut notices = Vec::new();
+    let Some(moves) = vintage::file_moves(query, territory, vintage, Some(FileLevel::Commune))?
+    else {
+        return Ok((table, notices));
+    };
+    let inputs: Vec<&str> = cols
+        .places
+        .iter()
+        .map(|p| p.0.as_str())
+        .chain([cols.children.as_str()])
+        .collect();
+    let moved = vintage::move_table(&table, &cols.commune, &inputs, &moves, &mut notices)?;
+    Ok((Arc::new(moved), notices))
 }
 
 /// Resolves a reference: given, published in the Caf file, or computed from the components.

@@ -1,15 +1,22 @@
 //! Inputs of an older COG vintage brought to the query's: the codes of a 2016 file, the
 //! contours of 2018, moved to the communes of 2026 with the INSEE movements table.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+use polars::prelude::{Column, DataFrame};
+
+use super::aggregate::{add, scaled};
 use super::{code_list, with_place};
 use crate::error::Result;
 use crate::geometry::{self, Layer};
+use crate::indicators::cell::cells;
+use crate::indicators::frame::push_cells;
+use crate::indicators::Cell;
+use crate::ingest::{Table, LINE_COLUMN};
 use crate::query::{FileLevel, Query};
 use crate::territory::moves::{Fate, Movements, Moves};
-use crate::territory::Territory;
+use crate::territory::{str_col, Territory};
 use toml::Spanned;
 
 /// The moves from vintage `from` (a key of the query) to the query's; `None` when the
@@ -65,6 +72,56 @@ pub(super) fn file_moves(
             .hint("donnez le fichier par commune ou par IRIS (« niveau_fichier »), avec des colonnes de comptage"));
     }
     Ok(moves)
+}
+
+/// A table by commune of an older vintage on the communes of the query's: the rows of
+/// merged communes summed, a split commune's counts shared, unknown codes left out (all
+/// said in a notice). Each row keeps the first line of the file it comes from, sorted by code.
+pub(super) fn move_table(
+    table: &Table,
+    code_column: &str,
+    columns: &[&str],
+    moves: &Moves,
+    notices: &mut Vec<String>,
+) -> Result<Table> {
+    let df = &table.df;
+    let codes = str_col(df, code_column)?;
+    let lines = df.column(LINE_COLUMN)?.u32()?;
+    let values: Vec<Vec<Cell>> = columns
+        .iter()
+        .map(|c| cells(df, c))
+        .collect::<Result<_>>()?;
+    let mut moved: BTreeMap<String, (u32, Vec<Cell>)> = BTreeMap::new();
+    for (r, code) in codes.iter().enumerate() {
+        let line = lines.get(r).unwrap_or(0);
+        for (commune, share) in moves.shares(code.unwrap_or("")) {
+            let (first, sums) = moved
+                .entry(commune)
+                .or_insert_with(|| (line, vec![Cell::Value(0.0); columns.len()]));
+            *first = (*first).min(line);
+            for (sum, column) in sums.iter_mut().zip(&values) {
+                *sum = add(*sum, scaled(column[r], share));
+            }
+        }
+    }
+    notices.push(moves_notice(&table.source, moves, codes.iter().flatten()));
+    let mut out = DataFrame::new(
+        moved.len(),
+        vec![Column::new(
+            code_column.into(),
+            moved.keys().map(String::as_str).collect::<Vec<_>>(),
+        )],
+    )?;
+    for (i, name) in columns.iter().enumerate() {
+        let column: Vec<Cell> = moved.values().map(|(_, sums)| sums[i]).collect();
+        push_cells(&mut out, name, &column)?;
+    }
+    let first_lines: Vec<u32> = moved.values().map(|(line, _)| *line).collect();
+    out.with_column(Column::new(LINE_COLUMN.into(), first_lines))?;
+    Ok(Table {
+        source: table.source.clone(),
+        df: out,
+    })
 }
 
 /// What moving a file's codes did, for the notices: counts, and the codes that did not

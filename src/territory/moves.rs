@@ -313,6 +313,17 @@ impl Moves {
         moved
     }
 
+    /// The communes of the target vintage a count of `code` goes to, with the share each
+    /// gets: one for a commune kept or merged, several for a split, none for an unknown code.
+    pub fn shares(&self, code: &str) -> Vec<(String, f64)> {
+        match self.fate(code) {
+            Fate::Same => vec![(code.to_string(), 1.0)],
+            Fate::Moved(c) => vec![(c, 1.0)],
+            Fate::Split(parts) => parts,
+            Fate::Unknown(_) => Vec::new(),
+        }
+    }
+
     /// What became of `code`, a commune code of the source vintage. Arrondissements of
     /// Paris, Lyon and Marseille go to their commune; a Corsican `20xxx` to `2A`/`2B`.
     pub fn fate(&self, code: &str) -> Fate {
