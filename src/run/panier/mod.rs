@@ -1,0 +1,300 @@
+//! A `[panier]` query: the services of an inventory counted per EPCI and year, the
+//! panier's completeness, what each EPCI lacks, the gaps to the norms, and the share of
+//! EPCI covered per service over the years; as tables, a map and a chart.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use super::aggregate::{self, add, sum_by_unit};
+use super::map::Picture;
+use super::{select_units, write_tables, Report, Section};
+use crate::error::Result;
+use crate::indicators::Cell;
+use crate::panier::inventory::{self, Columns};
+use crate::panier::norm::Norm;
+use crate::panier::{Counts, Names, Panier, Requirement, ServiceKind, Summary};
+use crate::query::{NormSpec, PanierSpec, Query};
+use crate::render;
+use crate::territory::{Level, Territory, Unit};
+
+mod outputs;
+mod placement;
+
+use outputs::{gap_table, kind_list, markdown, missing_map, share_chart, share_table};
+use placement::{place, report_set_aside};
+
+/// A norm of the query and the population it applies to.
+struct NormPopulation {
+    norm: Norm,
+    /// "enfants de moins de 6 ans".
+    label: String,
+    /// Per unit, in `units` order.
+    values: Vec<Cell>,
+}
+
+/// Everything computed, before any output is written.
+struct Diagnostic<'a> {
+    spec: &'a PanierSpec,
+    panier: Panier,
+    units: Vec<Unit>,
+    /// The years asked, in order; the last is the year of the gap table and the map.
+    years: Vec<u16>,
+    /// Year → EPCI → counts.
+    counts: BTreeMap<u16, BTreeMap<String, Counts>>,
+    /// Kinds shown: the panier's, then the others present in the territory.
+    kinds: Vec<ServiceKind>,
+    summaries: Vec<Summary>,
+    norms: Vec<NormPopulation>,
+    /// Services of the inventory outside the territory: a line of text each.
+    outside: Vec<String>,
+}
+
+impl Diagnostic<'_> {
+    fn year(&self) -> u16 {
+        *self.years.last().expect("years are checked not empty")
+    }
+
+    fn counts_of(&self, year: u16, code: &str) -> Counts {
+        self.counts
+            .get(&year)
+            .and_then(|c| c.get(code))
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+pub(super) fn run_panier(
+    query: &Query,
+    spec: &PanierSpec,
+    territory: &Territory,
+    out_dir: &Path,
+) -> Result<Report> {
+    let (level, units) = select_units(query, territory)?;
+    if level != Level::Epci {
+        return Err(query
+            .error_at(
+                &query.spec.territoire.niveau.span(),
+                "le panier de services se calcule par EPCI",
+            )
+            .hint("écrivez « niveau = \"epci\" » dans [territoire]"));
+    }
+    let panier = panier(query, spec)?;
+    let years = years(query, spec)?;
+    let mut notices = Vec::new();
+    let names = Names::new(spec.synonymes.iter().map(|(n, k)| (n.as_str(), *k)));
+    let inventory = inventory::read(
+        Path::new(spec.inventaire.get_ref()),
+        &Columns {
+            code: spec.colonne_code.clone(),
+            kind: spec.colonne_type.clone(),
+            year: spec.colonne_annee.clone(),
+            count: spec.colonne_nombre.clone(),
+            name: spec.colonne_nom.clone(),
+        },
+        &names,
+    )?;
+    report_set_aside(&inventory, &mut notices);
+    let placed = place(query, &inventory, territory, &units, &years)?;
+    notices.extend(placed.notices);
+
+    let mut kinds: Vec<ServiceKind> = panier.requirements.iter().map(|r| r.kind).collect();
+    let present: BTreeSet<ServiceKind> = placed
+        .counts
+        .values()
+        .flat_map(|by_unit| by_unit.values().flat_map(|c| c.keys().copied()))
+        .collect();
+    let others: Vec<ServiceKind> = present
+        .into_iter()
+        .filter(|k| !panier.contains(*k))
+        .collect();
+    if !others.is_empty() {
+        notices.push(format!(
+            "services hors du panier, comptés dans les effectifs sans jouer sur la complétude : {}",
+            kind_list(&others)
+        ));
+    }
+    kinds.extend(others);
+    let codes: Vec<&str> = units.iter().map(|u| u.code.as_str()).collect();
+    let empty = BTreeMap::new();
+    let summaries = years
+        .iter()
+        .map(|&y| {
+            Summary::new(
+                &panier,
+                y,
+                &codes,
+                placed.counts.get(&y).unwrap_or(&empty),
+                &kinds,
+            )
+        })
+        .collect();
+    let norms = spec
+        .normes
+        .iter()
+        .map(|n| norm_population(query, n, territory, &units, &mut notices))
+        .collect::<Result<_>>()?;
+
+    let diagnostic = Diagnostic {
+        spec,
+        panier,
+        units,
+        years,
+        counts: placed.counts,
+        kinds,
+        summaries,
+        norms,
+        outside: placed.outside,
+    };
+    let mut report = Report {
+        counts: diagnostic
+            .summaries
+            .iter()
+            .map(|s| (format!("au panier complet en {}", s.year), s.complete))
+            .collect(),
+        title: spec.titre.clone(),
+        ..Report::default()
+    };
+    if let Some(map) = &spec.carte {
+        let drawn = missing_map(query, map, territory, &diagnostic, out_dir, &mut notices)?;
+        report.add(drawn);
+    }
+    if let Some(chart) = &spec.graphique {
+        let svg = render::share_chart_svg(&share_chart(&diagnostic, chart));
+        let paths = Picture {
+            svg: &svg,
+            png: &|| render::svg_to_png(&svg, chart.largeur_png),
+            dpi: chart.dpi_png,
+        }
+        .write_all(query, &chart.sorties, out_dir)?;
+        report.add((
+            paths,
+            Section::Figure {
+                title: chart.titre.clone(),
+                svg,
+            },
+        ));
+    }
+    let gaps = gap_table(&diagnostic);
+    let shares = share_table(&diagnostic);
+    let tables = std::iter::once((&spec.sorties, &gaps, "Panier par EPCI"))
+        .chain(spec.synthese.iter().map(|s| (s, &shares, "Synthèse")));
+    for (sorties, table, sheet) in tables {
+        let paths = write_tables(query, sorties, out_dir, table, sheet, &|| {
+            markdown(&diagnostic, &gaps, &shares, &notices)
+        })?;
+        report.outputs.extend(paths);
+    }
+    report.sections.push(Section::Table {
+        title: "Part des EPCI couverts par service".to_string(),
+        table: shares,
+    });
+    report.sections.push(Section::Table {
+        title: format!("Panier par EPCI en {}", diagnostic.year()),
+        table: gaps,
+    });
+    report.notices = notices;
+    Ok(report)
+}
+
+/// A norm of the query and its population per EPCI, summed from its file.
+fn norm_population(
+    query: &Query,
+    n: &NormSpec,
+    territory: &Territory,
+    units: &[Unit],
+    notices: &mut Vec<String>,
+) -> Result<NormPopulation> {
+    if !n.une_pour.is_finite() || n.une_pour <= 0.0 {
+        return Err(query
+            .error_at(
+                &n.fichier.span(),
+                "« une_pour » doit être un nombre positif",
+            )
+            .hint("par exemple « une_pour = 3500 » : un service pour 3 500 personnes"));
+    }
+    if n.colonnes.get_ref().is_empty() {
+        return Err(query
+            .error_at(&n.colonnes.span(), "« colonnes » est vide")
+            .hint("nommez la ou les colonnes dont la somme est la population, par exemple [\"ENF_2\", \"ENF_3_5\"]"));
+    }
+    let columns: Vec<&str> = n.colonnes.get_ref().iter().map(String::as_str).collect();
+    let sums = sum_by_unit(
+        query,
+        &aggregate::Source {
+            file: Path::new(n.fichier.get_ref()),
+            code_column: &n.colonne_code,
+            file_level: n.niveau_fichier,
+            columns: &columns,
+            secret: &n.secret,
+            role: &format!("de population de la norme {}", n.service.label()),
+            vintage: n.millesime_fichier.as_ref(),
+        },
+        territory,
+        Level::Epci,
+        units,
+        notices,
+    )?;
+    Ok(NormPopulation {
+        norm: Norm {
+            kind: n.service,
+            per: n.une_pour,
+            rounding: n.arrondi,
+        },
+        label: n.population.clone(),
+        values: units
+            .iter()
+            .map(|u| {
+                sums.get(&u.code).map_or(Cell::Missing, |s| {
+                    s.iter().copied().fold(Cell::Value(0.0), add)
+                })
+            })
+            .collect(),
+    })
+}
+
+/// The composition of the query: services named once, minimums positive.
+fn panier(query: &Query, spec: &PanierSpec) -> Result<Panier> {
+    let span = spec.composition.span();
+    let err = |msg: String| {
+        query
+            .error_at(&span, msg)
+            .hint("composition = [{ service = \"reaap\" }, { service = \"laep\" }, { service = \"clas\" }]")
+    };
+    let mut requirements: Vec<Requirement> = Vec::new();
+    for r in spec.composition.get_ref() {
+        if requirements.iter().any(|q| q.kind == r.service) {
+            return Err(err(format!(
+                "service « {} » nommé deux fois dans la composition",
+                r.service.key()
+            )));
+        }
+        if !r.minimum.is_finite() || r.minimum <= 0.0 {
+            return Err(err(format!(
+                "minimum de « {} » : un nombre positif est attendu",
+                r.service.key()
+            )));
+        }
+        requirements.push(Requirement {
+            kind: r.service,
+            minimum: r.minimum,
+        });
+    }
+    if requirements.is_empty() {
+        return Err(err("composition du panier vide".into()));
+    }
+    Ok(Panier { requirements })
+}
+
+/// The years of the query: at least one, each once, in increasing order.
+fn years(query: &Query, spec: &PanierSpec) -> Result<Vec<u16>> {
+    let years = spec.annees.get_ref().clone();
+    if years.is_empty() || years.windows(2).any(|w| w[0] >= w[1]) {
+        return Err(query
+            .error_at(
+                &spec.annees.span(),
+                "« annees » : au moins une année, chacune une fois, dans l'ordre",
+            )
+            .hint("par exemple « annees = [2019, 2022] » ; la dernière est celle du tableau et de la carte"));
+    }
+    Ok(years)
+}
