@@ -89,20 +89,22 @@ pub fn generate(spec: &Spec, out: &Path) -> Result<Vec<PathBuf>> {
                 rng.random_range(0.02..0.1),
                 rng.random_range(0.05..0.35),
             ];
-            // Components are published on the communes of the COG; counts by the
-            // communes of their year, merged ones under their own codes.
-            components.push_str(&c.code);
-            for p in places {
-                components.push(';');
-                components.push_str(&cell(p.round(), &mut rng));
-            }
-            components.push(';');
-            components.push_str(&cell(children, &mut rng));
-            components.push('\n');
+            // Files of a year are on the communes of that year: a commune merged since
+            // is written under its own code, with its part of the counts.
             let olds = absorbed.get(c.code.as_str()).map_or(&[][..], Vec::as_slice);
-            let parts = olds.len() + 1;
+            let parts = (olds.len() + 1) as f64;
             for code in std::iter::once(c.code.as_str()).chain(olds.iter().copied()) {
-                let a = (allocataires / parts as f64).round();
+                components.push_str(code);
+                for p in places {
+                    components.push(';');
+                    components.push_str(&cell((p / parts).round(), &mut rng));
+                }
+                components.push(';');
+                components.push_str(&cell((children / parts).round(), &mut rng));
+                components.push('\n');
+            }
+            for code in std::iter::once(c.code.as_str()).chain(olds.iter().copied()) {
+                let a = (allocataires / parts).round();
                 counts.push_str(code);
                 counts.push(';');
                 counts.push_str(&cell(a, &mut rng));
@@ -209,7 +211,7 @@ fn queries(spec: &Spec, first: u16, out: &Path) -> Vec<(String, String)> {
                     "# DONNÉES SYNTHÉTIQUES.\n{}[couverture]\nmethode = \"ratio_de_sommes\"\nannee = {year}\n\
                      reference_departement = 60.9\nreference_france = 60.9\n\n\
                      [couverture.composantes]\nfichier = \"{}\"\ncommune = \"code_commune\"\n\
-                     enfants = \"enfants_moins_3\"\n\
+                     enfants = \"enfants_moins_3\"\nmillesime_fichier = {year}\n\
                      places = {{ eaje_psu = \"EAJE PSU\", eaje_hors_psu = \"EAJE hors PSU\", am = \"Assistants maternels\", gad = \"Garde à domicile\", prescol = \"Préscolarisation\" }}\n\n\
                      [liste]\nselection = \"sous_les_deux_references\"\nsorties = [\"sorties/couverture-{level}-{year}.csv\"]\n",
                     territory(level),

@@ -35,11 +35,29 @@ pub fn run(args: &Args) -> bool {
     let (diagnostics, queries): (Vec<_>, Vec<_>) = texts
         .into_iter()
         .partition(|(_, t)| t.as_ref().is_ok_and(|t| Diagnostic::is_diagnostic(t)));
-    // Queries run side by side, one per core; what each says is printed in file order.
+    let parsed: Vec<(&PathBuf, Result<Query, Error>)> = queries
+        .into_iter()
+        .map(|(file, text)| {
+            let query = text
+                .map_err(|e| Error::io(file, e))
+                .and_then(|text| Query::parse(file, text));
+            (file, query)
+        })
+        .collect();
+    // Queries run side by side, one per core, those by commune (the most territories to
+    // compute and write) first so that the last to end is a short one; what each says is
+    // printed in file order.
     let mut failed = 0;
-    for said in in_parallel(queries, |(file, text)| match text {
-        Err(e) => Said::error(file, &Error::io(file, e)),
-        Ok(text) => query(file, text, &args.sortie),
+    let by_commune_first = |(_, q): &(&PathBuf, Result<Query, Error>)| {
+        let level = q
+            .as_ref()
+            .ok()
+            .map(|q| q.spec.territoire.niveau.get_ref().as_str());
+        level != Some("commune")
+    };
+    for said in in_parallel(parsed, by_commune_first, |(file, q)| match q {
+        Err(e) => Said::error(file, &e),
+        Ok(q) => query(file, &q, &args.sortie),
     }) {
         print!("{}", said.out);
         eprint!("{}", said.err);
@@ -79,11 +97,18 @@ impl Said {
     }
 }
 
-/// `work` on each item, on as many threads as the machine has cores; results in order.
-fn in_parallel<T: Send, R: Send>(items: Vec<T>, work: impl Fn(T) -> R + Sync) -> Vec<R> {
+/// `work` on each item, on as many threads as the machine has cores, started in the
+/// order of `key` (stable); results in the order of `items`.
+fn in_parallel<T: Send, R: Send, K: Ord>(
+    items: Vec<T>,
+    key: impl Fn(&T) -> K,
+    work: impl Fn(T) -> R + Sync,
+) -> Vec<R> {
     let n = items.len();
     let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
-    let queue = std::sync::Mutex::new(items.into_iter().enumerate());
+    let mut items: Vec<(usize, T)> = items.into_iter().enumerate().collect();
+    items.sort_by_key(|(_, item)| key(item));
+    let queue = std::sync::Mutex::new(items.into_iter());
     let done = std::sync::Mutex::new(Vec::with_capacity(n));
     std::thread::scope(|s| {
         for _ in 0..cores.min(n) {
@@ -102,9 +127,9 @@ fn in_parallel<T: Send, R: Send>(items: Vec<T>, work: impl Fn(T) -> R + Sync) ->
     done.into_iter().map(|(_, r)| r).collect()
 }
 
-fn query(file: &Path, text: String, out: &Path) -> Said {
+fn query(file: &Path, query: &Query, out: &Path) -> Said {
     use std::fmt::Write;
-    match Query::parse(file, text).and_then(|q| run::run(&q, out)) {
+    match run::run(query, out) {
         Ok(report) => {
             let mut said = format!("{} :\n", file.display());
             for (label, n) in &report.counts {

@@ -233,21 +233,35 @@ fn read_components(
         unique: vec![comp.commune.clone()],
         sheet: None,
     };
-    let table = ingest::read_shared(Path::new(comp.fichier.get_ref()), &spec)?;
+    let t = &query.spec.territoire;
+    let path = Path::new(comp.fichier.get_ref());
+    let mut files = vec![
+        path,
+        Path::new(t.communes.get_ref()),
+        Path::new(t.liste_departements.get_ref()),
+    ];
+    files.extend(t.mouvements.as_ref().map(|m| Path::new(m.get_ref())));
     let vintage = comp.millesime_fichier.as_ref();
-    let mut notices = Vec::new();
-    let Some(moves) = vintage::file_moves(query, territory, vintage, Some(FileLevel::Commune))?
-    else {
-        return Ok((table, notices));
-    };
-    let inputs: Vec<&str> = cols
-        .places
-        .iter()
-        .map(|p| p.0.as_str())
-        .chain([cols.children.as_str()])
-        .collect();
-    let moved = vintage::move_table(&table, &cols.commune, &inputs, &moves, &mut notices)?;
-    Ok((Arc::new(moved), notices))
+    let variant = format!("{spec:?} {:?}", vintage.map(|v| *v.get_ref()));
+    // Read, and moved to the query's communes, once for the three levels of a year.
+    let shared = crate::once::per_files(&files, &variant, || {
+        let table = ingest::read_table(path, &spec)?;
+        let mut notices = Vec::new();
+        let Some(moves) = vintage::file_moves(query, territory, vintage, Some(FileLevel::Commune))?
+        else {
+            return Ok((table, notices));
+        };
+        let inputs: Vec<&str> = cols
+            .places
+            .iter()
+            .map(|p| p.0.as_str())
+            .chain([cols.children.as_str()])
+            .collect();
+        let moved = vintage::move_table(&table, &cols.commune, &inputs, &moves, &mut notices)?;
+        Ok((moved, notices))
+    })?;
+    let (table, notices) = shared.as_ref();
+    Ok((Arc::new(table.clone()), notices.clone()))
 }
 
 /// Resolves a reference: given, published in the Caf file, or computed from the components.

@@ -1,9 +1,11 @@
 //! Inputs of an older COG vintage brought to the query's: the codes of a 2016 file, the
 //! contours of 2018, moved to the communes of 2026 with the INSEE movements table.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
+use foldhash::fast::FixedState;
 use polars::prelude::{Column, DataFrame};
 
 use super::aggregate::{add, scaled};
@@ -25,7 +27,7 @@ pub(super) fn moves(
     query: &Query,
     territory: &Territory,
     from: Option<&Spanned<u16>>,
-) -> Result<Option<Moves>> {
+) -> Result<Option<Arc<Moves>>> {
     let t = &query.spec.territoire;
     let Some((from, span)) = from
         .map(|f| (*f.get_ref(), f.span()))
@@ -47,11 +49,16 @@ pub(super) fn moves(
                 "ajoutez « mouvements = \"data/cog/mouvements-communes.csv\" » dans [territoire]",
             ));
     };
-    let movements = Movements::shared(Path::new(path.get_ref()))?;
-    movements
-        .between(from, t.millesime, territory)
-        .map(Some)
-        .map_err(|e| with_place(e, query, span))
+    // The queries of one year share its moves: the same files give the same moves.
+    let (movements, communes) = (Path::new(path.get_ref()), Path::new(t.communes.get_ref()));
+    let departements = Path::new(t.liste_departements.get_ref());
+    crate::once::per_files(
+        &[movements, communes, departements],
+        &format!("{from} → {}", t.millesime),
+        || Movements::shared(movements)?.between(from, t.millesime, territory),
+    )
+    .map(Some)
+    .map_err(|e| with_place(e, query, span))
 }
 
 /// The moves of a data file's codes: only a file by commune or IRIS can move, since
@@ -61,7 +68,7 @@ pub(super) fn file_moves(
     territory: &Territory,
     from: Option<&Spanned<u16>>,
     file_level: Option<FileLevel>,
-) -> Result<Option<Moves>> {
+) -> Result<Option<Arc<Moves>>> {
     let moves = moves(query, territory, from)?;
     if let (Some(m), None, Some(from)) = (&moves, file_level, from) {
         return Err(query
@@ -91,32 +98,37 @@ pub(super) fn move_table(
         .iter()
         .map(|c| cells(df, c))
         .collect::<Result<_>>()?;
-    let mut moved: BTreeMap<String, (u32, Vec<Cell>)> = BTreeMap::new();
+    // Commune, first line, sums; found by hash (a national file has 35 000 rows).
+    let mut moved: Vec<(String, u32, Vec<Cell>)> = Vec::with_capacity(df.height());
+    let mut index: HashMap<String, usize, FixedState> = HashMap::default();
     for (r, code) in codes.iter().enumerate() {
         let line = lines.get(r).unwrap_or(0);
         for (commune, share) in moves.shares(code.unwrap_or("")) {
-            let (first, sums) = moved
-                .entry(commune)
-                .or_insert_with(|| (line, vec![Cell::Value(0.0); columns.len()]));
+            let i = *index.entry(commune).or_insert_with_key(|commune| {
+                moved.push((commune.clone(), line, vec![Cell::Value(0.0); columns.len()]));
+                moved.len() - 1
+            });
+            let (_, first, sums) = &mut moved[i];
             *first = (*first).min(line);
             for (sum, column) in sums.iter_mut().zip(&values) {
                 *sum = add(*sum, scaled(column[r], share));
             }
         }
     }
+    moved.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     notices.push(moves_notice(&table.source, moves, codes.iter().flatten()));
     let mut out = DataFrame::new(
         moved.len(),
         vec![Column::new(
             code_column.into(),
-            moved.keys().map(String::as_str).collect::<Vec<_>>(),
+            moved.iter().map(|m| m.0.as_str()).collect::<Vec<_>>(),
         )],
     )?;
     for (i, name) in columns.iter().enumerate() {
-        let column: Vec<Cell> = moved.values().map(|(_, sums)| sums[i]).collect();
+        let column: Vec<Cell> = moved.iter().map(|m| m.2[i]).collect();
         push_cells(&mut out, name, &column)?;
     }
-    let first_lines: Vec<u32> = moved.values().map(|(line, _)| *line).collect();
+    let first_lines: Vec<u32> = moved.iter().map(|m| m.1).collect();
     out.with_column(Column::new(LINE_COLUMN.into(), first_lines))?;
     Ok(Table {
         source: table.source.clone(),

@@ -182,11 +182,7 @@ pub(super) fn place(
 }
 
 /// "ligne 12 : Laep 2022, 03185 Vichy (EPCI 200071942 Vichy Communauté)".
-fn outside_line(
-    entry: &inventory::Entry,
-    epci: Option<&str>,
-    territory: &Territory,
-) -> String {
+fn outside_line(entry: &inventory::Entry, epci: Option<&str>, territory: &Territory) -> String {
     let place = match &entry.place {
         Place::Commune(c) => {
             let name = territory.communes.get(c).map_or("", |c| c.name.as_str());
