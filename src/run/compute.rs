@@ -242,7 +242,8 @@ fn read_components(
     ];
     files.extend(t.mouvements.as_ref().map(|m| Path::new(m.get_ref())));
     let vintage = comp.millesime_fichier.as_ref();
-    let variant = format!("{spec:?} {:?}", vintage.map(|v| *v.get_ref()));
+    let from = vintage.map(|v| *v.get_ref());
+    let variant = format!("{spec:?} {from:?} → {}", t.millesime);
     // Read, and moved to the query's communes, once for the three levels of a year.
     let shared = crate::once::per_files(&files, &variant, || {
         let table = ingest::read_table(path, &spec)?;
