@@ -1,9 +1,12 @@
 //! Territory names placed without overlap: greedy by priority (higher first), each label
 //! centred on its anchor, dropped when it would touch a placed one or leave the map frame.
+//! Over proportional circles, a label never covers another territory's circle: it sits on
+//! its own circle, or beside it (above, below, right, left), or is dropped.
 
 use geo::{InteriorPoint, Point, Rect};
 
 use super::svg::{self, num, Font, Projection, FONT_FAMILY};
+use super::symbols::Circle;
 use super::text;
 use super::MapFeature;
 
@@ -64,9 +67,15 @@ fn inside(a: &Rect<f64>, frame: &Rect<f64>) -> bool {
         && a.max().y <= frame.max().y
 }
 
-/// The labels that fit, by decreasing priority (ties keep the caller's order). Only
-/// candidates inside `frame` are measured, so the cost stays with what can be drawn.
-pub fn place(labels: &[Label], proj: &Projection, frame: Rect<f64>) -> Vec<Placed> {
+/// The labels that fit, by decreasing priority (ties keep the caller's order), clear of
+/// the `circles` but their own (the circle centred on the label's anchor). Only candidates
+/// inside `frame` are measured, so the cost stays with what can be drawn.
+pub fn place(
+    labels: &[Label],
+    circles: &[Circle],
+    proj: &Projection,
+    frame: Rect<f64>,
+) -> Vec<Placed> {
     let mut order: Vec<&Label> = labels
         .iter()
         .filter(|l| !l.text.trim().is_empty())
@@ -81,8 +90,33 @@ pub fn place(labels: &[Label], proj: &Projection, frame: Rect<f64>) -> Vec<Place
             continue;
         }
         let half = text::width(&label.text, FONT) / 2.0 + HALO / 2.0;
-        let bbox = Rect::new((x - half, y - half_height), (x + half, y + half_height));
-        if inside(&bbox, &frame) && placed.iter().all(|p| !overlaps(&p.bbox, &bbox)) {
+        let own = circles.iter().position(|c| c.x == x && c.y == y);
+        let r = own.map_or(0.0, |i| circles[i].r);
+        // On the anchor, then beside its circle.
+        let candidates = [
+            (x, y),
+            (x, y - r - half_height),
+            (x, y + r + half_height),
+            (x + r + half, y),
+            (x - r - half, y),
+        ];
+        let fits = |&(cx, cy): &(f64, f64)| {
+            let bbox = Rect::new((cx - half, cy - half_height), (cx + half, cy + half_height));
+            let clear = inside(&bbox, &frame)
+                && placed.iter().all(|p| !overlaps(&p.bbox, &bbox))
+                && circles
+                    .iter()
+                    .enumerate()
+                    .all(|(i, c)| Some(i) == own || !touches(c, &bbox));
+            clear.then_some((cx, cy, bbox))
+        };
+        // Without a circle, the anchor is the only place.
+        let tried = if own.is_some() {
+            &candidates[..]
+        } else {
+            &candidates[..1]
+        };
+        if let Some((x, y, bbox)) = tried.iter().find_map(fits) {
             placed.push(Placed {
                 text: label.text.clone(),
                 x,
@@ -92,6 +126,13 @@ pub fn place(labels: &[Label], proj: &Projection, frame: Rect<f64>) -> Vec<Place
         }
     }
     placed
+}
+
+/// Whether a circle and a box share a point.
+fn touches(c: &Circle, b: &Rect<f64>) -> bool {
+    let nearest_x = c.x.clamp(b.min().x, b.max().x);
+    let nearest_y = c.y.clamp(b.min().y, b.max().y);
+    (c.x - nearest_x).powi(2) + (c.y - nearest_y).powi(2) < c.r * c.r
 }
 
 /// Writes the placed labels, white halo under dark text.
@@ -157,7 +198,7 @@ mod tests {
             }
         }
         labels.push(label("Clermont-Ferrand", 300.0, 300.0, 1e9));
-        let placed = place(&labels, &proj, frame);
+        let placed = place(&labels, &[], &proj, frame);
         assert!(
             placed.len() > 10 && placed.len() < labels.len(),
             "{}",
@@ -173,6 +214,34 @@ mod tests {
     }
 
     #[test]
+    fn labels_keep_off_the_circles_of_other_territories() {
+        let (proj, frame) = setup();
+        let circle = |x: f64, y: f64, r: f64| Circle { x, y, r };
+        // A large town and a small neighbour whose anchor is at the edge of the town's circle.
+        let circles = [circle(500.0, 500.0, 40.0), circle(540.0, 500.0, 3.0)];
+        let mut labels = vec![
+            label("Grande", 500.0, 500.0, 2.0),
+            label("Petite", 540.0, 500.0, 1.0),
+        ];
+        // A crowd of small places around them, without circles.
+        for i in 0..10 {
+            labels.push(label("Hameau", 430.0 + 14.0 * i as f64, 470.0, 0.0));
+        }
+        let placed = place(&labels, &circles, &proj, frame);
+        let grande = placed.iter().find(|p| p.text == "Grande").unwrap();
+        assert_eq!((grande.x, grande.y), (500.0, 500.0), "on its own circle");
+        let petite = placed.iter().find(|p| p.text == "Petite").unwrap();
+        assert!(petite.x > 543.0 && petite.y == 500.0, "{petite:?}");
+        for p in &placed {
+            for c in &circles {
+                let own = (p.text == "Grande" && c.r == 40.0) || (p.text == "Petite" && c.r == 3.0);
+                assert!(own || !touches(c, &p.bbox), "{} over {c:?}", p.text);
+            }
+        }
+        assert!(placed.iter().any(|p| p.text == "Hameau"));
+    }
+
+    #[test]
     fn labels_leaving_the_frame_are_dropped() {
         let (proj, frame) = setup();
         let placed = place(
@@ -180,6 +249,7 @@ mod tests {
                 label("Bord", 2.0, 500.0, 1.0),
                 label("Centre", 500.0, 500.0, 0.0),
             ],
+            &[],
             &proj,
             frame,
         );

@@ -457,7 +457,13 @@ fn document(map: &ChoroplethMap, direct: bool) -> (String, Option<Projection>) {
         if let Some(symbols) = &map.symbols {
             symbols::write(&mut out, symbols, proj);
         }
-        labels::write(&mut out, &labels::place(&map.labels, proj, frame));
+        let circles: Vec<symbols::Circle> = map
+            .symbols
+            .iter()
+            .flat_map(|s| symbols::circles(s, proj))
+            .map(|(_, c)| c)
+            .collect();
+        labels::write(&mut out, &labels::place(&map.labels, &circles, proj, frame));
     }
 
     side.write(&mut out, legend_left, legend_top);

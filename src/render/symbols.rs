@@ -83,24 +83,50 @@ fn drawing_order(symbols: &ProportionalSymbols) -> Vec<&Symbol> {
     order
 }
 
+/// A circle as drawn, in page units.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Circle {
+    pub x: f64,
+    pub y: f64,
+    pub r: f64,
+}
+
+/// The circles of the symbols with a positive value, in drawing order.
+pub fn circles<'a>(
+    symbols: &'a ProportionalSymbols,
+    proj: &Projection,
+) -> Vec<(&'a Symbol, Circle)> {
+    let Some(max) = symbols.max_value() else {
+        return Vec::new();
+    };
+    drawing_order(symbols)
+        .into_iter()
+        .map(|s| {
+            let (x, y) = proj.page(s.anchor.0);
+            let r = radius(s.value, max, symbols.max_radius);
+            (s, Circle { x, y, r })
+        })
+        .collect()
+}
+
 /// Writes one `<circle class="symbole">` per territory with a positive value.
 pub fn write(out: &mut String, symbols: &ProportionalSymbols, proj: &Projection) {
-    let Some(max) = symbols.max_value() else {
+    let circles = circles(symbols, proj);
+    if circles.is_empty() {
         return;
-    };
+    }
     out.push_str("<g class=\"symboles\" fill=\"");
     svg::escape(out, &symbols.color);
     out.push_str("\" fill-opacity=\"0.7\" stroke=\"#ffffff\" stroke-width=\"0.8\">\n");
-    for s in drawing_order(symbols) {
-        let (x, y) = proj.page(s.anchor.0);
+    for (s, c) in circles {
         out.push_str("<circle class=\"symbole\" data-code=\"");
         svg::escape(out, &s.code);
         out.push_str("\" cx=\"");
-        num(out, x);
+        num(out, c.x);
         out.push_str("\" cy=\"");
-        num(out, y);
+        num(out, c.y);
         out.push_str("\" r=\"");
-        num(out, radius(s.value, max, symbols.max_radius));
+        num(out, c.r);
         out.push_str("\"><title>");
         svg::escape(out, &s.name);
         out.push_str(" (");
