@@ -130,8 +130,15 @@ fn encode(
     shapes.finalize().map_err(|e| fail(None, &e))?;
     records.finalize().map_err(|e| fail(None, &e))?;
     drop((shapes, records));
-    Ok((shp.into_inner(), shx.into_inner(), dbf.into_inner()))
+    let mut dbf = dbf.into_inner();
+    dbf[1..4].copy_from_slice(&FIXED_DATE);
+    Ok((shp.into_inner(), shx.into_inner(), dbf))
 }
+
+/// The "last update" of the DBF header (years since 1900, month, day): dbase writes the
+/// day of the run, which would make the same inputs give different bytes from one day to
+/// the next. 1 January 1980, as reproducible ZIP archives do; readers ignore it.
+const FIXED_DATE: [u8; 3] = [80, 1, 1];
 
 /// One feature as a DBF record: code, name, then the attributes, in the field order.
 struct Row<'a>(&'a ExportFeature);
@@ -306,6 +313,15 @@ mod tests {
                 row.code
             );
         }
+    }
+
+    #[test]
+    fn the_dbf_header_does_not_carry_the_day_of_the_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("date.shp");
+        write_shapefile(&path, &sample()).unwrap();
+        let dbf = std::fs::read(path.with_extension("dbf")).unwrap();
+        assert_eq!(dbf[1..4], FIXED_DATE);
     }
 
     #[test]

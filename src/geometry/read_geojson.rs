@@ -341,22 +341,17 @@ mod tests {
         assert!((km2 - 7970.0).abs() < 80.0, "{km2}");
     }
 
-    /// Timing on the national file: `cargo test --release -- --ignored --nocapture france`.
+    /// The national file reads and projects whole (its speed is in `benches/national.rs`):
+    /// `cargo test --release -- --ignored france`.
     #[test]
-    #[ignore = "benchmark on the national file; run in release"]
+    #[ignore = "national file, slow in a debug build; run in release"]
     fn france_2026_reads_and_projects() {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../shared/data/geo/communes-france-2026.geojson.gz"
         );
-        let start = std::time::Instant::now();
         let layer = read_layer(path.as_ref(), "code", Some("nom")).unwrap();
-        let read = start.elapsed();
         let layer = to_lambert93(layer).unwrap();
-        eprintln!(
-            "lecture {read:?}, lecture + projection {:?}",
-            start.elapsed()
-        );
         assert_eq!(layer.features.len(), 34_867);
     }
 }
