@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use diagterr::ingest::{read_table, CodeKind, ColumnKind, ColumnSpec, TableSpec};
+use diagterr::ingest::{read_table, CodeKind, ColumnKind, ColumnSpec, Quantity, TableSpec};
 use diagterr::synthetic::{generate, Spec};
 use diagterr::territory::moves::Movements;
 use diagterr::territory::Territory;
@@ -75,7 +75,7 @@ fn ingest_national_inputs() -> usize {
         .chain(
             names
                 .iter()
-                .map(|n| ColumnSpec::required(n, ColumnKind::Number)),
+                .map(|n| ColumnSpec::required(n, ColumnKind::Number(Quantity::Count))),
         )
         .collect(),
         secret_markers: vec!["s".into()],

@@ -65,6 +65,10 @@ impl Error {
                 "fichier ou dossier introuvable".to_string(),
                 "vérifiez le chemin (il est relatif au dossier d'où la commande est lancée)",
             ),
+            std::io::ErrorKind::IsADirectory => (
+                "c'est un dossier, un fichier est attendu".to_string(),
+                "donnez le chemin d'un fichier (un dossier de requêtes se donne à « executer » ou « verifier »)",
+            ),
             std::io::ErrorKind::PermissionDenied => (
                 "accès refusé".to_string(),
                 "vérifiez les droits d'accès au fichier ou au dossier",

@@ -2,7 +2,8 @@
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::error::ErrorKind;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 mod cli;
 
@@ -19,7 +20,7 @@ struct Args {
 enum Command {
     /// Exécute des requêtes (fichiers .toml ou dossiers de requêtes) et écrit cartes et listes.
     Executer(cli::execute::Args),
-    /// Vérifie des requêtes sans rien écrire (clés, fichiers d'entrée).
+    /// Vérifie des requêtes sans rien écrire (clés, fichiers d'entrée, chemins de sortie).
     Verifier(cli::check::Args),
     /// Dit ce que deviennent les codes commune d'un fichier dans le COG de la requête.
     Codes(cli::codes::Args),
@@ -28,7 +29,11 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    diagterr::run::install_panic_hook();
+    let args = match parse() {
+        Ok(args) => args,
+        Err(code) => return code,
+    };
     let ok = match args.command {
         Command::Executer(a) => cli::execute::run(&a),
         Command::Verifier(a) => cli::check::run(&a),
@@ -39,5 +44,24 @@ fn main() -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+/// The command line, with help and errors in French.
+fn parse() -> Result<Args, ExitCode> {
+    let matches = cli::french::frenchify(Args::command()).try_get_matches();
+    let e = match matches.and_then(|m| Args::from_arg_matches(&m)) {
+        Ok(args) => return Ok(args),
+        Err(e) => e,
+    };
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            print!("{}", cli::french::translate(&e.render().to_string()));
+            Err(ExitCode::SUCCESS)
+        }
+        _ => {
+            eprintln!("{}", cli::french::error_text(&e));
+            Err(ExitCode::from(2))
+        }
     }
 }

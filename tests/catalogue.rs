@@ -5,6 +5,7 @@
 
 mod common;
 
+use std::path::Path;
 use std::process::Output;
 
 use common::*;
@@ -499,4 +500,594 @@ fn panier(file: &str) -> String {
          composition = [{{ service = \"laep\" }}]\nsorties = [\"p.csv\"]\n",
         territory("epci")
     )
+}
+
+// --- Numbers read as they are meant (issue 12, class 1) -------------------------------
+
+/// Coverage of the Puy-de-Dôme EPCI as a ratio of sums of the components `file`
+/// (`code;places;enfants` by commune).
+fn components(file: &str) -> String {
+    format!(
+        "{}[couverture]\nmethode = \"ratio_de_sommes\"\nannee = 2023\n\
+         reference_departement = \"calculee\"\nreference_france = 60.9\n\n\
+         [couverture.composantes]\nfichier = \"{file}\"\ncommune = \"code\"\nenfants = \"enfants\"\n\
+         places = {{ places = \"Places\" }}\n\n[liste]\nselection = \"toutes\"\nsorties = [\"l.csv\"]\n",
+        territory("epci")
+    )
+}
+
+#[test]
+fn c37_thousands_dot_is_ambiguous_in_a_count() {
+    // « 5.519 » children: 5 519 with a French thousands dot, or 5,519? Nothing else says.
+    let (_, o) = run_with(
+        "c.csv",
+        b"code;places;enfants\n63113;1200;5.519\n63124;50;120\n",
+        components,
+    );
+    fails(
+        &o,
+        &[
+            "c.csv, ligne 2, colonne « enfants »",
+            "nombre ambigu « 5.519 » : 5,519 ou 5519 ?",
+            "écrivez la virgule décimale",
+        ],
+    );
+}
+
+#[test]
+fn c38_the_column_tells_what_its_dots_are() {
+    // A thousands dot elsewhere in the column (« 1.000,0 »): « 5.519 » is 5 519 children,
+    // and Clermont's EPCI has 100 × 1 250 / 6 519 = 19,2 places for 100 children (124,3 if
+    // the dot were decimal).
+    let (s, o) = run_with(
+        "c.csv",
+        b"code;places;enfants\n63113;1200;5.519\n63124;50;1.000,0\n",
+        components,
+    );
+    runs(&o, &["écrit"]);
+    let list = s.output("l.csv");
+    assert!(
+        list.contains(";246300701;Clermont Auvergne Métropole;63;19,2;"),
+        "{list}"
+    );
+    // A decimal dot elsewhere: « 12.345 » is 12,345.
+    let text = format!("CODGEO;X;Y\n{}", epci_rows())
+        .replacen(";1;20", ";12.345;20", 1)
+        .replacen(";2;19", ";2.5;19", 1);
+    let (s, o) = run_with("d.csv", text.as_bytes(), score);
+    runs(&o, &["écrit"]);
+    let list = s.output("liste.csv");
+    assert!(
+        list.contains("1;200067627;CC Billom Communauté;12,3;"),
+        "{list}"
+    );
+}
+
+#[test]
+fn c39_negative_count() {
+    let (_, o) = run_with(
+        "c.csv",
+        b"code;places;enfants\n63113;-124;1000\n",
+        components,
+    );
+    fails(
+        &o,
+        &[
+            "ligne 2, colonne « places »",
+            "valeur impossible « -124 » : un effectif n'est jamais négatif",
+        ],
+    );
+}
+
+/// The published rates of the Puy-de-Dôme EPCI, from `file`.
+fn published(file: &str) -> String {
+    format!(
+        "{}[couverture]\nmethode = \"taux_publie\"\nannee = 2023\ntaux_caf = \"{file}\"\n\
+         reference_departement = \"publiee\"\nreference_france = \"publiee\"\n\n\
+         [liste]\nselection = \"toutes\"\nsorties = [\"l.csv\"]\n",
+        territory("epci")
+    )
+}
+
+/// The embedded Cnaf file, with `edit` applied to its text.
+fn cnaf_with(edit: impl Fn(String) -> String) -> Vec<u8> {
+    let text = std::fs::read_to_string(data("caf/txcouv-pe-2023-5dep.csv")).unwrap();
+    edit(text).into_bytes()
+}
+
+#[test]
+fn c40_published_rate_far_from_its_parts() {
+    let text = std::fs::read_to_string(data("caf/txcouv-pe-2023-5dep.csv")).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l.contains(";epci;200069177;"))
+        .unwrap()
+        + 1;
+    let bytes = cnaf_with(|t| {
+        t.lines()
+            .map(|l| {
+                if l.contains(";epci;200069177;") {
+                    let mut cells: Vec<&str> = l.split(';').collect();
+                    cells[4] = "12345";
+                    cells.join(";")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    let (_, o) = run_with("t.csv", &bytes, published);
+    fails(
+        &o,
+        &[
+            &format!("t.csv, ligne {line}, colonne « txcouv »"),
+            "taux global 12345,0 loin de la somme de ses composantes",
+        ],
+    );
+}
+
+#[test]
+fn c41_file_of_another_year() {
+    let bytes = cnaf_with(|t| t.replace("\n2023;", "\n2021;"));
+    let (_, o) = run_with("t.csv", &bytes, published);
+    fails(
+        &o,
+        &[
+            "t.csv, ligne 2, colonne « annee »",
+            "ligne de l'année 2021 dans un fichier lu pour l'année 2023",
+        ],
+    );
+}
+
+// --- Text decoded and split as written (class 2) --------------------------------------
+
+#[test]
+fn c42_utf8_file_with_one_windows_1252_byte() {
+    let mut bytes = "code;type;annee\n63113;Action Réaap;2022\n"
+        .as_bytes()
+        .to_vec();
+    bytes.extend_from_slice(b"63113;M\xE9diation familiale;2022\n");
+    let (_, o) = run_with("inv.csv", &bytes, panier);
+    fails(
+        &o,
+        &[
+            "inv.csv, ligne 3",
+            "encodages mélangés",
+            "0xE9",
+            "un seul encodage",
+        ],
+    );
+}
+
+#[test]
+fn c43_unbalanced_quote() {
+    let text = format!("CODGEO;X;Y\n{}", epci_rows()).replacen("200069169;", "\"200069169;", 1);
+    let (_, o) = run_with("d.csv", text.as_bytes(), score);
+    fails(&o, &["d.csv, ligne 3", "guillemet non fermé"]);
+}
+
+// --- Geometry (class 3) ----------------------------------------------------------------
+
+#[test]
+fn c44_crs_member_contradicted_by_the_coordinates() {
+    let square =
+        "{\"type\":\"Polygon\",\"coordinates\":[[[3.0,45.7],[3.1,45.7],[3.1,45.8],[3.0,45.7]]]}";
+    let text = format!(
+        "{{\"type\":\"FeatureCollection\",\"crs\":{{\"type\":\"name\",\"properties\":{{\"name\":\"urn:ogc:def:crs:EPSG::2154\"}}}},\"features\":[{}]}}",
+        feature("63113", square)
+    );
+    let (_, o) = run_with("c.geojson", text.as_bytes(), map);
+    fails(
+        &o,
+        &[
+            "c.geojson",
+            "se déclare en Lambert-93 (EPSG:2154), en mètres, mais ses coordonnées sont des degrés",
+        ],
+    );
+}
+
+#[test]
+fn c45_ring_too_short_to_draw() {
+    let flat = "{\"type\":\"Polygon\",\"coordinates\":[[[3.0,45.7],[3.1,45.7],[3.0,45.7]]]}";
+    let text = collection(&[feature("63113", flat)]);
+    let (_, o) = run_with("c.geojson", text.as_bytes(), map);
+    fails(
+        &o,
+        &["c.geojson", "63113", "anneau extérieur : 3 position(s)"],
+    );
+}
+
+#[test]
+fn c46_empty_ring_in_a_multipolygon() {
+    // Made the Shapefile writer panic: now refused where it is read.
+    let holed = "{\"type\":\"MultiPolygon\",\"coordinates\":[[[[3.0,45.7],[3.1,45.7],[3.1,45.8],[3.0,45.7]],[]]]}";
+    let text = collection(&[feature("63113", holed)]);
+    let (_, o) = run_with("c.geojson", text.as_bytes(), |f| {
+        map(f).replace("\"c.svg\"", "\"c.svg\", \"c.shp\"")
+    });
+    fails(&o, &["c.geojson", "63113", "trou n° 1 : 0 position(s)"]);
+}
+
+#[test]
+fn c47_text_codes_of_contours_padded_as_in_tables() {
+    // « 1001 » as text is L'Abergement-Clémenciat, 01001, as it is in a CSV.
+    let square =
+        "{\"type\":\"Polygon\",\"coordinates\":[[[5.0,46.1],[5.1,46.1],[5.1,46.2],[5.0,46.1]]]}";
+    let text = collection(&[feature("1001", square)]);
+    let (s, o) = run_with("c.geojson", text.as_bytes(), |f| {
+        map(f).replace("[\"63\"]", "[\"01\"]").replace(
+            "reference_departement = \"publiee\"",
+            "reference_departement = 55.0",
+        )
+    });
+    runs(&o, &["écrit"]);
+    let without = stdout(&o)
+        .lines()
+        .find(|l| l.contains("sans contour"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        without.contains("01002") && !without.contains("01001"),
+        "{without}"
+    );
+    assert!(s.output("c.svg").contains("data-code=\"01001\""));
+}
+
+/// A commune map of `departements` on the national contours, with `outputs`.
+fn national_map(departements: &str, outputs: &str) -> String {
+    map(&data("geo/communes-france-2026.geojson.gz"))
+        .replace("[\"63\"]", departements)
+        .replace(
+            "reference_departement = \"publiee\"",
+            "reference_departement = 55.0",
+        )
+        .replace("sorties = [\"c.svg\"]", &format!("sorties = [{outputs}]"))
+}
+
+#[test]
+fn c48_a_drom_is_drawn_in_its_own_utm_zone() {
+    // Lambert-93 would turn Guadeloupe by 47° and stretch it by 13 %: RGAF09 / UTM 20N.
+    let s = Scratch::new();
+    let o = s.run(&national_map("[\"971\"]", "\"c.svg\", \"c.shp\""));
+    runs(&o, &["écrit"]);
+    let prj = s.output("c.prj");
+    assert!(prj.contains("RGAF09_UTM_Zone_20N"), "{prj}");
+    assert!(
+        prj.contains("PARAMETER[\"Central_Meridian\",-63.0]"),
+        "{prj}"
+    );
+}
+
+#[test]
+fn c49_metropole_and_drom_together_get_insets() {
+    let s = Scratch::new();
+    let o = s.run(&national_map("[\"63\", \"974\"]", "\"c.svg\""));
+    runs(&o, &["écrit"]);
+    let svg = s.output("c.svg");
+    assert!(svg.contains("class=\"encarts\""), "no inset frame");
+    assert!(svg.contains("La Réunion"));
+    assert!(svg.contains("Échelle valable pour la métropole"));
+    // GIS layers of moved territories would lie about where they are.
+    let o = s.run(&national_map(
+        "[\"63\", \"974\"]",
+        "\"c.svg\", \"c.geojson\"",
+    ));
+    fails(
+        &o,
+        &["couche SIG « c.geojson » d'une carte aux DROM en encarts"],
+    );
+}
+
+// --- Outputs written only where they may be (class 4) ---------------------------------
+
+/// Runs the score of the Puy-de-Dôme EPCI with `sorties` replaced by `outputs`.
+fn score_writing(outputs: &str) -> (Scratch, Output) {
+    let text = format!("CODGEO;X;Y\n{}", epci_rows());
+    run_with("d.csv", text.as_bytes(), |f| {
+        score(f).replace(
+            "sorties = [\"liste.csv\"]",
+            &format!("sorties = [{outputs}]"),
+        )
+    })
+}
+
+#[test]
+fn c50_output_outside_the_output_folder() {
+    for (name, why) in [
+        ("../../x.csv", "« .. » sortirait du dossier de sortie"),
+        (
+            "/tmp/diagterr-x.csv",
+            "un chemin absolu sortirait du dossier de sortie",
+        ),
+    ] {
+        let (s, o) = score_writing(&format!("\"{name}\""));
+        fails(
+            &o,
+            &[
+                "requete.toml, ligne 13",
+                &format!("sortie refusée « {name} » : {why}"),
+            ],
+        );
+        assert!(!s.out_dir().exists(), "nothing written");
+    }
+    assert!(!Path::new("/tmp/diagterr-x.csv").exists());
+}
+
+#[test]
+fn c51_output_over_an_input() {
+    let s = Scratch::new();
+    std::fs::create_dir_all(s.out_dir()).unwrap();
+    let data_file = s.out_dir().join("d.csv");
+    let text = format!("CODGEO;X;Y\n{}", epci_rows());
+    std::fs::write(&data_file, &text).unwrap();
+    let o = s.run(&score(data_file.to_str().unwrap()).replace("liste.csv", "d.csv"));
+    fails(&o, &["remplacerait un fichier d'entrée de l'exécution"]);
+    assert_eq!(
+        std::fs::read_to_string(&data_file).unwrap(),
+        text,
+        "input intact"
+    );
+}
+
+#[test]
+fn c52_one_file_written_twice() {
+    // Twice by one query…
+    let (s, o) = score_writing("\"a.csv\", \"a.csv\"");
+    fails(
+        &o,
+        &["est écrit deux fois", "donnez un nom de sortie différent"],
+    );
+    assert!(!s.out_dir().exists(), "nothing written");
+    // …and by two queries of one run: both fail, whichever would end last.
+    let s = Scratch::new();
+    let text = format!("CODGEO;X;Y\n{}", epci_rows());
+    let file = s.file("d.csv", &text);
+    s.file("q1.toml", &score(&file));
+    s.file("q2.toml", &score(&file));
+    let dir = s.dir.path().to_str().unwrap().to_string();
+    let run = |command: &str| diagterr(&[command, &dir, "--sortie", s.out_dir().to_str().unwrap()]);
+    let o = run("executer");
+    fails(
+        &o,
+        &[
+            "q1.toml, ligne 13",
+            "q2.toml, ligne 13",
+            "est écrit deux fois",
+        ],
+    );
+    assert!(
+        stdout(&o).contains("0 requête(s) réussie(s), 2 en erreur"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(!s.out_dir().exists(), "nothing written");
+    // `verifier` says the same without running anything.
+    fails(&run("verifier"), &["est écrit deux fois"]);
+}
+
+// --- One failure alone (class 5) -------------------------------------------------------
+
+#[test]
+fn c53_a_failing_query_leaves_the_others_running() {
+    let s = Scratch::new();
+    let text = format!("CODGEO;X;Y\n{}", epci_rows());
+    let file = s.file("d.csv", &text);
+    s.file("a.toml", &score(&file).replace("liste.csv", "a.csv"));
+    s.file(
+        "b.toml",
+        &score(&file)
+            .replace("liste.csv", "b.csv")
+            .replace("\"X\"", "\"Z\""),
+    );
+    let o = diagterr(&[
+        "executer",
+        s.dir.path().to_str().unwrap(),
+        "--sortie",
+        s.out_dir().to_str().unwrap(),
+    ]);
+    fails(&o, &["b.toml", "colonne « Z »"]);
+    assert!(
+        stdout(&o).contains("1 requête(s) réussie(s), 1 en erreur"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(s.out_dir().join("a.csv").exists());
+}
+
+// --- Bounded requests (class 6) --------------------------------------------------------
+
+#[test]
+fn c54_a_picture_or_a_legend_too_large() {
+    let text = map("c.geojson").replace(
+        "sorties = [\"c.svg\"]",
+        "sorties = [\"c.png\"]\nlargeur_png = 200000",
+    );
+    fails(
+        &Scratch::new().run(&text),
+        &[
+            "largeur_png = 200000 (de 100 à 10000)",
+            "valeur hors limites",
+        ],
+    );
+    let text = map("c.geojson").replace(
+        "{ methode = \"seuils\", valeurs = [\"reference:departement\"] }",
+        "{ methode = \"quantiles\", nombre = 500 }",
+    );
+    fails(
+        &Scratch::new().run(&text),
+        &["nombre (de classes) = 500 (de 1 à 9)"],
+    );
+    let text = map("c.geojson").replace(
+        "{ methode = \"seuils\", valeurs = [\"reference:departement\"] }",
+        "{ methode = \"quantiles\", nombre = -3 }",
+    );
+    let o = Scratch::new().run(&text);
+    fails(&o, &["attendu un nombre entier positif"]);
+    assert!(!stderr(&o).contains("usize"), "{}", stderr(&o));
+}
+
+// --- Messages and conventions (class 7) ------------------------------------------------
+
+#[test]
+fn c55_the_command_line_speaks_french() {
+    let o = diagterr(&["executr"]);
+    fails(
+        &o,
+        &[
+            "erreur : commande inconnue « executr »",
+            "vouliez-vous dire « executer » ?",
+            "Utilisation :",
+        ],
+    );
+    let o = diagterr(&["executer", "--sorite", "x", "queries"]);
+    fails(&o, &["argument inattendu « --sorite »"]);
+    let o = diagterr(&["executer", "--help"]);
+    let help = stdout(&o);
+    assert!(o.status.success());
+    for english in ["Usage:", "Print help", "[default:", "error:"] {
+        assert!(!help.contains(english), "« {english} » in:\n{help}");
+    }
+    assert!(
+        help.contains("Affiche l'aide") && help.contains("[par défaut : out]"),
+        "{help}"
+    );
+}
+
+#[test]
+fn c56_query_folders_as_an_analyst_names_them() {
+    let s = Scratch::new();
+    let text = format!("CODGEO;X;Y\n{}", epci_rows());
+    let file = s.file("d.csv", &text);
+    let queries = s.dir.path().join("requetes");
+    std::fs::create_dir_all(queries.join("e.toml")).unwrap(); // a folder, not a query
+    std::fs::write(queries.join("B.TOML"), score(&file)).unwrap();
+    let o = diagterr(&[
+        "executer",
+        queries.to_str().unwrap(),
+        "--sortie",
+        s.out_dir().to_str().unwrap(),
+    ]);
+    runs(&o, &["B.TOML :", "1 requête(s) réussie(s), 0 en erreur"]);
+    let o = diagterr(&["executer", queries.join("e.toml").to_str().unwrap()]);
+    fails(&o, &["aucun fichier de requête .toml dans ce dossier"]);
+}
+
+#[test]
+fn c57_cog_vintage_older_than_the_movements_table() {
+    let (_, o) = run_with("d.csv", b"CODGEO;N;D\n63113;5;50\n", |f| {
+        commune_rate(f)
+            .replace(
+                "niveau_fichier = \"commune\"",
+                "niveau_fichier = \"commune\"\nmillesime_fichier = 1850",
+            )
+            .replace(
+                "millesime = 2026\n",
+                &format!(
+                    "millesime = 2026\nmouvements = \"{}\"\n",
+                    data("cog/mouvements-communes.csv")
+                ),
+            )
+    });
+    fails(
+        &o,
+        &["millésime 1850 antérieur à la table des mouvements, qui commence en 1943"],
+    );
+}
+
+// --- Outputs whole or not at all --------------------------------------------------------
+
+/// Every file under `dir`, by path relative to it, with its bytes.
+fn files_under(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                todo.push(path);
+            } else {
+                let name = path.strip_prefix(dir).unwrap().display().to_string();
+                files.insert(name, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+#[test]
+fn c58_a_run_killed_midway_leaves_old_or_new_files_and_the_next_run_cleans_up() {
+    let queries = [
+        "queries/couverture-epci-63-puy-de-dome.toml",
+        "queries/couverture-communes-63-puy-de-dome.toml",
+        "queries/vulnerabilite-epci-63-puy-de-dome.toml",
+    ];
+    let run_into = |out: &Path| {
+        let mut args = vec!["executer".to_string()];
+        args.extend(queries.iter().map(|q| q.to_string()));
+        args.extend(["--sortie".to_string(), out.display().to_string()]);
+        std::process::Command::new(env!("CARGO_BIN_EXE_diagterr"))
+            .args(&args)
+            .current_dir(root())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let reference = Scratch::new();
+    assert!(run_into(&reference.out_dir()).wait().unwrap().success());
+    let new = files_under(&reference.out_dir());
+    let shapefile: Vec<String> = ["shp", "shx", "dbf", "prj", "cpg"]
+        .iter()
+        .map(|e| format!("63/couverture-epci-63.{e}"))
+        .collect();
+    assert!(shapefile.iter().all(|p| new.contains_key(p)));
+
+    let work = Scratch::new();
+    for name in new.keys() {
+        let path = work.out_dir().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, b"ANCIEN").unwrap();
+    }
+    for delay in [100, 300, 700, 1500] {
+        let mut child = run_into(&work.out_dir());
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        let _ = child.kill(); // SIGKILL
+        child.wait().unwrap();
+        let now = files_under(&work.out_dir());
+        for (name, bytes) in &new {
+            let found = &now[name];
+            assert!(
+                found == b"ANCIEN" || found == bytes,
+                "{name} is half written after {delay} ms"
+            );
+        }
+        let renaming = now.keys().any(|n| n.ends_with(".groupe"));
+        let old_parts = shapefile.iter().filter(|p| now[*p] == b"ANCIEN").count();
+        assert!(
+            renaming || old_parts == 0 || old_parts == shapefile.len(),
+            "Shapefile parts of two runs after {delay} ms"
+        );
+    }
+    assert!(run_into(&work.out_dir()).wait().unwrap().success());
+    let after = files_under(&work.out_dir());
+    let left: Vec<&String> = after.keys().filter(|n| !new.contains_key(*n)).collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    assert!(after == new, "the next run writes every output whole");
+}
+
+#[test]
+fn c59_labels_on_too_many_territories() {
+    let deps: Vec<String> = (1..=19).map(|d| format!("\"{d:02}\"")).collect();
+    let text = national_map(&format!("[{}]", deps.join(", ")), "\"c.svg\"")
+        .replace("[carte]\n", "[carte]\netiquettes = true\n");
+    let o = Scratch::new().run(&text);
+    fails(
+        &o,
+        &[
+            "valeur hors limites : étiquettes sur",
+            "(au plus 5000)",
+            "retirez « etiquettes = true »",
+        ],
+    );
 }

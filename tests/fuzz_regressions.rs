@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use diagterr::geometry::read_geojson;
-use diagterr::ingest::{read_table, CodeKind, ColumnKind, ColumnSpec, TableSpec};
+use diagterr::ingest::{read_table, CodeKind, ColumnKind, ColumnSpec, Quantity, TableSpec};
 use diagterr::query::Query;
 
 #[test]
@@ -15,7 +15,7 @@ fn every_input_found_by_fuzzing_is_answered() {
         columns: vec![
             ColumnSpec::required("code", ColumnKind::Code(CodeKind::Commune)),
             ColumnSpec::optional("nom", ColumnKind::Text),
-            ColumnSpec::required("taux", ColumnKind::Number),
+            ColumnSpec::required("taux", ColumnKind::Number(Quantity::Rate)),
             ColumnSpec::optional("epci", ColumnKind::Code(CodeKind::CommuneOrEpci)),
         ],
         secret_markers: vec![String::new(), "s".to_string()],

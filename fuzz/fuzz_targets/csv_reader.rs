@@ -2,7 +2,7 @@
 //! never panic, loop or blow up.
 #![no_main]
 
-use diagterr::ingest::{read_table, CodeKind, ColumnKind, ColumnSpec, TableSpec};
+use diagterr::ingest::{read_table, CodeKind, ColumnKind, ColumnSpec, Quantity, TableSpec};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
         columns: vec![
             ColumnSpec::required("code", ColumnKind::Code(CodeKind::Commune)),
             ColumnSpec::optional("nom", ColumnKind::Text),
-            ColumnSpec::required("taux", ColumnKind::Number),
+            ColumnSpec::required("taux", ColumnKind::Number(Quantity::Rate)),
             ColumnSpec::optional("epci", ColumnKind::Code(CodeKind::CommuneOrEpci)),
         ],
         secret_markers: vec![String::new(), "s".to_string()],

@@ -10,8 +10,9 @@ use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use diagterr::query::{Diagnostic, Query};
-use diagterr::run::{self, Outcome};
+use diagterr::export;
+use diagterr::query::Query;
+use diagterr::run::{self, DiagnosticPlan, Outcome};
 use diagterr::Error;
 
 #[derive(clap::Args)]
@@ -28,34 +29,28 @@ pub fn run(args: &Args) -> bool {
     let Some(files) = super::query_files(&args.requetes) else {
         return false;
     };
-    let texts: Vec<(&PathBuf, std::io::Result<String>)> = files
-        .iter()
-        .map(|f| (f, std::fs::read_to_string(f)))
-        .collect();
-    let (diagnostics, queries): (Vec<_>, Vec<_>) = texts
-        .into_iter()
-        .partition(|(_, t)| t.as_ref().is_ok_and(|t| Diagnostic::is_diagnostic(t)));
-    let parsed: Vec<(&PathBuf, Result<Query, Error>)> = queries
-        .into_iter()
-        .map(|(file, text)| {
-            let query = text
-                .map_err(|e| Error::io(file, e))
-                .and_then(|text| Query::parse(file, text));
-            (file, query)
-        })
-        .collect();
+    let (queries, diagnostics) = super::read_queries(&files);
+    let planned = super::plan(queries, &diagnostics, &args.sortie);
+    // What a killed run left (temporary files, a Shapefile half renamed) is finished or
+    // removed before anything is written again.
+    for path in &planned.outputs {
+        if let Err(e) = export::recover(path) {
+            eprintln!("erreur : {e}");
+            return false;
+        }
+    }
     // Queries run side by side, one per core, those by commune (the most territories to
     // compute and write) first so that the last to end is a short one; what each says is
     // printed in file order.
     let mut failed = 0;
-    let by_commune_first = |(_, q): &(&PathBuf, Result<Query, Error>)| {
+    let by_commune_first = |(_, q): &(&Path, Result<Query, Error>)| {
         let level = q
             .as_ref()
             .ok()
             .map(|q| q.spec.territoire.niveau.get_ref().as_str());
         level != Some("commune")
     };
-    for said in in_parallel(parsed, by_commune_first, |(file, q)| match q {
+    for said in in_parallel(planned.queries, by_commune_first, |(file, q)| match q {
         Err(e) => Said::error(file, &e),
         Ok(q) => query(file, &q, &args.sortie),
     }) {
@@ -66,8 +61,15 @@ pub fn run(args: &Args) -> bool {
         }
     }
     // A diagnostic runs alone, with its progress bar.
-    for (file, text) in diagnostics {
-        if !diagnostic(file, text.expect("read above"), &args.sortie) {
+    for (file, plan) in planned.diagnostics {
+        let ok = match plan {
+            Ok(plan) => diagnostic(file, &plan),
+            Err(e) => {
+                super::print_error(file, &e);
+                false
+            }
+        };
+        if !ok {
             failed += 1;
         }
     }
@@ -129,7 +131,7 @@ fn in_parallel<T: Send, R: Send, K: Ord>(
 
 fn query(file: &Path, query: &Query, out: &Path) -> Said {
     use std::fmt::Write;
-    match run::run(query, out) {
+    match run::run_guarded(query, out) {
         Ok(report) => {
             let mut said = format!("{} :\n", file.display());
             for (label, n) in &report.counts {
@@ -151,16 +153,9 @@ fn query(file: &Path, query: &Query, out: &Path) -> Said {
     }
 }
 
-/// Runs a diagnostic file: a progress bar while it runs (only on a terminal, never in
-/// CI), then what each département gave.
-fn diagnostic(file: &Path, text: String, out: &Path) -> bool {
-    let d = match Diagnostic::parse(file, text) {
-        Ok(d) => d,
-        Err(e) => {
-            super::print_error(file, &e);
-            return false;
-        }
-    };
+/// Runs a diagnostic: a progress bar while it runs (only on a terminal, never in CI),
+/// then what each département gave.
+fn diagnostic(file: &Path, plan: &DiagnosticPlan) -> bool {
     let bar = ProgressBar::with_draw_target(
         None,
         if std::io::stderr().is_terminal() && std::env::var_os("CI").is_none() {
@@ -172,7 +167,7 @@ fn diagnostic(file: &Path, text: String, out: &Path) -> bool {
     bar.set_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}").expect("a valid template"),
     );
-    let result = run::run_diagnostic(&d, out, &mut |step| {
+    let result = run::run_diagnostic(plan, &mut |step| {
         bar.set_length(step.total as u64);
         bar.set_position(step.done as u64);
         bar.set_message(format!("{} : {}", step.departement, step.model));

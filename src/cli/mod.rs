@@ -3,10 +3,13 @@
 pub mod check;
 pub mod codes;
 pub mod execute;
+pub mod french;
 pub mod synthetic;
 
 use std::path::{Path, PathBuf};
 
+use diagterr::query::{check_outputs, Diagnostic, PlannedOutput, Query};
+use diagterr::run::{self, DiagnosticPlan};
 use diagterr::Error;
 
 /// The COG files of the vintage worked on (by default those embedded in `data/cog`).
@@ -37,7 +40,8 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
             let mut found: Vec<PathBuf> = std::fs::read_dir(p)
                 .map_err(|e| Error::io(p, e))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| f.extension().is_some_and(|x| x == "toml"))
+                // `B.TOML` is a query as much as `b.toml`; a folder named `x.toml` is none.
+                .filter(|f| f.is_file() && is_toml(f))
                 .collect();
             found.sort();
             if found.is_empty() {
@@ -51,15 +55,118 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     Ok(files)
 }
 
+fn is_toml(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("toml"))
+}
+
+/// The queries and diagnostics of a run, read and parsed, their outputs checked against
+/// each other and against every file the run reads before anything runs. An item that
+/// cannot run holds its error.
+pub struct Planned<'a> {
+    pub queries: Parsed<'a, Query>,
+    pub diagnostics: Parsed<'a, DiagnosticPlan<'a>>,
+    /// Every file the items that can run will write.
+    pub outputs: Vec<PathBuf>,
+}
+
+/// Items read from their files, each parsed or with its error.
+pub type Parsed<'a, T> = Vec<(&'a Path, Result<T, Error>)>;
+
+/// Reads `files`: diagnostics (whose first table is `[diagnostic]`) apart from queries.
+pub fn read_queries(files: &[PathBuf]) -> (Parsed<'_, Query>, Parsed<'_, Diagnostic>) {
+    let mut queries = Vec::new();
+    let mut diagnostics = Vec::new();
+    for file in files {
+        match std::fs::read_to_string(file) {
+            Err(e) => queries.push((file.as_path(), Err(Error::io(file, e)))),
+            Ok(text) if Diagnostic::is_diagnostic(&text) => {
+                diagnostics.push((file.as_path(), Diagnostic::parse(file, text)))
+            }
+            Ok(text) => queries.push((file.as_path(), Query::parse(file, text))),
+        }
+    }
+    (queries, diagnostics)
+}
+
+/// Plans the run of `queries` and `diagnostics` into `out`.
+pub fn plan<'a>(
+    queries: Parsed<'a, Query>,
+    diagnostics: &'a [(&'a Path, Result<Diagnostic, Error>)],
+    out: &Path,
+) -> Planned<'a> {
+    let mut planned = Planned {
+        queries,
+        diagnostics: diagnostics
+            .iter()
+            .map(|(file, d)| {
+                let plan = d
+                    .as_ref()
+                    .map_err(Clone::clone)
+                    .and_then(|d| run::plan_diagnostic(d, out));
+                (*file, plan)
+            })
+            .collect(),
+        outputs: Vec::new(),
+    };
+    let mut inputs = Vec::new();
+    let mut outputs: Vec<Vec<PlannedOutput>> = Vec::new();
+    for (_, q) in &mut planned.queries {
+        let plan = q
+            .as_ref()
+            .map_err(Clone::clone)
+            .and_then(|q| q.planned_outputs(out));
+        match (plan, q.as_ref()) {
+            (Ok(plan), Ok(query)) => {
+                inputs.extend(query.input_paths());
+                outputs.push(plan);
+            }
+            (Err(e), _) => {
+                *q = Err(e);
+                outputs.push(Vec::new());
+            }
+            (Ok(_), Err(_)) => unreachable!("no plan without a query"),
+        }
+    }
+    for (_, d) in &planned.diagnostics {
+        match d {
+            Ok(d) => {
+                inputs.extend(d.inputs());
+                outputs.push(d.outputs());
+            }
+            Err(_) => outputs.push(Vec::new()),
+        }
+    }
+    let conflicts = check_outputs(&outputs, &inputs);
+    for (plan, conflict) in outputs.iter().zip(&conflicts) {
+        if conflict.is_none() {
+            planned.outputs.extend(plan.iter().map(|o| o.path.clone()));
+        }
+    }
+    let (for_queries, for_diagnostics) = conflicts.split_at(planned.queries.len());
+    for ((_, q), conflict) in planned.queries.iter_mut().zip(for_queries) {
+        if let Some(e) = conflict {
+            *q = Err(e.clone());
+        }
+    }
+    for ((_, d), conflict) in planned.diagnostics.iter_mut().zip(for_diagnostics) {
+        if let Some(e) = conflict {
+            *d = Err(e.clone());
+        }
+    }
+    planned
+}
+
 /// Prints an error the way every subcommand does, naming the query when the
 /// error does not already name a file.
 pub fn print_error(query: &Path, e: &Error) {
     eprintln!("{}", error_text(query, e));
 }
 
-/// The error as [`print_error`] prints it.
+/// The error as [`print_error`] prints it: the query it stopped always named, so that
+/// in a batch an error in a data file says which query it ended.
 pub fn error_text(query: &Path, e: &Error) -> String {
-    if e.file.is_some() {
+    if e.file.as_deref() == Some(query) {
         format!("erreur : {e}")
     } else {
         format!("erreur ({}) : {e}", query.display())

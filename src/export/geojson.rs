@@ -12,16 +12,16 @@ use geo::{Coord, MapCoords, MultiPolygon};
 use super::features::{columns, AttrValue, ExportFeature};
 use super::write_atomic;
 use crate::error::{Error, Result};
-use crate::geometry::ToWgs84;
+use crate::geometry::{Crs, ToWgs84};
 
 /// Writes the features as a GeoJSON FeatureCollection, one feature per line, with the
 /// properties `code`, `nom`, then the attributes in their order (a missing number is
-/// `null`). Geometries are taken in Lambert-93 and projected back to longitude and
+/// `null`). Geometries are taken in `crs` (Lambert-93, a UTM zone) and projected back to longitude and
 /// latitude, rounded to 6 decimals (about 10 cm); exteriors turn counterclockwise as
 /// RFC 7946 recommends. The file is replaced whole or not at all.
-pub fn write_geojson(path: &Path, rows: &[ExportFeature]) -> Result<()> {
+pub fn write_geojson(path: &Path, rows: &[ExportFeature], crs: Crs) -> Result<()> {
     columns(path, rows)?;
-    let projector = ToWgs84::new();
+    let projector = ToWgs84::new(crs);
     let mut out = String::from("{\"type\":\"FeatureCollection\",\"features\":[\n");
     for (i, row) in rows.iter().enumerate() {
         let geometry = to_wgs84(&projector, &row.geometry).map_err(|c| {
@@ -133,7 +133,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out/couverture.geojson");
         let rows = sample();
-        write_geojson(&path, &rows).unwrap();
+        write_geojson(&path, &rows, Crs::Lambert93).unwrap();
         let layer = read_geojson(&path, "code", Some("nom")).unwrap();
         assert_eq!(layer.crs, crate::geometry::Crs::Wgs84);
         let layer = to_lambert93(layer).unwrap();
@@ -165,7 +165,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("63.geojson");
         let rows = puy_de_dome();
-        write_geojson(&path, &rows).unwrap();
+        write_geojson(&path, &rows, Crs::Lambert93).unwrap();
         let back = to_lambert93(read_geojson(&path, "code", Some("nom")).unwrap()).unwrap();
         assert_eq!(back.features.len(), 467);
         for (row, back) in rows.iter().zip(&back.features) {
@@ -194,8 +194,8 @@ mod tests {
     fn properties_keep_their_order_and_bytes_are_stable() {
         let dir = tempfile::tempdir().unwrap();
         let (a, b) = (dir.path().join("a.geojson"), dir.path().join("b.geojson"));
-        write_geojson(&a, &sample()).unwrap();
-        write_geojson(&b, &sample()).unwrap();
+        write_geojson(&a, &sample(), Crs::Lambert93).unwrap();
+        write_geojson(&b, &sample(), Crs::Lambert93).unwrap();
         let text = std::fs::read_to_string(&a).unwrap();
         assert_eq!(text.as_bytes(), std::fs::read(&b).unwrap());
         let geojson::GeoJson::FeatureCollection(fc) = text.parse().unwrap() else {
@@ -235,7 +235,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("fichier");
         std::fs::write(&file, "").unwrap();
-        let err = write_geojson(&file.join("carte.geojson"), &sample()).unwrap_err();
+        let err =
+            write_geojson(&file.join("carte.geojson"), &sample(), Crs::Lambert93).unwrap_err();
         assert!(err.to_string().contains("fichier"), "{err}");
     }
 
@@ -243,7 +244,7 @@ mod tests {
     fn differing_attributes_name_the_feature() {
         let mut rows = sample();
         rows[1].attributes.pop();
-        let err = write_geojson(Path::new("x.geojson"), &rows).unwrap_err();
+        let err = write_geojson(Path::new("x.geojson"), &rows, Crs::Lambert93).unwrap_err();
         let text = err.to_string();
         assert!(
             text.contains("x.geojson") && text.contains("63124"),

@@ -1,11 +1,11 @@
-//! Shapefile export in Lambert-93: `.shp`, `.shx`, `.dbf`, `.prj` and `.cpg`.
+//! Shapefile export in the map's projected system: `.shp`, `.shx`, `.dbf`, `.prj` and `.cpg`.
 //!
 //! The five files are built in memory first, so a bad value fails before anything is
 //! written; they are then written each atomically, `.shp` last, and on an I/O failure the
 //! ones already written are removed, so no half-written set is left.
 
 use std::io::Cursor;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use ::shapefile::dbase::{
     FieldError, FieldName, FieldValue, FieldWriter, TableWriterBuilder, WritableRecord,
@@ -13,11 +13,9 @@ use ::shapefile::dbase::{
 use ::shapefile::{Polygon, ShapeWriter};
 
 use super::features::{columns, AttrValue, ExportFeature};
-use super::write_atomic;
+use super::write_atomic_group;
 use crate::error::{Error, Result};
-
-/// RGF93 / Lambert-93 (EPSG:2154) in the ESRI WKT that GIS software expects in a `.prj`.
-const LAMBERT93_PRJ: &str = r#"PROJCS["RGF93_Lambert_93",GEOGCS["GCS_RGF_1993",DATUM["D_RGF_1993",SPHEROID["GRS_1980",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Lambert_Conformal_Conic"],PARAMETER["False_Easting",700000.0],PARAMETER["False_Northing",6600000.0],PARAMETER["Central_Meridian",3.0],PARAMETER["Standard_Parallel_1",49.0],PARAMETER["Standard_Parallel_2",44.0],PARAMETER["Latitude_Of_Origin",46.5],UNIT["Meter",1.0]]"#;
+use crate::geometry::Crs;
 
 /// Longest DBF text field, in bytes.
 const MAX_TEXT: usize = 254;
@@ -26,7 +24,7 @@ const MAX_NUMBER: usize = 20;
 /// Most decimals kept for numbers.
 const MAX_DECIMALS: usize = 6;
 
-/// Writes the features as a polygon Shapefile in Lambert-93 (coordinates as given), with
+/// Writes the features as a polygon Shapefile in `crs` (coordinates as given), with
 /// the columns `code`, `nom`, then the attributes in their order.
 ///
 /// DBF limits, applied deterministically:
@@ -37,24 +35,16 @@ const MAX_DECIMALS: usize = 6;
 /// - texts are UTF-8 (declared in the `.cpg`), cut at 254 bytes on a character boundary;
 /// - numbers get the fewest decimals (at most 6) that write every value of the column
 ///   exactly, a width fitting the longest, and are blank when missing.
-pub fn write_shapefile(path: &Path, rows: &[ExportFeature]) -> Result<()> {
+pub fn write_shapefile(path: &Path, rows: &[ExportFeature], crs: Crs) -> Result<()> {
     let (shp, shx, dbf) = encode(path, rows, table(path, rows)?)?;
-    let files: [(PathBuf, &[u8]); 5] = [
-        (path.with_extension("dbf"), &dbf),
-        (path.with_extension("shx"), &shx),
-        (path.with_extension("prj"), LAMBERT93_PRJ.as_bytes()),
-        (path.with_extension("cpg"), b"UTF-8"),
+    let prj = crs.wkt();
+    write_atomic_group(&[
         (path.to_path_buf(), &shp),
-    ];
-    for (i, (file, bytes)) in files.iter().enumerate() {
-        if let Err(e) = write_atomic(file, bytes) {
-            for (written, _) in &files[..i] {
-                let _ = std::fs::remove_file(written);
-            }
-            return Err(e);
-        }
-    }
-    Ok(())
+        (path.with_extension("shx"), &shx),
+        (path.with_extension("dbf"), &dbf),
+        (path.with_extension("prj"), prj.as_bytes()),
+        (path.with_extension("cpg"), b"UTF-8"),
+    ])
 }
 
 /// The DBF columns: `code`, `nom`, then the attributes, each as wide as its values need.
@@ -241,7 +231,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("carte/couverture.shp");
         let rows = sample();
-        write_shapefile(&path, &rows).unwrap();
+        write_shapefile(&path, &rows, Crs::Lambert93).unwrap();
         let layer = read_shapefile(&path, "code", Some("nom")).unwrap();
         assert_eq!(layer.crs, Crs::Lambert93, "from the .prj");
         for (row, back) in rows.iter().zip(&layer.features) {
@@ -298,7 +288,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("63.shp");
         let rows = puy_de_dome();
-        write_shapefile(&path, &rows).unwrap();
+        write_shapefile(&path, &rows, Crs::Lambert93).unwrap();
         let back = read_shapefile(&path, "code", Some("nom")).unwrap();
         assert_eq!(back.features.len(), 467);
         for (row, back) in rows.iter().zip(&back.features) {
@@ -319,7 +309,7 @@ mod tests {
     fn the_dbf_header_does_not_carry_the_day_of_the_run() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("date.shp");
-        write_shapefile(&path, &sample()).unwrap();
+        write_shapefile(&path, &sample(), Crs::Lambert93).unwrap();
         let dbf = std::fs::read(path.with_extension("dbf")).unwrap();
         assert_eq!(dbf[1..4], FIXED_DATE);
     }
@@ -328,7 +318,7 @@ mod tests {
     fn no_feature_gives_an_empty_but_readable_layer() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("vide.shp");
-        write_shapefile(&path, &[]).unwrap();
+        write_shapefile(&path, &[], Crs::Lambert93).unwrap();
         assert!(read_shapefile(&path, "code", None)
             .unwrap()
             .features
@@ -385,7 +375,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("fichier");
         std::fs::write(&file, "").unwrap();
-        let err = write_shapefile(&file.join("carte.shp"), &sample()).unwrap_err();
+        let err = write_shapefile(&file.join("carte.shp"), &sample(), Crs::Lambert93).unwrap_err();
         assert!(err.to_string().contains("fichier"), "{err}");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }

@@ -58,6 +58,15 @@ impl OutTable {
 }
 
 fn csv_cell(cell: &str) -> String {
+    // A text cell that Excel would take for a formula (`=HYPERLINK(…)`, `@SUM`, `-1+2`) is
+    // written behind an apostrophe, as spreadsheet exports do; numbers stay numbers.
+    let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
+        && crate::ingest::parse_number(cell).is_none();
+    let cell: std::borrow::Cow<str> = if formula {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    };
     if cell.contains([';', '"', '\n', '\r']) {
         format!("\"{}\"", cell.replace('"', "\"\""))
     } else {
@@ -80,6 +89,29 @@ mod tests {
     fn csv_for_french_excel() {
         let csv = String::from_utf8(table().to_csv()).unwrap();
         assert_eq!(csv, "\u{FEFF}EPCI;Taux\r\n\"CC « A; B »\";58,3\r\n");
+    }
+
+    #[test]
+    fn text_cells_never_reach_excel_as_formulas() {
+        let t = OutTable {
+            headers: vec![("Nom".into(), Align::Left)],
+            rows: [
+                "=HYPERLINK(\"http://x\")",
+                "@SUM(A1)",
+                "+A1",
+                "-1+2",
+                "-2,5",
+                "+0,4",
+            ]
+            .iter()
+            .map(|c| vec![c.to_string()])
+            .collect(),
+        };
+        let csv = String::from_utf8(t.to_csv()).unwrap();
+        assert_eq!(
+            csv,
+            "\u{FEFF}Nom\r\n\"'=HYPERLINK(\"\"http://x\"\")\"\r\n'@SUM(A1)\r\n'+A1\r\n'-1+2\r\n-2,5\r\n+0,4\r\n"
+        );
     }
 
     #[test]

@@ -87,7 +87,9 @@ fn sheet_name(wanted: &str, taken: &[String]) -> String {
             .take(31 - suffix.chars().count())
             .chain(suffix.chars())
             .collect();
-        if !taken.iter().any(|t| t.eq_ignore_ascii_case(&name)) {
+        // Excel compares sheet names without case, accented capitals included.
+        let lower = name.to_lowercase();
+        if !taken.iter().any(|t| t.to_lowercase() == lower) {
             return name;
         }
         n += 1;
@@ -117,6 +119,8 @@ mod tests {
         let long = "Taux de couverture d'accueil du jeune enfant par commune";
         assert_eq!(sheet_name(long, &[]).chars().count(), 31);
         assert_eq!(sheet_name("", &[]), "Feuille");
+        let taken = vec!["Priorités é".to_string()];
+        assert_eq!(sheet_name("PRIORITÉS É", &taken), "PRIORITÉS É (2)");
     }
 
     #[test]

@@ -8,6 +8,31 @@ use geo::MultiPolygon;
 
 use super::Feature;
 use crate::error::{Error, Result};
+use crate::ingest::CodeKind;
+
+/// Why `shape` cannot be drawn, if it cannot: every ring of a polygon has four positions at least (the first
+/// repeated at the end). A ring of fewer would vanish from the map while its territory stayed in the counts.
+pub(super) fn ring_problem(shape: &MultiPolygon<f64>) -> Option<String> {
+    shape.0.iter().enumerate().find_map(|(p, polygon)| {
+        std::iter::once(polygon.exterior())
+            .chain(polygon.interiors())
+            .enumerate()
+            .find_map(|(r, ring)| {
+                let n = ring.0.len();
+                (n < 4).then(|| {
+                    let which = if r == 0 {
+                        "anneau extérieur".to_string()
+                    } else {
+                        format!("trou n° {r}")
+                    };
+                    format!(
+                        "polygone n° {}, {which} : {n} position(s), il en faut au moins 4 (le premier point répété à la fin)",
+                        p + 1
+                    )
+                })
+            })
+    })
+}
 
 /// A code attribute as found in the file, before normalisation.
 pub(super) enum RawCode<'a> {
@@ -45,7 +70,11 @@ impl<'a> Collector<'a> {
         properties: impl Iterator<Item = &'p str>,
     ) -> Result<String> {
         let code = match raw {
-            RawCode::Text(text) => Some(text.trim().to_string()).filter(|t| !t.is_empty()),
+            // A commune code that lost its zero (`"1001"`) is padded as in tables.
+            RawCode::Text(text) => Some(text.trim()).filter(|t| !t.is_empty()).map(|t| {
+                crate::ingest::normalize_code(CodeKind::CommuneOrEpci, t)
+                    .map_or_else(|_| t.to_string(), |c| c.into_owned())
+            }),
             RawCode::Number(n) => Some(self.numeric_code(number, n)?),
             RawCode::Missing => None,
         };
@@ -80,7 +109,7 @@ impl<'a> Collector<'a> {
         Ok(format!("{:05}", n as u64))
     }
 
-    /// Adds a feature; a code already seen is an error naming both features.
+    /// Adds a feature; a code already seen, or a ring too short to draw, is an error naming the feature.
     pub(super) fn push(
         &mut self,
         number: usize,
@@ -88,6 +117,9 @@ impl<'a> Collector<'a> {
         name: Option<String>,
         geometry: MultiPolygon<f64>,
     ) -> Result<()> {
+        if let Some(what) = ring_problem(&geometry) {
+            return Err(geometry_error(self.path, number, &code, &what));
+        }
         if let Some(first) = self.seen.insert(code.clone(), number) {
             return Err(Error::new(format!(
                 "code en double : entités n° {first} et n° {number}"

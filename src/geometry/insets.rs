@@ -3,10 +3,8 @@
 //! of metropolitan France, since Lambert-93 means nothing 7 000 km from its origin.
 
 use geo::{Coord, MapCoordsInPlace, Rect};
-use proj4rs::Proj;
 
-use super::project::WGS84;
-use super::{bounds, to_lambert93, Crs, Feature, Layer};
+use super::{bounds, to_crs, to_lambert93, Crs, Feature, Layer};
 use crate::error::{Error, Result};
 
 /// A box of the map holding one DROM, in the map coordinates of [`drom_insets`].
@@ -21,7 +19,7 @@ pub struct InsetFrame {
 struct Drom {
     dep: &'static str,
     label: &'static str,
-    proj: &'static str,
+    crs: Crs,
 }
 
 /// The DROM in the usual order of French maps, each with the official conformal system
@@ -31,31 +29,46 @@ const DROMS: [Drom; 5] = [
         dep: "971",
         label: "Guadeloupe",
         // RGAF09 / UTM 20N (EPSG:5490)
-        proj: "+proj=utm +zone=20 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs",
+        crs: Crs::Utm {
+            zone: 20,
+            south: false,
+        },
     },
     Drom {
         dep: "972",
         label: "Martinique",
         // RGAF09 / UTM 20N (EPSG:5490)
-        proj: "+proj=utm +zone=20 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs",
+        crs: Crs::Utm {
+            zone: 20,
+            south: false,
+        },
     },
     Drom {
         dep: "973",
         label: "Guyane",
         // RGFG95 / UTM 22N (EPSG:2972)
-        proj: "+proj=utm +zone=22 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs",
+        crs: Crs::Utm {
+            zone: 22,
+            south: false,
+        },
     },
     Drom {
         dep: "974",
         label: "La Réunion",
         // RGR92 / UTM 40S (EPSG:2975)
-        proj: "+proj=utm +zone=40 +south +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs",
+        crs: Crs::Utm {
+            zone: 40,
+            south: true,
+        },
     },
     Drom {
         dep: "976",
         label: "Mayotte",
         // RGM04 / UTM 38S (EPSG:4471)
-        proj: "+proj=utm +zone=38 +south +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs",
+        crs: Crs::Utm {
+            zone: 38,
+            south: true,
+        },
     },
 ];
 
@@ -128,8 +141,8 @@ pub fn drom_insets(layer: Layer) -> Result<(Layer, Vec<InsetFrame>)> {
             },
             Coord { x: right, y: top },
         );
-        let (ranks, mut features): (Vec<usize>, Vec<Feature>) = group.into_iter().unzip();
-        project_locally(&source, drom, &mut features)?;
+        let (ranks, features): (Vec<usize>, Vec<Feature>) = group.into_iter().unzip();
+        let mut features = project_locally(&source, drom, features)?;
         fit_into(&mut features, rect);
         out.extend(ranks.into_iter().zip(features));
         frames.push(InsetFrame {
@@ -147,31 +160,50 @@ pub fn drom_insets(layer: Layer) -> Result<(Layer, Vec<InsetFrame>)> {
 }
 
 /// Longitude/latitude in degrees → the DROM's own projection, in metres.
-fn project_locally(source: &std::path::Path, drom: &Drom, features: &mut [Feature]) -> Result<()> {
-    let parse = |s| Proj::from_proj_string(s).expect("constant proj string is valid");
-    let (wgs84, local) = (parse(WGS84), parse(drom.proj));
-    for feature in features {
-        feature
-            .geometry
-            .try_map_coords_in_place(|c| {
-                // proj4rs works in radians on geographic coordinates.
-                let mut xy = (c.x.to_radians(), c.y.to_radians());
-                proj4rs::transform::transform(&wgs84, &local, &mut xy).map_err(|_| c)?;
-                Some(Coord { x: xy.0, y: xy.1 })
-                    .filter(|p| p.x.is_finite() && p.y.is_finite())
-                    .ok_or(c)
-            })
-            .map_err(|c| {
-                Error::new(format!(
-                    "coordonnée ({}, {}) impossible à projeter pour l'encart {}",
-                    c.x, c.y, drom.label
-                ))
-                .file(source)
-                .code(&feature.code)
-                .hint("les coordonnées doivent être en degrés (WGS84)")
-            })?;
+fn project_locally(
+    source: &std::path::Path,
+    drom: &Drom,
+    features: Vec<Feature>,
+) -> Result<Vec<Feature>> {
+    let layer = Layer {
+        source: source.to_path_buf(),
+        crs: Crs::Wgs84,
+        features,
+    };
+    Ok(to_crs(layer, drom.crs)?.features)
+}
+
+/// How a map of some départements is projected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MapCrs {
+    /// One system for the whole map: Lambert-93 for metropolitan France, the UTM zone of a
+    /// DROM (Lambert-93 would turn Guadeloupe by 47° and stretch it by 13 %).
+    Single(Crs),
+    /// Metropolitan France with the DROM in insets, as on national maps (or DROM of several
+    /// zones, each in its own box).
+    Insets,
+}
+
+/// The projection of a map of `departements`.
+pub fn map_crs<S: AsRef<str>>(departements: &[S]) -> MapCrs {
+    let systems: std::collections::BTreeSet<Option<usize>> = departements
+        .iter()
+        .map(|d| DROMS.iter().position(|x| x.dep == d.as_ref()))
+        .collect();
+    match systems.into_iter().collect::<Vec<_>>()[..] {
+        [None] | [] => MapCrs::Single(Crs::Lambert93),
+        [Some(i)] => MapCrs::Single(DROMS[i].crs),
+        // Guadeloupe and Martinique share their zone, but not their map: 150 km of sea.
+        _ => MapCrs::Insets,
     }
-    Ok(())
+}
+
+/// `layer` projected as `crs` says, with the inset frames to draw.
+pub fn project_for_map(layer: Layer, crs: MapCrs) -> Result<(Layer, Vec<InsetFrame>)> {
+    match crs {
+        MapCrs::Single(c) => Ok((to_crs(layer, c)?, Vec::new())),
+        MapCrs::Insets => drom_insets(layer),
+    }
 }
 
 /// Scales the group about its centre so it fills `FILL` of the frame, and centres it there.

@@ -22,8 +22,8 @@ use geo::{BoundingRect, MultiPolygon, Rect};
 use crate::error::{Error, Result};
 
 pub use dissolve::{dissolve, DissolveReport};
-pub use insets::{drom_insets, InsetFrame};
-pub use project::to_lambert93;
+pub use insets::{drom_insets, map_crs, project_for_map, InsetFrame, MapCrs};
+pub use project::{to_crs, to_lambert93};
 pub use read_geojson::read_geojson;
 pub use read_shapefile::read_shapefile;
 pub use simplify::simplify;
@@ -46,6 +46,21 @@ pub enum Crs {
     Wgs84,
     /// RGF93 / Lambert-93 (EPSG:2154), in metres: the map projection of French statistics.
     Lambert93,
+    /// A UTM zone, in metres: the official projections of the DROM (RGAF09 / UTM 20N for
+    /// Guadeloupe and Martinique, RGFG95 / UTM 22N for Guyane, RGR92 / UTM 40S for La
+    /// Réunion, RGM04 / UTM 38S for Mayotte).
+    Utm { zone: u8, south: bool },
+}
+
+impl Crs {
+    /// The system's name in messages.
+    pub fn name(self) -> String {
+        match self {
+            Crs::Wgs84 => "WGS84 (longitude, latitude)".to_string(),
+            Crs::Lambert93 => "Lambert-93 (EPSG:2154)".to_string(),
+            Crs::Utm { zone, south } => format!("UTM {zone}{}", if south { "S" } else { "N" }),
+        }
+    }
 }
 
 /// The shapes read from one file.
@@ -105,12 +120,41 @@ impl Crs {
     }
 }
 
-/// Decides a layer's system from what the file declares, else from its coordinates.
+/// Decides a layer's system from what the file declares, else from its coordinates. A declaration the
+/// coordinates contradict (EPSG:2154 over degrees, WGS84 over metres) is an error: believing it would draw a
+/// map from the wrong numbers.
 fn resolve_crs(path: &Path, declared: Option<Crs>, features: &[Feature]) -> Result<Crs> {
+    let found = bounds(features);
+    if let (Some(crs), Some(rect)) = (declared, found) {
+        let in_degrees = Crs::guess(rect) == Some(Crs::Wgs84);
+        let contradiction = match crs {
+            Crs::Wgs84 if !in_degrees => Some(format!(
+                "{}, mais ses coordonnées sortent de ±180° et ±90°",
+                crs.name()
+            )),
+            Crs::Wgs84 => None,
+            _ if in_degrees => Some(format!(
+                "{}, en mètres, mais ses coordonnées sont des degrés",
+                crs.name()
+            )),
+            _ => None,
+        };
+        if let Some(what) = contradiction {
+            return Err(Error::new(format!(
+                "le fichier se déclare en {what} (de {:.3}, {:.3} à {:.3}, {:.3})",
+                rect.min().x,
+                rect.min().y,
+                rect.max().x,
+                rect.max().y
+            ))
+            .file(path)
+            .hint("corrigez la déclaration du système (membre « crs » du GeoJSON, fichier .prj) ou retirez-la"));
+        }
+    }
     if let Some(crs) = declared {
         return Ok(crs);
     }
-    match bounds(features) {
+    match found {
         None => Ok(Crs::Wgs84),
         Some(rect) => Crs::guess(rect).ok_or_else(|| {
             Error::new(format!(

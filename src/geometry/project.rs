@@ -1,4 +1,5 @@
-//! Reprojection to Lambert-93, in pure Rust (proj4rs: no PROJ library to install).
+//! Reprojection from longitude and latitude to the map systems (Lambert-93, the UTM zones of
+//! the DROM), in pure Rust (proj4rs: no PROJ library to install).
 
 use geo::{Coord, MapCoordsInPlace};
 use proj4rs::Proj;
@@ -13,57 +14,119 @@ pub(super) const LAMBERT93: &str =
                          +y_0=6600000 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs";
 pub(super) const WGS84: &str = "+proj=longlat +datum=WGS84 +no_defs";
 
-/// Reprojects a layer to Lambert-93. A layer already in Lambert-93 (declared so, or whose
-/// coordinates are clearly Lambert-93 metres) is returned as is.
-pub fn to_lambert93(mut layer: Layer) -> Result<Layer> {
-    if layer.crs == Crs::Lambert93
-        || bounds(&layer.features).and_then(Crs::guess) == Some(Crs::Lambert93)
-    {
-        layer.crs = Crs::Lambert93;
+/// Lambert-93 as a `.prj` file writes it (ESRI WKT).
+const LAMBERT93_WKT: &str = r#"PROJCS["RGF93_Lambert_93",GEOGCS["GCS_RGF_1993",DATUM["D_RGF_1993",SPHEROID["GRS_1980",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Lambert_Conformal_Conic"],PARAMETER["False_Easting",700000.0],PARAMETER["False_Northing",6600000.0],PARAMETER["Central_Meridian",3.0],PARAMETER["Standard_Parallel_1",49.0],PARAMETER["Standard_Parallel_2",44.0],PARAMETER["Latitude_Of_Origin",46.5],UNIT["Meter",1.0]]"#;
+
+impl Crs {
+    /// The PROJ definition of the system (the overseas datums, like RGF93, within a metre of WGS84).
+    pub(super) fn proj(self) -> String {
+        match self {
+            Crs::Wgs84 => WGS84.to_string(),
+            Crs::Lambert93 => LAMBERT93.to_string(),
+            Crs::Utm { zone, south } => format!(
+                "+proj=utm +zone={zone}{} +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs",
+                if south { " +south" } else { "" }
+            ),
+        }
+    }
+
+    /// The system as a Shapefile's `.prj` says it (ESRI WKT).
+    pub fn wkt(self) -> String {
+        match self {
+            Crs::Wgs84 => r#"GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]"#.to_string(),
+            Crs::Lambert93 => LAMBERT93_WKT.to_string(),
+            Crs::Utm { zone, south } => format!(
+                r#"PROJCS["{}_UTM_Zone_{zone}{}",GEOGCS["GCS_{}",DATUM["D_{}",SPHEROID["GRS_1980",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Transverse_Mercator"],PARAMETER["False_Easting",500000.0],PARAMETER["False_Northing",{}],PARAMETER["Central_Meridian",{}.0],PARAMETER["Scale_Factor",0.9996],PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]"#,
+                self.datum(),
+                if south { "S" } else { "N" },
+                self.datum(),
+                self.datum(),
+                if south { "10000000.0" } else { "0.0" },
+                i32::from(zone) * 6 - 183
+            ),
+        }
+    }
+
+    /// The geodetic system of the official projection of the territory.
+    fn datum(self) -> &'static str {
+        match self {
+            Crs::Wgs84 => "WGS_1984",
+            Crs::Lambert93 => "RGF_1993",
+            Crs::Utm { zone: 20 | 22, .. } => "RGAF09",
+            Crs::Utm { zone: 40, .. } => "RGR92",
+            Crs::Utm { zone: 38, .. } => "RGM04",
+            Crs::Utm { .. } => "WGS_1984",
+        }
+    }
+}
+
+/// Reprojects a layer to Lambert-93: see [`to_crs`].
+pub fn to_lambert93(layer: Layer) -> Result<Layer> {
+    to_crs(layer, Crs::Lambert93)
+}
+
+/// Reprojects a layer from longitude and latitude to the projected system `target`. A layer
+/// already in `target` is returned as is, and so is one declared WGS84 whose coordinates are
+/// plainly Lambert-93 metres when `target` is Lambert-93.
+pub fn to_crs(mut layer: Layer, target: Crs) -> Result<Layer> {
+    let guessed = bounds(&layer.features).and_then(Crs::guess);
+    if layer.crs == target || (target == Crs::Lambert93 && guessed == Some(Crs::Lambert93)) {
+        layer.crs = target;
         return Ok(layer);
     }
-    let projector = Projector::new();
+    if layer.crs != Crs::Wgs84 {
+        return Err(Error::new(format!(
+            "contours en {} : la carte de ces territoires se dessine en {}",
+            layer.crs.name(),
+            target.name()
+        ))
+        .file(&layer.source)
+        .hint("fournissez les contours en longitude et latitude (WGS84), comme les fichiers nationaux de l'IGN"));
+    }
+    let projector = Projector::new(target);
     for feature in &mut layer.features {
         feature
             .geometry
             .try_map_coords_in_place(|c| projector.project(c).ok_or(c))
             .map_err(|c| {
                 Error::new(format!(
-                    "coordonnée ({}, {}) impossible à projeter en Lambert-93",
-                    c.x, c.y
+                    "coordonnée ({}, {}) impossible à projeter en {}",
+                    c.x,
+                    c.y,
+                    target.name()
                 ))
                 .file(&layer.source)
                 .code(&feature.code)
                 .hint("les coordonnées doivent être des longitudes et latitudes en degrés (WGS84)")
             })?;
     }
-    layer.crs = Crs::Lambert93;
+    layer.crs = target;
     Ok(layer)
 }
 
 /// The two systems, parsed once per layer rather than once per point.
 struct Projector {
     wgs84: Proj,
-    lambert93: Proj,
+    target: Proj,
 }
 
 impl Projector {
-    fn new() -> Self {
-        let parse = |s| Proj::from_proj_string(s).expect("constant proj string is valid");
+    fn new(target: Crs) -> Self {
+        let parse = |s: &str| Proj::from_proj_string(s).expect("constant proj string is valid");
         Projector {
             wgs84: parse(WGS84),
-            lambert93: parse(LAMBERT93),
+            target: parse(&target.proj()),
         }
     }
 
-    /// Longitude/latitude in degrees → Lambert-93 metres; `None` out of the valid range.
+    /// Longitude/latitude in degrees → metres; `None` out of the valid range.
     fn project(&self, c: Coord<f64>) -> Option<Coord<f64>> {
         if !(-180.0..=180.0).contains(&c.x) || !(-90.0..=90.0).contains(&c.y) {
             return None;
         }
         // proj4rs works in radians on geographic coordinates.
         let mut xy = (c.x.to_radians(), c.y.to_radians());
-        proj4rs::transform::transform(&self.wgs84, &self.lambert93, &mut xy).ok()?;
+        proj4rs::transform::transform(&self.wgs84, &self.target, &mut xy).ok()?;
         Some(Coord { x: xy.0, y: xy.1 }).filter(|p| p.x.is_finite() && p.y.is_finite())
     }
 }
@@ -88,7 +151,7 @@ mod tests {
 
     #[test]
     fn paris_lands_where_ign_puts_it() {
-        let p = Projector::new()
+        let p = Projector::new(Crs::Lambert93)
             .project(Coord {
                 x: 2.3522,
                 y: 48.8566,
@@ -106,6 +169,26 @@ mod tests {
         // 0.01° × 0.01° at 46° N ≈ 1 112 m × 773 m.
         let area = out.features[0].geometry.unsigned_area();
         assert!((area - 1_112.0 * 773.0).abs() < 0.01 * area, "{area}");
+    }
+
+    #[test]
+    fn guadeloupe_is_projected_in_utm_20n() {
+        // Basse-Terre (16.0° N, 61.73° W) in RGAF09 / UTM 20N (EPSG:5490): about 636 km E, 1 769 km N.
+        let square = crate::geometry::tests::square(-61.73, 16.0, 0.01);
+        let out = to_crs(
+            layer(Crs::Wgs84, square),
+            Crs::Utm {
+                zone: 20,
+                south: false,
+            },
+        )
+        .unwrap();
+        let p = out.features[0].geometry.0[0].exterior().0[0];
+        assert!((p.x - 636_700.0).abs() < 2_000.0, "{p:?}");
+        assert!((p.y - 1_769_500.0).abs() < 2_000.0, "{p:?}");
+        // Conformal and at scale: 0.01° × 0.01° at 16° N ≈ 1 070 m × 1 107 m.
+        let area = out.features[0].geometry.unsigned_area();
+        assert!((area - 1_070.0 * 1_107.0).abs() < 0.01 * area, "{area}");
     }
 
     #[test]

@@ -95,8 +95,19 @@ fn declared_crs(path: &Path) -> Result<Option<Crs>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(Error::io(&prj, e)),
     };
-    let lambert93 = wkt.contains("LAMBERT_CONFORMAL_CONIC")
-        && (wkt.contains("LAMBERT_93") || wkt.contains("LAMBERT-93") || wkt.contains("\"2154\""));
+    // WKT1 (ESRI, OGC) says `PROJECTION["Lambert_Conformal_Conic"]`, WKT2 (QGIS 3, PROJ 6 and later)
+    // `METHOD["Lambert Conic Conformal (2SP)"]` and `ID["EPSG",2154]`.
+    let conic = wkt.contains("LAMBERT_CONFORMAL_CONIC") || wkt.contains("LAMBERT CONIC CONFORMAL");
+    let named = [
+        "LAMBERT_93",
+        "LAMBERT-93",
+        "LAMBERT 93",
+        "\"2154\"",
+        "\"EPSG\",2154]",
+    ]
+    .iter()
+    .any(|n| wkt.contains(n));
+    let lambert93 = conic && named;
     // RGF93 and ETRS89 are within a metre of WGS84 in France.
     let geographic = !wkt.contains("PROJCS")
         && !wkt.contains("PROJCRS")
@@ -188,6 +199,21 @@ mod tests {
         assert_eq!(
             read_shapefile(&path, "INSEE_COM", None).unwrap().crs,
             Crs::Wgs84
+        );
+    }
+
+    #[test]
+    fn wkt2_lambert93_is_recognised() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_communes(
+            dir.path(),
+            &[(63113.0, "Clermont", lambert_square(700_000.0, 6_500_000.0))],
+        );
+        let wkt2 = r#"PROJCRS["RGF93 v1 / Lambert-93",BASEGEOGCRS["RGF93 v1",DATUM["Reseau Geodesique Francais 1993 v1",ELLIPSOID["GRS 1980",6378137,298.257222101,LENGTHUNIT["metre",1]]],PRIMEM["Greenwich",0,ANGLEUNIT["degree",0.0174532925199433]],ID["EPSG",4171]],CONVERSION["Lambert-93",METHOD["Lambert Conic Conformal (2SP)",ID["EPSG",9802]],PARAMETER["Latitude of false origin",46.5,ANGLEUNIT["degree",0.0174532925199433]],PARAMETER["Longitude of false origin",3,ANGLEUNIT["degree",0.0174532925199433]],PARAMETER["Latitude of 1st standard parallel",49,ANGLEUNIT["degree",0.0174532925199433]],PARAMETER["Latitude of 2nd standard parallel",44,ANGLEUNIT["degree",0.0174532925199433]],PARAMETER["Easting at false origin",700000,LENGTHUNIT["metre",1]],PARAMETER["Northing at false origin",6600000,LENGTHUNIT["metre",1]]],CS[Cartesian,2],AXIS["easting (X)",east,ORDER[1],LENGTHUNIT["metre",1]],AXIS["northing (Y)",north,ORDER[2],LENGTHUNIT["metre",1]],ID["EPSG",2154]]"#;
+        std::fs::write(path.with_extension("prj"), wkt2).unwrap();
+        assert_eq!(
+            read_layer(&path, "INSEE_COM", None).unwrap().crs,
+            Crs::Lambert93
         );
     }
 

@@ -10,7 +10,7 @@ use super::{Crs, Feature, Layer};
 /// slightly, which is invisible at display tolerances but unfit for computing areas.
 pub fn simplify(layer: &Layer, tolerance: f64) -> Layer {
     let epsilon = match layer.crs {
-        Crs::Lambert93 => tolerance,
+        Crs::Lambert93 | Crs::Utm { .. } => tolerance,
         Crs::Wgs84 => tolerance / 111_320.0,
     };
     Layer {

@@ -1,31 +1,33 @@
-//! Back from Lambert-93 to longitude and latitude, for the formats that require WGS84
-//! (GeoJSON, RFC 7946).
+//! Back from a map system (Lambert-93, a UTM zone of the DROM) to longitude and latitude,
+//! for the formats that require WGS84 (GeoJSON, RFC 7946).
 
 use geo::Coord;
 use proj4rs::Proj;
 
-use super::project::{LAMBERT93, WGS84};
+use super::project::WGS84;
+use super::Crs;
 
-/// Lambert-93 → WGS84, the two systems parsed once for a whole layer.
+/// A projected system → WGS84, the two systems parsed once for a whole layer.
 pub struct ToWgs84 {
-    lambert93: Proj,
+    from: Proj,
     wgs84: Proj,
 }
 
 impl ToWgs84 {
-    pub fn new() -> Self {
-        let parse = |s| Proj::from_proj_string(s).expect("constant proj string is valid");
+    /// From the projected system `from` (Lambert-93, a UTM zone).
+    pub fn new(from: Crs) -> Self {
+        let parse = |s: &str| Proj::from_proj_string(s).expect("constant proj string is valid");
         ToWgs84 {
-            lambert93: parse(LAMBERT93),
+            from: parse(&from.proj()),
             wgs84: parse(WGS84),
         }
     }
 
-    /// Lambert-93 metres → longitude, latitude in degrees; `None` when the point has no
-    /// image (not finite, or out of the projection's domain).
+    /// Metres → longitude, latitude in degrees; `None` when the point has no image (not
+    /// finite, or out of the projection's domain).
     pub fn coord(&self, c: Coord<f64>) -> Option<Coord<f64>> {
         let mut xy = (c.x, c.y);
-        proj4rs::transform::transform(&self.lambert93, &self.wgs84, &mut xy).ok()?;
+        proj4rs::transform::transform(&self.from, &self.wgs84, &mut xy).ok()?;
         // proj4rs returns geographic coordinates in radians.
         Some(Coord {
             x: xy.0.to_degrees(),
@@ -35,19 +37,13 @@ impl ToWgs84 {
     }
 }
 
-impl Default for ToWgs84 {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn paris_comes_back_to_its_degrees() {
-        let p = ToWgs84::new()
+        let p = ToWgs84::new(Crs::Lambert93)
             .coord(Coord {
                 x: 652_469.0,
                 y: 6_862_035.0,
@@ -56,7 +52,7 @@ mod tests {
         assert!((p.x - 2.3522).abs() < 1e-4, "{p:?}");
         assert!((p.y - 48.8566).abs() < 1e-4, "{p:?}");
         assert_eq!(
-            ToWgs84::new().coord(Coord {
+            ToWgs84::new(Crs::Lambert93).coord(Coord {
                 x: f64::NAN,
                 y: 0.0
             }),

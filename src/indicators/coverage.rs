@@ -79,6 +79,64 @@ pub fn published(txcouv: &Table, level: Level) -> Result<(DataFrame, Vec<String>
     Ok((out, notices))
 }
 
+/// How far a published global rate may be from the sum of its published parts: each of the five numbers is
+/// rounded to 0,1 by the Cnaf, so each is off by 0,05 at most.
+const ROUNDING_SLACK: f64 = 0.05 * (PUBLISHED_PARTS.len() + 1) as f64 + 1e-9;
+
+/// Checks a Cnaf rates file against what a query takes from it: every row of `year` (its `annee` column, when
+/// it has one), and every global rate equal to the sum of its parts up to the rounding (a rate of 12 345 whose
+/// parts add up to 57 is a broken cell, not a rate to map).
+pub fn check_published(txcouv: &Table, year: u16) -> Result<()> {
+    let df = &txcouv.df;
+    let lines = df.column(LINE_COLUMN)?.u32()?;
+    let line = |i: usize| lines.get(i).unwrap_or(0) as usize;
+    if df.column("annee").is_ok() {
+        let years = super::cell::cells(df, "annee")?;
+        if let Some((i, found)) = years
+            .iter()
+            .enumerate()
+            .find_map(|(i, y)| y.value().filter(|y| *y != f64::from(year)).map(|y| (i, y)))
+        {
+            return Err(Error::new(format!(
+                "ligne de l'année {found} dans un fichier lu pour l'année {year}"
+            ))
+            .file(&txcouv.source)
+            .line(line(i))
+            .column("annee")
+            .hint(format!(
+                "donnez le fichier des taux de {year}, ou corrigez « annee » dans [couverture]"
+            )));
+        }
+    }
+    if PUBLISHED_PARTS.iter().any(|(p, _)| df.column(p).is_err()) {
+        return Ok(());
+    }
+    let rates = super::cell::cells(df, RATE)?;
+    let parts: Vec<Vec<Cell>> = PUBLISHED_PARTS
+        .iter()
+        .map(|(p, _)| super::cell::cells(df, p))
+        .collect::<Result<_>>()?;
+    for (i, rate) in rates.iter().enumerate() {
+        let Some(rate) = rate.value() else { continue };
+        let Some(sum) = parts.iter().map(|p| p[i].value()).sum::<Option<f64>>() else {
+            continue;
+        };
+        if (rate - sum).abs() > ROUNDING_SLACK {
+            return Err(Error::new(format!(
+                "taux global {} loin de la somme de ses composantes ({}) : au plus {} d'écart dû aux arrondis",
+                crate::format::decimal(rate, 1),
+                crate::format::decimal(sum, 1),
+                crate::format::decimal(ROUNDING_SLACK, 2)
+            ))
+            .file(&txcouv.source)
+            .line(line(i))
+            .column(RATE)
+            .hint("vérifiez la cellule du taux et celles des composantes sur cette ligne (virgule, chiffre en trop ?)"));
+        }
+    }
+    Ok(())
+}
+
 /// The published rate of one reference row (`dep` with its code, or `nat`).
 pub fn published_reference(txcouv: &Table, niveau: &str, code: Option<&str>) -> Result<Cell> {
     let df = &txcouv.df;
@@ -318,9 +376,12 @@ mod tests {
         let spec = TableSpec {
             columns: vec![
                 ColumnSpec::required("com", ColumnKind::Code(crate::ingest::CodeKind::Commune)),
-                ColumnSpec::required("psu", ColumnKind::Number),
-                ColumnSpec::required("am", ColumnKind::Number),
-                ColumnSpec::required("enfants", ColumnKind::Number),
+                ColumnSpec::required("psu", ColumnKind::Number(crate::ingest::Quantity::Count)),
+                ColumnSpec::required("am", ColumnKind::Number(crate::ingest::Quantity::Count)),
+                ColumnSpec::required(
+                    "enfants",
+                    ColumnKind::Number(crate::ingest::Quantity::Count),
+                ),
             ],
             secret_markers: vec!["s".into()],
             unique: vec!["com".into()],

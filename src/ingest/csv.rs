@@ -15,10 +15,19 @@ use crate::error::{Error, Result};
 
 pub(crate) fn read(path: &Path, spec: &TableSpec) -> Result<DataFrame> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let decoded = decode(bytes);
+    let decoded = decode(bytes).map_err(|m| {
+        Error::new(format!(
+            "encodages mélangés : le fichier est en UTF-8, sauf l'octet 0x{:02X} (Windows-1252 ?)",
+            m.byte
+        ))
+        .file(path)
+        .line(m.line)
+        .hint("enregistrez le fichier entier dans un seul encodage (UTF-8 de préférence) : une partie a été collée depuis un autre fichier")
+    })?;
     let (comments, text) = skip_comments(&decoded);
+    let separator = detect_separator(text);
     let mut reader = ReaderBuilder::new()
-        .delimiter(detect_separator(text))
+        .delimiter(separator)
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
@@ -42,6 +51,22 @@ pub(crate) fn read(path: &Path, spec: &TableSpec) -> Result<DataFrame> {
         }
         line += count_newlines(&bytes[counted_to..start]);
         counted_to = start;
+        // A quote opened and never closed swallows the lines after it into one cell: a cell
+        // over several lines holding the separator is rows, not a note written on two lines.
+        let separator = char::from(separator);
+        if let Some(field) = row
+            .iter()
+            .position(|f| f.contains('\n') && f.contains(separator))
+        {
+            return Err(Error::new(format!(
+                "guillemet non fermé : la cellule {} de cette ligne court sur {} lignes",
+                field + 1,
+                count_newlines(row[field].as_bytes()) + 1
+            ))
+            .file(path)
+            .line(line)
+            .hint("fermez le guillemet « \" » de cette cellule, ou doublez-le (« \"\" ») s'il fait partie du texte"));
+        }
         // Lines of bare separators, as spreadsheets leave below the data, are not rows.
         if row.iter().all(|f| f.trim().is_empty()) {
             continue;
@@ -102,7 +127,9 @@ fn detect_separator(text: &str) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::{read_table, secret_column, CodeKind, ColumnKind, ColumnSpec, LINE_COLUMN};
+    use crate::ingest::{
+        read_table, secret_column, CodeKind, ColumnKind, ColumnSpec, Quantity, LINE_COLUMN,
+    };
 
     fn fixture(name: &str) -> std::path::PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -116,7 +143,8 @@ mod tests {
             columns: vec![
                 ColumnSpec::required("code", ColumnKind::Code(CodeKind::Commune)),
                 ColumnSpec::optional("nom", ColumnKind::Text),
-                ColumnSpec::required("taux", ColumnKind::Number),
+                // The fixtures hold a negative value: any number.
+                ColumnSpec::required("taux", ColumnKind::Number(Quantity::Value)),
             ],
             secret_markers: vec!["".into(), "s".into()],
             unique: vec!["code".into()],
@@ -206,7 +234,10 @@ mod tests {
         )
         .unwrap();
         let spec = TableSpec {
-            columns: vec![ColumnSpec::required("taux", ColumnKind::Number)],
+            columns: vec![ColumnSpec::required(
+                "taux",
+                ColumnKind::Number(Quantity::Rate),
+            )],
             ..TableSpec::default()
         };
         let df = read_table(&path, &spec).unwrap().df;
@@ -224,7 +255,10 @@ mod tests {
     #[test]
     fn french_numbers() {
         let spec = TableSpec {
-            columns: vec![ColumnSpec::required("v", ColumnKind::Number)],
+            columns: vec![ColumnSpec::required(
+                "v",
+                ColumnKind::Number(Quantity::Value),
+            )],
             ..TableSpec::default()
         };
         let df = read_table(&fixture("numbers.csv"), &spec).unwrap().df;
@@ -268,7 +302,7 @@ mod tests {
             columns: vec![
                 ColumnSpec::required("COM", ColumnKind::Code(CodeKind::Commune)),
                 ColumnSpec::optional("COMPARENT", ColumnKind::Code(CodeKind::Commune)),
-                ColumnSpec::optional("ABSENTE", ColumnKind::Number),
+                ColumnSpec::optional("ABSENTE", ColumnKind::Number(Quantity::Value)),
             ],
             ..TableSpec::default()
         };

@@ -3,6 +3,7 @@
 
 use super::CodeKind::{Commune, Departement, Epci, Free, Iris, Region};
 use super::ColumnKind::{Code, Number, Text};
+use super::Quantity::{Count, Rate, Year};
 use super::{ColumnSpec, TableSpec};
 
 fn spec(columns: Vec<ColumnSpec>, secret_markers: &[&str], unique: &[&str]) -> TableSpec {
@@ -17,7 +18,7 @@ fn spec(columns: Vec<ColumnSpec>, secret_markers: &[&str], unique: &[&str]) -> T
 fn optional_numbers(names: &[&str]) -> Vec<ColumnSpec> {
     names
         .iter()
-        .map(|name| ColumnSpec::optional(name, Number))
+        .map(|name| ColumnSpec::optional(name, Number(Rate)))
         .collect()
 }
 
@@ -25,11 +26,11 @@ fn optional_numbers(names: &[&str]) -> Vec<ColumnSpec> {
 /// `dep`, `epci`, `com`, and the technical row `XX`); the global rate and its parts.
 pub fn txcouv() -> TableSpec {
     let mut columns = vec![
-        ColumnSpec::optional("annee", Number),
+        ColumnSpec::optional("annee", Number(Year)),
         ColumnSpec::required("niveau", Text),
         ColumnSpec::required("code", Code(Free)),
         ColumnSpec::optional("libelle", Text),
-        ColumnSpec::required("txcouv", Number),
+        ColumnSpec::required("txcouv", Number(Rate)),
     ];
     columns.extend(optional_numbers(&[
         "txcouv_eaje",
@@ -62,7 +63,7 @@ pub fn communes_epci() -> TableSpec {
         ColumnSpec::required("nom_commune", Text),
         ColumnSpec::required("dep", Code(Departement)),
         ColumnSpec::required("reg", Code(Region)),
-        ColumnSpec::required("population_municipale", Number),
+        ColumnSpec::required("population_municipale", Number(Count)),
         ColumnSpec::optional("siren_epci", Code(Epci)),
         ColumnSpec::required("nom_epci", Text),
         ColumnSpec::optional("type_epci", Text),
@@ -93,8 +94,8 @@ pub fn epci_composition_dgcl() -> TableSpec {
         ColumnSpec::required("siren", Code(Epci)),
         ColumnSpec::required("raison_sociale", Text),
         ColumnSpec::optional("nature_juridique", Text),
-        ColumnSpec::optional("nb_membres", Number),
-        ColumnSpec::optional("total_pop_mun", Number),
+        ColumnSpec::optional("nb_membres", Number(Count)),
+        ColumnSpec::optional("total_pop_mun", Number(Count)),
         ColumnSpec::optional("dep_com", Code(Departement)),
         ColumnSpec::required("insee", Code(Commune)),
         ColumnSpec::optional("nom_membre", Text),
@@ -169,8 +170,8 @@ pub fn populations() -> TableSpec {
         ColumnSpec::required("COM", Code(Commune)),
         ColumnSpec::optional("Commune", Text),
         ColumnSpec::optional("DEP", Code(Departement)),
-        ColumnSpec::required("PMUN", Number),
-        ColumnSpec::optional("PTOT", Number),
+        ColumnSpec::required("PMUN", Number(Count)),
+        ColumnSpec::optional("PTOT", Number(Count)),
     ];
     spec(columns, &[], &["COM"])
 }

@@ -13,6 +13,8 @@ mod table;
 mod text;
 mod xlsx;
 
+pub(crate) use text::{normalize_code, parse_number};
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -63,8 +65,22 @@ pub enum CodeKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColumnKind {
     Code(CodeKind),
-    Number,
+    Number(Quantity),
     Text,
+}
+
+/// What a Number column holds, and so which values are plausible: a value that is not is an error naming the
+/// file, the line, the column and the value, never a number taken as it comes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quantity {
+    /// People, families, places, services: never negative.
+    Count,
+    /// A rate or a share, in percent: never negative.
+    Rate,
+    /// A calendar year: a whole number from 1900 to 2100.
+    Year,
+    /// Any finite number (an amount, an index, an indicator of a score).
+    Value,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -8,8 +8,8 @@ use ::csv::StringRecord;
 use foldhash::fast::FixedState;
 use polars::prelude::*;
 
-use super::text::{normalize_code, parse_number};
-use super::{secret_column, ColumnKind, ColumnSpec, TableSpec, LINE_COLUMN};
+use super::text::{dot_use, normalize_code, parse_number, DotUse};
+use super::{secret_column, ColumnKind, ColumnSpec, Quantity, TableSpec, LINE_COLUMN};
 use crate::error::{Error, Result};
 
 /// Trims a header cell and drops a stray BOM (left by a file concatenated from a BOM-prefixed export).
@@ -20,9 +20,21 @@ pub(crate) fn header_name(cell: &str) -> &str {
 enum Values {
     Strings(StringChunkedBuilder),
     Numbers {
+        quantity: Quantity,
         values: Vec<Option<f64>>,
         secret: Vec<bool>,
+        dots: Dots,
     },
+}
+
+/// What the cells of one Number column say of the dot, to read its `5.519` cells.
+#[derive(Default)]
+struct Dots {
+    /// First line where the dot is decimal, first where it separates thousands.
+    decimal: Option<u32>,
+    grouping: Option<u32>,
+    /// Ambiguous cells: row, line, the cell, and its value read with a thousands dot.
+    ambiguous: Vec<(usize, u32, String, f64)>,
 }
 
 struct ColumnBuilder<'a> {
@@ -30,6 +42,55 @@ struct ColumnBuilder<'a> {
     /// Position of the column in the file's rows.
     field: usize,
     values: Values,
+}
+
+impl Dots {
+    /// Reads the ambiguous cells of the column as the rest of it writes its dots: decimal, or between thousands.
+    /// A column that never says, or says both, leaves them ambiguous: an error at the first one.
+    fn resolve(self, values: &mut [Option<f64>]) -> Result<()> {
+        let Some((_, line, cell, grouped)) = self.ambiguous.first() else {
+            return Ok(());
+        };
+        match (self.decimal, self.grouping) {
+            (Some(_), None) => Ok(()),
+            (None, Some(_)) => {
+                for (row, _, _, grouped) in &self.ambiguous {
+                    values[*row] = Some(*grouped);
+                }
+                Ok(())
+            }
+            (decimal, grouping) => {
+                let why = match (decimal, grouping) {
+                    (Some(d), Some(g)) => format!(
+                        "la colonne met le point tantôt entre les milliers (ligne {g}), tantôt avant les décimales (ligne {d})"
+                    ),
+                    _ => "rien dans la colonne ne dit si le point sépare les milliers ou les décimales".to_string(),
+                };
+                let decimal = cell.replace('.', ",");
+                Err(Error::new(format!(
+                    "nombre ambigu « {cell} » : {decimal} ou {} ? {why}",
+                    crate::format::decimal(*grouped, 0)
+                ))
+                .line(*line as usize)
+                .hint(format!(
+                    "écrivez la virgule décimale (« {decimal} ») ou le nombre sans séparateur (« {} »)",
+                    grouped
+                )))
+            }
+        }
+    }
+}
+
+/// Why `v` cannot be a value of `quantity`, if it cannot.
+fn implausible(quantity: Quantity, v: f64) -> Option<&'static str> {
+    match quantity {
+        Quantity::Count if v < 0.0 => Some("un effectif n'est jamais négatif"),
+        Quantity::Rate if v < 0.0 => Some("un taux n'est jamais négatif"),
+        Quantity::Year if v.fract() != 0.0 || !(1900.0..=2100.0).contains(&v) => {
+            Some("une année est un nombre entier de 1900 à 2100")
+        }
+        _ => None,
+    }
 }
 
 pub(crate) struct Builder<'a> {
@@ -73,9 +134,11 @@ impl<'a> Builder<'a> {
                     .hint("renommez ou supprimez l'une des deux colonnes"));
             }
             let values = match column.kind {
-                ColumnKind::Number => Values::Numbers {
+                ColumnKind::Number(quantity) => Values::Numbers {
+                    quantity,
                     values: Vec::new(),
                     secret: Vec::new(),
+                    dots: Dots::default(),
                 },
                 ColumnKind::Code(_) | ColumnKind::Text => {
                     Values::Strings(StringChunkedBuilder::new(column.name.as_str().into(), 0))
@@ -122,15 +185,46 @@ impl<'a> Builder<'a> {
         for column in &mut self.columns {
             let cell = row.get(column.field).unwrap_or("").trim();
             match (&mut column.values, column.spec.kind) {
-                (Values::Numbers { values, secret }, _) => {
+                (
+                    Values::Numbers {
+                        quantity,
+                        values,
+                        secret,
+                        dots,
+                    },
+                    _,
+                ) => {
                     let is_secret = self.secret_markers.contains(&cell);
                     let value = if is_secret || cell.is_empty() {
                         None
                     } else {
-                        Some(parse_number(cell).ok_or_else(|| {
+                        let v = parse_number(cell).ok_or_else(|| {
                             error(format!("valeur non numérique « {cell} »"), column.spec)
                                 .hint("corrigez la cellule ou déclarez-la secrète")
-                        })?)
+                        })?;
+                        match dot_use(cell) {
+                            DotUse::None => {}
+                            DotUse::Decimal => {
+                                dots.decimal.get_or_insert(line);
+                            }
+                            DotUse::Grouping => {
+                                dots.grouping.get_or_insert(line);
+                            }
+                            DotUse::Ambiguous => {
+                                let grouped = parse_number(&cell.replace('.', " ")).unwrap_or(v);
+                                dots.ambiguous.push((
+                                    values.len(),
+                                    line,
+                                    cell.to_string(),
+                                    grouped,
+                                ));
+                            }
+                        }
+                        implausible(*quantity, v).map_or(Ok(()), |why| {
+                            Err(error(format!("valeur impossible « {cell} » : {why}"), column.spec)
+                                .hint("corrigez la cellule (une valeur inconnue se laisse vide, une valeur secrète se déclare secrète)"))
+                        })?;
+                        Some(v)
                     };
                     values.push(value);
                     secret.push(is_secret);
@@ -208,7 +302,14 @@ impl<'a> Builder<'a> {
             let name = column.spec.name.as_str();
             match column.values {
                 Values::Strings(builder) => columns.push(builder.finish().into_column()),
-                Values::Numbers { values, secret } => {
+                Values::Numbers {
+                    mut values,
+                    secret,
+                    dots,
+                    ..
+                } => {
+                    dots.resolve(&mut values)
+                        .map_err(|e| e.file(self.source).column(name))?;
                     columns.push(Column::new(name.into(), values));
                     columns.push(Column::new(secret_column(name).into(), secret));
                 }

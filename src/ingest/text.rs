@@ -7,24 +7,57 @@ use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 use super::CodeKind;
 
 /// Decodes a whole file. A BOM names the encoding (UTF-8, or UTF-16 as Excel's "Texte Unicode" writes); without
-/// one, valid UTF-8 is kept as is and anything else is Windows-1252, what Excel writes on a French Windows.
-pub(crate) fn decode(mut bytes: Vec<u8>) -> String {
+/// one, valid UTF-8 is kept as is and anything else is Windows-1252, what Excel writes on a French Windows. A file
+/// that is UTF-8 in places and not in others (two files pasted together) is neither: decoding it whole as
+/// Windows-1252 would turn every `é` of its UTF-8 part into `Ã©`. The error is the 1-based line of the first byte
+/// that is not UTF-8.
+pub(crate) fn decode(mut bytes: Vec<u8>) -> Result<String, MixedEncoding> {
     if let Some((encoding, bom_len)) = Encoding::for_bom(&bytes) {
         if encoding != UTF_8 {
-            return encoding
+            return Ok(encoding
                 .decode_without_bom_handling(&bytes[bom_len..])
                 .0
-                .into_owned();
+                .into_owned());
         }
         bytes.drain(..bom_len);
     }
     match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => WINDOWS_1252
-            .decode_without_bom_handling(e.as_bytes())
-            .0
-            .into_owned(),
+        Ok(text) => Ok(text),
+        Err(e) => {
+            let bad = e.utf8_error().valid_up_to();
+            let bytes = e.as_bytes();
+            if has_utf8_sequence(bytes) {
+                let line = bytes[..bad].iter().filter(|&&b| b == b'\n').count() + 1;
+                return Err(MixedEncoding {
+                    line,
+                    byte: bytes[bad],
+                });
+            }
+            Ok(WINDOWS_1252
+                .decode_without_bom_handling(bytes)
+                .0
+                .into_owned())
+        }
     }
+}
+
+/// A file whose bytes are UTF-8 in places only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct MixedEncoding {
+    pub line: usize,
+    pub byte: u8,
+}
+
+/// Whether `bytes`, which are not UTF-8 throughout, are UTF-8 in places: as many non-ASCII UTF-8 characters
+/// (`é` is C3 A9) as bytes that are not UTF-8. Windows-1252 text almost never holds one (it would take an
+/// accented capital followed by a symbol such as `©`), and bytes of no encoding hold few.
+fn has_utf8_sequence(bytes: &[u8]) -> bool {
+    let (mut utf8, mut other) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        utf8 += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        other += usize::from(!chunk.invalid().is_empty());
+    }
+    utf8 > 0 && utf8 >= other
 }
 
 /// Parses a number as French files write it: `60,9`, `-0,1`, `1 848` (thousands separated by a space, U+00A0 or
@@ -56,6 +89,7 @@ pub(crate) fn parse_number(cell: &str) -> Option<f64> {
     let mut len = 0;
     // Digits seen since the last thousands mark (None before the first one).
     let mut group: Option<usize> = None;
+    let mut after_decimal = false;
     for c in s.chars() {
         let byte = match c {
             '0'..='9' => {
@@ -69,10 +103,17 @@ pub(crate) fn parse_number(cell: &str) -> Option<f64> {
                     return None;
                 }
                 group = None;
+                after_decimal = true;
                 b'.'
             }
-            ',' | '.' => {
-                if len == 0 || !buf[len - 1].is_ascii_digit() || group.is_some_and(|g| g != 3) {
+            // A space separates thousands as a dot or a comma does (`12 34` is no number), and
+            // only before the decimal mark.
+            _ if c == ',' || c == '.' || c.is_whitespace() => {
+                if after_decimal
+                    || len == 0
+                    || !buf[len - 1].is_ascii_digit()
+                    || group.is_some_and(|g| g != 3)
+                {
                     return None;
                 }
                 group = Some(0);
@@ -80,7 +121,6 @@ pub(crate) fn parse_number(cell: &str) -> Option<f64> {
             }
             '-' | '+' => c as u8,
             'e' | 'E' => b'e',
-            _ if c.is_whitespace() => continue,
             _ => return None,
         };
         *buf.get_mut(len)? = byte;
@@ -95,6 +135,50 @@ pub(crate) fn parse_number(cell: &str) -> Option<f64> {
         .parse()
         .ok()
         .filter(|v: &f64| v.is_finite())
+}
+
+/// How a number cell uses the dot. French files separate thousands with a space, some with a dot (`1.234,5`);
+/// machine exports put a decimal dot (`12.5`). `5.519` can be either, and only the rest of its column tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DotUse {
+    /// No dot, or one the cell alone explains.
+    None,
+    /// `12.5`, `0.125`, `1234.567`: a decimal dot.
+    Decimal,
+    /// `1.234.567`, `1.234,5`: dots between thousands.
+    Grouping,
+    /// `5.519`, `-12.345`: one dot, three digits after it, one to three before (no leading zero).
+    Ambiguous,
+}
+
+pub(crate) fn dot_use(cell: &str) -> DotUse {
+    let s = cell.trim();
+    let dots = s.matches('.').count();
+    if dots == 0 {
+        return DotUse::None;
+    }
+    if dots > 1 || s.rfind(',').is_some_and(|c| c > s.find('.').unwrap_or(0)) {
+        return DotUse::Grouping;
+    }
+    if s.contains(',') {
+        // `1,234.5`: English grouping commas, the dot is decimal.
+        return DotUse::Decimal;
+    }
+    let unsigned = s.trim_start_matches(['-', '+']);
+    let (int, frac) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    // The dot could be one more thousands mark if what precedes it is thousands already:
+    // a first group of one to three digits (no leading zero), then groups of three.
+    let groups: Vec<&str> = int.split(char::is_whitespace).collect();
+    let grouped = groups.iter().all(|g| digits(g))
+        && (1..=3).contains(&groups[0].len())
+        && !groups[0].starts_with('0')
+        && groups[1..].iter().all(|g| g.len() == 3);
+    if grouped && digits(frac) && frac.len() == 3 {
+        DotUse::Ambiguous
+    } else {
+        DotUse::Decimal
+    }
 }
 
 /// Normalises a trimmed, non-empty territory code, or says what a valid one looks like.
@@ -212,12 +296,107 @@ mod tests {
     }
 
     #[test]
+    fn dots_told_apart() {
+        for (cell, want) in [
+            ("5519", DotUse::None),
+            ("60,9", DotUse::None),
+            ("12.5", DotUse::Decimal),
+            ("0.125", DotUse::Decimal),
+            ("1234.567", DotUse::Decimal),
+            ("1,234.5", DotUse::Decimal),
+            ("1.234.567", DotUse::Grouping),
+            ("1.234,5", DotUse::Grouping),
+            ("5.519", DotUse::Ambiguous),
+            ("-12.345", DotUse::Ambiguous),
+            ("999.999", DotUse::Ambiguous),
+            ("1 000.000", DotUse::Ambiguous),
+            ("1000.000", DotUse::Decimal),
+        ] {
+            assert_eq!(dot_use(cell), want, "{cell}");
+        }
+    }
+
+    #[test]
     fn non_numbers_rejected() {
         for cell in [
             "", "abc", "s", "inf", "NaN", "12 %", "1,2,3", "1.23.4", "1,234,5", "1.2,3.4", "-",
-            "1e400", "-1e309",
+            "1e400", "-1e309", "12 34", "1 2345", "- 5",
         ] {
             assert_eq!(parse_number(cell), None, "{cell}");
+        }
+    }
+
+    /// The number `s` is under one French convention: `decimal` mark, thousands separated by
+    /// a space or by `group`, in groups of three after a first group of one to three digits
+    /// (not starting with 0 unless alone). `None` where `s` is not written that way.
+    fn french_reading(s: &str, decimal: char, group: Option<char>) -> Option<f64> {
+        let s = s.trim();
+        let (sign, body) = match s.strip_prefix(['-', '+']) {
+            Some(rest) => (&s[..1], rest),
+            None => ("", s),
+        };
+        let (int, frac) = match body.split_once(decimal) {
+            Some((i, f)) => (i, Some(f)),
+            None => (body, None),
+        };
+        let groups: Vec<&str> = int
+            .split(|c: char| c.is_whitespace() || Some(c) == group)
+            .collect();
+        let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+        if !groups.iter().all(|g| digits(g)) || frac.is_some_and(|f| !digits(f)) {
+            return None;
+        }
+        if groups.len() > 1
+            && (groups[0].len() > 3
+                || groups[0].starts_with('0')
+                || groups[1..].iter().any(|g| g.len() != 3))
+        {
+            return None;
+        }
+        let text = format!("{sign}{}.{}", groups.concat(), frac.unwrap_or("0"));
+        text.parse().ok()
+    }
+
+    proptest::proptest! {
+        /// Every cell the reader takes alone as a number (without its column's help) has one
+        /// value in French usage: decimal comma with thousands spaced or dotted, or a
+        /// machine's decimal dot. Where two of them disagree (`5.519`), the cell is flagged.
+        #[test]
+        fn a_number_taken_alone_is_unambiguous_in_french(s in "[-+]?[0-9]{1,4}([ .,\u{a0}][0-9]{1,4}){0,3}") {
+            let readings: Vec<f64> = [
+                french_reading(&s, ',', None),
+                french_reading(&s, ',', Some('.')),
+                french_reading(&s, '.', None),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            let distinct = readings.windows(2).any(|w| w[0] != w[1]);
+            match parse_number(&s) {
+                Some(v) if dot_use(&s) != DotUse::Ambiguous => {
+                    proptest::prop_assert!(!distinct, "{s}: readings {readings:?}");
+                    if let Some(r) = readings.first() {
+                        proptest::prop_assert_eq!(v, *r, "{}", s);
+                    }
+                }
+                _ => {}
+            }
+            if distinct {
+                proptest::prop_assert!(
+                    parse_number(&s).is_none() || dot_use(&s) == DotUse::Ambiguous,
+                    "{s} is ambiguous: {readings:?}"
+                );
+            }
+        }
+
+        /// Every value diagterr writes for French Excel (decimal comma, no thousands
+        /// separator) reads back as the same number.
+        #[test]
+        fn what_is_written_reads_back_equal(x in -1e9f64..1e9, decimals in 0usize..4) {
+            let written = crate::format::decimal(x, decimals);
+            let rounded: f64 = format!("{x:.decimals$}").parse().unwrap();
+            proptest::prop_assert_eq!(parse_number(&written), Some(rounded + 0.0), "{}", written);
+            proptest::prop_assert_ne!(dot_use(&written), DotUse::Ambiguous);
         }
     }
 
@@ -284,8 +463,21 @@ mod tests {
 
     #[test]
     fn encodings() {
-        assert_eq!(decode(b"\xEF\xBB\xBFcode;\xC3\xA9".to_vec()), "code;é");
-        assert_eq!(decode(b"code;\xE9\x80".to_vec()), "code;é€");
-        assert_eq!(decode(b"\xFF\xFEa\0;\0\xE9\0".to_vec()), "a;é");
+        let ok = |b: &[u8]| decode(b.to_vec()).unwrap();
+        assert_eq!(ok(b"\xEF\xBB\xBFcode;\xC3\xA9"), "code;é");
+        assert_eq!(ok(b"code;\xE9\x80"), "code;é€");
+        assert_eq!(ok(b"\xFF\xFEa\0;\0\xE9\0"), "a;é");
+        assert_eq!(
+            ok(b"type\nR\xE9aap\nM\xE9diation"),
+            "type\nRéaap\nMédiation"
+        );
+        // UTF-8 `Réaap`, then one Windows-1252 `é` on line 3.
+        assert_eq!(
+            decode(b"type\nR\xC3\xA9aap\nM\xE9diation\n".to_vec()),
+            Err(MixedEncoding {
+                line: 3,
+                byte: 0xE9
+            })
+        );
     }
 }

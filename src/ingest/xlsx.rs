@@ -125,7 +125,7 @@ mod tests {
         TableSpec {
             columns: vec![
                 ColumnSpec::required("CODGEO", ColumnKind::Code(CodeKind::Commune)),
-                ColumnSpec::required("taux", ColumnKind::Number),
+                ColumnSpec::required("taux", ColumnKind::Number(crate::ingest::Quantity::Rate)),
                 ColumnSpec::optional("DEP", ColumnKind::Code(CodeKind::Departement)),
             ],
             secret_markers: vec!["".into(), "s".into()],

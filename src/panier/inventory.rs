@@ -8,7 +8,7 @@ use super::kind::{Names, ServiceKind};
 use crate::error::{Error, Result};
 use crate::indicators::cell::cells;
 use crate::indicators::Cell;
-use crate::ingest::{self, CodeKind, ColumnKind, ColumnSpec, TableSpec, LINE_COLUMN};
+use crate::ingest::{self, CodeKind, ColumnKind, ColumnSpec, Quantity, TableSpec, LINE_COLUMN};
 use crate::territory::str_col;
 
 /// The columns of an inventory file.
@@ -71,7 +71,7 @@ pub fn read(path: &Path, columns: &Columns, names: &Names) -> Result<Inventory> 
         ColumnSpec::required(&columns.year, ColumnKind::Text),
     ];
     if let Some(c) = &columns.count {
-        specs.push(ColumnSpec::required(c, ColumnKind::Number));
+        specs.push(ColumnSpec::required(c, ColumnKind::Number(Quantity::Count)));
     }
     if let Some(n) = &columns.name {
         specs.push(ColumnSpec::required(n, ColumnKind::Text));
@@ -123,16 +123,10 @@ pub fn read(path: &Path, columns: &Columns, names: &Names) -> Result<Inventory> 
             )
             .hint("écrivez l'année sur quatre chiffres, par exemple 2022")
         })?;
+        // The reader refuses a negative count, and the inventory has no secret marker.
         let count = match counts.as_ref().map(|c| c[i]) {
-            None | Some(Cell::Missing) => 1.0,
-            Some(Cell::Value(v)) if v >= 0.0 => v,
-            Some(_) => {
-                return Err(error(
-                    "nombre négatif".into(),
-                    columns.count.as_deref().unwrap_or_default(),
-                )
-                .hint("le nombre compte les unités de la ligne (services, animateurs, places)"))
-            }
+            Some(Cell::Value(v)) => v,
+            None | Some(Cell::Missing | Cell::Secret) => 1.0,
         };
         let name = structure_names.and_then(|n| n.get(i)).map(str::to_string);
         let Some(kind) = names.kind(written_kind) else {
@@ -265,7 +259,7 @@ mod tests {
             ),
             (
                 "code;type;annee;nombre;nom\n63113;Laep;2022;-1;\n",
-                "nombre négatif",
+                "un effectif n'est jamais négatif",
                 "nombre",
             ),
             (

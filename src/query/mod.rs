@@ -2,10 +2,14 @@
 //! keys). Parsing is strict: an unknown key or a missing input file is an error
 //! naming the query file and the line.
 
+mod bounds;
 mod diagnostic;
+mod outputs;
 mod schema;
 
+pub use bounds::OUT_OF_BOUNDS;
 pub use diagnostic::{Diagnostic, DiagnosticSpec, ModelSpec};
+pub use outputs::{check_outputs, output_path, PlannedOutput};
 pub use schema::*;
 
 use std::ops::Range;
@@ -42,7 +46,24 @@ impl Query {
     pub fn error_at(&self, span: &Range<usize>, message: impl Into<String>) -> Error {
         Error::new(message)
             .file(&self.path)
-            .line(line_of(&self.text, span))
+            .line(self.line_at(span))
+    }
+
+    /// The 1-based line of `span` in this query file.
+    pub fn line_at(&self, span: &Range<usize>) -> usize {
+        line_of(&self.text, span)
+    }
+
+    /// Every file the query reads, itself included.
+    pub fn input_paths(&self) -> Vec<PathBuf> {
+        let mut paths = vec![self.path.clone()];
+        paths.extend(
+            self.spec
+                .inputs()
+                .into_iter()
+                .map(|(_, p)| PathBuf::from(p.get_ref())),
+        );
+        paths
     }
 
     /// Every input file named by the query must exist: say which key names it.
@@ -76,45 +97,96 @@ fn line_of(text: &str, span: &Range<usize>) -> usize {
     text[..span.start.min(text.len())].matches('\n').count() + 1
 }
 
-/// The TOML library speaks English: say the frequent cases in French.
+/// The TOML library and serde speak English: say their messages in French.
 fn translate(message: &str) -> String {
+    let message = message.trim();
+    if message.starts_with(bounds::OUT_OF_BOUNDS) {
+        return message.to_string();
+    }
+    let expected_list = |rest: &str| {
+        rest.trim_start_matches(", expected one of ")
+            .trim_start_matches(", expected ")
+            .replace('`', "")
+    };
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (key, expected) = rest.split_once('`').unwrap_or((rest, ""));
-        let expected = expected
-            .trim_start_matches(", expected one of ")
-            .trim_start_matches(", expected ")
-            .replace('`', "");
-        return format!("clé inconnue « {key} » (clés possibles : {expected})");
+        return format!(
+            "clé inconnue « {key} » (clés possibles : {})",
+            expected_list(expected)
+        );
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
         let key = rest.split('`').next().unwrap_or(rest);
         return format!("clé obligatoire absente : « {key} »");
     }
+    if let Some(rest) = message.strip_prefix("duplicate field `") {
+        let key = rest.split('`').next().unwrap_or(rest);
+        return format!("clé « {key} » donnée deux fois");
+    }
     if let Some(rest) = message.strip_prefix("unknown variant `") {
         let (word, expected) = rest.split_once('`').unwrap_or((rest, ""));
-        let expected = expected
-            .trim_start_matches(", expected one of ")
-            .trim_start_matches(", expected ")
-            .replace('`', "");
-        return format!("valeur inconnue « {word} » (valeurs possibles : {expected})");
+        return format!(
+            "valeur inconnue « {word} » (valeurs possibles : {})",
+            expected_list(expected)
+        );
     }
-    if let Some(rest) = message.strip_prefix("invalid type: ") {
-        // "invalid type: string \"abc\", expected f64"
+    if message.starts_with("data did not match any variant of untagged enum") {
+        return "valeur de forme inattendue".to_string();
+    }
+    // "invalid type: string \"abc\", expected f64", "invalid value: integer `-3`, expected usize"
+    let wrong = message
+        .strip_prefix("invalid type: ")
+        .map(|r| ("de type incorrect", r))
+        .or_else(|| {
+            message
+                .strip_prefix("invalid value: ")
+                .map(|r| ("incorrecte", r))
+        })
+        .or_else(|| {
+            message
+                .strip_prefix("invalid length ")
+                .map(|r| ("de longueur incorrecte", r))
+        });
+    if let Some((what, rest)) = wrong {
         let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-        let expected = match expected.trim() {
-            "f64" | "f32" => "un nombre",
-            "u16" | "u32" | "usize" | "i64" => "un nombre entier",
-            "a boolean" => "true ou false",
-            "a string" => "un texte entre guillemets",
-            "a sequence" => "une liste [...]",
-            other => other,
-        };
-        let found = found
-            .replace("string", "texte")
-            .replace("integer", "entier");
-        return format!("valeur de type incorrect ({found}) : attendu {expected}");
+        return format!(
+            "valeur {what} ({}) : attendu {}",
+            french_found(found),
+            french_expected(expected.trim())
+        );
     }
-    format!("requête illisible : {}", message.trim())
+    format!("requête illisible : {}", french_found(message))
+}
+
+/// serde's name of an expected type, in French.
+fn french_expected(expected: &str) -> String {
+    match expected {
+        "f64" | "f32" => "un nombre",
+        "u8" | "u16" | "u32" | "u64" | "usize" => "un nombre entier positif",
+        "i8" | "i16" | "i32" | "i64" | "isize" => "un nombre entier",
+        "a boolean" => "true ou false",
+        "a string" | "a character" => "un texte entre guillemets",
+        "a sequence" => "une liste [...]",
+        "a map" => "une table { clé = valeur }",
+        other if other.starts_with("struct ") => "une table { clé = valeur }",
+        other if other.starts_with("a sequence of") || other.ends_with("elements") => {
+            "une liste [...]"
+        }
+        other => return other.replace('`', ""),
+    }
+    .to_string()
+}
+
+/// serde's words for what it found, in French.
+fn french_found(found: &str) -> String {
+    found
+        .replace("floating point", "nombre décimal")
+        .replace("integer", "entier")
+        .replace("string", "texte")
+        .replace("boolean", "booléen")
+        .replace("sequence", "liste")
+        .replace("map", "table")
+        .replace('`', "")
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::bounds;
 use crate::panier::norm::Rounding;
 use crate::panier::ServiceKind;
 
@@ -181,10 +182,10 @@ pub struct MapSpec {
     /// Output files (`.svg`, `.png`), relative to the output directory.
     pub sorties: Spanned<Vec<String>>,
     /// Width of the PNG in pixels.
-    #[serde(default = "default_png_width")]
+    #[serde(default = "default_png_width", deserialize_with = "bounds::png_width")]
     pub largeur_png: u32,
     /// Resolution recorded in the PNG (its printed size in a document).
-    #[serde(default = "default_png_dpi")]
+    #[serde(default = "default_png_dpi", deserialize_with = "bounds::png_dpi")]
     pub dpi_png: u32,
 }
 
@@ -270,9 +271,9 @@ pub struct ClassMapSpec {
     pub etiquettes: bool,
     /// `.svg`, `.png`, relative to the output directory.
     pub sorties: Spanned<Vec<String>>,
-    #[serde(default = "default_png_width")]
+    #[serde(default = "default_png_width", deserialize_with = "bounds::png_width")]
     pub largeur_png: u32,
-    #[serde(default = "default_png_dpi")]
+    #[serde(default = "default_png_dpi", deserialize_with = "bounds::png_dpi")]
     pub dpi_png: u32,
 }
 
@@ -419,9 +420,9 @@ pub struct ChartSpec {
     pub source: String,
     /// `.svg`, `.png`, relative to the output directory.
     pub sorties: Spanned<Vec<String>>,
-    #[serde(default = "default_png_width")]
+    #[serde(default = "default_png_width", deserialize_with = "bounds::png_width")]
     pub largeur_png: u32,
-    #[serde(default = "default_png_dpi")]
+    #[serde(default = "default_png_dpi", deserialize_with = "bounds::png_dpi")]
     pub dpi_png: u32,
 }
 
@@ -460,7 +461,7 @@ pub enum PrioritiesSpec {
 #[serde(deny_unknown_fields)]
 pub struct PrioritiesMethodSpec {
     pub methode: PrioritiesMethod,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounds::class_count")]
     pub nombre: Option<usize>,
     #[serde(default)]
     pub valeurs: Option<Vec<f64>>,
@@ -627,13 +628,16 @@ pub struct MultiplesSpec {
     #[serde(default)]
     pub palette: PaletteSpec,
     /// Panels per row.
-    #[serde(default = "default_columns")]
+    #[serde(
+        default = "default_columns",
+        deserialize_with = "bounds::panel_columns"
+    )]
     pub colonnes: usize,
     pub sorties: Spanned<Vec<String>>,
-    #[serde(default = "default_png_width")]
+    #[serde(default = "default_png_width", deserialize_with = "bounds::png_width")]
     pub largeur_png: u32,
     /// Resolution recorded in the PNG (its printed size in a document).
-    #[serde(default = "default_png_dpi")]
+    #[serde(default = "default_png_dpi", deserialize_with = "bounds::png_dpi")]
     pub dpi_png: u32,
 }
 
@@ -650,7 +654,7 @@ pub struct ClassesSpec {
     #[serde(default)]
     pub valeurs: Option<Vec<ThresholdSpec>>,
     /// Number of classes (default: a rule on the number of values, 3 to 7).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounds::class_count")]
     pub nombre: Option<usize>,
     /// For `moyenne_ecart_type`: width of a class in standard deviations (default 1).
     #[serde(default)]
@@ -764,6 +768,47 @@ impl QuerySpec {
             v.push(("contours.communes", &c.communes));
             if let Some(e) = &c.epci {
                 v.push(("contours.epci", e));
+            }
+        }
+        v
+    }
+}
+
+impl QuerySpec {
+    /// Every list of output files with the key that names it, in the order of the file.
+    pub fn outputs(&self) -> Vec<(&'static str, &Spanned<Vec<String>>)> {
+        let mut v = Vec::new();
+        if let Some(m) = &self.carte {
+            v.push(("carte.sorties", &m.sorties));
+        }
+        if let Some(m) = &self.multiples {
+            v.push(("multiples.sorties", &m.sorties));
+        }
+        if let Some(l) = &self.liste {
+            v.push(("liste.sorties", &l.sorties));
+        }
+        if let Some(s) = &self.score {
+            v.push(("score.sorties", &s.sorties));
+            if let Some(c) = &s.carte {
+                v.push(("score.carte.sorties", &c.sorties));
+            }
+        }
+        if let Some(p) = &self.panier {
+            v.push(("panier.sorties", &p.sorties));
+            if let Some(s) = &p.synthese {
+                v.push(("panier.synthese", s));
+            }
+            if let Some(c) = &p.carte {
+                v.push(("panier.carte.sorties", &c.sorties));
+            }
+            if let Some(g) = &p.graphique {
+                v.push(("panier.graphique.sorties", &g.sorties));
+            }
+        }
+        if let Some(e) = &self.evolution {
+            v.push(("evolution.sorties", &e.sorties));
+            if let Some(c) = &e.carte {
+                v.push(("evolution.carte.sorties", &c.sorties));
             }
         }
         v

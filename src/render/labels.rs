@@ -46,6 +46,10 @@ pub fn feature_labels(
         .collect()
 }
 
+/// Most territories a map may name: a page holds a few hundred names, and each candidate
+/// is tried against every label placed and every circle.
+pub const MAX_LABELLED: usize = 5_000;
+
 /// A label kept, with its box in page units.
 #[derive(Debug, Clone)]
 pub struct Placed {

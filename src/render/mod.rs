@@ -28,7 +28,7 @@ use geo::{BoundingRect, MultiPolygon, Rect};
 
 pub use chart::Distribution;
 pub use insets::InsetFrame;
-pub use labels::{feature_labels, Label};
+pub use labels::{feature_labels, Label, MAX_LABELLED};
 pub use legend::LegendLayout;
 pub use multiples::{small_multiples_svg, Panel, SmallMultiples};
 pub use png::{choropleth_png, svg_to_png, with_dpi};

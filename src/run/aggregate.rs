@@ -11,7 +11,7 @@ use super::vintage::{file_moves, moves_notice};
 use crate::error::Result;
 use crate::indicators::cell::cells;
 use crate::indicators::Cell;
-use crate::ingest::{self, CodeKind, ColumnKind, ColumnSpec, TableSpec, LINE_COLUMN};
+use crate::ingest::{self, CodeKind, ColumnKind, ColumnSpec, Quantity, TableSpec, LINE_COLUMN};
 use crate::query::FileLevel;
 use crate::query::Query;
 use crate::territory::{str_col, Level, Territory, Unit};
@@ -85,6 +85,12 @@ pub(super) fn sum_by_unit(
     notices: &mut Vec<String>,
 ) -> Result<Sums> {
     let moves = file_moves(query, territory, source.vintage, source.file_level)?;
+    // Columns summed from a finer level are counts; at the level of the query they may be
+    // any indicator (a share, a median income).
+    let quantity = match source.file_level {
+        Some(_) => Quantity::Count,
+        None => Quantity::Value,
+    };
     let mut columns = vec![ColumnSpec::required(
         source.code_column,
         ColumnKind::Code(CodeKind::Free),
@@ -93,7 +99,7 @@ pub(super) fn sum_by_unit(
         source
             .columns
             .iter()
-            .map(|c| ColumnSpec::required(c, ColumnKind::Number)),
+            .map(|c| ColumnSpec::required(c, ColumnKind::Number(quantity))),
     );
     let table = ingest::read_shared(
         source.file,

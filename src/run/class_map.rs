@@ -48,7 +48,7 @@ pub(super) fn class_map(
     out_dir: &Path,
     notices: &mut Vec<String>,
 ) -> Result<Drawn> {
-    let shapes = level_shapes(query, territory, level, notices)?;
+    let (shapes, frames) = level_shapes(query, territory, level, notices)?;
     let by_code: HashMap<&str, &geo::MultiPolygon<f64>> = shapes
         .features
         .iter()
@@ -103,9 +103,11 @@ pub(super) fn class_map(
             .collect(),
         features,
         source: map.source.clone(),
+        frames,
         ..Default::default()
     };
     if map.etiquettes {
+        super::map::check_label_count(query, chart.features.len())?;
         chart.labels = render::feature_labels(&chart.features, |f| {
             weights.get(f.code.as_str()).copied().unwrap_or(f64::MIN)
         });

@@ -10,7 +10,7 @@ use crate::indicators::cell::cells;
 use crate::indicators::coverage::{self, Components, PUBLISHED_PARTS, RATE};
 use crate::indicators::reference::Comparison;
 use crate::indicators::Cell;
-use crate::ingest::{self, CodeKind, ColumnKind, ColumnSpec, Table, TableSpec};
+use crate::ingest::{self, CodeKind, ColumnKind, ColumnSpec, Quantity, Table, TableSpec};
 use crate::query::{
     ComponentsSpec, CoverageMethod, CoverageSpec, FileLevel, Query, ReferenceSpec, ReferenceWord,
 };
@@ -23,10 +23,11 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
     let (level, units) = select_units(query, territory)?;
     let deps = t.departements.get_ref();
     let caf = match &c.taux_caf {
-        Some(p) => Some(ingest::read_shared(
-            Path::new(p.get_ref()),
-            &ingest::layouts::txcouv(),
-        )?),
+        Some(p) => {
+            let table = ingest::read_shared(Path::new(p.get_ref()), &ingest::layouts::txcouv())?;
+            coverage::check_published(&table, c.annee)?;
+            Some(table)
+        }
         None => None,
     };
     let need_caf = |key: &str| {
@@ -223,7 +224,7 @@ fn read_components(
     for name in comp.places.keys().chain(std::iter::once(&comp.enfants)) {
         columns.push(ColumnSpec {
             name: name.clone(),
-            kind: ColumnKind::Number,
+            kind: ColumnKind::Number(Quantity::Count),
             required: true,
         });
     }

@@ -7,11 +7,14 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 
 use super::map::resolve_classes;
-use super::{compute, run, Report, Section};
+use super::{compute, Report, Section};
 use crate::error::{Error, Result};
 use crate::export::{report_html, workbook, write_atomic, OutTable, Part, ReportDoc};
 use crate::ingest::{self, layouts};
-use crate::query::{ClassMethod, ClassesSpec, Diagnostic, ModelSpec, Query, ThresholdSpec};
+use crate::query::{
+    output_path, ClassMethod, ClassesSpec, Diagnostic, ModelSpec, PlannedOutput, Query,
+    ThresholdSpec,
+};
 use crate::territory::str_col;
 use crate::territory::Territory;
 
@@ -35,13 +38,40 @@ pub struct Step<'a> {
     pub total: usize,
 }
 
-/// Runs the diagnostic into `out_dir/<dossier>/<département>/`; `progress` is told of
-/// each query done.
-pub fn run_diagnostic(
-    d: &Diagnostic,
-    out_dir: &Path,
-    progress: &mut dyn FnMut(Step),
-) -> Result<Vec<Outcome>> {
+/// A diagnostic ready to run: its départements checked, its model queries read and
+/// parsed for each département, and every file it will write planned.
+pub struct DiagnosticPlan<'a> {
+    d: &'a Diagnostic,
+    models: Vec<(String, &'a ModelSpec)>,
+    deps: Vec<DepartementPlan>,
+}
+
+/// A model query parsed for one département, with the files it writes.
+type PlannedQuery = Result<(Query, Vec<PlannedOutput>)>;
+
+/// What one département runs.
+struct DepartementPlan {
+    code: String,
+    name: String,
+    /// `out_dir/<dossier>/<département>/`.
+    dir: PathBuf,
+    /// The model queries it runs (index in `models`), each parsed with its outputs, or
+    /// why it cannot run.
+    queries: Vec<(usize, PlannedQuery)>,
+}
+
+impl DepartementPlan {
+    fn report_paths(&self) -> [PathBuf; 2] {
+        [
+            self.dir.join(format!("rapport-{}.html", self.code)),
+            self.dir.join(format!("diagnostic-{}.xlsx", self.code)),
+        ]
+    }
+}
+
+/// Reads and checks the diagnostic `d` for a run into `out_dir`: a typo in a
+/// département stops it all before anything runs, not halfway.
+pub fn plan_diagnostic<'a>(d: &'a Diagnostic, out_dir: &Path) -> Result<DiagnosticPlan<'a>> {
     let spec = &d.spec;
     let names = departement_names(d)?;
     let models: Vec<(String, &ModelSpec)> = spec
@@ -54,46 +84,110 @@ pub fn run_diagnostic(
                 .map_err(|e| Error::io(Path::new(&m.requete), e))
         })
         .collect::<Result<_>>()?;
+    let folder = output_path(out_dir, &spec.dossier).map_err(|why| {
+        Error::new(format!("dossier refusé « {} » : {why}", spec.dossier))
+            .file(&d.path)
+            .hint("écrivez un dossier relatif au dossier de sortie (option --sortie), ex. « diagnostic »")
+    })?;
     // `["toutes"]`: every département of the list, in its order.
-    let all: Vec<String>;
-    let deps = match spec.departements.get_ref().as_slice() {
-        [word] if word == "toutes" => {
-            all = names.iter().map(|(code, _)| code.clone()).collect();
-            &all
-        }
-        listed => listed,
+    let listed: Vec<String> = match spec.departements.get_ref().as_slice() {
+        [word] if word == "toutes" => names.iter().map(|(code, _)| code.clone()).collect(),
+        listed => listed.to_vec(),
     };
-    let wanted = |m: &ModelSpec, dep: &str| {
-        m.departements
-            .as_ref()
-            .is_none_or(|list| list.iter().any(|x| x == dep))
-    };
-    let total: usize = deps
-        .iter()
-        .map(|dep| models.iter().filter(|(_, m)| wanted(m, dep)).count())
-        .sum();
-    // Every département is checked before any runs: a typo stops it all, not halfway.
-    let deps: Vec<(&String, String)> = deps
-        .iter()
+    let deps = listed
+        .into_iter()
         .map(|dep| {
-            names
+            let name = names
                 .iter()
-                .find(|(code, _)| code == dep)
-                .map(|(_, n)| (dep, n.clone()))
+                .find(|(code, _)| *code == dep)
+                .map(|(_, n)| n.clone())
                 .ok_or_else(|| {
                     d.error_at(&spec.departements.span(), format!("département inconnu « {dep} »"))
                         .hint("écrivez le code INSEE sur deux caractères (« 01 », « 2A ») ou trois pour les DROM (« 971 »)")
+                })?;
+            let dir = folder.join(&dep);
+            let queries = models
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, m))| wanted(m, &dep))
+                .map(|(i, (text, m))| {
+                    let planned = model_query(text, m, &dep, &name)
+                        .and_then(|q| q.planned_outputs(&dir).map(|o| (q, o)));
+                    (i, planned)
                 })
+                .collect();
+            Ok(DepartementPlan {
+                code: dep,
+                name,
+                dir,
+                queries,
+            })
         })
         .collect::<Result<_>>()?;
+    Ok(DiagnosticPlan { d, models, deps })
+}
+
+impl DiagnosticPlan<'_> {
+    /// Every file the diagnostic writes: the outputs of its model queries, and each
+    /// département's report and workbook.
+    pub fn outputs(&self) -> Vec<PlannedOutput> {
+        let mut planned = Vec::new();
+        for dep in &self.deps {
+            for (_, q) in &dep.queries {
+                if let Ok((_, outputs)) = q {
+                    planned.extend(outputs.iter().cloned());
+                }
+            }
+            planned.extend(dep.report_paths().into_iter().map(|path| PlannedOutput {
+                path,
+                query: self.d.path.clone(),
+                line: None,
+                key: "dossier",
+            }));
+        }
+        planned
+    }
+
+    /// Every file the diagnostic reads.
+    pub fn inputs(&self) -> Vec<PathBuf> {
+        let mut paths = vec![
+            self.d.path.clone(),
+            PathBuf::from(self.d.spec.liste_departements.get_ref()),
+        ];
+        paths.extend(self.models.iter().map(|(_, m)| PathBuf::from(&m.requete)));
+        for dep in &self.deps {
+            for (_, q) in &dep.queries {
+                if let Ok((query, _)) = q {
+                    paths.extend(query.input_paths());
+                }
+            }
+        }
+        paths
+    }
+}
+
+fn wanted(m: &ModelSpec, dep: &str) -> bool {
+    m.departements
+        .as_ref()
+        .is_none_or(|list| list.iter().any(|x| x == dep))
+}
+
+/// Runs a planned diagnostic; `progress` is told of each query done.
+pub fn run_diagnostic(
+    plan: &DiagnosticPlan,
+    progress: &mut dyn FnMut(Step),
+) -> Result<Vec<Outcome>> {
+    let DiagnosticPlan { d, models, deps } = plan;
+    let spec = &d.spec;
+    let total: usize = deps.iter().map(|dep| dep.queries.len()).sum();
     let pooled: Vec<Pooled> = if spec.classes_communes {
         models
             .iter()
             .map(|(text, m)| {
                 let deps: Vec<(&String, &String)> = deps
                     .iter()
-                    .filter(|(dep, _)| wanted(m, dep))
-                    .map(|(d, n)| (*d, n))
+                    .filter(|dep| wanted(m, &dep.code))
+                    .map(|dep| (&dep.code, &dep.name))
                     .collect();
                 pooled_classes(text, m, &deps)
             })
@@ -103,34 +197,32 @@ pub fn run_diagnostic(
     };
     let mut done = 0;
     let mut outcomes = Vec::new();
-    for (dep, name) in &deps {
-        let (dep, name) = (*dep, name.clone());
-        let dir = out_dir.join(&spec.dossier).join(dep);
+    for dep in deps {
+        let (code, name) = (&dep.code, &dep.name);
         let mut doc = ReportDoc {
             title: format!("{} — {name}", spec.titre),
             subtitle: format!(
-                "Département {dep} ({name}). Rapport produit par diagterr à partir de {}.",
+                "Département {code} ({name}). Rapport produit par diagterr à partir de {}.",
                 d.path.display()
             ),
             ..ReportDoc::default()
         };
         let mut outcome = Outcome {
-            departement: dep.clone(),
+            departement: code.clone(),
             name: name.clone(),
             ran: 0,
             errors: Vec::new(),
             outputs: Vec::new(),
         };
-        for ((text, model), pooled) in models.iter().zip(&pooled) {
-            if !wanted(model, dep) {
-                continue;
-            }
-            let result = model_query(text, model, dep, &name)
-                .map(|q| pooled.apply(q))
-                .and_then(|q| run(&q, &dir).map(|r| (q, r)));
+        for (i, planned) in &dep.queries {
+            let model = models[*i].1;
+            let result = planned.clone().and_then(|(q, _)| {
+                let q = pooled[*i].apply(q);
+                super::run_guarded(&q, &dep.dir).map(|r| (q, r))
+            });
             match result {
                 Ok((query, mut report)) => {
-                    report.notices.extend(pooled.notice());
+                    report.notices.extend(pooled[*i].notice());
                     outcome.outputs.extend(report.outputs.iter().cloned());
                     doc.parts.push(part(&query, report));
                 }
@@ -143,13 +235,13 @@ pub fn run_diagnostic(
             outcome.ran += 1;
             done += 1;
             progress(Step {
-                departement: dep,
+                departement: code,
                 model: &model.requete,
                 done,
                 total,
             });
         }
-        let html = dir.join(format!("rapport-{dep}.html"));
+        let [html, xlsx] = dep.report_paths();
         write_atomic(&html, report_html(&doc).as_bytes())?;
         let tables: Vec<(&str, &OutTable)> = doc
             .parts
@@ -160,7 +252,6 @@ pub fn run_diagnostic(
                 Section::Figure { .. } => None,
             })
             .collect();
-        let xlsx = dir.join(format!("diagnostic-{dep}.xlsx"));
         write_atomic(&xlsx, &workbook(&tables)?)?;
         outcome.outputs.extend([html, xlsx]);
         outcomes.push(outcome);

@@ -9,14 +9,15 @@ use toml::Spanned;
 use super::{code_list, extension, vintage, with_place, Coverage, Drawn, Row, Section};
 use crate::classify::palette::{self, Sequential};
 use crate::classify::{self, Classes, Method, Threshold};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::export::{write_atomic, write_geojson, write_shapefile, AttrValue, ExportFeature};
 use crate::format;
-use crate::geometry::{self, Layer};
+use crate::geometry::{self, InsetFrame, Layer, MapCrs};
 use crate::indicators::reference::Comparison;
 use crate::indicators::Cell;
 use crate::query::{
     ClassMethod, ClassesSpec, LegendSpec, MapSpec, PaletteSpec, Query, SymbolSpec, ThresholdSpec,
+    OUT_OF_BOUNDS,
 };
 use crate::render::{
     self, ChoroplethMap, Distribution, FeatureClass, LegendClass, LegendLayout, MapFeature,
@@ -110,27 +111,38 @@ pub(super) fn class_colors(
     })
 }
 
-/// The shapes of the territories of `level` (communes, or EPCI read or dissolved).
+/// The shapes of the territories of `level` (communes, or EPCI read or dissolved), in the
+/// map's system, with the inset frames to draw (national maps).
 pub(super) fn level_shapes(
     query: &Query,
     territory: &Territory,
     level: Level,
     notices: &mut Vec<String>,
-) -> Result<Layer> {
-    let (communes, epci) = shapes(query, territory, level, notices)?;
-    Ok(match level {
-        Level::Epci => epci.expect("EPCI shapes are read or dissolved"),
-        _ => communes,
-    })
+) -> Result<(Layer, Vec<InsetFrame>)> {
+    let shapes = shapes(query, territory, level, notices)?;
+    let layer = match level {
+        Level::Epci => shapes.epci.expect("EPCI shapes are read or dissolved"),
+        _ => shapes.communes,
+    };
+    Ok((layer, shapes.frames))
 }
 
-/// Reads, projects and (if needed) dissolves the shapes of the query's level.
+/// The shapes of a map, in its system.
+struct Shapes {
+    communes: Layer,
+    epci: Option<Layer>,
+    frames: Vec<InsetFrame>,
+}
+
+/// Reads, projects and (if needed) dissolves the shapes of the query's level. The map is
+/// drawn in Lambert-93 for metropolitan France, in its own UTM zone for a DROM, and with
+/// the DROM in insets for a selection that holds both.
 fn shapes(
     query: &Query,
     territory: &Territory,
     level: Level,
     notices: &mut Vec<String>,
-) -> Result<(Layer, Option<Layer>)> {
+) -> Result<Shapes> {
     let contours = query.spec.contours.as_ref().ok_or_else(|| {
         query
             .error_at(
@@ -139,42 +151,50 @@ fn shapes(
             )
             .hint("ajoutez [contours] avec « communes = \"data/geo/…geojson\" »")
     })?;
-    let mut communes = geometry::to_lambert93(geometry::read_layer(
-        Path::new(contours.communes.get_ref()),
-        &contours.propriete_code,
-        Some("nom"),
-    )?)?;
+    let system = geometry::map_crs(query.spec.territoire.departements.get_ref());
+    let read =
+        |path: &str, property: &str| geometry::read_layer(Path::new(path), property, Some("nom"));
+    let (mut communes, frames) = geometry::project_for_map(
+        read(contours.communes.get_ref(), &contours.propriete_code)?,
+        system,
+    )?;
     if let Some(moves) = vintage::moves(query, territory, contours.millesime.as_ref())? {
         communes = vintage::move_contours(communes, &moves, notices);
     }
-    let epci = match &contours.epci {
-        Some(p) => Some(geometry::to_lambert93(geometry::read_layer(
-            Path::new(p.get_ref()),
-            &contours.propriete_siren,
-            Some("nom"),
-        )?)?),
-        None if level != Level::Commune => {
-            let group_of: HashMap<String, String> = territory
-                .communes
-                .values()
-                .filter_map(|c| {
-                    territory
-                        .parent(&c.code, Level::Epci)
-                        .map(|e| (c.code.clone(), e.to_string()))
-                })
-                .collect();
-            let (layer, report) = geometry::dissolve(&communes, &group_of);
-            if !report.unassigned.is_empty() {
-                notices.push(format!(
-                    "{} contour(s) de commune sans EPCI non fusionnés",
-                    report.unassigned.len()
-                ));
-            }
-            Some(layer)
+    let dissolved = |notices: &mut Vec<String>| {
+        let group_of: HashMap<String, String> = territory
+            .communes
+            .values()
+            .filter_map(|c| {
+                territory
+                    .parent(&c.code, Level::Epci)
+                    .map(|e| (c.code.clone(), e.to_string()))
+            })
+            .collect();
+        let (layer, report) = geometry::dissolve(&communes, &group_of);
+        if !report.unassigned.is_empty() {
+            notices.push(format!(
+                "{} contour(s) de commune sans EPCI non fusionnés",
+                report.unassigned.len()
+            ));
         }
-        None => None,
+        layer
     };
-    Ok((communes, epci))
+    let epci = match (&contours.epci, system) {
+        (Some(p), MapCrs::Single(crs)) => Some(geometry::to_crs(
+            read(p.get_ref(), &contours.propriete_siren)?,
+            crs,
+        )?),
+        // EPCI in insets come from their communes, whose codes say their département.
+        (Some(_), MapCrs::Insets) => Some(dissolved(notices)),
+        (None, _) if level != Level::Commune => Some(dissolved(notices)),
+        (None, _) => None,
+    };
+    Ok(Shapes {
+        communes,
+        epci,
+        frames,
+    })
 }
 
 pub(super) fn map_outputs(
@@ -188,7 +208,11 @@ pub(super) fn map_outputs(
     let rates = vec![cov.rows.iter().filter_map(|r| r.rate.value()).collect()];
     let classes = resolve_classes(query, &map.classes, cov, &rates, notices)?;
     let colors = class_colors(query, map.palette, &map.classes.span(), &classes, cov)?;
-    let (communes, epci) = shapes(query, territory, cov.level, notices)?;
+    let Shapes {
+        communes,
+        epci,
+        frames,
+    } = shapes(query, territory, cov.level, notices)?;
     if cov.level == Level::Departement {
         return Err(query
             .error_at(
@@ -312,9 +336,11 @@ pub(super) fn map_outputs(
             LegendSpec::Verticale => LegendLayout::Vertical,
             LegendSpec::Horizontale => LegendLayout::Horizontal,
         },
+        frames,
         ..Default::default()
     };
     if map.etiquettes {
+        check_label_count(query, chart.features.len())?;
         // The most populated first; a label that would overlap a placed one is dropped.
         // Only territories with a value are named: names on grey "no data"
         // shapes would crowd out the ones the map is about.
@@ -363,9 +389,18 @@ pub(super) fn map_outputs(
     for name in map.sorties.get_ref() {
         let path = out_dir.join(name);
         if !picture.write(&path, name)? {
+            let layer = || {
+                if chart.frames.is_empty() {
+                    Ok(export_features(cov, &chart))
+                } else {
+                    Err(query
+                        .error_at(&map.sorties.span(), format!("couche SIG « {name} » d'une carte aux DROM en encarts"))
+                        .hint("les encarts déplacent les DROM : exportez la couche d'une requête sur la métropole ou sur un DROM"))
+                }
+            };
             match extension(name) {
-                "geojson" => write_geojson(&path, &export_features(cov, &chart))?,
-                "shp" => write_shapefile(&path, &export_features(cov, &chart))?,
+                "geojson" => write_geojson(&path, &layer()?, fill_layer.crs)?,
+                "shp" => write_shapefile(&path, &layer()?, fill_layer.crs)?,
                 _ => {
                     return Err(query
                         .error_at(
@@ -385,6 +420,21 @@ pub(super) fn map_outputs(
             svg,
         },
     ))
+}
+
+/// Labels are placed one by one against every other label and circle: a map of more
+/// territories than a reader can tell apart by name (a national commune map) is refused
+/// rather than left to run for minutes.
+pub(super) fn check_label_count(query: &Query, n: usize) -> Result<()> {
+    if n > render::MAX_LABELLED {
+        return Err(Error::new(format!(
+            "{OUT_OF_BOUNDS} : étiquettes sur {n} territoires (au plus {})",
+            render::MAX_LABELLED
+        ))
+        .file(&query.path)
+        .hint("retirez « etiquettes = true » de la carte, ou cartographiez moins de territoires (un département, un EPCI)"));
+    }
+    Ok(())
 }
 
 /// A map ready to be written: its SVG, and how to make its PNG (only when asked).

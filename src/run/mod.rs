@@ -6,6 +6,7 @@ mod class_map;
 mod compute;
 mod diagnostic;
 mod evolution;
+mod guard;
 mod list;
 mod map;
 mod multiples;
@@ -14,7 +15,8 @@ mod score;
 mod vintage;
 
 pub use compute::compute;
-pub use diagnostic::{run_diagnostic, Outcome, Step};
+pub use diagnostic::{plan_diagnostic, run_diagnostic, DiagnosticPlan, Outcome, Step};
+pub use guard::install_panic_hook;
 pub use list::priority_table;
 use list::{default_list_title, markdown_list};
 use map::map_outputs;
@@ -83,6 +85,11 @@ pub struct Reference {
     pub scope: String,
     /// "publiée", "calculée", "valeur de la requête".
     pub origin: &'static str,
+}
+
+/// [`run`], a panic of diagterr made the error of this query alone.
+pub fn run_guarded(query: &Query, out_dir: &Path) -> Result<Report> {
+    guard::guarded(|| run(query, out_dir))
 }
 
 /// Runs `query` and writes its outputs under `out_dir`.

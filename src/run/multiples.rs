@@ -33,7 +33,8 @@ pub(super) fn multiples_outputs(
         .collect();
     let classes = resolve_classes(query, &spec.classes, cov, &series, notices)?;
     let colors = class_colors(query, spec.palette, &spec.classes.span(), &classes, cov)?;
-    let fill = level_shapes(query, territory, cov.level, notices)?;
+    // Small panels have no room for inset frames: the DROM stand in their boxes unframed.
+    let (fill, _) = level_shapes(query, territory, cov.level, notices)?;
     let by_code: HashMap<&str, &geo::MultiPolygon<f64>> = fill
         .features
         .iter()

@@ -125,6 +125,12 @@ impl Movements {
         )
     }
 
+    /// The earliest vintage the table knows: the year of its first movement (1943 for
+    /// the INSEE table, the first COG).
+    pub fn first_vintage(&self) -> Option<u16> {
+        self.rows.first().and_then(|m| m.date[..4].parse().ok())
+    }
+
     /// The latest vintage the table knows: the year of its last movement.
     pub fn last_vintage(&self) -> Option<u16> {
         self.rows.last().and_then(|m| m.date[..4].parse().ok())
@@ -138,6 +144,15 @@ impl Movements {
                 "millésime {from} postérieur au millésime de la requête ({to})"
             ))
             .hint("les codes ne se déplacent que vers un millésime plus récent"));
+        }
+        if let Some(first) = self.first_vintage().filter(|first| from < *first) {
+            return Err(Error::new(format!(
+                "millésime {from} antérieur à la table des mouvements, qui commence en {first}"
+            ))
+            .file(&self.source)
+            .hint(format!(
+                "donnez un millésime de {first} ou plus récent (année du COG des codes du fichier)"
+            )));
         }
         match self.last_vintage() {
             Some(last) if last >= to || from == to => {}
