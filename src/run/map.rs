@@ -127,6 +127,25 @@ pub(super) fn level_shapes(
     Ok((layer, shapes.frames))
 }
 
+/// Whether the commune `code` belongs to a map of `deps`: it is in one of them, or in an
+/// EPCI that has a commune in one of them (Beaune for the Saône-et-Loire).
+fn in_selection(territory: &Territory, deps: &[String], code: &str) -> bool {
+    let listed = |d: &str| deps.iter().any(|x| x == d);
+    match territory.communes.get(code) {
+        Some(c) => {
+            listed(&c.departement)
+                || c.epci.as_ref().is_some_and(|e| {
+                    territory.epcis[e.as_str()]
+                        .departements
+                        .iter()
+                        .any(|d| listed(d))
+                })
+        }
+        // A code of an older vintage: its département is its prefix.
+        None => deps.iter().any(|d| code.starts_with(d.as_str())),
+    }
+}
+
 /// The shapes of a map, in its system.
 struct Shapes {
     communes: Layer,
@@ -154,10 +173,16 @@ fn shapes(
     let system = geometry::map_crs(query.spec.territoire.departements.get_ref());
     let read =
         |path: &str, property: &str| geometry::read_layer(Path::new(path), property, Some("nom"));
-    let (mut communes, frames) = geometry::project_for_map(
-        read(contours.communes.get_ref(), &contours.propriete_code)?,
-        system,
-    )?;
+    let mut communes = read(contours.communes.get_ref(), &contours.propriete_code)?;
+    if system == MapCrs::Insets {
+        // Insets frame the DROM of the selection around its metropolitan extent: the
+        // communes of other départements would add empty boxes and shrink the map.
+        let deps = query.spec.territoire.departements.get_ref();
+        communes
+            .features
+            .retain(|f| in_selection(territory, deps, &f.code));
+    }
+    let (mut communes, frames) = geometry::project_for_map(communes, system)?;
     if let Some(moves) = vintage::moves(query, territory, contours.millesime.as_ref())? {
         communes = vintage::move_contours(communes, &moves, notices);
     }
