@@ -241,22 +241,30 @@ pub fn run_diagnostic(
                 total,
             });
         }
-        let [html, xlsx] = dep.report_paths();
-        write_atomic(&html, report_html(&doc).as_bytes())?;
-        let tables: Vec<(&str, &OutTable)> = doc
-            .parts
-            .iter()
-            .flat_map(|p| &p.sections)
-            .filter_map(|s| match s {
-                Section::Table { title, table } => Some((title.as_str(), table)),
-                Section::Figure { .. } => None,
-            })
-            .collect();
-        write_atomic(&xlsx, &workbook(&tables)?)?;
-        outcome.outputs.extend([html, xlsx]);
+        // A report that cannot be written is this département's failure, not the others'.
+        for (path, written) in dep.report_paths().into_iter().zip(report_bytes(&doc)) {
+            match written.and_then(|bytes| write_atomic(&path, &bytes)) {
+                Ok(()) => outcome.outputs.push(path),
+                Err(e) => outcome.errors.push(format!("{} : {e}", path.display())),
+            }
+        }
         outcomes.push(outcome);
     }
     Ok(outcomes)
+}
+
+/// The bytes of a département's report (HTML) and workbook (one sheet per table).
+fn report_bytes(doc: &ReportDoc) -> [Result<Vec<u8>>; 2] {
+    let tables: Vec<(&str, &OutTable)> = doc
+        .parts
+        .iter()
+        .flat_map(|p| &p.sections)
+        .filter_map(|s| match s {
+            Section::Table { title, table } => Some((title.as_str(), table)),
+            Section::Figure { .. } => None,
+        })
+        .collect();
+    [Ok(report_html(doc).into_bytes()), workbook(&tables)]
 }
 
 /// A model query for one département.
