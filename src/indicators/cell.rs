@@ -33,6 +33,46 @@ impl Cell {
     }
 }
 
+/// The one cell arithmetic of the engine: how a secret or a missing value goes through a
+/// sum, a share of a split commune, a ratio, a difference. A secret wins over a missing
+/// value (what is hidden is known to exist), a missing value over a number.
+impl std::ops::Add for Cell {
+    type Output = Cell;
+
+    /// A sum that touches a secret cell is secret; a missing cell makes it missing.
+    fn add(self, other: Cell) -> Cell {
+        match (self, other) {
+            (Cell::Secret, _) | (_, Cell::Secret) => Cell::Secret,
+            (Cell::Missing, _) | (_, Cell::Missing) => Cell::Missing,
+            (Cell::Value(x), Cell::Value(y)) => Cell::Value(x + y),
+        }
+    }
+}
+
+impl Cell {
+    /// The part `share` of a count (a piece of a commune split since a file's vintage).
+    pub fn scaled(self, share: f64) -> Cell {
+        match self {
+            Cell::Value(v) => Cell::Value(v * share),
+            other => other,
+        }
+    }
+
+    /// `scale × num / den`, a rate of sums; a zero denominator gives a missing rate.
+    pub fn ratio(num: Cell, den: Cell, scale: f64) -> Cell {
+        match (num, den) {
+            (Cell::Secret, _) | (_, Cell::Secret) => Cell::Secret,
+            (Cell::Value(n), Cell::Value(d)) if d > 0.0 => Cell::Value(scale * n / d),
+            _ => Cell::Missing,
+        }
+    }
+
+    /// The sum of `cells` (0 for none).
+    pub fn sum(cells: impl IntoIterator<Item = Cell>) -> Cell {
+        cells.into_iter().fold(Cell::Value(0.0), |a, b| a + b)
+    }
+}
+
 /// The cells of a numeric column and its `__secret` companion (absent companion:
 /// nothing is secret).
 pub fn cells(df: &DataFrame, name: &str) -> Result<Vec<Cell>> {
@@ -51,4 +91,36 @@ pub fn cells(df: &DataFrame, name: &str) -> Result<Vec<Cell>> {
             }
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cell::{self, Missing, Secret, Value};
+
+    #[test]
+    fn secrets_win_over_missing_values_and_missing_over_numbers() {
+        assert_eq!(Value(2.0) + Value(3.0), Value(5.0));
+        assert_eq!(Value(2.0) + Missing, Missing);
+        assert_eq!(Missing + Secret, Secret);
+        assert_eq!(Cell::sum([Value(1.0), Secret, Missing]), Secret);
+        assert_eq!(Cell::sum([]), Value(0.0));
+        assert_eq!(Secret.scaled(0.5), Secret);
+        assert_eq!(Value(10.0).scaled(0.25), Value(2.5));
+    }
+
+    #[test]
+    fn a_ratio_of_sums_is_not_a_mean_of_ratios() {
+        // Two communes: 10 places for 100 children, 90 for 100: 50 %, whatever the mean of 10 % and 90 %.
+        let places = Cell::sum([Value(10.0), Value(90.0)]);
+        let children = Cell::sum([Value(100.0), Value(100.0)]);
+        assert_eq!(Cell::ratio(places, children, 100.0), Value(50.0));
+        // With 900 children in the second: 10 %, where the mean of 10 % and 10 % would be 10 % too,
+        // but 10 for 100 and 90 for 900 make 100 for 1 000.
+        let children = Cell::sum([Value(100.0), Value(900.0)]);
+        assert_eq!(Cell::ratio(places, children, 100.0), Value(10.0));
+        assert_eq!(Cell::ratio(Value(5.0), Value(0.0), 100.0), Missing);
+        assert_eq!(Cell::ratio(Value(5.0), Secret, 100.0), Secret);
+        assert_eq!(Cell::ratio(Secret, Missing, 1000.0), Secret);
+        assert_eq!(Cell::ratio(Value(3.0), Value(4.0), 1000.0), Value(750.0));
+    }
 }

@@ -286,7 +286,7 @@ pub fn from_components(
         .map(|i| {
             sums[..sums.len() - 1]
                 .iter()
-                .fold(Cell::Value(0.0), |acc, s| add(acc, s[i]))
+                .fold(Cell::Value(0.0), |acc, s| acc + s[i])
         })
         .collect();
 
@@ -321,23 +321,11 @@ fn sum_cells(summed: &DataFrame, name: &str) -> Result<Vec<Cell>> {
         .collect())
 }
 
-fn add(a: Cell, b: Cell) -> Cell {
-    match (a, b) {
-        (Cell::Secret, _) | (_, Cell::Secret) => Cell::Secret,
-        (Cell::Missing, _) | (_, Cell::Missing) => Cell::Missing,
-        (Cell::Value(x), Cell::Value(y)) => Cell::Value(x + y),
-    }
-}
-
-/// `100 × num / den`, per row; a zero denominator gives a missing rate.
+/// `100 × num / den`, per row.
 fn ratio(num: &[Cell], den: &[Cell]) -> Vec<Cell> {
     num.iter()
         .zip(den)
-        .map(|(n, d)| match (*n, *d) {
-            (Cell::Secret, _) | (_, Cell::Secret) => Cell::Secret,
-            (Cell::Value(n), Cell::Value(d)) if d > 0.0 => Cell::Value(100.0 * n / d),
-            _ => Cell::Missing,
-        })
+        .map(|(n, d)| Cell::ratio(*n, *d, 100.0))
         .collect()
 }
 

@@ -5,6 +5,7 @@ pub mod cell;
 pub mod coverage;
 pub mod flags;
 pub mod frame;
+pub mod model;
 pub mod rank_sum;
 pub mod reference;
 pub mod weighted_score;

@@ -4,12 +4,16 @@
 
 mod bounds;
 mod diagnostic;
+mod indicators;
 mod outputs;
+mod resolve;
 mod schema;
 
 pub use bounds::OUT_OF_BOUNDS;
 pub use diagnostic::{Diagnostic, DiagnosticSpec, ModelSpec};
+pub use indicators::*;
 pub use outputs::{check_outputs, output_path, PlannedOutput};
+pub use resolve::{IndicatorPlan, PlannedMap, PlannedSource, PlannedTable};
 pub use schema::*;
 
 use std::ops::Range;

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::bounds;
+use super::indicators::{IndicatorMapSpec, IndicatorSpec, IndicatorTableSpec, SourceSpec};
 use crate::panier::norm::Rounding;
 use crate::panier::ServiceKind;
 
@@ -35,6 +36,18 @@ pub struct QuerySpec {
     pub multiples: Option<MultiplesSpec>,
     #[serde(default)]
     pub liste: Option<ListSpec>,
+    /// Tables by territory, declared once by name for the indicators.
+    #[serde(default)]
+    pub sources: BTreeMap<String, SourceSpec>,
+    /// Plain indicators, declared once by name (instead of the other computations).
+    #[serde(default)]
+    pub indicateurs: BTreeMap<String, Spanned<IndicatorSpec>>,
+    /// Maps of indicators.
+    #[serde(default)]
+    pub cartes: BTreeMap<String, IndicatorMapSpec>,
+    /// Tables of indicators.
+    #[serde(default)]
+    pub tableaux: BTreeMap<String, IndicatorTableSpec>,
 }
 
 /// `[territoire]`: where and at which level.
@@ -189,11 +202,11 @@ pub struct MapSpec {
     pub dpi_png: u32,
 }
 
-fn default_png_width() -> u32 {
+pub(super) fn default_png_width() -> u32 {
     2000
 }
 
-fn default_png_dpi() -> u32 {
+pub(super) fn default_png_dpi() -> u32 {
     300
 }
 
@@ -438,11 +451,11 @@ fn default_inventory_year() -> String {
     "annee".to_string()
 }
 
-fn default_code_column() -> String {
+pub(super) fn default_code_column() -> String {
     "CODGEO".to_string()
 }
 
-fn default_score_secret() -> Vec<String> {
+pub(super) fn default_score_secret() -> Vec<String> {
     vec![String::new()]
 }
 
@@ -764,6 +777,11 @@ impl QuerySpec {
                     .map(|n| ("panier.normes.fichier", &n.fichier)),
             );
         }
+        v.extend(
+            self.sources
+                .values()
+                .map(|s| ("sources.fichier", &s.fichier)),
+        );
         if let Some(c) = &self.contours {
             v.push(("contours.communes", &c.communes));
             if let Some(e) = &c.epci {
@@ -811,6 +829,12 @@ impl QuerySpec {
                 v.push(("evolution.carte.sorties", &c.sorties));
             }
         }
+        v.extend(self.cartes.values().map(|c| ("cartes.sorties", &c.sorties)));
+        v.extend(
+            self.tableaux
+                .values()
+                .map(|t| ("tableaux.sorties", &t.sorties)),
+        );
         v
     }
 }

@@ -50,7 +50,7 @@ impl Measure<'_> {
         };
         match self {
             Measure::Column(c) => of(c),
-            Measure::Ratio(n, d) => ratio(of(n), of(d)),
+            Measure::Ratio(n, d) => Cell::ratio(of(n), of(d), 100.0),
         }
     }
 }
@@ -119,6 +119,7 @@ pub(super) fn sum_by_unit(
         .collect::<Result<_>>()?;
 
     let selected: HashSet<&str, FixedState> = units.iter().map(|u| u.code.as_str()).collect();
+    let deps = query.spec.territoire.departements.get_ref();
     let mut sums = Sums::default();
     let mut unknown = Vec::new();
     // Communes with a row, to tell the territories a finer file covers only in part.
@@ -145,18 +146,28 @@ pub(super) fn sum_by_unit(
                     None => vec![(commune.to_string(), 1.0)],
                 };
                 let mut targets = Vec::with_capacity(parts.len());
-                let mut in_no_group = false;
+                // Île-d'Yeu, Ouessant…: known, but in no EPCI; said when it is in the
+                // query's départements (a national file has them all).
+                let mut in_no_group: Option<bool> = None;
                 for (c, share) in parts {
                     match territory.parent(&c, level) {
                         Some(parent) => targets.push((parent.to_string(), share)),
-                        // Île-d'Yeu, Ouessant…: known, but in no EPCI.
-                        None => in_no_group |= territory.communes.contains_key(&c),
+                        None => {
+                            if let Some(commune) = territory.communes.get(&c) {
+                                let here = deps.contains(&commune.departement);
+                                in_no_group = Some(in_no_group.unwrap_or(false) || here);
+                            }
+                        }
                     }
                     seen.insert(c);
                 }
-                if targets.is_empty() && in_no_group {
-                    outside.push(format!("{code} (ligne {})", lines.get(r).unwrap_or(0)));
-                    continue;
+                match (targets.is_empty(), in_no_group) {
+                    (true, Some(true)) => {
+                        outside.push(format!("{code} (ligne {})", lines.get(r).unwrap_or(0)));
+                        continue;
+                    }
+                    (true, Some(false)) => continue,
+                    _ => {}
                 }
                 targets
             }
@@ -173,7 +184,7 @@ pub(super) fn sum_by_unit(
                 .entry(target)
                 .or_insert_with(|| vec![Cell::Value(0.0); source.columns.len()]);
             for (acc, column) in sum.iter_mut().zip(&values) {
-                *acc = add(*acc, scaled(column[r], share));
+                *acc = *acc + column[r].scaled(share);
             }
         }
     }
@@ -247,31 +258,5 @@ fn known(territory: &Territory, level: Level, code: &str) -> bool {
         Level::Commune => territory.communes.contains_key(code),
         Level::Epci => territory.epcis.contains_key(code),
         Level::Departement => territory.departements.contains_key(code),
-    }
-}
-
-/// The part of a count that goes to a piece of a split commune.
-pub(super) fn scaled(cell: Cell, share: f64) -> Cell {
-    match cell {
-        Cell::Value(v) => Cell::Value(v * share),
-        other => other,
-    }
-}
-
-/// `100 × num / den`; a zero denominator gives a missing rate.
-pub(super) fn ratio(num: Cell, den: Cell) -> Cell {
-    match (num, den) {
-        (Cell::Secret, _) | (_, Cell::Secret) => Cell::Secret,
-        (Cell::Value(n), Cell::Value(d)) if d > 0.0 => Cell::Value(100.0 * n / d),
-        _ => Cell::Missing,
-    }
-}
-
-/// A sum that touches a secret cell is secret; a missing cell makes it missing.
-pub(super) fn add(a: Cell, b: Cell) -> Cell {
-    match (a, b) {
-        (Cell::Secret, _) | (_, Cell::Secret) => Cell::Secret,
-        (Cell::Missing, _) | (_, Cell::Missing) => Cell::Missing,
-        (Cell::Value(x), Cell::Value(y)) => Cell::Value(x + y),
     }
 }

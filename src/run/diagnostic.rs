@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 
-use super::map::resolve_classes;
+use super::map::{coverage_references, resolve_classes};
 use super::{compute, Report, Section};
 use crate::error::{Error, Result};
 use crate::export::{report_html, workbook, write_atomic, OutTable, Part, ReportDoc};
@@ -352,8 +352,14 @@ fn pooled_classes(text: &str, model: &ModelSpec, deps: &[(&String, &String)]) ->
     };
     let mut notices = Vec::new();
     let limits = |classes: &Spanned<ClassesSpec>, values: Vec<f64>, notices: &mut Vec<String>| {
-        resolve_classes(&query, classes, &cov, &[values], notices)
-            .map(|c| c.thresholds().iter().map(|t| t.value).collect::<Vec<f64>>())
+        resolve_classes(
+            &query,
+            classes,
+            &coverage_references(&cov),
+            &[values],
+            notices,
+        )
+        .map(|c| c.thresholds().iter().map(|t| t.value).collect::<Vec<f64>>())
     };
     if let Some(map) = query.spec.carte.as_ref().filter(|m| computed(&m.classes)) {
         pooled.map = Some(limits(&map.classes, rates, &mut notices)?);

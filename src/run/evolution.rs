@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::aggregate::{self, add, sum_by_unit, Measure, Sums};
+use super::aggregate::{self, sum_by_unit, Measure, Sums};
 use super::class_map::{class_map, Classed, Legend, NamedClass};
 use super::{markdown_notes, select_units, write_tables, Report, Section};
 use crate::classify::palette;
@@ -87,7 +87,7 @@ pub(super) fn run_evolution(
                             let s = s
                                 .cloned()
                                 .unwrap_or_else(|| vec![Cell::Missing; inputs.len()]);
-                            acc.iter().zip(&s).map(|(a, b)| add(*a, *b)).collect()
+                            acc.iter().zip(&s).map(|(a, b)| *a + *b).collect()
                         },
                     );
                     value(k, &total)

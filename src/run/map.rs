@@ -26,14 +26,37 @@ use crate::render::{
 use crate::territory::{Level, Territory};
 use geo::InteriorPoint;
 
-/// The classes of the map, from thresholds of the query or from the values
-/// (notices say when the data give fewer classes than asked).
-/// Computed methods cut all `series` at once (pooled), so that several panels
-/// share their classes.
+/// A reference a threshold may name: `reference:departement` is « référence départementale ».
+pub(super) struct NamedReference {
+    pub key: &'static str,
+    pub value: f64,
+    pub name: &'static str,
+}
+
+/// The departmental and national references of a coverage, as thresholds may name them.
+pub(super) fn coverage_references(cov: &Coverage) -> [NamedReference; 2] {
+    [
+        NamedReference {
+            key: "reference:departement",
+            value: cov.departement.value,
+            name: "référence départementale",
+        },
+        NamedReference {
+            key: "reference:france",
+            value: cov.france.value,
+            name: "référence nationale",
+        },
+    ]
+}
+
+/// The classes of the map, from thresholds of the query (numbers, or the `references` by
+/// name) or from the values (notices say when the data give fewer classes than asked).
+/// Computed methods cut all `series` at once (pooled), so that several panels share their
+/// classes.
 pub(super) fn resolve_classes(
     query: &Query,
     classes: &Spanned<ClassesSpec>,
-    cov: &Coverage,
+    references: &[NamedReference],
     series: &[Vec<f64>],
     notices: &mut Vec<String>,
 ) -> Result<Classes> {
@@ -47,17 +70,25 @@ pub(super) fn resolve_classes(
             let mut thresholds = Vec::with_capacity(values.len());
             for v in values {
                 thresholds.push(match v {
-                    ThresholdSpec::Value(x) => Threshold { value: *x, name: None },
-                    ThresholdSpec::Named(n) if n == "reference:departement" => Threshold {
-                        value: cov.departement.value,
-                        name: Some("référence départementale".into()),
+                    ThresholdSpec::Value(x) => Threshold {
+                        value: *x,
+                        name: None,
                     },
-                    ThresholdSpec::Named(n) if n == "reference:france" => Threshold {
-                        value: cov.france.value,
-                        name: Some("référence nationale".into()),
+                    ThresholdSpec::Named(n) => match references.iter().find(|r| r.key == n) {
+                        Some(r) => Threshold {
+                            value: r.value,
+                            name: Some(r.name.into()),
+                        },
+                        None => {
+                            let keys: Vec<&str> = references.iter().map(|r| r.key).collect();
+                            return Err(err(format!("seuil inconnu « {n} »")).hint(format!(
+                                "seuils possibles : un nombre{}",
+                                keys.iter()
+                                    .map(|k| format!(", « {k} »"))
+                                    .collect::<String>()
+                            )));
+                        }
                     },
-                    ThresholdSpec::Named(n) => return Err(err(format!("seuil inconnu « {n} »"))
-                        .hint("seuils possibles : un nombre, « reference:departement », « reference:france »")),
                 });
             }
             // Given thresholds keep every class, even an empty one: "0 EPCI under
@@ -93,12 +124,12 @@ pub(super) fn class_colors(
     palette: PaletteSpec,
     span: &Range<usize>,
     classes: &Classes,
-    cov: &Coverage,
+    center: f64,
 ) -> Result<Vec<String>> {
     let n = classes.len();
     let colors = match palette {
         PaletteSpec::RougeBleu => palette::diverging(n),
-        PaletteSpec::AutourReference => palette::diverging_around(classes, cov.departement.value),
+        PaletteSpec::AutourReference => palette::diverging_around(classes, center),
         PaletteSpec::Bleus => palette::sequential(Sequential::Blues, n),
         PaletteSpec::Verts => palette::sequential(Sequential::Greens, n),
         PaletteSpec::Oranges => palette::sequential(Sequential::Oranges, n),
@@ -231,8 +262,20 @@ pub(super) fn map_outputs(
     notices: &mut Vec<String>,
 ) -> Result<Drawn> {
     let rates = vec![cov.rows.iter().filter_map(|r| r.rate.value()).collect()];
-    let classes = resolve_classes(query, &map.classes, cov, &rates, notices)?;
-    let colors = class_colors(query, map.palette, &map.classes.span(), &classes, cov)?;
+    let classes = resolve_classes(
+        query,
+        &map.classes,
+        &coverage_references(cov),
+        &rates,
+        notices,
+    )?;
+    let colors = class_colors(
+        query,
+        map.palette,
+        &map.classes.span(),
+        &classes,
+        cov.departement.value,
+    )?;
     let Shapes {
         communes,
         epci,
@@ -509,7 +552,7 @@ pub(super) const INTERVAL_NOTE: &str =
     "Classes fermées à gauche [a ; b[ : une valeur égale à un seuil est dans la classe supérieure";
 
 /// Municipal population of every territory of `level` (label priority).
-fn populations(territory: &Territory, level: Level) -> HashMap<&str, f64> {
+pub(super) fn populations(territory: &Territory, level: Level) -> HashMap<&str, f64> {
     let mut sums = HashMap::new();
     for c in territory.communes.values() {
         if let (Some(code), Some(p)) = (territory.parent(&c.code, level), c.population) {

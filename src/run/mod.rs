@@ -7,6 +7,7 @@ mod compute;
 mod diagnostic;
 mod evolution;
 mod guard;
+mod indicators;
 mod list;
 mod map;
 mod multiples;
@@ -105,21 +106,32 @@ pub fn run(query: &Query, out_dir: &Path) -> Result<Report> {
         spec.score.is_some(),
         spec.panier.is_some(),
         spec.evolution.is_some(),
+        !spec.indicateurs.is_empty(),
     ];
     match computed.iter().filter(|c| **c).count() {
         0 => {
             return Err(Error::new("requête sans indicateur")
                 .file(&query.path)
-                .hint("ajoutez une section [couverture], [score], [panier] ou [evolution]"))
+                .hint("ajoutez une section [indicateurs.NOM], [couverture], [score], [panier] ou [evolution]"))
         }
         1 => {}
         _ => {
             return Err(Error::new(
-                "une requête calcule un seul de [couverture], [score], [panier] et [evolution]",
+                "une requête calcule un seul de [indicateurs], [couverture], [score], [panier] et [evolution]",
             )
             .file(&query.path)
             .hint("faites une requête par calcul"))
         }
+    }
+    if spec.indicateurs.is_empty() && (!spec.cartes.is_empty() || !spec.tableaux.is_empty()) {
+        return Err(
+            Error::new("[cartes] et [tableaux] montrent des [indicateurs]")
+                .file(&query.path)
+                .hint("déclarez les indicateurs qu'elles montrent : [indicateurs.NOM]"),
+        );
+    }
+    if !spec.indicateurs.is_empty() {
+        return indicators::run_indicators(query, &territory, out_dir);
     }
     let Some(c) = &spec.couverture else {
         if spec.carte.is_some() || spec.multiples.is_some() || spec.liste.is_some() {

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::map::{class_colors, level_shapes, resolve_classes, Picture};
+use super::map::{class_colors, coverage_references, level_shapes, resolve_classes, Picture};
 use super::{Coverage, Drawn, Section};
 use crate::error::Result;
 use crate::indicators::Cell;
@@ -31,8 +31,20 @@ pub(super) fn multiples_outputs(
     let series: Vec<Vec<f64>> = (0..cov.part_labels.len())
         .map(|p| cov.rows.iter().filter_map(|r| r.parts[p].value()).collect())
         .collect();
-    let classes = resolve_classes(query, &spec.classes, cov, &series, notices)?;
-    let colors = class_colors(query, spec.palette, &spec.classes.span(), &classes, cov)?;
+    let classes = resolve_classes(
+        query,
+        &spec.classes,
+        &coverage_references(cov),
+        &series,
+        notices,
+    )?;
+    let colors = class_colors(
+        query,
+        spec.palette,
+        &spec.classes.span(),
+        &classes,
+        cov.departement.value,
+    )?;
     // Small panels have no room for inset frames: the DROM stand in their boxes unframed.
     let (fill, _) = level_shapes(query, territory, cov.level, notices)?;
     let by_code: HashMap<&str, &geo::MultiPolygon<f64>> = fill

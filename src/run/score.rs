@@ -6,7 +6,7 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use super::aggregate::{self, add, sum_by_unit, Measure};
+use super::aggregate::{self, sum_by_unit, Measure};
 use super::class_map::{class_map, Classed, Legend, NamedClass};
 use super::{markdown_notes, select_units, with_place, write_tables, Drawn, Report, Section};
 use crate::classify::palette::{self, Qualitative, Sequential};
@@ -200,7 +200,7 @@ fn indicator_frame(
     let total = sums
         .values()
         .fold(vec![Cell::Value(0.0); inputs.len()], |acc, sum| {
-            acc.iter().zip(sum).map(|(a, b)| add(*a, *b)).collect()
+            acc.iter().zip(sum).map(|(a, b)| *a + *b).collect()
         });
     let mut references = Vec::with_capacity(sources.len());
     for (ind, source) in spec.indicateurs.get_ref().iter().zip(&sources) {

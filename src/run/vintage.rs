@@ -8,7 +8,6 @@ use std::sync::Arc;
 use foldhash::fast::FixedState;
 use polars::prelude::{Column, DataFrame};
 
-use super::aggregate::{add, scaled};
 use super::{code_list, with_place};
 use crate::error::Result;
 use crate::geometry::{self, Layer};
@@ -111,7 +110,7 @@ pub(super) fn move_table(
             let (_, first, sums) = &mut moved[i];
             *first = (*first).min(line);
             for (sum, column) in sums.iter_mut().zip(&values) {
-                *sum = add(*sum, scaled(column[r], share));
+                *sum = *sum + column[r].scaled(share);
             }
         }
     }

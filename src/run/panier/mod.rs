@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use super::aggregate::{self, add, sum_by_unit};
+use super::aggregate::{self, sum_by_unit};
 use super::map::Picture;
 use super::{select_units, write_tables, Report, Section};
 use crate::error::Result;
@@ -244,9 +244,8 @@ fn norm_population(
         values: units
             .iter()
             .map(|u| {
-                sums.get(&u.code).map_or(Cell::Missing, |s| {
-                    s.iter().copied().fold(Cell::Value(0.0), add)
-                })
+                sums.get(&u.code)
+                    .map_or(Cell::Missing, |s| Cell::sum(s.iter().copied()))
             })
             .collect(),
     })

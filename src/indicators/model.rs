@@ -1,0 +1,322 @@
+//! The indicator model: what a plain indicator of a territory is made of, and its value
+//! from the sums of its sources' columns over the territory.
+//!
+//! A rate is always recomputed from summed stocks at the level of the territory (a ratio
+//! of sums, never a mean of rates); a published value is taken as published at its own
+//! level and never summed; a share is a stock over the total of the selection.
+//!
+//! ```
+//! use diagterr::indicators::model::{ColumnRef, Indicator, Kind, evaluate};
+//! use diagterr::indicators::Cell::Value;
+//!
+//! let column = |name: &str| ColumnRef { source: 0, column: name.to_string() };
+//! // Single-parent families among families with children, per 100.
+//! let share = Indicator {
+//!     name: "monoparents".into(),
+//!     label: "Part des familles monoparentales (%)".into(),
+//!     kind: Kind::Ratio {
+//!         numerator: vec![column("AM")],
+//!         denominator: vec![column("AM"), column("ACAVENF")],
+//!         scale: 100.0,
+//!     },
+//! };
+//! // Two territories: AM and ACAVENF summed over their IRIS.
+//! let sums = |c: &ColumnRef| match c.column.as_str() {
+//!     "AM" => vec![Value(30.0), Value(10.0)],
+//!     _ => vec![Value(70.0), Value(290.0)],
+//! };
+//! let values = evaluate(&[share], &sums, 2);
+//! assert_eq!(values.units[0], [Value(30.0)]);
+//! assert_eq!(values.units[1], [Value(100.0 * 10.0 / 300.0)]);
+//! // The whole selection: 40 for 400, not the mean of 30 % and 3,3 %.
+//! assert_eq!(values.total[0], Value(10.0));
+//! ```
+
+use super::Cell;
+
+/// A column of one of the query's sources.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ColumnRef {
+    /// Index of the source in the query's list.
+    pub source: usize,
+    pub column: String,
+}
+
+/// What an indicator is made of.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    /// A count: the sum of columns (`ENF_11_14 + ENF_15_17`), summed up the levels.
+    Stock(Vec<ColumnRef>),
+    /// `scale × Σ numerator / Σ denominator`, from the sums at each level.
+    Ratio {
+        numerator: Vec<ColumnRef>,
+        denominator: Vec<ColumnRef>,
+        scale: f64,
+    },
+    /// A value published at the query's level (a Cnaf rate, a Filosofi median): taken as
+    /// it is; the selection has none.
+    Published(ColumnRef),
+    /// A stock (the index of another indicator, of kind `Stock`) as a percentage of the
+    /// selection's total of it.
+    Share(usize),
+}
+
+/// A named indicator of a query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Indicator {
+    /// The key of the query (`monoparents`).
+    pub name: String,
+    /// The French label of headers and legends.
+    pub label: String,
+    pub kind: Kind,
+}
+
+impl Indicator {
+    /// The columns its value is made of.
+    pub fn columns(&self) -> Vec<&ColumnRef> {
+        match &self.kind {
+            Kind::Stock(c) => c.iter().collect(),
+            Kind::Ratio {
+                numerator,
+                denominator,
+                ..
+            } => numerator.iter().chain(denominator).collect(),
+            Kind::Published(c) => vec![c],
+            Kind::Share(_) => Vec::new(),
+        }
+    }
+
+    /// Decimals shown: none for a count, one for a rate or a share.
+    pub fn decimals(&self) -> usize {
+        match self.kind {
+            Kind::Stock(_) => 0,
+            _ => 1,
+        }
+    }
+}
+
+/// The values of the indicators: per territory, and for the whole selection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Values {
+    /// `units[u][i]`: indicator `i` of territory `u`.
+    pub units: Vec<Vec<Cell>>,
+    /// Indicator `i` over the whole selection: stocks summed, rates of the summed stocks,
+    /// shares of 100 %, published values missing (a published value has no total). The
+    /// territories a source lacks are left out of it (see `absent`); a secret one makes it
+    /// secret.
+    pub total: Vec<Cell>,
+    /// Per indicator, the territories left out of the total because they have no value.
+    pub absent: Vec<usize>,
+    /// Shares whose total is zero: no share can be computed (« donnée absente »).
+    pub zero_totals: Vec<usize>,
+}
+
+/// The indicators of `n` territories, from `sums(column)`: the column summed over each
+/// territory, in the territories' order.
+pub fn evaluate(
+    indicators: &[Indicator],
+    sums: &dyn Fn(&ColumnRef) -> Vec<Cell>,
+    n: usize,
+) -> Values {
+    // What the selection's total adds up: the territories with a value (or a secret).
+    let known = |cells: &[Cell]| -> Cell {
+        Cell::sum(cells.iter().copied().filter(|c| *c != Cell::Missing))
+    };
+    let mut absent = Vec::with_capacity(indicators.len());
+    let summed = |columns: &[ColumnRef]| -> Vec<Cell> {
+        let each: Vec<Vec<Cell>> = columns.iter().map(sums).collect();
+        (0..n)
+            .map(|u| Cell::sum(each.iter().map(|c| c[u])))
+            .collect()
+    };
+    let mut by_indicator: Vec<Vec<Cell>> = Vec::with_capacity(indicators.len());
+    let mut total = Vec::with_capacity(indicators.len());
+    for indicator in indicators {
+        let (values, all) = match &indicator.kind {
+            Kind::Stock(columns) => {
+                let values = summed(columns);
+                let all = known(&values);
+                (values, all)
+            }
+            Kind::Ratio {
+                numerator,
+                denominator,
+                scale,
+            } => {
+                let (num, den) = (summed(numerator), summed(denominator));
+                let values: Vec<Cell> = num
+                    .iter()
+                    .zip(&den)
+                    .map(|(n, d)| Cell::ratio(*n, *d, *scale))
+                    .collect();
+                // Both sums over the same territories: those where neither is missing.
+                let with = |side: &[Cell]| -> Vec<Cell> {
+                    side.iter()
+                        .zip(num.iter().zip(&den))
+                        .filter(|(_, (n, d))| **n != Cell::Missing && **d != Cell::Missing)
+                        .map(|(c, _)| *c)
+                        .collect()
+                };
+                let all = Cell::ratio(known(&with(&num)), known(&with(&den)), *scale);
+                (values, all)
+            }
+            Kind::Published(column) => (sums(column), Cell::Missing),
+            // Once every stock is known, below.
+            Kind::Share(_) => (Vec::new(), Cell::Missing),
+        };
+        absent.push(values.iter().filter(|c| **c == Cell::Missing).count());
+        by_indicator.push(values);
+        total.push(all);
+    }
+    let mut zero_totals = Vec::new();
+    for (i, indicator) in indicators.iter().enumerate() {
+        if let Kind::Share(stock) = indicator.kind {
+            let all = total[stock];
+            if all == Cell::Value(0.0) {
+                zero_totals.push(i);
+            }
+            by_indicator[i] = by_indicator[stock]
+                .iter()
+                .map(|s| Cell::ratio(*s, all, 100.0))
+                .collect();
+            total[i] = Cell::ratio(all, all, 100.0);
+            absent[i] = absent[stock];
+        }
+    }
+    let units = (0..n)
+        .map(|u| by_indicator.iter().map(|v| v[u]).collect())
+        .collect();
+    Values {
+        units,
+        total,
+        absent,
+        zero_totals,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Cell::{Missing, Secret, Value};
+
+    fn column(name: &str) -> ColumnRef {
+        ColumnRef {
+            source: 0,
+            column: name.into(),
+        }
+    }
+
+    fn indicator(name: &str, kind: Kind) -> Indicator {
+        Indicator {
+            name: name.into(),
+            label: name.into(),
+            kind,
+        }
+    }
+
+    /// Three territories: children 11-14 and 15-17, places, and a published rate.
+    fn sums(c: &ColumnRef) -> Vec<Cell> {
+        match c.column.as_str() {
+            "ENF_11_14" => vec![Value(100.0), Value(50.0), Value(10.0)],
+            "ENF_15_17" => vec![Value(80.0), Secret, Value(10.0)],
+            "places" => vec![Value(30.0), Value(20.0), Value(0.0)],
+            "enfants" => vec![Value(100.0), Value(200.0), Value(0.0)],
+            "txcouv" => vec![Value(58.3), Secret, Missing],
+            other => panic!("{other}"),
+        }
+    }
+
+    #[test]
+    fn a_stock_is_the_sum_of_its_columns_and_a_secret_cell_keeps_it_secret() {
+        let teens = indicator(
+            "ados",
+            Kind::Stock(vec![column("ENF_11_14"), column("ENF_15_17")]),
+        );
+        let v = evaluate(&[teens], &sums, 3);
+        assert_eq!(v.units, [[Value(180.0)], [Secret], [Value(20.0)]]);
+        assert_eq!(v.total, [Secret]);
+    }
+
+    #[test]
+    fn a_rate_is_recomputed_from_the_sums_never_a_mean_of_rates() {
+        let rate = indicator(
+            "couverture",
+            Kind::Ratio {
+                numerator: vec![column("places")],
+                denominator: vec![column("enfants")],
+                scale: 100.0,
+            },
+        );
+        let v = evaluate(&[rate], &sums, 3);
+        assert_eq!(v.units, [[Value(30.0)], [Value(10.0)], [Missing]]);
+        // 50 places for 300 children: 16,7 %, not the mean of 30 % and 10 % (20 %).
+        assert_eq!(v.total, [Value(100.0 * 50.0 / 300.0)]);
+    }
+
+    #[test]
+    fn a_territory_without_value_is_left_out_of_the_total_and_counted() {
+        let partial = |c: &ColumnRef| match c.column.as_str() {
+            "places" => vec![Value(30.0), Missing, Value(10.0)],
+            _ => vec![Value(100.0), Value(50.0), Value(100.0)],
+        };
+        let rate = indicator(
+            "couverture",
+            Kind::Ratio {
+                numerator: vec![column("places")],
+                denominator: vec![column("enfants")],
+                scale: 100.0,
+            },
+        );
+        let stock = indicator("places", Kind::Stock(vec![column("places")]));
+        let v = evaluate(&[rate, stock], &partial, 3);
+        // 40 places for the 200 children of the two territories with places.
+        assert_eq!(v.total, [Value(20.0), Value(40.0)]);
+        assert_eq!(v.absent, [1, 1]);
+    }
+
+    #[test]
+    fn a_published_value_is_taken_as_published_and_has_no_total() {
+        let published = indicator("publie", Kind::Published(column("txcouv")));
+        let v = evaluate(&[published], &sums, 3);
+        assert_eq!(v.units, [[Value(58.3)], [Secret], [Missing]]);
+        assert_eq!(v.total, [Missing]);
+    }
+
+    #[test]
+    fn a_share_of_the_selection_and_its_secret_or_zero_total() {
+        let places = indicator("places", Kind::Stock(vec![column("places")]));
+        let teens = indicator(
+            "ados",
+            Kind::Stock(vec![column("ENF_11_14"), column("ENF_15_17")]),
+        );
+        let v = evaluate(
+            &[
+                places,
+                indicator("part", Kind::Share(0)),
+                teens,
+                indicator("part_ados", Kind::Share(2)),
+            ],
+            &sums,
+            3,
+        );
+        // 30, 20 and 0 places of 50.
+        assert_eq!(v.units[0][1], Value(60.0));
+        assert_eq!(v.units[1][1], Value(40.0));
+        assert_eq!(v.units[2][1], Value(0.0));
+        assert_eq!(v.total[1], Value(100.0));
+        // One secret stock hides the total: no share is known.
+        assert!(v.units.iter().all(|u| u[3] == Secret));
+        assert!(v.zero_totals.is_empty());
+        let none = |_: &ColumnRef| vec![Value(0.0), Value(0.0)];
+        let v = evaluate(
+            &[
+                indicator("places", Kind::Stock(vec![column("places")])),
+                indicator("part", Kind::Share(0)),
+            ],
+            &none,
+            2,
+        );
+        assert_eq!(v.zero_totals, [1]);
+        assert_eq!(v.units[0][1], Missing);
+    }
+}

@@ -1,0 +1,156 @@
+//! The keys of plain indicators: sources declared once by name, indicators declared once by
+//! name, and the maps and tables that show them.
+//!
+//! ```toml
+//! [sources.caf]
+//! fichier = "data/caf/caf-iris-2020-5dep.csv"
+//! niveau = "iris"
+//! millesime = 2020
+//!
+//! [indicateurs.monoparents]
+//! libelle = "Part des familles monoparentales parmi les familles avec enfants (%)"
+//! numerateur = "caf.AM"
+//! denominateur = ["caf.AM", "caf.ACAVENF"]
+//!
+//! [cartes.monoparents]
+//! indicateur = "monoparents"
+//! …
+//! ```
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::bounds;
+use super::schema::{ClassesSpec, LegendSpec, PaletteSpec};
+
+/// `[sources.NOM]`: a table by territory.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceSpec {
+    pub fichier: Spanned<String>,
+    /// `iris`, `commune`, `epci` or `departement`: the level of its rows.
+    pub niveau: Spanned<SourceLevel>,
+    /// COG vintage of its codes, when older than the query's (files by IRIS or commune).
+    #[serde(default)]
+    pub millesime: Option<Spanned<u16>>,
+    /// Column of the territory codes (default `CODGEO`).
+    #[serde(default = "super::schema::default_code_column")]
+    pub colonne_code: String,
+    /// Cell contents meaning *secret statistique* (default: an empty cell).
+    #[serde(default = "super::schema::default_score_secret")]
+    pub secret: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceLevel {
+    Iris,
+    Commune,
+    Epci,
+    Departement,
+}
+
+/// One column (`"caf.AM"`) or the sum of several (`["caf.AM", "caf.ACAVENF"]`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum ColumnsSpec {
+    One(String),
+    Sum(Vec<String>),
+}
+
+impl ColumnsSpec {
+    pub fn names(&self) -> Vec<&str> {
+        match self {
+            ColumnsSpec::One(c) => vec![c.as_str()],
+            ColumnsSpec::Sum(v) => v.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+/// `[indicateurs.NOM]`: its kind is told by its keys, one kind each.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorSpec {
+    pub libelle: String,
+    /// A count: columns summed.
+    #[serde(default)]
+    pub stock: Option<ColumnsSpec>,
+    /// A ratio of sums, `echelle × Σ numerateur / Σ denominateur`.
+    #[serde(default)]
+    pub numerateur: Option<ColumnsSpec>,
+    #[serde(default)]
+    pub denominateur: Option<ColumnsSpec>,
+    /// 100 (default) for a percentage, 1 000 for a rate per thousand.
+    #[serde(default)]
+    pub echelle: Option<f64>,
+    /// A value published at the query's level, taken as published.
+    #[serde(default)]
+    pub publie: Option<String>,
+    /// The name of a stock indicator: its share (%) of the selection's total.
+    #[serde(default)]
+    pub part_de: Option<String>,
+}
+
+/// `[cartes.NOM]`: the choropleth of one indicator.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorMapSpec {
+    pub indicateur: Spanned<String>,
+    pub titre: String,
+    #[serde(default)]
+    pub sous_titre: Option<String>,
+    pub source: String,
+    /// Thresholds may name `reference:selection`.
+    pub classes: Spanned<ClassesSpec>,
+    #[serde(default)]
+    pub palette: PaletteSpec,
+    /// Circles proportional to a stock indicator (its name).
+    #[serde(default)]
+    pub symboles: Option<Spanned<String>>,
+    #[serde(default)]
+    pub etiquettes: bool,
+    #[serde(default)]
+    pub legende: LegendSpec,
+    pub sorties: Spanned<Vec<String>>,
+    #[serde(
+        default = "super::schema::default_png_width",
+        deserialize_with = "bounds::png_width"
+    )]
+    pub largeur_png: u32,
+    #[serde(
+        default = "super::schema::default_png_dpi",
+        deserialize_with = "bounds::png_dpi"
+    )]
+    pub dpi_png: u32,
+}
+
+/// `[tableaux.NOM]`: several indicators per territory, the selection's total last.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorTableSpec {
+    pub titre: String,
+    pub indicateurs: Spanned<Vec<String>>,
+    /// The indicator rows are sorted by, highest first (default: the territories' codes).
+    #[serde(default)]
+    pub tri: Option<Spanned<String>>,
+    #[serde(default)]
+    pub ordre: OrderSpec,
+    /// Only the territories of at least this municipal population (COG of the query).
+    #[serde(default)]
+    pub population_min: Option<f64>,
+    /// Only the first N rows (after the sort).
+    #[serde(default)]
+    pub premiers: Option<usize>,
+    /// Only the last N rows (after the sort).
+    #[serde(default)]
+    pub derniers: Option<usize>,
+    pub sorties: Spanned<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderSpec {
+    #[default]
+    Decroissant,
+    Croissant,
+}

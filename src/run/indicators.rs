@@ -1,0 +1,394 @@
+//! A query of plain indicators: its sources summed into the territories, its indicators
+//! evaluated, then its tables and maps written.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::path::Path;
+
+use geo::InteriorPoint;
+
+use super::aggregate::{self, sum_by_unit, Sums};
+use super::map::{
+    check_label_count, class_colors, level_shapes, populations, resolve_classes, NamedReference,
+    Picture,
+};
+use super::{
+    capitalise, code_list, markdown_notes, select_units, write_tables, Drawn, Report, Section,
+};
+use crate::error::Result;
+use crate::export::{Align, OutTable};
+use crate::format;
+use crate::indicators::model::{evaluate, ColumnRef, Kind, Values};
+use crate::indicators::Cell;
+use crate::query::{
+    FileLevel, IndicatorPlan, LegendSpec, OrderSpec, PlannedMap, PlannedTable, Query, SourceLevel,
+    ThresholdSpec,
+};
+use crate::render::{
+    self, ChoroplethMap, FeatureClass, LegendClass, LegendLayout, MapFeature, ProportionalSymbols,
+    Symbol,
+};
+use crate::territory::{Level, Territory, Unit};
+
+/// The label of the selection's row and reference.
+const SELECTION: &str = "Ensemble de la sélection";
+
+pub(super) fn run_indicators(
+    query: &Query,
+    territory: &Territory,
+    out_dir: &Path,
+) -> Result<Report> {
+    let (level, units) = select_units(query, territory)?;
+    let plan = query.indicator_plan(level)?;
+    let mut notices = Vec::new();
+    let sums = source_sums(query, &plan, territory, level, &units, &mut notices)?;
+    let column_sums = |c: &ColumnRef| -> Vec<Cell> {
+        let source = &plan.sources[c.source];
+        let i = source
+            .columns
+            .iter()
+            .position(|name| *name == c.column)
+            .expect("the plan lists every column its indicators read");
+        units
+            .iter()
+            .map(|u| sums[c.source].get(&u.code).map_or(Cell::Missing, |v| v[i]))
+            .collect()
+    };
+    let values = evaluate(&plan.indicators, &column_sums, units.len());
+    for (indicator, absent) in plan.indicators.iter().zip(&values.absent) {
+        if *absent > 0 {
+            notices.push(format!(
+                "« {} » : {absent} territoire(s) sur {} sans donnée, laissé(s) hors de l'ensemble de la sélection",
+                indicator.label,
+                units.len()
+            ));
+        }
+    }
+    for &i in &values.zero_totals {
+        notices.push(format!(
+            "« {} » : le total de la sélection est nul, aucune part ne se calcule (donnée absente)",
+            plan.indicators[i].label
+        ));
+    }
+    let mut report = Report {
+        title: format!("Indicateurs par {}", level.noun()),
+        ..Report::default()
+    };
+    for table in &plan.tables {
+        let (out, title) = indicator_table(&plan, table, territory, level, &units, &values);
+        let paths = write_tables(query, &table.spec.sorties, out_dir, &out, &title, &|| {
+            format!(
+                "{}{}",
+                out.to_markdown(Some(&title)),
+                markdown_notes(&notices)
+            )
+        })?;
+        report.outputs.extend(paths);
+        report.sections.push(Section::Table { title, table: out });
+    }
+    for map in &plan.maps {
+        let drawn = indicator_map(
+            query,
+            &plan,
+            map,
+            territory,
+            level,
+            &units,
+            &values,
+            out_dir,
+            &mut notices,
+        )?;
+        report.add(drawn);
+    }
+    report.notices = notices;
+    Ok(report)
+}
+
+/// Per source, the sums of the columns its indicators read, by territory.
+fn source_sums(
+    query: &Query,
+    plan: &IndicatorPlan,
+    territory: &Territory,
+    level: Level,
+    units: &[Unit],
+    notices: &mut Vec<String>,
+) -> Result<Vec<Sums>> {
+    plan.sources
+        .iter()
+        .map(|s| {
+            if s.columns.is_empty() {
+                return Ok(Sums::default());
+            }
+            let columns: Vec<&str> = s.columns.iter().map(String::as_str).collect();
+            let file_level = match s.spec.niveau.get_ref() {
+                SourceLevel::Iris => Some(FileLevel::Iris),
+                SourceLevel::Commune if level != Level::Commune => Some(FileLevel::Commune),
+                _ => None,
+            };
+            let role = format!("de la source « {} »", s.name);
+            let source = aggregate::Source {
+                file: Path::new(s.spec.fichier.get_ref()),
+                code_column: &s.spec.colonne_code,
+                file_level,
+                columns: &columns,
+                secret: &s.spec.secret,
+                role: &role,
+                vintage: s.spec.millesime.as_ref(),
+            };
+            sum_by_unit(query, &source, territory, level, units, notices).map_err(|e| {
+                let hint = format!(
+                    "source « {} » de {}, ligne {}",
+                    s.name,
+                    query.path.display(),
+                    s.line
+                );
+                match e.hint.clone() {
+                    Some(h) => e.hint(format!("{h} ({hint})")),
+                    None => e.hint(hint),
+                }
+            })
+        })
+        .collect()
+}
+
+/// The rows of a table, sorted and filtered, then the selection's total row.
+fn indicator_table(
+    plan: &IndicatorPlan,
+    table: &PlannedTable,
+    territory: &Territory,
+    level: Level,
+    units: &[Unit],
+    values: &Values,
+) -> (OutTable, String) {
+    let spec = table.spec;
+    let mut order: Vec<usize> = (0..units.len()).collect();
+    if let Some(min) = spec.population_min {
+        let population = populations(territory, level);
+        order.retain(|&u| {
+            population
+                .get(units[u].code.as_str())
+                .copied()
+                .unwrap_or(0.0)
+                >= min
+        });
+    }
+    if let Some(sort) = table.sort {
+        order.sort_by(|&a, &b| {
+            let (x, y) = (values.units[a][sort].value(), values.units[b][sort].value());
+            // Valued rows first, highest first (or lowest), then by code.
+            let by_value = match (x, y) {
+                (Some(x), Some(y)) => match spec.ordre {
+                    OrderSpec::Decroissant => y.total_cmp(&x),
+                    OrderSpec::Croissant => x.total_cmp(&y),
+                },
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => Ordering::Equal,
+            };
+            by_value.then_with(|| units[a].code.cmp(&units[b].code))
+        });
+    }
+    if let Some(n) = spec.premiers {
+        order.truncate(n);
+    }
+    if let Some(n) = spec.derniers {
+        order.drain(..order.len().saturating_sub(n));
+    }
+    let mut headers = vec![
+        ("Code".to_string(), Align::Left),
+        (capitalise(level.noun()), Align::Left),
+    ];
+    headers.extend(
+        table
+            .indicators
+            .iter()
+            .map(|&i| (plan.indicators[i].label.clone(), Align::Right)),
+    );
+    let row = |code: &str, name: &str, cells: &[Cell]| {
+        let mut row = vec![code.to_string(), name.to_string()];
+        row.extend(
+            table
+                .indicators
+                .iter()
+                .map(|&i| cells[i].label(plan.indicators[i].decimals())),
+        );
+        row
+    };
+    let mut rows: Vec<Vec<String>> = order
+        .iter()
+        .map(|&u| row(&units[u].code, &units[u].name, &values.units[u]))
+        .collect();
+    rows.push(row("", SELECTION, &values.total));
+    (OutTable { headers, rows }, spec.titre.clone())
+}
+
+/// The choropleth of one indicator, with circles for a stock when asked.
+#[allow(clippy::too_many_arguments)]
+fn indicator_map(
+    query: &Query,
+    plan: &IndicatorPlan,
+    map: &PlannedMap,
+    territory: &Territory,
+    level: Level,
+    units: &[Unit],
+    values: &Values,
+    out_dir: &Path,
+    notices: &mut Vec<String>,
+) -> Result<Drawn> {
+    let spec = map.spec;
+    let indicator = &plan.indicators[map.indicator];
+    let decimals = indicator.decimals();
+    let of = |u: usize| values.units[u][map.indicator];
+    let series = vec![(0..units.len()).filter_map(|u| of(u).value()).collect()];
+    let selection = values.total[map.indicator].value();
+    let asks_selection =
+        |t: &ThresholdSpec| matches!(t, ThresholdSpec::Named(n) if n == "reference:selection");
+    if selection.is_none()
+        && spec
+            .classes
+            .get_ref()
+            .valeurs
+            .iter()
+            .flatten()
+            .any(asks_selection)
+    {
+        return Err(query
+            .error_at(
+                &spec.classes.span(),
+                format!(
+                    "« reference:selection » : l'ensemble de la sélection est {} pour « {} »",
+                    match values.total[map.indicator] {
+                        Cell::Secret => "secret (une cellule secrète au moins)",
+                        _ => "sans valeur",
+                    },
+                    indicator.label
+                ),
+            )
+            .hint("donnez des seuils en nombres, ou une méthode de classes (« quantiles », « seuils_naturels »)"));
+    }
+    let references: Vec<NamedReference> = selection
+        .map(|value| NamedReference {
+            key: "reference:selection",
+            value,
+            name: "ensemble de la sélection",
+        })
+        .into_iter()
+        .collect();
+    let classes = resolve_classes(query, &spec.classes, &references, &series, notices)?;
+    let center = selection.unwrap_or_else(|| {
+        let s = &series[0];
+        s.iter().sum::<f64>() / s.len().max(1) as f64
+    });
+    let colors = class_colors(query, spec.palette, &spec.classes.span(), &classes, center)?;
+    let (shapes, frames) = level_shapes(query, territory, level, notices)?;
+    let by_code: HashMap<&str, &geo::MultiPolygon<f64>> = shapes
+        .features
+        .iter()
+        .map(|f| (f.code.as_str(), &f.geometry))
+        .collect();
+    let mut counts = vec![0usize; classes.len()];
+    let mut features = Vec::with_capacity(units.len());
+    let mut without_shape = Vec::new();
+    for (u, unit) in units.iter().enumerate() {
+        let Some(shape) = by_code.get(unit.code.as_str()) else {
+            without_shape.push(unit.code.clone());
+            continue;
+        };
+        let class = match of(u) {
+            Cell::Value(v) => {
+                let k = classes.class_of(v);
+                counts[k] += 1;
+                FeatureClass::Class(k)
+            }
+            Cell::Secret => FeatureClass::Secret,
+            Cell::Missing => FeatureClass::NoData,
+        };
+        features.push(MapFeature {
+            code: unit.code.clone(),
+            name: unit.name.clone(),
+            geometry: (*shape).clone(),
+            class,
+            value_label: of(u).label(decimals),
+        });
+    }
+    if !without_shape.is_empty() {
+        notices.push(format!(
+            "{} territoire(s) sans contour, absents de la carte : {}",
+            without_shape.len(),
+            code_list(&without_shape)
+        ));
+    }
+    let legend = classes
+        .labels(decimals)
+        .into_iter()
+        .zip(colors)
+        .zip(&counts)
+        .map(|((label, color), count)| LegendClass {
+            label,
+            color,
+            count: *count,
+        })
+        .collect();
+    let mut chart = ChoroplethMap {
+        title: spec.titre.clone(),
+        subtitle: spec.sous_titre.clone(),
+        legend_title: indicator.label.clone(),
+        classes: legend,
+        features,
+        // A share's selection is 100 % by definition: no line for it.
+        references: match (&indicator.kind, values.total[map.indicator]) {
+            (Kind::Share(_), _) => Vec::new(),
+            (_, Cell::Value(v)) => vec![format!("{SELECTION} : {}", format::display(v, decimals))],
+            (_, Cell::Secret) => vec![format!("{SELECTION} : secret")],
+            (_, Cell::Missing) => vec![format!("{SELECTION} : sans valeur")],
+        },
+        source: spec.source.clone(),
+        interval_note: Some(super::map::INTERVAL_NOTE.to_string()),
+        legend_layout: match spec.legende {
+            LegendSpec::Verticale => LegendLayout::Vertical,
+            LegendSpec::Horizontale => LegendLayout::Horizontal,
+        },
+        frames,
+        ..Default::default()
+    };
+    if let Some(stock) = map.symbols {
+        let shown = &plan.indicators[stock];
+        let symbols = chart
+            .features
+            .iter()
+            .filter_map(|f| {
+                let u = units.iter().position(|u| u.code == f.code)?;
+                let value = values.units[u][stock].value()?;
+                Some(Symbol {
+                    code: f.code.clone(),
+                    name: f.name.clone(),
+                    anchor: f.geometry.interior_point()?,
+                    value,
+                    value_label: format::display(value, 0),
+                })
+            })
+            .collect();
+        chart.symbols = Some(ProportionalSymbols::new(shown.label.clone(), symbols));
+    }
+    if spec.etiquettes {
+        check_label_count(query, chart.features.len())?;
+        let population = populations(territory, level);
+        chart.labels = render::feature_labels(&chart.features, |f| {
+            population.get(f.code.as_str()).copied().unwrap_or(0.0)
+        });
+    }
+    let svg = render::choropleth_svg(&chart);
+    let paths = Picture {
+        svg: &svg,
+        png: &|| render::choropleth_png(&chart, spec.largeur_png),
+        dpi: spec.dpi_png,
+    }
+    .write_all(query, &spec.sorties, out_dir)?;
+    Ok((
+        paths,
+        Section::Figure {
+            title: spec.titre.clone(),
+            svg,
+        },
+    ))
+}

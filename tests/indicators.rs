@@ -1,0 +1,263 @@
+//! Plain indicators ([sources], [indicateurs], [cartes], [tableaux]): the example queries
+//! run on the real data, their values checked against a computation made here from the
+//! raw files, and the errors of a query that names what does not exist.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::*;
+
+/// The rows of a CSV for French Excel: cells of each line after the header.
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    text.trim_start_matches('\u{feff}')
+        .lines()
+        .skip(1)
+        .map(|l| l.split(';').map(str::to_string).collect())
+        .collect()
+}
+
+/// `x` with one decimal and a decimal comma, as the tables write it.
+fn one_decimal(x: f64) -> String {
+    format!("{x:.1}").replace('.', ",")
+}
+
+/// The cells of a `;` file with a header, by column name.
+fn read_semicolon(path: &str) -> Vec<BTreeMap<String, String>> {
+    let text = std::fs::read_to_string(root().join(path)).unwrap();
+    let text = text.trim_start_matches('\u{feff}');
+    let separator = if text.lines().next().unwrap().contains(';') {
+        ';'
+    } else {
+        ','
+    };
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(separator).collect();
+    lines
+        .map(|l| {
+            header
+                .iter()
+                .zip(l.split(separator))
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn single_parent_families_by_commune_of_the_herault_are_ratios_of_iris_sums() {
+    let s = Scratch::new();
+    let o = s.run_file("queries/indicateur-monoparents-communes-34.toml");
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    // By hand: AM and ACAVENF summed over the IRIS of each commune of the Hérault; an empty
+    // cell is secret and makes the commune's sum secret.
+    let mut sums: BTreeMap<String, (Option<f64>, Option<f64>)> = BTreeMap::new();
+    for row in read_semicolon("data/caf/caf-iris-2020-5dep.csv") {
+        let commune = row["CODGEO"][..5].to_string();
+        if !commune.starts_with("34") {
+            continue;
+        }
+        let entry = sums.entry(commune).or_insert((Some(0.0), Some(0.0)));
+        let add = |acc: Option<f64>, cell: &str| Some(acc? + cell.parse::<f64>().ok()?);
+        entry.0 = add(entry.0, &row["AM"]);
+        entry.1 = add(entry.1, &row["ACAVENF"]).and_then(|d| Some(d + add(Some(0.0), &row["AM"])?));
+    }
+    let rows = csv_rows(&s.output("34/monoparents-communes-34.csv"));
+    // Every commune of the Hérault (COG 2026), then the selection.
+    assert_eq!(rows.len(), 341 + 1);
+    let by_code: BTreeMap<&str, &Vec<String>> = rows.iter().map(|r| (r[0].as_str(), r)).collect();
+    for (code, (am, families)) in &sums {
+        let row = by_code[code.as_str()];
+        match (am, families) {
+            (Some(am), Some(families)) => {
+                assert_eq!(row[2], format!("{families}"), "{code}");
+                assert_eq!(row[3], one_decimal(100.0 * am / families), "{code}");
+            }
+            _ => assert_eq!(row[3], "secret", "{code}"),
+        }
+    }
+    // The communes the IRIS file lacks: « donnée absente » (empty), said in the legend.
+    let absent = rows
+        .iter()
+        .filter(|r| r[3].is_empty() && !r[0].is_empty())
+        .count();
+    assert_eq!(absent, 341 - sums.len());
+    let svg = s.output("34/monoparents-communes-34.svg");
+    assert!(
+        svg.contains(&format!("Donnée absente ({absent})")),
+        "legend"
+    );
+    // Sorted by the share, highest first, the valued communes before the others.
+    let shares: Vec<f64> = rows
+        .iter()
+        .filter_map(|r| r[3].replace(',', ".").parse().ok())
+        .collect();
+    assert!(shares.windows(2).all(|w| w[0] >= w[1]), "{shares:?}");
+    assert!(s
+        .dir
+        .path()
+        .join("out/34/monoparents-communes-34.xlsx")
+        .exists());
+    assert!(s
+        .dir
+        .path()
+        .join("out/34/monoparents-communes-34.png")
+        .exists());
+}
+
+#[test]
+fn population_and_households_by_epci_of_saone_et_loire_with_their_shares() {
+    let s = Scratch::new();
+    let o = s.run_file("queries/indicateur-population-epci-71.toml");
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    // By hand: the municipal population of every commune of an EPCI that has a commune in 71
+    // (Beaune's, in the Côte-d'Or, counts whole), and the households of Filosofi 2019.
+    let communes = read_semicolon("data/cog/communes-epci-population-2026.csv");
+    let in_71: std::collections::BTreeSet<&str> = communes
+        .iter()
+        .filter(|c| c["dep"] == "71" && !c["siren_epci"].is_empty())
+        .map(|c| c["siren_epci"].as_str())
+        .collect();
+    let mut population: BTreeMap<&str, f64> = BTreeMap::new();
+    for c in &communes {
+        if in_71.contains(c["siren_epci"].as_str()) {
+            *population.entry(c["siren_epci"].as_str()).or_default() +=
+                c["population_municipale"].parse::<f64>().unwrap();
+        }
+    }
+    let households: BTreeMap<String, f64> = read_semicolon("data/insee/FILO2019_DISP_EPCI.csv")
+        .into_iter()
+        .filter(|r| in_71.contains(r["CODGEO"].as_str()))
+        .map(|r| (r["CODGEO"].clone(), r["NBMEN19"].parse().unwrap()))
+        .collect();
+    let total: f64 = population.values().sum();
+    let total_households: f64 = households.values().sum();
+    let rows = csv_rows(&s.output("71/population-epci-71.csv"));
+    assert_eq!(rows.len(), population.len() + 1);
+    for row in &rows[..rows.len() - 1] {
+        let p = population[row[0].as_str()];
+        assert_eq!(row[2], format!("{p}"), "{}", row[0]);
+        assert_eq!(row[3], one_decimal(100.0 * p / total), "{}", row[0]);
+        let h = households[&row[0]];
+        assert_eq!(row[4], format!("{h}"), "{}", row[0]);
+        assert_eq!(
+            row[5],
+            one_decimal(100.0 * h / total_households),
+            "{}",
+            row[0]
+        );
+    }
+    let last = rows.last().unwrap();
+    assert_eq!(last[1], "Ensemble de la sélection");
+    assert_eq!(last[2], format!("{total}"));
+    assert_eq!(last[3], "100,0");
+    // Sorted by population, the largest first: Le Grand Chalon.
+    assert_eq!(rows[0][1], "CA Le Grand Chalon");
+    let svg = s.output("71/population-epci-71.svg");
+    assert!(
+        svg.contains("Population municipale 2026"),
+        "circles' legend"
+    );
+}
+
+/// A query of the Puy-de-Dôme EPCI with the Filosofi source and `indicators`.
+fn query(indicators: &str) -> String {
+    let root = root();
+    format!(
+        "[territoire]\nniveau = \"epci\"\ndepartements = [\"63\"]\nmillesime = 2026\n\
+         communes = \"{0}/data/cog/communes-epci-population-2026.csv\"\n\
+         liste_departements = \"{0}/data/cog/departements.csv\"\n\n\
+         [sources.filo]\nfichier = \"{0}/data/insee/FILO2019_DISP_EPCI.csv\"\nniveau = \"epci\"\n\n\
+         [sources.caf]\nfichier = \"{0}/data/caf/caf-iris-2020-5dep.csv\"\nniveau = \"iris\"\n\n\
+         {indicators}",
+        root.display()
+    )
+}
+
+fn fails(text: &str, words: &[&str]) {
+    let o = Scratch::new().run(text);
+    assert!(!o.status.success(), "should fail: {}", stdout(&o));
+    let err = stderr(&o);
+    for w in words {
+        assert!(err.contains(w), "« {w} » missing in:\n{err}");
+    }
+}
+
+#[test]
+fn names_that_do_not_exist_are_errors_with_their_line() {
+    fails(
+        &query("[indicateurs.x]\nlibelle = \"X\"\nstock = \"insee.NBMEN19\"\n"),
+        &[
+            "requete.toml, ligne 16",
+            "indicateur « x » : source inconnue « insee »",
+            "sources de la requête : caf, filo",
+        ],
+    );
+    fails(
+        &query("[indicateurs.x]\nlibelle = \"X\"\nstock = \"NBMEN19\"\n"),
+        &["colonne « NBMEN19 » sans sa source", "« source.COLONNE »"],
+    );
+    fails(
+        &query("[indicateurs.x]\nlibelle = \"X\"\nstock = \"filo.NBMENAGES\"\n\n[tableaux.t]\ntitre = \"T\"\nindicateurs = [\"x\"]\nsorties = [\"t.csv\"]\n"),
+        &["FILO2019_DISP_EPCI.csv", "colonne « NBMENAGES »", "colonne absente", "source « filo »"],
+    );
+    fails(
+        &query("[indicateurs.x]\nlibelle = \"X\"\nstock = \"filo.NBMEN19\"\n\n[cartes.c]\nindicateur = \"y\"\ntitre = \"T\"\nsource = \"S\"\nclasses = { methode = \"quantiles\" }\nsorties = [\"c.svg\"]\n"),
+        &["ligne 21", "carte : indicateur inconnu « y »", "indicateurs de la requête : x"],
+    );
+    fails(
+        &query("[indicateurs.x]\nlibelle = \"X\"\nstock = \"filo.NBMEN19\"\n\n[tableaux.t]\ntitre = \"T\"\nindicateurs = [\"x\"]\ntri = \"z\"\nsorties = [\"t.csv\"]\n"),
+        &["tri : indicateur inconnu « z »"],
+    );
+    fails(
+        &query("[indicateurs.x]\nlibelle = \"X\"\npart_de = \"y\"\n"),
+        &["« part_de » : indicateur inconnu « y »"],
+    );
+}
+
+#[test]
+fn a_published_value_asked_at_another_level_says_what_to_do() {
+    let text =
+        query("[indicateurs.mediane]\nlibelle = \"Revenu médian\"\npublie = \"filo.Q219\"\n")
+            .replace(
+                "niveau = \"epci\"\ndepartements",
+                "niveau = \"departement\"\ndepartements",
+            );
+    fails(
+        &text,
+        &[
+            "source « filo » par EPCI, requête par département",
+            "ne s'additionnent pas",
+        ],
+    );
+    let text = query("[indicateurs.monoparents]\nlibelle = \"M\"\npublie = \"caf.AM\"\n");
+    fails(
+        &text,
+        &[
+            "indicateur « monoparents » : valeur publiée par IRIS (source « caf »), demandée par EPCI",
+            "donnez son numérateur et son dénominateur",
+        ],
+    );
+}
+
+#[test]
+fn a_share_of_a_zero_total_is_said_and_left_empty() {
+    let s = Scratch::new();
+    let zero = s.file("zero.csv", "CODGEO;N\n200067627;0\n200069169;0\n");
+    let text = query(&format!(
+        "[sources.z]\nfichier = \"{zero}\"\nniveau = \"epci\"\n\n\
+         [indicateurs.n]\nlibelle = \"N\"\nstock = \"z.N\"\n\n\
+         [indicateurs.part]\nlibelle = \"Part de N (%)\"\npart_de = \"n\"\n\n\
+         [tableaux.t]\ntitre = \"T\"\nindicateurs = [\"n\", \"part\"]\nsorties = [\"t.csv\"]\n"
+    ));
+    let o = s.run(&text);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("« Part de N (%) » : le total de la sélection est nul"),
+        "{}",
+        stdout(&o)
+    );
+    let rows = csv_rows(&s.output("t.csv"));
+    let billom = rows.iter().find(|r| r[0] == "200067627").unwrap();
+    assert_eq!(billom[2..], ["0".to_string(), String::new()]);
+}
