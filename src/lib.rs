@@ -5,6 +5,50 @@
 //! (contours) → `indicators` (rates, scores) and `panier` (services inventories) → `classify`
 //! → `render` (SVG, PNG) and `export` (CSV, Markdown, GeoJSON, Shapefile).
 //! `run` ties them together for one query; the binary is a thin clap layer over it.
+//!
+//! Everything a query file can do, the library does: parse a query, run it, read the
+//! report. The population of the EPCI of the Puy-de-Dôme from the embedded COG table:
+//!
+//! ```
+//! use diagterr::query::Query;
+//!
+//! let data = concat!(env!("CARGO_MANIFEST_DIR"), "/data");
+//! let text = format!(
+//!     r#"
+//! [territoire]
+//! niveau = "epci"
+//! departements = ["63"]
+//! millesime = 2026
+//! communes = "{data}/cog/communes-epci-population-2026.csv"
+//! liste_departements = "{data}/cog/departements.csv"
+//!
+//! [sources.cog]
+//! fichier = "{data}/cog/communes-epci-population-2026.csv"
+//! niveau = "commune"
+//! colonne_code = "code_commune"
+//!
+//! [indicateurs.population]
+//! libelle = "Population municipale"
+//! stock = "cog.population_municipale"
+//!
+//! [tableaux.population]
+//! titre = "Population par EPCI"
+//! indicateurs = ["population"]
+//! tri = "population"
+//! sorties = ["population-epci-63.csv"]
+//! "#
+//! );
+//! let query = Query::parse(std::path::Path::new("exemple.toml"), text)?;
+//! let out = std::env::temp_dir().join("diagterr-exemple-lib");
+//! let report = diagterr::run::run(&query, &out)?;
+//! let csv = std::fs::read_to_string(&report.outputs[0]).unwrap();
+//! // The most populated first: Clermont Auvergne Métropole.
+//! assert!(csv.lines().nth(1).unwrap().contains("Clermont Auvergne Métropole"));
+//! # Ok::<(), diagterr::Error>(())
+//! ```
+//!
+//! The frames of `ingest` are polars frames: `diagterr::polars` is the version diagterr
+//! is built with.
 
 pub mod classify;
 pub mod error;
@@ -22,3 +66,4 @@ pub mod synthetic;
 pub mod territory;
 
 pub use error::{Error, Result};
+pub use polars;

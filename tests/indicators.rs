@@ -132,8 +132,27 @@ fn population_and_households_by_epci_of_saone_et_loire_with_their_shares() {
         .collect();
     let total: f64 = population.values().sum();
     let total_households: f64 = households.values().sum();
-    let rows = csv_rows(&s.output("71/population-epci-71.csv"));
-    assert_eq!(rows.len(), population.len() + 1);
+    let mut rows = csv_rows(&s.output("71/population-epci-71.csv"));
+    assert_eq!(rows.len(), population.len() + 2);
+    // The département's row: the communes of the Saône-et-Loire alone, summed from the COG;
+    // Filosofi by EPCI gives no département.
+    let departement = rows.pop().unwrap();
+    let in_dep: f64 = communes
+        .iter()
+        .filter(|c| c["dep"] == "71")
+        .map(|c| c["population_municipale"].parse::<f64>().unwrap())
+        .sum();
+    assert_eq!(
+        departement[1..],
+        [
+            "Saône-et-Loire".to_string(),
+            format!("{in_dep}"),
+            String::new(),
+            String::new(),
+            String::new()
+        ]
+    );
+    assert!(in_dep < population.values().sum::<f64>());
     for row in &rows[..rows.len() - 1] {
         let p = population[row[0].as_str()];
         assert_eq!(row[2], format!("{p}"), "{}", row[0]);
@@ -260,4 +279,57 @@ fn a_share_of_a_zero_total_is_said_and_left_empty() {
     let rows = csv_rows(&s.output("t.csv"));
     let billom = rows.iter().find(|r| r[0] == "200067627").unwrap();
     assert_eq!(billom[2..], ["0".to_string(), String::new()]);
+}
+
+#[test]
+fn published_coverage_rates_and_parts_by_epci_with_the_departement_and_france_rows() {
+    let s = Scratch::new();
+    let o = s.run_file("queries/indicateur-couverture-parts-epci-34.toml");
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    // By hand: the `epci` rows of the Cnaf file for the EPCI of the Hérault, then its
+    // `dep` row for 34 and its `nat` row, each rate as published.
+    let in_34: std::collections::BTreeSet<String> =
+        read_semicolon("data/cog/communes-epci-population-2026.csv")
+            .into_iter()
+            .filter(|c| c["dep"] == "34" && !c["siren_epci"].is_empty())
+            .map(|c| c["siren_epci"].clone())
+            .collect();
+    let columns = [
+        "txcouv",
+        "txcouv_eaje",
+        "txcouv_am_ind",
+        "txcouv_prescol",
+        "txcouv_gad_ind",
+    ];
+    let as_number = |v: &str| v.replace(',', ".").parse::<f64>().unwrap();
+    let cnaf = read_semicolon("data/caf/txcouv-pe-2023-5dep.csv");
+    let expected = |r: &BTreeMap<String, String>| -> Vec<f64> {
+        columns.iter().map(|c| as_number(&r[*c])).collect()
+    };
+    let mut want: Vec<(String, Vec<f64>)> = cnaf
+        .iter()
+        .filter(|r| r["niveau"] == "epci" && in_34.contains(&r["code"]))
+        .map(|r| (r["code"].clone(), expected(r)))
+        .collect();
+    want.sort_by(|a, b| a.1[0].total_cmp(&b.1[0]).then(a.0.cmp(&b.0)));
+    let dep = cnaf
+        .iter()
+        .find(|r| r["niveau"] == "dep" && r["code"] == "34")
+        .unwrap();
+    let nat = cnaf.iter().find(|r| r["niveau"] == "nat").unwrap();
+    want.push((String::new(), expected(dep)));
+    want.push((String::new(), expected(nat)));
+    let rows = csv_rows(&s.output("34/couverture-parts-epci-34.csv"));
+    let got: Vec<(String, Vec<f64>)> = rows
+        .iter()
+        .map(|r| (r[0].clone(), r[2..].iter().map(|v| as_number(v)).collect()))
+        .collect();
+    assert_eq!(got, want);
+    assert_eq!(rows[rows.len() - 2][1], "Hérault");
+    assert_eq!(rows[rows.len() - 1][1], "France");
+    assert!(
+        stdout(&o).contains("ligne « France » : « cnaf » publiée (ligne nat)"),
+        "{}",
+        stdout(&o)
+    );
 }

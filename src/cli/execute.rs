@@ -13,6 +13,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use diagterr::export;
 use diagterr::query::Query;
 use diagterr::run::{self, DiagnosticPlan, Outcome};
+use diagterr::territory::Level;
 use diagterr::Error;
 
 #[derive(clap::Args)]
@@ -44,11 +45,8 @@ pub fn run(args: &Args) -> bool {
     // printed in file order.
     let mut failed = 0;
     let by_commune_first = |(_, q): &(&Path, Result<Query, Error>)| {
-        let level = q
-            .as_ref()
-            .ok()
-            .map(|q| q.spec.territoire.niveau.get_ref().as_str());
-        level != Some("commune")
+        let level = q.as_ref().ok().map(|q| *q.spec.territoire.niveau.get_ref());
+        level != Some(Level::Commune)
     };
     for said in in_parallel(planned.queries, by_commune_first, |(file, q)| match q {
         Err(e) => Said::error(file, &e),

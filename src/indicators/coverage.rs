@@ -30,7 +30,7 @@ pub const PUBLISHED_PARTS: [(&str, &str); 4] = [
 pub const TECHNICAL_CODE: &str = "XX";
 
 /// The `niveau` word of the Caf files for a level.
-fn caf_level(level: Level) -> &'static str {
+pub fn caf_level(level: Level) -> &'static str {
     match level {
         Level::Commune => "com",
         Level::Epci => "epci",

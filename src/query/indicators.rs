@@ -39,6 +39,11 @@ pub struct SourceSpec {
     /// Cell contents meaning *secret statistique* (default: an empty cell).
     #[serde(default = "super::schema::default_score_secret")]
     pub secret: Vec<String>,
+    /// A file of several levels (the Cnaf's): the column that says each row's level (`com`,
+    /// `epci`, `dep`, `nat`). The rows of the query's level are its territories; those of
+    /// `dep` and `nat` give the published references.
+    #[serde(default)]
+    pub colonne_niveau: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -144,7 +149,17 @@ pub struct IndicatorTableSpec {
     /// Only the last N rows (after the sort).
     #[serde(default)]
     pub derniers: Option<usize>,
+    /// Rows after the selection's: `departement` (the query's one département), `france`.
+    #[serde(default)]
+    pub references: Vec<ReferenceRow>,
     pub sorties: Spanned<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReferenceRow {
+    Departement,
+    France,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]

@@ -10,6 +10,7 @@ use super::bounds;
 use super::indicators::{IndicatorMapSpec, IndicatorSpec, IndicatorTableSpec, SourceSpec};
 use crate::panier::norm::Rounding;
 use crate::panier::ServiceKind;
+use crate::territory::Level;
 
 /// A whole query file.
 #[derive(Debug, Clone, Deserialize)]
@@ -54,8 +55,7 @@ pub struct QuerySpec {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TerritorySpec {
-    /// `commune`, `epci` or `departement`.
-    pub niveau: Spanned<String>,
+    pub niveau: Spanned<Level>,
     pub departements: Spanned<Vec<String>>,
     /// Zoom: only the communes of this EPCI (SIREN), with `niveau = "commune"`.
     #[serde(default)]

@@ -67,6 +67,9 @@ pub(super) struct Source<'a> {
     pub role: &'a str,
     /// The COG vintage of the file's codes, when older than the query's (a key of it).
     pub vintage: Option<&'a Spanned<u16>>,
+    /// A file of several levels: the column of each row's level, and the word of the
+    /// rows to sum (the others are left aside).
+    pub rows_of: Option<(&'a str, &'a str)>,
 }
 
 /// The sums of each territory, by code (hashed: looked up once per row of the file).
@@ -101,16 +104,25 @@ pub(super) fn sum_by_unit(
             .iter()
             .map(|c| ColumnSpec::required(c, ColumnKind::Number(quantity))),
     );
+    let mut unique = vec![source.code_column.to_string()];
+    if let Some((column, _)) = source.rows_of {
+        columns.push(ColumnSpec::required(column, ColumnKind::Text));
+        unique.insert(0, column.to_string());
+    }
     let table = ingest::read_shared(
         source.file,
         &TableSpec {
             columns,
             secret_markers: source.secret.to_vec(),
-            unique: vec![source.code_column.to_string()],
+            unique,
             sheet: None,
         },
     )?;
     let codes = str_col(&table.df, source.code_column)?;
+    let row_levels = source
+        .rows_of
+        .map(|(column, _)| str_col(&table.df, column))
+        .transpose()?;
     let lines = table.df.column(LINE_COLUMN)?.u32()?;
     let values: Vec<Vec<Cell>> = source
         .columns
@@ -127,6 +139,11 @@ pub(super) fn sum_by_unit(
     let mut file_communes: Vec<&str> = Vec::new();
     let mut outside = Vec::new();
     for (r, code) in codes.iter().enumerate() {
+        if let (Some(levels), Some((_, word))) = (&row_levels, source.rows_of) {
+            if levels.get(r) != Some(word) {
+                continue; // a row of another level
+            }
+        }
         let code = code.unwrap_or("");
         // The territories of the row, with the share of the row each gets (a commune
         // split since the file's vintage gives to several).

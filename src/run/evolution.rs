@@ -57,6 +57,7 @@ pub(super) fn run_evolution(
                 secret: &spec.secret,
                 role: &format!("de {}", y.annee),
                 vintage: y.millesime_fichier.as_ref(),
+                rows_of: None,
             },
             territory,
             level,

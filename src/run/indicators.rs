@@ -15,20 +15,23 @@ use super::map::{
 use super::{
     capitalise, code_list, markdown_notes, select_units, write_tables, Drawn, Report, Section,
 };
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::export::{Align, OutTable};
 use crate::format;
+use crate::indicators::cell::cells;
+use crate::indicators::coverage;
 use crate::indicators::model::{evaluate, ColumnRef, Kind, Values};
 use crate::indicators::Cell;
+use crate::ingest::{self, CodeKind, ColumnKind, ColumnSpec, Quantity, TableSpec};
 use crate::query::{
-    FileLevel, IndicatorPlan, LegendSpec, OrderSpec, PlannedMap, PlannedTable, Query, SourceLevel,
-    ThresholdSpec,
+    FileLevel, IndicatorPlan, LegendSpec, OrderSpec, PlannedMap, PlannedSource, PlannedTable,
+    Query, ReferenceRow, SourceLevel, ThresholdSpec,
 };
 use crate::render::{
     self, ChoroplethMap, FeatureClass, LegendClass, LegendLayout, MapFeature, ProportionalSymbols,
     Symbol,
 };
-use crate::territory::{Level, Territory, Unit};
+use crate::territory::{str_col, Level, Territory, Unit};
 
 /// The label of the selection's row and reference.
 const SELECTION: &str = "Ensemble de la sélection";
@@ -74,8 +77,21 @@ pub(super) fn run_indicators(
         title: format!("Indicateurs par {}", level.noun()),
         ..Report::default()
     };
+    let references = reference_rows(query, &plan, territory, &mut notices)?;
     for table in &plan.tables {
-        let (out, title) = indicator_table(&plan, table, territory, level, &units, &values);
+        let (mut out, title) = indicator_table(&plan, table, territory, level, &units, &values);
+        for (row, reference) in &references {
+            if table.spec.references.contains(row) {
+                let mut cells = vec![String::new(), reference.name.clone()];
+                cells.extend(
+                    table
+                        .indicators
+                        .iter()
+                        .map(|&i| reference.cells[i].label(plan.indicators[i].decimals())),
+                );
+                out.rows.push(cells);
+            }
+        }
         let paths = write_tables(query, &table.spec.sorties, out_dir, &out, &title, &|| {
             format!(
                 "{}{}",
@@ -115,39 +131,215 @@ fn source_sums(
 ) -> Result<Vec<Sums>> {
     plan.sources
         .iter()
-        .map(|s| {
-            if s.columns.is_empty() {
-                return Ok(Sums::default());
+        .map(|s| sum_source(query, s, territory, level, units, notices))
+        .collect()
+}
+
+/// The sums of the columns of source `s` over `units` of `level`: its rows of that level
+/// for a file of several levels, its rows summed for a finer file.
+fn sum_source(
+    query: &Query,
+    s: &PlannedSource,
+    territory: &Territory,
+    level: Level,
+    units: &[Unit],
+    notices: &mut Vec<String>,
+) -> Result<Sums> {
+    if s.columns.is_empty() {
+        return Ok(Sums::default());
+    }
+    let columns: Vec<&str> = s.columns.iter().map(String::as_str).collect();
+    let file_level = match s.spec.niveau.get_ref() {
+        SourceLevel::Iris => Some(FileLevel::Iris),
+        SourceLevel::Commune if level != Level::Commune => Some(FileLevel::Commune),
+        _ => None,
+    };
+    let role = format!("de la source « {} »", s.name);
+    let source = aggregate::Source {
+        file: Path::new(s.spec.fichier.get_ref()),
+        code_column: &s.spec.colonne_code,
+        file_level,
+        columns: &columns,
+        secret: &s.spec.secret,
+        role: &role,
+        vintage: s.spec.millesime.as_ref(),
+        rows_of: s
+            .spec
+            .colonne_niveau
+            .as_deref()
+            .map(|c| (c, coverage::caf_level(level))),
+    };
+    sum_by_unit(query, &source, territory, level, units, notices).map_err(|e| {
+        let place = format!(
+            "source « {} » de {}, ligne {}",
+            s.name,
+            query.path.display(),
+            s.line
+        );
+        match e.hint.clone() {
+            Some(h) => e.hint(format!("{h} ({place})")),
+            None => e.hint(place),
+        }
+    })
+}
+
+/// A reference row of the tables: its name, and each indicator's value.
+struct ReferenceValues {
+    name: String,
+    cells: Vec<Cell>,
+}
+
+/// The département and France rows the tables ask for: a file of several levels gives its
+/// `dep` and `nat` rows as published; a finer file is summed over the département's
+/// communes; otherwise the value is missing. How each was had is said in a notice.
+fn reference_rows(
+    query: &Query,
+    plan: &IndicatorPlan,
+    territory: &Territory,
+    notices: &mut Vec<String>,
+) -> Result<Vec<(ReferenceRow, ReferenceValues)>> {
+    let mut wanted: Vec<ReferenceRow> = plan
+        .tables
+        .iter()
+        .flat_map(|t| t.spec.references.iter().copied())
+        .collect();
+    wanted.sort_by_key(|r| *r == ReferenceRow::France);
+    wanted.dedup();
+    let mut rows = Vec::new();
+    for row in wanted {
+        let mut how = Vec::new();
+        let (name, per_source): (String, Vec<Option<Vec<Cell>>>) = match row {
+            ReferenceRow::Departement => {
+                let deps = query.spec.territoire.departements.get_ref();
+                let [dep] = deps.as_slice() else {
+                    return Err(query
+                        .error_at(&query.spec.territoire.departements.span(), "une ligne « departement » de tableau demande un seul département")
+                        .hint("retirez « departement » de « references », ou faites une requête par département"));
+                };
+                let units = territory.units(Level::Departement, deps);
+                let name = units.first().map_or(dep.clone(), |u| u.name.clone());
+                let mut ignored = Vec::new();
+                let mut cells = Vec::new();
+                for s in &plan.sources {
+                    let multi = s.spec.colonne_niveau.is_some();
+                    let fine = matches!(
+                        s.spec.niveau.get_ref(),
+                        SourceLevel::Iris | SourceLevel::Commune
+                    );
+                    if s.columns.is_empty() || !(multi || fine) {
+                        cells.push(None);
+                        continue;
+                    }
+                    let sums = sum_source(
+                        query,
+                        s,
+                        territory,
+                        Level::Departement,
+                        &units,
+                        &mut ignored,
+                    )?;
+                    how.push(format!(
+                        "« {} » {}",
+                        s.name,
+                        if multi {
+                            "publiée (ligne dep)"
+                        } else {
+                            "calculée sur ses communes"
+                        }
+                    ));
+                    cells.push(sums.get(dep.as_str()).cloned());
+                }
+                (name, cells)
             }
-            let columns: Vec<&str> = s.columns.iter().map(String::as_str).collect();
-            let file_level = match s.spec.niveau.get_ref() {
-                SourceLevel::Iris => Some(FileLevel::Iris),
-                SourceLevel::Commune if level != Level::Commune => Some(FileLevel::Commune),
-                _ => None,
-            };
-            let role = format!("de la source « {} »", s.name);
-            let source = aggregate::Source {
-                file: Path::new(s.spec.fichier.get_ref()),
-                code_column: &s.spec.colonne_code,
-                file_level,
-                columns: &columns,
-                secret: &s.spec.secret,
-                role: &role,
-                vintage: s.spec.millesime.as_ref(),
-            };
-            sum_by_unit(query, &source, territory, level, units, notices).map_err(|e| {
-                let hint = format!(
-                    "source « {} » de {}, ligne {}",
-                    s.name,
-                    query.path.display(),
-                    s.line
-                );
-                match e.hint.clone() {
-                    Some(h) => e.hint(format!("{h} ({hint})")),
-                    None => e.hint(hint),
+            ReferenceRow::France => {
+                let mut cells = Vec::new();
+                for s in &plan.sources {
+                    match &s.spec.colonne_niveau {
+                        Some(column) if !s.columns.is_empty() => {
+                            how.push(format!("« {} » publiée (ligne nat)", s.name));
+                            cells.push(Some(national_row(s, column)?));
+                        }
+                        _ => cells.push(None),
+                    }
+                }
+                ("France".to_string(), cells)
+            }
+        };
+        let column = |c: &ColumnRef| -> Vec<Cell> {
+            let source = &plan.sources[c.source];
+            let i = source
+                .columns
+                .iter()
+                .position(|n| *n == c.column)
+                .expect("a column of the plan");
+            vec![per_source[c.source]
+                .as_ref()
+                .map_or(Cell::Missing, |v| v[i])]
+        };
+        let evaluated = evaluate(&plan.indicators, &column, 1);
+        // A share of the selection has no meaning for a wider territory.
+        let cells = plan
+            .indicators
+            .iter()
+            .zip(&evaluated.units[0])
+            .map(|(ind, c)| {
+                if matches!(ind.kind, Kind::Share(_)) {
+                    Cell::Missing
+                } else {
+                    *c
                 }
             })
-        })
+            .collect();
+        notices.push(format!(
+            "ligne « {name} » : {}",
+            if how.is_empty() {
+                "aucune source ne la donne".to_string()
+            } else {
+                how.join(", ")
+            }
+        ));
+        rows.push((row, ReferenceValues { name, cells }));
+    }
+    Ok(rows)
+}
+
+/// The one `nat` row of a file of several levels, its columns as published.
+fn national_row(s: &PlannedSource, level_column: &str) -> Result<Vec<Cell>> {
+    let path = Path::new(s.spec.fichier.get_ref());
+    let mut columns = vec![
+        ColumnSpec::required(&s.spec.colonne_code, ColumnKind::Code(CodeKind::Free)),
+        ColumnSpec::required(level_column, ColumnKind::Text),
+    ];
+    columns.extend(
+        s.columns
+            .iter()
+            .map(|c| ColumnSpec::required(c, ColumnKind::Number(Quantity::Value))),
+    );
+    let table = ingest::read_shared(
+        path,
+        &TableSpec {
+            columns,
+            secret_markers: s.spec.secret.clone(),
+            unique: vec![level_column.to_string(), s.spec.colonne_code.clone()],
+            sheet: None,
+        },
+    )?;
+    let levels = str_col(&table.df, level_column)?;
+    let rows: Vec<usize> = (0..table.df.height())
+        .filter(|&i| levels.get(i) == Some("nat"))
+        .collect();
+    let [row] = rows[..] else {
+        return Err(Error::new(format!(
+            "{} ligne(s) « nat » dans le fichier, une est attendue",
+            rows.len()
+        ))
+        .file(path)
+        .column(level_column)
+        .hint("la ligne France d'un tableau se lit sur la ligne « nat » du fichier de la source"));
+    };
+    s.columns
+        .iter()
+        .map(|c| cells(&table.df, c).map(|v| v[row]))
         .collect()
 }
 
@@ -218,7 +410,11 @@ fn indicator_table(
         .iter()
         .map(|&u| row(&units[u].code, &units[u].name, &values.units[u]))
         .collect();
-    rows.push(row("", SELECTION, &values.total));
+    // Published values have no total: a table of them alone has no selection row.
+    let published = |i: &usize| matches!(plan.indicators[*i].kind, Kind::Published(_));
+    if !table.indicators.iter().all(published) {
+        rows.push(row("", SELECTION, &values.total));
+    }
     (OutTable { headers, rows }, spec.titre.clone())
 }
 

@@ -297,8 +297,7 @@ pub(crate) fn code_list<S: AsRef<str>>(codes: &[S]) -> String {
 /// the communes of one EPCI for a zoom.
 fn select_units(query: &Query, territory: &Territory) -> Result<(Level, Vec<Unit>)> {
     let t = &query.spec.territoire;
-    let level =
-        Level::parse(t.niveau.get_ref()).map_err(|e| with_place(e, query, &t.niveau.span()))?;
+    let level = *t.niveau.get_ref();
     let deps = t.departements.get_ref();
     territory
         .check_departements(deps)

@@ -182,6 +182,7 @@ fn indicator_frame(
             secret: &spec.secret,
             role: "des indicateurs",
             vintage: spec.millesime_fichier.as_ref(),
+            rows_of: None,
         },
         territory,
         level,

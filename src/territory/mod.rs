@@ -9,10 +9,10 @@ pub use code_map::CodeMap;
 pub(crate) use cog::str_col;
 pub use cog::{Commune, Epci, Territory};
 
-use crate::error::{Error, Result};
-
-/// The level a query maps and ranks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// The level a query maps and ranks; in a query file, `niveau = "commune"`, `"epci"` or
+/// `"departement"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Level {
     Commune,
     Epci,
@@ -20,19 +20,6 @@ pub enum Level {
 }
 
 impl Level {
-    /// The query-file word for the level.
-    pub fn parse(word: &str) -> Result<Level> {
-        match word {
-            "commune" => Ok(Level::Commune),
-            "epci" => Ok(Level::Epci),
-            "departement" => Ok(Level::Departement),
-            other => Err(
-                Error::new(format!("niveau territorial inconnu « {other} »"))
-                    .hint("niveaux possibles : commune, epci, departement"),
-            ),
-        }
-    }
-
     /// The French noun, for titles and headers.
     pub fn noun(self) -> &'static str {
         match self {

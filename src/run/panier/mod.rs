@@ -228,6 +228,7 @@ fn norm_population(
             secret: &n.secret,
             role: &format!("de population de la norme {}", n.service.label()),
             vintage: n.millesime_fichier.as_ref(),
+            rows_of: None,
         },
         territory,
         Level::Epci,
