@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::map::{level_shapes, Picture};
-use super::{Drawn, Section};
+use super::map::{draw, level_shapes};
+use super::Drawn;
 use crate::error::Result;
 use crate::query::{ClassMapSpec, Query};
 use crate::render::{self, ChoroplethMap, FeatureClass, LegendClass, MapFeature};
@@ -112,18 +112,11 @@ pub(super) fn class_map(
             weights.get(f.code.as_str()).copied().unwrap_or(f64::MIN)
         });
     }
-    let svg = render::choropleth_svg(&chart);
-    let paths = Picture {
-        svg: &svg,
-        png: &|| render::choropleth_png(&chart, map.largeur_png),
-        dpi: map.dpi_png,
-    }
-    .write_all(query, &map.sorties, out_dir)?;
-    Ok((
-        paths,
-        Section::Figure {
-            title: map.titre.clone(),
-            svg,
-        },
-    ))
+    draw(
+        query,
+        &chart,
+        &map.sorties,
+        (map.largeur_png, map.dpi_png),
+        out_dir,
+    )
 }

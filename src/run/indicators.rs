@@ -9,8 +9,8 @@ use geo::InteriorPoint;
 
 use super::aggregate::{self, sum_by_unit, Sums};
 use super::map::{
-    check_label_count, class_colors, level_shapes, populations, resolve_classes, NamedReference,
-    Picture,
+    check_label_count, class_colors, draw, feature_class, level_shapes, populations,
+    resolve_classes, NamedReference,
 };
 use super::{
     capitalise, code_list, markdown_notes, select_units, write_tables, Drawn, Report, Section,
@@ -28,8 +28,7 @@ use crate::query::{
     Query, ReferenceRow, SourceLevel, ThresholdSpec,
 };
 use crate::render::{
-    self, ChoroplethMap, FeatureClass, LegendClass, LegendLayout, MapFeature, ProportionalSymbols,
-    Symbol,
+    self, ChoroplethMap, LegendClass, LegendLayout, MapFeature, ProportionalSymbols, Symbol,
 };
 use crate::territory::{str_col, Level, Territory, Unit};
 
@@ -490,15 +489,7 @@ fn indicator_map(
             without_shape.push(unit.code.clone());
             continue;
         };
-        let class = match of(u) {
-            Cell::Value(v) => {
-                let k = classes.class_of(v);
-                counts[k] += 1;
-                FeatureClass::Class(k)
-            }
-            Cell::Secret => FeatureClass::Secret,
-            Cell::Missing => FeatureClass::NoData,
-        };
+        let class = feature_class(of(u), &classes, &mut counts);
         features.push(MapFeature {
             code: unit.code.clone(),
             name: unit.name.clone(),
@@ -573,18 +564,11 @@ fn indicator_map(
             population.get(f.code.as_str()).copied().unwrap_or(0.0)
         });
     }
-    let svg = render::choropleth_svg(&chart);
-    let paths = Picture {
-        svg: &svg,
-        png: &|| render::choropleth_png(&chart, spec.largeur_png),
-        dpi: spec.dpi_png,
-    }
-    .write_all(query, &spec.sorties, out_dir)?;
-    Ok((
-        paths,
-        Section::Figure {
-            title: spec.titre.clone(),
-            svg,
-        },
-    ))
+    draw(
+        query,
+        &chart,
+        &spec.sorties,
+        (spec.largeur_png, spec.dpi_png),
+        out_dir,
+    )
 }

@@ -316,15 +316,7 @@ pub(super) fn map_outputs(
             without_shape.push(row.unit.code.clone());
             continue;
         };
-        let class = match row.rate {
-            Cell::Value(v) => {
-                let k = classes.class_of(v);
-                counts[k] += 1;
-                FeatureClass::Class(k)
-            }
-            Cell::Secret => FeatureClass::Secret,
-            Cell::Missing => FeatureClass::NoData,
-        };
+        let class = feature_class(row.rate, &classes, &mut counts);
         features.push(MapFeature {
             code: row.unit.code.clone(),
             name: row.unit.name.clone(),
@@ -485,6 +477,44 @@ pub(super) fn map_outputs(
         written,
         Section::Figure {
             title: map.titre.clone(),
+            svg,
+        },
+    ))
+}
+
+/// The class a value is drawn in, counted in `counts`; a secret or missing value has its
+/// own fill and no class.
+pub(super) fn feature_class(cell: Cell, classes: &Classes, counts: &mut [usize]) -> FeatureClass {
+    match cell {
+        Cell::Value(v) => {
+            let k = classes.class_of(v);
+            counts[k] += 1;
+            FeatureClass::Class(k)
+        }
+        Cell::Secret => FeatureClass::Secret,
+        Cell::Missing => FeatureClass::NoData,
+    }
+}
+
+/// Writes `chart` to the SVG and PNG files of `sorties`: the files, and the report's figure.
+pub(super) fn draw(
+    query: &Query,
+    chart: &ChoroplethMap,
+    sorties: &Spanned<Vec<String>>,
+    (width, dpi): (u32, u32),
+    out_dir: &Path,
+) -> Result<Drawn> {
+    let svg = render::choropleth_svg(chart);
+    let paths = Picture {
+        svg: &svg,
+        png: &|| render::choropleth_png(chart, width),
+        dpi,
+    }
+    .write_all(query, sorties, out_dir)?;
+    Ok((
+        paths,
+        Section::Figure {
+            title: chart.title.clone(),
             svg,
         },
     ))
