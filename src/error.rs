@@ -4,9 +4,25 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// What an error is about, for a caller that reacts to some (a batch that retries a
+/// locked output, a server that tells a bad request from a bug).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ErrorKind {
+    /// A data file: a missing column, a malformed cell, a broken geometry.
+    #[default]
+    Input,
+    /// The query file: a key, a value, a name it uses.
+    Query,
+    /// Reading or writing a file failed (absent, refused, disk full).
+    Io,
+    /// A bug of diagterr (a panic, an unexpected polars failure).
+    Internal,
+}
+
 /// An error a user can act on. Built with [`Error::new`] and the builder methods.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Error {
+    pub kind: ErrorKind,
     pub message: String,
     pub file: Option<PathBuf>,
     /// 1-based line in `file` (the header is line 1 of a CSV).
@@ -16,6 +32,31 @@ pub struct Error {
     pub code: Option<String>,
     /// What to do about it.
     pub hint: Option<String>,
+    /// The failure below it (the operating system's, polars'), kept for `source()`.
+    pub cause: Option<std::sync::Arc<dyn std::error::Error + Send + Sync>>,
+}
+
+/// Two errors are the same when they say the same thing (their causes are not compared).
+impl PartialEq for Error {
+    fn eq(&self, other: &Self) -> bool {
+        (
+            self.kind,
+            &self.message,
+            &self.file,
+            self.line,
+            &self.column,
+            &self.code,
+            &self.hint,
+        ) == (
+            other.kind,
+            &other.message,
+            &other.file,
+            other.line,
+            &other.column,
+            &other.code,
+            &other.hint,
+        )
+    }
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -23,13 +64,24 @@ pub type Result<T> = std::result::Result<T, Error>;
 impl Error {
     pub fn new(message: impl Into<String>) -> Self {
         Error {
+            kind: ErrorKind::default(),
             message: message.into(),
             file: None,
             line: None,
             column: None,
             code: None,
             hint: None,
+            cause: None,
         }
+    }
+    pub fn kind(mut self, kind: ErrorKind) -> Self {
+        self.kind = kind;
+        self
+    }
+    /// Keeps `cause` as the error's source.
+    pub fn cause(mut self, cause: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.cause = Some(std::sync::Arc::new(cause));
+        self
     }
     pub fn file(mut self, file: impl AsRef<Path>) -> Self {
         self.file = Some(file.as_ref().to_path_buf());
@@ -78,7 +130,11 @@ impl Error {
                 "vérifiez que le fichier est accessible et le disque non plein",
             ),
         };
-        Error::new(message).file(path).hint(hint)
+        Error::new(message)
+            .file(path)
+            .hint(hint)
+            .kind(ErrorKind::Io)
+            .cause(err)
     }
 }
 
@@ -107,7 +163,13 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.cause
+            .as_deref()
+            .map(|c| c as &(dyn std::error::Error + 'static))
+    }
+}
 
 /// Polars failures are internal (the frames we build are well-formed); they are
 /// reported as such rather than blamed on the user's file.
@@ -115,6 +177,8 @@ impl From<polars::error::PolarsError> for Error {
     fn from(e: polars::error::PolarsError) -> Self {
         Error::new(format!("erreur interne de calcul : {e}"))
             .hint("signalez-la aux développeurs de diagterr avec la requête utilisée")
+            .kind(ErrorKind::Internal)
+            .cause(e)
     }
 }
 
@@ -133,5 +197,14 @@ mod tests {
             e.to_string(),
             "data/x.csv, ligne 12, colonne « txcouv » : valeur non numérique « abc »\n  → corrigez la cellule"
         );
+    }
+
+    #[test]
+    fn an_io_error_keeps_its_kind_and_cause() {
+        use std::error::Error as _;
+        let e = Error::io("x.csv", std::io::Error::from(std::io::ErrorKind::NotFound));
+        assert_eq!(e.kind, ErrorKind::Io);
+        assert!(e.source().is_some());
+        assert_eq!(e.message, "fichier ou dossier introuvable");
     }
 }

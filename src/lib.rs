@@ -65,5 +65,5 @@ pub mod run;
 pub mod synthetic;
 pub mod territory;
 
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};
 pub use polars;

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{line_of, parse_toml};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -98,6 +98,7 @@ impl Diagnostic {
         Error::new(message)
             .file(&self.path)
             .line(line_of(&self.text, span))
+            .kind(ErrorKind::Query)
     }
 }
 

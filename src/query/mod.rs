@@ -19,7 +19,7 @@ pub use schema::*;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 /// A parsed query and where it came from (for messages).
 #[derive(Debug, Clone)]
@@ -86,9 +86,12 @@ impl Query {
 /// A TOML file into its schema, errors said in French with their line.
 fn parse_toml<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<T> {
     toml::from_str(text).map_err(|e| {
-        let mut err = Error::new(translate(e.message())).file(path).hint(
-            "voir la référence des fichiers de requête dans le README (section « Requêtes »)",
-        );
+        let mut err = Error::new(translate(e.message()))
+            .file(path)
+            .kind(ErrorKind::Query)
+            .hint(
+                "voir la référence des fichiers de requête dans le README (section « Requêtes »)",
+            );
         if let Some(span) = e.span() {
             err = err.line(line_of(text, &span));
         }
@@ -218,5 +221,6 @@ mod tests {
             "{err}"
         );
         assert!(err.to_string().starts_with("q.toml, ligne 5"), "{err}");
+        assert_eq!(err.kind, ErrorKind::Query);
     }
 }

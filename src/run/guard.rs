@@ -4,7 +4,7 @@
 use std::cell::{Cell, RefCell};
 use std::panic::{self, AssertUnwindSafe};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 thread_local! {
     /// Inside [`guarded`] on this thread: its panics are reported as the query's error.
@@ -40,6 +40,7 @@ pub(crate) fn guarded<T>(work: impl FnOnce() -> Result<T>) -> Result<T> {
             .with(|p| p.borrow_mut().take())
             .unwrap_or_else(|| describe(payload.as_ref()));
         Err(Error::new(format!("erreur interne de diagterr : {said}"))
+            .kind(ErrorKind::Internal)
             .hint("la requête n'a rien écrit de plus ; signalez l'erreur aux développeurs avec la requête et ses fichiers"))
     })
 }

@@ -337,7 +337,8 @@ fn select_units(query: &Query, territory: &Territory) -> Result<(Level, Vec<Unit
 
 /// `e` re-placed at a span of the query file, keeping its hint.
 fn with_place(e: Error, query: &Query, span: &std::ops::Range<usize>) -> Error {
-    let placed = query.error_at(span, e.message);
+    let mut placed = query.error_at(span, e.message);
+    placed.cause = e.cause;
     match e.hint {
         Some(h) => placed.hint(h),
         None => placed,
