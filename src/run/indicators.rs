@@ -5,11 +5,9 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::path::Path;
 
-use geo::InteriorPoint;
-
 use super::aggregate::{self, sum_by_unit, Sums};
 use super::map::{
-    check_label_count, class_colors, draw, feature_class, level_shapes, populations,
+    check_label_count, circles, class_colors, draw, feature_class, level_shapes, populations,
     resolve_classes, NamedReference,
 };
 use super::{
@@ -27,9 +25,7 @@ use crate::query::{
     FileLevel, IndicatorPlan, LegendSpec, OrderSpec, PlannedMap, PlannedSource, PlannedTable,
     Query, ReferenceRow, SourceLevel, ThresholdSpec,
 };
-use crate::render::{
-    self, ChoroplethMap, LegendClass, LegendLayout, MapFeature, ProportionalSymbols, Symbol,
-};
+use crate::render::{self, ChoroplethMap, LegendClass, LegendLayout, MapFeature};
 use crate::territory::{str_col, Level, Territory, Unit};
 
 /// The label of the selection's row and reference.
@@ -540,22 +536,14 @@ fn indicator_map(
     };
     if let Some(stock) = map.symbols {
         let shown = &plan.indicators[stock];
-        let symbols = chart
-            .features
+        let rank: HashMap<&str, usize> = units
             .iter()
-            .filter_map(|f| {
-                let u = units.iter().position(|u| u.code == f.code)?;
-                let value = values.units[u][stock].value()?;
-                Some(Symbol {
-                    code: f.code.clone(),
-                    name: f.name.clone(),
-                    anchor: f.geometry.interior_point()?,
-                    value,
-                    value_label: format::display(value, 0),
-                })
-            })
+            .enumerate()
+            .map(|(u, unit)| (unit.code.as_str(), u))
             .collect();
-        chart.symbols = Some(ProportionalSymbols::new(shown.label.clone(), symbols));
+        chart.symbols = Some(circles(&chart.features, &shown.label, |code| {
+            values.units[*rank.get(code)?][stock].value()
+        }));
     }
     if spec.etiquettes {
         check_label_count(query, chart.features.len())?;

@@ -417,21 +417,9 @@ pub(super) fn map_outputs(
     }
     if let Some(SymbolSpec::Population) = map.symboles {
         let population = populations(territory, cov.level);
-        let symbols = chart
-            .features
-            .iter()
-            .filter_map(|f| {
-                let value = *population.get(f.code.as_str())?;
-                Some(Symbol {
-                    code: f.code.clone(),
-                    name: f.name.clone(),
-                    anchor: f.geometry.interior_point()?,
-                    value,
-                    value_label: format::display(value, 0),
-                })
-            })
-            .collect();
-        chart.symbols = Some(ProportionalSymbols::new("Population municipale", symbols));
+        chart.symbols = Some(circles(&chart.features, "Population municipale", |code| {
+            population.get(code).copied()
+        }));
     }
     if map.histogramme {
         chart.distribution = Some(Distribution {
@@ -480,6 +468,28 @@ pub(super) fn map_outputs(
             svg,
         },
     ))
+}
+
+/// Circles of `title` on `features`, each the size of `value(code)` (none without a value).
+pub(super) fn circles(
+    features: &[MapFeature],
+    title: &str,
+    value: impl Fn(&str) -> Option<f64>,
+) -> ProportionalSymbols {
+    let symbols = features
+        .iter()
+        .filter_map(|f| {
+            let value = value(&f.code)?;
+            Some(Symbol {
+                code: f.code.clone(),
+                name: f.name.clone(),
+                anchor: f.geometry.interior_point()?,
+                value,
+                value_label: format::display(value, 0),
+            })
+        })
+        .collect();
+    ProportionalSymbols::new(title, symbols)
 }
 
 /// The class a value is drawn in, counted in `counts`; a secret or missing value has its
