@@ -71,6 +71,16 @@ pub struct Layer {
     pub features: Vec<Feature>,
 }
 
+impl Layer {
+    /// Each feature's shape, by its code.
+    pub fn shapes_by_code(&self) -> std::collections::HashMap<&str, &MultiPolygon<f64>> {
+        self.features
+            .iter()
+            .map(|f| (f.code.as_str(), &f.geometry))
+            .collect()
+    }
+}
+
 /// Reads a GeoJSON (`.geojson`, `.json`, optionally gzipped) or a Shapefile (`.shp`).
 ///
 /// `code_property` names the attribute holding the territory code, `name_property` the

@@ -49,11 +49,7 @@ pub(super) fn class_map(
     notices: &mut Vec<String>,
 ) -> Result<Drawn> {
     let (shapes, frames) = level_shapes(query, territory, level, notices)?;
-    let by_code: HashMap<&str, &geo::MultiPolygon<f64>> = shapes
-        .features
-        .iter()
-        .map(|f| (f.code.as_str(), &f.geometry))
-        .collect();
+    let by_code = shapes.shapes_by_code();
     let names: HashMap<&str, &str> = units
         .iter()
         .map(|u| (u.code.as_str(), u.name.as_str()))

@@ -472,11 +472,7 @@ fn indicator_map(
     });
     let colors = class_colors(query, spec.palette, &spec.classes.span(), &classes, center)?;
     let (shapes, frames) = level_shapes(query, territory, level, notices)?;
-    let by_code: HashMap<&str, &geo::MultiPolygon<f64>> = shapes
-        .features
-        .iter()
-        .map(|f| (f.code.as_str(), &f.geometry))
-        .collect();
+    let by_code = shapes.shapes_by_code();
     let mut counts = vec![0usize; classes.len()];
     let mut features = Vec::with_capacity(units.len());
     let mut without_shape = Vec::new();

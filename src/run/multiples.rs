@@ -1,7 +1,6 @@
 //! Small multiples of a query: one panel per part of the rate (EAJE, assistants
 //! maternels…), cut by the same classes so the panels compare.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use super::map::{class_colors, coverage_references, level_shapes, resolve_classes, Picture};
@@ -47,11 +46,7 @@ pub(super) fn multiples_outputs(
     )?;
     // Small panels have no room for inset frames: the DROM stand in their boxes unframed.
     let (fill, _) = level_shapes(query, territory, cov.level, notices)?;
-    let by_code: HashMap<&str, &geo::MultiPolygon<f64>> = fill
-        .features
-        .iter()
-        .map(|f| (f.code.as_str(), &f.geometry))
-        .collect();
+    let by_code = fill.shapes_by_code();
     let panels = cov
         .part_labels
         .iter()
