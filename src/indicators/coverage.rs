@@ -8,6 +8,7 @@ use foldhash::fast::FixedState;
 
 use polars::prelude::*;
 
+use super::engine::{self, Links};
 use super::frame::push_cells;
 use super::Cell;
 use crate::error::{Error, Result};
@@ -194,7 +195,8 @@ pub fn from_components(
     let codes = df.column(&cols.commune)?.str()?;
     let lines = df.column(LINE_COLUMN)?.u32()?;
     let mut without_parent = BTreeSet::new();
-    let mut groups: Vec<Option<String>> = Vec::with_capacity(df.height());
+    let mut links = Links::default();
+    let mut linked: HashSet<&str, FixedState> = HashSet::default();
     for i in 0..df.height() {
         let code = codes.get(i).unwrap_or("");
         if !territory.communes.contains_key(code) {
@@ -205,21 +207,27 @@ pub fn from_components(
                 .code(code)
                 .hint("vérifiez le code ; un fichier d'un COG plus ancien se déclare par « millesime_fichier » dans [couverture.composantes], avec la table des mouvements"));
         }
-        let parent = territory.parent(code, level).map(str::to_string);
-        if parent.is_none() {
-            without_parent.insert(code.to_string());
+        if !linked.insert(code) {
+            continue;
         }
-        groups.push(parent);
+        match territory.parent(code, level) {
+            Some(parent) => links.push(code, parent, 1.0),
+            None => {
+                without_parent.insert(code.to_string());
+            }
+        }
     }
     let mut notices = Vec::new();
     // A territory whose communes are not all in the file is computed on those
     // present: say which, since an absent commune is not a commune with no place.
-    let present: HashSet<&str, FixedState> = codes.iter().flatten().collect();
-    let touched: HashSet<&str, FixedState> = groups.iter().flatten().map(String::as_str).collect();
+    let touched: HashSet<&str, FixedState> = linked
+        .iter()
+        .filter_map(|c| territory.parent(c, level))
+        .collect();
     let mut incomplete = BTreeSet::new();
     for c in territory.communes.values() {
         if let Some(p) = territory.parent(&c.code, level) {
-            if touched.contains(p) && !present.contains(c.code.as_str()) {
+            if touched.contains(p) && !linked.contains(c.code.as_str()) {
                 incomplete.insert(p);
             }
         }
@@ -242,83 +250,25 @@ pub fn from_components(
 
     let mut inputs: Vec<&str> = cols.places.iter().map(|p| p.0.as_str()).collect();
     inputs.push(&cols.children);
-    let mut frame = df.select(
-        inputs
-            .iter()
-            .flat_map(|c| [c.to_string(), secret_column(c)]),
-    )?;
-    frame.with_column(Column::new("groupe".into(), groups))?;
-
-    // Per input: the sum, whether a secret cell is in it, whether a cell is missing.
-    let mut aggs = Vec::new();
-    for c in &inputs {
-        let secret = secret_column(c);
-        aggs.push(col(*c).sum().alias(*c));
-        aggs.push(
-            col(secret.as_str())
-                .cast(DataType::UInt32)
-                .sum()
-                .gt(lit(0u32))
-                .alias(secret.as_str()),
-        );
-        aggs.push(
-            (col(*c).is_null().and(col(secret.as_str()).not()))
-                .cast(DataType::UInt32)
-                .sum()
-                .gt(lit(0u32))
-                .alias(format!("{c}__manquant")),
-        );
-    }
-    let summed = frame
-        .lazy()
-        .filter(col("groupe").is_not_null())
-        .group_by([col("groupe")])
-        .agg(aggs)
-        .sort(["groupe"], Default::default())
-        .collect()?;
-
-    let sums: Vec<Vec<Cell>> = inputs
-        .iter()
-        .map(|c| sum_cells(&summed, c))
-        .collect::<Result<_>>()?;
+    let summed = engine::sum_into(df, &cols.commune, links, &inputs)?;
+    let sums = &summed.columns;
     let children = sums.last().expect("children column is always an input");
-    let total: Vec<Cell> = (0..summed.height())
-        .map(|i| {
-            sums[..sums.len() - 1]
-                .iter()
-                .fold(Cell::Value(0.0), |acc, s| acc + s[i])
-        })
+    let height = summed.codes.len();
+    let total: Vec<Cell> = (0..height)
+        .map(|i| Cell::sum(sums[..sums.len() - 1].iter().map(|s| s[i])))
         .collect();
 
     let mut out = DataFrame::new(
-        summed.height(),
-        vec![summed.column("groupe")?.clone().with_name("code".into())],
+        height,
+        vec![Column::new("code".into(), summed.codes.clone())],
     )?;
     push_cells(&mut out, CHILDREN, children)?;
-    for ((name, _), part) in cols.places.iter().zip(&sums) {
+    for ((name, _), part) in cols.places.iter().zip(sums) {
         push_cells(&mut out, name, part)?;
         push_cells(&mut out, &format!("{RATE}_{name}"), &ratio(part, children))?;
     }
     push_cells(&mut out, RATE, &ratio(&total, children))?;
     Ok((out, notices))
-}
-
-/// Sum cells of an aggregated input: secret wins over missing, missing over a value.
-fn sum_cells(summed: &DataFrame, name: &str) -> Result<Vec<Cell>> {
-    let values = summed.column(name)?.f64()?;
-    let secret = summed.column(&secret_column(name))?.bool()?;
-    let missing = summed.column(&format!("{name}__manquant"))?.bool()?;
-    Ok((0..summed.height())
-        .map(|i| {
-            if secret.get(i) == Some(true) {
-                Cell::Secret
-            } else if missing.get(i) == Some(true) {
-                Cell::Missing
-            } else {
-                Cell::Value(values.get(i).unwrap_or(0.0))
-            }
-        })
-        .collect())
 }
 
 /// `100 × num / den`, per row.

@@ -3,6 +3,7 @@
 
 pub mod cell;
 pub mod coverage;
+pub mod engine;
 pub mod flags;
 pub mod frame;
 pub mod model;

@@ -5,11 +5,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use foldhash::fast::FixedState;
+use polars::prelude::*;
 
 use super::code_list;
 use super::vintage::{file_moves, moves_notice};
 use crate::error::Result;
-use crate::indicators::cell::cells;
+use crate::indicators::engine::{self, Links};
 use crate::indicators::Cell;
 use crate::ingest::{self, CodeKind, ColumnKind, ColumnSpec, Quantity, TableSpec, LINE_COLUMN};
 use crate::query::FileLevel;
@@ -72,6 +73,9 @@ pub(super) struct Source<'a> {
     pub rows_of: Option<(&'a str, &'a str)>,
 }
 
+/// The column of each row's key, for the engine.
+const KEY: &str = "__commune";
+
 /// The sums of each territory, by code (hashed: looked up once per row of the file).
 pub(super) type Sums = HashMap<String, Vec<Cell>, FixedState>;
 
@@ -118,49 +122,57 @@ pub(super) fn sum_by_unit(
             sheet: None,
         },
     )?;
-    let codes = str_col(&table.df, source.code_column)?;
-    let row_levels = source
-        .rows_of
-        .map(|(column, _)| str_col(&table.df, column))
-        .transpose()?;
-    let lines = table.df.column(LINE_COLUMN)?.u32()?;
-    let values: Vec<Vec<Cell>> = source
-        .columns
+    let df = match source.rows_of {
+        // A file of several levels: its rows of the level summed, the others left aside.
+        Some((column, word)) => table
+            .df
+            .clone()
+            .lazy()
+            .filter(col(column).eq(lit(word)))
+            .collect()?,
+        None => table.df.clone(),
+    };
+    let codes = str_col(&df, source.code_column)?;
+    let lines = df.column(LINE_COLUMN)?.u32()?;
+    // Each row's key: its commune for a finer file (the IRIS's first five characters),
+    // otherwise its territory.
+    let keys: Vec<&str> = codes
         .iter()
-        .map(|c| cells(&table.df, c))
-        .collect::<Result<_>>()?;
+        .map(|code| {
+            let code = code.unwrap_or("");
+            match source.file_level {
+                Some(FileLevel::Iris) => code.get(..5).unwrap_or(code),
+                _ => code,
+            }
+        })
+        .collect();
 
     let selected: HashSet<&str, FixedState> = units.iter().map(|u| u.code.as_str()).collect();
     let deps = query.spec.territoire.departements.get_ref();
-    let mut sums = Sums::default();
-    let mut unknown = Vec::new();
+    let mut links = Links::default();
+    // Keys the COG does not know, and communes known but in no territory of the level.
+    let mut unknown_keys: HashSet<&str, FixedState> = HashSet::default();
+    let mut outside_keys: HashSet<&str, FixedState> = HashSet::default();
     // Communes with a row, to tell the territories a finer file covers only in part.
     let mut seen: HashSet<String, FixedState> = HashSet::default();
     let mut file_communes: Vec<&str> = Vec::new();
-    let mut outside = Vec::new();
-    for (r, code) in codes.iter().enumerate() {
-        if let (Some(levels), Some((_, word))) = (&row_levels, source.rows_of) {
-            if levels.get(r) != Some(word) {
-                continue; // a row of another level
-            }
+    let mut linked: HashSet<&str, FixedState> = HashSet::default();
+    for &key in &keys {
+        if !linked.insert(key) {
+            continue;
         }
-        let code = code.unwrap_or("");
-        // The territories of the row, with the share of the row each gets (a commune
+        // The territories of the key, with the share of its rows each gets (a commune
         // split since the file's vintage gives to several).
         let targets: Vec<(String, f64)> = match source.file_level {
-            None => match known(territory, level, code) {
-                true => vec![(code.to_string(), 1.0)],
+            None => match known(territory, level, key) {
+                true => vec![(key.to_string(), 1.0)],
                 false => Vec::new(),
             },
-            Some(file_level) => {
-                let commune = match file_level {
-                    FileLevel::Iris => code.get(..5).unwrap_or(code),
-                    FileLevel::Commune => code,
-                };
-                file_communes.push(commune);
+            Some(_) => {
+                file_communes.push(key);
                 let parts = match &moves {
-                    Some(m) => m.shares(commune),
-                    None => vec![(commune.to_string(), 1.0)],
+                    Some(m) => m.shares(key),
+                    None => vec![(key.to_string(), 1.0)],
                 };
                 let mut targets = Vec::with_capacity(parts.len());
                 // Île-d'Yeu, Ouessant…: known, but in no EPCI; said when it is in the
@@ -180,7 +192,7 @@ pub(super) fn sum_by_unit(
                 }
                 match (targets.is_empty(), in_no_group) {
                     (true, Some(true)) => {
-                        outside.push(format!("{code} (ligne {})", lines.get(r).unwrap_or(0)));
+                        outside_keys.insert(key);
                         continue;
                     }
                     (true, Some(false)) => continue,
@@ -190,21 +202,35 @@ pub(super) fn sum_by_unit(
             }
         };
         if targets.is_empty() {
-            unknown.push(format!("{code} (ligne {})", lines.get(r).unwrap_or(0)));
-            continue;
+            unknown_keys.insert(key);
         }
         for (target, share) in targets {
-            if !selected.contains(target.as_str()) {
-                continue; // another territory of the file
-            }
-            let sum = sums
-                .entry(target)
-                .or_insert_with(|| vec![Cell::Value(0.0); source.columns.len()]);
-            for (acc, column) in sum.iter_mut().zip(&values) {
-                *acc = *acc + column[r].scaled(share);
+            // Only the territories of the selection are summed.
+            if selected.contains(target.as_str()) {
+                links.push(key, &target, share);
             }
         }
     }
+    let mut rows = df.clone();
+    rows.with_column(Column::new(KEY.into(), &keys))?;
+    let summed = engine::sum_into(&rows, KEY, links, source.columns)?;
+    let mut sums = Sums::default();
+    for (t, code) in summed.codes.into_iter().enumerate() {
+        sums.insert(code, summed.columns.iter().map(|c| c[t]).collect());
+    }
+    // The rows of the keys left out, each with its line.
+    let rows_of_keys = |set: &HashSet<&str, FixedState>| -> Vec<String> {
+        keys.iter()
+            .enumerate()
+            .filter(|(_, k)| set.contains(*k))
+            .map(|(r, _)| {
+                let code = codes.get(r).unwrap_or("");
+                format!("{code} (ligne {})", lines.get(r).unwrap_or(0))
+            })
+            .collect()
+    };
+    let outside = rows_of_keys(&outside_keys);
+    let unknown = rows_of_keys(&unknown_keys);
     if !outside.is_empty() {
         notices.push(format!(
             "{} : {} commune(s) sans {} laissée(s) de côté : {}",

@@ -1,0 +1,172 @@
+//! The aggregation engine: the rows of a table summed into territories as one polars lazy
+//! plan (the rows joined to the territory each goes to, grouped by territory, summed), with
+//! the cell arithmetic of [`Cell`]: a secret cell makes its sum secret, a missing one
+//! missing, a row shared between territories (a commune split since the file's vintage)
+//! gives each its part.
+//!
+//! ```
+//! use diagterr::indicators::engine::{sum_into, Links};
+//! use diagterr::indicators::Cell::Value;
+//! use diagterr::polars::prelude::*;
+//!
+//! // Two IRIS of commune 34172 and one of 34003, summed into their EPCI.
+//! let rows = df!("commune" => ["34172", "34172", "34003"], "AM" => [10.0, 5.0, 2.0]).unwrap();
+//! let mut links = Links::default();
+//! links.push("34172", "243400017", 1.0);
+//! links.push("34003", "200066355", 1.0);
+//! let sums = sum_into(&rows, "commune", links, &["AM"]).unwrap();
+//! assert_eq!(sums.codes, ["200066355", "243400017"]);
+//! assert_eq!(sums.columns[0], [Value(2.0), Value(15.0)]);
+//! ```
+
+use polars::prelude::*;
+
+use super::Cell;
+use crate::error::Result;
+use crate::ingest::secret_column;
+
+const KEY: &str = "__cle";
+const TARGET: &str = "__cible";
+const SHARE: &str = "__part";
+
+/// Where each key of the rows goes: to one territory or several, with the part of the row
+/// each gets (1, except for a split commune). A key with no link is left out of the sums.
+#[derive(Debug, Default)]
+pub struct Links {
+    keys: Vec<String>,
+    targets: Vec<String>,
+    shares: Vec<f64>,
+}
+
+impl Links {
+    pub fn push(&mut self, key: &str, target: &str, share: f64) {
+        self.keys.push(key.to_string());
+        self.targets.push(target.to_string());
+        self.shares.push(share);
+    }
+
+    fn frame(self) -> Result<DataFrame> {
+        Ok(DataFrame::new(
+            self.keys.len(),
+            vec![
+                Column::new(KEY.into(), self.keys),
+                Column::new(TARGET.into(), self.targets),
+                Column::new(SHARE.into(), self.shares),
+            ],
+        )?)
+    }
+}
+
+/// The sums of each territory reached, sorted by code.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summed {
+    pub codes: Vec<String>,
+    /// `columns[c][t]`: column `c` summed over territory `t`.
+    pub columns: Vec<Vec<Cell>>,
+}
+
+/// `columns` of `rows` (numbers, with their `__secret` companions when some cell is
+/// secret) summed by the territory `links` gives to each row's `key`.
+pub fn sum_into(rows: &DataFrame, key: &str, links: Links, columns: &[&str]) -> Result<Summed> {
+    let missing = |c: &str| format!("{c}__manquant");
+    let mut inputs = vec![col(key).cast(DataType::String).alias(KEY)];
+    let mut aggs = Vec::with_capacity(3 * columns.len());
+    for c in columns {
+        let secret = secret_column(c);
+        inputs.push(col(*c).cast(DataType::Float64));
+        inputs.push(match rows.column(&secret) {
+            Ok(_) => col(secret.as_str()),
+            Err(_) => lit(false).alias(secret.as_str()),
+        });
+        aggs.push((col(*c) * col(SHARE)).sum().alias(*c));
+        aggs.push(col(secret.as_str()).any(true).alias(secret.as_str()));
+        aggs.push(
+            col(*c)
+                .is_null()
+                .and(col(secret.as_str()).not())
+                .any(true)
+                .alias(missing(c)),
+        );
+    }
+    let summed = rows
+        .clone()
+        .lazy()
+        .select(inputs)
+        .join(
+            links.frame()?.lazy(),
+            [col(KEY)],
+            [col(KEY)],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .group_by([col(TARGET)])
+        .agg(aggs)
+        .sort([TARGET], Default::default())
+        .collect()?;
+    let codes = summed
+        .column(TARGET)?
+        .str()?
+        .iter()
+        .map(|c| c.unwrap_or("").to_string())
+        .collect();
+    let columns = columns
+        .iter()
+        .map(|c| {
+            let values = summed.column(c)?.f64()?;
+            let secret = summed.column(&secret_column(c))?.bool()?;
+            let absent = summed.column(&missing(c))?.bool()?;
+            Ok((0..summed.height())
+                .map(|i| match (secret.get(i), absent.get(i)) {
+                    (Some(true), _) => Cell::Secret,
+                    (_, Some(true)) => Cell::Missing,
+                    _ => Cell::Value(values.get(i).unwrap_or(0.0)),
+                })
+                .collect())
+        })
+        .collect::<Result<_>>()?;
+    Ok(Summed { codes, columns })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Cell::{Missing, Secret, Value};
+
+    fn rows() -> DataFrame {
+        df!(
+            "code" => ["a", "a", "b", "c", "d"],
+            "n" => [Some(1.0), Some(2.0), None, Some(4.0), Some(8.0)],
+            "n__secret" => [false, false, true, false, false],
+            "m" => [Some(1.0), None, Some(3.0), Some(5.0), Some(7.0)],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_secret_cell_makes_its_sum_secret_and_a_missing_one_missing() {
+        let mut links = Links::default();
+        links.push("a", "T1", 1.0);
+        links.push("b", "T1", 1.0);
+        links.push("c", "T2", 1.0);
+        let sums = sum_into(&rows(), "code", links, &["n", "m"]).unwrap();
+        assert_eq!(sums.codes, ["T1", "T2"]);
+        // T1 holds a secret n and a missing m; "d" has no link and is left out.
+        assert_eq!(sums.columns[0], [Secret, Value(4.0)]);
+        assert_eq!(sums.columns[1], [Missing, Value(5.0)]);
+    }
+
+    #[test]
+    fn a_split_row_gives_each_territory_its_part() {
+        let mut links = Links::default();
+        links.push("c", "T1", 0.25);
+        links.push("c", "T2", 0.75);
+        links.push("d", "T2", 1.0);
+        let sums = sum_into(&rows(), "code", links, &["n"]).unwrap();
+        assert_eq!(sums.columns[0], [Value(1.0), Value(11.0)]);
+    }
+
+    #[test]
+    fn no_row_reaching_a_territory_gives_no_sum() {
+        let sums = sum_into(&rows(), "code", Links::default(), &["n"]).unwrap();
+        assert!(sums.codes.is_empty() && sums.columns[0].is_empty());
+    }
+}
