@@ -333,3 +333,121 @@ fn published_coverage_rates_and_parts_by_epci_with_the_departement_and_france_ro
         stdout(&o)
     );
 }
+
+/// Ranks of `values` (1 for the most vulnerable), ties sharing the mean of their ranks.
+fn average_ranks(values: &[f64], higher_is_worse: bool) -> Vec<f64> {
+    values
+        .iter()
+        .map(|v| {
+            let worse = values
+                .iter()
+                .filter(|w| if higher_is_worse { *w > v } else { *w < v })
+                .count();
+            let tied = values.iter().filter(|w| *w == v).count();
+            worse as f64 + (tied as f64 + 1.0) / 2.0
+        })
+        .collect()
+}
+
+#[test]
+fn a_rank_sum_over_indicators_of_two_sources() {
+    let s = Scratch::new();
+    let o = s.run_file("queries/vulnerabilite-offre-epci-34-herault.toml");
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    // By hand: each EPCI of the Hérault, its Filosofi values and its published Cnaf rate,
+    // ranked the way the query says, the ranks added up.
+    let in_34: std::collections::BTreeSet<String> =
+        read_semicolon("data/cog/communes-epci-population-2026.csv")
+            .into_iter()
+            .filter(|c| c["dep"] == "34" && !c["siren_epci"].is_empty())
+            .map(|c| c["siren_epci"].clone())
+            .collect();
+    let as_number = |v: &str| v.replace(',', ".").parse::<f64>().unwrap();
+    let filo: BTreeMap<String, (f64, f64)> = read_semicolon("data/insee/FILO2019_DISP_EPCI.csv")
+        .into_iter()
+        .filter(|r| in_34.contains(&r["CODGEO"]))
+        .map(|r| {
+            let values = (as_number(&r["PPMINI19"]), as_number(&r["Q219"]));
+            (r["CODGEO"].clone(), values)
+        })
+        .collect();
+    let cnaf: BTreeMap<String, f64> = read_semicolon("data/caf/txcouv-pe-2023-5dep.csv")
+        .into_iter()
+        .filter(|r| r["niveau"] == "epci" && in_34.contains(&r["code"]))
+        .map(|r| (r["code"].clone(), as_number(&r["txcouv"])))
+        .collect();
+    let codes: Vec<&String> = in_34.iter().collect();
+    assert_eq!(codes.len(), filo.len());
+    assert_eq!(codes.len(), cnaf.len());
+    let minima = average_ranks(&codes.iter().map(|c| filo[*c].0).collect::<Vec<_>>(), true);
+    let income = average_ranks(&codes.iter().map(|c| filo[*c].1).collect::<Vec<_>>(), false);
+    let coverage = average_ranks(&codes.iter().map(|c| cnaf[*c]).collect::<Vec<_>>(), false);
+    let rows = csv_rows(&s.output("34/vulnerabilite-offre-epci-34.csv"));
+    assert_eq!(rows.len(), codes.len());
+    let total_of: BTreeMap<&str, f64> = rows
+        .iter()
+        .map(|r| (r[1].as_str(), as_number(&r[9])))
+        .collect();
+    for (i, code) in codes.iter().enumerate() {
+        assert_eq!(
+            total_of[code.as_str()],
+            minima[i] + income[i] + coverage[i],
+            "{code}"
+        );
+    }
+    // Sorted by total, the most vulnerable first.
+    let totals: Vec<f64> = rows.iter().map(|r| as_number(&r[9])).collect();
+    assert!(totals.windows(2).all(|w| w[0] <= w[1]), "{totals:?}");
+}
+
+/// A rank sum of the Puy-de-Dôme EPCI on `indicators` (the `[score]` list).
+fn score_query(indicators: &str) -> String {
+    query(&format!(
+        "[indicateurs.minima]\nlibelle = \"Minima\"\npublie = \"filo.PPMINI19\"\n\n\
+         [score]\nmethode = \"somme_des_rangs\"\ntitre = \"T\"\nsorties = [\"t.csv\"]\n\
+         indicateurs = [{indicators}]\n"
+    ))
+}
+
+#[test]
+fn a_score_naming_what_does_not_exist_says_so_with_its_line() {
+    fails(
+        &score_query("{ indicateur = \"minima\", libelle = \"M\" }, { indicateur = \"revenu\", libelle = \"R\" }"),
+        &[
+            "requete.toml, ligne 24",
+            "[score] : indicateur inconnu « revenu »",
+            "indicateurs de la requête : minima",
+        ],
+    );
+    fails(
+        &score_query("{ colonne = \"Q219\", libelle = \"R\" }"),
+        &[
+            "la colonne « Q219 » demande « fichier » dans [score]",
+            "indicateur = ",
+        ],
+    );
+    fails(
+        &(score_query("{ indicateur = \"minima\", libelle = \"M\" }")
+            + "\n[tableaux.t]\ntitre = \"T\"\nindicateurs = [\"minima\"]\nsorties = [\"u.csv\"]\n"),
+        &["[cartes] et [tableaux] ne vont pas avec [score]"],
+    );
+}
+
+#[test]
+fn a_published_value_of_an_older_vintage_is_refused() {
+    let text = format!(
+        "[territoire]\nniveau = \"commune\"\ndepartements = [\"63\"]\nmillesime = 2026\n\
+         communes = \"{0}/data/cog/communes-epci-population-2026.csv\"\n\
+         liste_departements = \"{0}/data/cog/departements.csv\"\n\n\
+         [sources.com]\nfichier = \"{0}/data/insee/FILO2019_DISP_COM_5dep.csv\"\nniveau = \"commune\"\nmillesime = 2019\n\n\
+         [indicateurs.mediane]\nlibelle = \"Revenu médian\"\npublie = \"com.Q219\"\n",
+        root().display()
+    );
+    fails(
+        &text,
+        &[
+            "indicateur « mediane » : valeur publiée sur le COG 2019 (source « com »), requête sur le COG 2026",
+            "donnez son numérateur et son dénominateur",
+        ],
+    );
+}

@@ -105,7 +105,8 @@ pub struct Values {
     /// territories a source lacks are left out of it (see `absent`); a secret one makes it
     /// secret.
     pub total: Vec<Cell>,
-    /// Per indicator, the territories left out of the total because they have no value.
+    /// Per indicator, the territories left out of the total because a sum it is made of is
+    /// missing (a zero denominator gives no rate, but its territory counts in the total).
     pub absent: Vec<usize>,
     /// Shares whose total is zero: no share can be computed (« donnée absente »).
     pub zero_totals: Vec<usize>,
@@ -132,11 +133,12 @@ pub fn evaluate(
     let mut by_indicator: Vec<Vec<Cell>> = Vec::with_capacity(indicators.len());
     let mut total = Vec::with_capacity(indicators.len());
     for indicator in indicators {
-        let (values, all) = match &indicator.kind {
+        let (values, all, left_out) = match &indicator.kind {
             Kind::Stock(columns) => {
                 let values = summed(columns);
                 let all = known(&values);
-                (values, all)
+                let left_out = values.iter().filter(|c| **c == Cell::Missing).count();
+                (values, all, left_out)
             }
             Kind::Ratio {
                 numerator,
@@ -158,13 +160,19 @@ pub fn evaluate(
                         .collect()
                 };
                 let all = Cell::ratio(known(&with(&num)), known(&with(&den)), *scale);
-                (values, all)
+                // A zero denominator gives no rate but stays in the total.
+                let left_out = num.len() - with(&num).len();
+                (values, all, left_out)
             }
-            Kind::Published(column) => (sums(column), Cell::Missing),
+            Kind::Published(column) => {
+                let values = sums(column);
+                let left_out = values.iter().filter(|c| **c == Cell::Missing).count();
+                (values, Cell::Missing, left_out)
+            }
             // Once every stock is known, below.
-            Kind::Share(_) => (Vec::new(), Cell::Missing),
+            Kind::Share(_) => (Vec::new(), Cell::Missing, 0),
         };
-        absent.push(values.iter().filter(|c| **c == Cell::Missing).count());
+        absent.push(left_out);
         by_indicator.push(values);
         total.push(all);
     }
@@ -251,6 +259,8 @@ mod tests {
         assert_eq!(v.units, [[Value(30.0)], [Value(10.0)], [Missing]]);
         // 50 places for 300 children: 16,7 %, not the mean of 30 % and 10 % (20 %).
         assert_eq!(v.total, [Value(100.0 * 50.0 / 300.0)]);
+        // The third territory has no rate (no child) but is in the total: not left out.
+        assert_eq!(v.absent, [0]);
     }
 
     #[test]

@@ -9,6 +9,7 @@ use toml::Spanned;
 use super::indicators::{
     ColumnsSpec, IndicatorMapSpec, IndicatorSpec, IndicatorTableSpec, SourceLevel, SourceSpec,
 };
+use super::schema::{EvolutionSpec, FileLevel, ScoreSpec};
 use super::Query;
 use crate::error::Result;
 use crate::indicators::model::{ColumnRef, Indicator, Kind};
@@ -16,11 +17,14 @@ use crate::territory::Level;
 
 /// A source of the plan, with the columns its indicators read.
 #[derive(Debug)]
-pub struct PlannedSource<'q> {
-    pub name: &'q str,
-    pub spec: &'q SourceSpec,
-    /// Where the query declares it, for errors about its file.
-    pub line: usize,
+pub struct PlannedSource {
+    pub name: String,
+    pub spec: SourceSpec,
+    /// Where the query declares it (`[sources.NOM]`), for errors about its file; none for
+    /// the file of a method written the short way, whose errors name it already.
+    pub line: Option<usize>,
+    /// What it gives, in the notice of the territories it lacks (« de la source « caf » »).
+    pub role: String,
     pub columns: Vec<String>,
 }
 
@@ -43,54 +47,36 @@ pub struct PlannedTable<'q> {
 /// Everything a query of plain indicators computes and writes.
 #[derive(Debug)]
 pub struct IndicatorPlan<'q> {
-    pub sources: Vec<PlannedSource<'q>>,
+    pub sources: Vec<PlannedSource>,
     pub indicators: Vec<Indicator>,
     pub maps: Vec<PlannedMap<'q>>,
     pub tables: Vec<PlannedTable<'q>>,
+}
+
+/// The indicators of `[score]`: `scored[i]` is the index in `indicators` of the score's
+/// `i`-th indicator.
+#[derive(Debug)]
+pub struct ScorePlan {
+    pub sources: Vec<PlannedSource>,
+    pub indicators: Vec<Indicator>,
+    pub scored: Vec<usize>,
+}
+
+/// The indicators of `[evolution]`, year by year.
+#[derive(Debug)]
+pub struct YearsPlan {
+    pub sources: Vec<PlannedSource>,
+    pub indicators: Vec<Indicator>,
 }
 
 impl Query {
     /// The plan of the query's `[indicateurs]` at `level`, the query's level.
     pub fn indicator_plan(&self, level: Level) -> Result<IndicatorPlan<'_>> {
         let spec = &self.spec;
-        let names: Vec<&str> = spec.sources.keys().map(String::as_str).collect();
-        let mut sources: Vec<PlannedSource> = spec
-            .sources
-            .iter()
-            .map(|(name, s)| {
-                check_level(self, name, s, level)?;
-                Ok(PlannedSource {
-                    name,
-                    spec: s,
-                    line: self.line_at(&s.fichier.span()),
-                    columns: Vec::new(),
-                })
-            })
-            .collect::<Result<_>>()?;
+        let mut sources = self.declared_sources(level)?;
+        let indicators = self.declared_indicators(&sources, level)?;
+        list_columns(&mut sources, &indicators);
         let order: Vec<&String> = spec.indicateurs.keys().collect();
-        let mut indicators = Vec::with_capacity(order.len());
-        for (name, ind) in &spec.indicateurs {
-            let kind = self.kind(
-                name,
-                ind,
-                &names,
-                &order,
-                &spec.indicateurs,
-                &sources,
-                level,
-            )?;
-            indicators.push(Indicator {
-                name: name.clone(),
-                label: ind.get_ref().libelle.clone(),
-                kind,
-            });
-        }
-        for c in indicators.iter().flat_map(Indicator::columns) {
-            let columns = &mut sources[c.source].columns;
-            if !columns.contains(&c.column) {
-                columns.push(c.column.clone());
-            }
-        }
         let find = |name: &Spanned<String>, what: &str| {
             order
                 .iter()
@@ -151,6 +137,184 @@ impl Query {
         })
     }
 
+    /// The sources of `[sources]`, each checked against `level`.
+    fn declared_sources(&self, level: Level) -> Result<Vec<PlannedSource>> {
+        self.spec
+            .sources
+            .iter()
+            .map(|(name, s)| {
+                check_level(self, name, s, level)?;
+                Ok(PlannedSource {
+                    name: name.clone(),
+                    spec: s.clone(),
+                    line: Some(self.line_at(&s.fichier.span())),
+                    role: format!("de la source « {name} »"),
+                    columns: Vec::new(),
+                })
+            })
+            .collect()
+    }
+
+    /// The indicators of `[indicateurs]`, in the order of their names.
+    fn declared_indicators(
+        &self,
+        sources: &[PlannedSource],
+        level: Level,
+    ) -> Result<Vec<Indicator>> {
+        let all = &self.spec.indicateurs;
+        let names: Vec<&str> = sources.iter().map(|s| s.name.as_str()).collect();
+        let order: Vec<&String> = all.keys().collect();
+        all.iter()
+            .map(|(name, ind)| {
+                Ok(Indicator {
+                    name: name.clone(),
+                    label: ind.get_ref().libelle.clone(),
+                    kind: self.kind(name, ind, &names, &order, all, sources, level)?,
+                })
+            })
+            .collect()
+    }
+
+    /// The indicators `[score]` ranks or weighs, with their sources: those of the query's
+    /// `[indicateurs]` it names (`indicateur = "monoparents"`, from any of `[sources]`), and
+    /// those written the short way on its own `fichier` (a column published at the query's
+    /// level, or a rate of sums).
+    pub fn score_plan(&self, score: &ScoreSpec, level: Level) -> Result<ScorePlan> {
+        let mut sources = self.declared_sources(level)?;
+        let mut indicators = self.declared_indicators(&sources, level)?;
+        let listed = &score.indicateurs;
+        let err = |m: String| self.error_at(&listed.span(), m);
+        let own = match &score.fichier {
+            Some(file) => {
+                sources.push(own_source(
+                    file,
+                    &score.colonne_code,
+                    score.niveau_fichier,
+                    score.millesime_fichier.as_ref(),
+                    &score.secret,
+                    level,
+                    "des indicateurs",
+                ));
+                Some(sources.len() - 1)
+            }
+            None => None,
+        };
+        let in_file = |column: &String| -> Result<ColumnRef> {
+            let source = own.ok_or_else(|| {
+                err(format!("la colonne « {column} » demande « fichier » dans [score]")).hint(
+                    "donnez « fichier = \"…\" », ou nommez un indicateur de la requête (« indicateur = \"…\" »)",
+                )
+            })?;
+            Ok(ColumnRef {
+                source,
+                column: column.clone(),
+            })
+        };
+        let mut scored = Vec::with_capacity(listed.get_ref().len());
+        for i in listed.get_ref() {
+            let kind = match (&i.indicateur, &i.colonne, &i.numerateur, &i.denominateur) {
+                (Some(name), None, None, None) => {
+                    match self.spec.indicateurs.keys().position(|n| n == name) {
+                        Some(k) => {
+                            scored.push(k);
+                            continue;
+                        }
+                        None => {
+                            let declared: Vec<&String> = self.spec.indicateurs.keys().collect();
+                            return Err(err(format!("[score] : indicateur inconnu « {name} »"))
+                                .hint(format!("indicateurs de la requête : {}", list(&declared))));
+                        }
+                    }
+                }
+                (None, Some(c), None, None) if score.niveau_fichier.is_none() => {
+                    Kind::Published(in_file(c)?)
+                }
+                (None, Some(c), None, None) => return Err(err(format!(
+                    "la colonne « {c} » ne s'additionne pas d'un niveau à l'autre"
+                ))
+                .hint(
+                    "donnez « numerateur » et « denominateur » : le taux est recalculé par territoire",
+                )),
+                (None, None, Some(n), Some(d)) => Kind::Ratio {
+                    numerator: vec![in_file(n)?],
+                    denominator: vec![in_file(d)?],
+                    scale: 100.0,
+                },
+                _ => {
+                    return Err(err(format!(
+                        "indicateur « {} » : donnez « indicateur », ou « colonne », ou « numerateur » et « denominateur »",
+                        i.libelle
+                    )))
+                }
+            };
+            indicators.push(Indicator {
+                name: i.key(),
+                label: i.libelle.clone(),
+                kind,
+            });
+            scored.push(indicators.len() - 1);
+        }
+        list_columns(&mut sources, &indicators);
+        Ok(ScorePlan {
+            sources,
+            indicators,
+            scored,
+        })
+    }
+
+    /// The indicators of `[evolution]`, one per indicator and year, each year its own
+    /// source: indicator `k` of year `y` is `indicators[y × K + k]`.
+    pub fn evolution_plan(&self, evolution: &EvolutionSpec, level: Level) -> Result<YearsPlan> {
+        let listed = &evolution.indicateurs;
+        let years = evolution.annees.get_ref();
+        let mut sources = Vec::with_capacity(years.len());
+        let mut indicators = Vec::with_capacity(years.len() * listed.get_ref().len());
+        for (y, year) in years.iter().enumerate() {
+            sources.push(own_source(
+                &year.fichier,
+                &evolution.colonne_code,
+                evolution.niveau_fichier,
+                year.millesime_fichier.as_ref(),
+                &evolution.secret,
+                level,
+                &format!("de {}", year.annee),
+            ));
+            let column = |c: &String| ColumnRef {
+                source: y,
+                column: c.clone(),
+            };
+            for i in listed.get_ref() {
+                let kind = match (&i.colonne, &i.numerateur, &i.denominateur) {
+                    (Some(c), None, None) => Kind::Stock(vec![column(c)]),
+                    (None, Some(n), Some(d)) => Kind::Ratio {
+                        numerator: vec![column(n)],
+                        denominator: vec![column(d)],
+                        scale: 100.0,
+                    },
+                    _ => return Err(self
+                        .error_at(
+                            &listed.span(),
+                            format!(
+                                "indicateur « {} » : donnez « colonne » (un effectif), ou « numerateur » et « denominateur » (un taux)",
+                                i.libelle
+                            ),
+                        )
+                        .hint("un taux se recalcule d'une année à l'autre sur ses effectifs, jamais à partir d'une colonne de taux")),
+                };
+                indicators.push(Indicator {
+                    name: format!("{}_{}", i.libelle, year.annee),
+                    label: i.libelle.clone(),
+                    kind,
+                });
+            }
+        }
+        list_columns(&mut sources, &indicators);
+        Ok(YearsPlan {
+            sources,
+            indicators,
+        })
+    }
+
     /// The kind of indicator `name`, from its keys.
     #[allow(clippy::too_many_arguments)]
     fn kind(
@@ -202,6 +366,17 @@ impl Query {
                     level.noun()
                 ))
                 .hint("une valeur publiée ne s'additionne pas d'un niveau à l'autre : donnez son numérateur et son dénominateur (« numerateur », « denominateur »), ou faites la requête à son niveau"));
+            }
+            if let Some(vintage) = &source.spec.millesime {
+                if *vintage.get_ref() != self.spec.territoire.millesime {
+                    return Err(err(format!(
+                        "valeur publiée sur le COG {} (source « {} »), requête sur le COG {}",
+                        vintage.get_ref(),
+                        source.name,
+                        self.spec.territoire.millesime
+                    ))
+                    .hint("une valeur publiée ne passe pas d'un millésime à l'autre (les communes fusionnées ne s'additionnent pas) : donnez son numérateur et son dénominateur"));
+                }
             }
             return Ok(Kind::Published(column));
         }
@@ -300,4 +475,47 @@ fn list<S: AsRef<str>>(names: &[S]) -> String {
         .map(AsRef::as_ref)
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The file of a method written the short way (`[score]`, `[evolution]`), as a source of
+/// the query's level or of a finer one.
+fn own_source(
+    file: &Spanned<String>,
+    code_column: &str,
+    file_level: Option<FileLevel>,
+    vintage: Option<&Spanned<u16>>,
+    secret: &[String],
+    level: Level,
+    role: &str,
+) -> PlannedSource {
+    let niveau = match (file_level, level) {
+        (Some(FileLevel::Iris), _) => SourceLevel::Iris,
+        (Some(FileLevel::Commune), _) | (None, Level::Commune) => SourceLevel::Commune,
+        (None, Level::Epci) => SourceLevel::Epci,
+        (None, Level::Departement) => SourceLevel::Departement,
+    };
+    PlannedSource {
+        name: role.to_string(),
+        spec: SourceSpec {
+            fichier: file.clone(),
+            niveau: Spanned::new(file.span(), niveau),
+            millesime: vintage.cloned(),
+            colonne_code: code_column.to_string(),
+            secret: secret.to_vec(),
+            colonne_niveau: None,
+        },
+        line: None,
+        role: role.to_string(),
+        columns: Vec::new(),
+    }
+}
+
+/// Each source's columns read by `indicators`, each once, in order.
+fn list_columns(sources: &mut [PlannedSource], indicators: &[Indicator]) {
+    for c in indicators.iter().flat_map(Indicator::columns) {
+        let columns = &mut sources[c.source].columns;
+        if !columns.contains(&c.column) {
+            columns.push(c.column.clone());
+        }
+    }
 }

@@ -231,8 +231,11 @@ pub enum LegendSpec {
 #[serde(deny_unknown_fields)]
 pub struct ScoreSpec {
     pub methode: ScoreMethod,
-    /// One row per territory of the query's level (e.g. Filosofi by EPCI).
-    pub fichier: Spanned<String>,
+    /// One row per territory of the query's level (e.g. Filosofi by EPCI), for the
+    /// indicators written the short way (`colonne`, `numerateur`); none when every
+    /// indicator names one of the query's `[indicateurs]`.
+    #[serde(default)]
+    pub fichier: Option<Spanned<String>>,
     /// Column of the territory code (default `CODGEO`).
     #[serde(default = "default_code_column")]
     pub colonne_code: String,
@@ -503,7 +506,10 @@ pub enum ScoreMethod {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScoreIndicatorSpec {
-    /// A column of the file (a rate or any value), at the query's level.
+    /// An indicator of the query's `[indicateurs]`, by name: of any kind, from any source.
+    #[serde(default)]
+    pub indicateur: Option<String>,
+    /// Or a column of the file (a rate or any value), at the query's level.
     #[serde(default)]
     pub colonne: Option<String>,
     /// Or a rate computed by diagterr: 100 × sum(numerateur) / sum(denominateur),
@@ -594,6 +600,9 @@ pub enum FileLevel {
 impl ScoreIndicatorSpec {
     /// The name of the indicator's column in result frames.
     pub fn key(&self) -> String {
+        if let Some(name) = &self.indicateur {
+            return name.clone();
+        }
         match (&self.colonne, &self.numerateur, &self.denominateur) {
             (Some(c), _, _) => c.clone(),
             (None, Some(n), Some(d)) => format!("{n}_sur_{d}"),
@@ -758,8 +767,8 @@ impl QuerySpec {
                 v.push(("couverture.composantes.fichier", &c.fichier));
             }
         }
-        if let Some(s) = &self.score {
-            v.push(("score.fichier", &s.fichier));
+        if let Some(f) = self.score.as_ref().and_then(|s| s.fichier.as_ref()) {
+            v.push(("score.fichier", f));
         }
         if let Some(e) = &self.evolution {
             v.extend(

@@ -18,44 +18,6 @@ use crate::query::Query;
 use crate::territory::{str_col, Level, Territory, Unit};
 use toml::Spanned;
 
-/// What an indicator is made of: a column taken as it is (a count, or a rate at the
-/// file's own level), or a rate of sums.
-pub(super) enum Measure<'a> {
-    Column(&'a str),
-    Ratio(&'a str, &'a str),
-}
-
-impl Measure<'_> {
-    /// The columns `measures` read, each once, in order.
-    pub(super) fn inputs<'a>(measures: &[Measure<'a>]) -> Vec<&'a str> {
-        let mut inputs: Vec<&str> = Vec::new();
-        for m in measures {
-            let names: &[&str] = match m {
-                Measure::Column(c) => &[c],
-                Measure::Ratio(n, d) => &[n, d],
-            };
-            for n in names {
-                if !inputs.contains(n) {
-                    inputs.push(n);
-                }
-            }
-        }
-        inputs
-    }
-
-    /// The measure's value from the sums of `inputs` of one territory.
-    pub(super) fn value(&self, inputs: &[&str], sums: &[Cell]) -> Cell {
-        let of = |name: &str| {
-            let i = inputs.iter().position(|c| *c == name).expect("an input");
-            sums[i]
-        };
-        match self {
-            Measure::Column(c) => of(c),
-            Measure::Ratio(n, d) => Cell::ratio(of(n), of(d), 100.0),
-        }
-    }
-}
-
 /// Which file, and which of its columns to sum.
 pub(super) struct Source<'a> {
     pub file: &'a Path,

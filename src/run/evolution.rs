@@ -4,16 +4,17 @@
 
 use std::path::Path;
 
-use super::aggregate::{self, sum_by_unit, Measure, Sums};
 use super::class_map::{class_map, Classed, Legend, NamedClass};
+use super::indicators::evaluate_sources;
 use super::{markdown_notes, select_units, write_tables, Report, Section};
 use crate::classify::palette;
 use crate::classify::{Classes, Threshold};
 use crate::error::Result;
 use crate::export::{Align, OutTable};
 use crate::format;
+use crate::indicators::model::{Indicator, Kind};
 use crate::indicators::Cell;
-use crate::query::{ChangeIndicatorSpec, EvolutionSpec, Query};
+use crate::query::{EvolutionSpec, Query};
 use crate::render::FeatureClass;
 use crate::territory::{Territory, Unit};
 
@@ -32,7 +33,7 @@ pub(super) fn run_evolution(
     out_dir: &Path,
 ) -> Result<Report> {
     let (level, units) = select_units(query, territory)?;
-    let kinds = kinds(query, spec)?;
+    let plan = query.evolution_plan(spec, level)?;
     let years = spec.annees.get_ref();
     if years.len() < 2 || years.windows(2).any(|w| w[0].annee >= w[1].annee) {
         return Err(query
@@ -42,56 +43,37 @@ pub(super) fn run_evolution(
             )
             .hint("[[evolution.annees]] annee = 2016, fichier = \"…\", puis la même chose pour 2020"));
     }
-    let inputs = Measure::inputs(&kinds);
     let mut notices = Vec::new();
-    // Per year: the sums of each input per unit, and over the selection.
-    let mut sums_per_year = Vec::new();
-    for y in years {
-        let sums = sum_by_unit(
-            query,
-            &aggregate::Source {
-                file: Path::new(y.fichier.get_ref()),
-                code_column: &spec.colonne_code,
-                file_level: spec.niveau_fichier,
-                columns: &inputs,
-                secret: &spec.secret,
-                role: &format!("de {}", y.annee),
-                vintage: y.millesime_fichier.as_ref(),
-                rows_of: None,
-            },
-            territory,
-            level,
-            &units,
-            &mut notices,
-        )?;
-        sums_per_year.push(sums);
-    }
-    let value = |k: &Measure, sum: &[Cell]| k.value(&inputs, sum);
-    let series: Vec<Series> = kinds
-        .iter()
+    let evaluated = evaluate_sources(
+        query,
+        &plan.sources,
+        &plan.indicators,
+        territory,
+        level,
+        &units,
+        &mut notices,
+    )?;
+    let values = &evaluated.values;
+    // Indicator `k` of year `y` is `y × K + k` of the plan.
+    let per_year = spec.indicateurs.get_ref().len();
+    let kinds = &plan.indicators[..per_year];
+    let series: Vec<Series> = (0..per_year)
         .map(|k| Series {
-            units: units
+            units: values
+                .units
                 .iter()
-                .map(|u| {
-                    sums_per_year
-                        .iter()
-                        .map(|sums: &Sums| sums.get(&u.code).map_or(Cell::Missing, |s| value(k, s)))
-                        .collect()
-                })
+                .map(|u| (0..years.len()).map(|y| u[y * per_year + k]).collect())
                 .collect(),
-            total: sums_per_year
-                .iter()
-                .map(|sums| {
-                    let total = units.iter().map(|u| sums.get(&u.code)).fold(
-                        vec![Cell::Value(0.0); inputs.len()],
-                        |acc, s| {
-                            let s = s
-                                .cloned()
-                                .unwrap_or_else(|| vec![Cell::Missing; inputs.len()]);
-                            acc.iter().zip(&s).map(|(a, b)| *a + *b).collect()
-                        },
-                    );
-                    value(k, &total)
+            // Over the whole selection only: a year whose file lacks a territory (or one of
+            // its counts) has no total, rather than a total over other territories; a secret
+            // stays secret (a missing cell added to it).
+            total: (0..years.len())
+                .map(|y| {
+                    let i = y * per_year + k;
+                    match values.absent[i] {
+                        0 => values.total[i],
+                        _ => values.total[i] + Cell::Missing,
+                    }
                 })
                 .collect(),
         })
@@ -99,11 +81,10 @@ pub(super) fn run_evolution(
 
     // Territories no file covers stay on the map (no data) but leave the table: the
     // notices name them already.
-    let covered: Vec<bool> = units
-        .iter()
-        .map(|u| sums_per_year.iter().any(|s| s.contains_key(&u.code)))
+    let covered: Vec<bool> = (0..units.len())
+        .map(|u| evaluated.found.iter().any(|f| f[u]))
         .collect();
-    let table = change_table(spec, &kinds, &units, &series, &covered);
+    let table = change_table(spec, kinds, &units, &series, &covered);
     let mut report = Report {
         title: spec.titre.clone(),
         ..Report::default()
@@ -116,7 +97,7 @@ pub(super) fn run_evolution(
             territory,
             level,
             &units,
-            &kinds,
+            kinds,
             &series,
             out_dir,
             &mut notices,
@@ -133,27 +114,6 @@ pub(super) fn run_evolution(
     });
     report.notices = notices;
     Ok(report)
-}
-
-/// Each indicator is a count or a rate.
-fn kinds<'a>(query: &Query, spec: &'a EvolutionSpec) -> Result<Vec<Measure<'a>>> {
-    spec.indicateurs
-        .get_ref()
-        .iter()
-        .map(|i: &'a ChangeIndicatorSpec| match (&i.colonne, &i.numerateur, &i.denominateur) {
-            (Some(c), None, None) => Ok(Measure::Column(c)),
-            (None, Some(n), Some(d)) => Ok(Measure::Ratio(n, d)),
-            _ => Err(query
-                .error_at(
-                    &spec.indicateurs.span(),
-                    format!(
-                        "indicateur « {} » : donnez « colonne » (un effectif), ou « numerateur » et « denominateur » (un taux)",
-                        i.libelle
-                    ),
-                )
-                .hint("un taux se recalcule d'une année à l'autre sur ses effectifs, jamais à partir d'une colonne de taux")),
-        })
-        .collect()
 }
 
 /// The change from the first year to the last: a difference, in points for a rate.
@@ -178,7 +138,7 @@ fn relative(first: Cell, last: Cell) -> Cell {
 /// territories some file covers; the whole selection last.
 fn change_table(
     spec: &EvolutionSpec,
-    kinds: &[Measure],
+    kinds: &[Indicator],
     units: &[Unit],
     series: &[Series],
     covered: &[bool],
@@ -193,15 +153,15 @@ fn change_table(
         for y in &years {
             headers.push((format!("{} {y}", ind.libelle), Align::Right));
         }
-        match kind {
-            Measure::Column(_) => {
+        match kind.kind {
+            Kind::Stock(_) => {
                 headers.push((format!("{} : évolution {span}", ind.libelle), Align::Right));
                 headers.push((
                     format!("{} : évolution {span} (%)", ind.libelle),
                     Align::Right,
                 ));
             }
-            Measure::Ratio(..) => headers.push((
+            _ => headers.push((
                 format!("{} : évolution {span} (points)", ind.libelle),
                 Align::Right,
             )),
@@ -212,13 +172,13 @@ fn change_table(
         for (s, kind) in series.iter().zip(kinds) {
             let v = values(s);
             let (first, last) = (v[0], v[v.len() - 1]);
-            match kind {
-                Measure::Column(_) => {
+            match kind.kind {
+                Kind::Stock(_) => {
                     row.extend(v.iter().map(|c| count(*c)));
                     row.push(count(change(first, last)));
                     row.push(relative(first, last).label(1));
                 }
-                Measure::Ratio(..) => {
+                _ => {
                     row.extend(v.iter().map(|c| c.label(1)));
                     row.push(change(first, last).label(1));
                 }
@@ -253,7 +213,7 @@ fn change_map(
     territory: &Territory,
     level: crate::territory::Level,
     units: &[Unit],
-    kinds: &[Measure],
+    kinds: &[Indicator],
     series: &[Series],
     out_dir: &Path,
     notices: &mut Vec<String>,
@@ -301,9 +261,9 @@ fn change_map(
             )
             .hint("« carte_seuils » : dix limites au plus")
     })?;
-    let unit_word = match kinds[index] {
-        Measure::Column(_) => "",
-        Measure::Ratio(..) => " (points)",
+    let unit_word = match kinds[index].kind {
+        Kind::Stock(_) => "",
+        _ => " (points)",
     };
     let years = spec.annees.get_ref();
     let legend_title = format!(

@@ -18,7 +18,7 @@ use crate::export::{Align, OutTable};
 use crate::format;
 use crate::indicators::cell::cells;
 use crate::indicators::coverage;
-use crate::indicators::model::{evaluate, ColumnRef, Kind, Values};
+use crate::indicators::model::{evaluate, ColumnRef, Indicator, Kind, Values};
 use crate::indicators::Cell;
 use crate::ingest::{self, CodeKind, ColumnKind, ColumnSpec, Quantity, TableSpec};
 use crate::query::{
@@ -39,20 +39,16 @@ pub(super) fn run_indicators(
     let (level, units) = select_units(query, territory)?;
     let plan = query.indicator_plan(level)?;
     let mut notices = Vec::new();
-    let sums = source_sums(query, &plan, territory, level, &units, &mut notices)?;
-    let column_sums = |c: &ColumnRef| -> Vec<Cell> {
-        let source = &plan.sources[c.source];
-        let i = source
-            .columns
-            .iter()
-            .position(|name| *name == c.column)
-            .expect("the plan lists every column its indicators read");
-        units
-            .iter()
-            .map(|u| sums[c.source].get(&u.code).map_or(Cell::Missing, |v| v[i]))
-            .collect()
-    };
-    let values = evaluate(&plan.indicators, &column_sums, units.len());
+    let values = evaluate_sources(
+        query,
+        &plan.sources,
+        &plan.indicators,
+        territory,
+        level,
+        &units,
+        &mut notices,
+    )?
+    .values;
     for (indicator, absent) in plan.indicators.iter().zip(&values.absent) {
         if *absent > 0 {
             notices.push(format!(
@@ -115,19 +111,46 @@ pub(super) fn run_indicators(
     Ok(report)
 }
 
-/// Per source, the sums of the columns its indicators read, by territory.
-fn source_sums(
+/// The values of `indicators` over `units`, and per source which units it has rows for.
+pub(super) struct Evaluated {
+    pub values: Values,
+    /// `found[s][u]`: source `s` has a row for territory `u` (or for one of its parts).
+    pub found: Vec<Vec<bool>>,
+}
+
+/// The values of `indicators` over `units`: each source's columns summed into them by
+/// the engine, then each indicator evaluated from the sums. Shared by every method.
+pub(super) fn evaluate_sources(
     query: &Query,
-    plan: &IndicatorPlan,
+    sources: &[PlannedSource],
+    indicators: &[Indicator],
     territory: &Territory,
     level: Level,
     units: &[Unit],
     notices: &mut Vec<String>,
-) -> Result<Vec<Sums>> {
-    plan.sources
+) -> Result<Evaluated> {
+    let sums: Vec<Sums> = sources
         .iter()
         .map(|s| sum_source(query, s, territory, level, units, notices))
-        .collect()
+        .collect::<Result<_>>()?;
+    let column_sums = |c: &ColumnRef| -> Vec<Cell> {
+        let i = sources[c.source]
+            .columns
+            .iter()
+            .position(|name| *name == c.column)
+            .expect("the plan lists every column its indicators read");
+        units
+            .iter()
+            .map(|u| sums[c.source].get(&u.code).map_or(Cell::Missing, |v| v[i]))
+            .collect()
+    };
+    Ok(Evaluated {
+        values: evaluate(indicators, &column_sums, units.len()),
+        found: sums
+            .iter()
+            .map(|s| units.iter().map(|u| s.contains_key(&u.code)).collect())
+            .collect(),
+    })
 }
 
 /// The sums of the columns of source `s` over `units` of `level`: its rows of that level
@@ -146,17 +169,20 @@ fn sum_source(
     let columns: Vec<&str> = s.columns.iter().map(String::as_str).collect();
     let file_level = match s.spec.niveau.get_ref() {
         SourceLevel::Iris => Some(FileLevel::Iris),
-        SourceLevel::Commune if level != Level::Commune => Some(FileLevel::Commune),
+        // A commune file at the commune level is summed too when its communes must first
+        // be moved to the query's vintage (merged communes added up).
+        SourceLevel::Commune if level != Level::Commune || s.spec.millesime.is_some() => {
+            Some(FileLevel::Commune)
+        }
         _ => None,
     };
-    let role = format!("de la source « {} »", s.name);
     let source = aggregate::Source {
         file: Path::new(s.spec.fichier.get_ref()),
         code_column: &s.spec.colonne_code,
         file_level,
         columns: &columns,
         secret: &s.spec.secret,
-        role: &role,
+        role: &s.role,
         vintage: s.spec.millesime.as_ref(),
         rows_of: s
             .spec
@@ -164,12 +190,15 @@ fn sum_source(
             .as_deref()
             .map(|c| (c, coverage::caf_level(level))),
     };
-    sum_by_unit(query, &source, territory, level, units, notices).map_err(|e| {
+    let sums = sum_by_unit(query, &source, territory, level, units, notices);
+    let Some(line) = s.line else {
+        return sums;
+    };
+    sums.map_err(|e| {
         let place = format!(
-            "source « {} » de {}, ligne {}",
+            "source « {} » de {}, ligne {line}",
             s.name,
             query.path.display(),
-            s.line
         );
         match e.hint.clone() {
             Some(h) => e.hint(format!("{h} ({place})")),

@@ -106,7 +106,8 @@ pub fn run(query: &Query, out_dir: &Path) -> Result<Report> {
         spec.score.is_some(),
         spec.panier.is_some(),
         spec.evolution.is_some(),
-        !spec.indicateurs.is_empty(),
+        // The indicators of a `[score]` are its inputs, not a computation of their own.
+        !spec.indicateurs.is_empty() && spec.score.is_none(),
     ];
     match computed.iter().filter(|c| **c).count() {
         0 => {
@@ -130,7 +131,14 @@ pub fn run(query: &Query, out_dir: &Path) -> Result<Report> {
                 .hint("déclarez les indicateurs qu'elles montrent : [indicateurs.NOM]"),
         );
     }
-    if !spec.indicateurs.is_empty() {
+    if spec.score.is_some() && (!spec.cartes.is_empty() || !spec.tableaux.is_empty()) {
+        return Err(
+            Error::new("[cartes] et [tableaux] ne vont pas avec [score]")
+                .file(&query.path)
+                .hint("la liste de priorités s'écrit par « sorties » dans [score] ; faites une requête d'indicateurs à part pour leurs cartes et tableaux"),
+        );
+    }
+    if !spec.indicateurs.is_empty() && spec.score.is_none() {
         return indicators::run_indicators(query, &territory, out_dir);
     }
     let Some(c) = &spec.couverture else {

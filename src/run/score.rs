@@ -6,8 +6,8 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use super::aggregate::{self, sum_by_unit, Measure};
 use super::class_map::{class_map, Classed, Legend, NamedClass};
+use super::indicators::evaluate_sources;
 use super::{markdown_notes, select_units, with_place, write_tables, Drawn, Report, Section};
 use crate::classify::palette::{self, Qualitative, Sequential};
 use crate::error::Result;
@@ -133,30 +133,6 @@ pub(super) fn run_score(
     Ok(report)
 }
 
-/// Checks each indicator names a column, or a numerator and a denominator; a
-/// column cannot be summed from a finer level (a rate is not additive).
-fn sources<'a>(query: &Query, spec: &'a ScoreSpec) -> Result<Vec<Measure<'a>>> {
-    let err = |msg: String| query.error_at(&spec.indicateurs.span(), msg);
-    spec.indicateurs
-        .get_ref()
-        .iter()
-        .map(|i| match (&i.colonne, &i.numerateur, &i.denominateur) {
-            (Some(c), None, None) if spec.niveau_fichier.is_none() => Ok(Measure::Column(c)),
-            (Some(c), None, None) => Err(err(format!(
-                "la colonne « {c} » ne s'additionne pas d'un niveau à l'autre"
-            ))
-            .hint(
-                "donnez « numerateur » et « denominateur » : le taux est recalculé par territoire",
-            )),
-            (None, Some(n), Some(d)) => Ok(Measure::Ratio(n, d)),
-            _ => Err(err(format!(
-                "indicateur « {} » : donnez « colonne », ou « numerateur » et « denominateur »",
-                i.libelle
-            ))),
-        })
-        .collect()
-}
-
 /// `code` and the indicator columns for every territory of the selection, with
 /// each indicator's value over the whole selection (missing for a plain column). Rows
 /// of a finer file (IRIS, communes) are summed into their territory, rates
@@ -170,25 +146,17 @@ fn indicator_frame(
     units: &[Unit],
     notices: &mut Vec<String>,
 ) -> Result<(DataFrame, Vec<Cell>)> {
-    let sources = sources(query, spec)?;
-    let inputs = Measure::inputs(&sources);
-    let sums = sum_by_unit(
+    let plan = query.score_plan(spec, level)?;
+    let values = evaluate_sources(
         query,
-        &aggregate::Source {
-            file: Path::new(spec.fichier.get_ref()),
-            code_column: &spec.colonne_code,
-            file_level: spec.niveau_fichier,
-            columns: &inputs,
-            secret: &spec.secret,
-            role: "des indicateurs",
-            vintage: spec.millesime_fichier.as_ref(),
-            rows_of: None,
-        },
+        &plan.sources,
+        &plan.indicators,
         territory,
         level,
         units,
         notices,
-    )?;
+    )?
+    .values;
     let mut df = DataFrame::new(
         units.len(),
         vec![Column::new(
@@ -196,26 +164,12 @@ fn indicator_frame(
             units.iter().map(|u| u.code.clone()).collect::<Vec<_>>(),
         )],
     )?;
-    // The selection as a whole: the reference of flags (the departmental rate
-    // when the selection is a département), a ratio of sums like the others.
-    let total = sums
-        .values()
-        .fold(vec![Cell::Value(0.0); inputs.len()], |acc, sum| {
-            acc.iter().zip(sum).map(|(a, b)| *a + *b).collect()
-        });
-    let mut references = Vec::with_capacity(sources.len());
-    for (ind, source) in spec.indicateurs.get_ref().iter().zip(&sources) {
-        references.push(match source {
-            Measure::Column(_) => Cell::Missing,
-            ratio => ratio.value(&inputs, &total),
-        });
-        let picked: Vec<Cell> = units
-            .iter()
-            .map(|u| {
-                sums.get(u.code.as_str())
-                    .map_or(Cell::Missing, |sum| source.value(&inputs, sum))
-            })
-            .collect();
+    // The selection as a whole is the reference of flags (the departmental rate when the
+    // selection is a département): a ratio of sums, none for a published value.
+    let mut references = Vec::with_capacity(plan.scored.len());
+    for (ind, &i) in spec.indicateurs.get_ref().iter().zip(&plan.scored) {
+        references.push(values.total[i]);
+        let picked: Vec<Cell> = values.units.iter().map(|u| u[i]).collect();
         push_cells(&mut df, &ind.key(), &picked)?;
     }
     Ok((df, references))
