@@ -451,3 +451,66 @@ fn a_published_value_of_an_older_vintage_is_refused() {
         ],
     );
 }
+
+#[test]
+fn a_published_rate_mapped_against_the_departement_and_france_references() {
+    let s = Scratch::new();
+    let o = s.run_file("queries/indicateur-couverture-parts-epci-34.toml");
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    // By hand: the EPCI of the Hérault below the département's published rate, between it
+    // and France's, and at France's or above.
+    let in_34: std::collections::BTreeSet<String> =
+        read_semicolon("data/cog/communes-epci-population-2026.csv")
+            .into_iter()
+            .filter(|c| c["dep"] == "34" && !c["siren_epci"].is_empty())
+            .map(|c| c["siren_epci"].clone())
+            .collect();
+    let cnaf = read_semicolon("data/caf/txcouv-pe-2023-5dep.csv");
+    let rate = |r: &BTreeMap<String, String>| r["txcouv"].replace(',', ".").parse::<f64>().unwrap();
+    let dep = rate(
+        cnaf.iter()
+            .find(|r| r["niveau"] == "dep" && r["code"] == "34")
+            .unwrap(),
+    );
+    let nat = rate(cnaf.iter().find(|r| r["niveau"] == "nat").unwrap());
+    let epci: Vec<f64> = cnaf
+        .iter()
+        .filter(|r| r["niveau"] == "epci" && in_34.contains(&r["code"]))
+        .map(rate)
+        .collect();
+    let below = epci.iter().filter(|v| **v < dep).count();
+    let above = epci.iter().filter(|v| **v >= nat).count();
+    let between = epci.len() - below - above;
+    let svg = s.output("34/couverture-parts-epci-34.svg");
+    for label in [
+        format!("Moins de {} ({below})", one_decimal(dep)),
+        format!(
+            "De {} à moins de {} ({between})",
+            one_decimal(dep),
+            one_decimal(nat)
+        ),
+        format!("{} et plus ({above})", one_decimal(nat)),
+        format!("Hérault : {}", one_decimal(dep)),
+        format!("France : {}", one_decimal(nat)),
+    ] {
+        assert!(svg.contains(&label), "« {label} » missing from the legend");
+    }
+    // A published value has no total over the selection: no line for it.
+    assert!(!svg.contains("Ensemble de la sélection"));
+}
+
+#[test]
+fn a_departement_reference_asks_for_one_departement() {
+    let text = query(
+        "[indicateurs.x]\nlibelle = \"X\"\npublie = \"filo.PPMINI19\"\n\n\
+         [cartes.c]\nindicateur = \"x\"\ntitre = \"T\"\nsource = \"S\"\n\
+         classes = { methode = \"seuils\", valeurs = [\"reference:departement\"] }\nsorties = [\"c.svg\"]\n",
+    )
+    .replace("departements = [\"63\"]", "departements = [\"63\", \"71\"]");
+    fails(
+        &text,
+        &[
+            "la référence « departement » (ligne de tableau ou seuil de carte) demande un seul département",
+        ],
+    );
+}

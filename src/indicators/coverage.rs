@@ -10,6 +10,7 @@ use polars::prelude::*;
 
 use super::engine::{self, Links};
 use super::frame::push_cells;
+use super::model::{evaluate, ColumnRef, Indicator, Kind};
 use super::Cell;
 use crate::error::{Error, Result};
 use crate::ingest::{secret_column, Table, LINE_COLUMN};
@@ -181,16 +182,26 @@ pub struct Components {
 /// Name of the children column in the aggregated frame.
 pub const CHILDREN: &str = "enfants_moins_3";
 
-/// Coverage as a ratio of sums over the communes of each territory of `level`.
-/// Returns `code`, the summed places and children, `txcouv` and one rate per
-/// part (`txcouv_<column>`), all with `__secret` companions: a sum touching a
-/// secret cell is secret. A commune unknown to the COG is an error.
+/// The coverage of the territories reached by a components file.
+#[derive(Debug)]
+pub struct ComponentCoverage {
+    /// `code`, the summed places and children, `txcouv` and one rate per place column.
+    pub frame: DataFrame,
+    pub notices: Vec<String>,
+    /// The rate over all the territories reached (missing when one lacks a count).
+    pub overall: Cell,
+}
+
+/// Coverage as a ratio of sums over the communes of each territory of `level`: the
+/// summed places and children, `txcouv` and one rate per part (`txcouv_<column>`), all
+/// with `__secret` companions (a sum touching a secret cell is secret), each rate a ratio
+/// indicator of the model. A commune unknown to the COG is an error.
 pub fn from_components(
     table: &Table,
     cols: &Components,
     territory: &Territory,
     level: Level,
-) -> Result<(DataFrame, Vec<String>)> {
+) -> Result<ComponentCoverage> {
     let df = &table.df;
     let codes = df.column(&cols.commune)?.str()?;
     let lines = df.column(LINE_COLUMN)?.u32()?;
@@ -251,32 +262,55 @@ pub fn from_components(
     let mut inputs: Vec<&str> = cols.places.iter().map(|p| p.0.as_str()).collect();
     inputs.push(&cols.children);
     let summed = engine::sum_into(df, &cols.commune, links, &inputs)?;
-    let sums = &summed.columns;
-    let children = sums.last().expect("children column is always an input");
     let height = summed.codes.len();
-    let total: Vec<Cell> = (0..height)
-        .map(|i| Cell::sum(sums[..sums.len() - 1].iter().map(|s| s[i])))
-        .collect();
+    // The rate and each part are ratios of the summed places over the summed children.
+    let column = |name: &str| ColumnRef {
+        source: 0,
+        column: name.to_string(),
+    };
+    let ratio = |name: String, places: Vec<ColumnRef>| Indicator {
+        label: name.clone(),
+        name,
+        kind: Kind::Ratio {
+            numerator: places,
+            denominator: vec![column(&cols.children)],
+            scale: 100.0,
+        },
+    };
+    let mut indicators = vec![ratio(
+        RATE.to_string(),
+        cols.places.iter().map(|p| column(&p.0)).collect(),
+    )];
+    indicators.extend(
+        cols.places
+            .iter()
+            .map(|p| ratio(format!("{RATE}_{}", p.0), vec![column(&p.0)])),
+    );
+    let by_column = |c: &ColumnRef| {
+        let i = inputs
+            .iter()
+            .position(|n| *n == c.column)
+            .expect("an input");
+        summed.columns[i].clone()
+    };
+    let values = evaluate(&indicators, &by_column, height);
+    let rates = |i: usize| -> Vec<Cell> { values.units.iter().map(|u| u[i]).collect() };
 
-    let mut out = DataFrame::new(
+    let mut frame = DataFrame::new(
         height,
         vec![Column::new("code".into(), summed.codes.clone())],
     )?;
-    push_cells(&mut out, CHILDREN, children)?;
-    for ((name, _), part) in cols.places.iter().zip(sums) {
-        push_cells(&mut out, name, part)?;
-        push_cells(&mut out, &format!("{RATE}_{name}"), &ratio(part, children))?;
+    push_cells(&mut frame, CHILDREN, &summed.columns[cols.places.len()])?;
+    for (k, ((name, _), places)) in cols.places.iter().zip(&summed.columns).enumerate() {
+        push_cells(&mut frame, name, places)?;
+        push_cells(&mut frame, &format!("{RATE}_{name}"), &rates(k + 1))?;
     }
-    push_cells(&mut out, RATE, &ratio(&total, children))?;
-    Ok((out, notices))
-}
-
-/// `100 × num / den`, per row.
-fn ratio(num: &[Cell], den: &[Cell]) -> Vec<Cell> {
-    num.iter()
-        .zip(den)
-        .map(|(n, d)| Cell::ratio(*n, *d, 100.0))
-        .collect()
+    push_cells(&mut frame, RATE, &rates(0))?;
+    Ok(ComponentCoverage {
+        frame,
+        notices,
+        overall: values.total_of_all(0),
+    })
 }
 
 #[cfg(test)]
@@ -346,7 +380,7 @@ mod tests {
     fn ratio_of_sums_with_parts_and_secret_propagation() {
         let dir = tempfile::tempdir().unwrap();
         let (territory, components, cols) = fixture(dir.path());
-        let (frame, notices) =
+        let ComponentCoverage { frame, notices, .. } =
             from_components(&components, &cols, &territory, Level::Epci).unwrap();
         let codes: Vec<_> = frame
             .column("code")
@@ -382,20 +416,11 @@ mod tests {
     fn departement_level_sums_every_commune() {
         let dir = tempfile::tempdir().unwrap();
         let (territory, components, cols) = fixture(dir.path());
-        let (frame, notices) =
+        let ComponentCoverage { frame, notices, .. } =
             from_components(&components, &cols, &territory, Level::Departement).unwrap();
         assert_eq!(frame.height(), 1);
         assert_eq!(cells(&frame, RATE).unwrap(), [Cell::Secret]);
         assert!(notices.is_empty(), "{notices:?}");
-    }
-
-    #[test]
-    fn zero_children_gives_a_missing_rate() {
-        assert_eq!(
-            ratio(&[Cell::Value(5.0)], &[Cell::Value(0.0)]),
-            [Cell::Missing]
-        );
-        assert_eq!(ratio(&[Cell::Value(5.0)], &[Cell::Secret]), [Cell::Secret]);
     }
 
     #[test]

@@ -112,6 +112,18 @@ pub struct Values {
     pub zero_totals: Vec<usize>,
 }
 
+impl Values {
+    /// Indicator `i` over every territory or none: missing when one is left out of the total
+    /// (secret when one is secret), where a total over fewer territories would mislead (a
+    /// year against another, France from its départements).
+    pub fn total_of_all(&self, i: usize) -> Cell {
+        match self.absent[i] {
+            0 => self.total[i],
+            _ => self.total[i] + Cell::Missing,
+        }
+    }
+}
+
 /// The indicators of `n` territories, from `sums(column)`: the column summed over each
 /// territory, in the territories' order.
 pub fn evaluate(

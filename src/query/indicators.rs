@@ -105,7 +105,7 @@ pub struct IndicatorMapSpec {
     #[serde(default)]
     pub sous_titre: Option<String>,
     pub source: String,
-    /// Thresholds may name `reference:selection`.
+    /// Thresholds may name `reference:selection`, `reference:departement`, `reference:france`.
     pub classes: Spanned<ClassesSpec>,
     #[serde(default)]
     pub palette: PaletteSpec,
@@ -160,6 +160,23 @@ pub struct IndicatorTableSpec {
 pub enum ReferenceRow {
     Departement,
     France,
+}
+
+impl ReferenceRow {
+    /// How a map threshold names it.
+    pub fn key(self) -> &'static str {
+        match self {
+            ReferenceRow::Departement => "reference:departement",
+            ReferenceRow::France => "reference:france",
+        }
+    }
+
+    /// The reference a threshold names, if it names one of these.
+    pub fn from_key(key: &str) -> Option<ReferenceRow> {
+        [ReferenceRow::Departement, ReferenceRow::France]
+            .into_iter()
+            .find(|r| r.key() == key)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]

@@ -7,9 +7,10 @@ use std::collections::BTreeMap;
 use toml::Spanned;
 
 use super::indicators::{
-    ColumnsSpec, IndicatorMapSpec, IndicatorSpec, IndicatorTableSpec, SourceLevel, SourceSpec,
+    ColumnsSpec, IndicatorMapSpec, IndicatorSpec, IndicatorTableSpec, ReferenceRow, SourceLevel,
+    SourceSpec,
 };
-use super::schema::{EvolutionSpec, FileLevel, ScoreSpec};
+use super::schema::{EvolutionSpec, FileLevel, ScoreSpec, ThresholdSpec};
 use super::Query;
 use crate::error::Result;
 use crate::indicators::model::{ColumnRef, Indicator, Kind};
@@ -28,12 +29,14 @@ pub struct PlannedSource {
     pub columns: Vec<String>,
 }
 
-/// A map of the plan: its indicator and, for circles, its stock.
+/// A map of the plan: its indicator, for circles its stock, and the reference rows its
+/// thresholds name.
 #[derive(Debug)]
 pub struct PlannedMap<'q> {
     pub spec: &'q IndicatorMapSpec,
     pub indicator: usize,
     pub symbols: Option<usize>,
+    pub references: Vec<ReferenceRow>,
 }
 
 /// A table of the plan: its indicators, and the one it is sorted by.
@@ -105,10 +108,22 @@ impl Query {
                     }
                     None => None,
                 };
+                let references = m
+                    .classes
+                    .get_ref()
+                    .valeurs
+                    .iter()
+                    .flatten()
+                    .filter_map(|t| match t {
+                        ThresholdSpec::Named(n) => ReferenceRow::from_key(n),
+                        ThresholdSpec::Value(_) => None,
+                    })
+                    .collect();
                 Ok(PlannedMap {
                     spec: m,
                     indicator: find(&m.indicateur, "carte")?,
                     symbols,
+                    references,
                 })
             })
             .collect::<Result<_>>()?;

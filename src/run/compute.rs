@@ -77,8 +77,9 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
                 children: comp.enfants.clone(),
             };
             let (table, mut notices) = read_components(query, territory, comp, &cols)?;
-            let (frame, aggregated) = coverage::from_components(&table, &cols, territory, level)?;
-            notices.extend(aggregated);
+            let computed = coverage::from_components(&table, &cols, territory, level)?;
+            notices.extend(computed.notices);
+            let frame = computed.frame;
             let part_columns = cols
                 .places
                 .iter()
@@ -332,16 +333,18 @@ fn reference(
                     "« {key} = \"calculee\" » demande la méthode « ratio_de_sommes »"
                 ))
             })?;
-            let (frame, _) = coverage::from_components(table, cols, territory, Level::Departement)?;
+            let by_departement =
+                coverage::from_components(table, cols, territory, Level::Departement)?;
+            let frame = &by_departement.frame;
             let codes: Vec<Option<&str>> = frame.column("code")?.str()?.iter().collect();
-            let rate = cells(&frame, RATE)?;
+            let rate = cells(frame, RATE)?;
             let cell = match dep {
                 Some(d) => codes
                     .iter()
                     .position(|c| *c == Some(d))
                     .map_or(Cell::Missing, |i| rate[i]),
-                // France: ratio of the sums over every département of the file.
-                None => national_ratio(&frame)?,
+                // France: the ratio of the sums over every département of the file.
+                None => by_departement.overall,
             };
             (cell, "calculée")
         }
@@ -357,27 +360,4 @@ fn reference(
         Cell::Missing => Err(err(format!("la référence {scope} est absente des données"))
             .hint("donnez sa valeur dans la requête")),
     }
-}
-
-/// The ratio of the summed places over the summed children of every row.
-fn national_ratio(frame: &polars::prelude::DataFrame) -> Result<Cell> {
-    let children = cells(frame, coverage::CHILDREN)?;
-    let rates = cells(frame, RATE)?;
-    let mut num = 0.0;
-    let mut den = 0.0;
-    for (c, r) in children.iter().zip(&rates) {
-        match (c, r) {
-            (Cell::Secret, _) | (_, Cell::Secret) => return Ok(Cell::Secret),
-            (Cell::Value(c), Cell::Value(r)) => {
-                num += r * c / 100.0;
-                den += c;
-            }
-            _ => return Ok(Cell::Missing),
-        }
-    }
-    Ok(if den > 0.0 {
-        Cell::Value(100.0 * num / den)
-    } else {
-        Cell::Missing
-    })
 }

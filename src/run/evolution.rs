@@ -64,17 +64,10 @@ pub(super) fn run_evolution(
                 .iter()
                 .map(|u| (0..years.len()).map(|y| u[y * per_year + k]).collect())
                 .collect(),
-            // Over the whole selection only: a year whose file lacks a territory (or one of
-            // its counts) has no total, rather than a total over other territories; a secret
-            // stays secret (a missing cell added to it).
+            // A year whose file lacks a territory (or one of its counts) has no total,
+            // rather than a total over other territories than the other years'.
             total: (0..years.len())
-                .map(|y| {
-                    let i = y * per_year + k;
-                    match values.absent[i] {
-                        0 => values.total[i],
-                        _ => values.total[i] + Cell::Missing,
-                    }
-                })
+                .map(|y| values.total_of_all(y * per_year + k))
                 .collect(),
         })
         .collect();

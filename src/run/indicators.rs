@@ -102,6 +102,7 @@ pub(super) fn run_indicators(
             level,
             &units,
             &values,
+            &references,
             out_dir,
             &mut notices,
         )?;
@@ -226,6 +227,7 @@ fn reference_rows(
         .tables
         .iter()
         .flat_map(|t| t.spec.references.iter().copied())
+        .chain(plan.maps.iter().flat_map(|m| m.references.iter().copied()))
         .collect();
     wanted.sort_by_key(|r| *r == ReferenceRow::France);
     wanted.dedup();
@@ -237,8 +239,8 @@ fn reference_rows(
                 let deps = query.spec.territoire.departements.get_ref();
                 let [dep] = deps.as_slice() else {
                     return Err(query
-                        .error_at(&query.spec.territoire.departements.span(), "une ligne « departement » de tableau demande un seul département")
-                        .hint("retirez « departement » de « references », ou faites une requête par département"));
+                        .error_at(&query.spec.territoire.departements.span(), "la référence « departement » (ligne de tableau ou seuil de carte) demande un seul département")
+                        .hint("retirez-la des « references » et des seuils, ou faites une requête par département"));
                 };
                 let units = territory.units(Level::Departement, deps);
                 let name = units.first().map_or(dep.clone(), |u| u.name.clone());
@@ -452,6 +454,7 @@ fn indicator_map(
     level: Level,
     units: &[Unit],
     values: &Values,
+    rows: &[(ReferenceRow, ReferenceValues)],
     out_dir: &Path,
     notices: &mut Vec<String>,
 ) -> Result<Drawn> {
@@ -461,41 +464,65 @@ fn indicator_map(
     let of = |u: usize| values.units[u][map.indicator];
     let series = vec![(0..units.len()).filter_map(|u| of(u).value()).collect()];
     let selection = values.total[map.indicator].value();
-    let asks_selection =
-        |t: &ThresholdSpec| matches!(t, ThresholdSpec::Named(n) if n == "reference:selection");
-    if selection.is_none()
-        && spec
-            .classes
+    // What the thresholds may name: the selection, and the reference rows they ask for.
+    let mut named = vec![(
+        "reference:selection",
+        SELECTION.to_string(),
+        values.total[map.indicator],
+    )];
+    named.extend(
+        rows.iter()
+            .filter(|(row, _)| map.references.contains(row))
+            .map(|(row, r)| (row.key(), r.name.clone(), r.cells[map.indicator])),
+    );
+    let asked = |key: &str| {
+        spec.classes
             .get_ref()
             .valeurs
             .iter()
             .flatten()
-            .any(asks_selection)
-    {
-        return Err(query
-            .error_at(
-                &spec.classes.span(),
-                format!(
-                    "« reference:selection » : l'ensemble de la sélection est {} pour « {} »",
-                    match values.total[map.indicator] {
-                        Cell::Secret => "secret (une cellule secrète au moins)",
-                        _ => "sans valeur",
-                    },
-                    indicator.label
-                ),
-            )
-            .hint("donnez des seuils en nombres, ou une méthode de classes (« quantiles », « seuils_naturels »)"));
+            .any(|t| matches!(t, ThresholdSpec::Named(n) if n == key))
+    };
+    let mut references = Vec::with_capacity(named.len());
+    for (key, name, cell) in &named {
+        match cell {
+            Cell::Value(value) => references.push(NamedReference {
+                key,
+                value: *value,
+                name: match *key {
+                    "reference:selection" => "ensemble de la sélection".to_string(),
+                    _ => name.clone(),
+                },
+            }),
+            _ if asked(key) => {
+                return Err(query
+                    .error_at(
+                        &spec.classes.span(),
+                        format!(
+                            "« {key} » : {} est {} pour « {} »",
+                            match *key {
+                                "reference:selection" => "l'ensemble de la sélection".to_string(),
+                                _ => format!("la ligne « {name} »"),
+                            },
+                            match cell {
+                                Cell::Secret => "secret (une cellule secrète au moins)",
+                                _ => "sans valeur",
+                            },
+                            indicator.label
+                        ),
+                    )
+                    .hint("donnez des seuils en nombres, ou une méthode de classes (« quantiles », « seuils_naturels »)"));
+            }
+            _ => {}
+        }
     }
-    let references: Vec<NamedReference> = selection
-        .map(|value| NamedReference {
-            key: "reference:selection",
-            value,
-            name: "ensemble de la sélection",
-        })
-        .into_iter()
-        .collect();
     let classes = resolve_classes(query, &spec.classes, &references, &series, notices)?;
-    let center = selection.unwrap_or_else(|| {
+    // A palette around a reference centres on the département's when the map names it.
+    let departement = references
+        .iter()
+        .find(|r| r.key == ReferenceRow::Departement.key())
+        .map(|r| r.value);
+    let center = departement.or(selection).unwrap_or_else(|| {
         let s = &series[0];
         s.iter().sum::<f64>() / s.len().max(1) as f64
     });
@@ -543,13 +570,20 @@ fn indicator_map(
         legend_title: indicator.label.clone(),
         classes: legend,
         features,
-        // A share's selection is 100 % by definition: no line for it.
-        references: match (&indicator.kind, values.total[map.indicator]) {
-            (Kind::Share(_), _) => Vec::new(),
-            (_, Cell::Value(v)) => vec![format!("{SELECTION} : {}", format::display(v, decimals))],
-            (_, Cell::Secret) => vec![format!("{SELECTION} : secret")],
-            (_, Cell::Missing) => vec![format!("{SELECTION} : sans valeur")],
-        },
+        // A share's selection is 100 % by definition, a published value has none: no line
+        // for them.
+        references: named
+            .iter()
+            .filter(|(key, ..)| {
+                *key != "reference:selection"
+                    || !matches!(indicator.kind, Kind::Share(_) | Kind::Published(_))
+            })
+            .map(|(_, name, cell)| match cell {
+                Cell::Value(v) => format!("{name} : {}", format::display(*v, decimals)),
+                Cell::Secret => format!("{name} : secret"),
+                Cell::Missing => format!("{name} : sans valeur"),
+            })
+            .collect(),
         source: spec.source.clone(),
         interval_note: Some(super::map::INTERVAL_NOTE.to_string()),
         legend_layout: match spec.legende {

@@ -30,7 +30,7 @@ use geo::InteriorPoint;
 pub(super) struct NamedReference {
     pub key: &'static str,
     pub value: f64,
-    pub name: &'static str,
+    pub name: String,
 }
 
 /// The departmental and national references of a coverage, as thresholds may name them.
@@ -39,12 +39,12 @@ pub(super) fn coverage_references(cov: &Coverage) -> [NamedReference; 2] {
         NamedReference {
             key: "reference:departement",
             value: cov.departement.value,
-            name: "référence départementale",
+            name: "référence départementale".to_string(),
         },
         NamedReference {
             key: "reference:france",
             value: cov.france.value,
-            name: "référence nationale",
+            name: "référence nationale".to_string(),
         },
     ]
 }
@@ -77,7 +77,7 @@ pub(super) fn resolve_classes(
                     ThresholdSpec::Named(n) => match references.iter().find(|r| r.key == n) {
                         Some(r) => Threshold {
                             value: r.value,
-                            name: Some(r.name.into()),
+                            name: Some(r.name.clone()),
                         },
                         None => {
                             let keys: Vec<&str> = references.iter().map(|r| r.key).collect();
