@@ -55,15 +55,22 @@ impl<V> Default for CodeMap<V> {
     }
 }
 
-impl<V> From<BTreeMap<String, V>> for CodeMap<V> {
-    fn from(sorted: BTreeMap<String, V>) -> Self {
-        let entries: Vec<(String, V)> = sorted.into_iter().collect();
+impl<V> CodeMap<V> {
+    /// From entries sorted by code, each code once.
+    pub fn from_sorted(entries: Vec<(String, V)>) -> Self {
+        debug_assert!(entries.windows(2).all(|w| w[0].0 < w[1].0));
         let index = entries
             .iter()
             .enumerate()
             .map(|(i, (k, _))| (k.clone(), i))
             .collect();
         CodeMap { entries, index }
+    }
+}
+
+impl<V> From<BTreeMap<String, V>> for CodeMap<V> {
+    fn from(sorted: BTreeMap<String, V>) -> Self {
+        CodeMap::from_sorted(sorted.into_iter().collect())
     }
 }
 

@@ -1,9 +1,11 @@
 //! Loading the COG hierarchy (commune → EPCI → département) from the INSEE and
 //! DGCL-derived tables.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::Arc;
+
+use foldhash::fast::FixedState;
 
 use polars::prelude::*;
 
@@ -68,7 +70,6 @@ impl Territory {
             }
         }
 
-        let (mut all, mut epcis) = (BTreeMap::new(), BTreeMap::new());
         let df = &communes.df;
         let lines = df.column(LINE_COLUMN)?.u32()?;
         let codes = str_col(df, "code_commune")?;
@@ -79,8 +80,17 @@ impl Territory {
         // The EPCI type is optional in the layout: an absent column gives empty kinds.
         let kinds = df.column("type_epci").ok().map(|c| c.str()).transpose()?;
         let pops = df.column("population_municipale")?.f64()?;
-        for i in 0..df.height() {
-            let (Some(code), Some(dep)) = (codes.get(i), deps.get(i)) else {
+        // Gathered in file order, then sorted once (the reader has refused duplicate codes).
+        let mut all: Vec<(String, Commune)> = Vec::with_capacity(df.height());
+        let mut epcis: HashMap<&str, Epci, FixedState> = HashMap::default();
+        let columns = codes
+            .iter()
+            .zip(deps.iter())
+            .zip(sirens.iter())
+            .zip(names.iter())
+            .zip(pops.iter());
+        for (i, ((((code, dep), siren), name), population)) in columns.enumerate() {
+            let (Some(code), Some(dep)) = (code, dep) else {
                 continue; // the reader refuses empty required codes
             };
             if !t.departements.contains_key(dep) {
@@ -92,10 +102,9 @@ impl Territory {
                 .column("dep")
                 .hint("utilisez la liste des départements du même millésime que les communes"));
             }
-            let epci = sirens.get(i).map(str::to_string);
-            if let Some(siren) = &epci {
-                let e = epcis.entry(siren.clone()).or_insert_with(|| Epci {
-                    siren: siren.clone(),
+            if let Some(siren) = siren {
+                let e = epcis.entry(siren).or_insert_with(|| Epci {
+                    siren: siren.to_string(),
                     name: epci_names.get(i).unwrap_or("").to_string(),
                     kind: kinds.and_then(|k| k.get(i)).unwrap_or("").to_string(),
                     communes: Vec::new(),
@@ -107,19 +116,23 @@ impl Territory {
                     e.departements.sort();
                 }
             }
-            all.insert(
+            all.push((
                 code.to_string(),
                 Commune {
                     code: code.to_string(),
-                    name: names.get(i).unwrap_or("").to_string(),
+                    name: name.unwrap_or("").to_string(),
                     departement: dep.to_string(),
-                    population: pops.get(i),
-                    epci,
+                    population,
+                    epci: siren.map(str::to_string),
                 },
-            );
+            ));
         }
-        t.communes = all.into();
-        t.epcis = epcis.into();
+        all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut epcis: Vec<(String, Epci)> =
+            epcis.into_values().map(|e| (e.siren.clone(), e)).collect();
+        epcis.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        t.communes = CodeMap::from_sorted(all);
+        t.epcis = CodeMap::from_sorted(epcis);
         Ok(t)
     }
 
