@@ -497,6 +497,56 @@ fn a_published_rate_mapped_against_the_departement_and_france_references() {
     }
     // A published value has no total over the selection: no line for it.
     assert!(!svg.contains("Ensemble de la sélection"));
+    // The table filtered on the same reference: those EPCI, lowest first, then the row of
+    // the département.
+    let mut want: Vec<(String, f64)> = cnaf
+        .iter()
+        .filter(|r| r["niveau"] == "epci" && in_34.contains(&r["code"]) && rate(r) < dep)
+        .map(|r| (r["code"].clone(), rate(r)))
+        .collect();
+    want.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    let rows = csv_rows(&s.output("34/couverture-sous-departement-epci-34.csv"));
+    let got: Vec<(String, f64)> = rows[..rows.len() - 1]
+        .iter()
+        .map(|r| (r[0].clone(), r[2].replace(',', ".").parse().unwrap()))
+        .collect();
+    assert_eq!(got, want);
+    assert_eq!(want.len(), below);
+    assert_eq!(rows[rows.len() - 1][1], "Hérault");
+}
+
+#[test]
+fn a_table_filter_names_what_exists_and_has_a_bound() {
+    let table = |filter: &str| {
+        query(&format!(
+            "[indicateurs.x]\nlibelle = \"X\"\npublie = \"filo.PPMINI19\"\n\n\
+             [tableaux.t]\ntitre = \"T\"\nindicateurs = [\"x\"]\nfiltre = {filter}\nsorties = [\"t.csv\"]\n"
+        ))
+    };
+    fails(
+        &table("{ indicateur = \"y\", sous = 3 }"),
+        &[
+            "requete.toml, ligne 23",
+            "filtre : indicateur inconnu « y »",
+            "indicateurs de la requête : x",
+        ],
+    );
+    fails(
+        &table("{ indicateur = \"x\" }"),
+        &["filtre sans borne", "« au_moins = … »"],
+    );
+    fails(
+        &table("{ indicateur = \"x\", au_moins = \"reference:region\" }"),
+        &["filtre : seuil inconnu « reference:region »"],
+    );
+    // Filosofi by EPCI publishes no row for the département: the bound has no value.
+    fails(
+        &table("{ indicateur = \"x\", sous = \"reference:departement\" }"),
+        &[
+            "filtre : la ligne « Puy-de-Dôme » est sans valeur pour « X »",
+            "donnez la borne en nombre",
+        ],
+    );
 }
 
 #[test]

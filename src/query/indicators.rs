@@ -21,7 +21,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::bounds;
-use super::schema::{ClassesSpec, LegendSpec, PaletteSpec};
+use super::schema::{ClassesSpec, LegendSpec, PaletteSpec, ThresholdSpec};
 
 /// `[sources.NOM]`: a table by territory.
 #[derive(Debug, Clone, Deserialize)]
@@ -149,10 +149,26 @@ pub struct IndicatorTableSpec {
     /// Only the last N rows (after the sort).
     #[serde(default)]
     pub derniers: Option<usize>,
+    /// Only the territories whose value of an indicator lies in a range.
+    #[serde(default)]
+    pub filtre: Option<Spanned<TableFilterSpec>>,
     /// Rows after the selection's: `departement` (the query's one département), `france`.
     #[serde(default)]
     pub references: Vec<ReferenceRow>,
     pub sorties: Spanned<Vec<String>>,
+}
+
+/// `filtre = { indicateur = "taux", sous = "reference:departement" }`: the territories whose
+/// value is at least `au_moins` and below `sous` (each a number or a reference, as map
+/// thresholds name them), as the classes of a map, closed on the left.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableFilterSpec {
+    pub indicateur: String,
+    #[serde(default)]
+    pub au_moins: Option<ThresholdSpec>,
+    #[serde(default)]
+    pub sous: Option<ThresholdSpec>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -13,7 +13,10 @@ pub use bounds::OUT_OF_BOUNDS;
 pub use diagnostic::{Diagnostic, DiagnosticSpec, ModelSpec};
 pub use indicators::*;
 pub use outputs::{check_outputs, output_path, PlannedOutput};
-pub use resolve::{IndicatorPlan, PlannedMap, PlannedSource, PlannedTable, ScorePlan, YearsPlan};
+pub use resolve::{
+    Bound, IndicatorPlan, PlannedFilter, PlannedMap, PlannedSource, PlannedTable, ScorePlan,
+    YearsPlan,
+};
 pub use schema::*;
 
 use std::ops::Range;

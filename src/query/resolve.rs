@@ -39,12 +39,41 @@ pub struct PlannedMap<'q> {
     pub references: Vec<ReferenceRow>,
 }
 
-/// A table of the plan: its indicators, and the one it is sorted by.
+/// A table of the plan: its indicators, the one it is sorted by, and its filter.
 #[derive(Debug)]
 pub struct PlannedTable<'q> {
     pub spec: &'q IndicatorTableSpec,
     pub indicators: Vec<usize>,
     pub sort: Option<usize>,
+    pub filter: Option<PlannedFilter>,
+}
+
+/// The territories a table keeps: indicator `indicator` at least `at_least`, below `below`.
+#[derive(Debug)]
+pub struct PlannedFilter {
+    pub indicator: usize,
+    pub at_least: Option<Bound>,
+    pub below: Option<Bound>,
+    /// Where the query writes it, for the errors of its references.
+    pub span: std::ops::Range<usize>,
+}
+
+/// A bound of a filter: a number, the selection's value, or a reference row's.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Bound {
+    Value(f64),
+    Selection,
+    Reference(ReferenceRow),
+}
+
+impl Bound {
+    /// The reference row it names, if any.
+    pub fn reference(self) -> Option<ReferenceRow> {
+        match self {
+            Bound::Reference(r) => Some(r),
+            _ => None,
+        }
+    }
 }
 
 /// Everything a query of plain indicators computes and writes.
@@ -137,10 +166,46 @@ impl Query {
                     .map(|name| find(&Spanned::new(t.indicateurs.span(), name.clone()), "tableau"))
                     .collect::<Result<Vec<usize>>>()?;
                 let sort = t.tri.as_ref().map(|s| find(s, "tri")).transpose()?;
+                let filter = t
+                    .filtre
+                    .as_ref()
+                    .map(|f| {
+                        let span = f.span();
+                        let spec = f.get_ref();
+                        let bound = |t: &Option<ThresholdSpec>| -> Result<Option<Bound>> {
+                            Ok(match t {
+                                None => None,
+                                Some(ThresholdSpec::Value(v)) => Some(Bound::Value(*v)),
+                                Some(ThresholdSpec::Named(n)) if n == "reference:selection" => {
+                                    Some(Bound::Selection)
+                                }
+                                Some(ThresholdSpec::Named(n)) => {
+                                    Some(Bound::Reference(ReferenceRow::from_key(n).ok_or_else(|| {
+                                        self.error_at(&span, format!("filtre : seuil inconnu « {n} »"))
+                                            .hint("un nombre, ou « reference:selection », « reference:departement », « reference:france »")
+                                    })?))
+                                }
+                            })
+                        };
+                        let (at_least, below) = (bound(&spec.au_moins)?, bound(&spec.sous)?);
+                        if at_least.is_none() && below.is_none() {
+                            return Err(self
+                                .error_at(&span, "filtre sans borne")
+                                .hint("donnez « au_moins = … », « sous = … », ou les deux"));
+                        }
+                        Ok(PlannedFilter {
+                            indicator: find(&Spanned::new(span.clone(), spec.indicateur.clone()), "filtre")?,
+                            at_least,
+                            below,
+                            span,
+                        })
+                    })
+                    .transpose()?;
                 Ok(PlannedTable {
                     spec: t,
                     indicators,
                     sort,
+                    filter,
                 })
             })
             .collect::<Result<_>>()?;

@@ -22,8 +22,8 @@ use crate::indicators::model::{evaluate, ColumnRef, Indicator, Kind, Values};
 use crate::indicators::Cell;
 use crate::ingest::{self, CodeKind, ColumnKind, ColumnSpec, Quantity, TableSpec};
 use crate::query::{
-    FileLevel, IndicatorPlan, LegendSpec, OrderSpec, PlannedMap, PlannedSource, PlannedTable,
-    Query, ReferenceRow, SourceLevel, ThresholdSpec,
+    Bound, FileLevel, IndicatorPlan, LegendSpec, OrderSpec, PlannedMap, PlannedSource,
+    PlannedTable, Query, ReferenceRow, SourceLevel, ThresholdSpec,
 };
 use crate::render::{self, ChoroplethMap, LegendClass, LegendLayout, MapFeature};
 use crate::territory::{str_col, Level, Territory, Unit};
@@ -70,7 +70,17 @@ pub(super) fn run_indicators(
     };
     let references = reference_rows(query, &plan, territory, &mut notices)?;
     for table in &plan.tables {
-        let (mut out, title) = indicator_table(&plan, table, territory, level, &units, &values);
+        let (mut out, title) = indicator_table(
+            query,
+            &plan,
+            table,
+            territory,
+            level,
+            &units,
+            &values,
+            &references,
+            &mut notices,
+        )?;
         for (row, reference) in &references {
             if table.spec.references.contains(row) {
                 let mut cells = vec![String::new(), reference.name.clone()];
@@ -228,6 +238,13 @@ fn reference_rows(
         .iter()
         .flat_map(|t| t.spec.references.iter().copied())
         .chain(plan.maps.iter().flat_map(|m| m.references.iter().copied()))
+        .chain(plan.tables.iter().flat_map(|t| {
+            t.filter
+                .iter()
+                .flat_map(|f| [f.at_least, f.below])
+                .flatten()
+                .filter_map(Bound::reference)
+        }))
         .collect();
     wanted.sort_by_key(|r| *r == ReferenceRow::France);
     wanted.dedup();
@@ -370,16 +387,69 @@ fn national_row(s: &PlannedSource, level_column: &str) -> Result<Vec<Cell>> {
 }
 
 /// The rows of a table, sorted and filtered, then the selection's total row.
+#[allow(clippy::too_many_arguments)]
 fn indicator_table(
+    query: &Query,
     plan: &IndicatorPlan,
     table: &PlannedTable,
     territory: &Territory,
     level: Level,
     units: &[Unit],
     values: &Values,
-) -> (OutTable, String) {
+    references: &[(ReferenceRow, ReferenceValues)],
+    notices: &mut Vec<String>,
+) -> Result<(OutTable, String)> {
     let spec = table.spec;
     let mut order: Vec<usize> = (0..units.len()).collect();
+    if let Some(filter) = &table.filter {
+        let i = filter.indicator;
+        let bound = |b: Option<Bound>| -> Result<Option<f64>> {
+            let Some(b) = b else { return Ok(None) };
+            let (cell, name) = match b {
+                Bound::Value(v) => return Ok(Some(v)),
+                Bound::Selection => (values.total[i], SELECTION.to_string()),
+                Bound::Reference(row) => references
+                    .iter()
+                    .find(|(r, _)| *r == row)
+                    .map(|(_, r)| (r.cells[i], r.name.clone()))
+                    .expect("the rows a filter names are computed"),
+            };
+            cell.value().map(Some).ok_or_else(|| {
+                query
+                    .error_at(
+                        &filter.span,
+                        format!(
+                            "filtre : la ligne « {name} » est {} pour « {} »",
+                            if cell == Cell::Secret {
+                                "secrète"
+                            } else {
+                                "sans valeur"
+                            },
+                            plan.indicators[i].label
+                        ),
+                    )
+                    .hint("donnez la borne en nombre")
+            })
+        };
+        let (at_least, below) = (bound(filter.at_least)?, bound(filter.below)?);
+        let mut unknown = Vec::new();
+        order.retain(|&u| match values.units[u][i].value() {
+            Some(v) => at_least.is_none_or(|a| v >= a) && below.is_none_or(|b| v < b),
+            None => {
+                unknown.push(units[u].code.as_str());
+                false
+            }
+        });
+        if !unknown.is_empty() {
+            notices.push(format!(
+                "tableau « {} » : {} territoire(s) sans valeur connue de « {} » (secrète ou absente), hors du filtre : {}",
+                spec.titre,
+                unknown.len(),
+                plan.indicators[i].label,
+                code_list(&unknown)
+            ));
+        }
+    }
     if let Some(min) = spec.population_min {
         let population = populations(territory, level);
         order.retain(|&u| {
@@ -441,7 +511,7 @@ fn indicator_table(
     if !table.indicators.iter().all(published) {
         rows.push(row("", SELECTION, &values.total));
     }
-    (OutTable { headers, rows }, spec.titre.clone())
+    Ok((OutTable { headers, rows }, spec.titre.clone()))
 }
 
 /// The choropleth of one indicator, with circles for a stock when asked.
