@@ -14,8 +14,8 @@ pub use diagnostic::{Diagnostic, DiagnosticSpec, ModelSpec};
 pub use indicators::*;
 pub use outputs::{check_outputs, output_path, PlannedOutput};
 pub use resolve::{
-    Bound, IndicatorPlan, PlannedFilter, PlannedMap, PlannedSource, PlannedTable, ScorePlan,
-    YearsPlan,
+    Bound, IndicatorPlan, MethodPlan, PlannedFilter, PlannedMap, PlannedSource, PlannedTable,
+    ScorePlan,
 };
 pub use schema::*;
 

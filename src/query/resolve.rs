@@ -10,7 +10,7 @@ use super::indicators::{
     ColumnsSpec, IndicatorMapSpec, IndicatorSpec, IndicatorTableSpec, ReferenceRow, SourceLevel,
     SourceSpec,
 };
-use super::schema::{EvolutionSpec, FileLevel, ScoreSpec, ThresholdSpec};
+use super::schema::{EvolutionSpec, FileLevel, NormSpec, ScoreSpec, ThresholdSpec};
 use super::Query;
 use crate::error::Result;
 use crate::indicators::model::{ColumnRef, Indicator, Kind};
@@ -94,9 +94,10 @@ pub struct ScorePlan {
     pub scored: Vec<usize>,
 }
 
-/// The indicators of `[evolution]`, year by year.
+/// The sources and indicators of a method written the short way: `[evolution]` year by
+/// year, the population of a `[[panier.normes]]`.
 #[derive(Debug)]
-pub struct YearsPlan {
+pub struct MethodPlan {
     pub sources: Vec<PlannedSource>,
     pub indicators: Vec<Indicator>,
 }
@@ -344,7 +345,7 @@ impl Query {
 
     /// The indicators of `[evolution]`, one per indicator and year, each year its own
     /// source: indicator `k` of year `y` is `indicators[y × K + k]`.
-    pub fn evolution_plan(&self, evolution: &EvolutionSpec, level: Level) -> Result<YearsPlan> {
+    pub fn evolution_plan(&self, evolution: &EvolutionSpec, level: Level) -> Result<MethodPlan> {
         let listed = &evolution.indicateurs;
         let years = evolution.annees.get_ref();
         let mut sources = Vec::with_capacity(years.len());
@@ -389,10 +390,43 @@ impl Query {
             }
         }
         list_columns(&mut sources, &indicators);
-        Ok(YearsPlan {
+        Ok(MethodPlan {
             sources,
             indicators,
         })
+    }
+
+    /// The population of a `[[panier.normes]]` by EPCI: the stock of its columns, from its
+    /// own file.
+    pub fn norm_plan(&self, norm: &NormSpec) -> MethodPlan {
+        let mut sources = vec![own_source(
+            &norm.fichier,
+            &norm.colonne_code,
+            norm.niveau_fichier,
+            norm.millesime_fichier.as_ref(),
+            &norm.secret,
+            Level::Epci,
+            &format!("de population de la norme {}", norm.service.label()),
+        )];
+        let indicators = vec![Indicator {
+            name: norm.population.clone(),
+            label: norm.population.clone(),
+            kind: Kind::Stock(
+                norm.colonnes
+                    .get_ref()
+                    .iter()
+                    .map(|c| ColumnRef {
+                        source: 0,
+                        column: c.clone(),
+                    })
+                    .collect(),
+            ),
+        }];
+        list_columns(&mut sources, &indicators);
+        MethodPlan {
+            sources,
+            indicators,
+        }
     }
 
     /// The kind of indicator `name`, from its keys.

@@ -1,7 +1,7 @@
 //! A table of counts by territory, or by a finer level (IRIS, commune), summed into the
 //! territories of a selection. Shared by score indicators and panier norms.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use foldhash::fast::FixedState;
@@ -126,7 +126,7 @@ pub(super) fn sum_by_unit(
         // The territories of the key, with the share of its rows each gets (a commune
         // split since the file's vintage gives to several).
         let targets: Vec<(String, f64)> = match source.file_level {
-            None => match known(territory, level, key) {
+            None => match territory.knows(level, key) {
                 true => vec![(key.to_string(), 1.0)],
                 false => Vec::new(),
             },
@@ -214,7 +214,7 @@ pub(super) fn sum_by_unit(
         ));
     }
     if source.file_level.is_some() {
-        let mut lacking: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+        let mut lacking: HashMap<&str, (usize, usize), FixedState> = HashMap::default();
         for code in territory.communes.keys() {
             match territory.parent(code, level) {
                 Some(t) if sums.contains_key(t) => {
@@ -227,9 +227,13 @@ pub(super) fn sum_by_unit(
                 _ => {}
             }
         }
-        let partial: Vec<String> = lacking
-            .iter()
+        let mut partial: Vec<(&str, (usize, usize))> = lacking
+            .into_iter()
             .filter(|(_, (absent, _))| *absent > 0)
+            .collect();
+        partial.sort_unstable();
+        let partial: Vec<String> = partial
+            .iter()
             .map(|(t, (absent, all))| format!("{t} ({absent} commune(s) sur {all})"))
             .collect();
         if !partial.is_empty() {
@@ -255,13 +259,4 @@ pub(super) fn sum_by_unit(
         ));
     }
     Ok(sums)
-}
-
-/// Whether `code` is a territory of `level` in the COG of the query.
-fn known(territory: &Territory, level: Level, code: &str) -> bool {
-    match level {
-        Level::Commune => territory.communes.contains_key(code),
-        Level::Epci => territory.epcis.contains_key(code),
-        Level::Departement => territory.departements.contains_key(code),
-    }
 }

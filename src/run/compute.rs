@@ -1,8 +1,10 @@
 //! The coverage of every territory of a query, joined to the COG, with its references.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
+
+use foldhash::fast::FixedState;
 
 use super::{code_list, select_units, vintage, Coverage, Reference, Row};
 use crate::error::Result;
@@ -108,20 +110,15 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
         .iter()
         .map(|p| cells(&frame, p))
         .collect::<Result<_>>()?;
-    let index: HashMap<&str, usize> = codes
+    let index: HashMap<&str, usize, FixedState> = codes
         .iter()
         .enumerate()
         .map(|(i, c)| (c.as_str(), i))
         .collect();
-    let known_codes: BTreeSet<&str> = match level {
-        Level::Commune => territory.communes.keys().map(String::as_str).collect(),
-        Level::Epci => territory.epcis.keys().map(String::as_str).collect(),
-        Level::Departement => territory.departements.keys().map(String::as_str).collect(),
-    };
     let unknown: Vec<&str> = codes
         .iter()
         .map(String::as_str)
-        .filter(|c| !known_codes.contains(c))
+        .filter(|c| !territory.knows(level, c))
         .collect();
     if !unknown.is_empty() {
         notices.push(format!(

@@ -185,6 +185,15 @@ impl Territory {
         }
     }
 
+    /// Whether `code` is a territory of `level` in this COG.
+    pub fn knows(&self, level: Level, code: &str) -> bool {
+        match level {
+            Level::Commune => self.communes.contains_key(code),
+            Level::Epci => self.epcis.contains_key(code),
+            Level::Departement => self.departements.contains_key(code),
+        }
+    }
+
     /// The territory of `level` a commune belongs to (`None`: a commune without EPCI).
     pub fn parent(&self, commune: &str, level: Level) -> Option<&str> {
         let c = self.communes.get(commune)?;

@@ -11,6 +11,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use foldhash::fast::FixedState;
+
 use super::{str_col, Territory};
 use crate::error::{Error, Result};
 use crate::export::{Align, OutTable};
@@ -56,10 +58,11 @@ pub struct Moves {
     pub to: u16,
     /// "population municipale du COG 2026": what split shares are taken from.
     pub shares_from: String,
-    fates: HashMap<String, (Fate, String)>,
+    // Hashed with a fixed fast hasher: every row of a national file asks its fate.
+    fates: HashMap<String, (Fate, String), FixedState>,
     movements: Movements,
-    target_codes: HashSet<String>,
-    populations: HashMap<String, f64>,
+    target_codes: HashSet<String, FixedState>,
+    populations: HashMap<String, f64, FixedState>,
 }
 
 impl Movements {
@@ -174,7 +177,7 @@ impl Movements {
             from,
             to,
             shares_from: format!("population municipale du COG {to}"),
-            fates: HashMap::new(),
+            fates: HashMap::default(),
             movements: self.clone(),
             target_codes: target.communes.keys().cloned().collect(),
             populations,
@@ -232,9 +235,9 @@ impl Moves {
         codes
     }
 
-    fn compute(&self) -> HashMap<String, (Fate, String)> {
+    fn compute(&self) -> HashMap<String, (Fate, String), FixedState> {
         let days = self.days();
-        let mut fates = HashMap::new();
+        let mut fates = HashMap::default();
         let moving: std::collections::BTreeSet<&str> =
             days.iter().flat_map(|d| d.keys().copied()).collect();
         for code in moving {

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use super::aggregate::{self, sum_by_unit};
+use super::indicators::evaluate_sources;
 use super::map::Picture;
 use super::{select_units, write_tables, Report, Section};
 use crate::error::Result;
@@ -217,24 +217,17 @@ fn norm_population(
             .error_at(&n.colonnes.span(), "« colonnes » est vide")
             .hint("nommez la ou les colonnes dont la somme est la population, par exemple [\"ENF_2\", \"ENF_3_5\"]"));
     }
-    let columns: Vec<&str> = n.colonnes.get_ref().iter().map(String::as_str).collect();
-    let sums = sum_by_unit(
+    let plan = query.norm_plan(n);
+    let values = evaluate_sources(
         query,
-        &aggregate::Source {
-            file: Path::new(n.fichier.get_ref()),
-            code_column: &n.colonne_code,
-            file_level: n.niveau_fichier,
-            columns: &columns,
-            secret: &n.secret,
-            role: &format!("de population de la norme {}", n.service.label()),
-            vintage: n.millesime_fichier.as_ref(),
-            rows_of: None,
-        },
+        &plan.sources,
+        &plan.indicators,
         territory,
         Level::Epci,
         units,
         notices,
-    )?;
+    )?
+    .values;
     Ok(NormPopulation {
         norm: Norm {
             kind: n.service,
@@ -242,13 +235,7 @@ fn norm_population(
             rounding: n.arrondi,
         },
         label: n.population.clone(),
-        values: units
-            .iter()
-            .map(|u| {
-                sums.get(&u.code)
-                    .map_or(Cell::Missing, |s| Cell::sum(s.iter().copied()))
-            })
-            .collect(),
+        values: values.units.iter().map(|u| u[0]).collect(),
     })
 }
 
