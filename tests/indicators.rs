@@ -44,6 +44,15 @@ fn read_semicolon(path: &str) -> Vec<BTreeMap<String, String>> {
         .collect()
 }
 
+/// The EPCI with a commune in département `dep` (COG 2026), by SIREN.
+fn epci_of(dep: &str) -> std::collections::BTreeSet<String> {
+    read_semicolon("data/cog/communes-epci-population-2026.csv")
+        .into_iter()
+        .filter(|c| c["dep"] == dep && !c["siren_epci"].is_empty())
+        .map(|c| c["siren_epci"].clone())
+        .collect()
+}
+
 #[test]
 fn single_parent_families_by_commune_of_the_herault_are_ratios_of_iris_sums() {
     let s = Scratch::new();
@@ -288,12 +297,7 @@ fn published_coverage_rates_and_parts_by_epci_with_the_departement_and_france_ro
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
     // By hand: the `epci` rows of the Cnaf file for the EPCI of the Hérault, then its
     // `dep` row for 34 and its `nat` row, each rate as published.
-    let in_34: std::collections::BTreeSet<String> =
-        read_semicolon("data/cog/communes-epci-population-2026.csv")
-            .into_iter()
-            .filter(|c| c["dep"] == "34" && !c["siren_epci"].is_empty())
-            .map(|c| c["siren_epci"].clone())
-            .collect();
+    let in_34 = epci_of("34");
     let columns = [
         "txcouv",
         "txcouv_eaje",
@@ -356,12 +360,7 @@ fn a_rank_sum_over_indicators_of_two_sources() {
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
     // By hand: each EPCI of the Hérault, its Filosofi values and its published Cnaf rate,
     // ranked the way the query says, the ranks added up.
-    let in_34: std::collections::BTreeSet<String> =
-        read_semicolon("data/cog/communes-epci-population-2026.csv")
-            .into_iter()
-            .filter(|c| c["dep"] == "34" && !c["siren_epci"].is_empty())
-            .map(|c| c["siren_epci"].clone())
-            .collect();
+    let in_34 = epci_of("34");
     let as_number = |v: &str| v.replace(',', ".").parse::<f64>().unwrap();
     let filo: BTreeMap<String, (f64, f64)> = read_semicolon("data/insee/FILO2019_DISP_EPCI.csv")
         .into_iter()
@@ -459,12 +458,7 @@ fn a_published_rate_mapped_against_the_departement_and_france_references() {
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
     // By hand: the EPCI of the Hérault below the département's published rate, between it
     // and France's, and at France's or above.
-    let in_34: std::collections::BTreeSet<String> =
-        read_semicolon("data/cog/communes-epci-population-2026.csv")
-            .into_iter()
-            .filter(|c| c["dep"] == "34" && !c["siren_epci"].is_empty())
-            .map(|c| c["siren_epci"].clone())
-            .collect();
+    let in_34 = epci_of("34");
     let cnaf = read_semicolon("data/caf/txcouv-pe-2023-5dep.csv");
     let rate = |r: &BTreeMap<String, String>| r["txcouv"].replace(',', ".").parse::<f64>().unwrap();
     let dep = rate(

@@ -1,5 +1,8 @@
-//! A table of counts by territory, or by a finer level (IRIS, commune), summed into the
-//! territories of a selection. Shared by score indicators and panier norms.
+//! A source's rows linked to the territories of a selection (by territory, or by a finer
+//! level: IRIS, commune, through the COG moves of an older vintage) and summed by the
+//! engine; what does not link (unknown codes, communes in no territory, territories the
+//! file covers in part or lacks) is said in notices. Every source of every method goes
+//! through it (`run/indicators.rs`).
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
