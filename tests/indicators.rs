@@ -554,7 +554,54 @@ fn a_departement_reference_asks_for_one_departement() {
     fails(
         &text,
         &[
-            "la référence « departement » (ligne de tableau ou seuil de carte) demande un seul département",
+            "la référence « departement » (ligne de tableau, seuil de carte ou borne de filtre) demande un seul département",
         ],
     );
+}
+
+#[test]
+fn a_score_reads_only_what_it_ranks_and_each_indicator_once() {
+    // An indicator the score does not name is not read: its absent column is no error.
+    let text = score_query("{ indicateur = \"minima\", libelle = \"M\" }").replace(
+        "[score]",
+        "[indicateurs.inutile]\nlibelle = \"I\"\nstock = \"filo.ABSENTE\"\n\n[score]",
+    );
+    let s = Scratch::new();
+    let o = s.run(&text);
+    assert!(o.status.success(), "{}", stderr(&o));
+    fails(
+        &score_query("{ indicateur = \"minima\", libelle = \"M\" }, { indicateur = \"minima\", libelle = \"N\" }"),
+        &["[score] : indicateur « minima » donné deux fois"],
+    );
+    // A rate published on an older COG is not moved through the merged communes.
+    let text = score_query("{ colonne = \"PPMINI19\", libelle = \"M\" }").replace(
+        "[score]\n",
+        &format!(
+            "[score]\nfichier = \"{}/data/insee/FILO2019_DISP_EPCI.csv\"\nmillesime_fichier = 2019\n",
+            root().display()
+        ),
+    );
+    fails(
+        &text,
+        &["valeur publiée sur le COG 2019", "requête sur le COG 2026"],
+    );
+}
+
+#[test]
+fn a_flag_reference_over_a_territory_without_its_count_is_refused() {
+    let s = Scratch::new();
+    // Billom Communauté has no count (an empty cell, not a secret one): the reference over
+    // the EPCI the file has cannot be computed.
+    let file = s.file(
+        "indicateurs.csv",
+        "CODGEO;N;D\n200067627;;100\n200069169;10;100\n",
+    );
+    let text = score_query("").replace(
+        "[score]\nmethode = \"somme_des_rangs\"",
+        &format!("[score]\nmethode = \"drapeaux\"\nfichier = \"{file}\"\nsecret = [\"s\"]"),
+    ).replace(
+        "indicateurs = []",
+        "indicateurs = [{ numerateur = \"N\", denominateur = \"D\", libelle = \"Taux\", drapeau = { test = \">\", seuil = \"reference\" } }]",
+    );
+    fails(&text, &["pas de valeur de référence pour « Taux »"]);
 }

@@ -28,6 +28,7 @@ use crate::ingest::secret_column;
 const KEY: &str = "__cle";
 const TARGET: &str = "__cible";
 const SHARE: &str = "__part";
+const ROW: &str = "__rang";
 
 /// Where each key of the rows goes: to one territory or several, with the part of the row
 /// each gets (1, except for a split commune). A key with no link is left out of the sums.
@@ -92,12 +93,16 @@ pub fn sum_into(rows: &DataFrame, key: &str, links: Links, columns: &[&str]) -> 
         .clone()
         .lazy()
         .select(inputs)
+        .with_row_index(ROW, None)
         .join(
             links.frame()?.lazy(),
             [col(KEY)],
             [col(KEY)],
             JoinArgs::new(JoinType::Inner),
         )
+        // The rows back in file order, so that each sum adds them in that order: the same
+        // inputs give the same last bits, whatever order the join leaves them in.
+        .sort([ROW], Default::default())
         .group_by([col(TARGET)])
         .agg(aggs)
         .sort([TARGET], Default::default())

@@ -46,6 +46,15 @@ pub struct SourceSpec {
     pub colonne_niveau: Option<String>,
 }
 
+impl SourceSpec {
+    /// Whether its codes are of an older COG than the query's: its communes are moved first.
+    pub fn older_than(&self, query: &super::Query) -> bool {
+        self.millesime
+            .as_ref()
+            .is_some_and(|m| *m.get_ref() != query.spec.territoire.millesime)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SourceLevel {

@@ -308,7 +308,9 @@ impl Query {
                     }
                 }
                 (None, Some(c), None, None) if score.niveau_fichier.is_none() => {
-                    Kind::Published(in_file(c)?)
+                    let column = in_file(c)?;
+                    let source = &sources[column.source];
+                    published(column, source, self, &err)?
                 }
                 (None, Some(c), None, None) => return Err(err(format!(
                     "la colonne « {c} » ne s'additionne pas d'un niveau à l'autre"
@@ -335,6 +337,16 @@ impl Query {
             });
             scored.push(indicators.len() - 1);
         }
+        let mut keys: Vec<String> = listed.get_ref().iter().map(|i| i.key()).collect();
+        keys.sort();
+        if let Some(twice) = keys.windows(2).find(|w| w[0] == w[1]) {
+            return Err(err(format!(
+                "[score] : indicateur « {} » donné deux fois",
+                twice[0]
+            ))
+            .hint("un indicateur compte une fois dans un score : retirez le doublon"));
+        }
+        let indicators = keep_used(indicators, &mut scored);
         list_columns(&mut sources, &indicators);
         Ok(ScorePlan {
             sources,
@@ -481,18 +493,7 @@ impl Query {
                 ))
                 .hint("une valeur publiée ne s'additionne pas d'un niveau à l'autre : donnez son numérateur et son dénominateur (« numerateur », « denominateur »), ou faites la requête à son niveau"));
             }
-            if let Some(vintage) = &source.spec.millesime {
-                if *vintage.get_ref() != self.spec.territoire.millesime {
-                    return Err(err(format!(
-                        "valeur publiée sur le COG {} (source « {} »), requête sur le COG {}",
-                        vintage.get_ref(),
-                        source.name,
-                        self.spec.territoire.millesime
-                    ))
-                    .hint("une valeur publiée ne passe pas d'un millésime à l'autre (les communes fusionnées ne s'additionnent pas) : donnez son numérateur et son dénominateur"));
-                }
-            }
-            return Ok(Kind::Published(column));
+            return published(column, source, self, &err);
         }
         if let Some(of) = &spec.part_de {
             let Some(i) = order.iter().position(|n| *n == of) else {
@@ -632,4 +633,58 @@ fn list_columns(sources: &mut [PlannedSource], indicators: &[Indicator]) {
             columns.push(c.column.clone());
         }
     }
+}
+
+/// A value published by `source`, refused when the source's communes must be moved to the
+/// query's COG (merged communes' rates do not add up); `err` places the error.
+fn published(
+    column: ColumnRef,
+    source: &PlannedSource,
+    query: &Query,
+    err: &dyn Fn(String) -> crate::error::Error,
+) -> Result<Kind> {
+    if let Some(vintage) = source
+        .spec
+        .millesime
+        .as_ref()
+        .filter(|_| source.spec.older_than(query))
+    {
+        return Err(err(format!(
+            "valeur publiée sur le COG {} (source « {} »), requête sur le COG {}",
+            vintage.get_ref(),
+            source.name,
+            query.spec.territoire.millesime
+        ))
+        .hint("une valeur publiée ne passe pas d'un millésime à l'autre (les communes fusionnées ne s'additionnent pas) : donnez son numérateur et son dénominateur"));
+    }
+    Ok(Kind::Published(column))
+}
+
+/// Only the indicators `used` names (and the stocks of its shares): the sources of the
+/// others are not read. `used` is renumbered in the list returned.
+fn keep_used(indicators: Vec<Indicator>, used: &mut [usize]) -> Vec<Indicator> {
+    let mut wanted = vec![false; indicators.len()];
+    for &i in used.iter() {
+        wanted[i] = true;
+        if let Kind::Share(stock) = indicators[i].kind {
+            wanted[stock] = true;
+        }
+    }
+    let mut renumbered = vec![0; indicators.len()];
+    let mut kept = Vec::new();
+    for (i, indicator) in indicators.into_iter().enumerate() {
+        if wanted[i] {
+            renumbered[i] = kept.len();
+            kept.push(indicator);
+        }
+    }
+    for indicator in &mut kept {
+        if let Kind::Share(stock) = &mut indicator.kind {
+            *stock = renumbered[*stock];
+        }
+    }
+    for i in used.iter_mut() {
+        *i = renumbered[*i];
+    }
+    kept
 }

@@ -1,8 +1,9 @@
 //! A source's rows linked to the territories of a selection (by territory, or by a finer
 //! level: IRIS, commune, through the COG moves of an older vintage) and summed by the
 //! engine; what does not link (unknown codes, communes in no territory, territories the
-//! file covers in part or lacks) is said in notices. Every source of every method goes
-//! through it (`run/indicators.rs`).
+//! file covers in part or lacks) is said in notices. Every source of the indicator model
+//! goes through it (`run/indicators.rs`); the coverage components, read and checked in
+//! their own way, call the engine directly.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -41,7 +42,7 @@ pub(super) struct Source<'a> {
 /// The column of each row's key, for the engine.
 const KEY: &str = "__commune";
 
-/// The sums of each territory, by code (hashed: looked up once per row of the file).
+/// The sums of each territory, by code.
 pub(super) type Sums = HashMap<String, Vec<Cell>, FixedState>;
 
 /// Per territory of `units` found in the file, the sum of each column (a secret cell makes

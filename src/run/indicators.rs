@@ -69,6 +69,9 @@ pub(super) fn run_indicators(
         ..Report::default()
     };
     let references = reference_rows(query, &plan, territory, &mut notices)?;
+    // Every table built before any is written, so that each lists the notices of all
+    // (a filter's among them).
+    let mut tables = Vec::with_capacity(plan.tables.len());
     for table in &plan.tables {
         let (mut out, title) = indicator_table(
             query,
@@ -93,6 +96,9 @@ pub(super) fn run_indicators(
                 out.rows.push(cells);
             }
         }
+        tables.push((table, out, title));
+    }
+    for (table, out, title) in tables {
         let paths = write_tables(query, &table.spec.sorties, out_dir, &out, &title, &|| {
             format!(
                 "{}{}",
@@ -181,8 +187,9 @@ fn sum_source(
     let file_level = match s.spec.niveau.get_ref() {
         SourceLevel::Iris => Some(FileLevel::Iris),
         // A commune file at the commune level is summed too when its communes must first
-        // be moved to the query's vintage (merged communes added up).
-        SourceLevel::Commune if level != Level::Commune || s.spec.millesime.is_some() => {
+        // be moved to the query's vintage (merged communes added up); the resolve step has
+        // refused published values of such a file.
+        SourceLevel::Commune if level != Level::Commune || s.spec.older_than(query) => {
             Some(FileLevel::Commune)
         }
         _ => None,
@@ -256,8 +263,8 @@ fn reference_rows(
                 let deps = query.spec.territoire.departements.get_ref();
                 let [dep] = deps.as_slice() else {
                     return Err(query
-                        .error_at(&query.spec.territoire.departements.span(), "la référence « departement » (ligne de tableau ou seuil de carte) demande un seul département")
-                        .hint("retirez-la des « references » et des seuils, ou faites une requête par département"));
+                        .error_at(&query.spec.territoire.departements.span(), "la référence « departement » (ligne de tableau, seuil de carte ou borne de filtre) demande un seul département")
+                        .hint("retirez-la des « references », des seuils et des filtres, ou faites une requête par département"));
                 };
                 let units = territory.units(Level::Departement, deps);
                 let name = units.first().map_or(dep.clone(), |u| u.name.clone());
@@ -574,8 +581,11 @@ fn indicator_map(
                                 "reference:selection" => "l'ensemble de la sélection".to_string(),
                                 _ => format!("la ligne « {name} »"),
                             },
-                            match cell {
-                                Cell::Secret => "secret (une cellule secrète au moins)",
+                            match (cell, *key) {
+                                (Cell::Secret, "reference:selection") => {
+                                    "secret (une cellule secrète au moins)"
+                                }
+                                (Cell::Secret, _) => "secrète",
                                 _ => "sans valeur",
                             },
                             indicator.label

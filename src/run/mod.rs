@@ -124,18 +124,18 @@ pub fn run(query: &Query, out_dir: &Path) -> Result<Report> {
             .hint("faites une requête par calcul"))
         }
     }
-    if spec.indicateurs.is_empty() && (!spec.cartes.is_empty() || !spec.tableaux.is_empty()) {
-        return Err(
-            Error::new("[cartes] et [tableaux] montrent des [indicateurs]")
-                .file(&query.path)
-                .hint("déclarez les indicateurs qu'elles montrent : [indicateurs.NOM]"),
-        );
-    }
     if spec.score.is_some() && (!spec.cartes.is_empty() || !spec.tableaux.is_empty()) {
         return Err(
             Error::new("[cartes] et [tableaux] ne vont pas avec [score]")
                 .file(&query.path)
                 .hint("la liste de priorités s'écrit par « sorties » dans [score] ; faites une requête d'indicateurs à part pour leurs cartes et tableaux"),
+        );
+    }
+    if spec.indicateurs.is_empty() && (!spec.cartes.is_empty() || !spec.tableaux.is_empty()) {
+        return Err(
+            Error::new("[cartes] et [tableaux] montrent des [indicateurs]")
+                .file(&query.path)
+                .hint("déclarez les indicateurs qu'elles montrent : [indicateurs.NOM]"),
         );
     }
     if !spec.indicateurs.is_empty() && spec.score.is_none() {

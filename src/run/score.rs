@@ -133,11 +133,10 @@ pub(super) fn run_score(
     Ok(report)
 }
 
-/// `code` and the indicator columns for every territory of the selection, with
-/// each indicator's value over the whole selection (missing for a plain column). Rows
-/// of a finer file (IRIS, communes) are summed into their territory, rates
-/// recomputed as ratios of sums; a territory absent from the file gets missing
-/// values (listed, not ranked). Unknown codes are reported.
+/// `code` and the indicator columns for every territory of the selection, with each
+/// indicator's value over the whole selection (none for a published value). Rows of a
+/// finer file (IRIS, communes) are summed into their territory, rates recomputed as ratios
+/// of sums; a territory absent from the file gets missing values (listed, not ranked).
 fn indicator_frame(
     query: &Query,
     spec: &ScoreSpec,
@@ -147,7 +146,7 @@ fn indicator_frame(
     notices: &mut Vec<String>,
 ) -> Result<(DataFrame, Vec<Cell>)> {
     let plan = query.score_plan(spec, level)?;
-    let values = evaluate_sources(
+    let evaluated = evaluate_sources(
         query,
         &plan.sources,
         &plan.indicators,
@@ -155,8 +154,8 @@ fn indicator_frame(
         level,
         units,
         notices,
-    )?
-    .values;
+    )?;
+    let values = &evaluated.values;
     let mut df = DataFrame::new(
         units.len(),
         vec![Column::new(
@@ -168,7 +167,20 @@ fn indicator_frame(
     // selection is a département): a ratio of sums, none for a published value.
     let mut references = Vec::with_capacity(plan.scored.len());
     for (ind, &i) in spec.indicateurs.get_ref().iter().zip(&plan.scored) {
-        references.push(values.total[i]);
+        // Over the territories its files have (the others are listed, not ranked); one of
+        // them without a count leaves no reference, rather than one over fewer territories.
+        let sources: Vec<usize> = plan.indicators[i]
+            .columns()
+            .iter()
+            .map(|c| c.source)
+            .collect();
+        let not_in_files = (0..units.len())
+            .filter(|&u| sources.iter().any(|&s| !evaluated.found[s][u]))
+            .count();
+        references.push(match values.absent[i] > not_in_files {
+            true => values.total[i] + Cell::Missing,
+            false => values.total[i],
+        });
         let picked: Vec<Cell> = values.units.iter().map(|u| u[i]).collect();
         push_cells(&mut df, &ind.key(), &picked)?;
     }
@@ -493,10 +505,10 @@ fn flag_params(query: &Query, spec: &ScoreSpec, references: &[Cell]) -> Result<F
                 Cell::Value(value) => Some(Bound::Reference { value: *value, factor: factor.unwrap_or(1.0) }),
                 _ => {
                     return Err(err(format!(
-                        "pas de valeur de référence pour « {} » (colonne de taux, ou valeur secrète)",
+                        "pas de valeur de référence pour « {} » (valeur publiée, territoire sans donnée ou valeur secrète)",
                         ind.libelle
                     ))
-                    .hint("donnez « numerateur » et « denominateur », ou un seuil chiffré"))
+                    .hint("donnez un rapport de sommes (« numerateur » et « denominateur ») sur des fichiers qui couvrent tous les territoires, ou un seuil chiffré"))
                 }
             },
             (None, None) => None,

@@ -2,7 +2,7 @@
 //! every row of a national file looks up its commune, and a sorted tree of
 //! 35 000 string keys spends its time comparing them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use foldhash::fast::FixedState;
 
@@ -68,12 +68,6 @@ impl<V> CodeMap<V> {
     }
 }
 
-impl<V> From<BTreeMap<String, V>> for CodeMap<V> {
-    fn from(sorted: BTreeMap<String, V>) -> Self {
-        CodeMap::from_sorted(sorted.into_iter().collect())
-    }
-}
-
 impl<V> std::ops::Index<&str> for CodeMap<V> {
     type Output = V;
 
@@ -89,12 +83,11 @@ mod tests {
 
     #[test]
     fn looks_up_and_iterates_in_code_order() {
-        let map: CodeMap<u8> = BTreeMap::from([
-            ("2B033".to_string(), 3),
+        let map: CodeMap<u8> = CodeMap::from_sorted(vec![
             ("01001".to_string(), 1),
             ("2A004".to_string(), 2),
-        ])
-        .into();
+            ("2B033".to_string(), 3),
+        ]);
         assert_eq!(map.get("2A004"), Some(&2));
         assert_eq!(map.get("99999"), None);
         assert!(map.contains_key("01001") && !map.contains_key("0100"));
