@@ -67,6 +67,15 @@ pub enum Bound {
 }
 
 impl Bound {
+    /// How thresholds and filters name it (none for a number).
+    pub fn key(self) -> Option<&'static str> {
+        match self {
+            Bound::Value(_) => None,
+            Bound::Selection => Some("reference:selection"),
+            Bound::Reference(r) => Some(r.key()),
+        }
+    }
+
     /// The reference row it names, if any.
     pub fn reference(self) -> Option<ReferenceRow> {
         match self {

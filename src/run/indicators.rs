@@ -412,15 +412,11 @@ fn indicator_table(
         let i = filter.indicator;
         let bound = |b: Option<Bound>| -> Result<Option<f64>> {
             let Some(b) = b else { return Ok(None) };
-            let (cell, name) = match b {
-                Bound::Value(v) => return Ok(Some(v)),
-                Bound::Selection => (values.total[i], SELECTION.to_string()),
-                Bound::Reference(row) => references
-                    .iter()
-                    .find(|(r, _)| *r == row)
-                    .map(|(_, r)| (r.cells[i], r.name.clone()))
-                    .expect("the rows a filter names are computed"),
-            };
+            if let Bound::Value(v) = b {
+                return Ok(Some(v));
+            }
+            let (name, cell) = reference_value(b, i, values, references)
+                .expect("the rows a filter names are computed");
             cell.value().map(Some).ok_or_else(|| {
                 query
                     .error_at(
@@ -521,6 +517,24 @@ fn indicator_table(
     Ok((OutTable { headers, rows }, spec.titre.clone()))
 }
 
+/// What `bound` names for indicator `i`: the selection's value or a reference row's, with
+/// its name (none for a number, or for a row not computed).
+fn reference_value(
+    bound: Bound,
+    i: usize,
+    values: &Values,
+    rows: &[(ReferenceRow, ReferenceValues)],
+) -> Option<(String, Cell)> {
+    match bound {
+        Bound::Value(_) => None,
+        Bound::Selection => Some((SELECTION.to_string(), values.total[i])),
+        Bound::Reference(row) => rows
+            .iter()
+            .find(|(r, _)| *r == row)
+            .map(|(_, r)| (r.name.clone(), r.cells[i])),
+    }
+}
+
 /// The choropleth of one indicator, with circles for a stock when asked.
 #[allow(clippy::too_many_arguments)]
 fn indicator_map(
@@ -542,16 +556,17 @@ fn indicator_map(
     let series = vec![(0..units.len()).filter_map(|u| of(u).value()).collect()];
     let selection = values.total[map.indicator].value();
     // What the thresholds may name: the selection, and the reference rows they ask for.
-    let mut named = vec![(
-        "reference:selection",
-        SELECTION.to_string(),
-        values.total[map.indicator],
-    )];
-    named.extend(
-        rows.iter()
-            .filter(|(row, _)| map.references.contains(row))
-            .map(|(row, r)| (row.key(), r.name.clone(), r.cells[map.indicator])),
-    );
+    let named: Vec<(&str, String, Cell)> = std::iter::once(Bound::Selection)
+        .chain(
+            rows.iter()
+                .filter(|(row, _)| map.references.contains(row))
+                .map(|(row, _)| Bound::Reference(*row)),
+        )
+        .filter_map(|b| {
+            let (name, cell) = reference_value(b, map.indicator, values, rows)?;
+            Some((b.key()?, name, cell))
+        })
+        .collect();
     let asked = |key: &str| {
         spec.classes
             .get_ref()
