@@ -291,7 +291,7 @@ fn a_share_of_a_zero_total_is_said_and_left_empty() {
 }
 
 #[test]
-fn published_coverage_rates_and_parts_by_epci_with_the_departement_and_france_rows() {
+fn published_coverage_rates_and_parts_by_epci_with_the_departement_region_and_france_rows() {
     let s = Scratch::new();
     let o = s.run_file("queries/indicateur-couverture-parts-epci-34.toml");
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
@@ -320,8 +320,13 @@ fn published_coverage_rates_and_parts_by_epci_with_the_departement_and_france_ro
         .iter()
         .find(|r| r["niveau"] == "dep" && r["code"] == "34")
         .unwrap();
+    let reg = cnaf
+        .iter()
+        .find(|r| r["niveau"] == "reg" && r["code"] == "76")
+        .unwrap();
     let nat = cnaf.iter().find(|r| r["niveau"] == "nat").unwrap();
     want.push((String::new(), expected(dep)));
+    want.push((String::new(), expected(reg)));
     want.push((String::new(), expected(nat)));
     let rows = csv_rows(&s.output("34/couverture-parts-epci-34.csv"));
     let got: Vec<(String, Vec<f64>)> = rows
@@ -329,7 +334,8 @@ fn published_coverage_rates_and_parts_by_epci_with_the_departement_and_france_ro
         .map(|r| (r[0].clone(), r[2..].iter().map(|v| as_number(v)).collect()))
         .collect();
     assert_eq!(got, want);
-    assert_eq!(rows[rows.len() - 2][1], "Hérault");
+    assert_eq!(rows[rows.len() - 3][1], "Hérault");
+    assert_eq!(rows[rows.len() - 2][1], "Occitanie");
     assert_eq!(rows[rows.len() - 1][1], "France");
     assert!(
         stdout(&o).contains("ligne « France » : « cnaf » publiée (ligne nat)"),
@@ -530,8 +536,8 @@ fn a_table_filter_names_what_exists_and_has_a_bound() {
         &["filtre sans borne", "« au_moins = … »"],
     );
     fails(
-        &table("{ indicateur = \"x\", au_moins = \"reference:region\" }"),
-        &["filtre : seuil inconnu « reference:region »"],
+        &table("{ indicateur = \"x\", au_moins = \"reference:canton\" }"),
+        &["filtre : seuil inconnu « reference:canton »"],
     );
     // Filosofi by EPCI publishes no row for the département: the bound has no value.
     fails(
@@ -540,6 +546,79 @@ fn a_table_filter_names_what_exists_and_has_a_bound() {
             "filtre : la ligne « Puy-de-Dôme » est sans valeur pour « X »",
             "donnez la borne en nombre",
         ],
+    );
+}
+
+#[test]
+fn region_and_france_rows_are_computed_from_a_commune_file_only_where_it_covers_them() {
+    // A commune file of the whole Occitanie (every commune a count of 1 + its code's last
+    // digit): the région row is the sum over its communes; France is not covered, so its
+    // row has no value (not the sum of a part).
+    let s = Scratch::new();
+    let cog = read_semicolon("data/cog/communes-epci-population-2026.csv");
+    let occitanie: Vec<&BTreeMap<String, String>> =
+        cog.iter().filter(|r| r["reg"] == "76").collect();
+    let count = |code: &str| 1 + code[code.len() - 1..].parse::<u64>().unwrap();
+    let mut text = String::from("CODGEO;N\n");
+    for r in &occitanie {
+        text.push_str(&format!(
+            "{};{}\n",
+            r["code_commune"],
+            count(&r["code_commune"])
+        ));
+    }
+    let file = s.file("occitanie.csv", &text);
+    let region: u64 = occitanie.iter().map(|r| count(&r["code_commune"])).sum();
+    let herault: u64 = occitanie
+        .iter()
+        .filter(|r| r["dep"] == "34")
+        .map(|r| count(&r["code_commune"]))
+        .sum();
+    let q = query(&format!(
+        "[sources.occ]\nfichier = \"{file}\"\nniveau = \"commune\"\n\n\
+         [indicateurs.n]\nlibelle = \"N\"\nstock = \"occ.N\"\n\n\
+         [tableaux.t]\ntitre = \"T\"\nindicateurs = [\"n\"]\n\
+         references = [\"departement\", \"region\", \"france\"]\nsorties = [\"t.csv\"]\n"
+    ))
+    .replace("[\"63\"]", "[\"34\"]");
+    fails(
+        &q,
+        &[
+            "la référence « region » demande la liste des régions",
+            "liste_regions",
+        ],
+    );
+    let q = q.replace(
+        "departements.csv\"\n",
+        &format!(
+            "departements.csv\"\nliste_regions = \"{}/data/cog/regions.csv\"\n",
+            root().display()
+        ),
+    );
+    let o = s.run(&q);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = csv_rows(&s.output("t.csv"));
+    let tail: Vec<(String, String)> = rows[rows.len() - 3..]
+        .iter()
+        .map(|r| (r[1].clone(), r[2].clone()))
+        .collect();
+    assert_eq!(
+        tail,
+        [
+            ("Hérault".to_string(), format!("{herault}")),
+            ("Occitanie".to_string(), format!("{region}")),
+            ("France".to_string(), String::new()),
+        ]
+    );
+    assert!(
+        stdout(&o).contains("ligne « Occitanie » : « occ » calculée sur ses communes"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stdout(&o).contains("ligne « France » : « occ » ne couvre pas toutes ses communes"),
+        "{}",
+        stdout(&o)
     );
 }
 

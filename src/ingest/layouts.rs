@@ -164,6 +164,15 @@ pub fn departements() -> TableSpec {
     spec(columns, &[], &["DEP"])
 }
 
+/// INSEE list of régions (`v_region_*.csv`).
+pub fn regions() -> TableSpec {
+    let columns = vec![
+        ColumnSpec::required("REG", Code(Region)),
+        ColumnSpec::required("LIBELLE", Text),
+    ];
+    spec(columns, &[], &["REG"])
+}
+
 /// INSEE legal populations (`donnees_communes.csv`): municipal (`PMUN`) and total (`PTOT`).
 pub fn populations() -> TableSpec {
     let columns = vec![

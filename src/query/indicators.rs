@@ -40,8 +40,8 @@ pub struct SourceSpec {
     #[serde(default = "super::schema::default_score_secret")]
     pub secret: Vec<String>,
     /// A file of several levels (the Cnaf's): the column that says each row's level (`com`,
-    /// `epci`, `dep`, `nat`). The rows of the query's level are its territories; those of
-    /// `dep` and `nat` give the published references.
+    /// `epci`, `dep`, `reg`, `nat`). The rows of the query's level are its territories; those of
+    /// `dep`, `reg` and `nat` give the published references.
     #[serde(default)]
     pub colonne_niveau: Option<String>,
 }
@@ -114,7 +114,8 @@ pub struct IndicatorMapSpec {
     #[serde(default)]
     pub sous_titre: Option<String>,
     pub source: String,
-    /// Thresholds may name `reference:selection`, `reference:departement`, `reference:france`.
+    /// Thresholds may name `reference:selection`, `reference:departement`, `reference:region`,
+    /// `reference:france`.
     pub classes: Spanned<ClassesSpec>,
     #[serde(default)]
     pub palette: PaletteSpec,
@@ -161,7 +162,8 @@ pub struct IndicatorTableSpec {
     /// Only the territories whose value of an indicator lies in a range.
     #[serde(default)]
     pub filtre: Option<Spanned<TableFilterSpec>>,
-    /// Rows after the selection's: `departement` (the query's one département), `france`.
+    /// Rows after the selection's: `departement` (the query's one département), `region`
+    /// (its région), `france`.
     #[serde(default)]
     pub references: Vec<ReferenceRow>,
     pub sorties: Spanned<Vec<String>>,
@@ -180,10 +182,11 @@ pub struct TableFilterSpec {
     pub sous: Option<ThresholdSpec>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReferenceRow {
     Departement,
+    Region,
     France,
 }
 
@@ -192,15 +195,20 @@ impl ReferenceRow {
     pub fn key(self) -> &'static str {
         match self {
             ReferenceRow::Departement => "reference:departement",
+            ReferenceRow::Region => "reference:region",
             ReferenceRow::France => "reference:france",
         }
     }
 
     /// The reference a threshold names, if it names one of these.
     pub fn from_key(key: &str) -> Option<ReferenceRow> {
-        [ReferenceRow::Departement, ReferenceRow::France]
-            .into_iter()
-            .find(|r| r.key() == key)
+        [
+            ReferenceRow::Departement,
+            ReferenceRow::Region,
+            ReferenceRow::France,
+        ]
+        .into_iter()
+        .find(|r| r.key() == key)
     }
 }
 

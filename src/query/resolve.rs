@@ -192,7 +192,7 @@ impl Query {
                                 Some(ThresholdSpec::Named(n)) => {
                                     Some(Bound::Reference(ReferenceRow::from_key(n).ok_or_else(|| {
                                         self.error_at(&span, format!("filtre : seuil inconnu « {n} »"))
-                                            .hint("un nombre, ou « reference:selection », « reference:departement », « reference:france »")
+                                            .hint("un nombre, ou « reference:selection », « reference:departement », « reference:region », « reference:france »")
                                     })?))
                                 }
                             })

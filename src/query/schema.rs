@@ -66,6 +66,9 @@ pub struct TerritorySpec {
     pub communes: Spanned<String>,
     /// List of départements of that vintage.
     pub liste_departements: Spanned<String>,
+    /// List of régions of that vintage, to name the région's reference row.
+    #[serde(default)]
+    pub liste_regions: Option<Spanned<String>>,
     /// INSEE movements table, to read inputs of an older vintage (`millesime_fichier`).
     #[serde(default)]
     pub mouvements: Option<Spanned<String>>,
@@ -756,6 +759,9 @@ impl QuerySpec {
                 &self.territoire.liste_departements,
             ),
         ];
+        if let Some(r) = &self.territoire.liste_regions {
+            v.push(("territoire.liste_regions", r));
+        }
         if let Some(m) = &self.territoire.mouvements {
             v.push(("territoire.mouvements", m));
         }

@@ -42,8 +42,15 @@ pub(super) struct Source<'a> {
 /// The column of each row's key, for the engine.
 const KEY: &str = "__commune";
 
-/// The sums of each territory, by code.
-pub(super) type Sums = HashMap<String, Vec<Cell>, FixedState>;
+/// What a source gives the territories of a selection.
+#[derive(Default)]
+pub(super) struct Sums {
+    /// Per territory with rows in the file, by code, the sum of each column.
+    pub by_code: HashMap<String, Vec<Cell>, FixedState>,
+    /// The territories a finer file covers only in part: their sums omit the communes
+    /// absent from the file.
+    pub partial: HashSet<String, FixedState>,
+}
 
 /// Per territory of `units` found in the file, the sum of each column (a secret cell makes
 /// the sum secret, a missing one missing); a file of an older vintage has its communes moved
@@ -182,7 +189,8 @@ pub(super) fn sum_by_unit(
     let summed = engine::sum_into(&rows, KEY, links, source.columns)?;
     let mut sums = Sums::default();
     for (t, code) in summed.codes.into_iter().enumerate() {
-        sums.insert(code, summed.columns.iter().map(|c| c[t]).collect());
+        sums.by_code
+            .insert(code, summed.columns.iter().map(|c| c[t]).collect());
     }
     // The rows of the keys left out, each with its line.
     let rows_of_keys = |set: &HashSet<&str, FixedState>| -> Vec<String> {
@@ -221,7 +229,7 @@ pub(super) fn sum_by_unit(
         let mut lacking: HashMap<&str, (usize, usize), FixedState> = HashMap::default();
         for code in territory.communes.keys() {
             match territory.parent(code, level) {
-                Some(t) if sums.contains_key(t) => {
+                Some(t) if sums.by_code.contains_key(t) => {
                     let (absent, all) = lacking.entry(t).or_default();
                     *all += 1;
                     if !seen.contains(code) {
@@ -236,6 +244,7 @@ pub(super) fn sum_by_unit(
             .filter(|(_, (absent, _))| *absent > 0)
             .collect();
         partial.sort_unstable();
+        sums.partial = partial.iter().map(|(t, _)| t.to_string()).collect();
         let partial: Vec<String> = partial
             .iter()
             .map(|(t, (absent, all))| format!("{t} ({absent} commune(s) sur {all})"))
@@ -252,7 +261,7 @@ pub(super) fn sum_by_unit(
     let absent: Vec<&str> = units
         .iter()
         .map(|u| u.code.as_str())
-        .filter(|c| !sums.contains_key(*c))
+        .filter(|c| !sums.by_code.contains_key(*c))
         .collect();
     if !absent.is_empty() {
         notices.push(format!(

@@ -20,7 +20,7 @@ use crate::indicators::cell::cells;
 use crate::indicators::coverage;
 use crate::indicators::model::{evaluate, ColumnRef, Indicator, Kind, Values};
 use crate::indicators::Cell;
-use crate::ingest::{self, CodeKind, ColumnKind, ColumnSpec, Quantity, TableSpec};
+use crate::ingest::{self, layouts, CodeKind, ColumnKind, ColumnSpec, Quantity, TableSpec};
 use crate::query::{
     Bound, FileLevel, IndicatorPlan, LegendSpec, OrderSpec, PlannedMap, PlannedSource,
     PlannedTable, Query, ReferenceRow, SourceLevel, ThresholdSpec,
@@ -158,14 +158,24 @@ pub(super) fn evaluate_sources(
             .expect("the plan lists every column its indicators read");
         units
             .iter()
-            .map(|u| sums[c.source].get(&u.code).map_or(Cell::Missing, |v| v[i]))
+            .map(|u| {
+                sums[c.source]
+                    .by_code
+                    .get(&u.code)
+                    .map_or(Cell::Missing, |v| v[i])
+            })
             .collect()
     };
     Ok(Evaluated {
         values: evaluate(indicators, &column_sums, units.len()),
         found: sums
             .iter()
-            .map(|s| units.iter().map(|u| s.contains_key(&u.code)).collect())
+            .map(|s| {
+                units
+                    .iter()
+                    .map(|u| s.by_code.contains_key(&u.code))
+                    .collect()
+            })
             .collect(),
     })
 }
@@ -231,9 +241,91 @@ struct ReferenceValues {
     cells: Vec<Cell>,
 }
 
-/// The département and France rows the tables ask for: a file of several levels gives its
-/// `dep` and `nat` rows as published; a finer file is summed over the département's
-/// communes; otherwise the value is missing. How each was had is said in a notice.
+/// The territory of a reference row: its name, its départements, and how a file of
+/// several levels names its row (the level's word, and its code but for `nat`).
+struct ReferenceArea {
+    name: String,
+    departements: Vec<String>,
+    word: &'static str,
+    code: Option<String>,
+}
+
+/// The territory `row` names for the query's départements.
+fn reference_area(
+    query: &Query,
+    territory: &Territory,
+    row: ReferenceRow,
+) -> Result<ReferenceArea> {
+    let deps = query.spec.territoire.departements.get_ref();
+    let at = query.spec.territoire.departements.span();
+    if row == ReferenceRow::France {
+        return Ok(ReferenceArea {
+            name: "France".to_string(),
+            departements: territory.departements.keys().cloned().collect(),
+            word: "nat",
+            code: None,
+        });
+    }
+    let [dep] = deps.as_slice() else {
+        return Err(query
+            .error_at(&at, format!("la référence « {} » (ligne de tableau, seuil de carte ou borne de filtre) demande un seul département", row.key().trim_start_matches("reference:")))
+            .hint("retirez-la des « references », des seuils et des filtres, ou faites une requête par département"));
+    };
+    if row == ReferenceRow::Departement {
+        return Ok(ReferenceArea {
+            name: territory
+                .departements
+                .get(dep)
+                .cloned()
+                .unwrap_or(dep.clone()),
+            departements: vec![dep.clone()],
+            word: "dep",
+            code: Some(dep.clone()),
+        });
+    }
+    let Some((region, departements)) = territory.departements_of_region(dep) else {
+        return Err(Error::new(format!(
+            "la liste des départements ne donne pas la région de « {dep} »"
+        ))
+        .file(query.spec.territoire.liste_departements.get_ref())
+        .column("REG")
+        .hint("utilisez la liste des départements de l'Insee, qui a la colonne « REG »"));
+    };
+    let Some(list) = &query.spec.territoire.liste_regions else {
+        return Err(query
+            .error_at(
+                &at,
+                "la référence « region » demande la liste des régions, pour la nommer",
+            )
+            .hint("ajoutez à [territoire] « liste_regions = \"data/cog/regions.csv\" »"));
+    };
+    let regions = ingest::read_shared(Path::new(list.get_ref()), &layouts::regions())?;
+    let name = str_col(&regions.df, "REG")?
+        .iter()
+        .zip(str_col(&regions.df, "LIBELLE")?.iter())
+        .find(|(code, _)| *code == Some(region))
+        .and_then(|(_, name)| name)
+        .ok_or_else(|| {
+            Error::new(format!(
+                "région « {region} » absente de la liste des régions"
+            ))
+            .file(list.get_ref())
+            .code(region)
+            .hint("utilisez la liste des régions du même millésime que celle des départements")
+        })?;
+    Ok(ReferenceArea {
+        name: name.to_string(),
+        departements,
+        word: "reg",
+        code: Some(region.to_string()),
+    })
+}
+
+/// The reference rows the tables, maps and filters ask for. A file of several levels gives
+/// its `dep`, `reg` or `nat` row as published; a finer file is summed over the communes
+/// of the reference's départements, only when it covers them all (otherwise the sum would
+/// be of a part, not of the territory); else the value is missing. How each was had is
+/// said in a notice.
 fn reference_rows(
     query: &Query,
     plan: &IndicatorPlan,
@@ -253,68 +345,65 @@ fn reference_rows(
                 .filter_map(Bound::reference)
         }))
         .collect();
-    wanted.sort_by_key(|r| *r == ReferenceRow::France);
+    wanted.sort();
     wanted.dedup();
     let mut rows = Vec::new();
     for row in wanted {
+        let area = reference_area(query, territory, row)?;
         let mut how = Vec::new();
-        let (name, per_source): (String, Vec<Option<Vec<Cell>>>) = match row {
-            ReferenceRow::Departement => {
-                let deps = query.spec.territoire.departements.get_ref();
-                let [dep] = deps.as_slice() else {
-                    return Err(query
-                        .error_at(&query.spec.territoire.departements.span(), "la référence « departement » (ligne de tableau, seuil de carte ou borne de filtre) demande un seul département")
-                        .hint("retirez-la des « references », des seuils et des filtres, ou faites une requête par département"));
-                };
-                let units = territory.units(Level::Departement, deps);
-                let name = units.first().map_or(dep.clone(), |u| u.name.clone());
-                let mut ignored = Vec::new();
-                let mut cells = Vec::new();
-                for s in &plan.sources {
-                    let multi = s.spec.colonne_niveau.is_some();
-                    let fine = matches!(
-                        s.spec.niveau.get_ref(),
-                        SourceLevel::Iris | SourceLevel::Commune
-                    );
-                    if s.columns.is_empty() || !(multi || fine) {
-                        cells.push(None);
-                        continue;
-                    }
+        let mut per_source: Vec<Option<Vec<Cell>>> = Vec::with_capacity(plan.sources.len());
+        for s in &plan.sources {
+            let fine = matches!(
+                s.spec.niveau.get_ref(),
+                SourceLevel::Iris | SourceLevel::Commune
+            );
+            let cells = match &s.spec.colonne_niveau {
+                _ if s.columns.is_empty() => None,
+                Some(column) => {
+                    let cells = published_row(s, column, &area)?;
+                    how.push(match cells {
+                        Some(_) => format!("« {} » publiée (ligne {})", s.name, area.word),
+                        None => format!(
+                            "« {} » : pas de ligne {} dans le fichier",
+                            s.name, area.word
+                        ),
+                    });
+                    cells
+                }
+                None if fine => {
+                    let units = territory.units(Level::Departement, &area.departements);
                     let sums = sum_source(
                         query,
                         s,
                         territory,
                         Level::Departement,
                         &units,
-                        &mut ignored,
+                        &mut Vec::new(),
                     )?;
-                    how.push(format!(
-                        "« {} » {}",
-                        s.name,
-                        if multi {
-                            "publiée (ligne dep)"
-                        } else {
-                            "calculée sur ses communes"
-                        }
-                    ));
-                    cells.push(sums.get(dep.as_str()).cloned());
+                    let lacking = units
+                        .iter()
+                        .filter(|u| {
+                            !sums.by_code.contains_key(&u.code) || sums.partial.contains(&u.code)
+                        })
+                        .count();
+                    how.push(match lacking {
+                        0 => format!("« {} » calculée sur ses communes", s.name),
+                        _ => format!(
+                            "« {} » ne couvre pas toutes ses communes ({lacking} département(s) sur {} en partie ou pas du tout), sans valeur",
+                            s.name,
+                            units.len()
+                        ),
+                    });
+                    (lacking == 0).then(|| {
+                        (0..s.columns.len())
+                            .map(|i| Cell::sum(units.iter().map(|u| sums.by_code[&u.code][i])))
+                            .collect()
+                    })
                 }
-                (name, cells)
-            }
-            ReferenceRow::France => {
-                let mut cells = Vec::new();
-                for s in &plan.sources {
-                    match &s.spec.colonne_niveau {
-                        Some(column) if !s.columns.is_empty() => {
-                            how.push(format!("« {} » publiée (ligne nat)", s.name));
-                            cells.push(Some(national_row(s, column)?));
-                        }
-                        _ => cells.push(None),
-                    }
-                }
-                ("France".to_string(), cells)
-            }
-        };
+                None => None,
+            };
+            per_source.push(cells);
+        }
         let column = |c: &ColumnRef| -> Vec<Cell> {
             let source = &plan.sources[c.source];
             let i = source
@@ -340,6 +429,7 @@ fn reference_rows(
                 }
             })
             .collect();
+        let name = area.name;
         notices.push(format!(
             "ligne « {name} » : {}",
             if how.is_empty() {
@@ -353,8 +443,13 @@ fn reference_rows(
     Ok(rows)
 }
 
-/// The one `nat` row of a file of several levels, its columns as published.
-fn national_row(s: &PlannedSource, level_column: &str) -> Result<Vec<Cell>> {
+/// The row of a reference in a file of several levels, its columns as published (`None`:
+/// the file has no such row).
+fn published_row(
+    s: &PlannedSource,
+    level_column: &str,
+    area: &ReferenceArea,
+) -> Result<Option<Vec<Cell>>> {
     let path = Path::new(s.spec.fichier.get_ref());
     let mut columns = vec![
         ColumnSpec::required(&s.spec.colonne_code, ColumnKind::Code(CodeKind::Free)),
@@ -375,22 +470,33 @@ fn national_row(s: &PlannedSource, level_column: &str) -> Result<Vec<Cell>> {
         },
     )?;
     let levels = str_col(&table.df, level_column)?;
+    let codes = str_col(&table.df, &s.spec.colonne_code)?;
     let rows: Vec<usize> = (0..table.df.height())
-        .filter(|&i| levels.get(i) == Some("nat"))
+        .filter(|&i| {
+            levels.get(i) == Some(area.word)
+                && area.code.as_deref().is_none_or(|c| codes.get(i) == Some(c))
+        })
         .collect();
-    let [row] = rows[..] else {
-        return Err(Error::new(format!(
-            "{} ligne(s) « nat » dans le fichier, une est attendue",
-            rows.len()
-        ))
-        .file(path)
-        .column(level_column)
-        .hint("la ligne France d'un tableau se lit sur la ligne « nat » du fichier de la source"));
+    let row = match rows[..] {
+        [] => return Ok(None),
+        [row] => row,
+        // Only the `nat` row goes without a code: two of them are ambiguous.
+        _ => {
+            return Err(Error::new(format!(
+                "{} lignes « {} » dans le fichier, une est attendue",
+                rows.len(),
+                area.word
+            ))
+            .file(path)
+            .column(level_column)
+            .hint("la ligne France d'un tableau se lit sur la seule ligne « nat » du fichier de la source"))
+        }
     };
     s.columns
         .iter()
         .map(|c| cells(&table.df, c).map(|v| v[row]))
-        .collect()
+        .collect::<Result<_>>()
+        .map(Some)
 }
 
 /// The rows of a table, sorted and filtered, then the selection's total row.

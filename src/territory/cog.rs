@@ -40,6 +40,8 @@ pub struct Territory {
     pub epcis: CodeMap<Epci>,
     /// Département code → name.
     pub departements: BTreeMap<String, String>,
+    /// Département code → its région's code, when the list of départements gives it.
+    pub regions: BTreeMap<String, String>,
 }
 
 impl Territory {
@@ -61,12 +63,17 @@ impl Territory {
     pub fn from_tables(communes: &Table, departements: &Table) -> Result<Territory> {
         let mut t = Territory::default();
         let df = &departements.df;
-        for (code, name) in str_col(df, "DEP")?
+        let regions = df.column("REG").ok().map(|c| c.str()).transpose()?;
+        for (i, (code, name)) in str_col(df, "DEP")?
             .iter()
             .zip(str_col(df, "LIBELLE")?.iter())
+            .enumerate()
         {
             if let (Some(code), Some(name)) = (code, name) {
                 t.departements.insert(code.to_string(), name.to_string());
+                if let Some(region) = regions.and_then(|r| r.get(i)) {
+                    t.regions.insert(code.to_string(), region.to_string());
+                }
             }
         }
 
@@ -146,6 +153,19 @@ impl Territory {
             }
         }
         Ok(())
+    }
+
+    /// The départements of the région of `dep` (`None`: the list of départements does not
+    /// give its région).
+    pub fn departements_of_region(&self, dep: &str) -> Option<(&str, Vec<String>)> {
+        let region = self.regions.get(dep)?;
+        let deps = self
+            .regions
+            .iter()
+            .filter(|(_, r)| *r == region)
+            .map(|(d, _)| d.clone())
+            .collect();
+        Some((region, deps))
     }
 
     /// The territories of `level` lying (at least partly) in `deps`, sorted by code.
@@ -235,6 +255,10 @@ mod tests {
         assert_eq!(t.parent("63113", Level::Epci), Some("246300701"));
         assert_eq!(t.parent("63113", Level::Departement), Some("63"));
         assert_eq!(t.units(Level::Commune, &["63".to_string()]).len(), 463);
+        // Occitanie: thirteen départements, the Hérault among them.
+        let (region, deps) = t.departements_of_region("34").unwrap();
+        assert_eq!((region, deps.len()), ("76", 13));
+        assert!(deps.contains(&"34".to_string()));
     }
 
     #[test]
