@@ -20,8 +20,12 @@ impl OutTable {
     pub fn to_csv(&self) -> Vec<u8> {
         let mut out = String::from("\u{FEFF}");
         let line = |cells: &mut dyn Iterator<Item = &str>, out: &mut String| {
-            let quoted: Vec<String> = cells.map(csv_cell).collect();
-            out.push_str(&quoted.join(";"));
+            for (i, cell) in cells.enumerate() {
+                if i > 0 {
+                    out.push(';');
+                }
+                push_csv_cell(cell, out);
+            }
             out.push_str("\r\n");
         };
         line(&mut self.headers.iter().map(|h| h.0.as_str()), &mut out);
@@ -57,20 +61,20 @@ impl OutTable {
     }
 }
 
-fn csv_cell(cell: &str) -> String {
+fn push_csv_cell(cell: &str, out: &mut String) {
     // A text cell that Excel would take for a formula (`=HYPERLINK(…)`, `@SUM`, `-1+2`) is
     // written behind an apostrophe, as spreadsheet exports do; numbers stay numbers.
     let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
         && crate::ingest::parse_number(cell).is_none();
-    let cell: std::borrow::Cow<str> = if formula {
-        format!("'{cell}").into()
-    } else {
-        cell.into()
-    };
+    let apostrophe = if formula { "'" } else { "" };
     if cell.contains([';', '"', '\n', '\r']) {
-        format!("\"{}\"", cell.replace('"', "\"\""))
+        out.push('"');
+        out.push_str(apostrophe);
+        out.push_str(&cell.replace('"', "\"\""));
+        out.push('"');
     } else {
-        cell.to_string()
+        out.push_str(apostrophe);
+        out.push_str(cell);
     }
 }
 

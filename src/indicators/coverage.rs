@@ -2,7 +2,7 @@
 //! from raw components as a ratio of sums at any level, or as published by the
 //! Caf with its parts.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use foldhash::fast::FixedState;
 
@@ -208,21 +208,26 @@ pub fn from_components(
     let mut without_parent = BTreeSet::new();
     let mut links = Links::default();
     let mut linked: HashSet<&str, FixedState> = HashSet::default();
+    // The communes of each territory reached, to tell those the file covers in part.
+    let mut reached: HashMap<&str, usize, FixedState> = HashMap::default();
     for i in 0..df.height() {
         let code = codes.get(i).unwrap_or("");
-        if !territory.communes.contains_key(code) {
+        let Some(commune) = territory.communes.get(code) else {
             return Err(Error::new("commune inconnue du COG de la requête")
                 .file(&table.source)
                 .line(lines.get(i).unwrap_or(0) as usize)
                 .column(&cols.commune)
                 .code(code)
                 .hint("vérifiez le code ; un fichier d'un COG plus ancien se déclare par « millesime_fichier » dans [couverture.composantes], avec la table des mouvements"));
-        }
+        };
         if !linked.insert(code) {
             continue;
         }
-        match territory.parent(code, level) {
-            Some(parent) => links.push(code, parent, 1.0),
+        match commune.parent(level) {
+            Some(parent) => {
+                links.push(code, parent, 1.0);
+                *reached.entry(parent).or_default() += 1;
+            }
             None => {
                 without_parent.insert(code.to_string());
             }
@@ -231,18 +236,11 @@ pub fn from_components(
     let mut notices = Vec::new();
     // A territory whose communes are not all in the file is computed on those
     // present: say which, since an absent commune is not a commune with no place.
-    let touched: HashSet<&str, FixedState> = linked
-        .iter()
-        .filter_map(|c| territory.parent(c, level))
+    let incomplete: BTreeSet<&str> = reached
+        .into_iter()
+        .filter(|(p, n)| *n < territory.commune_count(level, p))
+        .map(|(p, _)| p)
         .collect();
-    let mut incomplete = BTreeSet::new();
-    for c in territory.communes.values() {
-        if let Some(p) = territory.parent(&c.code, level) {
-            if touched.contains(p) && !linked.contains(c.code.as_str()) {
-                incomplete.insert(p);
-            }
-        }
-    }
     if !incomplete.is_empty() {
         notices.push(format!(
             "{} territoire(s) calculé(s) sans toutes leurs communes (absentes du fichier) : {}",

@@ -5,6 +5,7 @@
 //! goes through it (`run/indicators.rs`); the coverage components, read and checked in
 //! their own way, call the engine directly.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -127,7 +128,7 @@ pub(super) fn sum_by_unit(
     let mut unknown_keys: HashSet<&str, FixedState> = HashSet::default();
     let mut outside_keys: HashSet<&str, FixedState> = HashSet::default();
     // Communes with a row, to tell the territories a finer file covers only in part.
-    let mut seen: HashSet<String, FixedState> = HashSet::default();
+    let mut seen: HashSet<&str, FixedState> = HashSet::default();
     let mut file_communes: Vec<&str> = Vec::new();
     let mut linked: HashSet<&str, FixedState> = HashSet::default();
     for &key in &keys {
@@ -136,32 +137,37 @@ pub(super) fn sum_by_unit(
         }
         // The territories of the key, with the share of its rows each gets (a commune
         // split since the file's vintage gives to several).
-        let targets: Vec<(String, f64)> = match source.file_level {
+        let targets: Vec<(&str, f64)> = match source.file_level {
             None => match territory.knows(level, key) {
-                true => vec![(key.to_string(), 1.0)],
+                true => vec![(key, 1.0)],
                 false => Vec::new(),
             },
             Some(_) => {
                 file_communes.push(key);
-                let parts = match &moves {
-                    Some(m) => m.shares(key),
-                    None => vec![(key.to_string(), 1.0)],
+                let parts: Vec<(Cow<str>, f64)> = match &moves {
+                    Some(m) => m
+                        .shares(key)
+                        .into_iter()
+                        .map(|(c, share)| (Cow::Owned(c), share))
+                        .collect(),
+                    None => vec![(Cow::Borrowed(key), 1.0)],
                 };
                 let mut targets = Vec::with_capacity(parts.len());
                 // Île-d'Yeu, Ouessant…: known, but in no EPCI; said when it is in the
                 // query's départements (a national file has them all).
                 let mut in_no_group: Option<bool> = None;
                 for (c, share) in parts {
-                    match territory.parent(&c, level) {
-                        Some(parent) => targets.push((parent.to_string(), share)),
+                    let Some(commune) = territory.communes.get(&c) else {
+                        continue;
+                    };
+                    seen.insert(&commune.code);
+                    match commune.parent(level) {
+                        Some(parent) => targets.push((parent, share)),
                         None => {
-                            if let Some(commune) = territory.communes.get(&c) {
-                                let here = deps.contains(&commune.departement);
-                                in_no_group = Some(in_no_group.unwrap_or(false) || here);
-                            }
+                            let here = deps.contains(&commune.departement);
+                            in_no_group = Some(in_no_group.unwrap_or(false) || here);
                         }
                     }
-                    seen.insert(c);
                 }
                 match (targets.is_empty(), in_no_group) {
                     (true, Some(true)) => {
@@ -179,8 +185,8 @@ pub(super) fn sum_by_unit(
         }
         for (target, share) in targets {
             // Only the territories of the selection are summed.
-            if selected.contains(target.as_str()) {
-                links.push(key, &target, share);
+            if selected.contains(target) {
+                links.push(key, target, share);
             }
         }
     }
@@ -226,21 +232,21 @@ pub(super) fn sum_by_unit(
         ));
     }
     if source.file_level.is_some() {
-        let mut lacking: HashMap<&str, (usize, usize), FixedState> = HashMap::default();
-        for code in territory.communes.keys() {
-            match territory.parent(code, level) {
-                Some(t) if sums.by_code.contains_key(t) => {
-                    let (absent, all) = lacking.entry(t).or_default();
-                    *all += 1;
-                    if !seen.contains(code) {
-                        *absent += 1;
-                    }
+        // The communes with rows in each territory summed, against all of its communes.
+        let mut present: HashMap<&str, usize, FixedState> = HashMap::default();
+        for &code in &seen {
+            if let Some(t) = territory.parent(code, level) {
+                if sums.by_code.contains_key(t) {
+                    *present.entry(t).or_default() += 1;
                 }
-                _ => {}
             }
         }
-        let mut partial: Vec<(&str, (usize, usize))> = lacking
+        let mut partial: Vec<(&str, (usize, usize))> = present
             .into_iter()
+            .map(|(t, n)| {
+                let all = territory.commune_count(level, t);
+                (t, (all - n, all))
+            })
             .filter(|(_, (absent, _))| *absent > 0)
             .collect();
         partial.sort_unstable();

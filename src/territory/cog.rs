@@ -22,6 +22,17 @@ pub struct Commune {
     pub epci: Option<String>,
 }
 
+impl Commune {
+    /// Its territory of `level` (`None`: a commune without EPCI).
+    pub fn parent(&self, level: Level) -> Option<&str> {
+        match level {
+            Level::Commune => Some(&self.code),
+            Level::Epci => self.epci.as_deref(),
+            Level::Departement => Some(&self.departement),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Epci {
     pub siren: String,
@@ -42,6 +53,8 @@ pub struct Territory {
     pub departements: BTreeMap<String, String>,
     /// Département code → its région's code, when the list of départements gives it.
     pub regions: BTreeMap<String, String>,
+    /// Département code → its number of communes.
+    commune_counts: HashMap<String, usize, FixedState>,
 }
 
 impl Territory {
@@ -135,6 +148,9 @@ impl Territory {
             ));
         }
         all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (_, c) in &all {
+            *t.commune_counts.entry(c.departement.clone()).or_default() += 1;
+        }
         let mut epcis: Vec<(String, Epci)> =
             epcis.into_values().map(|e| (e.siren.clone(), e)).collect();
         epcis.sort_unstable_by(|a, b| a.0.cmp(&b.0));
@@ -216,11 +232,15 @@ impl Territory {
 
     /// The territory of `level` a commune belongs to (`None`: a commune without EPCI).
     pub fn parent(&self, commune: &str, level: Level) -> Option<&str> {
-        let c = self.communes.get(commune)?;
+        self.communes.get(commune)?.parent(level)
+    }
+
+    /// How many communes territory `code` of `level` has (0 for a code it does not know).
+    pub fn commune_count(&self, level: Level, code: &str) -> usize {
         match level {
-            Level::Commune => Some(&c.code),
-            Level::Epci => c.epci.as_deref(),
-            Level::Departement => Some(&c.departement),
+            Level::Commune => usize::from(self.communes.contains_key(code)),
+            Level::Epci => self.epcis.get(code).map_or(0, |e| e.communes.len()),
+            Level::Departement => self.commune_counts.get(code).copied().unwrap_or(0),
         }
     }
 }
@@ -255,6 +275,12 @@ mod tests {
         assert_eq!(t.parent("63113", Level::Epci), Some("246300701"));
         assert_eq!(t.parent("63113", Level::Departement), Some("63"));
         assert_eq!(t.units(Level::Commune, &["63".to_string()]).len(), 463);
+        assert_eq!(t.commune_count(Level::Departement, "63"), 463);
+        assert_eq!(
+            t.commune_count(Level::Epci, "200006682"),
+            beaune.communes.len()
+        );
+        assert_eq!(t.commune_count(Level::Commune, "63113"), 1);
         // Occitanie: thirteen départements, the Hérault among them.
         let (region, deps) = t.departements_of_region("34").unwrap();
         assert_eq!((region, deps.len()), ("76", 13));
