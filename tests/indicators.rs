@@ -684,3 +684,141 @@ fn a_flag_reference_over_a_territory_without_its_count_is_refused() {
     );
     fails(&text, &["pas de valeur de référence pour « Taux »"]);
 }
+
+#[test]
+fn services_of_an_inventory_counted_per_epci_and_per_inhabitant() {
+    let s = Scratch::new();
+    let o = s.run_file("queries/indicateur-services-epci-63.toml");
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    // By hand: the 2022 rows of the inventory, the names it uses for each type of the
+    // panier (and the query's synonym), a repeated row (same place, type and name) once;
+    // each row in the EPCI of its commune, or in the EPCI whose SIREN it gives.
+    let kinds: &[(&str, &[&str])] = &[
+        (
+            "reaap",
+            &[
+                "Reaap",
+                "Réaap",
+                "Action Reaap",
+                "Action REAAP",
+                "Point écoute parents",
+            ],
+        ),
+        (
+            "laep",
+            &["Laep", "LAEP", "laep", "Lieu d'accueil enfants-parents"],
+        ),
+        ("clas", &["Clas", "CLAS"]),
+        ("mediation", &["Médiation familiale", "Mediation familiale"]),
+    ];
+    let communes = read_semicolon("data/cog/communes-epci-population-2026.csv");
+    let epci_of_commune: BTreeMap<&str, &str> = communes
+        .iter()
+        .map(|c| (c["code_commune"].as_str(), c["siren_epci"].as_str()))
+        .collect();
+    let in_63 = epci_of("63");
+    let text =
+        std::fs::read_to_string(root().join("data/fictif/inventaire-parentalite-63-FICTIF.csv"))
+            .unwrap();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut counts: BTreeMap<String, [f64; 4]> =
+        in_63.iter().map(|e| (e.clone(), [0.0; 4])).collect();
+    for line in text.lines().filter(|l| !l.starts_with('#')).skip(1) {
+        let cells: Vec<&str> = line.split(';').collect();
+        let (code, kind, year, name) = (cells[0], cells[1], cells[2], cells[4]);
+        if year != "2022" || !seen.insert((code, kind.to_lowercase(), name.to_lowercase())) {
+            continue;
+        }
+        let Some(k) = kinds.iter().position(|(_, names)| names.contains(&kind)) else {
+            continue;
+        };
+        let epci = if code.len() == 9 {
+            code
+        } else {
+            epci_of_commune[code]
+        };
+        if let Some(c) = counts.get_mut(epci) {
+            c[k] += 1.0;
+        }
+    }
+    let mut population: BTreeMap<&str, f64> = BTreeMap::new();
+    for c in &communes {
+        if in_63.contains(&c["siren_epci"]) {
+            *population.entry(c["siren_epci"].as_str()).or_default() +=
+                c["population_municipale"].parse::<f64>().unwrap();
+        }
+    }
+    let rows = csv_rows(&s.output("63/services-epci-63.csv"));
+    assert_eq!(
+        rows.len(),
+        in_63.len() + 2,
+        "the EPCI, the selection, the département"
+    );
+    for row in &rows[..in_63.len()] {
+        let want = counts[&row[0]];
+        let got: Vec<f64> = row[2..6].iter().map(|v| v.parse().unwrap()).collect();
+        assert_eq!(got, want, "{} {}", row[0], row[1]);
+        let total: f64 = want.iter().sum();
+        assert_eq!(row[6], format!("{total}"), "{}", row[0]);
+        assert_eq!(
+            row[7],
+            one_decimal(1e4 * total / population[row[0].as_str()]),
+            "{}",
+            row[0]
+        );
+    }
+    let all: f64 = counts.values().flatten().sum();
+    assert_eq!(rows[in_63.len()][6], format!("{all}"));
+    // Sorted by the rate, the lowest first: the EPCI without any service lead.
+    assert_eq!(rows[0][6], "0");
+    // The Cantal commune of the Sancy's EPCI counts in the EPCI, not in the département.
+    let departement = &rows[in_63.len() + 1];
+    assert_eq!(departement[1], "Puy-de-Dôme");
+    assert_eq!(departement[6], format!("{}", all - 1.0));
+    let out = stdout(&o);
+    for said in [
+        "« Ludothèque » (ligne(s) 55)",
+        "déclarez-le dans « synonymes » de la source « services »",
+        "1 ligne(s) en double",
+        "03310 Vichy",
+    ] {
+        assert!(out.contains(said), "« {said} » missing in:\n{out}");
+    }
+}
+
+#[test]
+fn an_inventory_source_names_types_of_service() {
+    let inventory = format!(
+        "[sources.services]\nfichier = \"{}/data/fictif/inventaire-parentalite-63-FICTIF.csv\"\n\
+         niveau = \"services\"\ncolonne_code = \"code\"\n",
+        root().display()
+    );
+    let table = "[tableaux.t]\ntitre = \"T\"\nindicateurs = [\"x\"]\nsorties = [\"t.csv\"]\n";
+    fails(
+        &query(&format!(
+            "{inventory}\n[indicateurs.x]\nlibelle = \"X\"\nstock = \"services.laep\"\n\n{table}"
+        )),
+        &[
+            "source « services » : un inventaire de services demande l'année à compter",
+            "services = { annee = 2022 }",
+        ],
+    );
+    let inventory = format!("{inventory}services = {{ annee = 2022 }}\n");
+    fails(
+        &query(&format!("{inventory}\n[indicateurs.x]\nlibelle = \"X\"\nstock = \"services.ludotheque\"\n\n{table}")),
+        &["requete.toml, ligne 18", "type de service inconnu « ludotheque »", "laep, clas"],
+    );
+    fails(
+        &query(&format!(
+            "{inventory}\n[indicateurs.x]\nlibelle = \"X\"\npublie = \"services.laep\"\n\n{table}"
+        )),
+        &["compte des services", "stock = \"services.laep\""],
+    );
+    fails(
+        &query("[indicateurs.x]\nlibelle = \"X\"\nstock = \"filo.NBMEN19\"\n").replace(
+            "niveau = \"epci\"\n\n[sources.caf]",
+            "niveau = \"epci\"\nservices = { annee = 2022 }\n\n[sources.caf]",
+        ),
+        &["« services » ne va qu'avec « niveau = \"services\" »"],
+    );
+}

@@ -45,7 +45,9 @@ pub struct ColumnRef {
 /// What an indicator is made of.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
-    /// A count: the sum of columns (`ENF_11_14 + ENF_15_17`), summed up the levels.
+    /// A count: the sum of columns (`ENF_11_14 + ENF_15_17`), summed up the levels; the
+    /// count of a type of service, when the source is an inventory (its columns are the
+    /// types, counted per territory).
     Stock(Vec<ColumnRef>),
     /// `scale × Σ numerator / Σ denominator`, from the sums at each level.
     Ratio {

@@ -28,7 +28,8 @@ use super::schema::{ClassesSpec, LegendSpec, PaletteSpec, ThresholdSpec};
 #[serde(deny_unknown_fields)]
 pub struct SourceSpec {
     pub fichier: Spanned<String>,
-    /// `iris`, `commune`, `epci` or `departement`: the level of its rows.
+    /// `iris`, `commune`, `epci` or `departement`: the level of its rows; `services`: an
+    /// inventory of services.
     pub niveau: Spanned<SourceLevel>,
     /// COG vintage of its codes, when older than the query's (files by IRIS or commune).
     #[serde(default)]
@@ -44,6 +45,32 @@ pub struct SourceSpec {
     /// `dep`, `reg` and `nat` give the published references.
     #[serde(default)]
     pub colonne_niveau: Option<String>,
+    /// An inventory of services (`niveau = "services"`): the year counted and the columns.
+    #[serde(default)]
+    pub services: Option<ServicesSpec>,
+}
+
+/// `services = { annee = 2022 }`: the services of an inventory (one row per service, in a
+/// commune or an EPCI by its SIREN) counted per territory and type; each type is a column
+/// of the source (`services.laep`), zero where the inventory has none.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServicesSpec {
+    /// The year of the services counted.
+    pub annee: u16,
+    #[serde(default = "super::schema::default_inventory_type")]
+    pub colonne_type: String,
+    #[serde(default = "super::schema::default_inventory_year")]
+    pub colonne_annee: String,
+    /// Units of each row (animators, places); each row counts 1 without it.
+    #[serde(default)]
+    pub colonne_nombre: Option<String>,
+    /// Name of the structure (tells two services of one commune apart).
+    #[serde(default)]
+    pub colonne_nom: Option<String>,
+    /// Local names of services → the service they stand for.
+    #[serde(default)]
+    pub synonymes: std::collections::BTreeMap<String, crate::panier::ServiceKind>,
 }
 
 impl SourceSpec {
@@ -62,6 +89,8 @@ pub enum SourceLevel {
     Commune,
     Epci,
     Departement,
+    /// An inventory: one row per service (see [`ServicesSpec`]).
+    Services,
 }
 
 /// One column (`"caf.AM"`) or the sum of several (`["caf.AM", "caf.ACAVENF"]`).

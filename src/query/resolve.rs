@@ -14,6 +14,7 @@ use super::schema::{EvolutionSpec, FileLevel, NormSpec, ScoreSpec, ThresholdSpec
 use super::Query;
 use crate::error::Result;
 use crate::indicators::model::{ColumnRef, Indicator, Kind};
+use crate::panier::ServiceKind;
 use crate::territory::Level;
 
 /// A source of the plan, with the columns its indicators read.
@@ -118,6 +119,7 @@ impl Query {
         let mut sources = self.declared_sources(level)?;
         let indicators = self.declared_indicators(&sources, level)?;
         list_columns(&mut sources, &indicators);
+        self.check_service_columns(&sources)?;
         let order: Vec<&String> = spec.indicateurs.keys().collect();
         let find = |name: &Spanned<String>, what: &str| {
             order
@@ -357,6 +359,7 @@ impl Query {
         }
         let indicators = keep_used(indicators, &mut scored);
         list_columns(&mut sources, &indicators);
+        self.check_service_columns(&sources)?;
         Ok(ScorePlan {
             sources,
             indicators,
@@ -493,6 +496,12 @@ impl Query {
         if let Some(c) = &spec.publie {
             let column = self.column(name, &span, c, sources)?;
             let source = &planned[column.source];
+            if *source.spec.niveau.get_ref() == SourceLevel::Services {
+                return Err(err(format!(
+                    "« {c} » compte des services : il n'est pas publié, il s'additionne"
+                ))
+                .hint(format!("écrivez « stock = \"{c}\" »")));
+            }
             if !same_level(source.spec.niveau.get_ref(), level) {
                 return Err(err(format!(
                     "valeur publiée par {} (source « {} »), demandée par {}",
@@ -527,6 +536,32 @@ impl Query {
         }
     }
 
+    /// The columns read from an inventory are types of service (`services.laep`).
+    fn check_service_columns(&self, sources: &[PlannedSource]) -> Result<()> {
+        for s in sources {
+            if *s.spec.niveau.get_ref() != SourceLevel::Services {
+                continue;
+            }
+            if let Some(c) = s
+                .columns
+                .iter()
+                .find(|c| !ServiceKind::ALL.iter().any(|k| k.key() == c.as_str()))
+            {
+                let keys: Vec<&str> = ServiceKind::ALL.iter().map(|k| k.key()).collect();
+                return Err(self
+                    .error_at(
+                        &s.spec.niveau.span(),
+                        format!("source « {} » : type de service inconnu « {c} »", s.name),
+                    )
+                    .hint(format!(
+                        "les colonnes d'un inventaire sont ses types de service : {}",
+                        list(&keys)
+                    )));
+            }
+        }
+        Ok(())
+    }
+
     /// `"caf.AM"` → the column `AM` of the source `caf`.
     fn column(
         &self,
@@ -555,7 +590,24 @@ impl Query {
 /// at its own.
 fn check_level(query: &Query, name: &str, source: &SourceSpec, level: Level) -> Result<()> {
     let from = *source.niveau.get_ref();
-    let fine = matches!(from, SourceLevel::Iris | SourceLevel::Commune);
+    match (from == SourceLevel::Services, &source.services) {
+        (true, None) => {
+            return Err(query
+                .error_at(&source.niveau.span(), format!("source « {name} » : un inventaire de services demande l'année à compter"))
+                .hint("ajoutez « services = { annee = 2022 } » (et, s'ils diffèrent, colonne_type, colonne_annee, colonne_nombre, colonne_nom, synonymes)"))
+        }
+        (false, Some(_)) => {
+            return Err(query
+                .error_at(&source.niveau.span(), format!("source « {name} » : « services » ne va qu'avec « niveau = \"services\" »"))
+                .hint("retirez « services », ou déclarez la source comme inventaire"))
+        }
+        _ => {}
+    }
+    // Services are placed in their commune or EPCI, then in the territory of any level.
+    let fine = matches!(
+        from,
+        SourceLevel::Iris | SourceLevel::Commune | SourceLevel::Services
+    );
     if fine || same_level(&from, level) {
         return Ok(());
     }
@@ -587,6 +639,7 @@ fn level_noun(level: SourceLevel) -> &'static str {
         SourceLevel::Commune => "commune",
         SourceLevel::Epci => "EPCI",
         SourceLevel::Departement => "département",
+        SourceLevel::Services => "service",
     }
 }
 
@@ -627,6 +680,7 @@ fn own_source(
             colonne_code: code_column.to_string(),
             secret: secret.to_vec(),
             colonne_niveau: None,
+            services: None,
         },
         line: None,
         role: role.to_string(),

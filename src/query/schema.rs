@@ -449,11 +449,11 @@ fn default_inventory_code() -> String {
     "code".to_string()
 }
 
-fn default_inventory_type() -> String {
+pub(super) fn default_inventory_type() -> String {
     "type".to_string()
 }
 
-fn default_inventory_year() -> String {
+pub(super) fn default_inventory_year() -> String {
     "annee".to_string()
 }
 

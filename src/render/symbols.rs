@@ -139,12 +139,13 @@ pub fn write(out: &mut String, symbols: &ProportionalSymbols, proj: &Projection)
 }
 
 /// Values shown in the size legend: the largest, then the round values nearest a quarter
-/// and a sixteenth of it (radii about halving each time).
+/// and a sixteenth of it (radii about halving each time). Circles show counts: none
+/// below one (a fifth of a service means nothing).
 pub fn legend_values(max: f64) -> Vec<f64> {
     let mut values = vec![max];
     for fraction in [0.25, 0.0625] {
         let v = round(max * fraction);
-        if v > 0.0 && values.last().is_some_and(|&last| v < last) {
+        if v >= 1.0 && values.last().is_some_and(|&last| v < last) {
             values.push(v);
         }
     }
@@ -164,9 +165,17 @@ fn round(x: f64) -> f64 {
         .unwrap_or(decade)
 }
 
-/// "1 848", or one decimal below 10.
+/// "1 848", or one decimal below 10 for a count that is not whole (the part of a split
+/// commune).
 fn label(v: f64) -> String {
-    format::display(v, if v.abs() < 10.0 { 1 } else { 0 })
+    format::display(
+        v,
+        if v.abs() < 10.0 && v.fract() != 0.0 {
+            1
+        } else {
+            0
+        },
+    )
 }
 
 /// The size legend: title, then nested circles sharing their bottom, each with a leader
@@ -271,6 +280,9 @@ mod tests {
         assert_eq!(legend_values(1000.0), [1000.0, 200.0, 50.0]);
         assert_eq!(label(143_886.0), "143\u{202F}886");
         assert_eq!(label(2.5), "2,5");
+        // Five services at most: 5 and 1, no fifth of a service.
+        assert_eq!(legend_values(5.0), [5.0, 1.0]);
+        assert_eq!(label(5.0), "5");
         assert_eq!(round(0.0), 0.0);
     }
 }

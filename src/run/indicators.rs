@@ -10,6 +10,7 @@ use super::map::{
     check_label_count, circles, class_colors, draw, feature_class, level_shapes, populations,
     resolve_classes, NamedReference,
 };
+use super::panier::placement::service_sums;
 use super::{
     capitalise, code_list, markdown_notes, select_units, write_tables, Drawn, Report, Section,
 };
@@ -193,6 +194,9 @@ fn sum_source(
     if s.columns.is_empty() {
         return Ok(Sums::default());
     }
+    if *s.spec.niveau.get_ref() == SourceLevel::Services {
+        return service_sums(query, s, territory, level, units, notices);
+    }
     let columns: Vec<&str> = s.columns.iter().map(String::as_str).collect();
     let file_level = match s.spec.niveau.get_ref() {
         SourceLevel::Iris => Some(FileLevel::Iris),
@@ -355,7 +359,7 @@ fn reference_rows(
         for s in &plan.sources {
             let fine = matches!(
                 s.spec.niveau.get_ref(),
-                SourceLevel::Iris | SourceLevel::Commune
+                SourceLevel::Iris | SourceLevel::Commune | SourceLevel::Services
             );
             let cells = match &s.spec.colonne_niveau {
                 _ if s.columns.is_empty() => None,
@@ -369,6 +373,19 @@ fn reference_rows(
                         ),
                     });
                     cells
+                }
+                // An inventory lists the services of the query's territory, not beyond.
+                None if *s.spec.niveau.get_ref() == SourceLevel::Services
+                    && !area
+                        .departements
+                        .iter()
+                        .all(|d| query.spec.territoire.departements.get_ref().contains(d)) =>
+                {
+                    how.push(format!(
+                        "« {} » : l'inventaire ne vaut que pour les départements de la requête, sans valeur",
+                        s.name
+                    ));
+                    None
                 }
                 None if fine => {
                     let units = territory.units(Level::Departement, &area.departements);
@@ -387,6 +404,9 @@ fn reference_rows(
                         })
                         .count();
                     how.push(match lacking {
+                        0 if *s.spec.niveau.get_ref() == SourceLevel::Services => {
+                            format!("« {} » comptée sur l'inventaire", s.name)
+                        }
                         0 => format!("« {} » calculée sur ses communes", s.name),
                         _ => format!(
                             "« {} » ne couvre pas toutes ses communes ({lacking} département(s) sur {} en partie ou pas du tout), sans valeur",

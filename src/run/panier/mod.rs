@@ -18,7 +18,7 @@ use crate::render;
 use crate::territory::{Level, Territory, Unit};
 
 mod outputs;
-mod placement;
+pub(super) mod placement;
 
 use outputs::{gap_table, kind_list, markdown, missing_map, share_chart, share_table};
 use placement::{place, report_set_aside};
@@ -93,8 +93,8 @@ pub(super) fn run_panier(
         },
         &names,
     )?;
-    report_set_aside(&inventory, &mut notices);
-    let placed = place(query, &inventory, territory, &units, &years)?;
+    report_set_aside(&inventory, "[panier.synonymes]", &mut notices);
+    let placed = place(query, &inventory, territory, Level::Epci, &units, &years)?;
     notices.extend(placed.notices);
 
     let mut kinds: Vec<ServiceKind> = panier.requirements.iter().map(|r| r.kind).collect();

@@ -6,15 +6,18 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use crate::error::{Error, Result};
+use crate::indicators::Cell;
 use crate::panier::inventory::{self, Inventory, Place};
-use crate::panier::Counts;
-use crate::query::Query;
+use crate::panier::{Counts, Names, ServiceKind};
+use crate::query::{PlannedSource, Query};
+use crate::run::aggregate::Sums;
 use crate::run::code_list;
 use crate::territory::moves::{Fate, Movements, Moves};
-use crate::territory::{Territory, Unit};
+use crate::territory::{Level, Territory, Unit};
 
-/// Unknown types and repeated rows, said with their lines.
-pub(super) fn report_set_aside(inventory: &Inventory, notices: &mut Vec<String>) {
+/// Unknown types and repeated rows, said with their lines; `synonyms` is where the query
+/// declares local names.
+pub(super) fn report_set_aside(inventory: &Inventory, synonyms: &str, notices: &mut Vec<String>) {
     let source = inventory.source.display();
     if !inventory.unknown_kinds.is_empty() {
         let rows: usize = inventory.unknown_kinds.values().map(Vec::len).sum();
@@ -25,7 +28,7 @@ pub(super) fn report_set_aside(inventory: &Inventory, notices: &mut Vec<String>)
             .collect();
         notices.push(format!(
             "{source} : {rows} ligne(s) d'un type de service inconnu, non comptées : {} ; \
-             corrigez le type ou déclarez-le dans [panier.synonymes]",
+             corrigez le type ou déclarez-le dans {synonyms}",
             kinds.join(", ")
         ));
     }
@@ -48,21 +51,24 @@ fn line_list(lines: &[usize]) -> String {
     code_list(&lines)
 }
 
-/// The services counted per year and EPCI, those outside the territory, and what
+/// The services counted per year and territory, those outside the territory, and what
 /// the user must know of the rows not counted.
-pub(super) struct Placed {
-    /// Year → EPCI → counts.
+pub(in crate::run) struct Placed {
+    /// Year → territory → counts.
     pub(super) counts: BTreeMap<u16, BTreeMap<String, Counts>>,
     pub(super) outside: Vec<String>,
     pub(super) notices: Vec<String>,
 }
 
-/// Places every service in its EPCI of the query's vintage. A code the COG does not
-/// know is an error; a service outside the territory, or of another year, is reported.
-pub(super) fn place(
+/// Places every service in its territory of `level`, of the query's vintage: the commune's,
+/// or for a service declared at an EPCI, the EPCI (or its one département). A code the COG
+/// does not know is an error; a service outside the territory, or of another year, or
+/// declared at an EPCI with no one territory of `level`, is reported.
+pub(in crate::run) fn place(
     query: &Query,
     inventory: &Inventory,
     territory: &Territory,
+    level: Level,
     units: &[Unit],
     years: &[u16],
 ) -> Result<Placed> {
@@ -92,7 +98,7 @@ pub(super) fn place(
             .code(entry.place.code())
             .hint("corrigez le code ; une commune fusionnée prend le code de la commune nouvelle")
         };
-        let epci = match &entry.place {
+        let target = match &entry.place {
             Place::Commune(c) => {
                 let code = match (&movements, entry.year < vintage) {
                     (Some(m), true) => {
@@ -128,15 +134,22 @@ pub(super) fn place(
                     _ => c.clone(),
                 };
                 let commune = territory.communes.get(&code).ok_or_else(unknown)?;
-                commune.epci.as_deref()
+                commune.parent(level)
             }
-            Place::Epci(s) => Some(territory.epcis.get(s).ok_or_else(unknown)?.siren.as_str()),
+            Place::Epci(s) => {
+                let epci = territory.epcis.get(s).ok_or_else(unknown)?;
+                match (level, epci.departements.as_slice()) {
+                    (Level::Epci, _) => Some(epci.siren.as_str()),
+                    (Level::Departement, [dep]) => Some(dep.as_str()),
+                    _ => None,
+                }
+            }
         };
         if !years.contains(&entry.year) {
             *other_years.entry(entry.year).or_default() += 1;
             continue;
         }
-        match epci {
+        match target {
             Some(e) if selected.contains(e) => {
                 *placed
                     .counts
@@ -147,7 +160,9 @@ pub(super) fn place(
                     .entry(entry.kind)
                     .or_default() += entry.count;
             }
-            _ => placed.outside.push(outside_line(entry, epci, territory)),
+            _ => placed
+                .outside
+                .push(outside_line(entry, target, level, territory)),
         }
     }
     if !moved.is_empty() {
@@ -182,7 +197,12 @@ pub(super) fn place(
 }
 
 /// "ligne 12 : Laep 2022, 03185 Vichy (EPCI 200071942 Vichy Communauté)".
-fn outside_line(entry: &inventory::Entry, epci: Option<&str>, territory: &Territory) -> String {
+fn outside_line(
+    entry: &inventory::Entry,
+    target: Option<&str>,
+    level: Level,
+    territory: &Territory,
+) -> String {
     let place = match &entry.place {
         Place::Commune(c) => {
             let name = territory.communes.get(c).map_or("", |c| c.name.as_str());
@@ -190,12 +210,20 @@ fn outside_line(entry: &inventory::Entry, epci: Option<&str>, territory: &Territ
         }
         Place::Epci(s) => format!("EPCI {s}"),
     };
-    let epci = match (epci, &entry.place) {
-        (_, Place::Epci(_)) => String::new(),
-        (None, _) => " (commune sans EPCI)".to_string(),
-        (Some(e), _) => format!(
+    let epci = match (target, &entry.place, level) {
+        (None, Place::Epci(_), Level::Commune) => {
+            " (déclaré à l'EPCI, dans aucune commune)".to_string()
+        }
+        (None, Place::Epci(_), _) => " (EPCI sur plusieurs départements)".to_string(),
+        (_, Place::Epci(_), _) | (_, _, Level::Commune) => String::new(),
+        (None, _, _) => " (commune sans EPCI)".to_string(),
+        (Some(e), _, Level::Epci) => format!(
             " (EPCI {e} {})",
             territory.epcis.get(e).map_or("", |x| x.name.as_str())
+        ),
+        (Some(d), _, _) => format!(
+            " (département {d} {})",
+            territory.departements.get(d).map_or("", String::as_str)
         ),
     };
     format!(
@@ -204,4 +232,60 @@ fn outside_line(entry: &inventory::Entry, epci: Option<&str>, territory: &Territ
         entry.kind.label(),
         entry.year
     )
+}
+
+/// The services of an inventory source counted per territory of `level`: a column per
+/// type the indicators read (`laep`), zero for a territory without any, since the
+/// inventory lists every service. What was set aside is said in `notices`.
+pub(in crate::run) fn service_sums(
+    query: &Query,
+    source: &PlannedSource,
+    territory: &Territory,
+    level: Level,
+    units: &[Unit],
+    notices: &mut Vec<String>,
+) -> Result<Sums> {
+    let spec = source
+        .spec
+        .services
+        .as_ref()
+        .expect("the resolve step has refused an inventory without « services »");
+    let names = Names::new(spec.synonymes.iter().map(|(n, k)| (n.as_str(), *k)));
+    let inventory = inventory::read(
+        Path::new(source.spec.fichier.get_ref()),
+        &inventory::Columns {
+            code: source.spec.colonne_code.clone(),
+            kind: spec.colonne_type.clone(),
+            year: spec.colonne_annee.clone(),
+            count: spec.colonne_nombre.clone(),
+            name: spec.colonne_nom.clone(),
+        },
+        &names,
+    )?;
+    let synonyms = format!("« synonymes » de la source « {} »", source.name);
+    report_set_aside(&inventory, &synonyms, notices);
+    let placed = place(query, &inventory, territory, level, units, &[spec.annee])?;
+    notices.extend(placed.notices);
+    let kinds: Vec<ServiceKind> = source
+        .columns
+        .iter()
+        .map(|c| {
+            *ServiceKind::ALL
+                .iter()
+                .find(|k| k.key() == c)
+                .expect("the resolve step has checked the types")
+        })
+        .collect();
+    let none = Counts::new();
+    let counts = placed.counts.get(&spec.annee);
+    let mut sums = Sums::default();
+    for u in units {
+        let of = counts.and_then(|c| c.get(&u.code)).unwrap_or(&none);
+        let cells = kinds
+            .iter()
+            .map(|k| Cell::Value(of.get(k).copied().unwrap_or(0.0)))
+            .collect();
+        sums.by_code.insert(u.code.clone(), cells);
+    }
+    Ok(sums)
 }
