@@ -800,10 +800,10 @@ fn an_inventory_source_names_types_of_service() {
         )),
         &[
             "source « services » : un inventaire de services demande l'année à compter",
-            "services = { annee = 2022 }",
+            "ajoutez « annee = 2022 »",
         ],
     );
-    let inventory = format!("{inventory}services = {{ annee = 2022 }}\n");
+    let inventory = format!("{inventory}annee = 2022\n");
     fails(
         &query(&format!("{inventory}\n[indicateurs.x]\nlibelle = \"X\"\nstock = \"services.ludotheque\"\n\n{table}")),
         &["requete.toml, ligne 18", "type de service inconnu « ludotheque »", "laep, clas"],
@@ -817,8 +817,71 @@ fn an_inventory_source_names_types_of_service() {
     fails(
         &query("[indicateurs.x]\nlibelle = \"X\"\nstock = \"filo.NBMEN19\"\n").replace(
             "niveau = \"epci\"\n\n[sources.caf]",
-            "niveau = \"epci\"\nservices = { annee = 2022 }\n\n[sources.caf]",
+            "niveau = \"epci\"\nservices = { colonne_type = \"t\" }\n\n[sources.caf]",
         ),
         &["« services » ne va qu'avec « niveau = \"services\" »"],
+    );
+}
+
+#[test]
+fn a_source_of_several_years_is_read_at_its_year() {
+    // The Cnaf rates of 2023, and the same rows again as 2022 with every rate at 1: the
+    // query reads 2023's rows, for its EPCI and for the département's row.
+    let s = Scratch::new();
+    let text = std::fs::read_to_string(root().join("data/caf/txcouv-pe-2023-5dep.csv")).unwrap();
+    let mut lines = text.lines();
+    let mut two_years = format!("{}\n", lines.next().unwrap());
+    for line in lines {
+        let cells: Vec<&str> = line.split(';').collect();
+        two_years.push_str(&format!(
+            "{line}\n2022;{};{};{};1;1;1;1;1;0\n",
+            cells[1], cells[2], cells[3]
+        ));
+    }
+    let file = s.file("txcouv-2022-2023.csv", &two_years);
+    let q = |year: &str| {
+        query(&format!(
+            "[sources.cnaf]\nfichier = \"{file}\"\nniveau = \"epci\"\ncolonne_niveau = \"niveau\"\n\
+             colonne_code = \"code\"\n{year}secret = [\"\", \"s\"]\n\n\
+             [indicateurs.taux]\nlibelle = \"Taux\"\npublie = \"cnaf.txcouv\"\n\n\
+             [tableaux.t]\ntitre = \"T\"\nindicateurs = [\"taux\"]\nreferences = [\"departement\"]\nsorties = [\"t.csv\"]\n"
+        ))
+    };
+    let o = s.run(&q("colonne_annee = \"annee\"\nannee = 2023\n"));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let cnaf = read_semicolon("data/caf/txcouv-pe-2023-5dep.csv");
+    let number = |v: &str| v.replace(',', ".").parse::<f64>().ok();
+    let rate = |level: &str, code: &str| {
+        cnaf.iter()
+            .find(|r| r["niveau"] == level && r["code"] == code)
+            .and_then(|r| number(&r["txcouv"]))
+    };
+    let rows = csv_rows(&s.output("t.csv"));
+    for row in &rows[..rows.len() - 1] {
+        if row[1] != "Ensemble de la sélection" {
+            assert_eq!(number(&row[2]), rate("epci", &row[0]), "{}", row[0]);
+        }
+    }
+    let dep = &rows[rows.len() - 1];
+    assert_eq!(dep[1], "Puy-de-Dôme");
+    assert_eq!(number(&dep[2]), rate("dep", "63"));
+    // Both years without the year: the same territory twice.
+    fails(&q(""), &["txcouv-2022-2023.csv", "en double"]);
+    fails(
+        &q("annee = 2023\n"),
+        &["« annee » et « colonne_annee » vont ensemble"],
+    );
+    fails(
+        &q("colonne_annee = \"annee\"\nannee = 2021\n"),
+        &[
+            "txcouv-2022-2023.csv",
+            "aucune ligne de l'année 2021",
+            "années du fichier : 2022, 2023",
+        ],
+    );
+    let holed = s.file("sans-annee.csv", &two_years.replacen("\n2023;", "\n;", 1));
+    fails(
+        &q("colonne_annee = \"annee\"\nannee = 2023\n").replace(&file, &holed),
+        &["sans-annee.csv, ligne 2", "ligne sans année"],
     );
 }

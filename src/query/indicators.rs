@@ -45,23 +45,25 @@ pub struct SourceSpec {
     /// `dep`, `reg` and `nat` give the published references.
     #[serde(default)]
     pub colonne_niveau: Option<String>,
-    /// An inventory of services (`niveau = "services"`): the year counted and the columns.
+    /// A file of several years: the column of each row's year (`annee` by default for an
+    /// inventory), and the year whose rows are read.
+    #[serde(default)]
+    pub colonne_annee: Option<String>,
+    #[serde(default)]
+    pub annee: Option<Spanned<u16>>,
+    /// The columns of an inventory of services (`niveau = "services"`), when not the default.
     #[serde(default)]
     pub services: Option<ServicesSpec>,
 }
 
-/// `services = { annee = 2022 }`: the services of an inventory (one row per service, in a
-/// commune or an EPCI by its SIREN) counted per territory and type; each type is a column
-/// of the source (`services.laep`), zero where the inventory has none.
+/// An inventory of services (one row per service, in a commune or an EPCI by its SIREN),
+/// counted per territory and type for the source's `annee`: each type is a column of the
+/// source (`services.laep`), zero where the inventory has none.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServicesSpec {
-    /// The year of the services counted.
-    pub annee: u16,
     #[serde(default = "super::schema::default_inventory_type")]
     pub colonne_type: String,
-    #[serde(default = "super::schema::default_inventory_year")]
-    pub colonne_annee: String,
     /// Units of each row (animators, places); each row counts 1 without it.
     #[serde(default)]
     pub colonne_nombre: Option<String>,
@@ -73,7 +75,29 @@ pub struct ServicesSpec {
     pub synonymes: std::collections::BTreeMap<String, crate::panier::ServiceKind>,
 }
 
+impl Default for ServicesSpec {
+    fn default() -> Self {
+        ServicesSpec {
+            colonne_type: super::schema::default_inventory_type(),
+            colonne_nombre: None,
+            colonne_nom: None,
+            synonymes: Default::default(),
+        }
+    }
+}
+
 impl SourceSpec {
+    /// The column of each row's year and the year read, for a file of several years (the
+    /// resolve step has checked that both or neither are given, but for an inventory).
+    pub fn year(&self) -> Option<(&str, u16)> {
+        let year = *self.annee.as_ref()?.get_ref();
+        match (&self.colonne_annee, self.niveau.get_ref()) {
+            (Some(c), _) => Some((c.as_str(), year)),
+            (None, SourceLevel::Services) => Some(("annee", year)),
+            (None, _) => None,
+        }
+    }
+
     /// Whether its codes are of an older COG than the query's: its communes are moved first.
     pub fn older_than(&self, query: &super::Query) -> bool {
         self.millesime

@@ -590,18 +590,32 @@ impl Query {
 /// at its own.
 fn check_level(query: &Query, name: &str, source: &SourceSpec, level: Level) -> Result<()> {
     let from = *source.niveau.get_ref();
-    match (from == SourceLevel::Services, &source.services) {
-        (true, None) => {
-            return Err(query
-                .error_at(&source.niveau.span(), format!("source « {name} » : un inventaire de services demande l'année à compter"))
-                .hint("ajoutez « services = { annee = 2022 } » (et, s'ils diffèrent, colonne_type, colonne_annee, colonne_nombre, colonne_nom, synonymes)"))
-        }
-        (false, Some(_)) => {
-            return Err(query
-                .error_at(&source.niveau.span(), format!("source « {name} » : « services » ne va qu'avec « niveau = \"services\" »"))
-                .hint("retirez « services », ou déclarez la source comme inventaire"))
-        }
-        _ => {}
+    let services = from == SourceLevel::Services;
+    let at = |key: &str, message: String| {
+        query
+            .error_at(
+                &source.niveau.span(),
+                format!("source « {name} » : {message}"),
+            )
+            .hint(key.to_string())
+    };
+    if services && source.annee.is_none() {
+        return Err(at(
+            "ajoutez « annee = 2022 » (la colonne des années est « annee », sinon donnez « colonne_annee »)",
+            "un inventaire de services demande l'année à compter".into(),
+        ));
+    }
+    if !services && source.services.is_some() {
+        return Err(at(
+            "retirez « services », ou déclarez la source comme inventaire",
+            "« services » ne va qu'avec « niveau = \"services\" »".into(),
+        ));
+    }
+    if !services && source.annee.is_some() != source.colonne_annee.is_some() {
+        return Err(at(
+            "un fichier de plusieurs années se lit par « colonne_annee = \"annee\" » et « annee = 2023 » ensemble ; un fichier d'une année n'a besoin d'aucun des deux",
+            "« annee » et « colonne_annee » vont ensemble".into(),
+        ));
     }
     // Services are placed in their commune or EPCI, then in the territory of any level.
     let fine = matches!(
@@ -680,6 +694,8 @@ fn own_source(
             colonne_code: code_column.to_string(),
             secret: secret.to_vec(),
             colonne_niveau: None,
+            colonne_annee: None,
+            annee: None,
             services: None,
         },
         line: None,

@@ -453,7 +453,7 @@ pub(super) fn default_inventory_type() -> String {
     "type".to_string()
 }
 
-pub(super) fn default_inventory_year() -> String {
+fn default_inventory_year() -> String {
     "annee".to_string()
 }
 

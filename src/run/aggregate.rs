@@ -14,7 +14,7 @@ use polars::prelude::*;
 
 use super::code_list;
 use super::vintage::{file_moves, moves_notice};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::indicators::engine::{self, Links};
 use crate::indicators::Cell;
 use crate::ingest::{self, CodeKind, ColumnKind, ColumnSpec, Quantity, TableSpec, LINE_COLUMN};
@@ -38,6 +38,8 @@ pub(super) struct Source<'a> {
     /// A file of several levels: the column of each row's level, and the word of the
     /// rows to sum (the others are left aside).
     pub rows_of: Option<(&'a str, &'a str)>,
+    /// A file of several years: the column of each row's year, and the year to read.
+    pub year: Option<(&'a str, u16)>,
 }
 
 /// The column of each row's key, for the engine.
@@ -87,6 +89,13 @@ pub(super) fn sum_by_unit(
         columns.push(ColumnSpec::required(column, ColumnKind::Text));
         unique.insert(0, column.to_string());
     }
+    if let Some((column, _)) = source.year {
+        columns.push(ColumnSpec::required(
+            column,
+            ColumnKind::Number(Quantity::Count),
+        ));
+        unique.insert(0, column.to_string());
+    }
     let table = ingest::read_shared(
         source.file,
         &TableSpec {
@@ -105,6 +114,10 @@ pub(super) fn sum_by_unit(
             .filter(col(column).eq(lit(word)))
             .collect()?,
         None => table.df.clone(),
+    };
+    let df = match source.year {
+        Some(year) => rows_of_year(&table.source, df, year)?,
+        None => df,
     };
     let codes = str_col(&df, source.code_column)?;
     let lines = df.column(LINE_COLUMN)?.u32()?;
@@ -278,4 +291,37 @@ pub(super) fn sum_by_unit(
         ));
     }
     Ok(sums)
+}
+
+/// The rows of `year`, in a file whose `column` holds each row's year: a row without a
+/// year is an error, and so is a year the file does not have.
+pub(super) fn rows_of_year(
+    file: &Path,
+    df: DataFrame,
+    (column, year): (&str, u16),
+) -> Result<DataFrame> {
+    let years = df.column(column)?.f64()?;
+    let lines = df.column(LINE_COLUMN)?.u32()?;
+    if let Some(i) = (0..df.height()).find(|&i| years.get(i).is_none()) {
+        return Err(Error::new("ligne sans année")
+            .file(file)
+            .line(lines.get(i).unwrap_or(0) as usize)
+            .column(column)
+            .hint("renseignez l'année de la ligne, ou retirez la ligne"));
+    }
+    let mask: BooleanChunked = years
+        .iter()
+        .map(|y| Some(y == Some(f64::from(year))))
+        .collect();
+    let kept = df.filter(&mask)?;
+    if kept.height() == 0 {
+        let mut found: Vec<String> = years.iter().flatten().map(|y| y.to_string()).collect();
+        found.sort();
+        found.dedup();
+        return Err(Error::new(format!("aucune ligne de l'année {year}"))
+            .file(file)
+            .column(column)
+            .hint(format!("années du fichier : {}", code_list(&found))));
+    }
+    Ok(kept)
 }

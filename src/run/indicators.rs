@@ -221,6 +221,7 @@ fn sum_source(
             .colonne_niveau
             .as_deref()
             .map(|c| (c, coverage::caf_level(level))),
+        year: s.spec.year(),
     };
     let sums = sum_by_unit(query, &source, territory, level, units, notices);
     let Some(line) = s.line else {
@@ -480,18 +481,30 @@ fn published_row(
             .iter()
             .map(|c| ColumnSpec::required(c, ColumnKind::Number(Quantity::Value))),
     );
+    let mut unique = vec![level_column.to_string(), s.spec.colonne_code.clone()];
+    if let Some((column, _)) = s.spec.year() {
+        columns.push(ColumnSpec::required(
+            column,
+            ColumnKind::Number(Quantity::Count),
+        ));
+        unique.insert(0, column.to_string());
+    }
     let table = ingest::read_shared(
         path,
         &TableSpec {
             columns,
             secret_markers: s.spec.secret.clone(),
-            unique: vec![level_column.to_string(), s.spec.colonne_code.clone()],
+            unique,
             sheet: None,
         },
     )?;
-    let levels = str_col(&table.df, level_column)?;
-    let codes = str_col(&table.df, &s.spec.colonne_code)?;
-    let rows: Vec<usize> = (0..table.df.height())
+    let df = match s.spec.year() {
+        Some(year) => aggregate::rows_of_year(&table.source, table.df.clone(), year)?,
+        None => table.df.clone(),
+    };
+    let levels = str_col(&df, level_column)?;
+    let codes = str_col(&df, &s.spec.colonne_code)?;
+    let rows: Vec<usize> = (0..df.height())
         .filter(|&i| {
             levels.get(i) == Some(area.word)
                 && area.code.as_deref().is_none_or(|c| codes.get(i) == Some(c))
@@ -514,7 +527,7 @@ fn published_row(
     };
     s.columns
         .iter()
-        .map(|c| cells(&table.df, c).map(|v| v[row]))
+        .map(|c| cells(&df, c).map(|v| v[row]))
         .collect::<Result<_>>()
         .map(Some)
 }

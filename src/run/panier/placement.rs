@@ -245,18 +245,18 @@ pub(in crate::run) fn service_sums(
     units: &[Unit],
     notices: &mut Vec<String>,
 ) -> Result<Sums> {
-    let spec = source
+    let spec = source.spec.services.clone().unwrap_or_default();
+    let (year_column, year) = source
         .spec
-        .services
-        .as_ref()
-        .expect("the resolve step has refused an inventory without « services »");
+        .year()
+        .expect("the resolve step has refused an inventory without « annee »");
     let names = Names::new(spec.synonymes.iter().map(|(n, k)| (n.as_str(), *k)));
     let inventory = inventory::read(
         Path::new(source.spec.fichier.get_ref()),
         &inventory::Columns {
             code: source.spec.colonne_code.clone(),
             kind: spec.colonne_type.clone(),
-            year: spec.colonne_annee.clone(),
+            year: year_column.to_string(),
             count: spec.colonne_nombre.clone(),
             name: spec.colonne_nom.clone(),
         },
@@ -264,7 +264,7 @@ pub(in crate::run) fn service_sums(
     )?;
     let synonyms = format!("« synonymes » de la source « {} »", source.name);
     report_set_aside(&inventory, &synonyms, notices);
-    let placed = place(query, &inventory, territory, level, units, &[spec.annee])?;
+    let placed = place(query, &inventory, territory, level, units, &[year])?;
     notices.extend(placed.notices);
     let kinds: Vec<ServiceKind> = source
         .columns
@@ -277,7 +277,7 @@ pub(in crate::run) fn service_sums(
         })
         .collect();
     let none = Counts::new();
-    let counts = placed.counts.get(&spec.annee);
+    let counts = placed.counts.get(&year);
     let mut sums = Sums::default();
     for u in units {
         let of = counts.and_then(|c| c.get(&u.code)).unwrap_or(&none);
