@@ -885,3 +885,20 @@ fn a_source_of_several_years_is_read_at_its_year() {
         &["sans-annee.csv, ligne 2", "ligne sans année"],
     );
 }
+
+#[test]
+fn a_file_of_several_levels_without_the_querys_level_is_an_error() {
+    let s = Scratch::new();
+    let file = s.file(
+        "deps.csv",
+        "niveau;code;txcouv\ndep;63;64,2\nnat;FRANCE;60,9\n",
+    );
+    fails(
+        &query(&format!(
+            "[sources.cnaf]\nfichier = \"{file}\"\nniveau = \"epci\"\ncolonne_niveau = \"niveau\"\ncolonne_code = \"code\"\n\n\
+             [indicateurs.taux]\nlibelle = \"Taux\"\npublie = \"cnaf.txcouv\"\n\n\
+             [tableaux.t]\ntitre = \"T\"\nindicateurs = [\"taux\"]\nsorties = [\"t.csv\"]\n"
+        )),
+        &["deps.csv", "colonne « niveau »", "aucune ligne de niveau « epci » dans le fichier"],
+    );
+}

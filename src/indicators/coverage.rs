@@ -13,7 +13,7 @@ use super::frame::push_cells;
 use super::model::{evaluate, ColumnRef, Indicator, Kind};
 use super::Cell;
 use crate::error::{Error, Result};
-use crate::ingest::{secret_column, Table, LINE_COLUMN};
+use crate::ingest::{Table, LINE_COLUMN};
 use crate::territory::{Level, Territory};
 
 /// Name of the global rate column in every coverage frame.
@@ -40,45 +40,17 @@ pub fn caf_level(level: Level) -> &'static str {
     }
 }
 
-/// Published rates of one level, taken as published (never recomputed from the
-/// rounded parts). Returns a frame `code, txcouv, parts…` (with `__secret`
-/// companions) and the notices for the user.
-pub fn published(txcouv: &Table, level: Level) -> Result<(DataFrame, Vec<String>)> {
-    let mut notices = Vec::new();
-    let df = &txcouv.df;
-    let niveau = df.column("niveau")?.str()?;
-    let codes = df.column("code")?.str()?;
-    let technical: Vec<bool> = codes.iter().map(|c| c == Some(TECHNICAL_CODE)).collect();
-    let n_technical = technical.iter().filter(|t| **t).count();
-    if n_technical > 0 && level != Level::Departement {
-        notices.push(format!(
+/// The notice of the Cnaf's technical row (`XX`, the communes without EPCI), when the
+/// file has one and the query is not by département: it is no territory, and is left out.
+pub fn technical_row_notice(txcouv: &Table, level: Level) -> Result<Option<String>> {
+    let codes = txcouv.df.column("code")?.str()?;
+    let found = codes.iter().any(|c| c == Some(TECHNICAL_CODE));
+    Ok((found && level != Level::Departement).then(|| {
+        format!(
             "{} : ligne technique « {TECHNICAL_CODE} » (communes sans EPCI) reconnue et exclue",
             txcouv.source.display()
-        ));
-    }
-    let keep: BooleanChunked = niveau
-        .iter()
-        .zip(&technical)
-        .map(|(n, t)| Some(n == Some(caf_level(level)) && !t))
-        .collect();
-    let mut columns = vec!["code".to_string(), LINE_COLUMN.to_string()];
-    for name in std::iter::once(RATE).chain(PUBLISHED_PARTS.iter().map(|p| p.0)) {
-        if df.column(name).is_ok() {
-            columns.push(name.to_string());
-            columns.push(secret_column(name));
-        }
-    }
-    let out = df.filter(&keep)?.select(columns)?;
-    if out.height() == 0 {
-        return Err(Error::new(format!(
-            "aucune ligne de niveau « {} » dans le fichier des taux",
-            caf_level(level)
-        ))
-        .file(&txcouv.source)
-        .column("niveau")
-        .hint("choisissez un niveau publié dans ce fichier (com, epci, dep)"));
-    }
-    Ok((out, notices))
+        )
+    }))
 }
 
 /// How far a published global rate may be from the sum of its published parts: each of the five numbers is
@@ -431,9 +403,12 @@ mod tests {
             &layouts::txcouv(),
         )
         .unwrap();
-        let (frame, notices) = published(&caf, Level::Epci).unwrap();
-        assert_eq!(frame.height(), 85);
-        assert!(notices[0].contains("« XX »"));
+        let notice = technical_row_notice(&caf, Level::Epci).unwrap().unwrap();
+        assert!(notice.contains("« XX »"), "{notice}");
+        assert_eq!(
+            technical_row_notice(&caf, Level::Departement).unwrap(),
+            None
+        );
         assert_eq!(
             published_reference(&caf, "nat", None).unwrap(),
             Cell::Value(60.9)

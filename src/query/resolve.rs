@@ -13,6 +13,7 @@ use super::indicators::{
 use super::schema::{EvolutionSpec, FileLevel, NormSpec, ScoreSpec, ThresholdSpec};
 use super::Query;
 use crate::error::Result;
+use crate::indicators::coverage::RATE;
 use crate::indicators::model::{ColumnRef, Indicator, Kind};
 use crate::panier::ServiceKind;
 use crate::territory::Level;
@@ -418,6 +419,37 @@ impl Query {
             sources,
             indicators,
         })
+    }
+
+    /// The rates of a Cnaf file of several levels (`[couverture] taux_caf`, `methode =
+    /// "taux_publie"`) as published values: the rate, then each part in `parts`, read on
+    /// the file's rows of the query's level.
+    pub fn coverage_plan(
+        &self,
+        file: &Spanned<String>,
+        level: Level,
+        parts: &[&str],
+    ) -> MethodPlan {
+        let mut source = own_source(file, "code", None, None, &[], level, "des taux de la Cnaf");
+        source.spec.secret = vec![String::new(), "s".to_string()];
+        source.spec.colonne_niveau = Some("niveau".to_string());
+        let indicators: Vec<Indicator> = std::iter::once(RATE)
+            .chain(parts.iter().copied())
+            .map(|column| Indicator {
+                name: column.to_string(),
+                label: column.to_string(),
+                kind: Kind::Published(ColumnRef {
+                    source: 0,
+                    column: column.to_string(),
+                }),
+            })
+            .collect();
+        let mut sources = vec![source];
+        list_columns(&mut sources, &indicators);
+        MethodPlan {
+            sources,
+            indicators,
+        }
     }
 
     /// The population of a `[[panier.normes]]` by EPCI: the stock of its columns, from its

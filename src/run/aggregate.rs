@@ -115,6 +115,14 @@ pub(super) fn sum_by_unit(
             .collect()?,
         None => table.df.clone(),
     };
+    if let (Some((column, word)), 0) = (source.rows_of, df.height()) {
+        return Err(Error::new(format!("aucune ligne de niveau « {word} » dans le fichier"))
+            .file(&table.source)
+            .column(column)
+            .hint(format!(
+                "faites la requête à un niveau que le fichier publie, ou donnez un fichier qui a des lignes « {word} »"
+            )));
+    }
     let df = match source.year {
         Some(year) => rows_of_year(&table.source, df, year)?,
         None => df,

@@ -1,11 +1,14 @@
 //! The coverage of every territory of a query, joined to the COG, with its references.
 
 use std::collections::HashMap;
+
+use polars::prelude::DataFrame;
 use std::path::Path;
 use std::sync::Arc;
 
 use foldhash::fast::FixedState;
 
+use super::indicators::evaluate_sources;
 use super::{code_list, select_units, vintage, Coverage, Reference, Row};
 use crate::error::Result;
 use crate::indicators::cell::cells;
@@ -16,7 +19,7 @@ use crate::ingest::{self, CodeKind, ColumnKind, ColumnSpec, Quantity, Table, Tab
 use crate::query::{
     ComponentsSpec, CoverageMethod, CoverageSpec, FileLevel, Query, ReferenceSpec, ReferenceWord,
 };
-use crate::territory::{Level, Territory};
+use crate::territory::{str_col, Level, Territory, Unit};
 
 /// Coverage of every territory of the query, with the references and classes.
 pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result<Coverage> {
@@ -43,22 +46,38 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
         })
     };
 
-    let (frame, part_columns, part_labels, mut notices, components) = match c.methode {
+    // Per unit, the rate and its parts.
+    let (by_unit, part_labels, mut notices, components) = match c.methode {
         CoverageMethod::TauxPublie => {
             let caf = need_caf("methode = \"taux_publie\"")?;
-            let (frame, notices) = coverage::published(caf, level)?;
             let present: Vec<(&str, &str)> = PUBLISHED_PARTS
                 .iter()
                 .copied()
-                .filter(|(p, _)| frame.column(p).is_ok())
+                .filter(|(p, _)| caf.df.column(p).is_ok())
                 .collect();
-            (
-                frame,
-                present.iter().map(|p| p.0.to_string()).collect::<Vec<_>>(),
-                present.iter().map(|p| p.1.to_string()).collect::<Vec<_>>(),
-                notices,
-                None,
-            )
+            let parts: Vec<&str> = present.iter().map(|p| p.0).collect();
+            let file = c.taux_caf.as_ref().expect("read above");
+            let plan = query.coverage_plan(file, level, &parts);
+            let mut notices: Vec<String> = coverage::technical_row_notice(caf, level)?
+                .into_iter()
+                .collect();
+            let values = evaluate_sources(
+                query,
+                &plan.sources,
+                &plan.indicators,
+                territory,
+                level,
+                &units,
+                &mut notices,
+            )?
+            .values;
+            let by_unit: Vec<(Cell, Vec<Cell>)> = values
+                .units
+                .iter()
+                .map(|u| (u[0], u[1..].to_vec()))
+                .collect();
+            let labels = present.iter().map(|p| p.1.to_string()).collect();
+            (by_unit, labels, notices, None)
         }
         CoverageMethod::RatioDeSommes => {
             let comp = c.composantes.as_ref().ok_or_else(|| {
@@ -81,54 +100,11 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
             let (table, mut notices) = read_components(query, territory, comp, &cols)?;
             let computed = coverage::from_components(&table, &cols, territory, level)?;
             notices.extend(computed.notices);
-            let frame = computed.frame;
-            let part_columns = cols
-                .places
-                .iter()
-                .map(|p| format!("{RATE}_{}", p.0))
-                .collect();
-            let part_labels = cols.places.iter().map(|p| p.1.clone()).collect();
-            (
-                frame,
-                part_columns,
-                part_labels,
-                notices,
-                Some((table, cols)),
-            )
+            let by_unit = on_units(&computed.frame, &cols, &units)?;
+            let labels = cols.places.iter().map(|p| p.1.clone()).collect();
+            (by_unit, labels, notices, Some((table, cols)))
         }
     };
-
-    // Join the frame to the territories, reporting both sides of what did not match.
-    let codes: Vec<String> = frame
-        .column("code")?
-        .str()?
-        .iter()
-        .map(|c| c.unwrap_or("").to_string())
-        .collect();
-    let rates = cells(&frame, RATE)?;
-    let parts: Vec<Vec<Cell>> = part_columns
-        .iter()
-        .map(|p| cells(&frame, p))
-        .collect::<Result<_>>()?;
-    let index: HashMap<&str, usize, FixedState> = codes
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.as_str(), i))
-        .collect();
-    let unknown: Vec<&str> = codes
-        .iter()
-        .map(String::as_str)
-        .filter(|c| !territory.knows(level, c))
-        .collect();
-    if !unknown.is_empty() {
-        notices.push(format!(
-            "{} code(s) de niveau {} inconnus du COG {} ignorés : {}",
-            unknown.len(),
-            level.noun(),
-            t.millesime,
-            code_list(&unknown)
-        ));
-    }
 
     let departement = reference(
         query,
@@ -152,11 +128,7 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
     let mut rows = Vec::with_capacity(units.len());
     let mut without_data = Vec::new();
     let mut secret = Vec::new();
-    for unit in units {
-        let (rate, unit_parts) = match index.get(unit.code.as_str()) {
-            Some(&i) => (rates[i], parts.iter().map(|p| p[i]).collect()),
-            None => (Cell::Missing, vec![Cell::Missing; parts.len()]),
-        };
+    for (unit, (rate, unit_parts)) in units.into_iter().zip(by_unit) {
         match rate {
             Cell::Missing => without_data.push(unit.code.clone()),
             Cell::Secret => secret.push(unit.code.clone()),
@@ -170,7 +142,8 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
             comparison,
         });
     }
-    if !without_data.is_empty() {
+    // The engine has said which territories the published file lacks.
+    if !without_data.is_empty() && c.methode == CoverageMethod::RatioDeSommes {
         notices.push(format!(
             "{} territoire(s) sans taux (« donnée absente ») : {}",
             without_data.len(),
@@ -204,6 +177,34 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
         france,
         notices,
     })
+}
+
+/// The rate and parts of each unit in a frame of computed coverage (by territory code);
+/// a unit the frame lacks has none.
+fn on_units(
+    frame: &DataFrame,
+    cols: &Components,
+    units: &[Unit],
+) -> Result<Vec<(Cell, Vec<Cell>)>> {
+    let codes = str_col(frame, "code")?;
+    let index: HashMap<&str, usize, FixedState> = codes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.unwrap_or(""), i))
+        .collect();
+    let rates = cells(frame, RATE)?;
+    let parts: Vec<Vec<Cell>> = cols
+        .places
+        .iter()
+        .map(|p| cells(frame, &format!("{RATE}_{}", p.0)))
+        .collect::<Result<_>>()?;
+    Ok(units
+        .iter()
+        .map(|u| match index.get(u.code.as_str()) {
+            Some(&i) => (rates[i], parts.iter().map(|p| p[i]).collect()),
+            None => (Cell::Missing, vec![Cell::Missing; parts.len()]),
+        })
+        .collect())
 }
 
 /// The components file, on the query's communes when it is of an older vintage (with the
