@@ -902,3 +902,18 @@ fn a_file_of_several_levels_without_the_querys_level_is_an_error() {
         &["deps.csv", "colonne « niveau »", "aucune ligne de niveau « epci » dans le fichier"],
     );
 }
+
+#[test]
+fn a_finer_file_is_by_iris_or_by_commune() {
+    let text = score_query("{ libelle = \"M\", indicateur = \"minima\" }").replace(
+        "methode = \"somme_des_rangs\"",
+        "methode = \"somme_des_rangs\"\nniveau_fichier = \"epci\"",
+    );
+    fails(
+        &text,
+        &[
+            "requete.toml, ligne",
+            "« niveau_fichier » vaut « iris » ou « commune »",
+        ],
+    );
+}

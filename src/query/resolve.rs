@@ -10,7 +10,7 @@ use super::indicators::{
     ColumnsSpec, IndicatorMapSpec, IndicatorSpec, IndicatorTableSpec, ReferenceRow, SourceLevel,
     SourceSpec,
 };
-use super::schema::{EvolutionSpec, FileLevel, NormSpec, ScoreSpec, ThresholdSpec};
+use super::schema::{EvolutionSpec, NormSpec, ScoreSpec, ThresholdSpec};
 use super::Query;
 use crate::error::Result;
 use crate::indicators::coverage::RATE;
@@ -705,15 +705,15 @@ fn list<S: AsRef<str>>(names: &[S]) -> String {
 fn own_source(
     file: &Spanned<String>,
     code_column: &str,
-    file_level: Option<FileLevel>,
+    file_level: Option<SourceLevel>,
     vintage: Option<&Spanned<u16>>,
     secret: &[String],
     level: Level,
     role: &str,
 ) -> PlannedSource {
     let niveau = match (file_level, level) {
-        (Some(FileLevel::Iris), _) => SourceLevel::Iris,
-        (Some(FileLevel::Commune), _) | (None, Level::Commune) => SourceLevel::Commune,
+        (Some(finer), _) => finer,
+        (None, Level::Commune) => SourceLevel::Commune,
         (None, Level::Epci) => SourceLevel::Epci,
         (None, Level::Departement) => SourceLevel::Departement,
     };

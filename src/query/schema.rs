@@ -7,7 +7,9 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::bounds;
-use super::indicators::{IndicatorMapSpec, IndicatorSpec, IndicatorTableSpec, SourceSpec};
+use super::indicators::{
+    IndicatorMapSpec, IndicatorSpec, IndicatorTableSpec, SourceLevel, SourceSpec,
+};
 use crate::panier::norm::Rounding;
 use crate::panier::ServiceKind;
 use crate::territory::Level;
@@ -244,8 +246,8 @@ pub struct ScoreSpec {
     pub colonne_code: String,
     /// Level of the file's rows when finer than the query's (`iris`, `commune`):
     /// rows are then summed into each territory.
-    #[serde(default)]
-    pub niveau_fichier: Option<FileLevel>,
+    #[serde(default, deserialize_with = "finer_level")]
+    pub niveau_fichier: Option<SourceLevel>,
     /// COG vintage of the file's codes, when older than the query's (commune or IRIS
     /// files only: their communes are moved to the query's).
     #[serde(default)]
@@ -307,8 +309,8 @@ pub struct EvolutionSpec {
     #[serde(default = "default_code_column")]
     pub colonne_code: String,
     /// The files' level when finer than the query's (`iris`, `commune`).
-    #[serde(default)]
-    pub niveau_fichier: Option<FileLevel>,
+    #[serde(default, deserialize_with = "finer_level")]
+    pub niveau_fichier: Option<SourceLevel>,
     #[serde(default = "default_score_secret")]
     pub secret: Vec<String>,
     /// Counts (`colonne`) and rates (`numerateur`, `denominateur`).
@@ -416,8 +418,8 @@ pub struct NormSpec {
     #[serde(default = "default_code_column")]
     pub colonne_code: String,
     /// The file's level when finer than the EPCI (`iris`, `commune`).
-    #[serde(default)]
-    pub niveau_fichier: Option<FileLevel>,
+    #[serde(default, deserialize_with = "finer_level")]
+    pub niveau_fichier: Option<SourceLevel>,
     /// Columns summed into the population.
     pub colonnes: Spanned<Vec<String>>,
     /// COG vintage of the file's codes, when older than the query's.
@@ -592,12 +594,16 @@ pub struct TypologySpec {
     pub sans_besoin_deficit_offre: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FileLevel {
-    /// IRIS code: the commune is its first five characters.
-    Iris,
-    Commune,
+/// `niveau_fichier`: a file finer than the query's level, by IRIS (the commune is the
+/// code's first five characters) or by commune.
+fn finer_level<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<SourceLevel>, D::Error> {
+    let level = Option::<SourceLevel>::deserialize(d)?;
+    match level {
+        None | Some(SourceLevel::Iris | SourceLevel::Commune) => Ok(level),
+        Some(_) => Err(serde::de::Error::custom(
+            "« niveau_fichier » vaut « iris » ou « commune » (un fichier plus fin que la requête)",
+        )),
+    }
 }
 
 impl ScoreIndicatorSpec {

@@ -18,8 +18,7 @@ use crate::error::{Error, Result};
 use crate::indicators::engine::{self, Links};
 use crate::indicators::Cell;
 use crate::ingest::{self, CodeKind, ColumnKind, ColumnSpec, Quantity, TableSpec, LINE_COLUMN};
-use crate::query::FileLevel;
-use crate::query::Query;
+use crate::query::{Query, SourceLevel};
 use crate::territory::{str_col, Level, Territory, Unit};
 use toml::Spanned;
 
@@ -28,7 +27,7 @@ pub(super) struct Source<'a> {
     pub file: &'a Path,
     pub code_column: &'a str,
     /// `None`: the codes are those of the selection's level.
-    pub file_level: Option<FileLevel>,
+    pub file_level: Option<SourceLevel>,
     pub columns: &'a [&'a str],
     pub secret: &'a [String],
     /// What the file gives, for the notice of territories it lacks ("des indicateurs").
@@ -136,7 +135,7 @@ pub(super) fn sum_by_unit(
         .map(|code| {
             let code = code.unwrap_or("");
             match source.file_level {
-                Some(FileLevel::Iris) => code.get(..5).unwrap_or(code),
+                Some(SourceLevel::Iris) => code.get(..5).unwrap_or(code),
                 _ => code,
             }
         })

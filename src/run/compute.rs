@@ -17,7 +17,7 @@ use crate::indicators::reference::Comparison;
 use crate::indicators::Cell;
 use crate::ingest::{self, CodeKind, ColumnKind, ColumnSpec, Quantity, Table, TableSpec};
 use crate::query::{
-    ComponentsSpec, CoverageMethod, CoverageSpec, FileLevel, Query, ReferenceSpec, ReferenceWord,
+    ComponentsSpec, CoverageMethod, CoverageSpec, Query, ReferenceSpec, ReferenceWord, SourceLevel,
 };
 use crate::territory::{str_col, Level, Territory, Unit};
 
@@ -248,7 +248,8 @@ fn read_components(
     let shared = crate::once::per_files(&files, &variant, || {
         let table = ingest::read_table(path, &spec)?;
         let mut notices = Vec::new();
-        let Some(moves) = vintage::file_moves(query, territory, vintage, Some(FileLevel::Commune))?
+        let Some(moves) =
+            vintage::file_moves(query, territory, vintage, Some(SourceLevel::Commune))?
         else {
             return Ok((table, notices));
         };

@@ -23,8 +23,8 @@ use crate::indicators::model::{evaluate, ColumnRef, Indicator, Kind, Values};
 use crate::indicators::Cell;
 use crate::ingest::{self, layouts, CodeKind, ColumnKind, ColumnSpec, Quantity, TableSpec};
 use crate::query::{
-    Bound, FileLevel, IndicatorPlan, LegendSpec, OrderSpec, PlannedMap, PlannedSource,
-    PlannedTable, Query, ReferenceRow, SourceLevel, ThresholdSpec,
+    Bound, IndicatorPlan, LegendSpec, OrderSpec, PlannedMap, PlannedSource, PlannedTable, Query,
+    ReferenceRow, SourceLevel, ThresholdSpec,
 };
 use crate::render::{self, ChoroplethMap, LegendClass, LegendLayout, MapFeature};
 use crate::territory::{str_col, Level, Territory, Unit};
@@ -199,12 +199,12 @@ fn sum_source(
     }
     let columns: Vec<&str> = s.columns.iter().map(String::as_str).collect();
     let file_level = match s.spec.niveau.get_ref() {
-        SourceLevel::Iris => Some(FileLevel::Iris),
+        SourceLevel::Iris => Some(SourceLevel::Iris),
         // A commune file at the commune level is summed too when its communes must first
         // be moved to the query's vintage (merged communes added up); the resolve step has
         // refused published values of such a file.
         SourceLevel::Commune if level != Level::Commune || s.spec.older_than(query) => {
-            Some(FileLevel::Commune)
+            Some(SourceLevel::Commune)
         }
         _ => None,
     };

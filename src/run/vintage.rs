@@ -15,7 +15,7 @@ use crate::indicators::cell::cells;
 use crate::indicators::frame::push_cells;
 use crate::indicators::Cell;
 use crate::ingest::{Table, LINE_COLUMN};
-use crate::query::{FileLevel, Query};
+use crate::query::{Query, SourceLevel};
 use crate::territory::moves::{Fate, Movements, Moves};
 use crate::territory::{str_col, Territory};
 use toml::Spanned;
@@ -66,7 +66,7 @@ pub(super) fn file_moves(
     query: &Query,
     territory: &Territory,
     from: Option<&Spanned<u16>>,
-    file_level: Option<FileLevel>,
+    file_level: Option<SourceLevel>,
 ) -> Result<Option<Arc<Moves>>> {
     let moves = moves(query, territory, from)?;
     if let (Some(m), None, Some(from)) = (&moves, file_level, from) {
