@@ -7,6 +7,9 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 mod cli;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Diagnostic territorial des services aux familles : taux de couverture,
 /// cartes et listes de priorités à partir de fichiers de requête TOML.
 #[derive(Parser)]
