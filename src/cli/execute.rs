@@ -30,6 +30,12 @@ pub fn run(args: &Args) -> bool {
     let Some(files) = super::query_files(&args.requetes) else {
         return false;
     };
+    // Queries run one per core: polars' own threads would only fight them for the cores
+    // (measured: 1,07 → 0,94 s on the national recompute). Set before polars starts its
+    // pool, while this is the only thread; a user's own setting is kept.
+    if files.len() > 1 && std::env::var_os("POLARS_MAX_THREADS").is_none() {
+        std::env::set_var("POLARS_MAX_THREADS", "1");
+    }
     let (queries, diagnostics) = super::read_queries(&files);
     let planned = super::plan(queries, &diagnostics, &args.sortie);
     // What a killed run left (temporary files, a Shapefile half renamed) is finished or
