@@ -623,31 +623,31 @@ impl Query {
 fn check_level(query: &Query, name: &str, source: &SourceSpec, level: Level) -> Result<()> {
     let from = *source.niveau.get_ref();
     let services = from == SourceLevel::Services;
-    let at = |key: &str, message: String| {
-        query
+    let refuse = |message: &str, hint: &str| {
+        Err(query
             .error_at(
                 &source.niveau.span(),
                 format!("source « {name} » : {message}"),
             )
-            .hint(key.to_string())
+            .hint(hint))
     };
     if services && source.annee.is_none() {
-        return Err(at(
+        return refuse(
+            "un inventaire de services demande l'année à compter",
             "ajoutez « annee = 2022 » (la colonne des années est « annee », sinon donnez « colonne_annee »)",
-            "un inventaire de services demande l'année à compter".into(),
-        ));
+        );
     }
     if !services && source.services.is_some() {
-        return Err(at(
+        return refuse(
+            "« services » ne va qu'avec « niveau = \"services\" »",
             "retirez « services », ou déclarez la source comme inventaire",
-            "« services » ne va qu'avec « niveau = \"services\" »".into(),
-        ));
+        );
     }
     if !services && source.annee.is_some() != source.colonne_annee.is_some() {
-        return Err(at(
+        return refuse(
+            "« annee » et « colonne_annee » vont ensemble",
             "un fichier de plusieurs années se lit par « colonne_annee = \"annee\" » et « annee = 2023 » ensemble ; un fichier d'une année n'a besoin d'aucun des deux",
-            "« annee » et « colonne_annee » vont ensemble".into(),
-        ));
+        );
     }
     // Services are placed in their commune or EPCI, then in the territory of any level.
     let fine = matches!(
