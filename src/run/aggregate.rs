@@ -73,36 +73,16 @@ pub(super) fn sum_by_unit(
         Some(_) => Quantity::Count,
         None => Quantity::Value,
     };
-    let mut columns = vec![ColumnSpec::required(
-        source.code_column,
-        ColumnKind::Code(CodeKind::Free),
-    )];
-    columns.extend(
-        source
-            .columns
-            .iter()
-            .map(|c| ColumnSpec::required(c, ColumnKind::Number(quantity))),
-    );
-    let mut unique = vec![source.code_column.to_string()];
-    if let Some((column, _)) = source.rows_of {
-        columns.push(ColumnSpec::required(column, ColumnKind::Text));
-        unique.insert(0, column.to_string());
-    }
-    if let Some((column, _)) = source.year {
-        columns.push(ColumnSpec::required(
-            column,
-            ColumnKind::Number(Quantity::Count),
-        ));
-        unique.insert(0, column.to_string());
-    }
     let table = ingest::read_shared(
         source.file,
-        &TableSpec {
-            columns,
-            secret_markers: source.secret.to_vec(),
-            unique,
-            sheet: None,
-        },
+        &table_spec(
+            source.code_column,
+            source.columns,
+            quantity,
+            source.secret,
+            source.rows_of.map(|r| r.0),
+            source.year.map(|y| y.0),
+        ),
     )?;
     let df = match source.rows_of {
         // A file of several levels: its rows of the level summed, the others left aside.
@@ -298,6 +278,46 @@ pub(super) fn sum_by_unit(
         ));
     }
     Ok(sums)
+}
+
+/// What a source's table is read with: its codes, the `columns` of `quantity`, the column
+/// of each row's level and of its year when it has them (each row unique by them). One
+/// spec for the territories' sums and the reference rows, so that the file is read once.
+pub(super) fn table_spec<S: AsRef<str>>(
+    code_column: &str,
+    columns: &[S],
+    quantity: Quantity,
+    secret: &[String],
+    level_column: Option<&str>,
+    year_column: Option<&str>,
+) -> TableSpec {
+    let mut specs = vec![ColumnSpec::required(
+        code_column,
+        ColumnKind::Code(CodeKind::Free),
+    )];
+    specs.extend(
+        columns
+            .iter()
+            .map(|c| ColumnSpec::required(c.as_ref(), ColumnKind::Number(quantity))),
+    );
+    let mut unique = vec![code_column.to_string()];
+    if let Some(column) = level_column {
+        specs.push(ColumnSpec::required(column, ColumnKind::Text));
+        unique.insert(0, column.to_string());
+    }
+    if let Some(column) = year_column {
+        specs.push(ColumnSpec::required(
+            column,
+            ColumnKind::Number(Quantity::Count),
+        ));
+        unique.insert(0, column.to_string());
+    }
+    TableSpec {
+        columns: specs,
+        secret_markers: secret.to_vec(),
+        unique,
+        sheet: None,
+    }
 }
 
 /// The rows of `year`, in a file whose `column` holds each row's year: a row without a

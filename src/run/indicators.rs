@@ -21,7 +21,7 @@ use crate::indicators::cell::cells;
 use crate::indicators::coverage;
 use crate::indicators::model::{evaluate, ColumnRef, Indicator, Kind, Values};
 use crate::indicators::Cell;
-use crate::ingest::{self, layouts, CodeKind, ColumnKind, ColumnSpec, Quantity, TableSpec};
+use crate::ingest::{self, layouts, Quantity};
 use crate::query::{
     Bound, IndicatorPlan, LegendSpec, OrderSpec, PlannedMap, PlannedSource, PlannedTable, Query,
     ReferenceRow, SourceLevel, ThresholdSpec,
@@ -472,31 +472,16 @@ fn published_row(
     area: &ReferenceArea,
 ) -> Result<Option<Vec<Cell>>> {
     let path = Path::new(s.spec.fichier.get_ref());
-    let mut columns = vec![
-        ColumnSpec::required(&s.spec.colonne_code, ColumnKind::Code(CodeKind::Free)),
-        ColumnSpec::required(level_column, ColumnKind::Text),
-    ];
-    columns.extend(
-        s.columns
-            .iter()
-            .map(|c| ColumnSpec::required(c, ColumnKind::Number(Quantity::Value))),
-    );
-    let mut unique = vec![level_column.to_string(), s.spec.colonne_code.clone()];
-    if let Some((column, _)) = s.spec.year() {
-        columns.push(ColumnSpec::required(
-            column,
-            ColumnKind::Number(Quantity::Count),
-        ));
-        unique.insert(0, column.to_string());
-    }
     let table = ingest::read_shared(
         path,
-        &TableSpec {
-            columns,
-            secret_markers: s.spec.secret.clone(),
-            unique,
-            sheet: None,
-        },
+        &aggregate::table_spec(
+            &s.spec.colonne_code,
+            &s.columns,
+            Quantity::Value,
+            &s.spec.secret,
+            Some(level_column),
+            s.spec.year().map(|y| y.0),
+        ),
     )?;
     let df = match s.spec.year() {
         Some(year) => aggregate::rows_of_year(&table.source, table.df.clone(), year)?,
