@@ -90,8 +90,7 @@ impl Bound {
 /// Everything a query of plain indicators computes and writes.
 #[derive(Debug)]
 pub struct IndicatorPlan<'q> {
-    pub sources: Vec<PlannedSource>,
-    pub indicators: Vec<Indicator>,
+    pub method: MethodPlan,
     pub maps: Vec<PlannedMap<'q>>,
     pub tables: Vec<PlannedTable<'q>>,
 }
@@ -100,13 +99,13 @@ pub struct IndicatorPlan<'q> {
 /// `i`-th indicator.
 #[derive(Debug)]
 pub struct ScorePlan {
-    pub sources: Vec<PlannedSource>,
-    pub indicators: Vec<Indicator>,
+    pub method: MethodPlan,
     pub scored: Vec<usize>,
 }
 
-/// The sources and indicators of a method written the short way: `[evolution]` year by
-/// year, the population of a `[[panier.normes]]`.
+/// The sources and indicators a method reads: those of every plan, and the whole plan of
+/// a method written the short way (`[evolution]` year by year, the population of a
+/// `[[panier.normes]]`, the rates of `[couverture] taux_publie`).
 #[derive(Debug)]
 pub struct MethodPlan {
     pub sources: Vec<PlannedSource>,
@@ -223,8 +222,10 @@ impl Query {
             })
             .collect::<Result<_>>()?;
         Ok(IndicatorPlan {
-            sources,
-            indicators,
+            method: MethodPlan {
+                sources,
+                indicators,
+            },
             maps,
             tables,
         })
@@ -362,8 +363,10 @@ impl Query {
         list_columns(&mut sources, &indicators);
         self.check_service_columns(&sources)?;
         Ok(ScorePlan {
-            sources,
-            indicators,
+            method: MethodPlan {
+                sources,
+                indicators,
+            },
             scored,
         })
     }

@@ -25,7 +25,8 @@ use crate::territory::{str_col, Level, Territory, Unit};
 pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result<Coverage> {
     let spec = &query.spec;
     let t = &spec.territoire;
-    let (level, units) = select_units(query, territory)?;
+    let selection = select_units(query, territory)?;
+    let (level, units) = (selection.level, selection.units.as_slice());
     let deps = t.departements.get_ref();
     let caf = match &c.taux_caf {
         Some(p) => {
@@ -61,16 +62,7 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
             let mut notices: Vec<String> = coverage::technical_row_notice(caf, level)?
                 .into_iter()
                 .collect();
-            let values = evaluate_sources(
-                query,
-                &plan.sources,
-                &plan.indicators,
-                territory,
-                level,
-                &units,
-                &mut notices,
-            )?
-            .values;
+            let values = evaluate_sources(query, &plan, &selection, &mut notices)?.values;
             let by_unit: Vec<(Cell, Vec<Cell>)> = values
                 .units
                 .iter()
@@ -100,7 +92,7 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
             let (table, mut notices) = read_components(query, territory, comp, &cols)?;
             let computed = coverage::from_components(&table, &cols, territory, level)?;
             notices.extend(computed.notices);
-            let by_unit = on_units(&computed.frame, &cols, &units)?;
+            let by_unit = on_units(&computed.frame, &cols, units)?;
             let labels = cols.places.iter().map(|p| p.1.clone()).collect();
             (by_unit, labels, notices, Some((table, cols)))
         }
@@ -128,7 +120,7 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
     let mut rows = Vec::with_capacity(units.len());
     let mut without_data = Vec::new();
     let mut secret = Vec::new();
-    for (unit, (rate, unit_parts)) in units.into_iter().zip(by_unit) {
+    for (unit, (rate, unit_parts)) in selection.units.into_iter().zip(by_unit) {
         match rate {
             Cell::Missing => without_data.push(unit.code.clone()),
             Cell::Secret => secret.push(unit.code.clone()),

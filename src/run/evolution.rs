@@ -32,7 +32,8 @@ pub(super) fn run_evolution(
     territory: &Territory,
     out_dir: &Path,
 ) -> Result<Report> {
-    let (level, units) = select_units(query, territory)?;
+    let selection = select_units(query, territory)?;
+    let (level, units) = (selection.level, selection.units.as_slice());
     let plan = query.evolution_plan(spec, level)?;
     let years = spec.annees.get_ref();
     if years.len() < 2 || years.windows(2).any(|w| w[0].annee >= w[1].annee) {
@@ -44,15 +45,7 @@ pub(super) fn run_evolution(
             .hint("[[evolution.annees]] annee = 2016, fichier = \"…\", puis la même chose pour 2020"));
     }
     let mut notices = Vec::new();
-    let evaluated = evaluate_sources(
-        query,
-        &plan.sources,
-        &plan.indicators,
-        territory,
-        level,
-        &units,
-        &mut notices,
-    )?;
+    let evaluated = evaluate_sources(query, &plan, &selection, &mut notices)?;
     let values = &evaluated.values;
     // Indicator `k` of year `y` is `y × K + k` of the plan.
     let per_year = spec.indicateurs.get_ref().len();
@@ -77,7 +70,7 @@ pub(super) fn run_evolution(
     let covered: Vec<bool> = (0..units.len())
         .map(|u| evaluated.found.iter().any(|f| f[u]))
         .collect();
-    let table = change_table(spec, kinds, &units, &series, &covered);
+    let table = change_table(spec, kinds, units, &series, &covered);
     let mut report = Report {
         title: spec.titre.clone(),
         ..Report::default()
@@ -89,7 +82,7 @@ pub(super) fn run_evolution(
             map,
             territory,
             level,
-            &units,
+            units,
             kinds,
             &series,
             out_dir,

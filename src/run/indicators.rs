@@ -13,18 +13,19 @@ use super::map::{
 use super::panier::placement::service_sums;
 use super::{
     capitalise, code_list, markdown_notes, select_units, write_tables, Drawn, Report, Section,
+    Selection,
 };
 use crate::error::{Error, Result};
 use crate::export::{Align, OutTable};
 use crate::format;
 use crate::indicators::cell::cells;
 use crate::indicators::coverage;
-use crate::indicators::model::{evaluate, ColumnRef, Indicator, Kind, Values};
+use crate::indicators::model::{evaluate, ColumnRef, Kind, Values};
 use crate::indicators::Cell;
 use crate::ingest::{self, layouts, Quantity};
 use crate::query::{
-    Bound, IndicatorPlan, LegendSpec, OrderSpec, PlannedMap, PlannedSource, PlannedTable, Query,
-    ReferenceRow, SourceLevel, ThresholdSpec,
+    Bound, IndicatorPlan, LegendSpec, MethodPlan, OrderSpec, PlannedMap, PlannedSource,
+    PlannedTable, Query, ReferenceRow, SourceLevel, ThresholdSpec,
 };
 use crate::render::{self, ChoroplethMap, LegendClass, LegendLayout, MapFeature};
 use crate::territory::{str_col, Level, Territory, Unit};
@@ -37,20 +38,12 @@ pub(super) fn run_indicators(
     territory: &Territory,
     out_dir: &Path,
 ) -> Result<Report> {
-    let (level, units) = select_units(query, territory)?;
+    let selection = select_units(query, territory)?;
+    let (level, units) = (selection.level, selection.units.as_slice());
     let plan = query.indicator_plan(level)?;
     let mut notices = Vec::new();
-    let values = evaluate_sources(
-        query,
-        &plan.sources,
-        &plan.indicators,
-        territory,
-        level,
-        &units,
-        &mut notices,
-    )?
-    .values;
-    for (indicator, absent) in plan.indicators.iter().zip(&values.absent) {
+    let values = evaluate_sources(query, &plan.method, &selection, &mut notices)?.values;
+    for (indicator, absent) in plan.method.indicators.iter().zip(&values.absent) {
         if *absent > 0 {
             notices.push(format!(
                 "« {} » : {absent} territoire(s) sur {} sans donnée, laissé(s) hors de l'ensemble de la sélection",
@@ -62,7 +55,7 @@ pub(super) fn run_indicators(
     for &i in &values.zero_totals {
         notices.push(format!(
             "« {} » : le total de la sélection est nul, aucune part ne se calcule (donnée absente)",
-            plan.indicators[i].label
+            plan.method.indicators[i].label
         ));
     }
     let mut report = Report {
@@ -80,7 +73,7 @@ pub(super) fn run_indicators(
             table,
             territory,
             level,
-            &units,
+            units,
             &values,
             &references,
             &mut notices,
@@ -92,7 +85,7 @@ pub(super) fn run_indicators(
                     table
                         .indicators
                         .iter()
-                        .map(|&i| reference.cells[i].label(plan.indicators[i].decimals())),
+                        .map(|&i| reference.cells[i].label(plan.method.indicators[i].decimals())),
                 );
                 out.rows.push(cells);
             }
@@ -117,7 +110,7 @@ pub(super) fn run_indicators(
             map,
             territory,
             level,
-            &units,
+            units,
             &values,
             &references,
             out_dir,
@@ -140,16 +133,19 @@ pub(super) struct Evaluated {
 /// the engine, then each indicator evaluated from the sums. Shared by every method.
 pub(super) fn evaluate_sources(
     query: &Query,
-    sources: &[PlannedSource],
-    indicators: &[Indicator],
-    territory: &Territory,
-    level: Level,
-    units: &[Unit],
+    plan: &MethodPlan,
+    selection: &Selection,
     notices: &mut Vec<String>,
 ) -> Result<Evaluated> {
+    let Selection {
+        territory,
+        level,
+        units,
+    } = selection;
+    let sources = &plan.sources;
     let sums: Vec<Sums> = sources
         .iter()
-        .map(|s| sum_source(query, s, territory, level, units, notices))
+        .map(|s| sum_source(query, s, territory, *level, units, notices))
         .collect::<Result<_>>()?;
     let column_sums = |c: &ColumnRef| -> Vec<Cell> {
         let i = sources[c.source]
@@ -168,7 +164,7 @@ pub(super) fn evaluate_sources(
             .collect()
     };
     Ok(Evaluated {
-        values: evaluate(indicators, &column_sums, units.len()),
+        values: evaluate(&plan.indicators, &column_sums, units.len()),
         found: sums
             .iter()
             .map(|s| {
@@ -356,8 +352,8 @@ fn reference_rows(
     for row in wanted {
         let area = reference_area(query, territory, row)?;
         let mut how = Vec::new();
-        let mut per_source: Vec<Option<Vec<Cell>>> = Vec::with_capacity(plan.sources.len());
-        for s in &plan.sources {
+        let mut per_source: Vec<Option<Vec<Cell>>> = Vec::with_capacity(plan.method.sources.len());
+        for s in &plan.method.sources {
             let fine = matches!(
                 s.spec.niveau.get_ref(),
                 SourceLevel::Iris | SourceLevel::Commune | SourceLevel::Services
@@ -426,7 +422,7 @@ fn reference_rows(
             per_source.push(cells);
         }
         let column = |c: &ColumnRef| -> Vec<Cell> {
-            let source = &plan.sources[c.source];
+            let source = &plan.method.sources[c.source];
             let i = source
                 .columns
                 .iter()
@@ -436,9 +432,10 @@ fn reference_rows(
                 .as_ref()
                 .map_or(Cell::Missing, |v| v[i])]
         };
-        let evaluated = evaluate(&plan.indicators, &column, 1);
+        let evaluated = evaluate(&plan.method.indicators, &column, 1);
         // A share of the selection has no meaning for a wider territory.
         let cells = plan
+            .method
             .indicators
             .iter()
             .zip(&evaluated.units[0])
@@ -552,7 +549,7 @@ fn indicator_table(
                             } else {
                                 "sans valeur"
                             },
-                            plan.indicators[i].label
+                            plan.method.indicators[i].label
                         ),
                     )
                     .hint("donnez la borne en nombre")
@@ -572,7 +569,7 @@ fn indicator_table(
                 "tableau « {} » : {} territoire(s) sans valeur connue de « {} » (secrète ou absente), hors du filtre : {}",
                 spec.titre,
                 unknown.len(),
-                plan.indicators[i].label,
+                plan.method.indicators[i].label,
                 code_list(&unknown)
             ));
         }
@@ -617,7 +614,7 @@ fn indicator_table(
         table
             .indicators
             .iter()
-            .map(|&i| (plan.indicators[i].label.clone(), Align::Right)),
+            .map(|&i| (plan.method.indicators[i].label.clone(), Align::Right)),
     );
     let row = |code: &str, name: &str, cells: &[Cell]| {
         let mut row = vec![code.to_string(), name.to_string()];
@@ -625,7 +622,7 @@ fn indicator_table(
             table
                 .indicators
                 .iter()
-                .map(|&i| cells[i].label(plan.indicators[i].decimals())),
+                .map(|&i| cells[i].label(plan.method.indicators[i].decimals())),
         );
         row
     };
@@ -634,7 +631,7 @@ fn indicator_table(
         .map(|&u| row(&units[u].code, &units[u].name, &values.units[u]))
         .collect();
     // Published values have no total: a table of them alone has no selection row.
-    let published = |i: &usize| matches!(plan.indicators[*i].kind, Kind::Published(_));
+    let published = |i: &usize| matches!(plan.method.indicators[*i].kind, Kind::Published(_));
     if !table.indicators.iter().all(published) {
         rows.push(row("", SELECTION, &values.total));
     }
@@ -674,7 +671,7 @@ fn indicator_map(
     notices: &mut Vec<String>,
 ) -> Result<Drawn> {
     let spec = map.spec;
-    let indicator = &plan.indicators[map.indicator];
+    let indicator = &plan.method.indicators[map.indicator];
     let decimals = indicator.decimals();
     let of = |u: usize| values.units[u][map.indicator];
     let series = vec![(0..units.len()).filter_map(|u| of(u).value()).collect()];
@@ -813,7 +810,7 @@ fn indicator_map(
         ..Default::default()
     };
     if let Some(stock) = map.symbols {
-        let shown = &plan.indicators[stock];
+        let shown = &plan.method.indicators[stock];
         let rank: HashMap<&str, usize> = units
             .iter()
             .enumerate()

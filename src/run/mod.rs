@@ -301,9 +301,16 @@ pub(crate) fn code_list<S: AsRef<str>>(codes: &[S]) -> String {
     }
 }
 
-/// The level and the territories of the query: those of its départements, or
-/// the communes of one EPCI for a zoom.
-fn select_units(query: &Query, territory: &Territory) -> Result<(Level, Vec<Unit>)> {
+/// The territories a query computes: its level, and the units of that level in its
+/// départements (or the communes of one EPCI, for a zoom).
+pub(super) struct Selection<'t> {
+    pub territory: &'t Territory,
+    pub level: Level,
+    pub units: Vec<Unit>,
+}
+
+/// The selection of the query.
+fn select_units<'t>(query: &Query, territory: &'t Territory) -> Result<Selection<'t>> {
     let t = &query.spec.territoire;
     let level = *t.niveau.get_ref();
     let deps = t.departements.get_ref();
@@ -340,7 +347,11 @@ fn select_units(query: &Query, territory: &Territory) -> Result<(Level, Vec<Unit
     if units.is_empty() {
         return Err(query.error_at(&t.departements.span(), "aucun territoire dans la sélection"));
     }
-    Ok((level, units))
+    Ok(Selection {
+        territory,
+        level,
+        units,
+    })
 }
 
 /// `e` re-placed at a span of the query file, keeping its hint.

@@ -8,7 +8,9 @@ use polars::prelude::*;
 
 use super::class_map::{class_map, Classed, Legend, NamedClass};
 use super::indicators::evaluate_sources;
-use super::{markdown_notes, select_units, with_place, write_tables, Drawn, Report, Section};
+use super::{
+    markdown_notes, select_units, with_place, write_tables, Drawn, Report, Section, Selection,
+};
 use crate::classify::palette::{self, Qualitative, Sequential};
 use crate::error::Result;
 use crate::export::{Align, OutTable};
@@ -33,9 +35,10 @@ pub(super) fn run_score(
     territory: &Territory,
     out_dir: &Path,
 ) -> Result<Report> {
-    let (level, units) = select_units(query, territory)?;
+    let selection = select_units(query, territory)?;
+    let (level, units) = (selection.level, selection.units.as_slice());
     let mut notices = Vec::new();
-    let (df, references) = indicator_frame(query, spec, territory, level, &units, &mut notices)?;
+    let (df, references) = indicator_frame(query, spec, &selection, &mut notices)?;
     let names: Vec<String> = spec.indicateurs.get_ref().iter().map(|i| i.key()).collect();
     let direction = |side: SideSpec| match side {
         SideSpec::Haut => Direction::HigherIsWorse,
@@ -99,7 +102,7 @@ pub(super) fn run_score(
     .map_err(|e| with_place(e, query, &spec.indicateurs.span()))?;
     notices.extend(method_notices);
 
-    let table = score_table(spec, level, &units, &df, &result, &names)?;
+    let table = score_table(spec, level, units, &df, &result, &names)?;
     let mut report = Report {
         notices,
         title: spec.titre.clone(),
@@ -108,7 +111,7 @@ pub(super) fn run_score(
     if let Some(map) = &spec.carte {
         let frame = ScoreFrame {
             level,
-            units: &units,
+            units,
             result: &result,
         };
         let drawn = priority_map(
@@ -140,21 +143,12 @@ pub(super) fn run_score(
 fn indicator_frame(
     query: &Query,
     spec: &ScoreSpec,
-    territory: &Territory,
-    level: Level,
-    units: &[Unit],
+    selection: &Selection,
     notices: &mut Vec<String>,
 ) -> Result<(DataFrame, Vec<Cell>)> {
+    let (level, units) = (selection.level, &selection.units);
     let plan = query.score_plan(spec, level)?;
-    let evaluated = evaluate_sources(
-        query,
-        &plan.sources,
-        &plan.indicators,
-        territory,
-        level,
-        units,
-        notices,
-    )?;
+    let evaluated = evaluate_sources(query, &plan.method, selection, notices)?;
     let values = &evaluated.values;
     let mut df = DataFrame::new(
         units.len(),
@@ -169,7 +163,7 @@ fn indicator_frame(
     for (ind, &i) in spec.indicateurs.get_ref().iter().zip(&plan.scored) {
         // Over the territories its files have (the others are listed, not ranked); one of
         // them without a count leaves no reference, rather than one over fewer territories.
-        let sources: Vec<usize> = plan.indicators[i]
+        let sources: Vec<usize> = plan.method.indicators[i]
             .columns()
             .iter()
             .map(|c| c.source)

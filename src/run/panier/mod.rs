@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::indicators::evaluate_sources;
 use super::map::Picture;
-use super::{select_units, write_tables, Report, Section};
+use super::{select_units, write_tables, Report, Section, Selection};
 use crate::error::Result;
 use crate::indicators::Cell;
 use crate::panier::inventory::{self, Columns};
@@ -69,7 +69,8 @@ pub(super) fn run_panier(
     territory: &Territory,
     out_dir: &Path,
 ) -> Result<Report> {
-    let (level, units) = select_units(query, territory)?;
+    let selection = select_units(query, territory)?;
+    let (level, units) = (selection.level, selection.units.as_slice());
     if level != Level::Epci {
         return Err(query
             .error_at(
@@ -94,7 +95,7 @@ pub(super) fn run_panier(
         &names,
     )?;
     report_set_aside(&inventory, "[panier.synonymes]", &mut notices);
-    let placed = place(query, &inventory, territory, Level::Epci, &units, &years)?;
+    let placed = place(query, &inventory, territory, Level::Epci, units, &years)?;
     notices.extend(placed.notices);
 
     let mut kinds: Vec<ServiceKind> = panier.requirements.iter().map(|r| r.kind).collect();
@@ -131,13 +132,13 @@ pub(super) fn run_panier(
     let norms = spec
         .normes
         .iter()
-        .map(|n| norm_population(query, n, territory, &units, &mut notices))
+        .map(|n| norm_population(query, n, &selection, &mut notices))
         .collect::<Result<_>>()?;
 
     let diagnostic = Diagnostic {
         spec,
         panier,
-        units,
+        units: selection.units,
         years,
         counts: placed.counts,
         kinds,
@@ -200,8 +201,7 @@ pub(super) fn run_panier(
 fn norm_population(
     query: &Query,
     n: &NormSpec,
-    territory: &Territory,
-    units: &[Unit],
+    selection: &Selection,
     notices: &mut Vec<String>,
 ) -> Result<NormPopulation> {
     if !n.une_pour.is_finite() || n.une_pour <= 0.0 {
@@ -218,16 +218,7 @@ fn norm_population(
             .hint("nommez la ou les colonnes dont la somme est la population, par exemple [\"ENF_2\", \"ENF_3_5\"]"));
     }
     let plan = query.norm_plan(n);
-    let values = evaluate_sources(
-        query,
-        &plan.sources,
-        &plan.indicators,
-        territory,
-        Level::Epci,
-        units,
-        notices,
-    )?
-    .values;
+    let values = evaluate_sources(query, &plan, selection, notices)?.values;
     Ok(NormPopulation {
         norm: Norm {
             kind: n.service,
