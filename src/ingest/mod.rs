@@ -11,6 +11,7 @@ mod csv;
 pub mod layouts;
 mod table;
 mod text;
+mod unique;
 mod xlsx;
 
 pub(crate) use text::{normalize_code, parse_number};

@@ -1,14 +1,13 @@
 //! Turns rows of text cells into typed polars columns, whatever the file format: the CSV and xlsx readers find
 //! the header and feed rows; this checks every cell against the spec.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use ::csv::StringRecord;
-use foldhash::fast::FixedState;
 use polars::prelude::*;
 
 use super::text::{dot_use, normalize_code, parse_number, DotUse};
+use super::unique::KeySet;
 use super::{secret_column, ColumnKind, ColumnSpec, Quantity, TableSpec, LINE_COLUMN};
 use crate::error::{Error, Result};
 
@@ -41,6 +40,8 @@ struct ColumnBuilder<'a> {
     spec: &'a ColumnSpec,
     /// Position of the column in the file's rows.
     field: usize,
+    /// Its place in the unique key, if it is part of it.
+    key_slot: Option<usize>,
     values: Values,
 }
 
@@ -98,17 +99,21 @@ pub(crate) struct Builder<'a> {
     secret_markers: Vec<&'a str>,
     columns: Vec<ColumnBuilder<'a>>,
     lines: Vec<u32>,
-    /// Indices in `columns` of the unique key, and the first line of each key seen.
+    /// Indices in `columns` of the unique key; this row's cells of it, normalised; the keys seen.
     key: Vec<usize>,
-    seen: HashMap<String, u32, FixedState>,
+    key_cells: Vec<String>,
+    key_buffer: String,
+    seen: KeySet,
 }
 
 impl<'a> Builder<'a> {
     /// Matches the spec against the header row; errors on a missing required column or a duplicated one.
+    /// `rows`: about how many rows will come, to size the columns once.
     pub(crate) fn new(
         source: &'a Path,
         spec: &'a TableSpec,
         header: &StringRecord,
+        rows: usize,
     ) -> Result<Self> {
         let names: Vec<&str> = header.iter().map(header_name).collect();
         let mut columns = Vec::with_capacity(spec.columns.len());
@@ -136,24 +141,28 @@ impl<'a> Builder<'a> {
             let values = match column.kind {
                 ColumnKind::Number(quantity) => Values::Numbers {
                     quantity,
-                    values: Vec::new(),
-                    secret: Vec::new(),
+                    values: Vec::with_capacity(rows),
+                    secret: Vec::with_capacity(rows),
                     dots: Dots::default(),
                 },
                 ColumnKind::Code(_) | ColumnKind::Text => {
-                    Values::Strings(StringChunkedBuilder::new(column.name.as_str().into(), 0))
+                    Values::Strings(StringChunkedBuilder::new(column.name.as_str().into(), rows))
                 }
             };
             columns.push(ColumnBuilder {
                 spec: column,
                 field,
+                key_slot: None,
                 values,
             });
         }
         let mut key = Vec::with_capacity(spec.unique.len());
         for name in &spec.unique {
             match columns.iter().position(|c| &c.spec.name == name) {
-                Some(i) => key.push(i),
+                Some(i) => {
+                    columns[i].key_slot = Some(key.len());
+                    key.push(i);
+                }
                 None if spec.columns.iter().any(|c| &c.name == name) => {} // optional column absent from this file
                 None => {
                     return Err(Error::new(format!(
@@ -167,9 +176,11 @@ impl<'a> Builder<'a> {
             source,
             secret_markers: spec.secret_markers.iter().map(|m| m.trim()).collect(),
             columns,
-            lines: Vec::new(),
+            lines: Vec::with_capacity(rows),
+            key_cells: vec![String::new(); key.len()],
+            key_buffer: String::new(),
+            seen: KeySet::with_capacity(if key.is_empty() { 0 } else { rows }),
             key,
-            seen: HashMap::default(),
         })
     }
 
@@ -242,42 +253,47 @@ impl<'a> Builder<'a> {
                                 .code(cell)
                                 .hint("corrigez le code dans le fichier")
                         })?;
+                        // Normalised in the key, so that `1001` and `01001` collide.
+                        if let Some(slot) = column.key_slot {
+                            self.key_cells[slot].clear();
+                            self.key_cells[slot].push_str(&code);
+                        }
                         builder.append_value(code);
+                        continue;
                     }
                 }
                 (Values::Strings(builder), _) => {
                     builder.append_option((!cell.is_empty()).then_some(cell));
                 }
             }
+            if let Some(slot) = column.key_slot {
+                self.key_cells[slot].clear();
+                self.key_cells[slot].push_str(cell);
+            }
         }
         self.lines.push(line);
         if !self.key.is_empty() {
-            self.check_unique(line, row)?;
+            self.check_unique(line)?;
         }
         Ok(())
     }
 
-    fn check_unique(&mut self, line: u32, row: &StringRecord) -> Result<()> {
-        // The key is rebuilt from the normalised cells so that `1001` and `01001` collide.
-        let mut key = String::new();
-        for &i in &self.key {
-            let column = &self.columns[i];
-            let cell = row.get(column.field).unwrap_or("").trim();
-            match column.spec.kind {
-                ColumnKind::Code(kind) if !cell.is_empty() => {
-                    key.push_str(&normalize_code(kind, cell).expect("checked by push"))
-                }
-                _ => key.push_str(cell),
+    fn check_unique(&mut self, line: u32) -> Result<()> {
+        let key = &mut self.key_buffer;
+        key.clear();
+        for (i, cell) in self.key_cells.iter().enumerate() {
+            if i > 0 {
+                key.push('\u{1f}');
             }
-            key.push('\u{1f}');
+            key.push_str(cell);
         }
-        if let Some(&first) = self.seen.get(&key) {
+        if let Some(first) = self.seen.first_line(key, line) {
             let names: Vec<&str> = self
                 .key
                 .iter()
                 .map(|&i| self.columns[i].spec.name.as_str())
                 .collect();
-            let values = key.trim_end_matches('\u{1f}').replace('\u{1f}', ", ");
+            let values = key.replace('\u{1f}', ", ");
             return Err(Error::new(format!(
                 "clé ({}) = ({values}) en double : lignes {first} et {line}",
                 names.join(", ")
@@ -286,7 +302,6 @@ impl<'a> Builder<'a> {
             .line(line as usize)
             .hint("supprimez ou fusionnez l'une des deux lignes"));
         }
-        self.seen.insert(key, line);
         Ok(())
     }
 

@@ -73,7 +73,7 @@ pub(crate) fn read(path: &Path, spec: &TableSpec) -> Result<DataFrame> {
     if let Some((_, header)) = rows.next() {
         fill(&mut record, header, &mut buffer);
     }
-    let mut builder = Builder::new(path, spec, &record)?;
+    let mut builder = Builder::new(path, spec, &record, range.height())?;
     for (index, row) in rows {
         let blank = |cell: &Data| match cell {
             Data::Empty => true,

@@ -2,24 +2,30 @@
 //! every row of a national file looks up its commune, and a sorted tree of
 //! 35 000 string keys spends its time comparing them.
 
-use std::collections::HashMap;
+use std::hash::BuildHasher;
 
 use foldhash::fast::FixedState;
+use hashbrown::HashTable;
 
 #[derive(Debug, Clone)]
 pub struct CodeMap<V> {
     /// Sorted by code.
     entries: Vec<(String, V)>,
-    index: HashMap<String, usize, FixedState>,
+    /// Positions in `entries`, hashed by their code (not a copy of each code).
+    index: HashTable<usize>,
+    hasher: FixedState,
 }
 
 impl<V> CodeMap<V> {
     pub fn get(&self, code: &str) -> Option<&V> {
-        self.index.get(code).map(|&i| &self.entries[i].1)
+        let hash = self.hasher.hash_one(code);
+        self.index
+            .find(hash, |&i| self.entries[i].0 == code)
+            .map(|&i| &self.entries[i].1)
     }
 
     pub fn contains_key(&self, code: &str) -> bool {
-        self.index.contains_key(code)
+        self.get(code).is_some()
     }
 
     pub fn len(&self) -> usize {
@@ -50,7 +56,8 @@ impl<V> Default for CodeMap<V> {
     fn default() -> Self {
         CodeMap {
             entries: Vec::new(),
-            index: HashMap::default(),
+            index: HashTable::new(),
+            hasher: FixedState::default(),
         }
     }
 }
@@ -59,12 +66,19 @@ impl<V> CodeMap<V> {
     /// From entries sorted by code, each code once.
     pub fn from_sorted(entries: Vec<(String, V)>) -> Self {
         debug_assert!(entries.windows(2).all(|w| w[0].0 < w[1].0));
-        let index = entries
-            .iter()
-            .enumerate()
-            .map(|(i, (k, _))| (k.clone(), i))
-            .collect();
-        CodeMap { entries, index }
+        let hasher = FixedState::default();
+        let mut index = HashTable::with_capacity(entries.len());
+        for (i, (code, _)) in entries.iter().enumerate() {
+            // Each code once: no lookup before inserting.
+            index.insert_unique(hasher.hash_one(code.as_str()), i, |&j| {
+                hasher.hash_one(entries[j].0.as_str())
+            });
+        }
+        CodeMap {
+            entries,
+            index,
+            hasher,
+        }
     }
 }
 
