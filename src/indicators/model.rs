@@ -124,6 +124,17 @@ impl Values {
             _ => self.total[i] + Cell::Missing,
         }
     }
+
+    /// Indicator `i` over the territories its files have, `unfound` of them having no row
+    /// in a file: missing when another is left out of the total (a count left empty), where
+    /// a total over fewer territories would mislead. The territories a file does not have
+    /// are listed without a value, not counted (a score's reference of flags).
+    pub fn total_of_found(&self, i: usize, unfound: usize) -> Cell {
+        match self.absent[i] > unfound {
+            true => self.total[i] + Cell::Missing,
+            false => self.total[i],
+        }
+    }
 }
 
 /// The indicators of `n` territories, from `sums(column)`: the column summed over each
@@ -244,8 +255,22 @@ mod tests {
             "places" => vec![Value(30.0), Value(20.0), Value(0.0)],
             "enfants" => vec![Value(100.0), Value(200.0), Value(0.0)],
             "txcouv" => vec![Value(58.3), Secret, Missing],
+            "enfants_partiel" => vec![Value(100.0), Value(200.0), Missing],
             other => panic!("{other}"),
         }
+    }
+
+    #[test]
+    fn a_total_of_the_found_territories_is_missing_only_when_a_found_one_lacks_a_count() {
+        let children = indicator("enfants", Kind::Stock(vec![column("enfants_partiel")]));
+        // The third territory is left out of the total.
+        let v = evaluate(&[children], &sums, 3);
+        assert_eq!(v.absent, [1]);
+        assert_eq!(v.total_of_all(0), Missing);
+        // Absent from the file: the total of the two others stands.
+        assert_eq!(v.total_of_found(0, 1), Value(300.0));
+        // In the file with its count left empty: no total.
+        assert_eq!(v.total_of_found(0, 0), Missing);
     }
 
     #[test]

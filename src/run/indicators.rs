@@ -20,7 +20,7 @@ use crate::export::{Align, OutTable};
 use crate::format;
 use crate::indicators::cell::cells;
 use crate::indicators::coverage;
-use crate::indicators::model::{evaluate, ColumnRef, Kind, Values};
+use crate::indicators::model::{evaluate, ColumnRef, Indicator, Kind, Values};
 use crate::indicators::Cell;
 use crate::ingest::{self, layouts, Quantity};
 use crate::query::{
@@ -127,6 +127,16 @@ pub(super) struct Evaluated {
     pub values: Values,
     /// `found[s][u]`: source `s` has a row for territory `u` (or for one of its parts).
     pub found: Vec<Vec<bool>>,
+}
+
+impl Evaluated {
+    /// How many territories some file of `indicator` has no row for.
+    pub fn unfound(&self, indicator: &Indicator) -> usize {
+        let sources: Vec<usize> = indicator.columns().iter().map(|c| c.source).collect();
+        (0..self.values.units.len())
+            .filter(|&u| sources.iter().any(|&s| !self.found[s][u]))
+            .count()
+    }
 }
 
 /// The values of `indicators` over `units`: each source's columns summed into them by

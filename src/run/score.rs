@@ -163,18 +163,8 @@ fn indicator_frame(
     for (ind, &i) in spec.indicateurs.get_ref().iter().zip(&plan.scored) {
         // Over the territories its files have (the others are listed, not ranked); one of
         // them without a count leaves no reference, rather than one over fewer territories.
-        let sources: Vec<usize> = plan.method.indicators[i]
-            .columns()
-            .iter()
-            .map(|c| c.source)
-            .collect();
-        let not_in_files = (0..units.len())
-            .filter(|&u| sources.iter().any(|&s| !evaluated.found[s][u]))
-            .count();
-        references.push(match values.absent[i] > not_in_files {
-            true => values.total[i] + Cell::Missing,
-            false => values.total[i],
-        });
+        let unfound = evaluated.unfound(&plan.method.indicators[i]);
+        references.push(values.total_of_found(i, unfound));
         let picked: Vec<Cell> = values.units.iter().map(|u| u[i]).collect();
         push_cells(&mut df, &ind.key(), &picked)?;
     }
