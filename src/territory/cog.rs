@@ -103,6 +103,9 @@ impl Territory {
         // Gathered in file order, then sorted once (the reader has refused duplicate codes).
         let mut all: Vec<(String, Commune)> = Vec::with_capacity(df.height());
         let mut epcis: HashMap<&str, Epci, FixedState> = HashMap::default();
+        let mut counts: HashMap<&str, usize, FixedState> = HashMap::default();
+        // The file lists communes by département: one lookup per run of them.
+        let mut known_dep = None;
         let columns = codes
             .iter()
             .zip(deps.iter())
@@ -113,7 +116,7 @@ impl Territory {
             let (Some(code), Some(dep)) = (code, dep) else {
                 continue; // the reader refuses empty required codes
             };
-            if !t.departements.contains_key(dep) {
+            if known_dep != Some(dep) && !t.departements.contains_key(dep) {
                 return Err(Error::new(format!(
                     "département « {dep} » absent de la liste des départements"
                 ))
@@ -122,6 +125,8 @@ impl Territory {
                 .column("dep")
                 .hint("utilisez la liste des départements du même millésime que les communes"));
             }
+            known_dep = Some(dep);
+            *counts.entry(dep).or_default() += 1;
             if let Some(siren) = siren {
                 let e = epcis.entry(siren).or_insert_with(|| Epci {
                     siren: siren.to_string(),
@@ -148,9 +153,10 @@ impl Territory {
             ));
         }
         all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        for (_, c) in &all {
-            *t.commune_counts.entry(c.departement.clone()).or_default() += 1;
-        }
+        t.commune_counts = counts
+            .into_iter()
+            .map(|(d, n)| (d.to_string(), n))
+            .collect();
         let mut epcis: Vec<(String, Epci)> =
             epcis.into_values().map(|e| (e.siren.clone(), e)).collect();
         epcis.sort_unstable_by(|a, b| a.0.cmp(&b.0));
