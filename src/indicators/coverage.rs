@@ -264,7 +264,6 @@ pub fn from_components(
         summed.columns[i].clone()
     };
     let values = evaluate(&indicators, &by_column, height);
-    let rates = |i: usize| -> Vec<Cell> { values.units.iter().map(|u| u[i]).collect() };
 
     let mut frame = DataFrame::new(
         height,
@@ -273,9 +272,9 @@ pub fn from_components(
     push_cells(&mut frame, CHILDREN, &summed.columns[cols.places.len()])?;
     for (k, ((name, _), places)) in cols.places.iter().zip(&summed.columns).enumerate() {
         push_cells(&mut frame, name, places)?;
-        push_cells(&mut frame, &format!("{RATE}_{name}"), &rates(k + 1))?;
+        push_cells(&mut frame, &format!("{RATE}_{name}"), values.of(k + 1))?;
     }
-    push_cells(&mut frame, RATE, &rates(0))?;
+    push_cells(&mut frame, RATE, values.of(0))?;
     Ok(ComponentCoverage {
         frame,
         notices,

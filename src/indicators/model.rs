@@ -26,8 +26,7 @@
 //!     _ => vec![Value(70.0), Value(290.0)],
 //! };
 //! let values = evaluate(&[share], &sums, 2);
-//! assert_eq!(values.units[0], [Value(30.0)]);
-//! assert_eq!(values.units[1], [Value(100.0 * 10.0 / 300.0)]);
+//! assert_eq!(values.of(0), [Value(30.0), Value(100.0 * 10.0 / 300.0)]);
 //! // The whole selection: 40 for 400, not the mean of 30 % and 3,3 %.
 //! assert_eq!(values.total[0], Value(10.0));
 //! ```
@@ -100,8 +99,9 @@ impl Indicator {
 /// The values of the indicators: per territory, and for the whole selection.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Values {
-    /// `units[u][i]`: indicator `i` of territory `u`.
-    pub units: Vec<Vec<Cell>>,
+    /// `by_indicator[i][u]`: indicator `i` of territory `u` (see [`Values::of`]).
+    by_indicator: Vec<Vec<Cell>>,
+    territories: usize,
     /// Indicator `i` over the whole selection: stocks summed, rates of the summed stocks,
     /// shares of 100 %, published values missing (a published value has no total). The
     /// territories a source lacks are left out of it (see `absent`); a secret one makes it
@@ -115,6 +115,26 @@ pub struct Values {
 }
 
 impl Values {
+    /// Indicator `i` of every territory, in the territories' order.
+    pub fn of(&self, i: usize) -> &[Cell] {
+        &self.by_indicator[i]
+    }
+
+    /// Indicator `i` of territory `u`.
+    pub fn get(&self, u: usize, i: usize) -> Cell {
+        self.by_indicator[i][u]
+    }
+
+    /// Every indicator of territory `u`, in the indicators' order.
+    pub fn of_territory(&self, u: usize) -> Vec<Cell> {
+        self.by_indicator.iter().map(|v| v[u]).collect()
+    }
+
+    /// How many territories the values are of.
+    pub fn territories(&self) -> usize {
+        self.territories
+    }
+
     /// Indicator `i` over every territory or none: missing when one is left out of the total
     /// (secret when one is secret), where a total over fewer territories would mislead (a
     /// year against another, France from its départements).
@@ -216,11 +236,9 @@ pub fn evaluate(
             absent[i] = absent[stock];
         }
     }
-    let units = (0..n)
-        .map(|u| by_indicator.iter().map(|v| v[u]).collect())
-        .collect();
     Values {
-        units,
+        by_indicator,
+        territories: n,
         total,
         absent,
         zero_totals,
@@ -280,7 +298,7 @@ mod tests {
             Kind::Stock(vec![column("ENF_11_14"), column("ENF_15_17")]),
         );
         let v = evaluate(&[teens], &sums, 3);
-        assert_eq!(v.units, [[Value(180.0)], [Secret], [Value(20.0)]]);
+        assert_eq!(v.of(0), [Value(180.0), Secret, Value(20.0)]);
         assert_eq!(v.total, [Secret]);
     }
 
@@ -295,7 +313,7 @@ mod tests {
             },
         );
         let v = evaluate(&[rate], &sums, 3);
-        assert_eq!(v.units, [[Value(30.0)], [Value(10.0)], [Missing]]);
+        assert_eq!(v.of(0), [Value(30.0), Value(10.0), Missing]);
         // 50 places for 300 children: 16,7 %, not the mean of 30 % and 10 % (20 %).
         assert_eq!(v.total, [Value(100.0 * 50.0 / 300.0)]);
         // The third territory has no rate (no child) but is in the total: not left out.
@@ -327,7 +345,7 @@ mod tests {
     fn a_published_value_is_taken_as_published_and_has_no_total() {
         let published = indicator("publie", Kind::Published(column("txcouv")));
         let v = evaluate(&[published], &sums, 3);
-        assert_eq!(v.units, [[Value(58.3)], [Secret], [Missing]]);
+        assert_eq!(v.of(0), [Value(58.3), Secret, Missing]);
         assert_eq!(v.total, [Missing]);
     }
 
@@ -349,12 +367,10 @@ mod tests {
             3,
         );
         // 30, 20 and 0 places of 50.
-        assert_eq!(v.units[0][1], Value(60.0));
-        assert_eq!(v.units[1][1], Value(40.0));
-        assert_eq!(v.units[2][1], Value(0.0));
+        assert_eq!(v.of(1), [Value(60.0), Value(40.0), Value(0.0)]);
         assert_eq!(v.total[1], Value(100.0));
         // One secret stock hides the total: no share is known.
-        assert!(v.units.iter().all(|u| u[3] == Secret));
+        assert!(v.of(3).iter().all(|c| *c == Secret));
         assert!(v.zero_totals.is_empty());
         let none = |_: &ColumnRef| vec![Value(0.0), Value(0.0)];
         let v = evaluate(
@@ -366,6 +382,6 @@ mod tests {
             2,
         );
         assert_eq!(v.zero_totals, [1]);
-        assert_eq!(v.units[0][1], Missing);
+        assert_eq!(v.get(0, 1), Missing);
     }
 }

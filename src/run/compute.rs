@@ -63,10 +63,11 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
                 .into_iter()
                 .collect();
             let values = evaluate_sources(query, &plan, &selection, &mut notices)?.values;
-            let by_unit: Vec<(Cell, Vec<Cell>)> = values
-                .units
-                .iter()
-                .map(|u| (u[0], u[1..].to_vec()))
+            let by_unit: Vec<(Cell, Vec<Cell>)> = (0..values.territories())
+                .map(|u| {
+                    let cells = values.of_territory(u);
+                    (cells[0], cells[1..].to_vec())
+                })
                 .collect();
             let labels = present.iter().map(|p| p.1.to_string()).collect();
             (by_unit, labels, notices, None)

@@ -52,10 +52,12 @@ pub(super) fn run_evolution(
     let kinds = &plan.indicators[..per_year];
     let series: Vec<Series> = (0..per_year)
         .map(|k| Series {
-            units: values
-                .units
-                .iter()
-                .map(|u| (0..years.len()).map(|y| u[y * per_year + k]).collect())
+            units: (0..values.territories())
+                .map(|u| {
+                    (0..years.len())
+                        .map(|y| values.get(u, y * per_year + k))
+                        .collect()
+                })
                 .collect(),
             // A year whose file lacks a territory (or one of its counts) has no total,
             // rather than a total over other territories than the other years'.

@@ -133,7 +133,7 @@ impl Evaluated {
     /// How many territories some file of `indicator` has no row for.
     pub fn unfound(&self, indicator: &Indicator) -> usize {
         let sources: Vec<usize> = indicator.columns().iter().map(|c| c.source).collect();
-        (0..self.values.units.len())
+        (0..self.values.territories())
             .filter(|&u| sources.iter().any(|&s| !self.found[s][u]))
             .count()
     }
@@ -448,12 +448,12 @@ fn reference_rows(
             .method
             .indicators
             .iter()
-            .zip(&evaluated.units[0])
+            .zip(evaluated.of_territory(0))
             .map(|(ind, c)| {
                 if matches!(ind.kind, Kind::Share(_)) {
                     Cell::Missing
                 } else {
-                    *c
+                    c
                 }
             })
             .collect();
@@ -567,7 +567,7 @@ fn indicator_table(
         };
         let (at_least, below) = (bound(filter.at_least)?, bound(filter.below)?);
         let mut unknown = Vec::new();
-        order.retain(|&u| match values.units[u][i].value() {
+        order.retain(|&u| match values.get(u, i).value() {
             Some(v) => at_least.is_none_or(|a| v >= a) && below.is_none_or(|b| v < b),
             None => {
                 unknown.push(units[u].code.as_str());
@@ -596,7 +596,7 @@ fn indicator_table(
     }
     if let Some(sort) = table.sort {
         order.sort_by(|&a, &b| {
-            let (x, y) = (values.units[a][sort].value(), values.units[b][sort].value());
+            let (x, y) = (values.get(a, sort).value(), values.get(b, sort).value());
             // Valued rows first, highest first (or lowest), then by code.
             let by_value = match (x, y) {
                 (Some(x), Some(y)) => match spec.ordre {
@@ -638,7 +638,7 @@ fn indicator_table(
     };
     let mut rows: Vec<Vec<String>> = order
         .iter()
-        .map(|&u| row(&units[u].code, &units[u].name, &values.units[u]))
+        .map(|&u| row(&units[u].code, &units[u].name, &values.of_territory(u)))
         .collect();
     // Published values have no total: a table of them alone has no selection row.
     let published = |i: &usize| matches!(plan.method.indicators[*i].kind, Kind::Published(_));
@@ -683,7 +683,7 @@ fn indicator_map(
     let spec = map.spec;
     let indicator = &plan.method.indicators[map.indicator];
     let decimals = indicator.decimals();
-    let of = |u: usize| values.units[u][map.indicator];
+    let of = |u: usize| values.get(u, map.indicator);
     let series = vec![(0..units.len()).filter_map(|u| of(u).value()).collect()];
     let selection = values.total[map.indicator].value();
     // What the thresholds may name: the selection, and the reference rows they ask for.
@@ -827,7 +827,7 @@ fn indicator_map(
             .map(|(u, unit)| (unit.code.as_str(), u))
             .collect();
         chart.symbols = Some(circles(&chart.features, &shown.label, |code| {
-            values.units[*rank.get(code)?][stock].value()
+            values.get(*rank.get(code)?, stock).value()
         }));
     }
     if spec.etiquettes {

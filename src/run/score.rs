@@ -165,8 +165,7 @@ fn indicator_frame(
         // them without a count leaves no reference, rather than one over fewer territories.
         let unfound = evaluated.unfound(&plan.method.indicators[i]);
         references.push(values.total_of_found(i, unfound));
-        let picked: Vec<Cell> = values.units.iter().map(|u| u[i]).collect();
-        push_cells(&mut df, &ind.key(), &picked)?;
+        push_cells(&mut df, &ind.key(), values.of(i))?;
     }
     Ok((df, references))
 }

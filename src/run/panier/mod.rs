@@ -226,7 +226,7 @@ fn norm_population(
             rounding: n.arrondi,
         },
         label: n.population.clone(),
-        values: values.units.iter().map(|u| u[0]).collect(),
+        values: values.of(0).to_vec(),
     })
 }
 
