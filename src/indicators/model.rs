@@ -101,6 +101,7 @@ impl Indicator {
 pub struct Values {
     /// `by_indicator[i][u]`: indicator `i` of territory `u` (see [`Values::of`]).
     by_indicator: Vec<Vec<Cell>>,
+    /// Kept apart from `by_indicator`, which has no row to count them by when there is no indicator.
     territories: usize,
     /// Indicator `i` over the whole selection: stocks summed, rates of the summed stocks,
     /// shares of 100 %, published values missing (a published value has no total). The
@@ -139,10 +140,7 @@ impl Values {
     /// (secret when one is secret), where a total over fewer territories would mislead (a
     /// year against another, France from its départements).
     pub fn total_of_all(&self, i: usize) -> Cell {
-        match self.absent[i] {
-            0 => self.total[i],
-            _ => self.total[i] + Cell::Missing,
-        }
+        self.total_of_found(i, 0)
     }
 
     /// Indicator `i` over the territories its files have, `unfound` of them having no row
@@ -150,9 +148,10 @@ impl Values {
     /// a total over fewer territories would mislead. The territories a file does not have
     /// are listed without a value, not counted (a score's reference of flags).
     pub fn total_of_found(&self, i: usize, unfound: usize) -> Cell {
-        match self.absent[i] > unfound {
-            true => self.total[i] + Cell::Missing,
-            false => self.total[i],
+        if self.absent[i] > unfound {
+            self.total[i] + Cell::Missing
+        } else {
+            self.total[i]
         }
     }
 }

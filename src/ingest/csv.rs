@@ -102,8 +102,10 @@ fn skip_comments(text: &str) -> (usize, &str) {
 /// grown row after row (a little more than needed costs nothing: the memory is not touched).
 fn estimate_rows(text: &str) -> usize {
     const SAMPLE: usize = 64;
-    let sampled: usize = text.split_inclusive('\n').take(SAMPLE).map(str::len).sum();
-    let lines = text.split_inclusive('\n').take(SAMPLE).count();
+    let (lines, sampled) = text
+        .split_inclusive('\n')
+        .take(SAMPLE)
+        .fold((0, 0), |(n, bytes), line| (n + 1, bytes + line.len()));
     match sampled {
         0 => 0,
         _ => text.len() * lines / sampled * 11 / 10 + 16,

@@ -1,6 +1,7 @@
 //! Turns rows of text cells into typed polars columns, whatever the file format: the CSV and xlsx readers find
 //! the header and feed rows; this checks every cell against the spec.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use ::csv::StringRecord;
@@ -195,7 +196,8 @@ impl<'a> Builder<'a> {
         };
         for column in &mut self.columns {
             let cell = row.get(column.field).unwrap_or("").trim();
-            match (&mut column.values, column.spec.kind) {
+            // The cell as the unique key holds it: a code normalised, so that `1001` and `01001` collide.
+            let keyed: Cow<str> = match (&mut column.values, column.spec.kind) {
                 (
                     Values::Numbers {
                         quantity,
@@ -239,6 +241,7 @@ impl<'a> Builder<'a> {
                     };
                     values.push(value);
                     secret.push(is_secret);
+                    Cow::Borrowed(cell)
                 }
                 (Values::Strings(builder), ColumnKind::Code(kind)) => {
                     if cell.is_empty() {
@@ -247,28 +250,25 @@ impl<'a> Builder<'a> {
                                 .hint("renseignez le code ou supprimez la ligne"));
                         }
                         builder.append_null();
+                        Cow::Borrowed(cell)
                     } else {
                         let code = normalize_code(kind, cell).map_err(|expected| {
                             error(format!("code mal formé : {expected}"), column.spec)
                                 .code(cell)
                                 .hint("corrigez le code dans le fichier")
                         })?;
-                        // Normalised in the key, so that `1001` and `01001` collide.
-                        if let Some(slot) = column.key_slot {
-                            self.key_cells[slot].clear();
-                            self.key_cells[slot].push_str(&code);
-                        }
-                        builder.append_value(code);
-                        continue;
+                        builder.append_value(&*code);
+                        code
                     }
                 }
                 (Values::Strings(builder), _) => {
                     builder.append_option((!cell.is_empty()).then_some(cell));
+                    Cow::Borrowed(cell)
                 }
-            }
+            };
             if let Some(slot) = column.key_slot {
                 self.key_cells[slot].clear();
-                self.key_cells[slot].push_str(cell);
+                self.key_cells[slot].push_str(&keyed);
             }
         }
         self.lines.push(line);
