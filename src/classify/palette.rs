@@ -5,6 +5,8 @@
 //! Ordered classes go from the lowest value to the highest. Diverging RdYlBu puts low
 //! values in warm colours because low coverage is what the schémas look for.
 
+use serde::Deserialize;
+
 use super::Classes;
 
 /// RdYlBu (colour-blind safe), 3 to 11 classes; odd sizes have the neutral
@@ -133,6 +135,42 @@ const SET2: [&str; 8] = [
 const DARK2: [&str; 8] = [
     "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666",
 ];
+
+/// The colours a map asks for (`palette = "…"` in a query), lowest class first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+pub enum Palette {
+    /// ColorBrewer RdYlBu: low values in warm colours.
+    #[default]
+    #[serde(rename = "rouge_bleu")]
+    RdYlBu,
+    /// RdYlBu centred on a reference (the departmental rate).
+    #[serde(rename = "autour_reference")]
+    RdYlBuAroundReference,
+    #[serde(rename = "bleus")]
+    Blues,
+    #[serde(rename = "verts")]
+    Greens,
+    #[serde(rename = "oranges")]
+    Oranges,
+    #[serde(rename = "jaune_rouge")]
+    YlOrRd,
+}
+
+impl Palette {
+    /// The colours of `classes`, lowest first, centred on `reference` for
+    /// [`Palette::RdYlBuAroundReference`]; `None` when the palette has too few.
+    pub fn colours(self, classes: &Classes, reference: f64) -> Option<Vec<String>> {
+        let n = classes.len();
+        match self {
+            Palette::RdYlBu => diverging(n),
+            Palette::RdYlBuAroundReference => diverging_around(classes, reference),
+            Palette::Blues => sequential(Sequential::Blues, n),
+            Palette::Greens => sequential(Sequential::Greens, n),
+            Palette::Oranges => sequential(Sequential::Oranges, n),
+            Palette::YlOrRd => sequential(Sequential::YlOrRd, n),
+        }
+    }
+}
 
 /// Single-hue or multi-hue sequential sets, light to dark, for quantities without
 /// a meaningful centre (populations, counts).

@@ -9,6 +9,7 @@
 //! names it. The helpers shared by the three score methods live here too.
 
 use polars::prelude::*;
+use serde::Deserialize;
 
 use super::frame::{inputs, order, pick, pick_codes, push_cells, unranked_notice};
 use super::Cell;
@@ -20,27 +21,34 @@ pub const TOTAL: &str = "total";
 /// Name of the class column of the output frame.
 pub const PRIORITY: &str = "priorite";
 
-/// Which end of an indicator is the vulnerable one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// Which end of an indicator is the vulnerable one (`vulnerable_si = "haut"` or
+/// `"bas"` in a query).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 pub enum Direction {
     /// A high value is vulnerable (a poverty rate): the highest value ranks 1.
     #[default]
+    #[serde(rename = "haut")]
     HigherIsWorse,
     /// A low value is vulnerable (a coverage rate): the lowest value ranks 1.
+    #[serde(rename = "bas")]
     LowerIsWorse,
 }
 
 /// How equal values share ranks; for values 9, 7, 7, 5 (higher is worse):
-/// average 1, 2.5, 2.5, 4; min 1, 2, 2, 4; dense 1, 2, 2, 3.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// average 1, 2.5, 2.5, 4; min 1, 2, 2, 4; dense 1, 2, 2, 3 (`egalites = "moyenne"`,
+/// `"minimum"` or `"dense"` in a query).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 pub enum Ties {
     /// The mean of the ranks the tied values occupy (the default: it keeps the
     /// sum of the ranks at n(n+1)/2, so no indicator weighs more because of ties).
     #[default]
+    #[serde(rename = "moyenne")]
     Average,
     /// The best rank of the group (sports ranking).
+    #[serde(rename = "minimum")]
     Min,
     /// Consecutive ranks, one per distinct value.
+    #[serde(rename = "dense")]
     Dense,
 }
 

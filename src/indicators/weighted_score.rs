@@ -7,6 +7,7 @@
 //! `Secret` (or missing) score, and a notice names them.
 
 use polars::prelude::*;
+use serde::Deserialize;
 
 use super::frame::{inputs, order, pick, pick_codes, push_cells, unranked_notice};
 use super::rank_sum::{rank, Direction, Ties};
@@ -17,17 +18,21 @@ use crate::format;
 /// Name of the score column of the output frame.
 pub const SCORE: &str = "score";
 
-/// How each indicator is put on a common scale before weighting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// How each indicator is put on a common scale before weighting (`normalisation =
+/// "min_max"`, `"z_score"` or `"rang_centile"` in a query).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 pub enum Normalisation {
     /// `(v − min) / (max − min)`, from 0 (least vulnerable) to 1 (the default:
     /// the weights then read directly as shares of the score).
     #[default]
+    #[serde(rename = "min_max")]
     MinMax,
     /// `(v − mean) / sd`, sd with n − 1 as in `classify`'s mean ± sd.
+    #[serde(rename = "z_score")]
     ZScore,
     /// `(n − rank) / (n − 1)` with average ranks: 1 for the most vulnerable, 0 for
     /// the least, whatever the spread of the values.
+    #[serde(rename = "rang_centile")]
     RankPercentile,
 }
 

@@ -21,7 +21,9 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::bounds;
-use super::schema::{ClassesSpec, LegendSpec, PaletteSpec, ThresholdSpec};
+use super::schema::{ClassesSpec, ThresholdSpec};
+use crate::classify::palette::Palette;
+use crate::render::LegendLayout;
 
 /// `[sources.NOM]`: a table by territory.
 #[derive(Debug, Clone, Deserialize)]
@@ -171,14 +173,14 @@ pub struct IndicatorMapSpec {
     /// `reference:france`.
     pub classes: Spanned<ClassesSpec>,
     #[serde(default)]
-    pub palette: PaletteSpec,
+    pub palette: Palette,
     /// Circles proportional to a stock indicator (its name).
     #[serde(default)]
     pub symboles: Option<Spanned<String>>,
     #[serde(default)]
     pub etiquettes: bool,
     #[serde(default)]
-    pub legende: LegendSpec,
+    pub legende: LegendLayout,
     pub sorties: Spanned<Vec<String>>,
     #[serde(
         default = "super::schema::default_png_width",

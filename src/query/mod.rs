@@ -113,9 +113,11 @@ fn translate(message: &str) -> String {
     if message.starts_with(bounds::OUT_OF_BOUNDS) {
         return message.to_string();
     }
+    // serde lists two values as "`a` or `b`", more as "`a`, `b`, `c`".
     let expected_list = |rest: &str| {
         rest.trim_start_matches(", expected one of ")
             .trim_start_matches(", expected ")
+            .replace("` or `", ", ")
             .replace('`', "")
     };
     if let Some(rest) = message.strip_prefix("unknown field `") {
@@ -225,5 +227,13 @@ mod tests {
         );
         assert!(err.to_string().starts_with("q.toml, ligne 5"), "{err}");
         assert_eq!(err.kind, ErrorKind::Query);
+    }
+
+    #[test]
+    fn two_possible_values_are_listed_in_french() {
+        assert_eq!(
+            translate("unknown variant `milieu`, expected `haut` or `bas`"),
+            "valeur inconnue « milieu » (valeurs possibles : haut, bas)"
+        );
     }
 }

@@ -10,8 +10,12 @@ use super::bounds;
 use super::indicators::{
     IndicatorMapSpec, IndicatorSpec, IndicatorTableSpec, SourceLevel, SourceSpec,
 };
+use crate::classify::palette::Palette;
+use crate::indicators::rank_sum::{Direction, Ties};
+use crate::indicators::weighted_score::Normalisation;
 use crate::panier::norm::Rounding;
 use crate::panier::ServiceKind;
+use crate::render::LegendLayout;
 use crate::territory::Level;
 
 /// A whole query file.
@@ -181,7 +185,7 @@ pub struct MapSpec {
     pub source: String,
     pub classes: Spanned<ClassesSpec>,
     #[serde(default)]
-    pub palette: PaletteSpec,
+    pub palette: Palette,
     /// Draw EPCI outlines over a commune map.
     #[serde(default)]
     pub contours_epci: bool,
@@ -193,7 +197,7 @@ pub struct MapSpec {
     pub histogramme: bool,
     /// `verticale` (right of the map) or `horizontale` (below it).
     #[serde(default)]
-    pub legende: LegendSpec,
+    pub legende: LegendLayout,
     /// Proportional circles over the choropleth.
     #[serde(default)]
     pub symboles: Option<SymbolSpec>,
@@ -223,14 +227,6 @@ pub enum SymbolSpec {
     Population,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LegendSpec {
-    #[default]
-    Verticale,
-    Horizontale,
-}
-
 /// `[score]`: a vulnerability score over indicators of a table by territory.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -258,10 +254,10 @@ pub struct ScoreSpec {
     pub indicateurs: Spanned<Vec<ScoreIndicatorSpec>>,
     /// Rank sum: how ties share ranks (default `moyenne`).
     #[serde(default)]
-    pub egalites: TiesSpec,
+    pub egalites: Ties,
     /// Weighted score: how values are put on one scale (default `min_max`).
     #[serde(default)]
-    pub normalisation: NormalisationSpec,
+    pub normalisation: Normalisation,
     /// Rank sum: the priority classes cut on the totals: a number of quantile
     /// classes (default 2), or `{ methode = "seuils_naturels", nombre = 3 }`, or
     /// `{ methode = "seuils", valeurs = [20, 30] }`.
@@ -526,7 +522,7 @@ pub struct ScoreIndicatorSpec {
     pub libelle: String,
     /// `haut` (a high value is vulnerable, the default) or `bas`.
     #[serde(default)]
-    pub vulnerable_si: SideSpec,
+    pub vulnerable_si: Direction,
     /// Weighted score only.
     #[serde(default)]
     pub poids: Option<f64>,
@@ -620,32 +616,6 @@ impl ScoreIndicatorSpec {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SideSpec {
-    #[default]
-    Haut,
-    Bas,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TiesSpec {
-    #[default]
-    Moyenne,
-    Minimum,
-    Dense,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NormalisationSpec {
-    #[default]
-    MinMax,
-    ZScore,
-    RangCentile,
-}
-
 /// `[multiples]`: small multiples, one panel per part of the rate, with
 /// classes common to every panel.
 #[derive(Debug, Clone, Deserialize)]
@@ -657,7 +627,7 @@ pub struct MultiplesSpec {
     pub source: String,
     pub classes: Spanned<ClassesSpec>,
     #[serde(default)]
-    pub palette: PaletteSpec,
+    pub palette: Palette,
     /// Panels per row.
     #[serde(
         default = "default_columns",
@@ -709,21 +679,6 @@ pub enum ClassMethod {
     MoyenneEcartType,
     Geometrique,
     Arithmetique,
-}
-
-/// Colours of the classes, lowest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PaletteSpec {
-    /// ColorBrewer RdYlBu: low values in warm colours.
-    #[default]
-    RougeBleu,
-    /// RdYlBu centred on the departmental reference.
-    AutourReference,
-    Bleus,
-    Verts,
-    Oranges,
-    JauneRouge,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

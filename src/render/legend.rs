@@ -2,6 +2,8 @@
 //! convention, then the references. Entries go one per line (vertical) or in rows
 //! (horizontal, for a legend below the map).
 
+use serde::Deserialize;
+
 use super::svg::{self, num, Anchor, Font};
 use super::text::{self, Block};
 
@@ -35,13 +37,16 @@ const NOTE: Font = Font {
     fill: "#444444",
 };
 
-/// How the class entries are arranged.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// How the class entries are arranged (`legende = "verticale"` or `"horizontale"` in a
+/// query).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 pub enum LegendLayout {
     /// One entry per line, beside the map (below it when the territory is wide).
     #[default]
+    #[serde(rename = "verticale")]
     Vertical,
     /// Below the map, entries side by side in rows.
+    #[serde(rename = "horizontale")]
     Horizontal,
 }
 

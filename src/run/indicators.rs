@@ -24,10 +24,10 @@ use crate::indicators::model::{evaluate, ColumnRef, Indicator, Kind, Values};
 use crate::indicators::Cell;
 use crate::ingest::{self, layouts, Quantity};
 use crate::query::{
-    Bound, IndicatorPlan, LegendSpec, MethodPlan, OrderSpec, PlannedMap, PlannedSource,
-    PlannedTable, Query, ReferenceRow, SourceLevel, ThresholdSpec,
+    Bound, IndicatorPlan, MethodPlan, OrderSpec, PlannedMap, PlannedSource, PlannedTable, Query,
+    ReferenceRow, SourceLevel, ThresholdSpec,
 };
-use crate::render::{self, ChoroplethMap, LegendClass, LegendLayout, MapFeature};
+use crate::render::{self, ChoroplethMap, LegendClass, MapFeature};
 use crate::territory::{str_col, Level, Territory, Unit};
 
 /// The label of the selection's row and reference.
@@ -812,10 +812,7 @@ fn indicator_map(
             .collect(),
         source: spec.source.clone(),
         interval_note: Some(super::map::INTERVAL_NOTE.to_string()),
-        legend_layout: match spec.legende {
-            LegendSpec::Verticale => LegendLayout::Vertical,
-            LegendSpec::Horizontale => LegendLayout::Horizontal,
-        },
+        legend_layout: spec.legende,
         frames,
         ..Default::default()
     };

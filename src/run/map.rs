@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 
 use super::{code_list, extension, vintage, with_place, Coverage, Drawn, Row, Section};
-use crate::classify::palette::{self, Sequential};
+use crate::classify::palette::Palette;
 use crate::classify::{self, Classes, Method, Threshold};
 use crate::error::{Error, Result};
 use crate::export::{write_atomic, write_geojson, write_shapefile, AttrValue, ExportFeature};
@@ -16,12 +16,11 @@ use crate::geometry::{self, InsetFrame, Layer, MapCrs};
 use crate::indicators::reference::Comparison;
 use crate::indicators::Cell;
 use crate::query::{
-    ClassMethod, ClassesSpec, LegendSpec, MapSpec, PaletteSpec, Query, SymbolSpec, ThresholdSpec,
-    OUT_OF_BOUNDS,
+    ClassMethod, ClassesSpec, MapSpec, Query, SymbolSpec, ThresholdSpec, OUT_OF_BOUNDS,
 };
 use crate::render::{
-    self, ChoroplethMap, Distribution, FeatureClass, LegendClass, LegendLayout, MapFeature,
-    ProportionalSymbols, Symbol,
+    self, ChoroplethMap, Distribution, FeatureClass, LegendClass, MapFeature, ProportionalSymbols,
+    Symbol,
 };
 use crate::territory::{Level, Territory};
 use geo::InteriorPoint;
@@ -121,20 +120,13 @@ pub(super) fn resolve_classes(
 /// The colours of the classes, lowest first.
 pub(super) fn class_colors(
     query: &Query,
-    palette: PaletteSpec,
+    palette: Palette,
     span: &Range<usize>,
     classes: &Classes,
     center: f64,
 ) -> Result<Vec<String>> {
     let n = classes.len();
-    let colors = match palette {
-        PaletteSpec::RougeBleu => palette::diverging(n),
-        PaletteSpec::AutourReference => palette::diverging_around(classes, center),
-        PaletteSpec::Bleus => palette::sequential(Sequential::Blues, n),
-        PaletteSpec::Verts => palette::sequential(Sequential::Greens, n),
-        PaletteSpec::Oranges => palette::sequential(Sequential::Oranges, n),
-        PaletteSpec::JauneRouge => palette::sequential(Sequential::YlOrRd, n),
-    };
+    let colors = palette.colours(classes, center);
     colors.ok_or_else(|| {
         query
             .error_at(span, format!("{n} classes : trop pour cette palette"))
@@ -392,10 +384,7 @@ pub(super) fn map_outputs(
         ],
         source: map.source.clone(),
         interval_note: Some(INTERVAL_NOTE.to_string()),
-        legend_layout: match map.legende {
-            LegendSpec::Verticale => LegendLayout::Vertical,
-            LegendSpec::Horizontale => LegendLayout::Horizontal,
-        },
+        legend_layout: map.legende,
         frames,
         ..Default::default()
     };

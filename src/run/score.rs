@@ -18,13 +18,13 @@ use crate::format;
 use crate::indicators::cell::cells;
 use crate::indicators::flags::{self, Bound, Flag, FlagSum, Test, Typology, TypologyNames};
 use crate::indicators::frame::{codes as frame_codes, push_cells};
-use crate::indicators::rank_sum::{self, Direction, Priorities, RankSum, RankedIndicator, Ties};
-use crate::indicators::weighted_score::{self, Normalisation, WeightedIndicator, WeightedScore};
+use crate::indicators::rank_sum::{self, Priorities, RankSum, RankedIndicator};
+use crate::indicators::weighted_score::{self, WeightedIndicator, WeightedScore};
 use crate::indicators::Cell;
 use crate::ingest::secret_column;
 use crate::query::{
-    ClassMapSpec, FlagGroup, FlagTest, NormalisationSpec, PrioritiesMethod, PrioritiesSpec, Query,
-    ScoreMethod, ScoreSpec, SideSpec, ThresholdSpec, TiesSpec,
+    ClassMapSpec, FlagGroup, FlagTest, PrioritiesMethod, PrioritiesSpec, Query, ScoreMethod,
+    ScoreSpec, ThresholdSpec,
 };
 use crate::render::FeatureClass;
 use crate::territory::{Level, Territory, Unit};
@@ -40,10 +40,6 @@ pub(super) fn run_score(
     let mut notices = Vec::new();
     let (df, references) = indicator_frame(query, spec, &selection, &mut notices)?;
     let names: Vec<String> = spec.indicateurs.get_ref().iter().map(|i| i.key()).collect();
-    let direction = |side: SideSpec| match side {
-        SideSpec::Haut => Direction::HigherIsWorse,
-        SideSpec::Bas => Direction::LowerIsWorse,
-    };
     let (result, method_notices) = match spec.methode {
         ScoreMethod::SommeDesRangs => rank_sum::rank_sum(
             &df,
@@ -54,14 +50,10 @@ pub(super) fn run_score(
                     .iter()
                     .map(|i| RankedIndicator {
                         column: i.key(),
-                        direction: direction(i.vulnerable_si),
+                        direction: i.vulnerable_si,
                     })
                     .collect(),
-                ties: match spec.egalites {
-                    TiesSpec::Moyenne => Ties::Average,
-                    TiesSpec::Minimum => Ties::Min,
-                    TiesSpec::Dense => Ties::Dense,
-                },
+                ties: spec.egalites,
                 priorities: priorities(query, spec)?,
             },
         ),
@@ -83,18 +75,14 @@ pub(super) fn run_score(
                 indicators.push(WeightedIndicator {
                     column: i.key(),
                     weight,
-                    direction: direction(i.vulnerable_si),
+                    direction: i.vulnerable_si,
                 });
             }
             weighted_score::weighted_score(
                 &df,
                 &WeightedScore {
                     indicators,
-                    normalisation: match spec.normalisation {
-                        NormalisationSpec::MinMax => Normalisation::MinMax,
-                        NormalisationSpec::ZScore => Normalisation::ZScore,
-                        NormalisationSpec::RangCentile => Normalisation::RankPercentile,
-                    },
+                    normalisation: spec.normalisation,
                 },
             )
         }
