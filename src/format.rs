@@ -1,4 +1,5 @@
-//! French number formatting for everything a user reads: maps, lists, reports.
+//! French number formatting for everything a user reads: maps, lists, reports; and
+//! the lists of codes or lines that notices give.
 
 /// `x` with `decimals` digits and a decimal comma, no thousands separator
 /// (the form French Excel reads back as a number): `64.2` → `"64,2"`.
@@ -134,6 +135,17 @@ pub fn escape_markup(out: &mut String, s: &str) {
 /// A share in percent with one decimal: `0.25` → `"25,0 %"`.
 pub fn percent(share: f64) -> String {
     format!("{}\u{A0}%", display(share * 100.0, 1))
+}
+
+/// A list of codes for a notice, cut after a dozen so a commune map's notice stays readable.
+pub fn code_list<S: AsRef<str>>(codes: &[S]) -> String {
+    const SHOWN: usize = 12;
+    let head: Vec<&str> = codes.iter().take(SHOWN).map(AsRef::as_ref).collect();
+    if codes.len() > SHOWN {
+        format!("{}… ({} au total)", head.join(", "), codes.len())
+    } else {
+        head.join(", ")
+    }
 }
 
 #[cfg(test)]

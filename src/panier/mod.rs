@@ -9,6 +9,7 @@
 pub mod inventory;
 pub mod kind;
 pub mod norm;
+pub mod placement;
 
 use std::collections::BTreeMap;
 

@@ -12,9 +12,9 @@ use std::path::Path;
 use foldhash::fast::FixedState;
 use polars::prelude::*;
 
-use super::code_list;
 use super::vintage::{file_moves, moves_notice};
 use crate::error::{Error, Result};
+use crate::format::code_list;
 use crate::indicators::engine::{self, Links};
 use crate::indicators::Cell;
 use crate::ingest::{self, CodeKind, ColumnKind, ColumnSpec, Quantity, TableSpec, LINE_COLUMN};

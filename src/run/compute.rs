@@ -9,8 +9,9 @@ use std::sync::Arc;
 use foldhash::fast::FixedState;
 
 use super::indicators::evaluate_sources;
-use super::{code_list, select_units, vintage, Coverage, Reference, Row};
+use super::{select_units, vintage, Coverage, Reference, Row};
 use crate::error::Result;
+use crate::format::code_list;
 use crate::indicators::cell::cells;
 use crate::indicators::coverage::{self, Components, PUBLISHED_PARTS, RATE};
 use crate::indicators::reference::Comparison;

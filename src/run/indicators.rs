@@ -10,14 +10,13 @@ use super::map::{
     check_label_count, circles, class_colors, draw, feature_class, level_shapes, populations,
     resolve_classes, NamedReference,
 };
-use super::panier::placement::service_sums;
+use super::panier::services::service_sums;
 use super::{
-    capitalise, code_list, markdown_notes, select_units, write_tables, Drawn, Report, Section,
-    Selection,
+    capitalise, markdown_notes, select_units, write_tables, Drawn, Report, Section, Selection,
 };
 use crate::error::{Error, Result};
 use crate::export::{Align, OutTable};
-use crate::format;
+use crate::format::{self, code_list};
 use crate::indicators::cell::cells;
 use crate::indicators::coverage;
 use crate::indicators::model::{evaluate, ColumnRef, Indicator, Kind, Values};

@@ -6,12 +6,13 @@ use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 
-use super::{code_list, extension, vintage, with_place, Coverage, Drawn, Row, Section};
+use super::{extension, vintage, with_place, Coverage, Drawn, Row, Section};
 use crate::classify::palette::Palette;
 use crate::classify::{self, Classes, Method, Threshold};
 use crate::error::{Error, Result};
 use crate::export::{write_atomic, write_geojson, write_shapefile, AttrValue, ExportFeature};
 use crate::format;
+use crate::format::code_list;
 use crate::geometry::{self, InsetFrame, Layer, MapCrs};
 use crate::indicators::reference::Comparison;
 use crate::indicators::Cell;

@@ -290,17 +290,6 @@ pub(super) fn markdown_notes(notices: &[String]) -> String {
     md
 }
 
-/// A list of codes for a notice, cut after a dozen so a commune map's notice stays readable.
-pub(crate) fn code_list<S: AsRef<str>>(codes: &[S]) -> String {
-    const SHOWN: usize = 12;
-    let head: Vec<&str> = codes.iter().take(SHOWN).map(AsRef::as_ref).collect();
-    if codes.len() > SHOWN {
-        format!("{}… ({} au total)", head.join(", "), codes.len())
-    } else {
-        head.join(", ")
-    }
-}
-
 /// The territories a query computes: its level, and the units of that level in its
 /// départements (or the communes of one EPCI, for a zoom).
 pub(super) struct Selection<'t> {

@@ -8,8 +8,9 @@ use std::sync::Arc;
 use foldhash::fast::FixedState;
 use polars::prelude::{Column, DataFrame};
 
-use super::{code_list, with_place};
+use super::with_place;
 use crate::error::Result;
+use crate::format::code_list;
 use crate::geometry::{self, Layer};
 use crate::indicators::cell::cells;
 use crate::indicators::frame::push_cells;

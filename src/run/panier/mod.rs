@@ -12,16 +12,17 @@ use crate::error::Result;
 use crate::indicators::Cell;
 use crate::panier::inventory::{self, Columns};
 use crate::panier::norm::Norm;
+use crate::panier::placement::{self, place, report_set_aside};
 use crate::panier::{Counts, Names, Panier, Requirement, ServiceKind, Summary};
 use crate::query::{NormSpec, PanierSpec, Query};
 use crate::render;
+use crate::territory::moves::Movements;
 use crate::territory::{Level, Territory, Unit};
 
 mod outputs;
-pub(super) mod placement;
+pub(super) mod services;
 
 use outputs::{gap_table, kind_list, markdown, missing_map, share_chart, share_table};
-use placement::{place, report_set_aside};
 
 /// A norm of the query and the population it applies to.
 struct NormPopulation {
@@ -95,7 +96,12 @@ pub(super) fn run_panier(
         &names,
     )?;
     report_set_aside(&inventory, "[panier.synonymes]", &mut notices);
-    let placed = place(query, &inventory, territory, Level::Epci, units, &years)?;
+    let movements = movements(query)?;
+    let placed = place(
+        &inventory,
+        &placement_of(query, territory, movements.as_ref(), Level::Epci, units),
+        &years,
+    )?;
     notices.extend(placed.notices);
 
     let mut kinds: Vec<ServiceKind> = panier.requirements.iter().map(|r| r.kind).collect();
@@ -275,4 +281,30 @@ fn years(query: &Query, spec: &PanierSpec) -> Result<Vec<u16>> {
             .hint("par exemple « annees = [2019, 2022] » ; la dernière est celle du tableau et de la carte"));
     }
     Ok(years)
+}
+
+/// The movements table of the query, when it names one: an inventory row of an earlier
+/// year has its commune moved to the query's vintage.
+fn movements(query: &Query) -> Result<Option<Movements>> {
+    match &query.spec.territoire.mouvements {
+        Some(path) => Ok(Some(Movements::shared(Path::new(path.get_ref()))?)),
+        None => Ok(None),
+    }
+}
+
+/// Where the services of an inventory go: the units of the query's selection.
+fn placement_of<'a>(
+    query: &Query,
+    territory: &'a Territory,
+    movements: Option<&'a Movements>,
+    level: Level,
+    units: &'a [Unit],
+) -> placement::Selection<'a> {
+    placement::Selection {
+        territory,
+        vintage: query.spec.territoire.millesime,
+        movements,
+        level,
+        units,
+    }
 }

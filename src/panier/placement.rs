@@ -1,23 +1,19 @@
-//! Placing the services of the inventory in the EPCI of the query, and saying what was
-//! set aside.
+//! Placing the services of an inventory in the territories of a selection (through the
+//! COG moves since each row's year), and saying what was set aside.
 
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::Path;
 
+use super::inventory::{self, Inventory, Place};
+use super::Counts;
 use crate::error::{Error, Result};
-use crate::indicators::Cell;
-use crate::panier::inventory::{self, Inventory, Place};
-use crate::panier::{Counts, Names, ServiceKind};
-use crate::query::{PlannedSource, Query};
-use crate::run::aggregate::Sums;
-use crate::run::code_list;
+use crate::format::code_list;
 use crate::territory::moves::{Fate, Movements, Moves};
 use crate::territory::{Level, Territory, Unit};
 
 /// Unknown types and repeated rows, said with their lines; `synonyms` is where the query
 /// declares local names.
-pub(super) fn report_set_aside(inventory: &Inventory, synonyms: &str, notices: &mut Vec<String>) {
+pub fn report_set_aside(inventory: &Inventory, synonyms: &str, notices: &mut Vec<String>) {
     let source = inventory.source.display();
     if !inventory.unknown_kinds.is_empty() {
         let rows: usize = inventory.unknown_kinds.values().map(Vec::len).sum();
@@ -53,27 +49,38 @@ fn line_list(lines: &[usize]) -> String {
 
 /// The services counted per year and territory, those outside the territory, and what
 /// the user must know of the rows not counted.
-pub(in crate::run) struct Placed {
+#[derive(Debug)]
+pub struct Placed {
     /// Year → territory → counts.
-    pub(super) counts: BTreeMap<u16, BTreeMap<String, Counts>>,
-    pub(super) outside: Vec<String>,
-    pub(super) notices: Vec<String>,
+    pub counts: BTreeMap<u16, BTreeMap<String, Counts>>,
+    pub outside: Vec<String>,
+    pub notices: Vec<String>,
 }
 
-/// Places every service in its territory of `level`, of the query's vintage: the commune's,
-/// or for a service declared at an EPCI, the EPCI (or its one département). A code the COG
-/// does not know is an error; a service outside the territory, or of another year, or
-/// declared at an EPCI with no one territory of `level`, is reported.
-pub(in crate::run) fn place(
-    query: &Query,
-    inventory: &Inventory,
-    territory: &Territory,
-    level: Level,
-    units: &[Unit],
-    years: &[u16],
-) -> Result<Placed> {
+/// Where [`place`] puts the services: the territories of `level` in `units`, of the COG
+/// `vintage` of `territory`; a row of an earlier year has its commune moved by
+/// `movements`, when given.
+pub struct Selection<'a> {
+    pub territory: &'a Territory,
+    pub vintage: u16,
+    pub movements: Option<&'a Movements>,
+    pub level: Level,
+    pub units: &'a [Unit],
+}
+
+/// Places every service of `years` in its territory of the selection: the commune's, or
+/// for a service declared at an EPCI, the EPCI (or its one département). A code the COG
+/// does not know is an error; a service outside the selection, or of another year, or
+/// declared at an EPCI with no one territory of the level, is reported.
+pub fn place(inventory: &Inventory, selection: &Selection, years: &[u16]) -> Result<Placed> {
+    let Selection {
+        territory,
+        vintage,
+        movements,
+        level,
+        units,
+    } = *selection;
     let selected: BTreeSet<&str> = units.iter().map(|u| u.code.as_str()).collect();
-    let vintage = query.spec.territoire.millesime;
     let mut placed = Placed {
         counts: BTreeMap::new(),
         outside: Vec::new(),
@@ -81,10 +88,6 @@ pub(in crate::run) fn place(
     };
     let mut other_years: BTreeMap<u16, usize> = BTreeMap::new();
     // With a movements table, a row's commune is of its year's COG and moves to the query's.
-    let movements = match &query.spec.territoire.mouvements {
-        Some(path) => Some(Movements::shared(Path::new(path.get_ref()))?),
-        None => None,
-    };
     let mut moves_by_year: HashMap<u16, Moves> = HashMap::new();
     let mut moved = Vec::new();
     for entry in &inventory.entries {
@@ -100,7 +103,7 @@ pub(in crate::run) fn place(
         };
         let target = match &entry.place {
             Place::Commune(c) => {
-                let code = match (&movements, entry.year < vintage) {
+                let code = match (movements, entry.year < vintage) {
                     (Some(m), true) => {
                         let moves = match moves_by_year.entry(entry.year) {
                             Entry::Occupied(o) => o.into_mut(),
@@ -234,58 +237,80 @@ fn outside_line(
     )
 }
 
-/// The services of an inventory source counted per territory of `level`: a column per
-/// type the indicators read (`laep`), zero for a territory without any, since the
-/// inventory lists every service. What was set aside is said in `notices`.
-pub(in crate::run) fn service_sums(
-    query: &Query,
-    source: &PlannedSource,
-    territory: &Territory,
-    level: Level,
-    units: &[Unit],
-    notices: &mut Vec<String>,
-) -> Result<Sums> {
-    let spec = source.spec.services.clone().unwrap_or_default();
-    let (year_column, year) = source
-        .spec
-        .year()
-        .expect("the resolve step has refused an inventory without « annee »");
-    let names = Names::new(spec.synonymes.iter().map(|(n, k)| (n.as_str(), *k)));
-    let inventory = inventory::read(
-        Path::new(source.spec.fichier.get_ref()),
-        &inventory::Columns {
-            code: source.spec.colonne_code.clone(),
-            kind: spec.colonne_type.clone(),
-            year: year_column.to_string(),
-            count: spec.colonne_nombre.clone(),
-            name: spec.colonne_nom.clone(),
-        },
-        &names,
-    )?;
-    let synonyms = format!("« synonymes » de la source « {} »", source.name);
-    report_set_aside(&inventory, &synonyms, notices);
-    let placed = place(query, &inventory, territory, level, units, &[year])?;
-    notices.extend(placed.notices);
-    let kinds: Vec<ServiceKind> = source
-        .columns
-        .iter()
-        .map(|c| {
-            *ServiceKind::ALL
-                .iter()
-                .find(|k| k.key() == c)
-                .expect("the resolve step has checked the types")
-        })
-        .collect();
-    let none = Counts::new();
-    let counts = placed.counts.get(&year);
-    let mut sums = Sums::default();
-    for u in units {
-        let of = counts.and_then(|c| c.get(&u.code)).unwrap_or(&none);
-        let cells = kinds
-            .iter()
-            .map(|k| Cell::Value(of.get(k).copied().unwrap_or(0.0)))
-            .collect();
-        sums.by_code.insert(u.code.clone(), cells);
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::panier::inventory::Entry;
+    use crate::panier::ServiceKind;
+    use std::path::{Path, PathBuf};
+
+    fn cog(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("data/cog")
+            .join(name)
     }
-    Ok(sums)
+
+    fn entry(line: usize, place: Place, kind: ServiceKind, year: u16) -> Entry {
+        Entry {
+            line,
+            place,
+            kind,
+            year,
+            count: 1.0,
+            name: None,
+        }
+    }
+
+    #[test]
+    fn services_are_placed_through_the_moves_and_the_rest_is_said() {
+        let territory = Territory::load(
+            &cog("communes-epci-population-2026.csv"),
+            &cog("departements.csv"),
+        )
+        .unwrap();
+        let movements = Movements::load(&cog("mouvements-communes.csv")).unwrap();
+        let units = territory.units(Level::Epci, &["63".to_string()]);
+        // Dallet (63133) joined Mur-sur-Allier (63226) in 2019.
+        let epci = territory.communes["63226"].parent(Level::Epci).unwrap();
+        let other_epci = territory.communes["63113"].parent(Level::Epci).unwrap();
+        let inventory = Inventory {
+            source: "services.csv".into(),
+            entries: vec![
+                entry(2, Place::Commune("63133".into()), ServiceKind::Laep, 2018),
+                entry(3, Place::Epci(epci.to_string()), ServiceKind::Clas, 2018),
+                entry(4, Place::Commune("63113".into()), ServiceKind::Reaap, 2018),
+                // Another year, and a commune of the Allier: reported, not counted.
+                entry(5, Place::Commune("63113".into()), ServiceKind::Reaap, 2017),
+                entry(6, Place::Commune("03185".into()), ServiceKind::Laep, 2018),
+            ],
+            ..Inventory::default()
+        };
+        let selection = Selection {
+            territory: &territory,
+            vintage: 2026,
+            movements: Some(&movements),
+            level: Level::Epci,
+            units: &units,
+        };
+        let placed = place(&inventory, &selection, &[2018]).unwrap();
+        let of = |e: &str| &placed.counts[&2018][e];
+        assert_eq!(of(epci)[&ServiceKind::Laep], 1.0);
+        assert_eq!(of(epci)[&ServiceKind::Clas], 1.0);
+        assert_eq!(of(other_epci)[&ServiceKind::Reaap], 1.0);
+        assert_eq!(placed.outside.len(), 1, "{:?}", placed.outside);
+        assert!(placed.outside[0].starts_with("ligne 6 : Laep 2018, 03185"));
+        let notices = placed.notices.join("\n");
+        assert!(notices.contains("ligne 2 : 63133 → 63226"), "{notices}");
+        assert!(
+            notices.contains("1 service(s) d'autres années"),
+            "{notices}"
+        );
+        // Without the movements table, the old code is unknown to the COG: an error.
+        let without = Selection {
+            movements: None,
+            ..selection
+        };
+        let err = place(&inventory, &without, &[2018]).unwrap_err();
+        assert!(err.to_string().contains("« 63133 »"), "{err}");
+    }
 }

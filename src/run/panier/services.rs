@@ -1,0 +1,75 @@
+//! The services of an inventory source counted per territory, as the indicator engine
+//! takes the sums of a source.
+
+use std::path::Path;
+
+use super::{movements, placement_of};
+use crate::error::Result;
+use crate::indicators::Cell;
+use crate::panier::inventory;
+use crate::panier::placement::{place, report_set_aside};
+use crate::panier::{Counts, Names, ServiceKind};
+use crate::query::{PlannedSource, Query};
+use crate::run::aggregate::Sums;
+use crate::territory::{Level, Territory, Unit};
+
+/// The services of an inventory source counted per territory of `level`: a column per
+/// type the indicators read (`laep`), zero for a territory without any, since the
+/// inventory lists every service. What was set aside is said in `notices`.
+pub(in crate::run) fn service_sums(
+    query: &Query,
+    source: &PlannedSource,
+    territory: &Territory,
+    level: Level,
+    units: &[Unit],
+    notices: &mut Vec<String>,
+) -> Result<Sums> {
+    let spec = source.spec.services.clone().unwrap_or_default();
+    let (year_column, year) = source
+        .spec
+        .year()
+        .expect("the resolve step has refused an inventory without « annee »");
+    let names = Names::new(spec.synonymes.iter().map(|(n, k)| (n.as_str(), *k)));
+    let inventory = inventory::read(
+        Path::new(source.spec.fichier.get_ref()),
+        &inventory::Columns {
+            code: source.spec.colonne_code.clone(),
+            kind: spec.colonne_type.clone(),
+            year: year_column.to_string(),
+            count: spec.colonne_nombre.clone(),
+            name: spec.colonne_nom.clone(),
+        },
+        &names,
+    )?;
+    let synonyms = format!("« synonymes » de la source « {} »", source.name);
+    report_set_aside(&inventory, &synonyms, notices);
+    let movements = movements(query)?;
+    let placed = place(
+        &inventory,
+        &placement_of(query, territory, movements.as_ref(), level, units),
+        &[year],
+    )?;
+    notices.extend(placed.notices);
+    let kinds: Vec<ServiceKind> = source
+        .columns
+        .iter()
+        .map(|c| {
+            *ServiceKind::ALL
+                .iter()
+                .find(|k| k.key() == c)
+                .expect("the resolve step has checked the types")
+        })
+        .collect();
+    let none = Counts::new();
+    let counts = placed.counts.get(&year);
+    let mut sums = Sums::default();
+    for u in units {
+        let of = counts.and_then(|c| c.get(&u.code)).unwrap_or(&none);
+        let cells = kinds
+            .iter()
+            .map(|k| Cell::Value(of.get(k).copied().unwrap_or(0.0)))
+            .collect();
+        sums.by_code.insert(u.code.clone(), cells);
+    }
+    Ok(sums)
+}
