@@ -9,6 +9,7 @@ pub mod frame;
 pub mod model;
 pub mod rank_sum;
 pub mod reference;
+pub mod vintage;
 pub mod weighted_score;
 
 pub use cell::Cell;

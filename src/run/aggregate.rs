@@ -12,7 +12,7 @@ use std::path::Path;
 use foldhash::fast::FixedState;
 use polars::prelude::*;
 
-use super::vintage::{file_moves, moves_notice};
+use super::vintage::file_moves;
 use crate::error::{Error, Result};
 use crate::format::code_list;
 use crate::indicators::engine::{self, Links};
@@ -221,7 +221,7 @@ pub(super) fn sum_by_unit(
         ));
     }
     if let Some(moves) = &moves {
-        notices.push(moves_notice(&table.source, moves, file_communes));
+        notices.push(moves.notice(&table.source, file_communes));
     }
     if !unknown.is_empty() {
         notices.push(format!(

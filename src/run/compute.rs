@@ -15,6 +15,7 @@ use crate::format::code_list;
 use crate::indicators::cell::cells;
 use crate::indicators::coverage::{self, Components, PUBLISHED_PARTS, RATE};
 use crate::indicators::reference::Comparison;
+use crate::indicators::vintage::move_table;
 use crate::indicators::Cell;
 use crate::ingest::{self, CodeKind, ColumnKind, ColumnSpec, Quantity, Table, TableSpec};
 use crate::query::{
@@ -253,7 +254,7 @@ fn read_components(
             .map(|p| p.0.as_str())
             .chain([cols.children.as_str()])
             .collect();
-        let moved = vintage::move_table(&table, &cols.commune, &inputs, &moves, &mut notices)?;
+        let moved = move_table(&table, &cols.commune, &inputs, &moves, &mut notices)?;
         Ok((moved, notices))
     })?;
     let (table, notices) = shared.as_ref();

@@ -23,6 +23,7 @@ use crate::render::{
     self, ChoroplethMap, Distribution, FeatureClass, LegendClass, MapFeature, ProportionalSymbols,
     Symbol,
 };
+use crate::territory::contours::move_contours;
 use crate::territory::{Level, Territory};
 use geo::InteriorPoint;
 
@@ -208,7 +209,7 @@ fn shapes(
     }
     let (mut communes, frames) = geometry::project_for_map(communes, system)?;
     if let Some(moves) = vintage::moves(query, territory, contours.millesime.as_ref())? {
-        communes = vintage::move_contours(communes, &moves, notices);
+        communes = move_contours(communes, &moves, notices);
     }
     let dissolved = |notices: &mut Vec<String>| {
         let group_of: HashMap<String, String> = territory

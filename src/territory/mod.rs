@@ -3,6 +3,7 @@
 
 mod code_map;
 mod cog;
+pub mod contours;
 pub mod moves;
 
 pub use code_map::CodeMap;

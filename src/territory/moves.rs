@@ -396,6 +396,30 @@ impl Moves {
             })
     }
 
+    /// What moving `file`'s codes did, for the notices: counts, and the codes that did not
+    /// stay as they were.
+    pub fn notice<'a>(&self, file: &Path, codes: impl IntoIterator<Item = &'a str>) -> String {
+        let report = self.report(codes);
+        let head = format!("{} (COG {} → {})", file.display(), self.from, self.to);
+        if report.rows.is_empty() {
+            return format!("{head} : aucun code n'a changé");
+        }
+        let count = |what: &str| report.rows.iter().filter(|r| r[1] == what).count();
+        let detail: Vec<String> = report
+            .rows
+            .iter()
+            .map(|r| format!("{} → {}", r[0], r[2]))
+            .collect();
+        format!(
+            "{head} : {} code(s) changé(s) ou fusionné(s), {} partagé(s) selon la {}, {} inconnu(s) : {}",
+            count("changé ou fusionné"),
+            count("partagé"),
+            self.shares_from,
+            count("inconnu"),
+            format::code_list(&detail)
+        )
+    }
+
     /// Every code of `codes` that does not stay as it is, as a table for the user:
     /// source code, what it became, shares, movements.
     pub fn report<'a>(&self, codes: impl IntoIterator<Item = &'a str>) -> OutTable {

@@ -1,0 +1,126 @@
+//! A table by commune of an older COG vintage brought to the communes of the query's
+//! vintage, with the cell arithmetic of [`Cell`]: merged communes summed, a split commune
+//! shared by population.
+
+use std::collections::HashMap;
+
+use foldhash::fast::FixedState;
+use polars::prelude::{Column, DataFrame};
+
+use super::cell::cells;
+use super::frame::push_cells;
+use super::Cell;
+use crate::error::Result;
+use crate::ingest::{Table, LINE_COLUMN};
+use crate::territory::moves::Moves;
+use crate::territory::str_col;
+
+/// A table by commune of an older vintage on the communes of the query's: the rows of
+/// merged communes summed, a split commune's counts shared, unknown codes left out (all
+/// said in a notice). Each row keeps the first line of the file it comes from, sorted by code.
+pub fn move_table(
+    table: &Table,
+    code_column: &str,
+    columns: &[&str],
+    moves: &Moves,
+    notices: &mut Vec<String>,
+) -> Result<Table> {
+    let df = &table.df;
+    let codes = str_col(df, code_column)?;
+    let lines = df.column(LINE_COLUMN)?.u32()?;
+    let values: Vec<Vec<Cell>> = columns
+        .iter()
+        .map(|c| cells(df, c))
+        .collect::<Result<_>>()?;
+    // Commune, first line, sums; found by hash (a national file has 35 000 rows).
+    let mut moved: Vec<(String, u32, Vec<Cell>)> = Vec::with_capacity(df.height());
+    let mut index: HashMap<String, usize, FixedState> = HashMap::default();
+    for (r, code) in codes.iter().enumerate() {
+        let line = lines.get(r).unwrap_or(0);
+        for (commune, share) in moves.shares(code.unwrap_or("")) {
+            let i = *index.entry(commune).or_insert_with_key(|commune| {
+                moved.push((commune.clone(), line, vec![Cell::Value(0.0); columns.len()]));
+                moved.len() - 1
+            });
+            let (_, first, sums) = &mut moved[i];
+            *first = (*first).min(line);
+            for (sum, column) in sums.iter_mut().zip(&values) {
+                *sum = *sum + column[r].scaled(share);
+            }
+        }
+    }
+    moved.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    notices.push(moves.notice(&table.source, codes.iter().flatten()));
+    let mut out = DataFrame::new(
+        moved.len(),
+        vec![Column::new(
+            code_column.into(),
+            moved.iter().map(|m| m.0.as_str()).collect::<Vec<_>>(),
+        )],
+    )?;
+    for (i, name) in columns.iter().enumerate() {
+        let column: Vec<Cell> = moved.iter().map(|m| m.2[i]).collect();
+        push_cells(&mut out, name, &column)?;
+    }
+    let first_lines: Vec<u32> = moved.iter().map(|m| m.1).collect();
+    out.with_column(Column::new(LINE_COLUMN.into(), first_lines))?;
+    Ok(Table {
+        source: table.source.clone(),
+        df: out,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::territory::moves::Movements;
+    use crate::territory::Territory;
+    use std::path::Path;
+    use Cell::{Secret, Value};
+
+    #[test]
+    fn merged_communes_are_summed_and_a_secret_part_makes_the_sum_secret() {
+        let cog = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/cog");
+        let territory = Territory::load(
+            &cog.join("communes-epci-population-2026.csv"),
+            &cog.join("departements.csv"),
+        )
+        .unwrap();
+        let moves = Movements::load(&cog.join("mouvements-communes.csv"))
+            .unwrap()
+            .between(2018, 2026, &territory)
+            .unwrap();
+        // Dallet (63133) and Mezel (63226) became Mur-sur-Allier (63226) in 2019.
+        let mut df = DataFrame::new(
+            3,
+            vec![
+                Column::new("code".into(), ["63226", "63113", "63133"]),
+                Column::new(LINE_COLUMN.into(), [2u32, 3, 4]),
+            ],
+        )
+        .unwrap();
+        push_cells(&mut df, "n", &[Value(5.0), Value(7.0), Value(10.0)]).unwrap();
+        push_cells(&mut df, "s", &[Value(1.0), Value(2.0), Secret]).unwrap();
+        let table = Table {
+            source: "f.csv".into(),
+            df,
+        };
+        let mut notices = Vec::new();
+        let moved = move_table(&table, "code", &["n", "s"], &moves, &mut notices).unwrap();
+        let codes: Vec<Option<&str>> = str_col(&moved.df, "code").unwrap().iter().collect();
+        assert_eq!(codes, [Some("63113"), Some("63226")]);
+        assert_eq!(cells(&moved.df, "n").unwrap(), [Value(7.0), Value(15.0)]);
+        assert_eq!(cells(&moved.df, "s").unwrap(), [Value(2.0), Secret]);
+        // Each commune keeps the first line it comes from.
+        let lines: Vec<u32> = moved
+            .df
+            .column(LINE_COLUMN)
+            .unwrap()
+            .u32()
+            .unwrap()
+            .into_no_null_iter()
+            .collect();
+        assert_eq!(lines, [3, 2]);
+        assert!(notices[0].contains("63133 → 63226"), "{notices:?}");
+    }
+}
