@@ -1,6 +1,7 @@
 //! Indicators: one file per method. Each takes frames and parameters and
 //! returns a frame (plus notices for the user); no I/O, no printing.
 
+pub mod aggregate;
 pub mod cell;
 pub mod coverage;
 pub mod engine;

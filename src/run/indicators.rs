@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::aggregate::{self, sum_by_unit, Sums};
+use super::aggregate::{self, sum_by_unit};
 use super::map::{
     check_label_count, circles, class_colors, draw, feature_class, level_shapes, populations,
     resolve_classes, NamedReference,
@@ -17,6 +17,7 @@ use super::{
 use crate::error::{Error, Result};
 use crate::export::{Align, OutTable};
 use crate::format::{self, code_list};
+use crate::indicators::aggregate::Sums;
 use crate::indicators::cell::cells;
 use crate::indicators::coverage;
 use crate::indicators::model::{evaluate, ColumnRef, Indicator, Kind, Values};

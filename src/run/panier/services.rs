@@ -5,12 +5,12 @@ use std::path::Path;
 
 use super::{movements, placement_of};
 use crate::error::Result;
+use crate::indicators::aggregate::Sums;
 use crate::indicators::Cell;
 use crate::panier::inventory;
 use crate::panier::placement::{place, report_set_aside};
 use crate::panier::{Counts, Names, ServiceKind};
 use crate::query::{PlannedSource, Query};
-use crate::run::aggregate::Sums;
 use crate::territory::{Level, Territory, Unit};
 
 /// The services of an inventory source counted per territory of `level`: a column per

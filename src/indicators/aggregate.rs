@@ -1,0 +1,359 @@
+//! A source's rows summed into the territories of a selection by the engine: each row
+//! linked to its territory, directly or through its commune (an IRIS by its commune's
+//! code, a commune of an older vintage through the COG moves, a split commune shared by
+//! population); what does not link (unknown codes, communes in no territory,
+//! territories the file covers in part or lacks) is said in notices.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use foldhash::fast::FixedState;
+use polars::prelude::*;
+
+use super::engine::{self, Links};
+use super::Cell;
+use crate::error::Result;
+use crate::format::code_list;
+use crate::ingest::LINE_COLUMN;
+use crate::territory::moves::Moves;
+use crate::territory::{str_col, Level, Territory, Unit};
+
+/// The column of each row's key, for the engine.
+const KEY: &str = "__commune";
+
+/// What the codes of a source's rows are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowCodes {
+    /// Territories of the selection's level.
+    Territory,
+    /// Communes, summed into the territories of the level.
+    Commune,
+    /// IRIS, summed through their commune (the first five characters of the code).
+    Iris,
+}
+
+/// The rows of a source: its table read, filtered to the rows to sum.
+pub struct Rows<'a> {
+    /// The file they come from, for the notices.
+    pub file: &'a Path,
+    /// With the code column, the number columns and [`LINE_COLUMN`].
+    pub df: &'a DataFrame,
+    pub code_column: &'a str,
+    pub codes: RowCodes,
+    pub columns: &'a [&'a str],
+    /// What the file gives, for the notice of territories it lacks ("des indicateurs").
+    pub role: &'a str,
+}
+
+/// The territories the rows are summed into: the `units` of `level`, in the
+/// `departements` of the selection, with the moves of the file's codes to the
+/// territory's vintage when it is older.
+#[derive(Clone, Copy)]
+pub struct Targets<'a> {
+    pub territory: &'a Territory,
+    pub level: Level,
+    pub units: &'a [Unit],
+    pub departements: &'a [String],
+    pub moves: Option<&'a Moves>,
+}
+
+/// What a source gives the territories of a selection.
+#[derive(Default)]
+pub struct Sums {
+    /// Per territory with rows in the file, by code, the sum of each column.
+    pub by_code: HashMap<String, Vec<Cell>, FixedState>,
+    /// The territories a finer file covers only in part: their sums omit the communes
+    /// absent from the file.
+    pub partial: HashSet<String, FixedState>,
+}
+
+/// Per territory of the selection found in the rows, the sum of each column (a secret
+/// cell makes the sum secret, a missing one missing). Codes the COG does not know, codes
+/// moved, and territories the file lacks or covers in part, are reported in `notices`.
+pub fn sum_rows(rows: &Rows, into: &Targets, notices: &mut Vec<String>) -> Result<Sums> {
+    let df = rows.df;
+    let codes = str_col(df, rows.code_column)?;
+    let lines = df.column(LINE_COLUMN)?.u32()?;
+    // Each row's key: its commune for a finer file (the IRIS's first five characters),
+    // otherwise its territory.
+    let keys: Vec<&str> = codes
+        .iter()
+        .map(|code| {
+            let code = code.unwrap_or("");
+            match rows.codes {
+                RowCodes::Iris => code.get(..5).unwrap_or(code),
+                _ => code,
+            }
+        })
+        .collect();
+
+    let Targets {
+        territory,
+        level,
+        units,
+        ..
+    } = *into;
+    let selected: HashSet<&str, FixedState> = units.iter().map(|u| u.code.as_str()).collect();
+    let deps = into.departements;
+    let mut links = Links::default();
+    // Keys the COG does not know, and communes known but in no territory of the level.
+    let mut unknown_keys: HashSet<&str, FixedState> = HashSet::default();
+    let mut outside_keys: HashSet<&str, FixedState> = HashSet::default();
+    // Communes with a row, to tell the territories a finer file covers only in part.
+    let mut seen: HashSet<&str, FixedState> = HashSet::default();
+    let mut file_communes: Vec<&str> = Vec::new();
+    let mut linked: HashSet<&str, FixedState> = HashSet::default();
+    for &key in &keys {
+        if !linked.insert(key) {
+            continue;
+        }
+        // The territories of the key, with the share of its rows each gets (a commune
+        // split since the file's vintage gives to several).
+        let targets: Vec<(&str, f64)> = match rows.codes {
+            RowCodes::Territory => match territory.knows(level, key) {
+                true => vec![(key, 1.0)],
+                false => Vec::new(),
+            },
+            RowCodes::Commune | RowCodes::Iris => {
+                file_communes.push(key);
+                let parts: Vec<(Cow<str>, f64)> = match into.moves {
+                    Some(m) => m
+                        .shares(key)
+                        .into_iter()
+                        .map(|(c, share)| (Cow::Owned(c), share))
+                        .collect(),
+                    None => vec![(Cow::Borrowed(key), 1.0)],
+                };
+                let mut targets = Vec::with_capacity(parts.len());
+                // Île-d'Yeu, Ouessant…: known, but in no EPCI; said when it is in the
+                // query's départements (a national file has them all).
+                let mut in_no_group: Option<bool> = None;
+                for (c, share) in parts {
+                    let Some(commune) = territory.communes.get(&c) else {
+                        continue;
+                    };
+                    seen.insert(&commune.code);
+                    match commune.parent(level) {
+                        Some(parent) => targets.push((parent, share)),
+                        None => {
+                            let here = deps.contains(&commune.departement);
+                            in_no_group = Some(in_no_group.unwrap_or(false) || here);
+                        }
+                    }
+                }
+                match (targets.is_empty(), in_no_group) {
+                    (true, Some(true)) => {
+                        outside_keys.insert(key);
+                        continue;
+                    }
+                    (true, Some(false)) => continue,
+                    _ => {}
+                }
+                targets
+            }
+        };
+        if targets.is_empty() {
+            unknown_keys.insert(key);
+        }
+        for (target, share) in targets {
+            // Only the territories of the selection are summed.
+            if selected.contains(target) {
+                links.push(key, target, share);
+            }
+        }
+    }
+    let mut keyed = df.clone();
+    keyed.with_column(Column::new(KEY.into(), &keys))?;
+    let summed = engine::sum_into(&keyed, KEY, links, rows.columns)?;
+    let mut sums = Sums::default();
+    for (t, code) in summed.codes.into_iter().enumerate() {
+        sums.by_code
+            .insert(code, summed.columns.iter().map(|c| c[t]).collect());
+    }
+    // The rows of the keys left out, each with its line.
+    let rows_of_keys = |set: &HashSet<&str, FixedState>| -> Vec<String> {
+        keys.iter()
+            .enumerate()
+            .filter(|(_, k)| set.contains(*k))
+            .map(|(r, _)| {
+                let code = codes.get(r).unwrap_or("");
+                format!("{code} (ligne {})", lines.get(r).unwrap_or(0))
+            })
+            .collect()
+    };
+    let outside = rows_of_keys(&outside_keys);
+    let unknown = rows_of_keys(&unknown_keys);
+    if !outside.is_empty() {
+        notices.push(format!(
+            "{} : {} commune(s) sans {} laissée(s) de côté : {}",
+            rows.file.display(),
+            outside.len(),
+            level.noun(),
+            code_list(&outside)
+        ));
+    }
+    if let Some(moves) = into.moves {
+        notices.push(moves.notice(rows.file, file_communes));
+    }
+    if !unknown.is_empty() {
+        notices.push(format!(
+            "{} : {} code(s) inconnus du COG ignorés : {}",
+            rows.file.display(),
+            unknown.len(),
+            code_list(&unknown)
+        ));
+    }
+    if rows.codes != RowCodes::Territory {
+        // The communes with rows in each territory summed, against all of its communes.
+        let mut present: HashMap<&str, usize, FixedState> = HashMap::default();
+        for &code in &seen {
+            if let Some(t) = territory.parent(code, level) {
+                if sums.by_code.contains_key(t) {
+                    *present.entry(t).or_default() += 1;
+                }
+            }
+        }
+        let mut partial: Vec<(&str, (usize, usize))> = present
+            .into_iter()
+            .map(|(t, n)| {
+                let all = territory.commune_count(level, t);
+                (t, (all - n, all))
+            })
+            .filter(|(_, (absent, _))| *absent > 0)
+            .collect();
+        partial.sort_unstable();
+        sums.partial = partial.iter().map(|(t, _)| t.to_string()).collect();
+        let partial: Vec<String> = partial
+            .iter()
+            .map(|(t, (absent, all))| format!("{t} ({absent} commune(s) sur {all})"))
+            .collect();
+        if !partial.is_empty() {
+            notices.push(format!(
+                "{} : {} territoire(s) couverts partiellement, leurs sommes omettent les communes absentes du fichier : {}",
+                rows.file.display(),
+                partial.len(),
+                code_list(&partial)
+            ));
+        }
+    }
+    let absent: Vec<&str> = units
+        .iter()
+        .map(|u| u.code.as_str())
+        .filter(|c| !sums.by_code.contains_key(*c))
+        .collect();
+    if !absent.is_empty() {
+        notices.push(format!(
+            "{} territoire(s) absent(s) du fichier {}, sans valeur : {}",
+            absent.len(),
+            rows.role,
+            code_list(&absent)
+        ));
+    }
+    Ok(sums)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Cell::{Secret, Value};
+
+    fn territory() -> Territory {
+        let cog = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/cog");
+        Territory::load(
+            &cog.join("communes-epci-population-2026.csv"),
+            &cog.join("departements.csv"),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn iris_are_summed_through_their_commune_and_what_does_not_link_is_said() {
+        let territory = territory();
+        let df = df!(
+            "iris" => ["341720101", "341720102", "340030000", "999990000"],
+            "AM" => [10.0, 5.0, 2.0, 1.0],
+            "AM__secret" => [false, false, false, false],
+            LINE_COLUMN => [2u32, 3, 4, 5],
+        )
+        .unwrap();
+        let units = territory.units(Level::Epci, &["34".to_string()]);
+        let (montpellier, other) = (
+            territory.parent("34172", Level::Epci).unwrap(),
+            territory.parent("34003", Level::Epci).unwrap(),
+        );
+        let mut notices = Vec::new();
+        let sums = sum_rows(
+            &Rows {
+                file: Path::new("iris.csv"),
+                df: &df,
+                code_column: "iris",
+                codes: RowCodes::Iris,
+                columns: &["AM"],
+                role: "des familles",
+            },
+            &Targets {
+                territory: &territory,
+                level: Level::Epci,
+                units: &units,
+                departements: &["34".to_string()],
+                moves: None,
+            },
+            &mut notices,
+        )
+        .unwrap();
+        assert_eq!(sums.by_code[montpellier], [Value(15.0)]);
+        assert_eq!(sums.by_code[other], [Value(2.0)]);
+        assert_eq!(sums.by_code.len(), 2);
+        // Both EPCI have communes without a row: their sums are partial, and said.
+        assert!(sums.partial.contains(montpellier) && sums.partial.contains(other));
+        let said = notices.join("\n");
+        assert!(
+            said.contains("1 code(s) inconnus du COG ignorés : 999990000 (ligne 5)"),
+            "{said}"
+        );
+        assert!(said.contains("couverts partiellement"), "{said}");
+        let absent = units.len() - 2;
+        assert!(
+            said.contains(&format!(
+                "{absent} territoire(s) absent(s) du fichier des familles"
+            )),
+            "{said}"
+        );
+    }
+
+    #[test]
+    fn a_secret_row_makes_its_territory_secret_and_the_others_are_kept() {
+        let territory = territory();
+        let units = territory.units(Level::Departement, &["26".to_string(), "07".to_string()]);
+        let df = df!(
+            "dep" => ["26", "07"],
+            "n" => [Some(3.0), None],
+            "n__secret" => [false, true],
+            LINE_COLUMN => [2u32, 3],
+        )
+        .unwrap();
+        let sums = sum_rows(
+            &Rows {
+                file: Path::new("dep.csv"),
+                df: &df,
+                code_column: "dep",
+                codes: RowCodes::Territory,
+                columns: &["n"],
+                role: "des effectifs",
+            },
+            &Targets {
+                territory: &territory,
+                level: Level::Departement,
+                units: &units,
+                departements: &["26".to_string(), "07".to_string()],
+                moves: None,
+            },
+            &mut Vec::new(),
+        )
+        .unwrap();
+        assert_eq!(sums.by_code["26"], [Value(3.0)]);
+        assert_eq!(sums.by_code["07"], [Secret]);
+        assert!(sums.partial.is_empty());
+    }
+}
