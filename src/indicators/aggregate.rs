@@ -14,8 +14,8 @@ use polars::prelude::*;
 use super::engine::{self, Links};
 use super::Cell;
 use crate::error::Result;
-use crate::format::code_list;
 use crate::ingest::LINE_COLUMN;
+use crate::notice::{CodeLine, Notice, Partial};
 use crate::territory::moves::Moves;
 use crate::territory::{str_col, Level, Territory, Unit};
 
@@ -71,7 +71,7 @@ pub struct Sums {
 /// Per territory of the selection found in the rows, the sum of each column (a secret
 /// cell makes the sum secret, a missing one missing). Codes the COG does not know, codes
 /// moved, and territories the file lacks or covers in part, are reported in `notices`.
-pub fn sum_rows(rows: &Rows, into: &Targets, notices: &mut Vec<String>) -> Result<Sums> {
+pub fn sum_rows(rows: &Rows, into: &Targets, notices: &mut Vec<Notice>) -> Result<Sums> {
     let df = rows.df;
     let codes = str_col(df, rows.code_column)?;
     let lines = df.column(LINE_COLUMN)?.u32()?;
@@ -172,37 +172,33 @@ pub fn sum_rows(rows: &Rows, into: &Targets, notices: &mut Vec<String>) -> Resul
             .insert(code, summed.columns.iter().map(|c| c[t]).collect());
     }
     // The rows of the keys left out, each with its line.
-    let rows_of_keys = |set: &HashSet<&str, FixedState>| -> Vec<String> {
+    let rows_of_keys = |set: &HashSet<&str, FixedState>| -> Vec<CodeLine> {
         keys.iter()
             .enumerate()
             .filter(|(_, k)| set.contains(*k))
-            .map(|(r, _)| {
-                let code = codes.get(r).unwrap_or("");
-                format!("{code} (ligne {})", lines.get(r).unwrap_or(0))
+            .map(|(r, _)| CodeLine {
+                code: codes.get(r).unwrap_or("").to_string(),
+                line: lines.get(r).unwrap_or(0),
             })
             .collect()
     };
     let outside = rows_of_keys(&outside_keys);
     let unknown = rows_of_keys(&unknown_keys);
     if !outside.is_empty() {
-        notices.push(format!(
-            "{} : {} commune(s) sans {} laissée(s) de côté : {}",
-            rows.file.display(),
-            outside.len(),
-            level.noun(),
-            code_list(&outside)
-        ));
+        notices.push(Notice::WithoutTerritory {
+            file: rows.file.to_path_buf(),
+            level,
+            rows: outside,
+        });
     }
     if let Some(moves) = into.moves {
-        notices.push(moves.notice(rows.file, file_communes));
+        notices.push(Notice::Moved(moves.notice(rows.file, file_communes)));
     }
     if !unknown.is_empty() {
-        notices.push(format!(
-            "{} : {} code(s) inconnus du COG ignorés : {}",
-            rows.file.display(),
-            unknown.len(),
-            code_list(&unknown)
-        ));
+        notices.push(Notice::UnknownCodes {
+            file: rows.file.to_path_buf(),
+            rows: unknown,
+        });
     }
     if rows.codes != RowCodes::Territory {
         // The communes with rows in each territory summed, against all of its communes.
@@ -214,41 +210,37 @@ pub fn sum_rows(rows: &Rows, into: &Targets, notices: &mut Vec<String>) -> Resul
                 }
             }
         }
-        let mut partial: Vec<(&str, (usize, usize))> = present
+        let mut partial: Vec<Partial> = present
             .into_iter()
             .map(|(t, n)| {
-                let all = territory.commune_count(level, t);
-                (t, (all - n, all))
+                let communes = territory.commune_count(level, t);
+                Partial {
+                    code: t.to_string(),
+                    absent: communes - n,
+                    communes,
+                }
             })
-            .filter(|(_, (absent, _))| *absent > 0)
+            .filter(|p| p.absent > 0)
             .collect();
-        partial.sort_unstable();
-        sums.partial = partial.iter().map(|(t, _)| t.to_string()).collect();
-        let partial: Vec<String> = partial
-            .iter()
-            .map(|(t, (absent, all))| format!("{t} ({absent} commune(s) sur {all})"))
-            .collect();
+        partial.sort_unstable_by(|a, b| a.code.cmp(&b.code));
+        sums.partial = partial.iter().map(|p| p.code.clone()).collect();
         if !partial.is_empty() {
-            notices.push(format!(
-                "{} : {} territoire(s) couverts partiellement, leurs sommes omettent les communes absentes du fichier : {}",
-                rows.file.display(),
-                partial.len(),
-                code_list(&partial)
-            ));
+            notices.push(Notice::PartlyCovered {
+                file: rows.file.to_path_buf(),
+                territories: partial,
+            });
         }
     }
-    let absent: Vec<&str> = units
+    let absent: Vec<String> = units
         .iter()
-        .map(|u| u.code.as_str())
-        .filter(|c| !sums.by_code.contains_key(*c))
+        .filter(|u| !sums.by_code.contains_key(&u.code))
+        .map(|u| u.code.clone())
         .collect();
     if !absent.is_empty() {
-        notices.push(format!(
-            "{} territoire(s) absent(s) du fichier {}, sans valeur : {}",
-            absent.len(),
-            rows.role,
-            code_list(&absent)
-        ));
+        notices.push(Notice::Absent {
+            role: rows.role.to_string(),
+            codes: absent,
+        });
     }
     Ok(sums)
 }
@@ -307,19 +299,33 @@ mod tests {
         assert_eq!(sums.by_code.len(), 2);
         // Both EPCI have communes without a row: their sums are partial, and said.
         assert!(sums.partial.contains(montpellier) && sums.partial.contains(other));
-        let said = notices.join("\n");
-        assert!(
-            said.contains("1 code(s) inconnus du COG ignorés : 999990000 (ligne 5)"),
-            "{said}"
+        assert_eq!(
+            notices[0],
+            Notice::UnknownCodes {
+                file: "iris.csv".into(),
+                rows: vec![CodeLine {
+                    code: "999990000".into(),
+                    line: 5
+                }],
+            }
         );
-        assert!(said.contains("couverts partiellement"), "{said}");
-        let absent = units.len() - 2;
-        assert!(
-            said.contains(&format!(
-                "{absent} territoire(s) absent(s) du fichier des familles"
-            )),
-            "{said}"
+        let Notice::PartlyCovered { territories, .. } = &notices[1] else {
+            panic!("{notices:?}")
+        };
+        let all = territory.commune_count(Level::Epci, montpellier);
+        let of_montpellier = territories.iter().find(|t| t.code == montpellier).unwrap();
+        assert_eq!(
+            (of_montpellier.absent, of_montpellier.communes),
+            (all - 1, all)
         );
+        let Notice::Absent { codes, .. } = &notices[2] else {
+            panic!("{notices:?}")
+        };
+        assert_eq!(codes.len(), units.len() - 2);
+        // Said in French.
+        assert!(notices[0]
+            .to_string()
+            .ends_with("1 code(s) inconnus du COG ignorés : 999990000 (ligne 5)"));
     }
 
     #[test]

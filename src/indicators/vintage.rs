@@ -12,6 +12,7 @@ use super::frame::push_cells;
 use super::Cell;
 use crate::error::Result;
 use crate::ingest::{Table, LINE_COLUMN};
+use crate::notice::Notice;
 use crate::territory::moves::Moves;
 use crate::territory::str_col;
 
@@ -23,7 +24,7 @@ pub fn move_table(
     code_column: &str,
     columns: &[&str],
     moves: &Moves,
-    notices: &mut Vec<String>,
+    notices: &mut Vec<Notice>,
 ) -> Result<Table> {
     let df = &table.df;
     let codes = str_col(df, code_column)?;
@@ -50,7 +51,9 @@ pub fn move_table(
         }
     }
     moved.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    notices.push(moves.notice(&table.source, codes.iter().flatten()));
+    notices.push(Notice::Moved(
+        moves.notice(&table.source, codes.iter().flatten()),
+    ));
     let mut out = DataFrame::new(
         moved.len(),
         vec![Column::new(
@@ -121,6 +124,10 @@ mod tests {
             .into_no_null_iter()
             .collect();
         assert_eq!(lines, [3, 2]);
-        assert!(notices[0].contains("63133 → 63226"), "{notices:?}");
+        let Notice::Moved(m) = &notices[0] else {
+            panic!("{notices:?}")
+        };
+        assert_eq!((m.changed, m.split, m.unknown), (1, 0, 0));
+        assert_eq!(m.detail, ["63133 → 63226"]);
     }
 }

@@ -107,7 +107,10 @@ pub(super) fn sum_by_unit(
         departements: query.spec.territoire.departements.get_ref(),
         moves: moves.as_deref(),
     };
-    sum_rows(&rows, &into, notices)
+    let mut found = Vec::new();
+    let sums = sum_rows(&rows, &into, &mut found);
+    notices.extend(found.iter().map(ToString::to_string));
+    sums
 }
 
 /// What a source's table is read with: its codes, the `columns` of `quantity`, the column

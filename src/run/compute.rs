@@ -258,7 +258,10 @@ fn read_components(
         Ok((moved, notices))
     })?;
     let (table, notices) = shared.as_ref();
-    Ok((Arc::new(table.clone()), notices.clone()))
+    Ok((
+        Arc::new(table.clone()),
+        notices.iter().map(ToString::to_string).collect(),
+    ))
 }
 
 /// Resolves a reference: given, published in the Caf file, or computed from the components.

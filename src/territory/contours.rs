@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use super::moves::{Fate, Moves};
 use crate::format::code_list;
 use crate::geometry::{self, Layer};
+use crate::notice::Notice;
 
 /// Commune contours of an older vintage on the communes of the query's: merged communes'
 /// shapes united; a split commune cannot be cut, and is reported with the unknown codes.
@@ -23,10 +24,10 @@ pub fn move_contours(layer: Layer, moves: &Moves, notices: &mut Vec<String>) -> 
     }
     notices.push(format!(
         "contours {}",
-        moves.notice(
+        Notice::Moved(moves.notice(
             &layer.source,
             layer.features.iter().map(|f| f.code.as_str())
-        )
+        ))
     ));
     let (moved, report) = geometry::dissolve(&layer, &group_of);
     if !report.unassigned.is_empty() {

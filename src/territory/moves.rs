@@ -18,6 +18,7 @@ use crate::error::{Error, Result};
 use crate::export::{Align, OutTable};
 use crate::format;
 use crate::ingest::{self, ColumnKind, ColumnSpec, TableSpec};
+use crate::notice::Moved;
 
 /// One row of the table: commune `from` became commune `to` on `date`.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +30,11 @@ struct Movement {
     from: String,
     to: String,
 }
+
+/// What became of a code, in [`Moves::report`]'s second column.
+const CHANGED: &str = "changé ou fusionné";
+const SPLIT: &str = "partagé";
+const UNKNOWN: &str = "inconnu";
 
 /// The INSEE table of movements of communes.
 #[derive(Debug, Clone)]
@@ -398,26 +404,23 @@ impl Moves {
 
     /// What moving `file`'s codes did, for the notices: counts, and the codes that did not
     /// stay as they were.
-    pub fn notice<'a>(&self, file: &Path, codes: impl IntoIterator<Item = &'a str>) -> String {
+    pub fn notice<'a>(&self, file: &Path, codes: impl IntoIterator<Item = &'a str>) -> Moved {
         let report = self.report(codes);
-        let head = format!("{} (COG {} → {})", file.display(), self.from, self.to);
-        if report.rows.is_empty() {
-            return format!("{head} : aucun code n'a changé");
-        }
         let count = |what: &str| report.rows.iter().filter(|r| r[1] == what).count();
-        let detail: Vec<String> = report
-            .rows
-            .iter()
-            .map(|r| format!("{} → {}", r[0], r[2]))
-            .collect();
-        format!(
-            "{head} : {} code(s) changé(s) ou fusionné(s), {} partagé(s) selon la {}, {} inconnu(s) : {}",
-            count("changé ou fusionné"),
-            count("partagé"),
-            self.shares_from,
-            count("inconnu"),
-            format::code_list(&detail)
-        )
+        Moved {
+            file: file.to_path_buf(),
+            from: self.from,
+            to: self.to,
+            changed: count(CHANGED),
+            split: count(SPLIT),
+            unknown: count(UNKNOWN),
+            shares_from: self.shares_from.clone(),
+            detail: report
+                .rows
+                .iter()
+                .map(|r| format!("{} → {}", r[0], r[2]))
+                .collect(),
+        }
     }
 
     /// Every code of `codes` that does not stay as it is, as a table for the user:
@@ -432,16 +435,16 @@ impl Moves {
             let fate = self.fate(code);
             let (what, to) = match &fate {
                 Fate::Same => continue,
-                Fate::Moved(c) => ("changé ou fusionné", c.clone()),
+                Fate::Moved(c) => (CHANGED, c.clone()),
                 Fate::Split(parts) => (
-                    "partagé",
+                    SPLIT,
                     parts
                         .iter()
                         .map(|(c, w)| format!("{c} ({})", format::percent(*w)))
                         .collect::<Vec<_>>()
                         .join(", "),
                 ),
-                Fate::Unknown(why) => ("inconnu", why.clone()),
+                Fate::Unknown(why) => (UNKNOWN, why.clone()),
             };
             let how = match self.fates.get(code) {
                 Some(f) => f.1.clone(),
