@@ -43,6 +43,17 @@ pub struct Moved {
     pub detail: Vec<String>,
 }
 
+/// A service of an inventory counted at another commune than its row's: the row's
+/// commune has been merged or recoded since the row's year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceMoved {
+    pub line: usize,
+    pub from: String,
+    pub to: String,
+    /// The commune was split since: the service goes to the part that kept most people.
+    pub split: bool,
+}
+
 /// One thing the user must know of a source's rows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice {
@@ -68,6 +79,31 @@ pub enum Notice {
         role: String,
         codes: Vec<String>,
     },
+    /// Inventory rows of a type no service kind matches, by name with their lines: not
+    /// counted until the type is corrected or declared in `declare_in`.
+    UnknownServiceKinds {
+        file: PathBuf,
+        kinds: Vec<(String, Vec<usize>)>,
+        declare_in: String,
+    },
+    /// Inventory rows repeated, `(line, line of the row kept)`: counted once.
+    RepeatedServices {
+        file: PathBuf,
+        pairs: Vec<(usize, usize)>,
+    },
+    /// Services counted at the commune of the query's COG `vintage` their row's became.
+    ServicesMoved {
+        file: PathBuf,
+        vintage: u16,
+        rows: Vec<ServiceMoved>,
+    },
+    /// Services of years the query does not ask for, counted per year: not counted.
+    ServicesOfOtherYears {
+        file: PathBuf,
+        years: Vec<(u16, usize)>,
+    },
+    /// Services outside the selection, each said in a line: not counted.
+    ServicesOutside { file: PathBuf, rows: Vec<String> },
 }
 
 fn rows(rows: &[CodeLine]) -> String {
@@ -133,6 +169,80 @@ impl fmt::Display for Notice {
                 "{} territoire(s) absent(s) du fichier {role}, sans valeur : {}",
                 codes.len(),
                 code_list(codes)
+            ),
+            Notice::UnknownServiceKinds {
+                file,
+                kinds,
+                declare_in,
+            } => {
+                let rows: usize = kinds.iter().map(|k| k.1.len()).sum();
+                let listed: Vec<String> = kinds
+                    .iter()
+                    .map(|(name, lines)| {
+                        let lines: Vec<String> = lines.iter().map(usize::to_string).collect();
+                        format!("« {name} » (ligne(s) {})", code_list(&lines))
+                    })
+                    .collect();
+                write!(
+                    f,
+                    "{} : {rows} ligne(s) d'un type de service inconnu, non comptées : {} ; \
+                     corrigez le type ou déclarez-le dans {declare_in}",
+                    file.display(),
+                    listed.join(", ")
+                )
+            }
+            Notice::RepeatedServices { file, pairs } => {
+                let listed: Vec<String> = pairs
+                    .iter()
+                    .map(|(line, first)| format!("ligne {line} (= ligne {first})"))
+                    .collect();
+                write!(
+                    f,
+                    "{} : {} ligne(s) en double, comptée(s) une fois : {}",
+                    file.display(),
+                    pairs.len(),
+                    code_list(&listed)
+                )
+            }
+            Notice::ServicesMoved {
+                file,
+                vintage,
+                rows,
+            } => {
+                let listed: Vec<String> = rows
+                    .iter()
+                    .map(|r| {
+                        let split = match r.split {
+                            true => " (commune partagée depuis, la plus peuplée)",
+                            false => "",
+                        };
+                        format!("ligne {} : {} → {}{split}", r.line, r.from, r.to)
+                    })
+                    .collect();
+                write!(
+                    f,
+                    "{} : {} service(s) d'une commune fusionnée ou recodée depuis l'année de la ligne, rattaché(s) à sa commune du COG {vintage} : {}",
+                    file.display(),
+                    rows.len(),
+                    code_list(&listed)
+                )
+            }
+            Notice::ServicesOfOtherYears { file, years } => {
+                let rows: usize = years.iter().map(|y| y.1).sum();
+                let listed: Vec<String> = years.iter().map(|(y, n)| format!("{y} : {n}")).collect();
+                write!(
+                    f,
+                    "{} : {rows} service(s) d'autres années que celles de la requête, non comptés ({})",
+                    file.display(),
+                    listed.join(", ")
+                )
+            }
+            Notice::ServicesOutside { file, rows } => write!(
+                f,
+                "{} : {} service(s) hors du territoire de la requête, non comptés : {}",
+                file.display(),
+                rows.len(),
+                code_list(rows)
             ),
         }
     }

@@ -7,44 +7,30 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use super::inventory::{self, Inventory, Place};
 use super::Counts;
 use crate::error::{Error, Result};
-use crate::format::code_list;
+use crate::notice::{Notice, ServiceMoved};
 use crate::territory::moves::{Fate, Movements, Moves};
 use crate::territory::{Level, Territory, Unit};
 
-/// Unknown types and repeated rows, said with their lines; `synonyms` is where the query
-/// declares local names.
-pub fn report_set_aside(inventory: &Inventory, synonyms: &str, notices: &mut Vec<String>) {
-    let source = inventory.source.display();
+/// Unknown types and repeated rows, said with their lines; `declare_in` is where the
+/// query declares local names.
+pub fn report_set_aside(inventory: &Inventory, declare_in: &str, notices: &mut Vec<Notice>) {
     if !inventory.unknown_kinds.is_empty() {
-        let rows: usize = inventory.unknown_kinds.values().map(Vec::len).sum();
-        let kinds: Vec<String> = inventory
-            .unknown_kinds
-            .iter()
-            .map(|(name, lines)| format!("« {name} » (ligne(s) {})", line_list(lines)))
-            .collect();
-        notices.push(format!(
-            "{source} : {rows} ligne(s) d'un type de service inconnu, non comptées : {} ; \
-             corrigez le type ou déclarez-le dans {synonyms}",
-            kinds.join(", ")
-        ));
+        notices.push(Notice::UnknownServiceKinds {
+            file: inventory.source.clone(),
+            kinds: inventory
+                .unknown_kinds
+                .iter()
+                .map(|(name, lines)| (name.clone(), lines.clone()))
+                .collect(),
+            declare_in: declare_in.to_string(),
+        });
     }
     if !inventory.duplicates.is_empty() {
-        let pairs: Vec<String> = inventory
-            .duplicates
-            .iter()
-            .map(|(line, first)| format!("ligne {line} (= ligne {first})"))
-            .collect();
-        notices.push(format!(
-            "{source} : {} ligne(s) en double, comptée(s) une fois : {}",
-            pairs.len(),
-            code_list(&pairs)
-        ));
+        notices.push(Notice::RepeatedServices {
+            file: inventory.source.clone(),
+            pairs: inventory.duplicates.clone(),
+        });
     }
-}
-
-fn line_list(lines: &[usize]) -> String {
-    let lines: Vec<String> = lines.iter().map(usize::to_string).collect();
-    code_list(&lines)
 }
 
 /// The services counted per year and territory, those outside the territory, and what
@@ -54,7 +40,7 @@ pub struct Placed {
     /// Year → territory → counts.
     pub counts: BTreeMap<u16, BTreeMap<String, Counts>>,
     pub outside: Vec<String>,
-    pub notices: Vec<String>,
+    pub notices: Vec<Notice>,
 }
 
 /// Where [`place`] puts the services: the territories of `level` in `units`, of the COG
@@ -114,7 +100,12 @@ pub fn place(inventory: &Inventory, selection: &Selection, years: &[u16]) -> Res
                         match moves.fate(c) {
                             Fate::Same => c.clone(),
                             Fate::Moved(to) => {
-                                moved.push(format!("ligne {} : {c} → {to}", entry.line));
+                                moved.push(ServiceMoved {
+                                    line: entry.line,
+                                    from: c.clone(),
+                                    to: to.clone(),
+                                    split: false,
+                                });
                                 to
                             }
                             // A service is in one place: the part that kept most of the people.
@@ -124,7 +115,12 @@ pub fn place(inventory: &Inventory, selection: &Selection, years: &[u16]) -> Res
                                     .max_by(|a, b| a.1.total_cmp(&b.1))
                                     .map(|p| p.0.clone())
                                     .expect("a split has parts");
-                                moved.push(format!("ligne {} : {c} → {to} (commune partagée depuis, la plus peuplée)", entry.line));
+                                moved.push(ServiceMoved {
+                                    line: entry.line,
+                                    from: c.clone(),
+                                    to: to.clone(),
+                                    split: true,
+                                });
                                 to
                             }
                             Fate::Unknown(why) => {
@@ -168,33 +164,25 @@ pub fn place(inventory: &Inventory, selection: &Selection, years: &[u16]) -> Res
                 .push(outside_line(entry, target, level, territory)),
         }
     }
+    let file = || inventory.source.clone();
     if !moved.is_empty() {
-        placed.notices.push(format!(
-            "{} : {} service(s) d'une commune fusionnée ou recodée depuis l'année de la ligne, rattaché(s) à sa commune du COG {vintage} : {}",
-            inventory.source.display(),
-            moved.len(),
-            code_list(&moved)
-        ));
+        placed.notices.push(Notice::ServicesMoved {
+            file: file(),
+            vintage,
+            rows: moved,
+        });
     }
     if !other_years.is_empty() {
-        let rows: usize = other_years.values().sum();
-        let list: Vec<String> = other_years
-            .iter()
-            .map(|(y, n)| format!("{y} : {n}"))
-            .collect();
-        placed.notices.push(format!(
-            "{} : {rows} service(s) d'autres années que celles de la requête, non comptés ({})",
-            inventory.source.display(),
-            list.join(", ")
-        ));
+        placed.notices.push(Notice::ServicesOfOtherYears {
+            file: file(),
+            years: other_years.into_iter().collect(),
+        });
     }
     if !placed.outside.is_empty() {
-        placed.notices.push(format!(
-            "{} : {} service(s) hors du territoire de la requête, non comptés : {}",
-            inventory.source.display(),
-            placed.outside.len(),
-            code_list(&placed.outside)
-        ));
+        placed.notices.push(Notice::ServicesOutside {
+            file: file(),
+            rows: placed.outside.clone(),
+        });
     }
     Ok(placed)
 }
@@ -299,7 +287,21 @@ mod tests {
         assert_eq!(of(other_epci)[&ServiceKind::Reaap], 1.0);
         assert_eq!(placed.outside.len(), 1, "{:?}", placed.outside);
         assert!(placed.outside[0].starts_with("ligne 6 : Laep 2018, 03185"));
-        let notices = placed.notices.join("\n");
+        assert_eq!(
+            placed.notices[0],
+            Notice::ServicesMoved {
+                file: "services.csv".into(),
+                vintage: 2026,
+                rows: vec![ServiceMoved {
+                    line: 2,
+                    from: "63133".into(),
+                    to: "63226".into(),
+                    split: false
+                }],
+            }
+        );
+        let notices: Vec<String> = placed.notices.iter().map(ToString::to_string).collect();
+        let notices = notices.join("\n");
         assert!(notices.contains("ligne 2 : 63133 → 63226"), "{notices}");
         assert!(
             notices.contains("1 service(s) d'autres années"),

@@ -95,14 +95,16 @@ pub(super) fn run_panier(
         },
         &names,
     )?;
-    report_set_aside(&inventory, "[panier.synonymes]", &mut notices);
+    let mut set_aside = Vec::new();
+    report_set_aside(&inventory, "[panier.synonymes]", &mut set_aside);
+    notices.extend(set_aside.iter().map(ToString::to_string));
     let movements = movements(query)?;
     let placed = place(
         &inventory,
         &placement_of(query, territory, movements.as_ref(), Level::Epci, units),
         &years,
     )?;
-    notices.extend(placed.notices);
+    notices.extend(placed.notices.iter().map(ToString::to_string));
 
     let mut kinds: Vec<ServiceKind> = panier.requirements.iter().map(|r| r.kind).collect();
     let present: BTreeSet<ServiceKind> = placed

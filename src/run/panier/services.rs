@@ -42,14 +42,16 @@ pub(in crate::run) fn service_sums(
         &names,
     )?;
     let synonyms = format!("« synonymes » de la source « {} »", source.name);
-    report_set_aside(&inventory, &synonyms, notices);
+    let mut set_aside = Vec::new();
+    report_set_aside(&inventory, &synonyms, &mut set_aside);
+    notices.extend(set_aside.iter().map(ToString::to_string));
     let movements = movements(query)?;
     let placed = place(
         &inventory,
         &placement_of(query, territory, movements.as_ref(), level, units),
         &[year],
     )?;
-    notices.extend(placed.notices);
+    notices.extend(placed.notices.iter().map(ToString::to_string));
     let kinds: Vec<ServiceKind> = source
         .columns
         .iter()
