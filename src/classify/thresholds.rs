@@ -43,6 +43,23 @@ impl Classes {
         Ok(Classes { thresholds: merged })
     }
 
+    /// Classes symmetric around 0 for changes: a central "stable" class within a tenth of
+    /// the largest change, then half of it, on each side (one class when nothing changed).
+    pub fn symmetric_around_zero(values: &[f64]) -> Self {
+        let largest = values.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+        let round = |x: f64| (x * 10.0).round() / 10.0;
+        let (small, half) = (round(largest / 10.0), round(largest / 2.0));
+        let mut limits = vec![-half, -small, small, half];
+        limits.retain(|v| *v != 0.0);
+        limits.dedup();
+        Classes {
+            thresholds: limits
+                .into_iter()
+                .map(|value| Threshold { value, name: None })
+                .collect(),
+        }
+    }
+
     pub fn thresholds(&self) -> &[Threshold] {
         &self.thresholds
     }
@@ -80,6 +97,17 @@ impl Classes {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn classes_of_changes_are_symmetric_around_zero() {
+        let limits: Vec<f64> = Classes::symmetric_around_zero(&[-3.0, 1.0, 8.0])
+            .thresholds()
+            .iter()
+            .map(|t| t.value)
+            .collect();
+        assert_eq!(limits, [-4.0, -0.8, 0.8, 4.0]);
+        assert_eq!(Classes::symmetric_around_zero(&[0.0, 0.0]).len(), 1);
+    }
 
     fn t(value: f64) -> Threshold {
         Threshold { value, name: None }

@@ -49,7 +49,30 @@ impl std::ops::Add for Cell {
     }
 }
 
+/// A difference (a change between two years, in points for a rate): secret when either
+/// side is, missing when either is missing.
+impl std::ops::Sub for Cell {
+    type Output = Cell;
+
+    fn sub(self, other: Cell) -> Cell {
+        match (self, other) {
+            (Cell::Secret, _) | (_, Cell::Secret) => Cell::Secret,
+            (Cell::Missing, _) | (_, Cell::Missing) => Cell::Missing,
+            (Cell::Value(x), Cell::Value(y)) => Cell::Value(x - y),
+        }
+    }
+}
+
 impl Cell {
+    /// The change of a count from `first` to `last`, in percent; missing from zero.
+    pub fn relative_change(first: Cell, last: Cell) -> Cell {
+        match (first, last) {
+            (Cell::Secret, _) | (_, Cell::Secret) => Cell::Secret,
+            (Cell::Value(a), Cell::Value(b)) if a != 0.0 => Cell::Value(100.0 * (b - a) / a),
+            _ => Cell::Missing,
+        }
+    }
+
     /// The part `share` of a count (a piece of a commune split since a file's vintage).
     pub fn scaled(self, share: f64) -> Cell {
         match self {
@@ -106,6 +129,20 @@ mod tests {
         assert_eq!(Cell::sum([]), Value(0.0));
         assert_eq!(Secret.scaled(0.5), Secret);
         assert_eq!(Value(10.0).scaled(0.25), Value(2.5));
+    }
+
+    #[test]
+    fn changes_in_units_points_and_percent() {
+        assert_eq!(Value(42.5) - Value(40.0), Value(2.5));
+        assert_eq!(Value(1.0) - Secret, Secret);
+        assert_eq!(Missing - Value(1.0), Missing);
+        assert_eq!(Secret - Missing, Secret);
+        assert_eq!(
+            Cell::relative_change(Value(200.0), Value(150.0)),
+            Value(-25.0)
+        );
+        assert_eq!(Cell::relative_change(Value(0.0), Value(3.0)), Missing);
+        assert_eq!(Cell::relative_change(Secret, Value(3.0)), Secret);
     }
 
     #[test]

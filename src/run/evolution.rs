@@ -104,24 +104,6 @@ pub(super) fn run_evolution(
     Ok(report)
 }
 
-/// The change from the first year to the last: a difference, in points for a rate.
-fn change(first: Cell, last: Cell) -> Cell {
-    match (first, last) {
-        (Cell::Secret, _) | (_, Cell::Secret) => Cell::Secret,
-        (Cell::Value(a), Cell::Value(b)) => Cell::Value(b - a),
-        _ => Cell::Missing,
-    }
-}
-
-/// The relative change of a count, in percent (missing from zero).
-fn relative(first: Cell, last: Cell) -> Cell {
-    match (first, last) {
-        (Cell::Secret, _) | (_, Cell::Secret) => Cell::Secret,
-        (Cell::Value(a), Cell::Value(b)) if a != 0.0 => Cell::Value(100.0 * (b - a) / a),
-        _ => Cell::Missing,
-    }
-}
-
 /// Code, territory, and for each indicator its value each year and its change, for the
 /// territories some file covers; the whole selection last.
 fn change_table(
@@ -163,12 +145,12 @@ fn change_table(
             match kind.kind {
                 Kind::Stock(_) => {
                     row.extend(v.iter().map(|c| count(*c)));
-                    row.push(count(change(first, last)));
-                    row.push(relative(first, last).label(1));
+                    row.push(count(last - first));
+                    row.push(Cell::relative_change(first, last).label(1));
                 }
                 _ => {
                     row.extend(v.iter().map(|c| c.label(1)));
-                    row.push(change(first, last).label(1));
+                    row.push((last - first).label(1));
                 }
             }
         }
@@ -228,7 +210,7 @@ fn change_map(
     let changes: Vec<Cell> = series[index]
         .units
         .iter()
-        .map(|v| change(v[0], v[v.len() - 1]))
+        .map(|v| v[v.len() - 1] - v[0])
         .collect();
     let values: Vec<f64> = changes.iter().filter_map(|c| c.value()).collect();
     let classes = match &spec.carte_seuils {
@@ -238,7 +220,7 @@ fn change_map(
                 .map(|&value| Threshold { value, name: None })
                 .collect(),
         ),
-        None => Classes::new(symmetric_limits(&values)),
+        None => Ok(Classes::symmetric_around_zero(&values)),
     }
     .map_err(|e| super::with_place(e, query, &wanted.span()))?;
     let colors = palette::diverging_around(&classes, 0.0).ok_or_else(|| {
@@ -296,52 +278,4 @@ fn change_map(
         out_dir,
         notices,
     )
-}
-
-/// Limits symmetric around 0: a central "stable" class within a tenth of the largest
-/// change, then half of it, on each side.
-fn symmetric_limits(values: &[f64]) -> Vec<Threshold> {
-    let largest = values.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
-    if largest == 0.0 {
-        return Vec::new();
-    }
-    let round = |x: f64| (x * 10.0).round() / 10.0;
-    let (small, half) = (round(largest / 10.0), round(largest / 2.0));
-    let mut limits = vec![-half, -small, small, half];
-    limits.retain(|v| *v != 0.0);
-    limits.dedup();
-    limits
-        .into_iter()
-        .map(|value| Threshold { value, name: None })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn changes_of_counts_and_rates() {
-        assert_eq!(
-            change(Cell::Value(40.0), Cell::Value(42.5)),
-            Cell::Value(2.5)
-        );
-        assert_eq!(
-            relative(Cell::Value(200.0), Cell::Value(150.0)),
-            Cell::Value(-25.0)
-        );
-        assert_eq!(relative(Cell::Value(0.0), Cell::Value(3.0)), Cell::Missing);
-        assert_eq!(change(Cell::Secret, Cell::Value(1.0)), Cell::Secret);
-        assert_eq!(change(Cell::Value(1.0), Cell::Missing), Cell::Missing);
-    }
-
-    #[test]
-    fn default_classes_are_symmetric_around_zero() {
-        let limits: Vec<f64> = symmetric_limits(&[-3.0, 1.0, 8.0])
-            .iter()
-            .map(|t| t.value)
-            .collect();
-        assert_eq!(limits, [-4.0, -0.8, 0.8, 4.0]);
-        assert!(symmetric_limits(&[0.0, 0.0]).is_empty());
-    }
 }
