@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::export::write_atomic;
 use crate::territory::moves::{Fate, Movements};
 use crate::territory::{Commune, Territory};
@@ -119,7 +119,7 @@ pub fn generate(spec: &Spec, out: &Path) -> Result<Vec<PathBuf>> {
         write(format!("familles-{year}-SYNTHETIQUE.csv"), counts)?;
     }
     write("services-SYNTHETIQUE.csv".into(), inventory(spec, first))?;
-    for (name, text) in queries(spec, first, out) {
+    for (name, text) in queries(spec, first)? {
         write(name, text)?;
     }
     Ok(written)
@@ -183,7 +183,7 @@ fn inventory(spec: &Spec, first: u16) -> String {
 
 /// The queries of the national recomputation: coverage of every year at three levels,
 /// the three scores, the panier over the years.
-fn queries(spec: &Spec, first: u16, out: &Path) -> Vec<(String, String)> {
+fn queries(spec: &Spec, first: u16) -> Result<Vec<(String, String)>> {
     let deps: Vec<String> = spec
         .territory
         .departements
@@ -191,15 +191,25 @@ fn queries(spec: &Spec, first: u16, out: &Path) -> Vec<(String, String)> {
         .map(|d| format!("\"{d}\""))
         .collect();
     let deps = deps.join(", ");
-    let file = |name: &str| out.join(name).display().to_string();
+    // The queries are in `requetes/`, beside the files they read; the COG tables are
+    // named by their absolute path, so that the folder runs from anywhere.
+    let file = |name: &str| format!("../{name}");
+    let absolute = |p: &Path| -> Result<String> {
+        Ok(std::path::absolute(p)
+            .map_err(|e| Error::io(p, e))?
+            .display()
+            .to_string())
+    };
+    let cog = format!(
+        "communes = \"{}\"\nliste_departements = \"{}\"\nmouvements = \"{}\"\n",
+        absolute(spec.communes)?,
+        absolute(spec.departements)?,
+        absolute(spec.movements_path)?
+    );
     let territory = |level: &str| {
         format!(
-            "[territoire]\nniveau = \"{level}\"\ndepartements = [{deps}]\nmillesime = {}\n\
-             communes = \"{}\"\nliste_departements = \"{}\"\nmouvements = \"{}\"\n\n",
+            "[territoire]\nniveau = \"{level}\"\ndepartements = [{deps}]\nmillesime = {}\n{cog}\n",
             spec.vintage,
-            spec.communes.display(),
-            spec.departements.display(),
-            spec.movements_path.display()
         )
     };
     let mut queries = Vec::new();
@@ -247,5 +257,5 @@ fn queries(spec: &Spec, first: u16, out: &Path) -> Vec<(String, String)> {
             years.join(", ")
         ),
     ));
-    queries
+    Ok(queries)
 }

@@ -54,8 +54,8 @@ fn unreadable_geometry_names_the_file() {
         "{\"type\": \"FeatureCollection\", \"features\": [",
     );
     let text = puy_de_dome_query()
-        .replace("data/geo/communes-5dep-2026.geojson", &geo)
-        .replace("epci = \"data/geo/epci-5dep-2026.geojson\"\n", "");
+        .replace("../data/geo/communes-5dep-2026.geojson", &geo)
+        .replace("epci = \"../data/geo/epci-5dep-2026.geojson\"\n", "");
     let o = s.run(&text);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("communes.geojson"), "{}", stderr(&o));
@@ -71,8 +71,8 @@ fn components_run(places: &str, reference_departement: &str) -> (Scratch, std::p
 niveau = "epci"
 departements = ["63"]
 millesime = 2026
-communes = "data/cog/communes-epci-population-2026.csv"
-liste_departements = "data/cog/departements.csv"
+communes = "../data/cog/communes-epci-population-2026.csv"
+liste_departements = "../data/cog/departements.csv"
 
 [couverture]
 methode = "ratio_de_sommes"

@@ -845,7 +845,7 @@ fn c52_one_file_written_twice() {
     let file = s.file("d.csv", &text);
     s.file("q1.toml", &score(&file));
     s.file("q2.toml", &score(&file));
-    let dir = s.dir.path().to_str().unwrap().to_string();
+    let dir = s.dir.path().join("requetes").to_str().unwrap().to_string();
     let run = |command: &str| diagterr(&[command, &dir, "--sortie", s.out_dir().to_str().unwrap()]);
     let o = run("executer");
     fails(
@@ -882,7 +882,7 @@ fn c53_a_failing_query_leaves_the_others_running() {
     );
     let o = diagterr(&[
         "executer",
-        s.dir.path().to_str().unwrap(),
+        s.dir.path().join("requetes").to_str().unwrap(),
         "--sortie",
         s.out_dir().to_str().unwrap(),
     ]);

@@ -185,7 +185,8 @@ fn technical_row_and_cross_border_epci_are_reported() {
 #[test]
 fn epci_contours_are_dissolved_from_communes_when_no_epci_file_is_given() {
     let s = Scratch::new();
-    let o = s.run(&puy_de_dome_query().replace("epci = \"data/geo/epci-5dep-2026.geojson\"\n", ""));
+    let o =
+        s.run(&puy_de_dome_query().replace("epci = \"../data/geo/epci-5dep-2026.geojson\"\n", ""));
     assert!(o.status.success(), "{}", stderr(&o));
     let svg = s.output("63/couverture-epci-63.svg");
     assert_eq!(svg.matches("class=\"territoire\"").count(), 14);
@@ -374,8 +375,8 @@ fn flag_sum_with_a_reference_threshold_and_the_need_supply_typology() {
 niveau = "epci"
 departements = ["38"]
 millesime = 2026
-communes = "data/cog/communes-epci-population-2026.csv"
-liste_departements = "data/cog/departements.csv"
+communes = "../data/cog/communes-epci-population-2026.csv"
+liste_departements = "../data/cog/departements.csv"
 
 [score]
 methode = "drapeaux"
@@ -399,8 +400,8 @@ source = "Test"
 sorties = ["typologie.svg"]
 
 [contours]
-communes = "data/geo/communes-5dep-2026.geojson"
-epci = "data/geo/epci-5dep-2026.geojson"
+communes = "../data/geo/communes-5dep-2026.geojson"
+epci = "../data/geo/epci-5dep-2026.geojson"
 "#
     );
     let o = s.run(&text);
@@ -459,4 +460,61 @@ fn priority_classes_cut_at_given_totals() {
     for entry in ["Priorité 1 (2)", "Priorité 2 (9)", "Priorité 3 (3)"] {
         assert!(svg.contains(entry), "{entry}");
     }
+}
+
+/// The paths of a query are relative to its file: the example runs the same from any
+/// folder, and a file it names and that is not there is said as written and where it was
+/// looked for.
+#[test]
+fn a_query_runs_from_any_folder() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    let run = |dir: &Path, query: &Path, out: &Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_diagterr"))
+            .args([
+                "executer".as_ref(),
+                query.as_os_str(),
+                "--sortie".as_ref(),
+                out.as_os_str(),
+            ])
+            .current_dir(dir)
+            .output()
+            .unwrap()
+    };
+    let query = root().join("queries/couverture-epci-63-puy-de-dome.toml");
+    let (here, there) = (
+        elsewhere.path().join("ici"),
+        elsewhere.path().join("ailleurs"),
+    );
+    let o = run(
+        &root(),
+        Path::new("queries/couverture-epci-63-puy-de-dome.toml"),
+        &here,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(elsewhere.path(), &query, &there);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let list = |out: &PathBuf| std::fs::read(out.join("63/priorites-epci-63.csv")).unwrap();
+    assert_eq!(list(&here), list(&there));
+
+    let moved = elsewhere.path().join("requete.toml");
+    std::fs::write(&moved, std::fs::read_to_string(&query).unwrap()).unwrap();
+    let o = run(elsewhere.path(), &moved, &there);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    let looked = elsewhere
+        .path()
+        .parent()
+        .unwrap()
+        .join("data/cog/communes-epci-population-2026.csv");
+    assert!(
+        err.contains(&format!(
+            "fichier introuvable pour « territoire.communes » : ../data/cog/communes-epci-population-2026.csv (cherché en {})",
+            looked.display()
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("relatifs au dossier du fichier de requête"),
+        "{err}"
+    );
 }

@@ -13,8 +13,8 @@ fn diagnostic(deps: &str) -> String {
     format!(
         "[diagnostic]\ntitre = \"Diagnostic\"\ndepartements = [{deps}]\n\
          liste_departements = \"{root}/data/cog/departements.csv\"\n\
-         modeles = [{{ requete = \"queries/modeles/couverture-epci.toml\" }}, \
-         {{ requete = \"queries/modeles/panier-epci.toml\" }}]\ndossier = \"diag\"\n"
+         modeles = [{{ requete = \"{root}/queries/modeles/couverture-epci.toml\" }}, \
+         {{ requete = \"{root}/queries/modeles/panier-epci.toml\" }}]\ndossier = \"diag\"\n"
     )
 }
 
@@ -56,10 +56,15 @@ fn a_failing_departement_keeps_the_others_reports() {
         "Références du taux de couverture (2023)",
         "Puy-de-Dôme : EPCI sous les références départementale et nationale",
         "<h3>Notes</h3>",
-        "taux_caf : data/caf/txcouv-pe-2023-5dep.csv",
     ] {
         assert!(puy.contains(text), "{text}");
     }
+    // The model's paths, joined to its folder.
+    let caf = format!(
+        "taux_caf : {}/data/caf/txcouv-pe-2023-5dep.csv",
+        root().display()
+    );
+    assert!(puy.contains(&caf), "{caf}");
     assert!(s.out_dir().join("diag/63/diagnostic-63.xlsx").exists());
     assert!(s.out_dir().join("diag/63/couverture-epci.png").exists());
 }
@@ -93,7 +98,10 @@ fn all_departements_of_france_get_a_report() {
     let s = Scratch::new();
     // The panier model for the Puy-de-Dôme only: the others get a report with no part.
     let text = diagnostic("\"toutes\"").replace(
-        "{ requete = \"queries/modeles/couverture-epci.toml\" }, ",
+        &format!(
+            "{{ requete = \"{}/queries/modeles/couverture-epci.toml\" }}, ",
+            root().display()
+        ),
         "",
     );
     let text = text.replace(
@@ -128,8 +136,10 @@ fn legend(svg: &str) -> Vec<String> {
 #[test]
 fn pooled_classes_make_the_maps_of_the_departements_comparable() {
     let s = Scratch::new();
+    // The model written beside the diagnostic, one folder up from where it is in queries/.
     let model = std::fs::read_to_string(root().join("queries/modeles/couverture-epci.toml"))
         .unwrap()
+        .replace("\"../../data/", "\"../data/")
         .replace(
             "classes = { methode = \"seuils\", valeurs = [\"reference:departement\", \"reference:france\"] }",
             "classes = { methode = \"quantiles\", nombre = 4 }",
@@ -138,7 +148,7 @@ fn pooled_classes_make_the_maps_of_the_departements_comparable() {
     let text = |pooled: bool| {
         format!(
             "[diagnostic]\ntitre = \"D\"\ndepartements = [\"63\", \"71\"]\n\
-             liste_departements = \"data/cog/departements.csv\"\n\
+             liste_departements = \"../data/cog/departements.csv\"\n\
              modeles = [{{ requete = \"{model}\" }}]\ndossier = \"diag\"\nclasses_communes = {pooled}\n"
         )
     };

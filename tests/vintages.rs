@@ -311,7 +311,7 @@ fn evolution_needs_two_years_and_a_known_mapped_indicator() {
         &text[text.find("annees = [").unwrap()..text.find("indicateurs").unwrap()],
         &format!(
             "annees = [{{ annee = 2022, fichier = \"{}\", millesime_fichier = 2022 }}]\n",
-            s.dir.path().join("a2022.csv").display()
+            s.dir.path().join("requetes/a2022.csv").display()
         ),
     );
     let o = s.run(&one_year);

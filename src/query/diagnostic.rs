@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{line_of, parse_toml};
+use super::{beside, line_of, looked_in, parse_toml};
 use crate::error::{Error, ErrorKind, Result};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -63,32 +63,51 @@ impl Diagnostic {
             .unwrap_or(false)
     }
 
+    /// Parses a diagnostic file; its paths (the models, the list of départements) are
+    /// relative to its folder, and joined to it.
     pub fn parse(path: &Path, text: String) -> Result<Diagnostic> {
-        let file: DiagnosticFile = parse_toml(path, &text)?;
+        let mut file: DiagnosticFile = parse_toml(path, &text)?;
+        let spec = &mut file.diagnostic;
+        let written: Vec<String> = spec
+            .modeles
+            .get_ref()
+            .iter()
+            .map(|m| m.requete.clone())
+            .collect();
+        for m in spec.modeles.get_mut() {
+            m.requete = beside(path, &m.requete);
+        }
+        let list = spec.liste_departements.get_ref().clone();
+        *spec.liste_departements.get_mut() = beside(path, &list);
         let d = Diagnostic {
             path: path.to_path_buf(),
             text,
             spec: file.diagnostic,
         };
         let models = &d.spec.modeles;
-        for m in models.get_ref() {
+        for (m, written) in models.get_ref().iter().zip(&written) {
             if !Path::new(&m.requete).exists() {
                 return Err(d
                     .error_at(
                         &models.span(),
-                        format!("requête modèle introuvable : {}", m.requete),
+                        format!(
+                            "requête modèle introuvable : {written}{}",
+                            looked_in(written, &m.requete)
+                        ),
                     )
-                    .hint("les chemins sont relatifs au dossier d'où diagterr est lancé"));
+                    .hint("les chemins d'un diagnostic sont relatifs au dossier de son fichier"));
             }
         }
         if !Path::new(d.spec.liste_departements.get_ref()).exists() {
-            return Err(d.error_at(
-                &d.spec.liste_departements.span(),
-                format!(
-                    "fichier introuvable : {}",
-                    d.spec.liste_departements.get_ref()
-                ),
-            ));
+            return Err(d
+                .error_at(
+                    &d.spec.liste_departements.span(),
+                    format!(
+                        "fichier introuvable : {list}{}",
+                        looked_in(&list, d.spec.liste_departements.get_ref())
+                    ),
+                )
+                .hint("les chemins d'un diagnostic sont relatifs au dossier de son fichier"));
         }
         Ok(d)
     }

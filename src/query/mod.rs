@@ -22,14 +22,19 @@ pub use schema::*;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use path_clean::PathClean;
+
 use crate::error::{Error, ErrorKind, Result};
 
-/// A parsed query and where it came from (for messages).
+/// A parsed query and where it came from (for messages). Its input paths are relative to
+/// its folder, as written; once parsed, they are joined to it (`spec` holds them so).
 #[derive(Debug, Clone)]
 pub struct Query {
     pub path: PathBuf,
     text: String,
     pub spec: QuerySpec,
+    /// Every input file, with the key that names it, as joined to the query's folder.
+    inputs: Vec<(&'static str, PathBuf)>,
 }
 
 impl Query {
@@ -39,13 +44,40 @@ impl Query {
     }
 
     pub fn parse(path: &Path, text: String) -> Result<Query> {
-        let spec: QuerySpec = parse_toml(path, &text)?;
+        let mut spec: QuerySpec = parse_toml(path, &text)?;
+        let mut inputs = Vec::new();
+        let mut missing = None;
+        for (key, written) in spec.inputs_mut() {
+            let joined = beside(path, written.get_ref());
+            if missing.is_none() && !Path::new(&joined).exists() {
+                missing = Some((
+                    key,
+                    written.get_ref().clone(),
+                    written.span(),
+                    joined.clone(),
+                ));
+            }
+            *written.get_mut() = joined.clone();
+            inputs.push((key, PathBuf::from(joined)));
+        }
         let query = Query {
             path: path.to_path_buf(),
             text,
             spec,
+            inputs,
         };
-        query.check_inputs()?;
+        // Every input file named by the query must exist: say which key names it.
+        if let Some((key, written, span, joined)) = missing {
+            return Err(query
+                .error_at(
+                    &span,
+                    format!(
+                        "fichier introuvable pour « {key} » : {written}{}",
+                        looked_in(&written, &joined)
+                    ),
+                )
+                .hint("les chemins d'une requête sont relatifs au dossier du fichier de requête"));
+        }
         Ok(query)
     }
 
@@ -61,29 +93,33 @@ impl Query {
         line_of(&self.text, span)
     }
 
+    /// Every input file, with the key that names it.
+    pub fn inputs(&self) -> &[(&'static str, PathBuf)] {
+        &self.inputs
+    }
+
     /// Every file the query reads, itself included.
     pub fn input_paths(&self) -> Vec<PathBuf> {
         let mut paths = vec![self.path.clone()];
-        paths.extend(
-            self.spec
-                .inputs()
-                .into_iter()
-                .map(|(_, p)| PathBuf::from(p.get_ref())),
-        );
+        paths.extend(self.inputs.iter().map(|(_, p)| p.clone()));
         paths
     }
+}
 
-    /// Every input file named by the query must exist: say which key names it.
-    fn check_inputs(&self) -> Result<()> {
-        for (key, path) in self.spec.inputs() {
-            if !Path::new(path.get_ref()).exists() {
-                return Err(self
-                    .error_at(&path.span(), format!("fichier introuvable pour « {key} » : {}", path.get_ref()))
-                    .hint("les chemins sont relatifs au dossier d'où diagterr est lancé (la racine du projet)"));
-            }
-        }
-        Ok(())
+/// Where a path not found was looked for, when it is not as written.
+fn looked_in(written: &str, joined: &str) -> String {
+    match written == joined {
+        true => String::new(),
+        false => format!(" (cherché en {joined})"),
     }
+}
+
+/// A path written in the file `from` (a query, a diagnostic), joined to its folder as
+/// every tool that reads a project file does: `../data/x.csv` in `queries/q.toml` is
+/// `data/x.csv`. An absolute path stays as it is.
+pub fn beside(from: &Path, written: &str) -> String {
+    let folder = from.parent().unwrap_or(Path::new(""));
+    folder.join(written).clean().to_string_lossy().into_owned()
 }
 
 /// A TOML file into its schema, errors said in French with their line.
@@ -227,6 +263,16 @@ mod tests {
         );
         assert!(err.to_string().starts_with("q.toml, ligne 5"), "{err}");
         assert_eq!(err.kind, ErrorKind::Query);
+    }
+
+    #[test]
+    fn paths_are_joined_to_the_folder_of_their_file() {
+        let query = Path::new("queries/q.toml");
+        assert_eq!(beside(query, "../data/x.csv"), "data/x.csv");
+        assert_eq!(beside(query, "x.csv"), "queries/x.csv");
+        assert_eq!(beside(query, "/srv/x.csv"), "/srv/x.csv");
+        assert_eq!(beside(Path::new("q.toml"), "data/x.csv"), "data/x.csv");
+        assert_eq!(beside(Path::new("/a/b/q.toml"), "../../x.csv"), "/x.csv");
     }
 
     #[test]

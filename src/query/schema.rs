@@ -711,56 +711,57 @@ pub enum Selection {
 }
 
 impl QuerySpec {
-    /// Every input file with the key that names it.
-    pub fn inputs(&self) -> Vec<(&'static str, &Spanned<String>)> {
+    /// Every input file with the key that names it, to be resolved against the query's
+    /// folder.
+    pub fn inputs_mut(&mut self) -> Vec<(&'static str, &mut Spanned<String>)> {
         let mut v = vec![
-            ("territoire.communes", &self.territoire.communes),
+            ("territoire.communes", &mut self.territoire.communes),
             (
                 "territoire.liste_departements",
-                &self.territoire.liste_departements,
+                &mut self.territoire.liste_departements,
             ),
         ];
-        if let Some(r) = &self.territoire.liste_regions {
+        if let Some(r) = &mut self.territoire.liste_regions {
             v.push(("territoire.liste_regions", r));
         }
-        if let Some(m) = &self.territoire.mouvements {
+        if let Some(m) = &mut self.territoire.mouvements {
             v.push(("territoire.mouvements", m));
         }
-        if let Some(c) = &self.couverture {
-            if let Some(p) = &c.taux_caf {
+        if let Some(c) = &mut self.couverture {
+            if let Some(p) = &mut c.taux_caf {
                 v.push(("couverture.taux_caf", p));
             }
-            if let Some(c) = &c.composantes {
-                v.push(("couverture.composantes.fichier", &c.fichier));
+            if let Some(c) = &mut c.composantes {
+                v.push(("couverture.composantes.fichier", &mut c.fichier));
             }
         }
-        if let Some(f) = self.score.as_ref().and_then(|s| s.fichier.as_ref()) {
+        if let Some(f) = self.score.as_mut().and_then(|s| s.fichier.as_mut()) {
             v.push(("score.fichier", f));
         }
-        if let Some(e) = &self.evolution {
+        if let Some(e) = &mut self.evolution {
             v.extend(
                 e.annees
-                    .get_ref()
-                    .iter()
-                    .map(|y| ("evolution.annees.fichier", &y.fichier)),
+                    .get_mut()
+                    .iter_mut()
+                    .map(|y| ("evolution.annees.fichier", &mut y.fichier)),
             );
         }
-        if let Some(p) = &self.panier {
-            v.push(("panier.inventaire", &p.inventaire));
+        if let Some(p) = &mut self.panier {
+            v.push(("panier.inventaire", &mut p.inventaire));
             v.extend(
                 p.normes
-                    .iter()
-                    .map(|n| ("panier.normes.fichier", &n.fichier)),
+                    .iter_mut()
+                    .map(|n| ("panier.normes.fichier", &mut n.fichier)),
             );
         }
         v.extend(
             self.sources
-                .values()
-                .map(|s| ("sources.fichier", &s.fichier)),
+                .values_mut()
+                .map(|s| ("sources.fichier", &mut s.fichier)),
         );
-        if let Some(c) = &self.contours {
-            v.push(("contours.communes", &c.communes));
-            if let Some(e) = &c.epci {
+        if let Some(c) = &mut self.contours {
+            v.push(("contours.communes", &mut c.communes));
+            if let Some(e) = &mut c.epci {
                 v.push(("contours.epci", e));
             }
         }

@@ -399,10 +399,9 @@ fn part(query: &Query, report: Report) -> Part {
     )];
     sources.extend(
         query
-            .spec
             .inputs()
-            .into_iter()
-            .map(|(key, path)| format!("{key} : {}", path.get_ref())),
+            .iter()
+            .map(|(key, path)| format!("{key} : {}", path.display())),
     );
     Part {
         title: report.title,

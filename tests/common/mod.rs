@@ -9,7 +9,8 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Runs `diagterr ARGS…` from the crate root (query paths are relative to it).
+/// Runs `diagterr ARGS…` from the crate root (the paths of a query are relative to its
+/// file, wherever it runs from).
 pub fn diagterr(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_diagterr"))
         .args(args)
@@ -26,22 +27,25 @@ pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-/// A query run in a temporary folder of its own: the query is `requete.toml`
-/// there, input files can be written beside it, outputs go to `out/`.
+/// A query run in a temporary folder of its own, laid out as the project is: the query is
+/// `requetes/requete.toml` there, the project's `data/` is linked beside it (so its paths
+/// read `../data/…`, as in `queries/`), input files can be written beside the query,
+/// outputs go to `out/`.
 pub struct Scratch {
     pub dir: tempfile::TempDir,
 }
 
 impl Scratch {
     pub fn new() -> Scratch {
-        Scratch {
-            dir: tempfile::tempdir().unwrap(),
-        }
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("requetes")).unwrap();
+        std::os::unix::fs::symlink(root().join("data"), dir.path().join("data")).unwrap();
+        Scratch { dir }
     }
 
     /// Writes a file beside the query and returns its path as text (for queries).
     pub fn file(&self, name: &str, text: &str) -> String {
-        let p = self.dir.path().join(name);
+        let p = self.dir.path().join("requetes").join(name);
         std::fs::write(&p, text).unwrap();
         p.to_str().unwrap().to_string()
     }
