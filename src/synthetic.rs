@@ -15,6 +15,7 @@ use rand::{RngExt, SeedableRng};
 
 use crate::error::{Error, Result};
 use crate::export::write_atomic;
+use crate::ingest::builtin;
 use crate::territory::moves::{Fate, Movements};
 use crate::territory::{Commune, Territory};
 
@@ -191,21 +192,21 @@ fn queries(spec: &Spec, first: u16) -> Result<Vec<(String, String)>> {
         .map(|d| format!("\"{d}\""))
         .collect();
     let deps = deps.join(", ");
-    // The queries are in `requetes/`, beside the files they read; the COG tables are
-    // named by their absolute path, so that the folder runs from anywhere.
+    // The queries are in `requetes/`, beside the files they read; COG tables other than
+    // the built-in ones are named by their absolute path, so that the folder runs from
+    // anywhere.
     let file = |name: &str| format!("../{name}");
-    let absolute = |p: &Path| -> Result<String> {
-        Ok(std::path::absolute(p)
-            .map_err(|e| Error::io(p, e))?
-            .display()
-            .to_string())
-    };
-    let cog = format!(
-        "communes = \"{}\"\nliste_departements = \"{}\"\nmouvements = \"{}\"\n",
-        absolute(spec.communes)?,
-        absolute(spec.departements)?,
-        absolute(spec.movements_path)?
-    );
+    let mut cog = String::new();
+    for (key, path) in [
+        ("communes", spec.communes),
+        ("liste_departements", spec.departements),
+        ("mouvements", spec.movements_path),
+    ] {
+        if !builtin::is_builtin(path) {
+            let absolute = std::path::absolute(path).map_err(|e| Error::io(path, e))?;
+            cog.push_str(&format!("{key} = \"{}\"\n", absolute.display()));
+        }
+    }
     let territory = |level: &str| {
         format!(
             "[territoire]\nniveau = \"{level}\"\ndepartements = [{deps}]\nmillesime = {}\n{cog}\n",

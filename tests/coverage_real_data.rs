@@ -518,3 +518,43 @@ fn a_query_runs_from_any_folder() {
         "{err}"
     );
 }
+
+/// A query that names no COG table reads the built-in ones (the COG 2026 of `data/cog`,
+/// compressed into the binary): the same list as with the files; another vintage must
+/// name its own.
+#[test]
+fn a_query_without_cog_tables_reads_the_built_in_ones() {
+    let with_files = Scratch::new();
+    let o = with_files.run_file("queries/couverture-epci-63-puy-de-dome.toml");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text: String = puy_de_dome_query()
+        .lines()
+        .filter(|l| {
+            !l.starts_with("communes = \"../data/cog") && !l.starts_with("liste_departements")
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(!text.contains("data/cog"), "{text}");
+    let built_in = Scratch::new();
+    let o = built_in.run(&text);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        with_files.output("63/priorites-epci-63.csv"),
+        built_in.output("63/priorites-epci-63.csv")
+    );
+
+    let o = built_in.run(&text.replace("millesime = 2026", "millesime = 2025"));
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    let line = line_of(&text, "millesime = 2026");
+    assert!(
+        err.contains(&format!(
+            "requete.toml, ligne {line} : COG 2025 : les tables intégrées sont celles du COG 2026"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("donnez « communes » et « liste_departements » du COG 2025"),
+        "{err}"
+    );
+}

@@ -86,16 +86,17 @@ fn contours_of_2018_cover_the_2026_communes_of_the_five_departements() {
 }
 
 #[test]
-fn a_query_without_movements_table_says_what_to_add() {
-    let s = Scratch::new();
-    let o = s.run(&map_on_2018_contours("63", "puy-de-dome", false));
-    assert!(!o.status.success());
-    let err = stderr(&o);
-    assert!(
-        err.contains("fichier au COG 2018, requête au COG 2026 : la table des mouvements manque"),
-        "{err}"
+fn a_query_without_movements_table_moves_with_the_built_in_one() {
+    let (with, without) = (Scratch::new(), Scratch::new());
+    let o = with.run(&map_on_2018_contours("63", "puy-de-dome", true));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = without.run(&map_on_2018_contours("63", "puy-de-dome", false));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("63133 → 63226"), "{}", stdout(&o));
+    assert_eq!(
+        with.output("carte.geojson"),
+        without.output("carte.geojson")
     );
-    assert!(err.contains("mouvements = "), "{err}");
 }
 
 /// The share of single parents among allocataires by EPCI of 2026, from the Caf file by
@@ -204,19 +205,19 @@ fn components_of_an_older_vintage_are_summed_on_the_new_communes() {
 }
 
 #[test]
-fn components_of_an_older_vintage_need_their_vintage_and_the_movements() {
+fn components_of_an_older_vintage_need_their_vintage() {
     let (_s, o) = components_of_2018(true, "");
     assert!(!o.status.success());
     let err = stderr(&o);
     assert!(err.contains("composantes-2018.csv, ligne 2"), "{err}");
     assert!(err.contains("millesime_fichier"), "{err}");
-    let (_s, o) = components_of_2018(false, "millesime_fichier = 2018");
-    assert!(!o.status.success());
-    assert!(
-        stderr(&o).contains("la table des mouvements manque"),
-        "{}",
-        stderr(&o)
-    );
+    // Without a movements table, the built-in one moves the communes alike.
+    let (given, o) = components_of_2018(true, "millesime_fichier = 2018");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (built_in, o) = components_of_2018(false, "millesime_fichier = 2018");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("63133 → 63226"), "{}", stdout(&o));
+    assert_eq!(given.output("liste.csv"), built_in.output("liste.csv"));
 }
 
 #[test]

@@ -8,21 +8,23 @@ pub mod synthetic;
 
 use std::path::{Path, PathBuf};
 
+use diagterr::ingest::builtin;
 use diagterr::query::{check_outputs, Diagnostic, PlannedOutput, Query};
 use diagterr::run::{self, DiagnosticPlan};
 use diagterr::Error;
 
-/// The COG files of the vintage worked on (by default those embedded in `data/cog`).
+/// The COG files of the vintage worked on (by default those built into the binary).
 #[derive(clap::Args)]
 pub struct CogFiles {
-    /// Table commune → EPCI du millésime (ses communes et leurs populations).
-    #[arg(long, default_value = "data/cog/communes-epci-population-2026.csv")]
+    /// Table commune → EPCI du millésime (ses communes et leurs populations) ; par défaut,
+    /// celle du COG 2026 intégrée.
+    #[arg(long, default_value = builtin::COMMUNES)]
     pub communes: PathBuf,
-    /// Liste des départements du millésime.
-    #[arg(long, default_value = "data/cog/departements.csv")]
+    /// Liste des départements du millésime ; par défaut, celle du COG 2026 intégrée.
+    #[arg(long, default_value = builtin::DEPARTEMENTS)]
     pub departements: PathBuf,
-    /// Table des mouvements des communes de l'INSEE.
-    #[arg(long, default_value = "data/cog/mouvements-communes.csv")]
+    /// Table des mouvements des communes de l'INSEE ; par défaut, celle intégrée.
+    #[arg(long, default_value = builtin::MOVEMENTS)]
     pub mouvements: PathBuf,
 }
 

@@ -14,7 +14,10 @@ use super::TableSpec;
 use crate::error::{Error, Result};
 
 pub(crate) fn read(path: &Path, spec: &TableSpec) -> Result<DataFrame> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = match super::builtin::bytes(path) {
+        Some(text) => text,
+        None => std::fs::read(path).map_err(|e| Error::io(path, e))?,
+    };
     let decoded = decode(bytes).map_err(|m| {
         Error::new(format!(
             "encodages mélangés : le fichier est en UTF-8, sauf l'octet 0x{:02X} (Windows-1252 ?)",

@@ -7,6 +7,7 @@
 //! *Secret statistique* cells (suppressed small values) are neither zero nor missing: every Number column comes
 //! with a Boolean column [`secret_column`]`(name)` that is true where the cell was secret (its value is null).
 
+pub mod builtin;
 mod csv;
 pub mod layouts;
 mod table;

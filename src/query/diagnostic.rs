@@ -10,6 +10,7 @@ use toml::Spanned;
 
 use super::{beside, line_of, looked_in, parse_toml};
 use crate::error::{Error, ErrorKind, Result};
+use crate::ingest::builtin;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -24,8 +25,9 @@ pub struct DiagnosticSpec {
     pub titre: String,
     /// Codes, or `["toutes"]` for every département of the list.
     pub departements: Spanned<Vec<String>>,
-    /// List of départements (names for titles, codes checked).
-    pub liste_departements: Spanned<String>,
+    /// List of départements (names for titles, codes checked); built in for the COG 2026.
+    #[serde(default)]
+    pub liste_departements: Option<Spanned<String>>,
     /// The model queries, in the order of the report.
     pub modeles: Spanned<Vec<ModelSpec>>,
     /// Folder of the outputs, under the output directory: one sub-folder per département.
@@ -77,8 +79,13 @@ impl Diagnostic {
         for m in spec.modeles.get_mut() {
             m.requete = beside(path, &m.requete);
         }
-        let list = spec.liste_departements.get_ref().clone();
-        *spec.liste_departements.get_mut() = beside(path, &list);
+        let list = spec
+            .liste_departements
+            .as_ref()
+            .map(|l| l.get_ref().clone());
+        if let (Some(given), Some(written)) = (&mut spec.liste_departements, &list) {
+            *given.get_mut() = beside(path, written);
+        }
         let d = Diagnostic {
             path: path.to_path_buf(),
             text,
@@ -98,18 +105,30 @@ impl Diagnostic {
                     .hint("les chemins d'un diagnostic sont relatifs au dossier de son fichier"));
             }
         }
-        if !Path::new(d.spec.liste_departements.get_ref()).exists() {
-            return Err(d
-                .error_at(
-                    &d.spec.liste_departements.span(),
-                    format!(
-                        "fichier introuvable : {list}{}",
-                        looked_in(&list, d.spec.liste_departements.get_ref())
-                    ),
-                )
-                .hint("les chemins d'un diagnostic sont relatifs au dossier de son fichier"));
+        if let (Some(given), Some(written)) = (&d.spec.liste_departements, &list) {
+            if !Path::new(given.get_ref()).exists() {
+                return Err(d
+                    .error_at(
+                        &given.span(),
+                        format!(
+                            "fichier introuvable : {written}{}",
+                            looked_in(written, given.get_ref())
+                        ),
+                    )
+                    .hint("les chemins d'un diagnostic sont relatifs au dossier de son fichier"));
+            }
         }
         Ok(d)
+    }
+
+    /// The list of départements: the diagnostic's, or the built-in one.
+    pub fn departements_file(&self) -> &Path {
+        Path::new(
+            self.spec
+                .liste_departements
+                .as_ref()
+                .map_or(builtin::DEPARTEMENTS, |l| l.get_ref().as_str()),
+        )
     }
 
     /// An error about the value at `span` of this file.

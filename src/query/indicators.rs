@@ -104,7 +104,7 @@ impl SourceSpec {
     pub fn older_than(&self, query: &super::Query) -> bool {
         self.millesime
             .as_ref()
-            .is_some_and(|m| *m.get_ref() != query.spec.territoire.millesime)
+            .is_some_and(|m| *m.get_ref() != query.spec.territoire.vintage())
     }
 }
 

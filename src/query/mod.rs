@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 use path_clean::PathClean;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::ingest::builtin;
 
 /// A parsed query and where it came from (for messages). Its input paths are relative to
 /// its folder, as written; once parsed, they are joined to it (`spec` holds them so).
@@ -66,6 +67,25 @@ impl Query {
             spec,
             inputs,
         };
+        let t = &query.spec.territoire;
+        if t.vintage() != builtin::VINTAGE
+            && (t.communes.is_none() || t.liste_departements.is_none())
+        {
+            return Err(query
+                .error_at(
+                    &t.millesime.span(),
+                    format!(
+                        "COG {} : les tables intégrées sont celles du COG {}",
+                        t.vintage(),
+                        builtin::VINTAGE
+                    ),
+                )
+                .hint(format!(
+                    "donnez « communes » et « liste_departements » du COG {} dans [territoire], ou travaillez au COG {}",
+                    t.vintage(),
+                    builtin::VINTAGE
+                )));
+        }
         // Every input file named by the query must exist: say which key names it.
         if let Some((key, written, span, joined)) = missing {
             return Err(query

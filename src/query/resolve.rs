@@ -767,7 +767,7 @@ fn published(
             "valeur publiée sur le COG {} (source « {} »), requête sur le COG {}",
             vintage.get_ref(),
             source.name,
-            query.spec.territoire.millesime
+            query.spec.territoire.vintage()
         ))
         .hint("une valeur publiée ne passe pas d'un millésime à l'autre (les communes fusionnées ne s'additionnent pas) : donnez son numérateur et son dénominateur"));
     }

@@ -2,6 +2,7 @@
 //! table refuses unknown keys.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -13,6 +14,7 @@ use super::indicators::{
 use crate::classify::palette::Palette;
 use crate::indicators::rank_sum::{Direction, Ties};
 use crate::indicators::weighted_score::Normalisation;
+use crate::ingest::builtin;
 use crate::panier::norm::Rounding;
 use crate::panier::ServiceKind;
 use crate::render::LegendLayout;
@@ -67,17 +69,56 @@ pub struct TerritorySpec {
     #[serde(default)]
     pub epci: Option<Spanned<String>>,
     /// COG vintage of the codes.
-    pub millesime: u16,
-    /// Commune → EPCI table of that vintage.
-    pub communes: Spanned<String>,
-    /// List of départements of that vintage.
-    pub liste_departements: Spanned<String>,
-    /// List of régions of that vintage, to name the région's reference row.
+    pub millesime: Spanned<u16>,
+    /// Commune → EPCI table of that vintage (built in for the COG 2026).
+    #[serde(default)]
+    pub communes: Option<Spanned<String>>,
+    /// List of départements of that vintage (built in for the COG 2026).
+    #[serde(default)]
+    pub liste_departements: Option<Spanned<String>>,
+    /// List of régions of that vintage, to name the région's reference row (built in for
+    /// the COG 2026).
     #[serde(default)]
     pub liste_regions: Option<Spanned<String>>,
-    /// INSEE movements table, to read inputs of an older vintage (`millesime_fichier`).
+    /// INSEE movements table, to read inputs of an older vintage (`millesime_fichier`);
+    /// built in, up to the COG 2026.
     #[serde(default)]
     pub mouvements: Option<Spanned<String>>,
+}
+
+impl TerritorySpec {
+    /// The COG vintage of the query's codes.
+    pub fn vintage(&self) -> u16 {
+        *self.millesime.get_ref()
+    }
+
+    /// The commune → EPCI table: the query's, or the built-in one.
+    pub fn communes_file(&self) -> &Path {
+        given_or(&self.communes, builtin::COMMUNES)
+    }
+
+    /// The list of départements: the query's, or the built-in one.
+    pub fn departements_file(&self) -> &Path {
+        given_or(&self.liste_departements, builtin::DEPARTEMENTS)
+    }
+
+    /// The list of régions: the query's, or the built-in one for the COG 2026.
+    pub fn regions_file(&self) -> Option<&Path> {
+        match (&self.liste_regions, self.vintage()) {
+            (Some(file), _) => Some(Path::new(file.get_ref())),
+            (None, builtin::VINTAGE) => Some(Path::new(builtin::REGIONS)),
+            (None, _) => None,
+        }
+    }
+
+    /// The movements table: the query's, or the built-in one.
+    pub fn movements_file(&self) -> &Path {
+        given_or(&self.mouvements, builtin::MOVEMENTS)
+    }
+}
+
+fn given_or<'a>(given: &'a Option<Spanned<String>>, built_in: &'static str) -> &'a Path {
+    Path::new(given.as_ref().map_or(built_in, |f| f.get_ref().as_str()))
 }
 
 /// How the taux de couverture is obtained.
@@ -714,13 +755,13 @@ impl QuerySpec {
     /// Every input file with the key that names it, to be resolved against the query's
     /// folder.
     pub fn inputs_mut(&mut self) -> Vec<(&'static str, &mut Spanned<String>)> {
-        let mut v = vec![
-            ("territoire.communes", &mut self.territoire.communes),
-            (
-                "territoire.liste_departements",
-                &mut self.territoire.liste_departements,
-            ),
-        ];
+        let mut v = Vec::new();
+        if let Some(c) = &mut self.territoire.communes {
+            v.push(("territoire.communes", c));
+        }
+        if let Some(d) = &mut self.territoire.liste_departements {
+            v.push(("territoire.liste_departements", d));
+        }
         if let Some(r) = &mut self.territoire.liste_regions {
             v.push(("territoire.liste_regions", r));
         }

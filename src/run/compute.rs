@@ -230,15 +230,15 @@ fn read_components(
     };
     let t = &query.spec.territoire;
     let path = Path::new(comp.fichier.get_ref());
-    let mut files = vec![
+    let files = [
         path,
-        Path::new(t.communes.get_ref()),
-        Path::new(t.liste_departements.get_ref()),
+        t.communes_file(),
+        t.departements_file(),
+        t.movements_file(),
     ];
-    files.extend(t.mouvements.as_ref().map(|m| Path::new(m.get_ref())));
     let vintage = comp.millesime_fichier.as_ref();
     let from = vintage.map(|v| *v.get_ref());
-    let variant = format!("{spec:?} {from:?} → {}", t.millesime);
+    let variant = format!("{spec:?} {from:?} → {}", t.vintage());
     // Read, and moved to the query's communes, once for the three levels of a year.
     let shared = crate::once::per_files(&files, &variant, || {
         let table = ingest::read_table(path, &spec)?;

@@ -152,7 +152,7 @@ impl DiagnosticPlan<'_> {
     pub fn inputs(&self) -> Vec<PathBuf> {
         let mut paths = vec![
             self.d.path.clone(),
-            PathBuf::from(self.d.spec.liste_departements.get_ref()),
+            self.d.departements_file().to_path_buf(),
         ];
         paths.extend(self.models.iter().map(|(_, m)| PathBuf::from(&m.requete)));
         for dep in &self.deps {
@@ -334,10 +334,7 @@ fn pooled_classes(text: &str, model: &ModelSpec, deps: &[(&String, &String)]) ->
             return Ok(pooled); // only coverage maps have computed classes
         };
         let t = &query.spec.territoire;
-        let territory = Territory::shared(
-            Path::new(t.communes.get_ref()),
-            Path::new(t.liste_departements.get_ref()),
-        )?;
+        let territory = Territory::shared(t.communes_file(), t.departements_file())?;
         let cov = compute(&query, c, &territory)?;
         rates.extend(cov.rows.iter().filter_map(|r| r.rate.value()));
         parts.extend(
@@ -377,10 +374,7 @@ fn pooled_classes(text: &str, model: &ModelSpec, deps: &[(&String, &String)]) ->
 
 /// Code → name of the départements of the diagnostic's list.
 fn departement_names(d: &Diagnostic) -> Result<Vec<(String, String)>> {
-    let table = ingest::read_table(
-        Path::new(d.spec.liste_departements.get_ref()),
-        &layouts::departements(),
-    )?;
+    let table = ingest::read_table(d.departements_file(), &layouts::departements())?;
     let codes = str_col(&table.df, "DEP")?;
     let names = str_col(&table.df, "LIBELLE")?;
     Ok(codes
@@ -395,7 +389,7 @@ fn part(query: &Query, report: Report) -> Part {
     let t = &query.spec.territoire;
     let mut sources = vec![format!(
         "Code officiel géographique {} (communes, EPCI, départements)",
-        t.millesime
+        t.vintage()
     )];
     sources.extend(
         query

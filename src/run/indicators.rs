@@ -298,19 +298,22 @@ fn reference_area(
         return Err(Error::new(format!(
             "la liste des départements ne donne pas la région de « {dep} »"
         ))
-        .file(query.spec.territoire.liste_departements.get_ref())
+        .file(query.spec.territoire.departements_file())
         .column("REG")
         .hint("utilisez la liste des départements de l'Insee, qui a la colonne « REG »"));
     };
-    let Some(list) = &query.spec.territoire.liste_regions else {
+    let Some(list) = query.spec.territoire.regions_file() else {
         return Err(query
             .error_at(
                 &at,
-                "la référence « region » demande la liste des régions, pour la nommer",
+                format!(
+                    "la référence « region » demande la liste des régions du COG {}, pour la nommer",
+                    query.spec.territoire.vintage()
+                ),
             )
-            .hint("ajoutez à [territoire] « liste_regions = \"data/cog/regions.csv\" »"));
+            .hint("ajoutez à [territoire] « liste_regions = \"…/regions.csv\" » de ce millésime (la liste intégrée est celle du COG 2026)"));
     };
-    let regions = ingest::read_shared(Path::new(list.get_ref()), &layouts::regions())?;
+    let regions = ingest::read_shared(list, &layouts::regions())?;
     let name = str_col(&regions.df, "REG")?
         .iter()
         .zip(str_col(&regions.df, "LIBELLE")?.iter())
@@ -320,7 +323,7 @@ fn reference_area(
             Error::new(format!(
                 "région « {region} » absente de la liste des régions"
             ))
-            .file(list.get_ref())
+            .file(list)
             .code(region)
             .hint("utilisez la liste des régions du même millésime que celle des départements")
         })?;

@@ -97,10 +97,7 @@ pub fn run_guarded(query: &Query, out_dir: &Path) -> Result<Report> {
 pub fn run(query: &Query, out_dir: &Path) -> Result<Report> {
     let spec = &query.spec;
     let t = &spec.territoire;
-    let territory = Territory::shared(
-        Path::new(t.communes.get_ref()),
-        Path::new(t.liste_departements.get_ref()),
-    )?;
+    let territory = Territory::shared(t.communes_file(), t.departements_file())?;
     let computed = [
         spec.couverture.is_some(),
         spec.score.is_some(),
@@ -319,7 +316,7 @@ fn select_units<'t>(query: &Query, territory: &'t Territory) -> Result<Selection
             return Err(query
                 .error_at(
                     &epci.span(),
-                    format!("EPCI inconnu du COG {} : « {siren} »", t.millesime),
+                    format!("EPCI inconnu du COG {} : « {siren} »", t.vintage()),
                 )
                 .hint("donnez le SIREN à 9 chiffres d'un EPCI du millésime de la requête"));
         }

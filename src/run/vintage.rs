@@ -3,7 +3,6 @@
 //! errors placed at the query's line; the moving itself is the domain's
 //! (`indicators::vintage`, `territory::contours`).
 
-use std::path::Path;
 use std::sync::Arc;
 
 use super::with_place;
@@ -23,31 +22,18 @@ pub(super) fn moves(
     let t = &query.spec.territoire;
     let Some((from, span)) = from
         .map(|f| (*f.get_ref(), f.span()))
-        .filter(|(f, _)| *f != t.millesime)
+        .filter(|(f, _)| *f != t.vintage())
     else {
         return Ok(None);
     };
     let span = &span;
-    let Some(path) = &t.mouvements else {
-        return Err(query
-            .error_at(
-                span,
-                format!(
-                    "fichier au COG {from}, requête au COG {} : la table des mouvements manque",
-                    t.millesime
-                ),
-            )
-            .hint(
-                "ajoutez « mouvements = \"data/cog/mouvements-communes.csv\" » dans [territoire]",
-            ));
-    };
     // The queries of one year share its moves: the same files give the same moves.
-    let (movements, communes) = (Path::new(path.get_ref()), Path::new(t.communes.get_ref()));
-    let departements = Path::new(t.liste_departements.get_ref());
+    let (movements, communes) = (t.movements_file(), t.communes_file());
+    let departements = t.departements_file();
     crate::once::per_files(
         &[movements, communes, departements],
-        &format!("{from} → {}", t.millesime),
-        || Movements::shared(movements)?.between(from, t.millesime, territory),
+        &format!("{from} → {}", t.vintage()),
+        || Movements::shared(movements)?.between(from, t.vintage(), territory),
     )
     .map(Some)
     .map_err(|e| with_place(e, query, span))

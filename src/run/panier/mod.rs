@@ -101,7 +101,7 @@ pub(super) fn run_panier(
     let movements = movements(query)?;
     let placed = place(
         &inventory,
-        &placement_of(query, territory, movements.as_ref(), Level::Epci, units),
+        &placement_of(query, territory, Some(&movements), Level::Epci, units),
         &years,
     )?;
     notices.extend(placed.notices.iter().map(ToString::to_string));
@@ -285,13 +285,10 @@ fn years(query: &Query, spec: &PanierSpec) -> Result<Vec<u16>> {
     Ok(years)
 }
 
-/// The movements table of the query, when it names one: an inventory row of an earlier
-/// year has its commune moved to the query's vintage.
-fn movements(query: &Query) -> Result<Option<Movements>> {
-    match &query.spec.territoire.mouvements {
-        Some(path) => Ok(Some(Movements::shared(Path::new(path.get_ref()))?)),
-        None => Ok(None),
-    }
+/// The movements table of the query (its own or the built-in one): an inventory row of
+/// an earlier year has its commune moved to the query's vintage.
+fn movements(query: &Query) -> Result<Movements> {
+    Movements::shared(query.spec.territoire.movements_file())
 }
 
 /// Where the services of an inventory go: the units of the query's selection.
@@ -304,7 +301,7 @@ fn placement_of<'a>(
 ) -> placement::Selection<'a> {
     placement::Selection {
         territory,
-        vintage: query.spec.territoire.millesime,
+        vintage: query.spec.territoire.vintage(),
         movements,
         level,
         units,

@@ -48,7 +48,7 @@ pub(in crate::run) fn service_sums(
     let movements = movements(query)?;
     let placed = place(
         &inventory,
-        &placement_of(query, territory, movements.as_ref(), level, units),
+        &placement_of(query, territory, Some(&movements), level, units),
         &[year],
     )?;
     notices.extend(placed.notices.iter().map(ToString::to_string));

@@ -1,0 +1,73 @@
+//! The reference tables shipped inside the binary, compressed at build time (`build.rs`):
+//! the COG 2026 communes with their EPCI and populations, the départements, the régions and
+//! the INSEE table of the movements of communes. A query that does not name its own reads
+//! these. Each is named by a path of its own (`intégré:departements.csv`), so that every
+//! reader, the cache of what is read once and the messages take it as a file.
+
+use std::io::Read;
+use std::path::Path;
+
+/// The COG vintage of the built-in tables.
+pub const VINTAGE: u16 = 2026;
+
+pub const COMMUNES: &str = "intégré:communes-epci-population-2026.csv";
+pub const DEPARTEMENTS: &str = "intégré:departements.csv";
+pub const REGIONS: &str = "intégré:regions.csv";
+pub const MOVEMENTS: &str = "intégré:mouvements-communes.csv";
+
+const TABLES: [(&str, &[u8]); 4] = [
+    (
+        COMMUNES,
+        include_bytes!(concat!(
+            env!("OUT_DIR"),
+            "/communes-epci-population-2026.csv.gz"
+        )),
+    ),
+    (
+        DEPARTEMENTS,
+        include_bytes!(concat!(env!("OUT_DIR"), "/departements.csv.gz")),
+    ),
+    (
+        REGIONS,
+        include_bytes!(concat!(env!("OUT_DIR"), "/regions.csv.gz")),
+    ),
+    (
+        MOVEMENTS,
+        include_bytes!(concat!(env!("OUT_DIR"), "/mouvements-communes.csv.gz")),
+    ),
+];
+
+/// Whether `path` names a built-in table.
+pub fn is_builtin(path: &Path) -> bool {
+    TABLES.iter().any(|(name, _)| path == Path::new(name))
+}
+
+/// The text of the built-in table `path` names, or `None` when it names a file.
+pub fn bytes(path: &Path) -> Option<Vec<u8>> {
+    let (_, compressed) = TABLES.iter().find(|(name, _)| path == Path::new(name))?;
+    let mut text = Vec::new();
+    flate2::read::GzDecoder::new(*compressed)
+        .read_to_end(&mut text)
+        .expect("build.rs wrote valid gzip");
+    Some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_builtin_tables_are_those_of_data_cog() {
+        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/cog");
+        for (name, _) in TABLES {
+            let file = name.trim_start_matches("intégré:");
+            assert_eq!(
+                bytes(Path::new(name)).unwrap(),
+                std::fs::read(data.join(file)).unwrap(),
+                "{name}"
+            );
+        }
+        assert!(bytes(Path::new("departements.csv")).is_none());
+        assert!(is_builtin(Path::new(DEPARTEMENTS)));
+    }
+}
