@@ -13,7 +13,7 @@ pub mod layouts;
 mod table;
 mod text;
 mod unique;
-mod xlsx;
+mod workbook;
 
 pub(crate) use text::{normalize_code, parse_number};
 
@@ -129,7 +129,7 @@ pub fn read_shared(path: &Path, spec: &TableSpec) -> Result<Arc<Table>> {
     crate::once::per_files(&[path], &format!("{spec:?}"), || read_table(path, spec))
 }
 
-/// Reads a `.csv`/`.txt`/`.tsv` or `.xlsx` file according to `spec`.
+/// Reads a `.csv`/`.txt`/`.tsv` file or a workbook (`.xlsx`, `.xls`, `.ods`) according to `spec`.
 pub fn read_table(path: &Path, spec: &TableSpec) -> Result<Table> {
     let extension = path
         .extension()
@@ -138,18 +138,11 @@ pub fn read_table(path: &Path, spec: &TableSpec) -> Result<Table> {
         .to_ascii_lowercase();
     let df = match extension.as_str() {
         "csv" | "txt" | "tsv" => csv::read(path, spec)?,
-        "xlsx" | "xlsm" => xlsx::read(path, spec)?,
-        "xls" | "ods" => {
-            return Err(
-                Error::new(format!("format .{extension} non pris en charge"))
-                    .file(path)
-                    .hint("enregistrez le classeur au format .xlsx ou CSV"),
-            )
-        }
+        "xlsx" | "xlsm" | "xls" | "ods" => workbook::read(path, spec)?,
         _ => {
             return Err(Error::new("format de fichier non reconnu")
                 .file(path)
-                .hint("donnez un fichier .csv, .txt ou .xlsx"))
+                .hint("donnez un fichier .csv, .txt, .tsv, .xlsx, .xls ou .ods"))
         }
     };
     Ok(Table {

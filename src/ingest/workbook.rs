@@ -1,12 +1,12 @@
-//! xlsx workbooks, read with calamine. INSEE and DGCL put titles above the header, so the header is the first
-//! row (within the first 30) holding every required column; cells typed as numbers are turned back into text so
+//! Workbooks (xlsx, xls, ods), read with calamine. INSEE and DGCL put titles above the header, so the header is
+//! the first row (within the first 30) holding every required column; cells typed as numbers are turned back into text so
 //! that codes and numbers go through the same checks as in a CSV (`1001.0` → `1001` → `01001`).
 
 use std::fmt::Write;
 use std::path::Path;
 
 use ::csv::StringRecord;
-use calamine::{open_workbook, Data, Reader, Xlsx, XlsxError};
+use calamine::{open_workbook_auto, Data, Reader};
 use polars::prelude::DataFrame;
 
 use super::table::{header_name, Builder};
@@ -17,13 +17,15 @@ use crate::error::{Error, Result};
 const HEADER_SEARCH_ROWS: usize = 30;
 
 pub(crate) fn read(path: &Path, spec: &TableSpec) -> Result<DataFrame> {
-    let workbook_error = |e: XlsxError| match e {
-        XlsxError::Io(e) => Error::io(path, e),
+    let workbook_error = |e: calamine::Error| {
+        match e {
+        calamine::Error::Io(e) => Error::io(path, e),
         e => Error::new(format!("classeur illisible : {e}"))
             .file(path)
-            .hint("vérifiez qu'il s'agit d'un classeur .xlsx valide"),
+            .hint("vérifiez qu'il s'agit d'un classeur valide du format de son extension (.xlsx, .xls, .ods)"),
+    }
     };
-    let mut workbook: Xlsx<_> = open_workbook(path).map_err(workbook_error)?;
+    let mut workbook = open_workbook_auto(path).map_err(workbook_error)?;
     let sheets = workbook.sheet_names();
     let sheet = match &spec.sheet {
         Some(name) if sheets.contains(name) => name.clone(),
@@ -113,12 +115,15 @@ mod tests {
     };
     use std::path::PathBuf;
 
-    /// Written by `tests/fixtures/ingest/make-xlsx.py`: titles on rows 1–2, header on row 5, codes as numbers.
+    /// Written by `tests/fixtures/ingest/make-xlsx.py`: titles on rows 1–2, header on row 5, codes as numbers;
+    /// the same first sheet as `.ods` and `.xls`.
+    fn workbook_as(extension: &str) -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("tests/fixtures/ingest/insee-titles.{extension}"))
+    }
+
     fn workbook() -> PathBuf {
-        PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/ingest/insee-titles.xlsx"
-        ))
+        workbook_as("xlsx")
     }
 
     fn spec(sheet: Option<&str>) -> TableSpec {
@@ -136,7 +141,13 @@ mod tests {
 
     #[test]
     fn header_below_titles_and_numeric_codes() {
-        let df = read_table(&workbook(), &spec(None)).unwrap().df;
+        for extension in ["xlsx", "ods", "xls"] {
+            header_below_titles_and_numeric_codes_in(extension);
+        }
+    }
+
+    fn header_below_titles_and_numeric_codes_in(extension: &str) {
+        let df = read_table(&workbook_as(extension), &spec(None)).unwrap().df;
         let codes: Vec<_> = df
             .column("CODGEO")
             .unwrap()
@@ -145,7 +156,7 @@ mod tests {
             .iter()
             .flatten()
             .collect();
-        assert_eq!(codes, ["01001", "2A004", "97101", "01002"]);
+        assert_eq!(codes, ["01001", "2A004", "97101", "01002"], "{extension}");
         let deps: Vec<_> = df
             .column("DEP")
             .unwrap()
@@ -174,7 +185,7 @@ mod tests {
             .iter()
             .flatten()
             .collect();
-        assert_eq!(lines, [6, 7, 8, 10]);
+        assert_eq!(lines, [6, 7, 8, 10], "{extension}");
     }
 
     #[test]
