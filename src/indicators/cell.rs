@@ -36,30 +36,32 @@ impl Cell {
 /// The one cell arithmetic of the engine: how a secret or a missing value goes through a
 /// sum, a share of a split commune, a ratio, a difference. A secret wins over a missing
 /// value (what is hidden is known to exist), a missing value over a number.
+impl Cell {
+    /// `f` of two numbers, or the secret or missing state that wins.
+    fn combined(self, other: Cell, f: impl FnOnce(f64, f64) -> f64) -> Cell {
+        match (self, other) {
+            (Cell::Secret, _) | (_, Cell::Secret) => Cell::Secret,
+            (Cell::Missing, _) | (_, Cell::Missing) => Cell::Missing,
+            (Cell::Value(x), Cell::Value(y)) => Cell::Value(f(x, y)),
+        }
+    }
+}
+
 impl std::ops::Add for Cell {
     type Output = Cell;
 
     /// A sum that touches a secret cell is secret; a missing cell makes it missing.
     fn add(self, other: Cell) -> Cell {
-        match (self, other) {
-            (Cell::Secret, _) | (_, Cell::Secret) => Cell::Secret,
-            (Cell::Missing, _) | (_, Cell::Missing) => Cell::Missing,
-            (Cell::Value(x), Cell::Value(y)) => Cell::Value(x + y),
-        }
+        self.combined(other, |x, y| x + y)
     }
 }
 
-/// A difference (a change between two years, in points for a rate): secret when either
-/// side is, missing when either is missing.
+/// A difference (a change between two years, in points for a rate), as a sum.
 impl std::ops::Sub for Cell {
     type Output = Cell;
 
     fn sub(self, other: Cell) -> Cell {
-        match (self, other) {
-            (Cell::Secret, _) | (_, Cell::Secret) => Cell::Secret,
-            (Cell::Missing, _) | (_, Cell::Missing) => Cell::Missing,
-            (Cell::Value(x), Cell::Value(y)) => Cell::Value(x - y),
-        }
+        self.combined(other, |x, y| x - y)
     }
 }
 

@@ -148,24 +148,16 @@ mod tests {
 
     fn header_below_titles_and_numeric_codes_in(extension: &str) {
         let df = read_table(&workbook_as(extension), &spec(None)).unwrap().df;
-        let codes: Vec<_> = df
-            .column("CODGEO")
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .flatten()
-            .collect();
-        assert_eq!(codes, ["01001", "2A004", "97101", "01002"], "{extension}");
-        let deps: Vec<_> = df
-            .column("DEP")
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .flatten()
-            .collect();
-        assert_eq!(deps, ["01", "2A", "971", "01"]);
+        let texts = |name: &str| -> Vec<String> {
+            let column = df.column(name).unwrap().str().unwrap().clone();
+            column.iter().flatten().map(str::to_string).collect()
+        };
+        assert_eq!(
+            texts("CODGEO"),
+            ["01001", "2A004", "97101", "01002"],
+            "{extension}"
+        );
+        assert_eq!(texts("DEP"), ["01", "2A", "971", "01"]);
         let rates: Vec<_> = df.column("taux").unwrap().f64().unwrap().iter().collect();
         assert_eq!(rates, [Some(60.9), Some(1848.5), None, None]);
         let secret: Vec<_> = df
