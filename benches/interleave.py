@@ -14,7 +14,10 @@ rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 21
 work = pathlib.Path(tempfile.mkdtemp())
 if mode == "departement":
     query = (root / "queries/vulnerabilite-epci-63-puy-de-dome.toml").read_text(encoding="utf-8")
-    target = work / "tableaux-63.toml"
+    # In a folder laid out as the project's: the query's paths read ../data/….
+    (work / "requetes").mkdir()
+    (work / "data").symlink_to(root / "data")
+    target = work / "requetes" / "tableaux-63.toml"
     target.write_text(query.split("[score.carte]")[0], encoding="utf-8")
 elif mode == "national":
     target = root / "target/bench-synthetique/requetes"

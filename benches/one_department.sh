@@ -6,15 +6,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
+# The trimmed query in a folder laid out as the project's (its paths read ../data/…).
 work=$(mktemp -d)
-sed '/^\[score.carte\]/,$d' queries/vulnerabilite-epci-63-puy-de-dome.toml > "$work/tableaux-63.toml"
+mkdir "$work/requetes"
+ln -s "$PWD/data" "$work/data"
+sed '/^\[score.carte\]/,$d' queries/vulnerabilite-epci-63-puy-de-dome.toml > "$work/requetes/tableaux-63.toml"
 python3 - "$work" <<'PY'
 import statistics, subprocess, sys, time
 work = sys.argv[1]
 runs = []
 for _ in range(15):
     start = time.perf_counter()
-    subprocess.run(["./target/release/diagterr", "executer", f"{work}/tableaux-63.toml", "--sortie", f"{work}/sorties"],
+    subprocess.run(["./target/release/diagterr", "executer", f"{work}/requetes/tableaux-63.toml", "--sortie", f"{work}/sorties"],
                    stdout=subprocess.DEVNULL, check=True)
     runs.append(time.perf_counter() - start)
 median = f"{statistics.median(runs):.3f}".replace(".", ",")
