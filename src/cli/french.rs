@@ -42,8 +42,9 @@ pub fn frenchify(cmd: Command) -> Command {
 pub fn translate(rendered: &str) -> String {
     rendered
         .replace("Usage:", "Utilisation :")
-        .replace("[default: ", "[par défaut : ")
-        .replace("[possible values: ", "[valeurs possibles : ")
+        // Without the space: a wrapped help line may cut just after the colon.
+        .replace("[default:", "[par défaut :")
+        .replace("[possible values:", "[valeurs possibles :")
         .replace("Arguments:", "Arguments :")
         .replace("Options:", "Options :")
         .replace("Commandes:", "Commandes :")
@@ -136,5 +137,10 @@ mod tests {
         for english in ["Print help", "Usage:", "[default"] {
             assert!(!help.contains(english), "{help}");
         }
+        // A help line wrapped just after "[default:".
+        assert_eq!(
+            translate("celle intégrée [default:\n      intégré:x.csv]"),
+            "celle intégrée [par défaut :\n      intégré:x.csv]"
+        );
     }
 }
