@@ -236,7 +236,10 @@ fn c15_unknown_file_format() {
     let (_, o) = run_with("d.json", b"{}", score);
     fails(
         &o,
-        &["format de fichier non reconnu", ".csv, .txt ou .xlsx"],
+        &[
+            "format de fichier non reconnu",
+            ".csv, .txt, .tsv, .xlsx, .xls, .ods ou .parquet",
+        ],
     );
 }
 

@@ -10,6 +10,7 @@
 pub mod builtin;
 mod csv;
 pub mod layouts;
+mod parquet;
 mod table;
 mod text;
 mod unique;
@@ -129,7 +130,8 @@ pub fn read_shared(path: &Path, spec: &TableSpec) -> Result<Arc<Table>> {
     crate::once::per_files(&[path], &format!("{spec:?}"), || read_table(path, spec))
 }
 
-/// Reads a `.csv`/`.txt`/`.tsv` file or a workbook (`.xlsx`, `.xls`, `.ods`) according to `spec`.
+/// Reads a `.csv`/`.txt`/`.tsv` file, a workbook (`.xlsx`, `.xls`, `.ods`) or a `.parquet` table
+/// according to `spec`.
 pub fn read_table(path: &Path, spec: &TableSpec) -> Result<Table> {
     let extension = path
         .extension()
@@ -139,10 +141,11 @@ pub fn read_table(path: &Path, spec: &TableSpec) -> Result<Table> {
     let df = match extension.as_str() {
         "csv" | "txt" | "tsv" => csv::read(path, spec)?,
         "xlsx" | "xlsm" | "xls" | "ods" => workbook::read(path, spec)?,
+        "parquet" => parquet::read(path, spec)?,
         _ => {
             return Err(Error::new("format de fichier non reconnu")
                 .file(path)
-                .hint("donnez un fichier .csv, .txt, .tsv, .xlsx, .xls ou .ods"))
+                .hint("donnez un fichier .csv, .txt, .tsv, .xlsx, .xls, .ods ou .parquet"))
         }
     };
     Ok(Table {
