@@ -301,7 +301,11 @@ fn rows_of_an_older_year_move_to_the_commune_of_the_query() {
     let built_in = Scratch::new();
     let o = built_in.run(&text);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stdout(&o).contains("ligne 2 : 63133 → 63226"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("ligne 2 : 63133 → 63226"),
+        "{}",
+        stdout(&o)
+    );
     let mvt = root().join("data/cog/mouvements-communes.csv");
     let text = text.replace(
         "\n\n[panier]",
