@@ -10,9 +10,10 @@ use super::map::Picture;
 use super::{select_units, write_tables, Report, Section, Selection};
 use crate::error::Result;
 use crate::indicators::Cell;
+use crate::panier::inventory::Inventory;
 use crate::panier::inventory::{self, Columns};
 use crate::panier::norm::Norm;
-use crate::panier::placement::{self, place, report_set_aside};
+use crate::panier::placement::{self, place, report_set_aside, Placed};
 use crate::panier::{Counts, Names, Panier, Requirement, ServiceKind, Summary};
 use crate::query::{NormSpec, PanierSpec, Query};
 use crate::render;
@@ -95,16 +96,14 @@ pub(super) fn run_panier(
         },
         &names,
     )?;
-    let mut set_aside = Vec::new();
-    report_set_aside(&inventory, "[panier.synonymes]", &mut set_aside);
-    notices.extend(set_aside.iter().map(ToString::to_string));
-    let movements = movements(query)?;
-    let placed = place(
+    let placed = placed_services(
+        query,
         &inventory,
-        &placement_of(query, territory, Some(&movements), Level::Epci, units),
+        "[panier.synonymes]",
+        (territory, Level::Epci, units),
         &years,
+        &mut notices,
     )?;
-    notices.extend(placed.notices.iter().map(ToString::to_string));
 
     let mut kinds: Vec<ServiceKind> = panier.requirements.iter().map(|r| r.kind).collect();
     let present: BTreeSet<ServiceKind> = placed
@@ -285,25 +284,29 @@ fn years(query: &Query, spec: &PanierSpec) -> Result<Vec<u16>> {
     Ok(years)
 }
 
-/// The movements table of the query (its own or the built-in one): an inventory row of
-/// an earlier year has its commune moved to the query's vintage.
-fn movements(query: &Query) -> Result<Movements> {
-    Movements::shared(query.spec.territoire.movements_file())
-}
-
-/// Where the services of an inventory go: the units of the query's selection.
-fn placement_of<'a>(
+/// The services of `inventory` of `years` placed in the `units` of `level`, through the
+/// query's movements table (its own or the built-in one); what was set aside (unknown
+/// types, to declare in `declare_in`, repeated rows, moved or outside services) is said in
+/// `notices`.
+fn placed_services(
     query: &Query,
-    territory: &'a Territory,
-    movements: Option<&'a Movements>,
-    level: Level,
-    units: &'a [Unit],
-) -> placement::Selection<'a> {
-    placement::Selection {
+    inventory: &Inventory,
+    declare_in: &str,
+    (territory, level, units): (&Territory, Level, &[Unit]),
+    years: &[u16],
+    notices: &mut Vec<String>,
+) -> Result<Placed> {
+    let mut said = Vec::new();
+    report_set_aside(inventory, declare_in, &mut said);
+    let movements = Movements::shared(query.spec.territoire.movements_file())?;
+    let selection = placement::Selection {
         territory,
         vintage: query.spec.territoire.vintage(),
-        movements,
+        movements: Some(&movements),
         level,
         units,
-    }
+    };
+    let placed = place(inventory, &selection, years)?;
+    notices.extend(said.iter().chain(&placed.notices).map(ToString::to_string));
+    Ok(placed)
 }

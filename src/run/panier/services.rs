@@ -3,12 +3,11 @@
 
 use std::path::Path;
 
-use super::{movements, placement_of};
+use super::placed_services;
 use crate::error::Result;
 use crate::indicators::aggregate::Sums;
 use crate::indicators::Cell;
 use crate::panier::inventory;
-use crate::panier::placement::{place, report_set_aside};
 use crate::panier::{Counts, Names, ServiceKind};
 use crate::query::{PlannedSource, Query};
 use crate::territory::{Level, Territory, Unit};
@@ -42,16 +41,14 @@ pub(in crate::run) fn service_sums(
         &names,
     )?;
     let synonyms = format!("« synonymes » de la source « {} »", source.name);
-    let mut set_aside = Vec::new();
-    report_set_aside(&inventory, &synonyms, &mut set_aside);
-    notices.extend(set_aside.iter().map(ToString::to_string));
-    let movements = movements(query)?;
-    let placed = place(
+    let placed = placed_services(
+        query,
         &inventory,
-        &placement_of(query, territory, Some(&movements), level, units),
+        &synonyms,
+        (territory, level, units),
         &[year],
+        notices,
     )?;
-    notices.extend(placed.notices.iter().map(ToString::to_string));
     let kinds: Vec<ServiceKind> = source
         .columns
         .iter()
