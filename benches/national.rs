@@ -8,14 +8,14 @@
 use std::path::Path;
 
 use diagterr::classify::{self, Method};
-use diagterr::geometry::{to_lambert93, Layer};
+use diagterr::geometry::{Layer, to_lambert93};
 use diagterr::render::{choropleth_png, choropleth_svg};
 use diagterr::territory::Territory;
 
 #[path = "../tests/common/national.rs"]
 mod national;
 
-use national::{national_layer, national_map, COMMUNES, DEPARTEMENTS};
+use national::{COMMUNES, DEPARTEMENTS, national_layer, national_map};
 
 fn main() {
     divan::main();

@@ -10,10 +10,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use diagterr::ingest::{read_table, CodeKind, ColumnKind, ColumnSpec, Quantity, TableSpec};
-use diagterr::synthetic::{generate, Spec};
-use diagterr::territory::moves::Movements;
+use diagterr::ingest::{CodeKind, ColumnKind, ColumnSpec, Quantity, TableSpec, read_table};
+use diagterr::synthetic::{Spec, generate};
 use diagterr::territory::Territory;
+use diagterr::territory::moves::Movements;
 
 fn main() {
     divan::main();

@@ -1,8 +1,6 @@
 //! Bad input through the whole command: each error names the file and the place.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 /// Runs a query that must fail and returns what it printed on stderr.
 fn failure(text: &str) -> String {

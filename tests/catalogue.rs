@@ -1,14 +1,12 @@
 //! The bad-input catalogue: broken or hostile inputs, each run through the whole command,
 //! each with its clear error (file, line, column or code, and what to do) or its
-//! documented handling. The README lists the catalogue; other cases live beside their
+//! documented handling. docs/catalogue.md lists the catalogue; other cases live beside their
 //! feature (`bad_input.rs`, `panier.rs`, `vintages.rs`, `diagnostic.rs`).
-
-mod common;
 
 use std::path::Path;
 use std::process::Output;
 
-use common::*;
+use crate::common::*;
 
 fn data(path: &str) -> String {
     root().join("data").join(path).display().to_string()

@@ -1,10 +1,8 @@
 //! Runs the binary on the real data of `data/` and checks what an analyst reads.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 
 #[test]
 fn puy_de_dome_epci_below_both_references_are_those_of_the_cnaf_file() {

@@ -1,9 +1,7 @@
 //! The diagnostic of several départements in one command: reports per département, a
 //! failure kept to its département, bad diagnostic files.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 /// A diagnostic of `deps` with the coverage model, and the panier model for all of them
 /// (its inventory exists for 63 and 71 only).
@@ -113,9 +111,10 @@ fn all_departements_of_france_get_a_report() {
     let reports = std::fs::read_dir(s.out_dir().join("diag")).unwrap().count();
     assert_eq!(reports, 101, "one folder per département of the COG 2026");
     assert!(s.output("diag/2A/rapport-2A.html").contains("Corse-du-Sud"));
-    assert!(s
-        .output("diag/63/rapport-63.html")
-        .contains("Panier par EPCI"));
+    assert!(
+        s.output("diag/63/rapport-63.html")
+            .contains("Panier par EPCI")
+    );
 }
 
 /// The class limits of a map's legend ("55,2 à moins de 60,9").
@@ -167,7 +166,8 @@ fn pooled_classes_make_the_maps_of_the_departements_comparable() {
         legend(&s.output("diag/71/couverture-epci.svg")),
     );
     assert_eq!(a, b, "one set of classes for both");
-    assert!(s
-        .output("diag/63/rapport-63.html")
-        .contains("classes calculées sur les valeurs des 2 départements"));
+    assert!(
+        s.output("diag/63/rapport-63.html")
+            .contains("classes calculées sur les valeurs des 2 départements")
+    );
 }

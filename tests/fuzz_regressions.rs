@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use diagterr::geometry::read_geojson;
-use diagterr::ingest::{read_table, CodeKind, ColumnKind, ColumnSpec, Quantity, TableSpec};
+use diagterr::ingest::{CodeKind, ColumnKind, ColumnSpec, Quantity, TableSpec, read_table};
 use diagterr::query::Query;
 
 #[test]

@@ -2,11 +2,9 @@
 //! run on the real data, their values checked against a computation made here from the
 //! raw files, and the errors of a query that names what does not exist.
 
-mod common;
-
 use std::collections::BTreeMap;
 
-use common::*;
+use crate::common::*;
 
 /// The rows of a CSV for French Excel: cells of each line after the header.
 fn csv_rows(text: &str) -> Vec<Vec<String>> {
@@ -102,16 +100,18 @@ fn single_parent_families_by_commune_of_the_herault_are_ratios_of_iris_sums() {
         .filter_map(|r| r[3].replace(',', ".").parse().ok())
         .collect();
     assert!(shares.windows(2).all(|w| w[0] >= w[1]), "{shares:?}");
-    assert!(s
-        .dir
-        .path()
-        .join("out/34/monoparents-communes-34.xlsx")
-        .exists());
-    assert!(s
-        .dir
-        .path()
-        .join("out/34/monoparents-communes-34.png")
-        .exists());
+    assert!(
+        s.dir
+            .path()
+            .join("out/34/monoparents-communes-34.xlsx")
+            .exists()
+    );
+    assert!(
+        s.dir
+            .path()
+            .join("out/34/monoparents-communes-34.png")
+            .exists()
+    );
 }
 
 #[test]
@@ -226,15 +226,30 @@ fn names_that_do_not_exist_are_errors_with_their_line() {
         &["colonne « NBMEN19 » sans sa source", "« source.COLONNE »"],
     );
     fails(
-        &query("[indicateurs.x]\nlibelle = \"X\"\nstock = \"filo.NBMENAGES\"\n\n[tableaux.t]\ntitre = \"T\"\nindicateurs = [\"x\"]\nsorties = [\"t.csv\"]\n"),
-        &["FILO2019_DISP_EPCI.csv", "colonne « NBMENAGES »", "colonne absente", "source « filo »"],
+        &query(
+            "[indicateurs.x]\nlibelle = \"X\"\nstock = \"filo.NBMENAGES\"\n\n[tableaux.t]\ntitre = \"T\"\nindicateurs = [\"x\"]\nsorties = [\"t.csv\"]\n",
+        ),
+        &[
+            "FILO2019_DISP_EPCI.csv",
+            "colonne « NBMENAGES »",
+            "colonne absente",
+            "source « filo »",
+        ],
     );
     fails(
-        &query("[indicateurs.x]\nlibelle = \"X\"\nstock = \"filo.NBMEN19\"\n\n[cartes.c]\nindicateur = \"y\"\ntitre = \"T\"\nsource = \"S\"\nclasses = { methode = \"quantiles\" }\nsorties = [\"c.svg\"]\n"),
-        &["ligne 21", "carte : indicateur inconnu « y »", "indicateurs de la requête : x"],
+        &query(
+            "[indicateurs.x]\nlibelle = \"X\"\nstock = \"filo.NBMEN19\"\n\n[cartes.c]\nindicateur = \"y\"\ntitre = \"T\"\nsource = \"S\"\nclasses = { methode = \"quantiles\" }\nsorties = [\"c.svg\"]\n",
+        ),
+        &[
+            "ligne 21",
+            "carte : indicateur inconnu « y »",
+            "indicateurs de la requête : x",
+        ],
     );
     fails(
-        &query("[indicateurs.x]\nlibelle = \"X\"\nstock = \"filo.NBMEN19\"\n\n[tableaux.t]\ntitre = \"T\"\nindicateurs = [\"x\"]\ntri = \"z\"\nsorties = [\"t.csv\"]\n"),
+        &query(
+            "[indicateurs.x]\nlibelle = \"X\"\nstock = \"filo.NBMEN19\"\n\n[tableaux.t]\ntitre = \"T\"\nindicateurs = [\"x\"]\ntri = \"z\"\nsorties = [\"t.csv\"]\n",
+        ),
         &["tri : indicateur inconnu « z »"],
     );
     fails(
@@ -417,7 +432,9 @@ fn score_query(indicators: &str) -> String {
 #[test]
 fn a_score_naming_what_does_not_exist_says_so_with_its_line() {
     fails(
-        &score_query("{ indicateur = \"minima\", libelle = \"M\" }, { indicateur = \"revenu\", libelle = \"R\" }"),
+        &score_query(
+            "{ indicateur = \"minima\", libelle = \"M\" }, { indicateur = \"revenu\", libelle = \"R\" }",
+        ),
         &[
             "requete.toml, ligne 24",
             "[score] : indicateur inconnu « revenu »",
@@ -647,7 +664,9 @@ fn a_score_reads_only_what_it_ranks_and_each_indicator_once() {
     let o = s.run(&text);
     assert!(o.status.success(), "{}", stderr(&o));
     fails(
-        &score_query("{ indicateur = \"minima\", libelle = \"M\" }, { indicateur = \"minima\", libelle = \"N\" }"),
+        &score_query(
+            "{ indicateur = \"minima\", libelle = \"M\" }, { indicateur = \"minima\", libelle = \"N\" }",
+        ),
         &["[score] : indicateur « minima » donné deux fois"],
     );
     // A rate published on an older COG is not moved through the merged communes.
@@ -803,8 +822,14 @@ fn an_inventory_source_names_types_of_service() {
     );
     let inventory = format!("{inventory}annee = 2022\n");
     fails(
-        &query(&format!("{inventory}\n[indicateurs.x]\nlibelle = \"X\"\nstock = \"services.ludotheque\"\n\n{table}")),
-        &["requete.toml, ligne 18", "type de service inconnu « ludotheque »", "laep, clas"],
+        &query(&format!(
+            "{inventory}\n[indicateurs.x]\nlibelle = \"X\"\nstock = \"services.ludotheque\"\n\n{table}"
+        )),
+        &[
+            "requete.toml, ligne 18",
+            "type de service inconnu « ludotheque »",
+            "laep, clas",
+        ],
     );
     fails(
         &query(&format!(
@@ -897,7 +922,11 @@ fn a_file_of_several_levels_without_the_querys_level_is_an_error() {
              [indicateurs.taux]\nlibelle = \"Taux\"\npublie = \"cnaf.txcouv\"\n\n\
              [tableaux.t]\ntitre = \"T\"\nindicateurs = [\"taux\"]\nsorties = [\"t.csv\"]\n"
         )),
-        &["deps.csv", "colonne « niveau »", "aucune ligne de niveau « epci » dans le fichier"],
+        &[
+            "deps.csv",
+            "colonne « niveau »",
+            "aucune ligne de niveau « epci » dans le fichier",
+        ],
     );
 }
 

@@ -1,8 +1,6 @@
 //! The national commune map with the DROM in insets, from the real national file.
 
-mod common;
-
-use common::national::{national_layer, national_map};
+use crate::common::national::{national_layer, national_map};
 
 #[test]
 fn national_commune_map_with_drom_insets() {

@@ -1,9 +1,7 @@
 //! The panier de services parentalité through the command: hand-built inventories with
 //! known answers, the example queries on the fictitious inventories, and bad input.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 /// A `[panier]` query on the Puy-de-Dôme EPCI of the COG 2026, reading `inventory`.
 fn query(inventory: &str, composition: &str, extra: &str) -> String {
@@ -190,9 +188,10 @@ fn example_queries_on_the_fictitious_inventories() {
     assert!(out.contains("ligne 27 (= ligne 23)"), "{out}");
     assert!(out.contains("(2021 : 1)"), "{out}");
     assert!(out.contains("ligne 59 : Laep 2022, 03310 Vichy"), "{out}");
-    assert!(s
-        .output("63/panier-2019-epci-63.md")
-        .contains("## Services hors du territoire"));
+    assert!(
+        s.output("63/panier-2019-epci-63.md")
+            .contains("## Services hors du territoire")
+    );
     for file in ["63/panier-2019-epci-63.png", "63/panier-2019-parts-63.png"] {
         assert!(s.out_dir().join(file).exists(), "{file}");
     }

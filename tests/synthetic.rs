@@ -1,9 +1,7 @@
 //! The synthetic national dataset: deterministic, marked synthetic, with merged codes in
 //! the older years, and its queries run.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn generate(dir: &std::path::Path, seed: &str) {
     let o = diagterr(&[

@@ -2,9 +2,7 @@
 //! contours of the five départements on 2026 codes, the 2016 Caf file by IRIS on the 2026
 //! EPCI, and the errors when the movements table is missing or too old.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 const DEPARTEMENTS: [(&str, &str); 5] = [
     ("26", "drome"),

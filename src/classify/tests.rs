@@ -21,7 +21,7 @@
 use super::*;
 use proptest::prelude::*;
 
-const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/");
+const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/");
 
 fn column(
     file: &str,
@@ -171,8 +171,7 @@ fn populations_match_mapclassify_and_jenkspy() {
         k: 1.0,
         central: true,
     };
-    let notice =
-        "3 classes au lieu de 5 : seuil(s) -27\u{202F}986,78, -13\u{202F}013,45 laissant une \
+    let notice = "3 classes au lieu de 5 : seuil(s) -27\u{202F}986,78, -13\u{202F}013,45 laissant une \
                   classe vide, retiré(s)";
     check(
         &y,
@@ -287,7 +286,9 @@ fn many_zeros() {
     assert_close(&values(&b), &[0.2]);
     assert_eq!(
         b.notices,
-        ["2 classes au lieu de 5 : seuils égaux fusionnés ; seuil(s) 0,00 laissant une classe vide, retiré(s)"]
+        [
+            "2 classes au lieu de 5 : seuils égaux fusionnés ; seuil(s) 0,00 laissant une classe vide, retiré(s)"
+        ]
     );
     let b = breaks(&y, &Method::NaturalBreaks, Some(5)).unwrap();
     assert_eq!(b.classes.len(), 5);
@@ -346,7 +347,9 @@ fn fixed_threshold_outside_the_values() {
     assert_eq!(values(&b), [50.0]);
     assert_eq!(
         b.notices,
-        ["2 classes au lieu de 3 : seuil(s) 160,00 (référence nationale) laissant une classe vide, retiré(s)"]
+        [
+            "2 classes au lieu de 3 : seuil(s) 160,00 (référence nationale) laissant une classe vide, retiré(s)"
+        ]
     );
 }
 

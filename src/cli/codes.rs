@@ -7,11 +7,11 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use diagterr::Result;
 use diagterr::export::write_atomic;
 use diagterr::ingest::{self, CodeKind, ColumnKind, ColumnSpec, TableSpec};
-use diagterr::territory::moves::Movements;
 use diagterr::territory::Territory;
-use diagterr::Result;
+use diagterr::territory::moves::Movements;
 
 #[derive(clap::Args)]
 pub struct Args {

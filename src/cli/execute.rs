@@ -10,11 +10,11 @@ use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use diagterr::Error;
 use diagterr::export;
 use diagterr::query::Query;
 use diagterr::run::{self, DiagnosticPlan, Outcome};
 use diagterr::territory::Level;
-use diagterr::Error;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -34,7 +34,8 @@ pub fn run(args: &Args) -> bool {
     // (measured: 1,07 → 0,94 s on the national recompute). Set before polars starts its
     // pool, while this is the only thread; a user's own setting is kept.
     if files.len() > 1 && std::env::var_os("POLARS_MAX_THREADS").is_none() {
-        std::env::set_var("POLARS_MAX_THREADS", "1");
+        // SAFETY: no other thread runs yet, so none reads the environment while it changes.
+        unsafe { std::env::set_var("POLARS_MAX_THREADS", "1") };
     }
     let (queries, diagnostics) = super::read_queries(&files);
     let planned = super::plan(queries, &diagnostics, &args.sortie);
@@ -118,13 +119,15 @@ fn in_parallel<T: Send, R: Send, K: Ord>(
     let done = std::sync::Mutex::new(Vec::with_capacity(n));
     std::thread::scope(|s| {
         for _ in 0..cores.min(n) {
-            s.spawn(|| loop {
-                let next = queue.lock().expect("no panic while holding it").next();
-                let Some((i, item)) = next else { break };
-                let result = work(item);
-                done.lock()
-                    .expect("no panic while holding it")
-                    .push((i, result));
+            s.spawn(|| {
+                loop {
+                    let next = queue.lock().expect("no panic while holding it").next();
+                    let Some((i, item)) = next else { break };
+                    let result = work(item);
+                    done.lock()
+                        .expect("no panic while holding it")
+                        .push((i, result));
+                }
             });
         }
     });

@@ -8,10 +8,10 @@ pub mod synthetic;
 
 use std::path::{Path, PathBuf};
 
-use diagterr::ingest::builtin;
-use diagterr::query::{check_outputs, Diagnostic, PlannedOutput, Query};
-use diagterr::run::{self, DiagnosticPlan};
 use diagterr::Error;
+use diagterr::ingest::builtin;
+use diagterr::query::{Diagnostic, PlannedOutput, Query, check_outputs};
+use diagterr::run::{self, DiagnosticPlan};
 
 /// The COG files of the vintage worked on (by default those built into the binary).
 #[derive(clap::Args)]

@@ -5,9 +5,9 @@
 
 use std::path::PathBuf;
 
-use diagterr::synthetic::{generate, Spec};
-use diagterr::territory::moves::Movements;
+use diagterr::synthetic::{Spec, generate};
 use diagterr::territory::Territory;
+use diagterr::territory::moves::Movements;
 
 #[derive(clap::Args)]
 pub struct Args {

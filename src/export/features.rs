@@ -118,7 +118,7 @@ pub(super) mod tests {
     pub(in crate::export) fn puy_de_dome() -> Vec<ExportFeature> {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/data/geo/communes-63-puy-de-dome-2018.geojson"
+            "/data/geo/communes-63-puy-de-dome-2018.geojson"
         );
         let layer = crate::geometry::read_layer(path.as_ref(), "code", Some("nom")).unwrap();
         let layer = crate::geometry::to_lambert93(layer).unwrap();

@@ -9,7 +9,7 @@ use std::path::Path;
 use geo::orient::{Direction, Orient};
 use geo::{Coord, MapCoords, MultiPolygon};
 
-use super::features::{columns, AttrValue, ExportFeature};
+use super::features::{AttrValue, ExportFeature, columns};
 use super::write_atomic;
 use crate::error::{Error, Result};
 use crate::geometry::{Crs, ToWgs84};

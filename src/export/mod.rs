@@ -12,7 +12,7 @@ pub mod xlsx;
 pub use atomic::{recover, write_atomic, write_atomic_group};
 pub use features::{AttrValue, ExportFeature};
 pub use geojson::write_geojson;
-pub use html::{report_html, Part, ReportDoc, Section};
+pub use html::{Part, ReportDoc, Section, report_html};
 pub use shapefile::write_shapefile;
 pub use table::{Align, OutTable};
 pub use xlsx::workbook;

@@ -12,7 +12,7 @@ use ::shapefile::dbase::{
 };
 use ::shapefile::{Polygon, ShapeWriter};
 
-use super::features::{columns, AttrValue, ExportFeature};
+use super::features::{AttrValue, ExportFeature, columns};
 use super::write_atomic_group;
 use crate::error::{Error, Result};
 use crate::geometry::Crs;
@@ -224,7 +224,7 @@ fn field(name: &str) -> FieldName {
 mod tests {
     use super::super::features::tests::{puy_de_dome, sample};
     use super::*;
-    use crate::geometry::{read_shapefile, Crs};
+    use crate::geometry::{Crs, read_shapefile};
 
     #[test]
     fn round_trip_keeps_codes_attributes_and_coordinates() {
@@ -319,10 +319,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("vide.shp");
         write_shapefile(&path, &[], Crs::Lambert93).unwrap();
-        assert!(read_shapefile(&path, "code", None)
-            .unwrap()
-            .features
-            .is_empty());
+        assert!(
+            read_shapefile(&path, "code", None)
+                .unwrap()
+                .features
+                .is_empty()
+        );
     }
 
     #[test]

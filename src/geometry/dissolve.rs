@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use geo::{unary_union, MultiPolygon};
+use geo::{MultiPolygon, unary_union};
 
 use super::{Feature, Layer};
 
@@ -62,7 +62,7 @@ pub fn dissolve(layer: &Layer, group_of: &HashMap<String, String>) -> (Layer, Di
 mod tests {
     use super::*;
     use crate::geometry::tests::square;
-    use crate::geometry::{read_geojson, to_lambert93, Crs};
+    use crate::geometry::{Crs, read_geojson, to_lambert93};
     use geo::Area;
 
     fn layer(squares: &[(&str, f64, f64)]) -> Layer {
@@ -144,7 +144,7 @@ mod tests {
 
     #[test]
     fn five_departements_communes_dissolve_into_their_epci() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/geo/");
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/data/geo/");
         let communes = read_geojson(
             format!("{dir}communes-5dep-2026.geojson").as_ref(),
             "code",

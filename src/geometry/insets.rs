@@ -4,7 +4,7 @@
 
 use geo::{Coord, MapCoordsInPlace, Rect};
 
-use super::{bounds, to_crs, to_lambert93, Crs, Feature, Layer};
+use super::{Crs, Feature, Layer, bounds, to_crs, to_lambert93};
 use crate::error::{Error, Result};
 
 /// A box of the map holding one DROM, in the map coordinates of [`drom_insets`].
@@ -307,7 +307,9 @@ mod tests {
         let codes: Vec<&str> = out.features.iter().map(|f| f.code.as_str()).collect();
         assert_eq!(
             codes,
-            ["97101", "75056", "97411", "2A004", "97611", "97302", "97209"]
+            [
+                "97101", "75056", "97411", "2A004", "97611", "97302", "97209"
+            ]
         );
         let labels: Vec<&str> = frames.iter().map(|f| f.label.as_str()).collect();
         assert_eq!(
@@ -324,9 +326,11 @@ mod tests {
         assert_eq!(inside["La Réunion"], ["97411"]);
         assert_eq!(inside["Guyane"], ["97302"]);
         // Top to bottom, all west of Paris.
-        assert!(frames
-            .windows(2)
-            .all(|w| w[0].rect.min().y > w[1].rect.max().y));
+        assert!(
+            frames
+                .windows(2)
+                .all(|w| w[0].rect.min().y > w[1].rect.max().y)
+        );
         assert!(frames.iter().all(|f| f.rect.max().x < 652_000.0));
         assert_eq!(drom_insets(layer).unwrap(), (out, frames), "deterministic");
     }
@@ -362,7 +366,7 @@ mod tests {
     fn national_file_2026() {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/data/geo/communes-france-2026.geojson.gz"
+            "/data/geo/communes-france-2026.geojson.gz"
         );
         let layer = read_layer(path.as_ref(), "code", Some("nom")).unwrap();
         let (out, frames) = drom_insets(layer).unwrap();

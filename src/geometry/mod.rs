@@ -21,8 +21,8 @@ use geo::{BoundingRect, MultiPolygon, Rect};
 
 use crate::error::{Error, Result};
 
-pub use dissolve::{dissolve, DissolveReport};
-pub use insets::{drom_insets, map_crs, project_for_map, InsetFrame, MapCrs};
+pub use dissolve::{DissolveReport, dissolve};
+pub use insets::{InsetFrame, MapCrs, drom_insets, map_crs, project_for_map};
 pub use project::{to_crs, to_lambert93};
 pub use read_geojson::read_geojson;
 pub use read_shapefile::read_shapefile;

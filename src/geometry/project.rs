@@ -4,13 +4,12 @@
 use geo::{Coord, MapCoordsInPlace};
 use proj4rs::Proj;
 
-use super::{bounds, Crs, Layer};
+use super::{Crs, Layer, bounds};
 use crate::error::{Error, Result};
 
 /// RGF93 / Lambert-93 (EPSG:2154). RGF93 and WGS84 are taken as the same datum, as PROJ
 /// does for EPSG:4326 → 2154: the difference is below the metre.
-pub(super) const LAMBERT93: &str =
-    "+proj=lcc +lat_0=46.5 +lon_0=3 +lat_1=49 +lat_2=44 +x_0=700000 \
+pub(super) const LAMBERT93: &str = "+proj=lcc +lat_0=46.5 +lon_0=3 +lat_1=49 +lat_2=44 +x_0=700000 \
                          +y_0=6600000 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs";
 pub(super) const WGS84: &str = "+proj=longlat +datum=WGS84 +no_defs";
 

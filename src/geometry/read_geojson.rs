@@ -7,8 +7,8 @@ use std::str::FromStr;
 use geo::{Coord, LineString, MultiPolygon, Polygon};
 use geojson::{GeoJson, GeometryValue, JsonObject, JsonValue, Position};
 
-use super::code::{geometry_error, Collector, RawCode};
-use super::{resolve_crs, Crs, Layer};
+use super::code::{Collector, RawCode, geometry_error};
+use super::{Crs, Layer, resolve_crs};
 use crate::error::{Error, Result};
 
 /// Reads a GeoJSON FeatureCollection (or a single Feature); `.gz` files are decompressed
@@ -28,7 +28,7 @@ pub fn read_geojson(
                 "le fichier contient une géométrie seule, sans entités ni codes",
             )
             .file(path)
-            .hint("attendu : une FeatureCollection dont chaque entité porte un code"))
+            .hint("attendu : une FeatureCollection dont chaque entité porte un code"));
         }
     };
     drop(text); // the national file is 27 MB of text: free it before building shapes
@@ -136,7 +136,7 @@ fn push_polygons(
             return Err(format!(
                 "géométrie de type {}, un polygone est attendu",
                 other.type_name()
-            ))
+            ));
         }
     }
     Ok(())
@@ -310,14 +310,16 @@ mod tests {
     fn puy_de_dome_2018() {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/data/geo/communes-63-puy-de-dome-2018.geojson"
+            "/data/geo/communes-63-puy-de-dome-2018.geojson"
         );
         let layer = read_geojson(path.as_ref(), "code", Some("nom")).unwrap();
         assert_eq!(layer.features.len(), 467);
-        assert!(layer
-            .features
-            .iter()
-            .all(|f| f.code.len() == 5 && f.code.starts_with("63")));
+        assert!(
+            layer
+                .features
+                .iter()
+                .all(|f| f.code.len() == 5 && f.code.starts_with("63"))
+        );
         let clermont = layer.features.iter().find(|f| f.code == "63113").unwrap();
         assert_eq!(clermont.name.as_deref(), Some("Clermont-Ferrand"));
 
@@ -348,7 +350,7 @@ mod tests {
     fn france_2026_reads_and_projects() {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/data/geo/communes-france-2026.geojson.gz"
+            "/data/geo/communes-france-2026.geojson.gz"
         );
         let layer = read_layer(path.as_ref(), "code", Some("nom")).unwrap();
         let layer = to_lambert93(layer).unwrap();

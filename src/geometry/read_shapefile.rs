@@ -3,11 +3,11 @@
 use std::path::Path;
 
 use geo::MultiPolygon;
-use shapefile::dbase::FieldValue;
 use shapefile::Shape;
+use shapefile::dbase::FieldValue;
 
-use super::code::{geometry_error, Collector, RawCode};
-use super::{resolve_crs, Crs, Layer};
+use super::code::{Collector, RawCode, geometry_error};
+use super::{Crs, Layer, resolve_crs};
 use crate::error::{Error, Result};
 
 /// Reads a polygon Shapefile. The `.prj`, when present, tells the system (WGS84 or
@@ -55,7 +55,7 @@ pub fn read_shapefile(
                     number,
                     &code,
                     "géométrie absente (forme nulle)",
-                ))
+                ));
             }
             other => {
                 let what = format!(
@@ -131,7 +131,7 @@ fn declared_crs(path: &Path) -> Result<Option<Crs>> {
 mod tests {
     use super::*;
     use crate::geometry::read_layer;
-    use geo::{polygon, Area};
+    use geo::{Area, polygon};
     use shapefile::dbase::{Record, TableWriterBuilder};
     use std::path::PathBuf;
 

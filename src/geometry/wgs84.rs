@@ -4,8 +4,8 @@
 use geo::Coord;
 use proj4rs::Proj;
 
-use super::project::WGS84;
 use super::Crs;
+use super::project::WGS84;
 
 /// A projected system → WGS84, the two systems parsed once for a whole layer.
 pub struct ToWgs84 {

@@ -11,13 +11,13 @@ use std::path::Path;
 use foldhash::fast::FixedState;
 use polars::prelude::*;
 
-use super::engine::{self, Links};
 use super::Cell;
+use super::engine::{self, Links};
 use crate::error::Result;
 use crate::ingest::LINE_COLUMN;
 use crate::notice::{CodeLine, Notice, Partial};
 use crate::territory::moves::Moves;
-use crate::territory::{str_col, Level, Territory, Unit};
+use crate::territory::{Level, Territory, Unit, str_col};
 
 /// The column of each row's key, for the engine.
 const KEY: &str = "__commune";
@@ -323,9 +323,11 @@ mod tests {
         };
         assert_eq!(codes.len(), units.len() - 2);
         // Said in French.
-        assert!(notices[0]
-            .to_string()
-            .ends_with("1 code(s) inconnus du COG ignorés : 999990000 (ligne 5)"));
+        assert!(
+            notices[0]
+                .to_string()
+                .ends_with("1 code(s) inconnus du COG ignorés : 999990000 (ligne 5)")
+        );
     }
 
     #[test]

@@ -8,12 +8,12 @@ use foldhash::fast::FixedState;
 
 use polars::prelude::*;
 
+use super::Cell;
 use super::engine::{self, Links};
 use super::frame::push_cells;
-use super::model::{evaluate, ColumnRef, Indicator, Kind};
-use super::Cell;
+use super::model::{ColumnRef, Indicator, Kind, evaluate};
 use crate::error::{Error, Result};
-use crate::ingest::{Table, LINE_COLUMN};
+use crate::ingest::{LINE_COLUMN, Table};
 use crate::territory::{Level, Territory};
 
 /// Name of the global rate column in every coverage frame.
@@ -286,7 +286,7 @@ pub fn from_components(
 mod tests {
     use super::*;
     use crate::indicators::cell::cells;
-    use crate::ingest::{self, layouts, ColumnKind, ColumnSpec, TableSpec};
+    use crate::ingest::{self, ColumnKind, ColumnSpec, TableSpec, layouts};
 
     fn table(dir: &std::path::Path, name: &str, text: &str, spec: &TableSpec) -> Table {
         let p = dir.join(name);

@@ -12,8 +12,8 @@ use std::collections::BTreeSet;
 
 use polars::prelude::*;
 
-use super::frame::{codes, indicator, order, pick, pick_codes, push_cells, unknown};
 use super::Cell;
+use super::frame::{codes, indicator, order, pick, pick_codes, push_cells, unknown};
 use crate::error::{Error, Result};
 use crate::ingest::secret_column;
 

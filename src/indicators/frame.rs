@@ -35,14 +35,14 @@ pub(crate) fn indicator(df: &DataFrame, name: &str) -> Result<Vec<Cell>> {
                 Error::new(format!("indicateur non numérique (type {other})"))
                     .column(name)
                     .hint("choisissez une colonne de nombres"),
-            )
+            );
         }
         Err(_) => {
             return Err(
                 Error::new(format!("indicateur inconnu : pas de colonne « {name} »"))
                     .column(name)
                     .hint("vérifiez le nom de l'indicateur dans la requête"),
-            )
+            );
         }
     }
     Ok(super::cell::cells(df, name)?

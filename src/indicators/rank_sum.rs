@@ -11,8 +11,8 @@
 use polars::prelude::*;
 use serde::Deserialize;
 
-use super::frame::{inputs, order, pick, pick_codes, push_cells, unranked_notice};
 use super::Cell;
+use super::frame::{inputs, order, pick, pick_codes, push_cells, unranked_notice};
 use crate::classify::{self, Method, Threshold};
 use crate::error::{Error, Result};
 
@@ -189,8 +189,8 @@ mod tests {
     use super::*;
     use crate::indicators::cell::cells;
     use crate::indicators::frame::{test_frame, test_strings};
-    use proptest::prelude::*;
     use Cell::{Missing, Secret, Value};
+    use proptest::prelude::*;
 
     fn vals(v: &[f64]) -> Vec<Cell> {
         v.iter().copied().map(Value).collect()

@@ -7,11 +7,11 @@ use std::collections::HashMap;
 use foldhash::fast::FixedState;
 use polars::prelude::{Column, DataFrame};
 
+use super::Cell;
 use super::cell::cells;
 use super::frame::push_cells;
-use super::Cell;
 use crate::error::Result;
-use crate::ingest::{Table, LINE_COLUMN};
+use crate::ingest::{LINE_COLUMN, Table};
 use crate::notice::Notice;
 use crate::territory::moves::Moves;
 use crate::territory::str_col;
@@ -76,10 +76,10 @@ pub fn move_table(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::territory::moves::Movements;
     use crate::territory::Territory;
-    use std::path::Path;
+    use crate::territory::moves::Movements;
     use Cell::{Secret, Value};
+    use std::path::Path;
 
     #[test]
     fn merged_communes_are_summed_and_a_secret_part_makes_the_sum_secret() {

@@ -9,9 +9,9 @@
 use polars::prelude::*;
 use serde::Deserialize;
 
-use super::frame::{inputs, order, pick, pick_codes, push_cells, unranked_notice};
-use super::rank_sum::{rank, Direction, Ties};
 use super::Cell;
+use super::frame::{inputs, order, pick, pick_codes, push_cells, unranked_notice};
+use super::rank_sum::{Direction, Ties, rank};
 use crate::error::{Error, Result};
 use crate::format;
 

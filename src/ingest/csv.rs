@@ -8,9 +8,9 @@ use std::path::Path;
 use ::csv::{ReaderBuilder, StringRecord};
 use polars::prelude::DataFrame;
 
+use super::TableSpec;
 use super::table::Builder;
 use super::text::decode;
-use super::TableSpec;
 use crate::error::{Error, Result};
 
 pub(crate) fn read(path: &Path, spec: &TableSpec) -> Result<DataFrame> {
@@ -145,7 +145,7 @@ fn detect_separator(text: &str) -> u8 {
 mod tests {
     use super::*;
     use crate::ingest::{
-        read_table, secret_column, CodeKind, ColumnKind, ColumnSpec, Quantity, LINE_COLUMN,
+        CodeKind, ColumnKind, ColumnSpec, LINE_COLUMN, Quantity, read_table, secret_column,
     };
 
     fn fixture(name: &str) -> std::path::PathBuf {

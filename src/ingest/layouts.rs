@@ -188,11 +188,12 @@ pub fn populations() -> TableSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::{read_table, secret_column, TableSpec};
+    use crate::ingest::{TableSpec, read_table, secret_column};
     use polars::prelude::DataFrame;
     use std::path::Path;
 
-    const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/");
+    /// The repository: `data/` and the extracts of `tests/fixtures/real/`.
+    const DATA: &str = env!("CARGO_MANIFEST_DIR");
 
     fn read(file: &str, spec: TableSpec) -> DataFrame {
         read_table(&Path::new(DATA).join(file), &spec)
@@ -235,7 +236,7 @@ mod tests {
 
     #[test]
     fn txcouv_2023() {
-        let df = read("caf/txcouv-pe-2023-5dep.csv", txcouv());
+        let df = read("data/caf/txcouv-pe-2023-5dep.csv", txcouv());
         assert_eq!(df.height(), 145);
         assert_eq!(number(&df, "txcouv", row(&df, "code", "63")), Some(64.2));
         assert_eq!(
@@ -252,8 +253,11 @@ mod tests {
 
     #[test]
     fn cog_communes_2026() {
-        let df = read("cog/communes.csv", cog_communes());
-        assert_eq!(df.height(), 37_496);
+        let df = read(
+            "tests/fixtures/real/communes-2026-01-2A.csv",
+            cog_communes(),
+        );
+        assert_eq!(df.height(), 553);
         let abergement = row(&df, "COM", "01001");
         assert_eq!(text(&df, "DEP", abergement).as_deref(), Some("01"));
         assert_eq!(text(&df, "COMPARENT", abergement), None);
@@ -267,7 +271,10 @@ mod tests {
 
     #[test]
     fn communes_epci_2026() {
-        let df = read("cog/communes-epci-population-2026.csv", communes_epci());
+        let df = read(
+            "data/cog/communes-epci-population-2026.csv",
+            communes_epci(),
+        );
         assert_eq!(df.height(), 34_875);
         let i = row(&df, "code_commune", "01001");
         assert_eq!(text(&df, "siren_epci", i).as_deref(), Some("200069193"));
@@ -284,8 +291,11 @@ mod tests {
 
     #[test]
     fn epci_composition_insee_2020() {
-        let df = read("insee/EPCI_2020.csv", epci_composition_insee());
-        assert_eq!(df.height(), 34_968);
+        let df = read(
+            "tests/fixtures/real/EPCI_2020-01.csv",
+            epci_composition_insee(),
+        );
+        assert_eq!(df.height(), 397);
         assert_eq!(
             text(&df, "EPCI", row(&df, "CODGEO", "01001")).as_deref(),
             Some("200069193")
@@ -302,8 +312,11 @@ mod tests {
 
     #[test]
     fn epci_composition_dgcl_2025() {
-        let df = read("cog/epcicom.xlsx", epci_composition_dgcl());
-        assert!(df.height() > 34_000, "{}", df.height());
+        let df = read(
+            "tests/fixtures/real/epcicom-2025-01.xlsx",
+            epci_composition_dgcl(),
+        );
+        assert_eq!(df.height(), 386);
         let i = row(&df, "insee", "01001");
         assert_eq!(text(&df, "siren", i).as_deref(), Some("200069193"));
         assert_eq!(text(&df, "dep_com", i).as_deref(), Some("01"));
@@ -311,13 +324,13 @@ mod tests {
 
     #[test]
     fn filosofi_2019() {
-        let df = read("insee/FILO2019_DISP_EPCI.csv", filosofi());
+        let df = read("data/insee/FILO2019_DISP_EPCI.csv", filosofi());
         let i = row(&df, "CODGEO", "200000172");
         assert_eq!(number(&df, "Q219", i), Some(25520.0));
         assert_eq!(number(&df, "PPSOC19", i), Some(3.1));
         assert_eq!(number(&df, "PPMINI19", i), Some(1.0));
 
-        let df = read("insee/FILO2019_DISP_COM_5dep.csv", filosofi());
+        let df = read("data/insee/FILO2019_DISP_COM_5dep.csv", filosofi());
         let i = row(&df, "CODGEO", "26001");
         assert_eq!(number(&df, "Q219", i), Some(20620.0));
         assert_eq!(number(&df, "PPSOC19", i), None);
@@ -326,7 +339,7 @@ mod tests {
 
     #[test]
     fn caf_iris_2016_and_2020() {
-        let df = read("caf/caf-iris-2016-5dep.csv", caf_iris());
+        let df = read("data/caf/caf-iris-2016-5dep.csv", caf_iris());
         let i = row(&df, "CODGEO", "260570101");
         assert_eq!(number(&df, "PERCOU", i), Some(1848.0));
         assert_eq!(number(&df, "A", i), Some(879.0));
@@ -334,7 +347,7 @@ mod tests {
         let j = row(&df, "CODGEO", "260570102");
         assert!(secret(&df, "A_ETUD", j) && number(&df, "A_ETUD", j).is_none());
 
-        let df = read("caf/caf-iris-2020-5dep.csv", caf_iris());
+        let df = read("data/caf/caf-iris-2020-5dep.csv", caf_iris());
         let i = row(&df, "CODGEO", "260570101");
         assert_eq!(number(&df, "A", i), Some(953.0));
         assert!(secret(&df, "A_ETUD", i));
@@ -343,7 +356,7 @@ mod tests {
 
     #[test]
     fn departements_2026() {
-        let df = read("cog/departements.csv", departements());
+        let df = read("data/cog/departements.csv", departements());
         assert_eq!(df.height(), 101);
         assert_eq!(
             text(&df, "LIBELLE", row(&df, "DEP", "2A")).as_deref(),
@@ -357,8 +370,11 @@ mod tests {
 
     #[test]
     fn populations_2026() {
-        let df = read("cog/donnees_communes.csv", populations());
-        assert_eq!(df.height(), 34_900);
+        let df = read(
+            "tests/fixtures/real/donnees_communes-2026-01.csv",
+            populations(),
+        );
+        assert_eq!(df.height(), 391);
         let i = row(&df, "COM", "01001");
         assert_eq!(
             (number(&df, "PMUN", i), number(&df, "PTOT", i)),

@@ -145,7 +145,7 @@ pub fn read_table(path: &Path, spec: &TableSpec) -> Result<Table> {
         _ => {
             return Err(Error::new("format de fichier non reconnu")
                 .file(path)
-                .hint("donnez un fichier .csv, .txt, .tsv, .xlsx, .xls, .ods ou .parquet"))
+                .hint("donnez un fichier .csv, .txt, .tsv, .xlsx, .xls, .ods ou .parquet"));
         }
     };
     Ok(Table {

@@ -9,9 +9,10 @@ use std::path::Path;
 
 use ::csv::StringRecord;
 use polars::prelude::*;
+use polars_io::prelude::{ParquetReader, SerReader};
 
-use super::table::Builder;
 use super::TableSpec;
+use super::table::Builder;
 use crate::error::{Error, Result};
 
 pub(crate) fn read(path: &Path, spec: &TableSpec) -> Result<DataFrame> {
@@ -42,10 +43,11 @@ pub(crate) fn read(path: &Path, spec: &TableSpec) -> Result<DataFrame> {
 #[cfg(test)]
 mod tests {
     use crate::ingest::{
-        read_table, secret_column, CodeKind, ColumnKind, ColumnSpec, Quantity, TableSpec,
-        LINE_COLUMN,
+        CodeKind, ColumnKind, ColumnSpec, LINE_COLUMN, Quantity, TableSpec, read_table,
+        secret_column,
     };
     use polars::prelude::*;
+    use polars_io::prelude::ParquetWriter;
 
     fn spec() -> TableSpec {
         TableSpec {

@@ -7,9 +7,9 @@ use std::path::Path;
 use ::csv::StringRecord;
 use polars::prelude::*;
 
-use super::text::{dot_use, normalize_code, parse_number, DotUse};
+use super::text::{DotUse, dot_use, normalize_code, parse_number};
 use super::unique::KeySet;
-use super::{secret_column, ColumnKind, ColumnSpec, Quantity, TableSpec, LINE_COLUMN};
+use super::{ColumnKind, ColumnSpec, LINE_COLUMN, Quantity, TableSpec, secret_column};
 use crate::error::{Error, Result};
 
 /// Trims a header cell and drops a stray BOM (left by a file concatenated from a BOM-prefixed export).
@@ -169,7 +169,7 @@ impl<'a> Builder<'a> {
                     return Err(Error::new(format!(
                         "clé d'unicité « {name} » hors de la spécification de table"
                     ))
-                    .file(source))
+                    .file(source));
                 }
             }
         }

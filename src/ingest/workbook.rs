@@ -6,11 +6,11 @@ use std::fmt::Write;
 use std::path::Path;
 
 use ::csv::StringRecord;
-use calamine::{open_workbook_auto, Data, Reader};
+use calamine::{Data, Reader, open_workbook_auto};
 use polars::prelude::DataFrame;
 
-use super::table::{header_name, Builder};
 use super::TableSpec;
+use super::table::{Builder, header_name};
 use crate::error::{Error, Result};
 
 /// How far down the header is looked for.
@@ -35,7 +35,7 @@ pub(crate) fn read(path: &Path, spec: &TableSpec) -> Result<DataFrame> {
                 sheets.join(", ")
             ))
             .file(path)
-            .hint("indiquez le nom exact de la feuille"))
+            .hint("indiquez le nom exact de la feuille"));
         }
         None => sheets
             .first()
@@ -111,7 +111,7 @@ fn fill(record: &mut StringRecord, row: &[Data], buffer: &mut String) {
 #[cfg(test)]
 mod tests {
     use crate::ingest::{
-        read_table, secret_column, CodeKind, ColumnKind, ColumnSpec, TableSpec, LINE_COLUMN,
+        CodeKind, ColumnKind, ColumnSpec, LINE_COLUMN, TableSpec, read_table, secret_column,
     };
     use std::path::PathBuf;
 

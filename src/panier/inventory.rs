@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 
 use super::kind::{Names, ServiceKind};
 use crate::error::{Error, Result};
-use crate::indicators::cell::cells;
 use crate::indicators::Cell;
-use crate::ingest::{self, CodeKind, ColumnKind, ColumnSpec, Quantity, TableSpec, LINE_COLUMN};
+use crate::indicators::cell::cells;
+use crate::ingest::{self, CodeKind, ColumnKind, ColumnSpec, LINE_COLUMN, Quantity, TableSpec};
 use crate::territory::str_col;
 
 /// The columns of an inventory file.

@@ -130,9 +130,10 @@ mod tests {
     #[test]
     fn missing_services_in_panier_order() {
         let p = panier(&[Reaap, Laep, Clas]);
-        assert!(p
-            .missing(&counts(&[(Clas, 1.0), (Laep, 2.0), (Reaap, 1.0)]))
-            .is_empty());
+        assert!(
+            p.missing(&counts(&[(Clas, 1.0), (Laep, 2.0), (Reaap, 1.0)]))
+                .is_empty()
+        );
         assert_eq!(
             p.missing(&counts(&[(Laep, 1.0), (Eaje, 4.0)])),
             [Reaap, Clas]

@@ -4,8 +4,8 @@
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::inventory::{self, Inventory, Place};
 use super::Counts;
+use super::inventory::{self, Inventory, Place};
 use crate::error::{Error, Result};
 use crate::notice::{Notice, ServiceMoved};
 use crate::territory::moves::{Fate, Movements, Moves};
@@ -126,7 +126,7 @@ pub fn place(inventory: &Inventory, selection: &Selection, years: &[u16]) -> Res
                             Fate::Unknown(why) => {
                                 return Err(unknown().hint(format!(
                                     "{c} : {why} ; corrigez le code de cette ligne"
-                                )))
+                                )));
                             }
                         }
                     }
@@ -228,8 +228,8 @@ fn outside_line(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::panier::inventory::Entry;
     use crate::panier::ServiceKind;
+    use crate::panier::inventory::Entry;
     use std::path::{Path, PathBuf};
 
     fn cog(name: &str) -> PathBuf {

@@ -12,7 +12,7 @@ mod schema;
 pub use bounds::OUT_OF_BOUNDS;
 pub use diagnostic::{Diagnostic, DiagnosticSpec, ModelSpec};
 pub use indicators::*;
-pub use outputs::{check_outputs, output_path, PlannedOutput};
+pub use outputs::{PlannedOutput, check_outputs, output_path};
 pub use resolve::{
     Bound, IndicatorPlan, MethodPlan, PlannedFilter, PlannedMap, PlannedSource, PlannedTable,
     ScorePlan,

@@ -54,7 +54,7 @@ pub fn output_path(out_dir: &Path, name: &str) -> std::result::Result<PathBuf, &
             Component::Normal(_) | Component::CurDir => {}
             Component::ParentDir => return Err("« .. » sortirait du dossier de sortie"),
             Component::RootDir | Component::Prefix(_) => {
-                return Err("un chemin absolu sortirait du dossier de sortie")
+                return Err("un chemin absolu sortirait du dossier de sortie");
             }
         }
     }

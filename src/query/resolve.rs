@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 
 use toml::Spanned;
 
+use super::Query;
 use super::indicators::{
     ColumnsSpec, IndicatorMapSpec, IndicatorSpec, IndicatorTableSpec, ReferenceRow, SourceLevel,
     SourceSpec,
 };
 use super::schema::{EvolutionSpec, NormSpec, ScoreSpec, ThresholdSpec};
-use super::Query;
 use crate::error::Result;
 use crate::indicators::coverage::RATE;
 use crate::indicators::model::{ColumnRef, Indicator, Kind};

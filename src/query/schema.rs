@@ -15,8 +15,8 @@ use crate::classify::palette::Palette;
 use crate::indicators::rank_sum::{Direction, Ties};
 use crate::indicators::weighted_score::Normalisation;
 use crate::ingest::builtin;
-use crate::panier::norm::Rounding;
 use crate::panier::ServiceKind;
+use crate::panier::norm::Rounding;
 use crate::render::LegendLayout;
 use crate::territory::Level;
 

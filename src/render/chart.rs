@@ -5,9 +5,9 @@
 
 use plotters::prelude::*;
 
-use super::svg::{num, FONT_FAMILY};
-use super::text::Block;
 use super::LegendClass;
+use super::svg::{FONT_FAMILY, num};
+use super::text::Block;
 use crate::format;
 
 const TITLE: super::svg::Font = super::svg::Font {

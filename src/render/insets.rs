@@ -1,7 +1,7 @@
 //! Inset frames: the boxes the geometry module moved the DROM into, drawn as thin grey
 //! rectangles with their name. Their scale differs from the mainland's, hence the note.
 
-use super::svg::{self, num, Anchor, Font, Projection};
+use super::svg::{self, Anchor, Font, Projection, num};
 
 const NAME: Font = Font {
     size: 10.0,

@@ -5,10 +5,10 @@
 
 use geo::{InteriorPoint, Point, Rect};
 
-use super::svg::{self, num, Font, Projection, FONT_FAMILY};
+use super::MapFeature;
+use super::svg::{self, FONT_FAMILY, Font, Projection, num};
 use super::symbols::Circle;
 use super::text;
-use super::MapFeature;
 
 const FONT: Font = Font {
     size: 11.0,

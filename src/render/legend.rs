@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use super::svg::{self, num, Anchor, Font};
+use super::svg::{self, Anchor, Font, num};
 use super::text::{self, Block};
 
 const TITLE: Font = Font {

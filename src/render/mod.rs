@@ -28,11 +28,11 @@ use geo::{BoundingRect, MultiPolygon, Rect};
 
 pub use chart::Distribution;
 pub use insets::InsetFrame;
-pub use labels::{feature_labels, Label, MAX_LABELLED};
+pub use labels::{Label, MAX_LABELLED, feature_labels};
 pub use legend::LegendLayout;
-pub use multiples::{small_multiples_svg, Panel, SmallMultiples};
+pub use multiples::{Panel, SmallMultiples, small_multiples_svg};
 pub use png::{choropleth_png, svg_to_png, with_dpi};
-pub use shares::{share_chart_svg, Series, ShareChart};
+pub use shares::{Series, ShareChart, share_chart_svg};
 pub use symbols::{ProportionalSymbols, Symbol};
 
 use chart::Chart;

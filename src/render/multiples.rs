@@ -5,12 +5,12 @@ use geo::{BoundingRect, Rect};
 
 use super::legend::{Legend, LegendLayout};
 use super::scale::ScaleBar;
-use super::svg::{num, Font, Projection};
+use super::svg::{Font, Projection, num};
 use super::text::Block;
 use super::{
-    close_document, legend_items, north, open_document, title, union, write_scale_block,
-    write_territories, LegendClass, MapFeature, ARROW_GAP, CONTENT_WIDTH, FRAME_PAD, GAP,
-    LABEL_OVERHANG, MARGIN, PAGE_WIDTH, SCALE_BLOCK_HEIGHT, SCALE_BLOCK_WIDTH, SECRET_PATTERN,
+    ARROW_GAP, CONTENT_WIDTH, FRAME_PAD, GAP, LABEL_OVERHANG, LegendClass, MARGIN, MapFeature,
+    PAGE_WIDTH, SCALE_BLOCK_HEIGHT, SCALE_BLOCK_WIDTH, SECRET_PATTERN, close_document,
+    legend_items, north, open_document, title, union, write_scale_block, write_territories,
 };
 
 const PANEL_TITLE: Font = Font {

@@ -1,7 +1,7 @@
 //! A simple north arrow. It points to grid north: in Lambert-93 true north differs by at
 //! most a few degrees, below what this symbol claims to show.
 
-use super::svg::{self, num, Anchor, Font};
+use super::svg::{self, Anchor, Font, num};
 
 pub const WIDTH: f64 = 18.0;
 pub const HEIGHT: f64 = 42.0;

@@ -11,7 +11,7 @@ use resvg::tiny_skia::{
 use resvg::usvg;
 
 use super::svg::{self, Projection};
-use super::{border_width, fill, text, ChoroplethMap};
+use super::{ChoroplethMap, border_width, fill, text};
 use crate::error::{Error, Result};
 
 /// Horizontal bands painted by as many threads. Fixed rather than one per core, so the

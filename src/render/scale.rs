@@ -1,6 +1,6 @@
 //! Scale bar with a round length (…, 500 m, 1, 2, 5, 10, 20, 50, 100 km, …).
 
-use super::svg::{self, num, Anchor, Font};
+use super::svg::{self, Anchor, Font, num};
 
 pub const HEIGHT: f64 = 24.0;
 const BAR_HEIGHT: f64 = 5.0;

@@ -8,9 +8,9 @@ use std::fmt::Write;
 use plotters::prelude::*;
 
 use super::chart::rgb;
-use super::svg::{self, num, Anchor, Font, FONT_FAMILY};
+use super::svg::{self, Anchor, FONT_FAMILY, Font, num};
 use super::text::{self, Block};
-use super::{close_document, open_document, title, CONTENT_WIDTH, GAP, MARGIN};
+use super::{CONTENT_WIDTH, GAP, MARGIN, close_document, open_document, title};
 use crate::classify::palette::{self, Sequential};
 use crate::format;
 

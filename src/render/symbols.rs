@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 
 use geo::Point;
 
-use super::svg::{self, num, Anchor, Font, Projection};
+use super::svg::{self, Anchor, Font, Projection, num};
 use super::text::{self, Block};
 use crate::format;
 

@@ -1,4 +1,4 @@
-use geo::{polygon, MultiPolygon, Polygon};
+use geo::{MultiPolygon, Polygon, polygon};
 use resvg::tiny_skia::Pixmap;
 use resvg::usvg;
 
@@ -298,9 +298,11 @@ fn symbols_alone_over_a_neutral_background() {
         vec![symbol("63124", 5.0, 10.0)],
     ));
     let svg = choropleth_svg(&map);
-    assert!(tags(&svg, "territoire")
-        .iter()
-        .all(|p| p.contains(&format!("fill=\"{BACKGROUND_FILL}\""))));
+    assert!(
+        tags(&svg, "territoire")
+            .iter()
+            .all(|p| p.contains(&format!("fill=\"{BACKGROUND_FILL}\"")))
+    );
     assert!(legend_texts(&svg).is_empty());
     assert!(!svg.contains("Donnée absente") && !svg.contains("<pattern"));
 }

@@ -5,7 +5,7 @@ use std::sync::{Arc, OnceLock};
 
 use resvg::usvg::{self, fontdb};
 
-use super::svg::{self, Anchor, Font, FONT_FAMILY};
+use super::svg::{self, Anchor, FONT_FAMILY, Font};
 
 const REGULAR: &[u8] = include_bytes!("fonts/DejaVuSans.ttf");
 const BOLD: &[u8] = include_bytes!("fonts/DejaVuSans-Bold.ttf");

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::map::{draw, level_shapes};
 use super::Drawn;
+use super::map::{draw, level_shapes};
 use crate::error::Result;
 use crate::query::{ClassMapSpec, Query};
 use crate::render::{self, ChoroplethMap, FeatureClass, LegendClass, MapFeature};

@@ -9,19 +9,19 @@ use std::sync::Arc;
 use foldhash::fast::FixedState;
 
 use super::indicators::evaluate_sources;
-use super::{select_units, vintage, Coverage, Reference, Row};
+use super::{Coverage, Reference, Row, select_units, vintage};
 use crate::error::Result;
 use crate::format::code_list;
+use crate::indicators::Cell;
 use crate::indicators::cell::cells;
 use crate::indicators::coverage::{self, Components, PUBLISHED_PARTS, RATE};
 use crate::indicators::reference::Comparison;
 use crate::indicators::vintage::move_table;
-use crate::indicators::Cell;
 use crate::ingest::{self, CodeKind, ColumnKind, ColumnSpec, Quantity, Table, TableSpec};
 use crate::query::{
     ComponentsSpec, CoverageMethod, CoverageSpec, Query, ReferenceSpec, ReferenceWord, SourceLevel,
 };
-use crate::territory::{str_col, Level, Territory, Unit};
+use crate::territory::{Level, Territory, Unit, str_col};
 
 /// Coverage of every territory of the query, with the references and classes.
 pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result<Coverage> {
@@ -296,7 +296,7 @@ fn reference(
                     err("une référence départementale demande un seul département".into()).hint(
                         "faites une requête par département, ou donnez la valeur de référence",
                     ),
-                )
+                );
             }
         }
     } else {

@@ -7,16 +7,16 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 
 use super::map::{coverage_references, resolve_classes};
-use super::{compute, Report, Section};
+use super::{Report, Section, compute};
 use crate::error::{Error, Result};
-use crate::export::{report_html, workbook, write_atomic, OutTable, Part, ReportDoc};
+use crate::export::{OutTable, Part, ReportDoc, report_html, workbook, write_atomic};
 use crate::ingest::{self, layouts};
 use crate::query::{
-    output_path, ClassMethod, ClassesSpec, Diagnostic, ModelSpec, PlannedOutput, Query,
-    ThresholdSpec,
+    ClassMethod, ClassesSpec, Diagnostic, ModelSpec, PlannedOutput, Query, ThresholdSpec,
+    output_path,
 };
-use crate::territory::str_col;
 use crate::territory::Territory;
+use crate::territory::str_col;
 
 /// What the diagnostic of one département gave.
 #[derive(Debug, Clone, PartialEq)]

@@ -4,16 +4,16 @@
 
 use std::path::Path;
 
-use super::class_map::{class_map, Classed, Legend, NamedClass};
+use super::class_map::{Classed, Legend, NamedClass, class_map};
 use super::indicators::evaluate_sources;
-use super::{markdown_notes, select_units, write_tables, Report, Section};
+use super::{Report, Section, markdown_notes, select_units, write_tables};
 use crate::classify::palette;
 use crate::classify::{Classes, Threshold};
 use crate::error::Result;
 use crate::export::{Align, OutTable};
 use crate::format;
-use crate::indicators::model::{Indicator, Kind};
 use crate::indicators::Cell;
+use crate::indicators::model::{Indicator, Kind};
 use crate::query::{EvolutionSpec, Query};
 use crate::render::FeatureClass;
 use crate::territory::{Territory, Unit};

@@ -25,7 +25,9 @@ pub fn install_panic_hook() {
         if GUARDED.get() {
             LAST_PANIC.with(|p| *p.borrow_mut() = Some(said));
         } else {
-            eprintln!("erreur interne de diagterr : {said}\n  → signalez-la aux développeurs avec la requête et les fichiers utilisés");
+            eprintln!(
+                "erreur interne de diagterr : {said}\n  → signalez-la aux développeurs avec la requête et les fichiers utilisés"
+            );
         }
     }));
 }

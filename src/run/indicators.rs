@@ -7,28 +7,28 @@ use std::path::Path;
 
 use super::aggregate::{self, sum_by_unit};
 use super::map::{
-    check_label_count, circles, class_colors, draw, feature_class, level_shapes, populations,
-    resolve_classes, NamedReference,
+    NamedReference, check_label_count, circles, class_colors, draw, feature_class, level_shapes,
+    populations, resolve_classes,
 };
 use super::panier::services::service_sums;
 use super::{
-    capitalise, markdown_notes, select_units, write_tables, Drawn, Report, Section, Selection,
+    Drawn, Report, Section, Selection, capitalise, markdown_notes, select_units, write_tables,
 };
 use crate::error::{Error, Result};
 use crate::export::{Align, OutTable};
 use crate::format::{self, code_list};
+use crate::indicators::Cell;
 use crate::indicators::aggregate::Sums;
 use crate::indicators::cell::cells;
 use crate::indicators::coverage;
-use crate::indicators::model::{evaluate, ColumnRef, Indicator, Kind, Values};
-use crate::indicators::Cell;
-use crate::ingest::{self, layouts, Quantity};
+use crate::indicators::model::{ColumnRef, Indicator, Kind, Values, evaluate};
+use crate::ingest::{self, Quantity, layouts};
 use crate::query::{
     Bound, IndicatorPlan, MethodPlan, OrderSpec, PlannedMap, PlannedSource, PlannedTable, Query,
     ReferenceRow, SourceLevel, ThresholdSpec,
 };
 use crate::render::{self, ChoroplethMap, LegendClass, MapFeature};
-use crate::territory::{str_col, Level, Territory, Unit};
+use crate::territory::{Level, Territory, Unit, str_col};
 
 /// The label of the selection's row and reference.
 const SELECTION: &str = "Ensemble de la sélection";
@@ -441,9 +441,11 @@ fn reference_rows(
                 .iter()
                 .position(|n| *n == c.column)
                 .expect("a column of the plan");
-            vec![per_source[c.source]
-                .as_ref()
-                .map_or(Cell::Missing, |v| v[i])]
+            vec![
+                per_source[c.source]
+                    .as_ref()
+                    .map_or(Cell::Missing, |v| v[i]),
+            ]
         };
         let evaluated = evaluate(&plan.method.indicators, &column, 1);
         // A share of the selection has no meaning for a wider territory.

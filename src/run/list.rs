@@ -1,10 +1,10 @@
 //! The priority list of a query, as CSV for Excel and Markdown.
 
-use super::{capitalise, Coverage, Row};
+use super::{Coverage, Row, capitalise};
 use crate::export::{Align, OutTable};
 use crate::format;
-use crate::indicators::reference::Comparison;
 use crate::indicators::Cell;
+use crate::indicators::reference::Comparison;
 use crate::query::Selection;
 
 pub(super) fn default_list_title(cov: &Coverage, selection: Selection) -> String {

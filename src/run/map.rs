@@ -6,18 +6,18 @@ use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 
-use super::{extension, vintage, with_place, Coverage, Drawn, Row, Section};
+use super::{Coverage, Drawn, Row, Section, extension, vintage, with_place};
 use crate::classify::palette::Palette;
 use crate::classify::{self, Classes, Method, Threshold};
 use crate::error::{Error, Result};
-use crate::export::{write_atomic, write_geojson, write_shapefile, AttrValue, ExportFeature};
+use crate::export::{AttrValue, ExportFeature, write_atomic, write_geojson, write_shapefile};
 use crate::format;
 use crate::format::code_list;
 use crate::geometry::{self, InsetFrame, Layer, MapCrs};
-use crate::indicators::reference::Comparison;
 use crate::indicators::Cell;
+use crate::indicators::reference::Comparison;
 use crate::query::{
-    ClassMethod, ClassesSpec, MapSpec, Query, SymbolSpec, ThresholdSpec, OUT_OF_BOUNDS,
+    ClassMethod, ClassesSpec, MapSpec, OUT_OF_BOUNDS, Query, SymbolSpec, ThresholdSpec,
 };
 use crate::render::{
     self, ChoroplethMap, Distribution, FeatureClass, LegendClass, MapFeature, ProportionalSymbols,
@@ -446,7 +446,7 @@ pub(super) fn map_outputs(
                             &map.sorties.span(),
                             format!("format de carte inconnu : « {name} »"),
                         )
-                        .hint("extensions possibles : .svg, .png, .geojson, .shp"))
+                        .hint("extensions possibles : .svg, .png, .geojson, .shp"));
                 }
             }
         }

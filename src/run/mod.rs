@@ -16,7 +16,7 @@ mod score;
 mod vintage;
 
 pub use compute::compute;
-pub use diagnostic::{plan_diagnostic, run_diagnostic, DiagnosticPlan, Outcome, Step};
+pub use diagnostic::{DiagnosticPlan, Outcome, Step, plan_diagnostic, run_diagnostic};
 pub use guard::install_panic_hook;
 pub use list::priority_table;
 use list::{default_list_title, markdown_list};
@@ -27,9 +27,9 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 pub use crate::export::Section;
-use crate::export::{write_atomic, OutTable};
-use crate::indicators::reference::Comparison;
+use crate::export::{OutTable, write_atomic};
 use crate::indicators::Cell;
+use crate::indicators::reference::Comparison;
 use crate::query::Query;
 use crate::territory::{Level, Territory, Unit};
 
@@ -266,7 +266,7 @@ pub(super) fn write_tables(
                         &sorties.span(),
                         format!("format de tableau inconnu : « {name} »"),
                     )
-                    .hint("extensions possibles : .csv, .xlsx, .md"))
+                    .hint("extensions possibles : .csv, .xlsx, .md"));
             }
         };
         write_atomic(&path, &bytes)?;

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::map::{class_colors, coverage_references, level_shapes, resolve_classes, Picture};
+use super::map::{Picture, class_colors, coverage_references, level_shapes, resolve_classes};
 use super::{Coverage, Drawn, Section};
 use crate::error::Result;
 use crate::indicators::Cell;

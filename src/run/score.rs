@@ -6,21 +6,21 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use super::class_map::{class_map, Classed, Legend, NamedClass};
+use super::class_map::{Classed, Legend, NamedClass, class_map};
 use super::indicators::evaluate_sources;
 use super::{
-    markdown_notes, select_units, with_place, write_tables, Drawn, Report, Section, Selection,
+    Drawn, Report, Section, Selection, markdown_notes, select_units, with_place, write_tables,
 };
 use crate::classify::palette::{self, Qualitative, Sequential};
 use crate::error::Result;
 use crate::export::{Align, OutTable};
 use crate::format;
+use crate::indicators::Cell;
 use crate::indicators::cell::cells;
 use crate::indicators::flags::{self, Bound, Flag, FlagSum, Test, Typology, TypologyNames};
 use crate::indicators::frame::{codes as frame_codes, push_cells};
 use crate::indicators::rank_sum::{self, Priorities, RankSum, RankedIndicator};
 use crate::indicators::weighted_score::{self, WeightedIndicator, WeightedScore};
-use crate::indicators::Cell;
 use crate::ingest::secret_column;
 use crate::query::{
     ClassMapSpec, FlagGroup, FlagTest, PrioritiesMethod, PrioritiesSpec, Query, ScoreMethod,
@@ -441,7 +441,7 @@ fn priorities(query: &Query, spec: &ScoreSpec) -> Result<Priorities> {
             (PrioritiesMethod::SeuilsNaturels, Some(n), None) => Priorities::NaturalBreaks(n),
             (PrioritiesMethod::Seuils, None, Some(v)) => Priorities::CutPoints(v.clone()),
             (PrioritiesMethod::Seuils, _, _) => {
-                return Err(err("« seuils » demande « valeurs » (et pas « nombre »)"))
+                return Err(err("« seuils » demande « valeurs » (et pas « nombre »)"));
             }
             _ => return Err(err("cette méthode demande « nombre » (et pas « valeurs »)")),
         },
@@ -504,7 +504,7 @@ fn flag_params(query: &Query, spec: &ScoreSpec, references: &[Cell]) -> Result<F
                     return Err(err(format!(
                         "drapeau de « {} » : « = » demande un seuil chiffré",
                         ind.libelle
-                    )))
+                    )));
                 }
             },
             FlagTest::Present => Test::Present,

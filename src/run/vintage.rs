@@ -8,8 +8,8 @@ use std::sync::Arc;
 use super::with_place;
 use crate::error::Result;
 use crate::query::{Query, SourceLevel};
-use crate::territory::moves::{Movements, Moves};
 use crate::territory::Territory;
+use crate::territory::moves::{Movements, Moves};
 use toml::Spanned;
 
 /// The moves from vintage `from` (a key of the query) to the query's; `None` when the

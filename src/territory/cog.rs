@@ -11,7 +11,7 @@ use polars::prelude::*;
 
 use super::{CodeMap, Level, Unit};
 use crate::error::{Error, Result};
-use crate::ingest::{self, layouts, Table, LINE_COLUMN};
+use crate::ingest::{self, LINE_COLUMN, Table, layouts};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Commune {

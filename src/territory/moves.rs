@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use foldhash::fast::FixedState;
 
-use super::{str_col, Territory};
+use super::{Territory, str_col};
 use crate::error::{Error, Result};
 use crate::export::{Align, OutTable};
 use crate::format;

@@ -1,7 +1,5 @@
 //! Helpers shared by the integration tests: run the binary from the crate root.
 
-#![allow(dead_code)] // each test file uses a part of these helpers
-
 use std::path::PathBuf;
 use std::process::{Command, Output};
 

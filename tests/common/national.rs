@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use diagterr::classify::{palette, Classes, Threshold};
-use diagterr::geometry::{drom_insets, read_layer, Layer};
+use diagterr::classify::{Classes, Threshold, palette};
+use diagterr::geometry::{Layer, drom_insets, read_layer};
 use diagterr::render::{ChoroplethMap, FeatureClass, LegendClass, MapFeature};
 use diagterr::territory::Territory;
 

@@ -7,13 +7,13 @@ use std::path::Path;
 
 use super::indicators::evaluate_sources;
 use super::map::Picture;
-use super::{select_units, write_tables, Report, Section, Selection};
+use super::{Report, Section, Selection, select_units, write_tables};
 use crate::error::Result;
 use crate::indicators::Cell;
 use crate::panier::inventory::Inventory;
 use crate::panier::inventory::{self, Columns};
 use crate::panier::norm::Norm;
-use crate::panier::placement::{self, place, report_set_aside, Placed};
+use crate::panier::placement::{self, Placed, place, report_set_aside};
 use crate::panier::{Counts, Names, Panier, Requirement, ServiceKind, Summary};
 use crate::query::{NormSpec, PanierSpec, Query};
 use crate::render;

@@ -9,12 +9,12 @@ use crate::error::Result;
 use crate::export::{Align, OutTable};
 use crate::format;
 use crate::indicators::Cell;
-use crate::panier::norm::Gap;
 use crate::panier::ServiceKind;
+use crate::panier::norm::Gap;
 use crate::query::{ChartSpec, ClassMapSpec, Query};
 use crate::render::{FeatureClass, Series, ShareChart};
-use crate::run::class_map::{class_map, Classed, Legend, NamedClass};
 use crate::run::Drawn;
+use crate::run::class_map::{Classed, Legend, NamedClass, class_map};
 use crate::territory::{Level, Territory};
 
 /// The gaps of each EPCI for the last year: its services, what it lacks, its norms;

@@ -5,8 +5,8 @@ use std::path::Path;
 
 use super::placed_services;
 use crate::error::Result;
-use crate::indicators::aggregate::Sums;
 use crate::indicators::Cell;
+use crate::indicators::aggregate::Sums;
 use crate::panier::inventory;
 use crate::panier::{Counts, Names, ServiceKind};
 use crate::query::{PlannedSource, Query};
