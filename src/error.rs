@@ -125,8 +125,24 @@ impl Error {
                 "accès refusé".to_string(),
                 "vérifiez les droits d'accès au fichier ou au dossier",
             ),
+            std::io::ErrorKind::StorageFull => (
+                "disque plein".to_string(),
+                "libérez de la place ou choisissez un autre dossier de sortie (option --sortie)",
+            ),
+            std::io::ErrorKind::ReadOnlyFilesystem => (
+                "système de fichiers en lecture seule".to_string(),
+                "choisissez un dossier de sortie accessible en écriture (option --sortie)",
+            ),
+            std::io::ErrorKind::InvalidData | std::io::ErrorKind::UnexpectedEof => (
+                "fichier tronqué ou abîmé".to_string(),
+                "téléchargez ou copiez de nouveau le fichier",
+            ),
+            // The system's own text is English: its number is what a technician looks up.
             _ => (
-                format!("lecture ou écriture impossible ({err})"),
+                match err.raw_os_error() {
+                    Some(n) => format!("lecture ou écriture impossible (erreur système n° {n})"),
+                    None => "lecture ou écriture impossible".to_string(),
+                },
                 "vérifiez que le fichier est accessible et le disque non plein",
             ),
         };

@@ -96,6 +96,18 @@ pub fn compact(v: f64) -> String {
     decimal(v, if tenths % 10.0 == 0.0 { 0 } else { 1 })
 }
 
+/// A count as the tables write it: with the decimals it has, up to 3, trailing zeros dropped
+/// (`3.0` → `"3"`, `0.5` → `"0,5"`, the share of a split commune `12.3456` → `"12,346"`). A list
+/// is summed again in a spreadsheet: rounding a count to a whole is for maps and legends, never
+/// for the lists.
+pub fn count(v: f64) -> String {
+    let mut s = decimal(v, 3);
+    if s.contains(',') {
+        s.truncate(s.trim_end_matches('0').trim_end_matches(',').len());
+    }
+    s
+}
+
 /// A French letter without its accent (`é` → `e`, `Ç` → `C`); any other character as is.
 pub fn without_accent(c: char) -> char {
     match c {
@@ -187,6 +199,16 @@ mod tests {
         assert_eq!(compact(3.0), "3");
         assert_eq!(compact(1.5), "1,5");
         assert_eq!(compact(2.04), "2");
+    }
+
+    #[test]
+    fn a_count_keeps_the_decimals_it_has() {
+        assert_eq!(count(3.0), "3");
+        assert_eq!(count(2.04), "2,04");
+        assert_eq!(count(0.5), "0,5");
+        assert_eq!(count(12.3456), "12,346");
+        assert_eq!(count(-0.0001), "0");
+        assert_eq!(count(1848.0), "1848");
     }
 
     #[test]

@@ -72,6 +72,8 @@ pub enum Notice {
     PartlyCovered {
         file: PathBuf,
         territories: Vec<Partial>,
+        /// The query takes the sums of their communes present as their values.
+        accepted: bool,
     },
     /// Territories of the selection the file has no row for: they have no value.
     Absent {
@@ -151,14 +153,33 @@ impl fmt::Display for Notice {
                     code_list(&m.detail)
                 )
             }
-            Notice::PartlyCovered { file, territories } => {
+            Notice::PartlyCovered {
+                file,
+                territories,
+                accepted,
+            } => {
                 let listed: Vec<String> = territories
                     .iter()
-                    .map(|t| format!("{} ({} commune(s) sur {})", t.code, t.absent, t.communes))
+                    .map(|t| {
+                        format!(
+                            "{} ({} commune(s) sur {} dans le fichier)",
+                            t.code,
+                            t.communes - t.absent,
+                            t.communes
+                        )
+                    })
                     .collect();
+                let what = match accepted {
+                    true => {
+                        "leurs valeurs sont les sommes de leurs seules communes présentes (sommes_partielles = true)"
+                    }
+                    false => {
+                        "« partiel », sans valeur (« sommes_partielles = true » dans la source pour prendre la somme des communes présentes)"
+                    }
+                };
                 write!(
                     f,
-                    "{} : {} territoire(s) couverts partiellement, leurs sommes omettent les communes absentes du fichier : {}",
+                    "{} : {} territoire(s) couvert(s) en partie, {what} : {}",
                     file.display(),
                     territories.len(),
                     code_list(&listed)

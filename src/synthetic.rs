@@ -204,7 +204,8 @@ fn queries(spec: &Spec, first: u16) -> Result<Vec<(String, String)>> {
     ] {
         if !builtin::is_builtin(path) {
             let absolute = std::path::absolute(path).map_err(|e| Error::io(path, e))?;
-            cog.push_str(&format!("{key} = \"{}\"\n", absolute.display()));
+            let absolute = crate::query::toml_escaped(&absolute.to_string_lossy());
+            cog.push_str(&format!("{key} = \"{absolute}\"\n"));
         }
     }
     let territory = |level: &str| {

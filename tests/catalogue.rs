@@ -226,7 +226,15 @@ fn c13_binary_garbage() {
 fn c14_csv_renamed_xlsx() {
     let text = format!("CODGEO;X;Y\n{}", epci_rows());
     let (_, o) = run_with("d.xlsx", text.as_bytes(), score);
-    fails(&o, &["d.xlsx", "classeur illisible"]);
+    fails(
+        &o,
+        &[
+            "d.xlsx",
+            "classeur illisible",
+            "archive du classeur est abîmée",
+        ],
+    );
+    assert!(!stderr(&o).contains("Zip"), "{}", stderr(&o));
 }
 
 #[test]
@@ -357,7 +365,26 @@ fn c24_truncated_geojson() {
         b"{\"type\":\"FeatureCollection\",\"features\":[",
         map,
     );
-    fails(&o, &["c.geojson", "GeoJSON invalide"]);
+    fails(&o, &["c.geojson", "GeoJSON invalide (JSON tronqué"]);
+    assert!(!stderr(&o).contains("EOF"), "{}", stderr(&o));
+}
+
+#[test]
+fn c67_damaged_files_are_said_in_french() {
+    // A gzip archive cut in its middle, and a parquet file that is not one.
+    let mut gz =
+        std::fs::read(root().join("data/geo/communes-63-puy-de-dome-2018.geojson")).unwrap();
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut encoder, &gz).unwrap();
+    gz = encoder.finish().unwrap();
+    gz.truncate(gz.len() / 2);
+    let (_, o) = run_with("c.geojson.gz", &gz, map);
+    fails(&o, &["c.geojson.gz", "archive gzip abîmée ou tronquée"]);
+    let (_, o) = run_with("d.parquet", b"PAR1 pas un parquet", score);
+    fails(&o, &["d.parquet", "fichier parquet illisible (abîmé"]);
+    for english in ["error", "Error", "EOF", "invalid"] {
+        assert!(!stderr(&o).contains(english), "{}", stderr(&o));
+    }
 }
 
 #[test]
@@ -1075,6 +1102,214 @@ fn c58_a_run_killed_midway_leaves_old_or_new_files_and_the_next_run_cleans_up() 
     let left: Vec<&String> = after.keys().filter(|n| !new.contains_key(*n)).collect();
     assert!(left.is_empty(), "left behind: {left:?}");
     assert!(after == new, "the next run writes every output whole");
+}
+
+#[test]
+fn c60_two_runs_into_one_output_folder_at_once() {
+    // The Shapefile of couverture-epci-63 is a group of five parts: the case that two runs mixed.
+    let run_into = |out: &Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_diagterr"))
+            .args(["executer", "queries/couverture-epci-63-puy-de-dome.toml"])
+            .args(["queries/vulnerabilite-epci-63-puy-de-dome.toml", "--sortie"])
+            .arg(out)
+            .current_dir(root())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let reference = Scratch::new();
+    assert!(run_into(&reference.out_dir()).wait().unwrap().success());
+    let expected = files_under(&reference.out_dir());
+    let shared = Scratch::new();
+    for round in 0..3 {
+        let (first, second) = (run_into(&shared.out_dir()), run_into(&shared.out_dir()));
+        let (first, second) = (
+            first.wait_with_output().unwrap(),
+            second.wait_with_output().unwrap(),
+        );
+        assert!(
+            first.status.success() && second.status.success(),
+            "round {round}"
+        );
+        let said = format!("{}{}", stderr(&first), stderr(&second));
+        assert!(!said.contains("introuvable"), "{said}");
+        assert!(
+            files_under(&shared.out_dir()) == expected,
+            "round {round}: outputs differ from one run's"
+        );
+    }
+}
+
+/// A table of the Filosofi EPCI file with `table` (its keys after the title) and `indicator` (the keys of
+/// indicator `n`), the line of `key` in it.
+fn table_query(indicator: &str, table: &str) -> String {
+    format!(
+        "{}[sources.filo]\nfichier = \"{}\"\nniveau = \"epci\"\n\n\
+         [indicateurs.n]\nlibelle = \"N\"\n{indicator}\n\n\
+         [indicateurs.m]\nlibelle = \"M\"\nstock = \"filo.NBPERS19\"\n\n\
+         [tableaux.t]\ntitre = \"T\"\n{table}\nsorties = [\"t.csv\"]\n",
+        territory("epci"),
+        data("insee/FILO2019_DISP_EPCI.csv")
+    )
+}
+
+#[test]
+fn c62_query_numbers_and_lists_that_mean_nothing() {
+    let stock = "stock = \"filo.NBMEN19\"";
+    let ratio = |scale: &str| {
+        format!(
+            "numerateur = \"filo.NBMEN19\"\ndenominateur = \"filo.NBPERS19\"\nechelle = {scale}"
+        )
+    };
+    let listed = "indicateurs = [\"n\", \"m\"]";
+    let cases: Vec<(String, String, &str, &str)> = vec![
+        (
+            ratio("nan"),
+            listed.into(),
+            "echelle",
+            "nan (un nombre supérieur à 0",
+        ),
+        (
+            ratio("0"),
+            listed.into(),
+            "echelle",
+            "0 (un nombre supérieur à 0",
+        ),
+        (
+            ratio("-100"),
+            listed.into(),
+            "echelle",
+            "-100 (un nombre supérieur à 0",
+        ),
+        (
+            ratio("inf"),
+            listed.into(),
+            "echelle",
+            "inf (un nombre supérieur à 0",
+        ),
+        (
+            stock.into(),
+            format!("{listed}\npopulation_min = -5"),
+            "population_min",
+            "-5 (un nombre positif ou nul",
+        ),
+        (
+            stock.into(),
+            format!("{listed}\nfiltre = {{ indicateur = \"n\", au_moins = nan }}"),
+            "filtre",
+            "nan (un nombre fini",
+        ),
+        (
+            stock.into(),
+            format!("{listed}\nfiltre = {{ indicateur = \"n\", au_moins = 50, sous = 10 }}"),
+            "filtre",
+            "filtre vide : « au_moins » (50) n'est pas sous « sous » (10)",
+        ),
+        (
+            stock.into(),
+            format!("{listed}\npremiers = 3\nderniers = 2"),
+            "derniers",
+            "« premiers » et « derniers » ensemble",
+        ),
+        (
+            // An indicator's errors are placed at its table's header.
+            "stock = []".into(),
+            listed.into(),
+            "[indicateurs.n]",
+            "liste de colonnes vide",
+        ),
+        (
+            "stock = [\"filo.NBMEN19\", \"filo.NBMEN19\"]".into(),
+            listed.into(),
+            "[indicateurs.n]",
+            "colonne « filo.NBMEN19 » nommée deux fois",
+        ),
+        (
+            stock.into(),
+            "indicateurs = []".into(),
+            "indicateurs",
+            "tableau sans indicateur",
+        ),
+    ];
+    for (indicator, table, key, said) in cases {
+        let text = table_query(&indicator, &table);
+        let line = text.lines().position(|l| l.starts_with(key)).unwrap() + 1;
+        let o = Scratch::new().run(&text);
+        fails(&o, &[said, &format!("requete.toml, ligne {line}")]);
+    }
+}
+
+#[test]
+fn c65_source_codes_are_read_as_what_they_are_and_counts_never_negative() {
+    let s = Scratch::new();
+    // The IRIS of L'Abergement-Clémenciat (01001, not split: commune + 0000) as a spreadsheet saved it.
+    let iris = s.file("iris.csv", "IRIS;N\n10010000;7\n");
+    let text = format!(
+        "[territoire]\nniveau = \"epci\"\ndepartements = [\"01\"]\nmillesime = 2026\n\n\
+         [sources.caf]\nfichier = \"{iris}\"\nniveau = \"iris\"\ncolonne_code = \"IRIS\"\nsommes_partielles = true\n\n\
+         [indicateurs.n]\nlibelle = \"N\"\nstock = \"caf.N\"\n\n\
+         [tableaux.t]\ntitre = \"T\"\nindicateurs = [\"n\"]\nsorties = [\"t.csv\"]\n"
+    );
+    let o = s.run(&text);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let list = s.output("t.csv");
+    assert!(list.contains("200069193;CC de la Dombes;7\r\n"), "{list}");
+    // A count at the query's own level is checked as when summed.
+    let negative = s.file("negatif.csv", "CODGEO;N\n200067627;-5\n");
+    let text = format!(
+        "{}[sources.d]\nfichier = \"{negative}\"\nniveau = \"epci\"\n\n\
+         [indicateurs.n]\nlibelle = \"N\"\nstock = \"d.N\"\n\n\
+         [tableaux.t]\ntitre = \"T\"\nindicateurs = [\"n\"]\nsorties = [\"t.csv\"]\n",
+        territory("epci")
+    );
+    let o = s.run(&text);
+    fails(
+        &o,
+        &[
+            "negatif.csv",
+            "ligne 2",
+            "« N »",
+            "un effectif n'est jamais négatif",
+        ],
+    );
+}
+
+#[test]
+fn c71_a_territory_covered_in_part_is_partial_unless_the_query_accepts_it() {
+    let s = Scratch::new();
+    // Clermont-Ferrand alone, of the 21 communes of Clermont Auvergne Métropole.
+    let file = s.file("clermont.csv", "CODGEO;N\n63113;100\n");
+    let text = |accept: &str| {
+        format!(
+            "{}[sources.c]\nfichier = \"{file}\"\nniveau = \"commune\"\n{accept}\n\
+             [indicateurs.n]\nlibelle = \"N\"\nstock = \"c.N\"\n\n\
+             [tableaux.t]\ntitre = \"T\"\nindicateurs = [\"n\"]\nsorties = [\"t.csv\"]\n",
+            territory("epci")
+        )
+    };
+    let o = s.run(&text(""));
+    runs(
+        &o,
+        &[
+            "1 territoire(s) couvert(s) en partie",
+            "246300701 (1 commune(s) sur 21 dans le fichier)",
+        ],
+    );
+    let list = s.output("t.csv");
+    assert!(
+        list.contains("246300701;Clermont Auvergne Métropole;partiel\r\n"),
+        "{list}"
+    );
+    // The selection's total is partial too.
+    assert!(list.contains(";partiel\r\n"), "{list}");
+    let o = s.run(&text("sommes_partielles = true"));
+    runs(&o, &["sommes de leurs seules communes présentes"]);
+    let list = s.output("t.csv");
+    assert!(
+        list.contains("246300701;Clermont Auvergne Métropole;100\r\n"),
+        "{list}"
+    );
 }
 
 #[test]

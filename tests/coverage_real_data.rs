@@ -381,6 +381,7 @@ methode = "drapeaux"
 fichier = "{places}"
 colonne_code = "code"
 niveau_fichier = "commune"
+sommes_partielles = true
 indicateurs = [
   {{ numerateur = "monoparents", denominateur = "familles", libelle = "Monoparents (%)", drapeau = {{ test = ">", seuil = "reference", groupe = "besoin" }} }},
   {{ numerateur = "laep", denominateur = "familles", libelle = "Laep pour 100 familles", drapeau = {{ test = "absent", groupe = "offre" }} }},

@@ -170,4 +170,41 @@ fn pooled_classes_make_the_maps_of_the_departements_comparable() {
         s.output("diag/63/rapport-63.html")
             .contains("classes calculées sur les valeurs des 2 départements")
     );
+    // The Ain is not in the Cnaf file of the examples: its coverage fails, the two others are pooled
+    // and written, and its report says its error.
+    let o = s.run(&text(true).replace("[\"63\", \"71\"]", "[\"01\", \"63\", \"71\"]"));
+    assert!(!o.status.success(), "{}", stdout(&o));
+    assert_eq!(
+        legend(&s.output("diag/63/couverture-epci.svg")),
+        legend(&s.output("diag/71/couverture-epci.svg"))
+    );
+    let puy = s.output("diag/63/rapport-63.html");
+    assert!(
+        puy.contains("classes calculées sur les valeurs des 2 départements du diagnostic à la fois (sans 01, en erreur)"),
+        "{puy}"
+    );
+    assert!(s.output("diag/01/rapport-01.html").contains("modele.toml"));
+}
+
+#[test]
+fn a_departement_name_with_quotes_stays_a_name_in_its_model_queries() {
+    let s = Scratch::new();
+    let list = std::fs::read_to_string(root().join("data/cog/departements.csv"))
+        .unwrap()
+        .replace(
+            "Puy-de-Dôme,Puy-de-Dôme",
+            "Puy-de-Dôme,\"Puy-de-\"\"Dôme\"\" \\ test\"",
+        );
+    let list = s.file("departements.csv", &list);
+    let text = diagnostic("\"63\"").replace(
+        &format!("{}/data/cog/departements.csv", root().display()),
+        &list,
+    );
+    let o = s.run(&text);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let report = s.output("diag/63/rapport-63.html");
+    assert!(
+        report.contains("Puy-de-&quot;Dôme&quot; \\ test"),
+        "{report}"
+    );
 }

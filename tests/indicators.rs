@@ -306,6 +306,41 @@ fn a_share_of_a_zero_total_is_said_and_left_empty() {
 }
 
 #[test]
+fn stocks_keep_their_decimals_in_the_lists_and_the_workbook() {
+    use calamine::{Data, Reader, Xlsx};
+    let s = Scratch::new();
+    let half = s.file("demi.csv", "CODGEO;N\n200067627;0,5\n200069169;1,5\n");
+    let text = query(&format!(
+        "[sources.d]\nfichier = \"{half}\"\nniveau = \"epci\"\n\n\
+         [indicateurs.n]\nlibelle = \"N\"\nstock = \"d.N\"\n\n\
+         [tableaux.t]\ntitre = \"T\"\nindicateurs = [\"n\"]\nsorties = [\"t.csv\", \"t.xlsx\"]\n"
+    ));
+    let o = s.run(&text);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = csv_rows(&s.output("t.csv"));
+    let of = |code: &str| rows.iter().find(|r| r[0] == code).unwrap()[2].clone();
+    assert_eq!(
+        (of("200067627"), of("200069169")),
+        ("0,5".into(), "1,5".into())
+    );
+    let mut book: Xlsx<_> = calamine::open_workbook(s.out_dir().join("t.xlsx")).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let numbers: Vec<f64> = sheet
+        .rows()
+        .filter(|r| matches!(&r[0], Data::String(c) if c == "200067627" || c == "200069169"))
+        .map(|r| match r[2] {
+            Data::Float(v) => v,
+            ref other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(numbers.len(), 2);
+    assert!(
+        numbers.contains(&0.5) && numbers.contains(&1.5),
+        "{numbers:?}"
+    );
+}
+
+#[test]
 fn published_coverage_rates_and_parts_by_epci_with_the_departement_region_and_france_rows() {
     let s = Scratch::new();
     let o = s.run_file("queries/indicateur-couverture-parts-epci-34.toml");

@@ -143,7 +143,7 @@ fn norm_gap_in_services_with_a_zero_population() {
     );
     let norm = format!(
         "\n[[panier.normes]]\nservice = \"laep\"\nune_pour = 3500\npopulation = \"enfants de moins de 6 ans\"\n\
-         fichier = \"{pop}\"\nniveau_fichier = \"commune\"\ncolonnes = [\"ENF\"]\n"
+         fichier = \"{pop}\"\nniveau_fichier = \"commune\"\ncolonnes = [\"ENF\"]\nsommes_partielles = true\n"
     );
     let o = s.run(&query(&inv, PANIER_2019, &norm));
     assert!(o.status.success(), "{}", stderr(&o));
@@ -158,7 +158,11 @@ fn norm_gap_in_services_with_a_zero_population() {
     assert_eq!(cell(&t, "200067627", "Laep attendus selon la norme"), "0");
     assert_eq!(cell(&t, "200067627", "Laep manquants selon la norme"), "0");
     // Communes of the selection absent from the population file are said.
-    assert!(stdout(&o).contains("partiellement"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("couvert(s) en partie"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]

@@ -39,6 +39,24 @@ pub fn run(args: &Args) -> bool {
     }
     let (queries, diagnostics) = super::read_queries(&files);
     let planned = super::plan(queries, &diagnostics, &args.sortie);
+    // One run at a time in an output folder: a second one waits (held until the end of `run`).
+    // A run with nothing to write creates no folder.
+    let waiting = || {
+        eprintln!(
+            "le dossier de sortie {} est utilisé par une autre exécution de diagterr : attente de sa fin…",
+            args.sortie.display()
+        )
+    };
+    let _lock = match planned.outputs.is_empty() {
+        true => None,
+        false => match export::lock_folder(&args.sortie, waiting) {
+            Ok(lock) => Some(lock),
+            Err(e) => {
+                eprintln!("erreur : {e}");
+                return false;
+            }
+        },
+    };
     // What a killed run left (temporary files, a Shapefile half renamed) is finished or
     // removed before anything is written again.
     for path in &planned.outputs {

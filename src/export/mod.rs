@@ -9,7 +9,7 @@ pub mod shapefile;
 pub mod table;
 pub mod xlsx;
 
-pub use atomic::{recover, write_atomic, write_atomic_group};
+pub use atomic::{lock_folder, recover, write_atomic, write_atomic_group};
 pub use features::{AttrValue, ExportFeature};
 pub use geojson::write_geojson;
 pub use html::{Part, ReportDoc, Section, report_html};

@@ -80,39 +80,100 @@ pub fn read_geojson(
     })
 }
 
+/// The largest contours text read, decompressed: the full-precision communes of France
+/// (IGN Admin Express) take about a gigabyte; a `.gz` that inflates beyond is refused
+/// before it fills the memory.
+const MAX_CONTOURS_BYTES: u64 = 2 << 30;
+
 fn read_text(path: &Path) -> Result<String> {
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let gzipped = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
-    let mut text = String::new();
-    let read = if gzipped {
-        flate2::read::GzDecoder::new(std::io::BufReader::new(file)).read_to_string(&mut text)
-    } else {
-        std::io::BufReader::new(file).read_to_string(&mut text)
+    let reader: Box<dyn Read> = match gzipped {
+        true => Box::new(flate2::read::GzDecoder::new(std::io::BufReader::new(file))),
+        false => Box::new(std::io::BufReader::new(file)),
     };
-    read.map_err(|e| match e.kind() {
-        std::io::ErrorKind::InvalidData => {
-            Error::new(format!("fichier de contours illisible : {e}"))
-                .file(path)
-                .hint("un GeoJSON doit être en UTF-8 (et un .gz, compressé avec gzip)")
-        }
-        _ => Error::io(path, e),
-    })?;
-    Ok(text)
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_CONTOURS_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::InvalidData | std::io::ErrorKind::InvalidInput | std::io::ErrorKind::UnexpectedEof => {
+                Error::new("fichier compressé illisible (archive gzip abîmée ou tronquée)")
+                    .file(path)
+                    .hint("un .gz doit être compressé avec gzip : décompressez-le pour vérifier, ou téléchargez-le de nouveau")
+                    .cause(e)
+            }
+            _ => Error::io(path, e),
+        })?;
+    if bytes.len() as u64 > MAX_CONTOURS_BYTES {
+        return Err(Error::new(format!(
+            "fichier de contours trop grand : plus de {} Gio une fois décompressé",
+            MAX_CONTOURS_BYTES >> 30
+        ))
+        .file(path)
+        .hint(
+            "simplifiez les contours (mapshaper, QGIS) ou ne gardez que les départements étudiés",
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        Error::new(format!(
+            "fichier de contours illisible : octet {} hors UTF-8",
+            e.utf8_error().valid_up_to()
+        ))
+        .file(path)
+        .hint("un GeoJSON doit être en UTF-8 : réenregistrez-le dans cet encodage")
+    })
 }
 
 fn json_error(path: &Path, err: geojson::Error) -> Error {
     match err {
         // serde_json reports line 0 when the error comes after parsing (structure, not syntax).
         geojson::Error::MalformedGeoJson(e) if e.line() > 0 => {
-            Error::new(format!("GeoJSON invalide (caractère {}) : {e}", e.column()))
-                .file(path)
-                .line(e.line())
+            let what = match e.classify() {
+                serde_json::error::Category::Eof => "JSON tronqué",
+                _ => "JSON mal formé",
+            };
+            Error::new(format!(
+                "GeoJSON invalide ({what}, caractère {})",
+                e.column()
+            ))
+            .file(path)
+            .line(e.line())
+            .cause(e)
         }
-        e => Error::new(format!("GeoJSON invalide : {e}")).file(path),
+        e => Error::new(format!("GeoJSON invalide : {}", french_geojson(&e)))
+            .file(path)
+            .cause(e),
     }
     .hint("vérifiez le fichier de contours (un GeoJSON FeatureCollection est attendu)")
+}
+
+/// What is wrong with a GeoJSON, in French (geojson's messages are English).
+fn french_geojson(err: &geojson::Error) -> String {
+    use geojson::Error as E;
+    match err {
+        E::MalformedGeoJson(_) => "structure inattendue (un objet GeoJSON est attendu)".into(),
+        E::ExpectedType { expected, actual } => {
+            format!("objet « {actual} » là où « {expected} » est attendu")
+        }
+        E::PositionTooShort(n) => {
+            format!("position de {n} coordonnée(s) : deux au moins sont attendues")
+        }
+        E::GeometryWithoutCoordinatesKey { .. } => "géométrie sans « coordinates »".into(),
+        E::GeometryCollectionWithoutGeometriesKey => {
+            "GeometryCollection sans « geometries »".into()
+        }
+        E::InvalidGeometryDimensions { dimensions, .. } => {
+            format!("géométrie de {dimensions} dimension(s) inattendue(s)")
+        }
+        E::FeatureHasNoGeometry(_) => "entité sans géométrie".into(),
+        E::InvalidGeometryConversion { found_type, .. } => {
+            format!("géométrie « {found_type} » inattendue")
+        }
+        E::Io(_) | E::InvalidWriterState(_) => "lecture interrompue".into(),
+    }
 }
 
 /// Appends the polygons of `value`; otherwise says what is wrong with it.

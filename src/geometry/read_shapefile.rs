@@ -83,7 +83,10 @@ fn shp_error(path: &Path, err: shapefile::Error) -> Error {
         shapefile::Error::MissingDbf => Error::new("fichier .dbf des attributs introuvable")
             .file(path)
             .hint("un Shapefile se compose d'au moins trois fichiers de même nom : .shp, .shx et .dbf"),
-        e => Error::new(format!("Shapefile illisible : {e}")).file(path),
+        e => Error::new("Shapefile illisible (fichier .shp, .shx ou .dbf abîmé ou tronqué)")
+            .file(path)
+            .hint("ouvrez-le dans QGIS et réenregistrez-le, ou donnez-le en GeoJSON")
+            .cause(e),
     }
 }
 

@@ -44,6 +44,9 @@ pub struct Rows<'a> {
     pub columns: &'a [&'a str],
     /// What the file gives, for the notice of territories it lacks ("des indicateurs").
     pub role: &'a str,
+    /// A territory covered in part takes the sum of its communes present as its value;
+    /// otherwise its cells are [`Cell::Partial`].
+    pub accept_partial: bool,
 }
 
 /// The territories the rows are summed into: the `units` of `level`, in the
@@ -63,8 +66,8 @@ pub struct Targets<'a> {
 pub struct Sums {
     /// Per territory with rows in the file, by code, the sum of each column.
     pub by_code: HashMap<String, Vec<Cell>, FixedState>,
-    /// The territories a finer file covers only in part: their sums omit the communes
-    /// absent from the file.
+    /// The territories a finer file covers only in part: their cells are
+    /// [`Cell::Partial`], or the sums of their communes present when partial sums are accepted.
     pub partial: HashSet<String, FixedState>,
 }
 
@@ -204,10 +207,10 @@ pub fn sum_rows(rows: &Rows, into: &Targets, notices: &mut Vec<Notice>) -> Resul
         // The communes with rows in each territory summed, against all of its communes.
         let mut present: HashMap<&str, usize, FixedState> = HashMap::default();
         for &code in &seen {
-            if let Some(t) = territory.parent(code, level) {
-                if sums.by_code.contains_key(t) {
-                    *present.entry(t).or_default() += 1;
-                }
+            if let Some(t) = territory.parent(code, level)
+                && sums.by_code.contains_key(t)
+            {
+                *present.entry(t).or_default() += 1;
             }
         }
         let mut partial: Vec<Partial> = present
@@ -224,10 +227,18 @@ pub fn sum_rows(rows: &Rows, into: &Targets, notices: &mut Vec<Notice>) -> Resul
             .collect();
         partial.sort_unstable_by(|a, b| a.code.cmp(&b.code));
         sums.partial = partial.iter().map(|p| p.code.clone()).collect();
+        if !rows.accept_partial {
+            for p in &partial {
+                if let Some(cells) = sums.by_code.get_mut(&p.code) {
+                    cells.fill(Cell::Partial);
+                }
+            }
+        }
         if !partial.is_empty() {
             notices.push(Notice::PartlyCovered {
                 file: rows.file.to_path_buf(),
                 territories: partial,
+                accepted: rows.accept_partial,
             });
         }
     }
@@ -274,26 +285,35 @@ mod tests {
             territory.parent("34172", Level::Epci).unwrap(),
             territory.parent("34003", Level::Epci).unwrap(),
         );
+        let sum = |accept_partial: bool, notices: &mut Vec<Notice>| {
+            sum_rows(
+                &Rows {
+                    file: Path::new("iris.csv"),
+                    df: &df,
+                    code_column: "iris",
+                    codes: RowCodes::Iris,
+                    columns: &["AM"],
+                    role: "des familles",
+                    accept_partial,
+                },
+                &Targets {
+                    territory: &territory,
+                    level: Level::Epci,
+                    units: &units,
+                    departements: &["34".to_string()],
+                    moves: None,
+                },
+                notices,
+            )
+            .unwrap()
+        };
+        // Both EPCI have communes without a row: « partiel », no value, unless the query
+        // accepts the sums of the communes present.
+        let sums = sum(false, &mut Vec::new());
+        assert_eq!(sums.by_code[montpellier], [Cell::Partial]);
+        assert_eq!(sums.by_code[other], [Cell::Partial]);
         let mut notices = Vec::new();
-        let sums = sum_rows(
-            &Rows {
-                file: Path::new("iris.csv"),
-                df: &df,
-                code_column: "iris",
-                codes: RowCodes::Iris,
-                columns: &["AM"],
-                role: "des familles",
-            },
-            &Targets {
-                territory: &territory,
-                level: Level::Epci,
-                units: &units,
-                departements: &["34".to_string()],
-                moves: None,
-            },
-            &mut notices,
-        )
-        .unwrap();
+        let sums = sum(true, &mut notices);
         assert_eq!(sums.by_code[montpellier], [Value(15.0)]);
         assert_eq!(sums.by_code[other], [Value(2.0)]);
         assert_eq!(sums.by_code.len(), 2);
@@ -349,6 +369,7 @@ mod tests {
                 codes: RowCodes::Territory,
                 columns: &["n"],
                 role: "des effectifs",
+                accept_partial: false,
             },
             &Targets {
                 territory: &territory,

@@ -1,4 +1,5 @@
-//! The state of one indicator value: a number, a *secret statistique* or missing.
+//! The state of one indicator value: a number, a *secret statistique*, a sum its source covers in part, or
+//! missing.
 
 use polars::prelude::*;
 
@@ -12,6 +13,9 @@ use crate::ingest::secret_column;
 pub enum Cell {
     Value(f64),
     Secret,
+    /// A sum over a territory its source covers in part (some of its communes): no value of
+    /// the territory, unless the query accepts partial sums.
+    Partial,
     Missing,
 }
 
@@ -28,19 +32,22 @@ impl Cell {
         match self {
             Cell::Value(v) => format::decimal(v, decimals),
             Cell::Secret => "secret".to_string(),
+            Cell::Partial => "partiel".to_string(),
             Cell::Missing => String::new(),
         }
     }
 }
 
-/// The one cell arithmetic of the engine: how a secret or a missing value goes through a
-/// sum, a share of a split commune, a ratio, a difference. A secret wins over a missing
-/// value (what is hidden is known to exist), a missing value over a number.
+/// The one cell arithmetic of the engine: how a secret, a partial or a missing value goes
+/// through a sum, a share of a split commune, a ratio, a difference. A secret wins over the
+/// others (what is hidden is known to exist), a partial sum over a missing value (part of it
+/// is known), a missing value over a number.
 impl Cell {
-    /// `f` of two numbers, or the secret or missing state that wins.
+    /// `f` of two numbers, or the state that wins.
     fn combined(self, other: Cell, f: impl FnOnce(f64, f64) -> f64) -> Cell {
         match (self, other) {
             (Cell::Secret, _) | (_, Cell::Secret) => Cell::Secret,
+            (Cell::Partial, _) | (_, Cell::Partial) => Cell::Partial,
             (Cell::Missing, _) | (_, Cell::Missing) => Cell::Missing,
             (Cell::Value(x), Cell::Value(y)) => Cell::Value(f(x, y)),
         }
@@ -70,6 +77,7 @@ impl Cell {
     pub fn relative_change(first: Cell, last: Cell) -> Cell {
         match (first, last) {
             (Cell::Secret, _) | (_, Cell::Secret) => Cell::Secret,
+            (Cell::Partial, _) | (_, Cell::Partial) => Cell::Partial,
             (Cell::Value(a), Cell::Value(b)) if a != 0.0 => Cell::Value(100.0 * (b - a) / a),
             _ => Cell::Missing,
         }
@@ -87,6 +95,7 @@ impl Cell {
     pub fn ratio(num: Cell, den: Cell, scale: f64) -> Cell {
         match (num, den) {
             (Cell::Secret, _) | (_, Cell::Secret) => Cell::Secret,
+            (Cell::Partial, _) | (_, Cell::Partial) => Cell::Partial,
             (Cell::Value(n), Cell::Value(d)) if d > 0.0 => Cell::Value(scale * n / d),
             _ => Cell::Missing,
         }
@@ -120,7 +129,7 @@ pub fn cells(df: &DataFrame, name: &str) -> Result<Vec<Cell>> {
 
 #[cfg(test)]
 mod tests {
-    use super::Cell::{self, Missing, Secret, Value};
+    use super::Cell::{self, Missing, Partial, Secret, Value};
 
     #[test]
     fn secrets_win_over_missing_values_and_missing_over_numbers() {
@@ -131,6 +140,18 @@ mod tests {
         assert_eq!(Cell::sum([]), Value(0.0));
         assert_eq!(Secret.scaled(0.5), Secret);
         assert_eq!(Value(10.0).scaled(0.25), Value(2.5));
+    }
+
+    #[test]
+    fn a_partial_sum_stays_partial_through_sums_ratios_and_changes() {
+        assert_eq!(Value(2.0) + Partial, Partial);
+        assert_eq!(Partial + Missing, Partial);
+        assert_eq!(Partial + Secret, Secret);
+        assert_eq!(Cell::ratio(Partial, Value(4.0), 100.0), Partial);
+        assert_eq!(Cell::ratio(Value(1.0), Partial, 100.0), Partial);
+        assert_eq!(Cell::relative_change(Value(3.0), Partial), Partial);
+        assert_eq!(Value(1.0) - Partial, Partial);
+        assert_eq!(Partial.label(1), "partiel");
     }
 
     #[test]

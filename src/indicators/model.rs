@@ -87,7 +87,16 @@ impl Indicator {
         }
     }
 
-    /// Decimals shown: none for a count, one for a rate or a share.
+    /// The cell as a table writes it (CSV, xlsx, Markdown): a stock with the decimals it has
+    /// ([`crate::format::count`]: 0,5 is not written 0), a rate or a share to 0,1.
+    pub fn table_label(&self, cell: Cell) -> String {
+        match (&self.kind, cell) {
+            (Kind::Stock(_), Cell::Value(v)) => crate::format::count(v),
+            _ => cell.label(self.decimals()),
+        }
+    }
+
+    /// Decimals shown on maps and legends: none for a count, one for a rate or a share.
     pub fn decimals(&self) -> usize {
         match self.kind {
             Kind::Stock(_) => 0,

@@ -8,6 +8,8 @@
 //! with a Boolean column [`secret_column`]`(name)` that is true where the cell was secret (its value is null).
 
 pub mod builtin;
+#[cfg(test)]
+mod codes_read_back;
 mod csv;
 pub mod layouts;
 mod parquet;

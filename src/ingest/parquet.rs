@@ -18,8 +18,9 @@ use crate::error::{Error, Result};
 pub(crate) fn read(path: &Path, spec: &TableSpec) -> Result<DataFrame> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
     let df = ParquetReader::new(file).finish().map_err(|e| {
-        Error::new(format!("fichier parquet illisible : {e}"))
+        Error::new("fichier parquet illisible (abîmé, tronqué, ou d'un autre format sous l'extension .parquet)")
             .file(path)
+            .cause(e)
             .hint("vérifiez qu'il s'agit d'un fichier parquet valide (export du portail, ou polars, pandas, R arrow)")
     })?;
     let header: StringRecord = df.get_column_names().iter().map(|n| n.as_str()).collect();

@@ -2,11 +2,12 @@
 //! the first row (within the first 30) holding every required column; cells typed as numbers are turned back into text so
 //! that codes and numbers go through the same checks as in a CSV (`1001.0` → `1001` → `01001`).
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::Path;
 
 use ::csv::StringRecord;
-use calamine::{Data, Reader, open_workbook_auto};
+use calamine::{Data, Reader, Sheets, open_workbook_auto};
 use polars::prelude::DataFrame;
 
 use super::TableSpec;
@@ -18,12 +19,31 @@ const HEADER_SEARCH_ROWS: usize = 30;
 
 pub(crate) fn read(path: &Path, spec: &TableSpec) -> Result<DataFrame> {
     let workbook_error = |e: calamine::Error| {
-        match e {
-        calamine::Error::Io(e) => Error::io(path, e),
-        e => Error::new(format!("classeur illisible : {e}"))
-            .file(path)
-            .hint("vérifiez qu'il s'agit d'un classeur valide du format de son extension (.xlsx, .xls, .ods)"),
-    }
+        // calamine speaks English: the kind of damage is said in French, its detail kept as the cause.
+        let what = match &e {
+            calamine::Error::Io(_) => None,
+            calamine::Error::Xlsx(calamine::XlsxError::Zip(_))
+            | calamine::Error::Ods(calamine::OdsError::Zip(_)) => Some(
+                "l'archive du classeur est abîmée, ou ce n'est pas un classeur (.xlsx et .ods sont des archives zip)",
+            ),
+            calamine::Error::Xlsx(calamine::XlsxError::FileNotFound(_)) => {
+                Some("une partie du classeur manque (classeur tronqué ou abîmé)")
+            }
+            calamine::Error::Xlsx(calamine::XlsxError::Password)
+            | calamine::Error::Ods(calamine::OdsError::Password) => Some(
+                "classeur protégé par un mot de passe : enregistrez-en une copie sans mot de passe",
+            ),
+            calamine::Error::Xls(_) => Some("classeur Excel 97 (.xls) illisible"),
+            calamine::Error::Msg(_) => Some("format de classeur inconnu"),
+            _ => Some("contenu du classeur illisible"),
+        };
+        match (what, e) {
+            (None, calamine::Error::Io(e)) => Error::io(path, e),
+            (what, e) => Error::new(format!("classeur illisible : {}", what.unwrap_or_default()))
+                .file(path)
+                .hint("vérifiez qu'il s'agit d'un classeur valide du format de son extension (.xlsx, .xls, .ods) : ouvrez-le et réenregistrez-le")
+                .cause(e),
+        }
     };
     let mut workbook = open_workbook_auto(path).map_err(workbook_error)?;
     let sheets = workbook.sheet_names();
@@ -42,9 +62,7 @@ pub(crate) fn read(path: &Path, spec: &TableSpec) -> Result<DataFrame> {
             .cloned()
             .ok_or_else(|| Error::new("classeur sans feuille").file(path))?,
     };
-    let range = workbook.worksheet_range(&sheet).map_err(workbook_error)?;
-    // Rows are numbered from the sheet's first row, which calamine may have skipped if empty.
-    let first_row = range.start().map_or(0, |(row, _)| row as usize);
+    let rows = sheet_rows(&mut workbook, &sheet).map_err(workbook_error)?;
 
     let mut record = StringRecord::new();
     let mut buffer = String::new();
@@ -54,8 +72,9 @@ pub(crate) fn read(path: &Path, spec: &TableSpec) -> Result<DataFrame> {
         .filter(|c| c.required)
         .map(|c| c.name.as_str())
         .collect();
-    let header_index = range
-        .rows()
+    let header_index = rows
+        .iter()
+        .map(|(_, row)| row)
         .take(HEADER_SEARCH_ROWS)
         .position(|row| {
             fill(&mut record, row, &mut buffer);
@@ -71,12 +90,12 @@ pub(crate) fn read(path: &Path, spec: &TableSpec) -> Result<DataFrame> {
             .hint("vérifiez le nom des colonnes (majuscules comprises) et la feuille lue")
         })?;
 
-    let mut rows = range.rows().enumerate().skip(header_index);
-    if let Some((_, header)) = rows.next() {
+    let mut data = rows.iter().skip(header_index);
+    if let Some((_, header)) = data.next() {
         fill(&mut record, header, &mut buffer);
     }
-    let mut builder = Builder::new(path, spec, &record, range.height())?;
-    for (index, row) in rows {
+    let mut builder = Builder::new(path, spec, &record, rows.len())?;
+    for (index, row) in data {
         let blank = |cell: &Data| match cell {
             Data::Empty => true,
             Data::String(text) => text.trim().is_empty(),
@@ -86,9 +105,85 @@ pub(crate) fn read(path: &Path, spec: &TableSpec) -> Result<DataFrame> {
             continue;
         }
         fill(&mut record, row, &mut buffer);
-        builder.push((first_row + index + 1) as u32, &record)?;
+        builder.push(index + 1, &record)?;
     }
     builder.finish()
+}
+
+/// The sheet's rows that hold a cell, each with its index (0 for the sheet's first row) and its cells from
+/// column A. An xlsx is read cell by cell: its declared extent spans the whole sheet for one stray cell in
+/// XFD1048576, and a dense range of it would ask for hundreds of gigabytes; memory stays that of the cells
+/// present. calamine gives the other formats as a range.
+fn sheet_rows(
+    workbook: &mut Sheets<std::io::BufReader<std::fs::File>>,
+    sheet: &str,
+) -> std::result::Result<Vec<(u32, Vec<Data>)>, calamine::Error> {
+    if let Sheets::Xlsx(xlsx) = workbook {
+        let mut cells = xlsx.worksheet_cells_reader(sheet)?;
+        let mut rows: BTreeMap<u32, Vec<Data>> = BTreeMap::new();
+        while let Some((cell, style)) = cells.next_cell_with_style_id()? {
+            let ((row, column), value) =
+                (cell.get_position(), Data::from(cell.get_value().clone()));
+            let percent = cells
+                .styles()
+                .get(style)
+                .and_then(|s| s.number_format.as_ref())
+                .is_some_and(is_percent);
+            let value = match value {
+                Data::Empty => continue,
+                // What the analyst sees: 70,2 % is 70,2, not the 0,702 stored.
+                Data::Float(v) if percent => Data::Float(as_shown_percent(v)),
+                Data::Int(v) if percent => Data::Float(as_shown_percent(v as f64)),
+                other => other,
+            };
+            let row_cells = rows.entry(row).or_default();
+            let column = column as usize;
+            if row_cells.len() <= column {
+                row_cells.resize(column + 1, Data::Empty);
+            }
+            row_cells[column] = value;
+        }
+        return Ok(rows.into_iter().collect());
+    }
+    let range = workbook.worksheet_range(sheet)?;
+    // Rows are numbered from the sheet's first row, which calamine may have skipped if empty.
+    let (first_row, first_column) = range.start().unwrap_or((0, 0));
+    let padding = vec![Data::Empty; first_column as usize];
+    Ok(range
+        .rows()
+        .enumerate()
+        .map(|(i, row)| {
+            (
+                first_row + i as u32,
+                padding.iter().chain(row).cloned().collect(),
+            )
+        })
+        .collect())
+}
+
+/// A number format that shows the value × 100 with a `%` (Excel's built-in 9 and 10, or a code with `%` outside
+/// quotes in its first section).
+fn is_percent(format: &calamine::NumberFormat) -> bool {
+    if matches!(format.format_id, Some(9 | 10)) {
+        return true;
+    }
+    let (mut quoted, mut escaped) = (false, false);
+    for c in format.format_code.chars() {
+        match (c, quoted, escaped) {
+            (_, _, true) => escaped = false,
+            ('\\', false, _) => escaped = true,
+            ('"', _, _) => quoted = !quoted,
+            (';', false, _) => return false,
+            ('%', false, _) => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// `v` × 100 without the binary noise of the product (0,702 × 100 is 70,199999999999989).
+fn as_shown_percent(v: f64) -> f64 {
+    (v * 100.0 * 1e9).round() / 1e9
 }
 
 /// Writes a row's cells as text into `record`; `buffer` avoids an allocation per non-text cell.
@@ -198,5 +293,61 @@ mod tests {
             .push(ColumnSpec::required("ABSENTE", ColumnKind::Text));
         let e = read_table(&workbook(), &spec).unwrap_err();
         assert!(e.message.contains("en-tête introuvable"), "{e}");
+    }
+
+    #[test]
+    fn a_stray_cell_in_the_last_row_and_column_costs_nothing() {
+        // The sheet's extent is then A1:XFD1048576: 17 billion cells as a dense range.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.xlsx");
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (c, header) in ["CODGEO", "taux"].iter().enumerate() {
+            sheet.write_string(0, c as u16, *header).unwrap();
+        }
+        sheet.write_string(1, 0, "63113").unwrap();
+        sheet.write_number(1, 1, 57.3).unwrap();
+        sheet.write_string(1_048_575, 16_383, "x").unwrap();
+        book.save(&path).unwrap();
+        // Read at once; the stray cell's row has no code, and is said at its place.
+        let e = read_table(&path, &spec(None)).unwrap_err();
+        assert_eq!(
+            (e.line, e.column.as_deref()),
+            (Some(1_048_576), Some("CODGEO")),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_cell_formatted_as_a_percentage_is_read_as_shown() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.xlsx");
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "CODGEO").unwrap();
+        sheet.write_string(0, 1, "taux").unwrap();
+        let percent = rust_xlsxwriter::Format::new().set_num_format("0.0%");
+        let quoted = rust_xlsxwriter::Format::new().set_num_format("0.0\" %\"");
+        for (row, (code, value, format)) in [("63113", 0.702, &percent), ("63124", 0.5, &quoted)]
+            .into_iter()
+            .enumerate()
+        {
+            sheet.write_string(row as u32 + 1, 0, code).unwrap();
+            sheet
+                .write_number_with_format(row as u32 + 1, 1, value, format)
+                .unwrap();
+        }
+        book.save(&path).unwrap();
+        let table = read_table(&path, &spec(None)).unwrap();
+        let rates: Vec<Option<f64>> = table
+            .df
+            .column("taux")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .iter()
+            .collect();
+        // A quoted « % » is text of the format, not a percentage.
+        assert_eq!(rates, [Some(70.2), Some(0.5)]);
     }
 }

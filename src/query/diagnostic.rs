@@ -105,18 +105,18 @@ impl Diagnostic {
                     .hint("les chemins d'un diagnostic sont relatifs au dossier de son fichier"));
             }
         }
-        if let (Some(given), Some(written)) = (&d.spec.liste_departements, &list) {
-            if !Path::new(given.get_ref()).exists() {
-                return Err(d
-                    .error_at(
-                        &given.span(),
-                        format!(
-                            "fichier introuvable : {written}{}",
-                            looked_in(written, given.get_ref())
-                        ),
-                    )
-                    .hint("les chemins d'un diagnostic sont relatifs au dossier de son fichier"));
-            }
+        if let (Some(given), Some(written)) = (&d.spec.liste_departements, &list)
+            && !Path::new(given.get_ref()).exists()
+        {
+            return Err(d
+                .error_at(
+                    &given.span(),
+                    format!(
+                        "fichier introuvable : {written}{}",
+                        looked_in(written, given.get_ref())
+                    ),
+                )
+                .hint("les chemins d'un diagnostic sont relatifs au dossier de son fichier"));
         }
         Ok(d)
     }

@@ -21,6 +21,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::bounds;
+use super::numbers::{NonNegative, Positive};
 use super::schema::{ClassesSpec, ThresholdSpec};
 use crate::classify::palette::Palette;
 use crate::render::LegendLayout;
@@ -56,6 +57,10 @@ pub struct SourceSpec {
     /// The columns of an inventory of services (`niveau = "services"`), when not the default.
     #[serde(default)]
     pub services: Option<ServicesSpec>,
+    /// A territory the file covers in part (some of its communes) is « partiel », without a
+    /// value; `true` takes the sum of the communes present as its value (said in the notes).
+    #[serde(default)]
+    pub sommes_partielles: bool,
 }
 
 /// An inventory of services (one row per service, in a commune or an EPCI by its SIREN),
@@ -151,7 +156,7 @@ pub struct IndicatorSpec {
     pub denominateur: Option<ColumnsSpec>,
     /// 100 (default) for a percentage, 1 000 for a rate per thousand.
     #[serde(default)]
-    pub echelle: Option<f64>,
+    pub echelle: Option<Positive>,
     /// A value published at the query's level, taken as published.
     #[serde(default)]
     pub publie: Option<String>,
@@ -207,13 +212,13 @@ pub struct IndicatorTableSpec {
     pub ordre: OrderSpec,
     /// Only the territories of at least this municipal population (COG of the query).
     #[serde(default)]
-    pub population_min: Option<f64>,
-    /// Only the first N rows (after the sort).
+    pub population_min: Option<NonNegative>,
+    /// Only the first N rows (after the sort); not with `derniers`.
     #[serde(default)]
-    pub premiers: Option<usize>,
+    pub premiers: Option<Spanned<usize>>,
     /// Only the last N rows (after the sort).
     #[serde(default)]
-    pub derniers: Option<usize>,
+    pub derniers: Option<Spanned<usize>>,
     /// Only the territories whose value of an indicator lies in a range.
     #[serde(default)]
     pub filtre: Option<Spanned<TableFilterSpec>>,

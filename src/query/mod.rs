@@ -5,6 +5,7 @@
 mod bounds;
 mod diagnostic;
 mod indicators;
+mod numbers;
 mod outputs;
 mod resolve;
 mod schema;
@@ -12,6 +13,7 @@ mod schema;
 pub use bounds::OUT_OF_BOUNDS;
 pub use diagnostic::{Diagnostic, DiagnosticSpec, ModelSpec};
 pub use indicators::*;
+pub use numbers::{Finite, NonNegative, Positive};
 pub use outputs::{PlannedOutput, check_outputs, output_path};
 pub use resolve::{
     Bound, IndicatorPlan, MethodPlan, PlannedFilter, PlannedMap, PlannedSource, PlannedTable,
@@ -20,9 +22,7 @@ pub use resolve::{
 pub use schema::*;
 
 use std::ops::Range;
-use std::path::{Path, PathBuf};
-
-use path_clean::PathClean;
+use std::path::{Component, Path, PathBuf};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::ingest::builtin;
@@ -136,10 +136,49 @@ fn looked_in(written: &str, joined: &str) -> String {
 
 /// A path written in the file `from` (a query, a diagnostic), joined to its folder as
 /// every tool that reads a project file does: `../data/x.csv` in `queries/q.toml` is
-/// `data/x.csv`. An absolute path stays as it is.
+/// `data/x.csv`. An absolute path stays as it is. A `..` is what the system makes of it:
+/// after a link, the parent of where the link leads, not of the folder it sits in, so that
+/// the file read is the one `cat` would open; where no link is crossed, it is simply
+/// removed from the path shown.
 pub fn beside(from: &Path, written: &str) -> String {
     let folder = from.parent().unwrap_or(Path::new(""));
-    folder.join(written).clean().to_string_lossy().into_owned()
+    let mut out = PathBuf::new();
+    for part in folder.join(written).components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                let link =
+                    std::fs::symlink_metadata(&out).is_ok_and(|m| m.file_type().is_symlink());
+                if let (true, Ok(target)) = (link, std::fs::canonicalize(&out)) {
+                    out = target;
+                }
+                match out.components().next_back() {
+                    Some(Component::Normal(_)) => {
+                        out.pop();
+                    }
+                    Some(Component::RootDir | Component::Prefix(_)) => {}
+                    _ => out.push(".."),
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out.to_string_lossy().into_owned()
+}
+
+/// `s` as the inside of a TOML basic string (`"…"`): a value pasted into a query's text (the name of a
+/// département in a model query, a path in a generated one) stays that one value, whatever it holds.
+pub fn toml_escaped(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A TOML file into its schema, errors said in French with their line.
@@ -260,6 +299,42 @@ fn french_found(found: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_dot_dot_after_a_link_is_the_parent_of_where_the_link_leads() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("a/b")).unwrap();
+        std::fs::write(root.join("a/f.csv"), "lu par le système").unwrap();
+        std::fs::write(root.join("f.csv"), "autre fichier").unwrap();
+        std::os::unix::fs::symlink(root.join("a/b"), root.join("lien")).unwrap();
+        let query = root.join("q.toml");
+        let read = beside(&query, "lien/../f.csv");
+        assert_eq!(
+            std::fs::read_to_string(&read).unwrap(),
+            "lu par le système",
+            "{read}"
+        );
+        // Without a link, the path shown is cleaned.
+        let path = beside(Path::new("queries/q.toml"), "../data/./x.csv");
+        assert_eq!(path, "data/x.csv");
+        assert_eq!(beside(Path::new("q.toml"), "../../x.csv"), "../../x.csv");
+        assert_eq!(beside(Path::new("/q.toml"), "../x.csv"), "/x.csv");
+    }
+
+    #[test]
+    fn a_value_pasted_into_a_query_stays_one_value() {
+        for name in [
+            "Côte-d'Or",
+            "La \"Drôme\"",
+            "C:\\données\\x",
+            "deux\nlignes\t# et = 1",
+        ] {
+            let text = format!("titre = \"{}\"\n", toml_escaped(name));
+            let read: toml::Table = toml::from_str(&text).unwrap();
+            assert_eq!(read["titre"].as_str(), Some(name), "{text}");
+        }
+    }
 
     #[test]
     fn wrong_type_is_said_in_french_with_the_line() {

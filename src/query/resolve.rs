@@ -11,6 +11,7 @@ use super::indicators::{
     ColumnsSpec, IndicatorMapSpec, IndicatorSpec, IndicatorTableSpec, ReferenceRow, SourceLevel,
     SourceSpec,
 };
+use super::numbers::Positive;
 use super::schema::{EvolutionSpec, NormSpec, ScoreSpec, ThresholdSpec};
 use crate::error::Result;
 use crate::indicators::coverage::RATE;
@@ -29,6 +30,9 @@ pub struct PlannedSource {
     /// What it gives, in the notice of the territories it lacks (« de la source « caf » »).
     pub role: String,
     pub columns: Vec<String>,
+    /// The columns taken only as published values (any number, a share, a median income);
+    /// every other column is summed, so a count: never negative, wherever it is read.
+    pub published: Vec<String>,
 }
 
 /// A map of the plan: its indicator, for circles its stock, and the reference rows its
@@ -173,6 +177,16 @@ impl Query {
             .values()
             .map(|t| {
                 let listed = t.indicateurs.get_ref();
+                if listed.is_empty() {
+                    return Err(self
+                        .error_at(&t.indicateurs.span(), "tableau sans indicateur")
+                        .hint("nommez un ou plusieurs indicateurs de [indicateurs], ex. indicateurs = [\"monoparents\"]"));
+                }
+                if let (Some(_), Some(last)) = (&t.premiers, &t.derniers) {
+                    return Err(self
+                        .error_at(&last.span(), "« premiers » et « derniers » ensemble : un seul s'appliquerait")
+                        .hint("gardez l'un des deux ; pour les deux bouts du classement, faites deux tableaux"));
+                }
                 let indicators = listed
                     .iter()
                     .map(|name| find(&Spanned::new(t.indicateurs.span(), name.clone()), "tableau"))
@@ -187,7 +201,7 @@ impl Query {
                         let bound = |t: &Option<ThresholdSpec>| -> Result<Option<Bound>> {
                             Ok(match t {
                                 None => None,
-                                Some(ThresholdSpec::Value(v)) => Some(Bound::Value(*v)),
+                                Some(ThresholdSpec::Value(v)) => Some(Bound::Value(v.get())),
                                 Some(ThresholdSpec::Named(n)) if n == "reference:selection" => {
                                     Some(Bound::Selection)
                                 }
@@ -204,6 +218,20 @@ impl Query {
                             return Err(self
                                 .error_at(&span, "filtre sans borne")
                                 .hint("donnez « au_moins = … », « sous = … », ou les deux"));
+                        }
+                        if let (Some(Bound::Value(low)), Some(Bound::Value(high))) = (&at_least, &below)
+                            && low >= high
+                        {
+                            return Err(self
+                                .error_at(
+                                    &span,
+                                    format!(
+                                        "filtre vide : « au_moins » ({}) n'est pas sous « sous » ({})",
+                                        crate::format::compact(*low),
+                                        crate::format::compact(*high)
+                                    ),
+                                )
+                                .hint("le filtre garde les valeurs de [au_moins ; sous[ : inversez les deux bornes"));
                         }
                         Ok(PlannedFilter {
                             indicator: find(&Spanned::new(span.clone(), spec.indicateur.clone()), "filtre")?,
@@ -244,6 +272,7 @@ impl Query {
                     line: Some(self.line_at(&s.fichier.span())),
                     role: format!("de la source « {name} »"),
                     columns: Vec::new(),
+                    published: Vec::new(),
                 })
             })
             .collect()
@@ -280,7 +309,7 @@ impl Query {
         let err = |m: String| self.error_at(&listed.span(), m);
         let own = match &score.fichier {
             Some(file) => {
-                sources.push(own_source(
+                let mut source = own_source(
                     file,
                     &score.colonne_code,
                     score.niveau_fichier,
@@ -288,7 +317,9 @@ impl Query {
                     &score.secret,
                     level,
                     "des indicateurs",
-                ));
+                );
+                source.spec.sommes_partielles = score.sommes_partielles;
+                sources.push(source);
                 Some(sources.len() - 1)
             }
             None => None,
@@ -379,7 +410,7 @@ impl Query {
         let mut sources = Vec::with_capacity(years.len());
         let mut indicators = Vec::with_capacity(years.len() * listed.get_ref().len());
         for (y, year) in years.iter().enumerate() {
-            sources.push(own_source(
+            let mut source = own_source(
                 &year.fichier,
                 &evolution.colonne_code,
                 evolution.niveau_fichier,
@@ -387,7 +418,9 @@ impl Query {
                 &evolution.secret,
                 level,
                 &format!("de {}", year.annee),
-            ));
+            );
+            source.spec.sommes_partielles = evolution.sommes_partielles;
+            sources.push(source);
             let column = |c: &String| ColumnRef {
                 source: y,
                 column: c.clone(),
@@ -467,6 +500,7 @@ impl Query {
             Level::Epci,
             &format!("de population de la norme {}", norm.service.label()),
         )];
+        sources[0].spec.sommes_partielles = norm.sommes_partielles;
         let indicators = vec![Indicator {
             name: norm.population.clone(),
             label: norm.population.clone(),
@@ -504,7 +538,22 @@ impl Query {
         let spec = ind.get_ref();
         let err = |m: String| self.error_at(&span, format!("indicateur « {name} » : {m}"));
         let columns = |c: &ColumnsSpec| -> Result<Vec<ColumnRef>> {
-            c.names()
+            let names = c.names();
+            if names.is_empty() {
+                return Err(err("liste de colonnes vide".into())
+                    .hint("nommez une colonne, ex. « caf.AM », ou plusieurs à additionner"));
+            }
+            if let Some(twice) = names
+                .iter()
+                .enumerate()
+                .find_map(|(i, n)| names[..i].contains(n).then_some(n))
+            {
+                return Err(err(format!(
+                    "colonne « {twice} » nommée deux fois : elle serait comptée deux fois"
+                ))
+                .hint("nommez chaque colonne une fois"));
+            }
+            names
                 .into_iter()
                 .map(|r| self.column(name, &span, r, sources))
                 .collect()
@@ -563,7 +612,7 @@ impl Query {
             (Some(n), Some(d)) => Ok(Kind::Ratio {
                 numerator: columns(n)?,
                 denominator: columns(d)?,
-                scale: spec.echelle.unwrap_or(100.0),
+                scale: spec.echelle.map_or(100.0, Positive::get),
             }),
             _ => Err(err(
                 "« numerateur » et « denominateur » vont ensemble".into()
@@ -732,10 +781,12 @@ fn own_source(
             colonne_annee: None,
             annee: None,
             services: None,
+            sommes_partielles: false,
         },
         line: None,
         role: role.to_string(),
         columns: Vec::new(),
+        published: Vec::new(),
     }
 }
 
@@ -745,6 +796,21 @@ fn list_columns(sources: &mut [PlannedSource], indicators: &[Indicator]) {
         let columns = &mut sources[c.source].columns;
         if !columns.contains(&c.column) {
             columns.push(c.column.clone());
+        }
+    }
+    let summed: Vec<&ColumnRef> = indicators
+        .iter()
+        .filter(|i| !matches!(i.kind, Kind::Published(_)))
+        .flat_map(Indicator::columns)
+        .collect();
+    for i in indicators {
+        if let Kind::Published(c) = &i.kind
+            && !summed.contains(&c)
+        {
+            let published = &mut sources[c.source].published;
+            if !published.contains(&c.column) {
+                published.push(c.column.clone());
+            }
         }
     }
 }

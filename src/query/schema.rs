@@ -11,6 +11,7 @@ use super::bounds;
 use super::indicators::{
     IndicatorMapSpec, IndicatorSpec, IndicatorTableSpec, SourceLevel, SourceSpec,
 };
+use super::numbers::{Finite, NonNegative, Positive};
 use crate::classify::palette::Palette;
 use crate::indicators::rank_sum::{Direction, Ties};
 use crate::indicators::weighted_score::Normalisation;
@@ -152,10 +153,30 @@ pub struct CoverageSpec {
 /// A reference value: published in the Caf file, computed from the components,
 /// or given.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(untagged)]
+#[serde(try_from = "RawReference")]
 pub enum ReferenceSpec {
+    Value(Finite),
+    Word(ReferenceWord),
+}
+
+/// A number or a word, the number checked after: an untagged enum would say only that
+/// neither matched.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawReference {
     Value(f64),
     Word(ReferenceWord),
+}
+
+impl TryFrom<RawReference> for ReferenceSpec {
+    type Error = String;
+
+    fn try_from(raw: RawReference) -> Result<Self, String> {
+        Ok(match raw {
+            RawReference::Value(v) => ReferenceSpec::Value(Finite::try_from(v)?),
+            RawReference::Word(w) => ReferenceSpec::Word(w),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -292,6 +313,10 @@ pub struct ScoreSpec {
     /// Cell contents meaning *secret statistique* (default: an empty cell).
     #[serde(default = "default_score_secret")]
     pub secret: Vec<String>,
+    /// A territory the file covers in part is « partiel » unless `true`: the sum of its
+    /// communes present is then its value (said in the notes).
+    #[serde(default)]
+    pub sommes_partielles: bool,
     pub indicateurs: Spanned<Vec<ScoreIndicatorSpec>>,
     /// Rank sum: how ties share ranks (default `moyenne`).
     #[serde(default)]
@@ -350,6 +375,10 @@ pub struct EvolutionSpec {
     pub niveau_fichier: Option<SourceLevel>,
     #[serde(default = "default_score_secret")]
     pub secret: Vec<String>,
+    /// A territory the file covers in part is « partiel » unless `true`: the sum of its
+    /// communes present is then its value (said in the notes).
+    #[serde(default)]
+    pub sommes_partielles: bool,
     /// Counts (`colonne`) and rates (`numerateur`, `denominateur`).
     pub indicateurs: Spanned<Vec<ChangeIndicatorSpec>>,
     /// The change table (`.csv`, `.xlsx`, `.md`).
@@ -359,7 +388,7 @@ pub struct EvolutionSpec {
     pub carte_indicateur: Option<Spanned<String>>,
     /// Class limits of the mapped change; by default symmetric around 0.
     #[serde(default)]
-    pub carte_seuils: Option<Vec<f64>>,
+    pub carte_seuils: Option<Vec<Finite>>,
     /// Map of the change, in a palette diverging from 0.
     #[serde(default)]
     pub carte: Option<ClassMapSpec>,
@@ -436,11 +465,11 @@ pub struct PanierSpec {
 pub struct RequirementSpec {
     pub service: ServiceKind,
     #[serde(default = "default_minimum")]
-    pub minimum: f64,
+    pub minimum: Positive,
 }
 
-fn default_minimum() -> f64 {
-    1.0
+fn default_minimum() -> Positive {
+    Positive::try_from(1.0).expect("1 is positive")
 }
 
 /// `[[panier.normes]]`: one service per `une_pour` people of a population read from a file.
@@ -448,7 +477,7 @@ fn default_minimum() -> f64 {
 #[serde(deny_unknown_fields)]
 pub struct NormSpec {
     pub service: ServiceKind,
-    pub une_pour: f64,
+    pub une_pour: Positive,
     /// What the population is, for headers: "enfants de moins de 6 ans".
     pub population: String,
     pub fichier: Spanned<String>,
@@ -464,6 +493,10 @@ pub struct NormSpec {
     pub millesime_fichier: Option<Spanned<u16>>,
     #[serde(default = "default_score_secret")]
     pub secret: Vec<String>,
+    /// A territory the file covers in part is « partiel » unless `true`: the sum of its
+    /// communes present is then its value (said in the notes).
+    #[serde(default)]
+    pub sommes_partielles: bool,
     #[serde(default)]
     pub arrondi: Rounding,
 }
@@ -522,7 +555,7 @@ pub struct PrioritiesMethodSpec {
     #[serde(default, deserialize_with = "bounds::class_count")]
     pub nombre: Option<usize>,
     #[serde(default)]
-    pub valeurs: Option<Vec<f64>>,
+    pub valeurs: Option<Vec<Finite>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -566,7 +599,7 @@ pub struct ScoreIndicatorSpec {
     pub vulnerable_si: Direction,
     /// Weighted score only.
     #[serde(default)]
-    pub poids: Option<f64>,
+    pub poids: Option<NonNegative>,
     /// Flag sum only: when the indicator raises its flag.
     #[serde(default)]
     pub drapeau: Option<FlagSpec>,
@@ -583,7 +616,7 @@ pub struct FlagSpec {
     pub seuil: Option<ThresholdSpec>,
     /// Multiplies a `reference` threshold (1.2 = 20 % above it).
     #[serde(default)]
-    pub facteur: Option<f64>,
+    pub facteur: Option<Positive>,
     /// `besoin` or `offre` (a deficit of supply), for the typology.
     #[serde(default)]
     pub groupe: Option<FlagGroup>,
@@ -700,7 +733,7 @@ pub struct ClassesSpec {
     pub nombre: Option<usize>,
     /// For `moyenne_ecart_type`: width of a class in standard deviations (default 1).
     #[serde(default)]
-    pub k: Option<f64>,
+    pub k: Option<Positive>,
     /// For `moyenne_ecart_type`: a central class around the mean (default true).
     #[serde(default)]
     pub classe_centrale: Option<bool>,
@@ -723,10 +756,29 @@ pub enum ClassMethod {
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(untagged)]
+#[serde(try_from = "RawThreshold")]
 pub enum ThresholdSpec {
+    Value(Finite),
+    Named(String),
+}
+
+/// A number or a name, the number checked after (see [`RawReference`]).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawThreshold {
     Value(f64),
     Named(String),
+}
+
+impl TryFrom<RawThreshold> for ThresholdSpec {
+    type Error = String;
+
+    fn try_from(raw: RawThreshold) -> Result<Self, String> {
+        Ok(match raw {
+            RawThreshold::Value(v) => ThresholdSpec::Value(Finite::try_from(v)?),
+            RawThreshold::Named(n) => ThresholdSpec::Named(n),
+        })
+    }
 }
 
 /// `[liste]`: the priority list.

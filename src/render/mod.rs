@@ -48,6 +48,8 @@ pub enum FeatureClass {
     Class(usize),
     /// Secret statistique: the value exists but may not be shown.
     Secret,
+    /// Its source covers it in part: a sum of some of its communes, no value of its own.
+    Partial,
     /// No value for this territory.
     NoData,
 }
@@ -138,6 +140,9 @@ const BACKGROUND_FILL: &str = "#ebe8e2";
 const SECRET_FILL: &str = "url(#secret)";
 /// Light background with grey hatching: reads as "hidden", distinct from plain missing data.
 const SECRET_PATTERN: &str = "<pattern id=\"secret\" patternUnits=\"userSpaceOnUse\" width=\"6\" height=\"6\" patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#f4f4f4\"/><line x1=\"1.5\" y1=\"0\" x2=\"1.5\" y2=\"6\" stroke=\"#8c8c8c\" stroke-width=\"1.5\"/></pattern>\n";
+const PARTIAL_FILL: &str = "url(#partiel)";
+/// Light background with grey dots: "some of it known", distinct from hidden and from missing.
+const PARTIAL_PATTERN: &str = "<pattern id=\"partiel\" patternUnits=\"userSpaceOnUse\" width=\"6\" height=\"6\"><rect width=\"6\" height=\"6\" fill=\"#f4f4f4\"/><circle cx=\"3\" cy=\"3\" r=\"1.3\" fill=\"#8c8c8c\"/></pattern>\n";
 const OUTLINE_STROKE: &str = "#333333";
 
 /// The class as drawn. An index beyond the legend is a caller bug; it is drawn, and
@@ -156,6 +161,7 @@ fn fill(class: FeatureClass, classes: &[LegendClass]) -> &str {
     match drawn(class, classes.len()) {
         FeatureClass::Class(i) => &classes[i].color,
         FeatureClass::Secret => SECRET_FILL,
+        FeatureClass::Partial => PARTIAL_FILL,
         FeatureClass::NoData => NO_DATA_FILL,
     }
 }
@@ -194,15 +200,15 @@ fn extent(map: &ChoroplethMap) -> Option<Rect<f64>> {
     map.frames.iter().map(|f| f.rect).fold(shapes, union)
 }
 
-/// Legend lines, and whether the secret pattern is needed. `counts` adds "(n)" to each line
-/// (not in small multiples, where counts differ between panels).
+/// Legend lines, and the definitions of the patterns they need (secret, partial). `counts`
+/// adds "(n)" to each line (not in small multiples, where counts differ between panels).
 fn legend_items<'a>(
     classes: &[LegendClass],
     features: impl Iterator<Item = &'a MapFeature> + Clone,
     counts: bool,
-) -> (Vec<Item>, bool) {
+) -> (Vec<Item>, String) {
     if classes.is_empty() {
-        return (Vec::new(), false);
+        return (Vec::new(), String::new());
     }
     let count = |wanted: FeatureClass| {
         features
@@ -224,20 +230,37 @@ fn legend_items<'a>(
             text: with_count(&c.label, c.count),
         })
         .collect();
-    let secret = count(FeatureClass::Secret);
+    let mut patterns = String::new();
     // Shown only when the map has such territories: an empty entry would only raise questions.
-    for (n, fill, label) in [
-        (secret, SECRET_FILL, "Secret statistique"),
-        (count(FeatureClass::NoData), NO_DATA_FILL, "Donnée absente"),
+    for (n, fill, label, pattern) in [
+        (
+            count(FeatureClass::Secret),
+            SECRET_FILL,
+            "Secret statistique",
+            SECRET_PATTERN,
+        ),
+        (
+            count(FeatureClass::Partial),
+            PARTIAL_FILL,
+            "Couvert en partie par la source",
+            PARTIAL_PATTERN,
+        ),
+        (
+            count(FeatureClass::NoData),
+            NO_DATA_FILL,
+            "Donnée absente",
+            "",
+        ),
     ] {
         if n > 0 {
             items.push(Item {
                 fill: fill.to_string(),
                 text: with_count(label, n),
             });
+            patterns.push_str(pattern);
         }
     }
-    (items, secret > 0)
+    (items, patterns)
 }
 
 /// Bytes to reserve: about 8 per point, plus the page furniture.
@@ -339,7 +362,7 @@ pub fn choropleth_svg(map: &ChoroplethMap) -> String {
 /// colour, for [`choropleth_png`] to paint them underneath.
 fn document(map: &ChoroplethMap, direct: bool) -> (String, Option<Projection>) {
     let header = title::Header::new(&map.title, map.subtitle.as_deref(), CONTENT_WIDTH);
-    let (items, has_secret) = legend_items(&map.classes, map.features.iter(), true);
+    let (items, patterns) = legend_items(&map.classes, map.features.iter(), true);
     let bbox = extent(map);
     let (bw, bh) = bbox.map_or((1.5, 1.0), |b| (b.width().max(1.0), b.height().max(1.0)));
     let below = map.legend_layout == LegendLayout::Horizontal || bw / bh > WIDE_ASPECT;
@@ -413,9 +436,7 @@ fn document(map: &ChoroplethMap, direct: bool) -> (String, Option<Projection>) {
 
     let mut out = String::with_capacity(capacity(map));
     open_document(&mut out, page_height, &map.title);
-    if has_secret {
-        out.push_str(SECRET_PATTERN);
-    }
+    out.push_str(&patterns);
     // Outlines may reach beyond the territories (an EPCI across two départements): cut them at the frame.
     let frame = Rect::new(
         (MARGIN, map_top - FRAME_PAD),

@@ -9,8 +9,8 @@ use super::svg::{Font, Projection, num};
 use super::text::Block;
 use super::{
     ARROW_GAP, CONTENT_WIDTH, FRAME_PAD, GAP, LABEL_OVERHANG, LegendClass, MARGIN, MapFeature,
-    PAGE_WIDTH, SCALE_BLOCK_HEIGHT, SCALE_BLOCK_WIDTH, SECRET_PATTERN, close_document,
-    legend_items, north, open_document, title, union, write_scale_block, write_territories,
+    PAGE_WIDTH, SCALE_BLOCK_HEIGHT, SCALE_BLOCK_WIDTH, close_document, legend_items, north,
+    open_document, title, union, write_scale_block, write_territories,
 };
 
 const PANEL_TITLE: Font = Font {
@@ -53,7 +53,7 @@ pub struct SmallMultiples {
 pub fn small_multiples_svg(sheet: &SmallMultiples) -> String {
     let header = title::Header::new(&sheet.title, sheet.subtitle.as_deref(), CONTENT_WIDTH);
     let features = || sheet.panels.iter().flat_map(|p| p.features.iter());
-    let (items, has_secret) = legend_items(&sheet.classes, features(), false);
+    let (items, patterns) = legend_items(&sheet.classes, features(), false);
     let bbox = features()
         .filter_map(|f| f.geometry.bounding_rect())
         .fold(None::<Rect<f64>>, union);
@@ -101,9 +101,7 @@ pub fn small_multiples_svg(sheet: &SmallMultiples) -> String {
 
     let mut out = String::new();
     open_document(&mut out, page_height, &sheet.title);
-    if has_secret {
-        out.push_str(SECRET_PATTERN);
-    }
+    out.push_str(&patterns);
     out.push_str("</defs>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
     header.write(&mut out, MARGIN, MARGIN);
     if let Some(bbox) = bbox {

@@ -24,6 +24,10 @@ pub(super) struct Source<'a> {
     /// `None`: the codes are those of the selection's level.
     pub file_level: Option<SourceLevel>,
     pub columns: &'a [&'a str],
+    /// The columns taken as published values, of any sign; the others are counts.
+    pub published: &'a [String],
+    /// A territory covered in part takes the sum of its communes present (otherwise « partiel »).
+    pub accept_partial: bool,
     pub secret: &'a [String],
     /// What the file gives, for the notice of territories it lacks ("des indicateurs").
     pub role: &'a str,
@@ -49,18 +53,21 @@ pub(super) fn sum_by_unit(
     notices: &mut Vec<String>,
 ) -> Result<Sums> {
     let moves = file_moves(query, territory, source.vintage, source.file_level)?;
-    // Columns summed from a finer level are counts; at the level of the query they may be
-    // any indicator (a share, a median income).
-    let quantity = match source.file_level {
-        Some(_) => Quantity::Count,
-        None => Quantity::Value,
+    // The codes are read as what they are (an IRIS of 9 characters, a commune of 5, a SIREN), so that a code
+    // that lost its leading zero gets it back or is refused, and is never taken for another territory's.
+    let codes = match (source.file_level, level) {
+        (Some(SourceLevel::Iris), _) => CodeKind::Iris,
+        (Some(SourceLevel::Commune), _) | (None, Level::Commune) => CodeKind::Commune,
+        (Some(SourceLevel::Epci), _) | (None, Level::Epci) => CodeKind::Epci,
+        (Some(_), _) | (None, Level::Departement) => CodeKind::Departement,
     };
     let table = ingest::read_shared(
         source.file,
         &table_spec(
             source.code_column,
+            source.rows_of.map_or(codes, |_| CodeKind::Free),
             source.columns,
-            quantity,
+            source.published,
             source.secret,
             source.rows_of.map(|r| r.0),
             source.year.map(|y| y.0),
@@ -99,6 +106,7 @@ pub(super) fn sum_by_unit(
         },
         columns: source.columns,
         role: source.role,
+        accept_partial: source.accept_partial,
     };
     let into = Targets {
         territory,
@@ -113,26 +121,28 @@ pub(super) fn sum_by_unit(
     sums
 }
 
-/// What a source's table is read with: its codes, the `columns` of `quantity`, the column
-/// of each row's level and of its year when it has them (each row unique by them). One
-/// spec for the territories' sums and the reference rows, so that the file is read once.
+/// What a source's table is read with: its codes of kind `codes` (free in a file of several
+/// levels, whose codes are of each), the `columns` (counts, never negative, but for the
+/// `published` ones), the column of each row's level and of its year when it has them (each
+/// row unique by them). One spec for the territories' sums and the reference rows, so that
+/// the file is read once.
 pub(super) fn table_spec<S: AsRef<str>>(
     code_column: &str,
+    codes: CodeKind,
     columns: &[S],
-    quantity: Quantity,
+    published: &[String],
     secret: &[String],
     level_column: Option<&str>,
     year_column: Option<&str>,
 ) -> TableSpec {
-    let mut specs = vec![ColumnSpec::required(
-        code_column,
-        ColumnKind::Code(CodeKind::Free),
-    )];
-    specs.extend(
-        columns
-            .iter()
-            .map(|c| ColumnSpec::required(c.as_ref(), ColumnKind::Number(quantity))),
-    );
+    let mut specs = vec![ColumnSpec::required(code_column, ColumnKind::Code(codes))];
+    specs.extend(columns.iter().map(|c| {
+        let quantity = match published.iter().any(|p| p == c.as_ref()) {
+            true => Quantity::Value,
+            false => Quantity::Count,
+        };
+        ColumnSpec::required(c.as_ref(), ColumnKind::Number(quantity))
+    }));
     let mut unique = vec![code_column.to_string()];
     if let Some(column) = level_column {
         specs.push(ColumnSpec::required(column, ColumnKind::Text));

@@ -125,7 +125,8 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
     let mut secret = Vec::new();
     for (unit, (rate, unit_parts)) in selection.units.into_iter().zip(by_unit) {
         match rate {
-            Cell::Missing => without_data.push(unit.code.clone()),
+            // The components are summed by the engine, not by a source: never partial.
+            Cell::Missing | Cell::Partial => without_data.push(unit.code.clone()),
             Cell::Secret => secret.push(unit.code.clone()),
             Cell::Value(_) => {}
         }
@@ -283,7 +284,7 @@ fn reference(
     // A value given for several départements is the reference of them all.
     if let (true, [_, _, ..], ReferenceSpec::Value(v)) = (departmental, deps, spec.get_ref()) {
         return Ok(Reference {
-            value: *v,
+            value: v.get(),
             scope: "départements de la requête".to_string(),
             origin: "valeur de la requête",
         });
@@ -311,7 +312,7 @@ fn reference(
         None => "France".to_string(),
     };
     let (cell, how) = match spec.get_ref() {
-        ReferenceSpec::Value(v) => (Cell::Value(*v), "valeur de la requête"),
+        ReferenceSpec::Value(v) => (Cell::Value(v.get()), "valeur de la requête"),
         ReferenceSpec::Word(ReferenceWord::Publiee) => {
             let caf = caf.ok_or_else(|| {
                 err(format!(
@@ -356,5 +357,9 @@ fn reference(
             .hint("donnez sa valeur dans la requête")),
         Cell::Missing => Err(err(format!("la référence {scope} est absente des données"))
             .hint("donnez sa valeur dans la requête")),
+        Cell::Partial => Err(err(format!(
+            "la référence {scope} ne couvre qu'une partie de ses communes"
+        ))
+        .hint("donnez sa valeur dans la requête")),
     }
 }

@@ -10,10 +10,11 @@ use super::map::{coverage_references, resolve_classes};
 use super::{Report, Section, compute};
 use crate::error::{Error, Result};
 use crate::export::{OutTable, Part, ReportDoc, report_html, workbook, write_atomic};
+use crate::format::code_list;
 use crate::ingest::{self, layouts};
 use crate::query::{
-    ClassMethod, ClassesSpec, Diagnostic, ModelSpec, PlannedOutput, Query, ThresholdSpec,
-    output_path,
+    ClassMethod, ClassesSpec, Diagnostic, Finite, ModelSpec, PlannedOutput, Query, ThresholdSpec,
+    output_path, toml_escaped,
 };
 use crate::territory::Territory;
 use crate::territory::str_col;
@@ -180,7 +181,8 @@ pub fn run_diagnostic(
     let DiagnosticPlan { d, models, deps } = plan;
     let spec = &d.spec;
     let total: usize = deps.iter().map(|dep| dep.queries.len()).sum();
-    let pooled: Vec<Pooled> = if spec.classes_communes {
+    // A model whose classes cannot be pooled fails in every département, the other models still run.
+    let pooled: Vec<Result<Pooled>> = if spec.classes_communes {
         models
             .iter()
             .map(|(text, m)| {
@@ -191,9 +193,9 @@ pub fn run_diagnostic(
                     .collect();
                 pooled_classes(text, m, &deps)
             })
-            .collect::<Result<_>>()?
+            .collect()
     } else {
-        models.iter().map(|_| Pooled::default()).collect()
+        models.iter().map(|_| Ok(Pooled::default())).collect()
     };
     let mut done = 0;
     let mut outcomes = Vec::new();
@@ -217,12 +219,14 @@ pub fn run_diagnostic(
         for (i, planned) in &dep.queries {
             let model = models[*i].1;
             let result = planned.clone().and_then(|(q, _)| {
-                let q = pooled[*i].apply(q);
+                let q = pooled[*i].as_ref().map_err(Clone::clone)?.apply(q);
                 super::run_guarded(&q, &dep.dir).map(|r| (q, r))
             });
             match result {
                 Ok((query, mut report)) => {
-                    report.notices.extend(pooled[*i].notice());
+                    report
+                        .notices
+                        .extend(pooled[*i].as_ref().ok().and_then(Pooled::notice));
                     outcome.outputs.extend(report.outputs.iter().cloned());
                     doc.parts.push(part(&query, report));
                 }
@@ -270,8 +274,8 @@ fn report_bytes(doc: &ReportDoc) -> [Result<Vec<u8>>; 2] {
 /// A model query for one département.
 fn model_query(text: &str, model: &ModelSpec, dep: &str, name: &str) -> Result<Query> {
     let text = text
-        .replace("{departement}", dep)
-        .replace("{nom_departement}", name);
+        .replace("{departement}", &toml_escaped(dep))
+        .replace("{nom_departement}", &toml_escaped(name));
     Query::parse(Path::new(&model.requete), text)
 }
 
@@ -281,13 +285,20 @@ struct Pooled {
     map: Option<Vec<f64>>,
     multiples: Option<Vec<f64>>,
     departements: usize,
+    /// The départements whose values could not be computed: pooled without them, each
+    /// says its own error in its report.
+    left_out: Vec<String>,
 }
 
 impl Pooled {
     fn notice(&self) -> Option<String> {
         (self.map.is_some() || self.multiples.is_some()).then(|| {
+            let without = match self.left_out.as_slice() {
+                [] => String::new(),
+                codes => format!(" (sans {}, en erreur)", code_list(codes)),
+            };
             format!(
-                "classes calculées sur les valeurs des {} départements du diagnostic à la fois : les couleurs se comparent d'une carte à l'autre",
+                "classes calculées sur les valeurs des {} départements du diagnostic à la fois{without} : les couleurs se comparent d'une carte à l'autre",
                 self.departements
             )
         })
@@ -301,7 +312,17 @@ impl Pooled {
                 span,
                 ClassesSpec {
                     methode: ClassMethod::Seuils,
-                    valeurs: Some(limits.iter().map(|v| ThresholdSpec::Value(*v)).collect()),
+                    valeurs: Some(
+                        limits
+                            .iter()
+                            .map(|&v| {
+                                ThresholdSpec::Value(
+                                    Finite::try_from(v)
+                                        .expect("pooled limits are classes of finite values"),
+                                )
+                            })
+                            .collect(),
+                    ),
                     nombre: None,
                     k: None,
                     classe_centrale: None,
@@ -329,13 +350,20 @@ fn pooled_classes(text: &str, model: &ModelSpec, deps: &[(&String, &String)]) ->
     let (mut rates, mut parts) = (Vec::new(), Vec::new());
     let mut first = None;
     for (dep, name) in deps {
-        let query = model_query(text, model, dep, name)?;
+        let Ok(query) = model_query(text, model, dep, name) else {
+            pooled.left_out.push(dep.to_string());
+            continue;
+        };
         let Some(c) = &query.spec.couverture else {
             return Ok(pooled); // only coverage maps have computed classes
         };
         let t = &query.spec.territoire;
-        let territory = Territory::shared(t.communes_file(), t.departements_file())?;
-        let cov = compute(&query, c, &territory)?;
+        let computed = Territory::shared(t.communes_file(), t.departements_file())
+            .and_then(|territory| compute(&query, c, &territory));
+        let Ok(cov) = computed else {
+            pooled.left_out.push(dep.to_string());
+            continue;
+        };
         rates.extend(cov.rows.iter().filter_map(|r| r.rate.value()));
         parts.extend(
             cov.rows
@@ -344,6 +372,7 @@ fn pooled_classes(text: &str, model: &ModelSpec, deps: &[(&String, &String)]) ->
         );
         first.get_or_insert((query, cov));
     }
+    pooled.departements -= pooled.left_out.len();
     let Some((query, cov)) = first else {
         return Ok(pooled);
     };

@@ -166,10 +166,10 @@ fn change_table(
     OutTable { headers, rows }
 }
 
-/// A count, whole or with a decimal (shares of a split commune).
+/// A count with the decimals it has (shares of a split commune).
 fn count(c: Cell) -> String {
     match c {
-        Cell::Value(v) => format::compact(v),
+        Cell::Value(v) => format::count(v),
         other => other.label(0),
     }
 }
@@ -217,7 +217,10 @@ fn change_map(
         Some(limits) => Classes::new(
             limits
                 .iter()
-                .map(|&value| Threshold { value, name: None })
+                .map(|v| Threshold {
+                    value: v.get(),
+                    name: None,
+                })
                 .collect(),
         ),
         None => Ok(Classes::symmetric_around_zero(&values)),
@@ -249,6 +252,7 @@ fn change_map(
             class: match c {
                 Cell::Value(v) => FeatureClass::Class(classes.class_of(*v)),
                 Cell::Secret => FeatureClass::Secret,
+                Cell::Partial => FeatureClass::Partial,
                 Cell::Missing => FeatureClass::NoData,
             },
             value_label: c.label(1),

@@ -22,10 +22,10 @@ use crate::indicators::aggregate::Sums;
 use crate::indicators::cell::cells;
 use crate::indicators::coverage;
 use crate::indicators::model::{ColumnRef, Indicator, Kind, Values, evaluate};
-use crate::ingest::{self, Quantity, layouts};
+use crate::ingest::{self, CodeKind, layouts};
 use crate::query::{
-    Bound, IndicatorPlan, MethodPlan, OrderSpec, PlannedMap, PlannedSource, PlannedTable, Query,
-    ReferenceRow, SourceLevel, ThresholdSpec,
+    Bound, IndicatorPlan, MethodPlan, NonNegative, OrderSpec, PlannedMap, PlannedSource,
+    PlannedTable, Query, ReferenceRow, SourceLevel, ThresholdSpec,
 };
 use crate::render::{self, ChoroplethMap, LegendClass, MapFeature};
 use crate::territory::{Level, Territory, Unit, str_col};
@@ -85,7 +85,7 @@ pub(super) fn run_indicators(
                     table
                         .indicators
                         .iter()
-                        .map(|&i| reference.cells[i].label(plan.method.indicators[i].decimals())),
+                        .map(|&i| plan.method.indicators[i].table_label(reference.cells[i])),
                 );
                 out.rows.push(cells);
             }
@@ -219,6 +219,8 @@ fn sum_source(
         code_column: &s.spec.colonne_code,
         file_level,
         columns: &columns,
+        published: &s.published,
+        accept_partial: s.spec.sommes_partielles,
         secret: &s.spec.secret,
         role: &s.role,
         vintage: s.spec.millesime.as_ref(),
@@ -488,8 +490,9 @@ fn published_row(
         path,
         &aggregate::table_spec(
             &s.spec.colonne_code,
+            CodeKind::Free,
             &s.columns,
-            Quantity::Value,
+            &s.published,
             &s.spec.secret,
             Some(level_column),
             s.spec.year().map(|y| y.0),
@@ -589,7 +592,7 @@ fn indicator_table(
             ));
         }
     }
-    if let Some(min) = spec.population_min {
+    if let Some(min) = spec.population_min.map(NonNegative::get) {
         let population = populations(territory, level);
         order.retain(|&u| {
             population
@@ -615,10 +618,10 @@ fn indicator_table(
             by_value.then_with(|| units[a].code.cmp(&units[b].code))
         });
     }
-    if let Some(n) = spec.premiers {
+    if let Some(n) = spec.premiers.as_ref().map(|n| *n.get_ref()) {
         order.truncate(n);
     }
-    if let Some(n) = spec.derniers {
+    if let Some(n) = spec.derniers.as_ref().map(|n| *n.get_ref()) {
         order.drain(..order.len().saturating_sub(n));
     }
     let mut headers = vec![
@@ -637,7 +640,7 @@ fn indicator_table(
             table
                 .indicators
                 .iter()
-                .map(|&i| cells[i].label(plan.method.indicators[i].decimals())),
+                .map(|&i| plan.method.indicators[i].table_label(cells[i])),
         );
         row
     };
@@ -812,6 +815,7 @@ fn indicator_map(
             .map(|(_, name, cell)| match cell {
                 Cell::Value(v) => format!("{name} : {}", format::display(*v, decimals)),
                 Cell::Secret => format!("{name} : secret"),
+                Cell::Partial => format!("{name} : partiel"),
                 Cell::Missing => format!("{name} : sans valeur"),
             })
             .collect(),

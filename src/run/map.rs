@@ -17,7 +17,7 @@ use crate::geometry::{self, InsetFrame, Layer, MapCrs};
 use crate::indicators::Cell;
 use crate::indicators::reference::Comparison;
 use crate::query::{
-    ClassMethod, ClassesSpec, MapSpec, OUT_OF_BOUNDS, Query, SymbolSpec, ThresholdSpec,
+    ClassMethod, ClassesSpec, MapSpec, OUT_OF_BOUNDS, Positive, Query, SymbolSpec, ThresholdSpec,
 };
 use crate::render::{
     self, ChoroplethMap, Distribution, FeatureClass, LegendClass, MapFeature, ProportionalSymbols,
@@ -72,7 +72,7 @@ pub(super) fn resolve_classes(
             for v in values {
                 thresholds.push(match v {
                     ThresholdSpec::Value(x) => Threshold {
-                        value: *x,
+                        value: x.get(),
                         name: None,
                     },
                     ThresholdSpec::Named(n) => match references.iter().find(|r| r.key == n) {
@@ -101,7 +101,7 @@ pub(super) fn resolve_classes(
         ClassMethod::SeuilsNaturels => Method::NaturalBreaks,
         ClassMethod::Q6 => Method::Q6,
         ClassMethod::MoyenneEcartType => Method::MeanSd {
-            k: spec.k.unwrap_or(1.0),
+            k: spec.k.map_or(1.0, Positive::get),
             central: spec.classe_centrale.unwrap_or(true),
         },
         ClassMethod::Geometrique => Method::Geometric,
@@ -493,6 +493,7 @@ pub(super) fn feature_class(cell: Cell, classes: &Classes, counts: &mut [usize])
             FeatureClass::Class(k)
         }
         Cell::Secret => FeatureClass::Secret,
+        Cell::Partial => FeatureClass::Partial,
         Cell::Missing => FeatureClass::NoData,
     }
 }
@@ -609,6 +610,7 @@ fn export_features(cov: &Coverage, chart: &ChoroplethMap) -> Vec<ExportFeature> 
             let (class, status) = match f.class {
                 FeatureClass::Class(k) => (chart.classes[k].label.clone(), "valeur"),
                 FeatureClass::Secret => ("secret statistique".to_string(), "secret"),
+                FeatureClass::Partial => ("couvert en partie".to_string(), "partiel"),
                 FeatureClass::NoData => ("donnée absente".to_string(), "absent"),
             };
             attributes.push(("classe".to_string(), AttrValue::Text(class)));

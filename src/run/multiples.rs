@@ -66,6 +66,7 @@ pub(super) fn multiples_outputs(
                         class: match part {
                             Cell::Value(v) => FeatureClass::Class(classes.class_of(v)),
                             Cell::Secret => FeatureClass::Secret,
+                            Cell::Partial => FeatureClass::Partial,
                             Cell::Missing => FeatureClass::NoData,
                         },
                         value_label: part.label(1),

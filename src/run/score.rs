@@ -23,8 +23,8 @@ use crate::indicators::rank_sum::{self, Priorities, RankSum, RankedIndicator};
 use crate::indicators::weighted_score::{self, WeightedIndicator, WeightedScore};
 use crate::ingest::secret_column;
 use crate::query::{
-    ClassMapSpec, FlagGroup, FlagTest, PrioritiesMethod, PrioritiesSpec, Query, ScoreMethod,
-    ScoreSpec, ThresholdSpec,
+    ClassMapSpec, FlagGroup, FlagTest, NonNegative, Positive, PrioritiesMethod, PrioritiesSpec,
+    Query, ScoreMethod, ScoreSpec, ThresholdSpec,
 };
 use crate::render::FeatureClass;
 use crate::territory::{Level, Territory, Unit};
@@ -64,7 +64,7 @@ pub(super) fn run_score(
         ScoreMethod::ScorePondere => {
             let mut indicators = Vec::new();
             for i in spec.indicateurs.get_ref() {
-                let weight = i.poids.ok_or_else(|| {
+                let weight = i.poids.map(NonNegative::get).ok_or_else(|| {
                     query
                         .error_at(
                             &spec.indicateurs.span(),
@@ -282,6 +282,7 @@ fn score_table(
                 }
                 Cell::Value(v) => format::compact(v),
                 Cell::Secret => "secret".to_string(),
+                Cell::Partial => "partiel".to_string(),
                 Cell::Missing => "non classé".to_string(),
             });
             if let Some(c) = &classes {
@@ -336,6 +337,7 @@ fn priority_map(
                 (Some(k), _) => FeatureClass::Class(k),
                 (None, Cell::Value(_)) => FeatureClass::Class(others),
                 (None, Cell::Secret) => FeatureClass::Secret,
+                (None, Cell::Partial) => FeatureClass::Partial,
                 (None, Cell::Missing) => FeatureClass::NoData,
             },
             value_label: totals[i].label(1),
@@ -439,7 +441,9 @@ fn priorities(query: &Query, spec: &ScoreSpec) -> Result<Priorities> {
         PrioritiesSpec::Method(m) => match (m.methode, m.nombre, &m.valeurs) {
             (PrioritiesMethod::Quantiles, Some(n), None) => Priorities::Quantiles(n),
             (PrioritiesMethod::SeuilsNaturels, Some(n), None) => Priorities::NaturalBreaks(n),
-            (PrioritiesMethod::Seuils, None, Some(v)) => Priorities::CutPoints(v.clone()),
+            (PrioritiesMethod::Seuils, None, Some(v)) => {
+                Priorities::CutPoints(v.iter().map(|v| v.get()).collect())
+            }
             (PrioritiesMethod::Seuils, _, _) => {
                 return Err(err("« seuils » demande « valeurs » (et pas « nombre »)"));
             }
@@ -470,8 +474,8 @@ fn flag_params(query: &Query, spec: &ScoreSpec, references: &[Cell]) -> Result<F
                 "donnez « drapeau = { test = \">\", seuil = \"reference\" } » à chaque indicateur",
             )
         })?;
-        let bound = match (&flag.seuil, flag.facteur) {
-            (Some(ThresholdSpec::Value(v)), None) => Some(Bound::Value(*v)),
+        let bound = match (&flag.seuil, flag.facteur.map(Positive::get)) {
+            (Some(ThresholdSpec::Value(v)), None) => Some(Bound::Value(v.get())),
             (Some(ThresholdSpec::Named(w)), factor) if w == "reference" => match reference {
                 Cell::Value(value) => Some(Bound::Reference { value: *value, factor: factor.unwrap_or(1.0) }),
                 _ => {

@@ -211,14 +211,6 @@ fn norm_population(
     selection: &Selection,
     notices: &mut Vec<String>,
 ) -> Result<NormPopulation> {
-    if !n.une_pour.is_finite() || n.une_pour <= 0.0 {
-        return Err(query
-            .error_at(
-                &n.fichier.span(),
-                "« une_pour » doit être un nombre positif",
-            )
-            .hint("par exemple « une_pour = 3500 » : un service pour 3 500 personnes"));
-    }
     if n.colonnes.get_ref().is_empty() {
         return Err(query
             .error_at(&n.colonnes.span(), "« colonnes » est vide")
@@ -229,7 +221,7 @@ fn norm_population(
     Ok(NormPopulation {
         norm: Norm {
             kind: n.service,
-            per: n.une_pour,
+            per: n.une_pour.get(),
             rounding: n.arrondi,
         },
         label: n.population.clone(),
@@ -237,7 +229,7 @@ fn norm_population(
     })
 }
 
-/// The composition of the query: services named once, minimums positive.
+/// The composition of the query: services named once (minimums are positive as read).
 fn panier(query: &Query, spec: &PanierSpec) -> Result<Panier> {
     let span = spec.composition.span();
     let err = |msg: String| {
@@ -253,15 +245,9 @@ fn panier(query: &Query, spec: &PanierSpec) -> Result<Panier> {
                 r.service.key()
             )));
         }
-        if !r.minimum.is_finite() || r.minimum <= 0.0 {
-            return Err(err(format!(
-                "minimum de « {} » : un nombre positif est attendu",
-                r.service.key()
-            )));
-        }
         requirements.push(Requirement {
             kind: r.service,
-            minimum: r.minimum,
+            minimum: r.minimum.get(),
         });
     }
     if requirements.is_empty() {
