@@ -54,6 +54,16 @@ pub struct ServiceMoved {
     pub split: bool,
 }
 
+/// A cell two files of one table give otherwise (see [`Notice::Overlap`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Difference {
+    pub code: String,
+    pub column: String,
+    /// The cells as the kept and the set-aside files give them (a value, « secret », « vide »).
+    pub kept: String,
+    pub set_aside: String,
+}
+
 /// One thing the user must know of a source's rows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice {
@@ -106,6 +116,15 @@ pub enum Notice {
     },
     /// Services outside the selection, each said in a line: not counted.
     ServicesOutside { file: PathBuf, rows: Vec<String> },
+    /// Rows of one level and year in two files (the portal's « historique » and current
+    /// datasets): those of `kept` are read, those of `set_aside` compared and left aside.
+    Overlap {
+        /// Which rows, in French (« les lignes « epci » de l'année 2023 »).
+        what: String,
+        kept: PathBuf,
+        set_aside: PathBuf,
+        differences: Vec<Difference>,
+    },
 }
 
 fn rows(rows: &[CodeLine]) -> String {
@@ -265,6 +284,38 @@ impl fmt::Display for Notice {
                 rows.len(),
                 code_list(rows)
             ),
+            Notice::Overlap {
+                what,
+                kept,
+                set_aside,
+                differences,
+            } => {
+                write!(
+                    f,
+                    "{what} sont dans {} et dans {} : celles de {} sont lues",
+                    set_aside.display(),
+                    kept.display(),
+                    kept.display()
+                )?;
+                if differences.is_empty() {
+                    return write!(f, ", les deux fichiers concordent");
+                }
+                let listed: Vec<String> = differences
+                    .iter()
+                    .map(|d| {
+                        format!(
+                            "{} {} {} (et non {})",
+                            d.code, d.column, d.kept, d.set_aside
+                        )
+                    })
+                    .collect();
+                write!(
+                    f,
+                    " ; {} valeur(s) diffèrent : {}",
+                    differences.len(),
+                    code_list(&listed)
+                )
+            }
         }
     }
 }

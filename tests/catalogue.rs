@@ -662,8 +662,9 @@ fn c41_file_of_another_year() {
     fails(
         &o,
         &[
-            "t.csv, ligne 2, colonne « annee »",
-            "ligne de l'année 2021 dans un fichier lu pour l'année 2023",
+            "t.csv, colonne « annee »",
+            "aucune ligne de l'année 2023",
+            "années du fichier : 2021",
         ],
     );
 }

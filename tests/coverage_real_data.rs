@@ -557,3 +557,178 @@ fn a_query_without_cog_tables_reads_the_built_in_ones() {
         "{err}"
     );
 }
+
+/// The Puy-de-Dôme query reading `taux_caf` as written in `files`, with `more` keys of
+/// [couverture].
+fn published_query(files: &[&str], more: &str) -> String {
+    let listed: Vec<String> = files.iter().map(|f| format!("\"{f}\"")).collect();
+    format!(
+        "[territoire]\nniveau = \"epci\"\ndepartements = [\"63\"]\nmillesime = 2026\n\n\
+         [couverture]\nmethode = \"taux_publie\"\nannee = 2023\ntaux_caf = [{}]\n{more}\n\
+         reference_departement = \"publiee\"\nreference_france = \"publiee\"\n\n\
+         [liste]\nselection = \"toutes\"\nsorties = [\"liste.csv\"]\n",
+        listed.join(", ")
+    )
+}
+
+const EPCI_FILE: &str = "../data/caf/txcouv_pe_epci-5dep.csv";
+const DEP_FILE: &str = "../data/caf/txcouv_pe_dep-5dep.csv";
+const NAT_FILE: &str = "../data/caf/txcouv_pe_nat.csv";
+
+/// The fixture of the portal's « historique » dataset (2022 and 2023, two rates changed).
+fn history() -> String {
+    root()
+        .join("tests/fixtures/cnaf/txcouv_pe_epci-historique-63-MODIFIE.csv")
+        .display()
+        .to_string()
+}
+
+/// Code and rate of each row of a list.
+fn listed_rates(csv: &str) -> Vec<(String, String)> {
+    csv.trim_start_matches('\u{FEFF}')
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(';').collect();
+            (f[1].to_string(), f[4].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn the_files_as_the_cnaf_portal_publishes_them_give_the_same_priorities() {
+    let s = Scratch::new();
+    let o = s.run_file("queries/couverture-epci-63-cnaf-publie.toml");
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let published = s.output("63/priorites-epci-63-cnaf-publie.csv");
+    let o = s.run_file("queries/couverture-epci-63-puy-de-dome.toml");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(published, s.output("63/priorites-epci-63.csv"));
+
+    // Computed apart: the EPCI with a commune in 63 (COG table), their rates in the
+    // published EPCI file, kept below both the _dep and the _nat rate, lowest first.
+    let read = |path: &str| std::fs::read_to_string(root().join(path)).unwrap();
+    let cog = read("data/cog/communes-epci-population-2026.csv");
+    let of_63: std::collections::BTreeSet<&str> = cog
+        .lines()
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|f| f[2] == "63")
+        .map(|f| f[5])
+        .collect();
+    let cell = |text: &str, key: &str, column: usize| -> f64 {
+        let line = text.lines().find(|l| l.starts_with(key)).unwrap();
+        line.split(';').nth(column).unwrap().parse().unwrap()
+    };
+    let (dep, nat) = (
+        cell(&read("data/caf/txcouv_pe_dep-5dep.csv"), "2023;63;", 9),
+        cell(&read("data/caf/txcouv_pe_nat.csv"), "2023;", 5),
+    );
+    assert_eq!((dep, nat), (64.2, 60.9));
+    let mut below: Vec<(f64, String)> = read("data/caf/txcouv_pe_epci-5dep.csv")
+        .lines()
+        .skip(1)
+        .map(|l| l.split(';').collect::<Vec<_>>())
+        .filter(|f| of_63.contains(f[1]))
+        .map(|f| (f[9].parse::<f64>().unwrap(), f[1].to_string()))
+        .filter(|(rate, _)| *rate < dep && *rate < nat)
+        .collect();
+    below.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let expected: Vec<(String, String)> = below
+        .into_iter()
+        .map(|(rate, code)| (code, format!("{rate:.1}").replace('.', ",")))
+        .collect();
+    assert_eq!(listed_rates(&published), expected);
+}
+
+#[test]
+fn a_year_in_the_historique_and_the_current_file_needs_a_rule_and_is_compared() {
+    let s = Scratch::new();
+    let history = history();
+    let files = [history.as_str(), EPCI_FILE, DEP_FILE, NAT_FILE];
+    let o = s.run(&published_query(&files, ""));
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("les lignes « epci » de l'année 2023 sont dans plusieurs fichiers"),
+        "{err}"
+    );
+    assert!(
+        err.contains("txcouv_pe_epci-historique-63-MODIFIE.csv"),
+        "{err}"
+    );
+    assert!(err.contains("prioritaire"), "{err}");
+
+    // The current file prevails: its rates are listed, the two it differs on said.
+    let o = s.run(&published_query(
+        &files,
+        &format!("prioritaire = \"{EPCI_FILE}\""),
+    ));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("4 valeur(s) diffèrent"), "{out}");
+    assert!(out.contains("200069177 txcouv 67,8 (et non 68,8)"), "{out}");
+    assert!(out.contains("246300701 txcouv 63,5 (et non 64,5)"), "{out}");
+    let rates = listed_rates(&s.output("liste.csv"));
+    assert!(
+        rates.contains(&("200069177".into(), "67,8".into())),
+        "{rates:?}"
+    );
+
+    // The historique prevails: its rates are listed.
+    let o = s.run(&published_query(
+        &files,
+        &format!("prioritaire = \"{history}\""),
+    ));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rates = listed_rates(&s.output("liste.csv"));
+    assert!(
+        rates.contains(&("200069177".into(), "68,8".into())),
+        "{rates:?}"
+    );
+
+    // A rule that names no file of the list.
+    let o = s.run(&published_query(
+        &files,
+        "prioritaire = \"../data/caf/txcouv-pe-2023-5dep.csv\"",
+    ));
+    let err = stderr(&o);
+    assert!(err.contains("« prioritaire » : "), "{err}");
+    assert!(
+        err.contains("n'est pas l'un de plusieurs fichiers de la liste"),
+        "{err}"
+    );
+    assert!(err.contains("requete.toml, ligne 10"), "{err}");
+}
+
+#[test]
+fn a_published_file_of_another_level_or_without_the_year_is_refused() {
+    let s = Scratch::new();
+    let o = s.run(&published_query(&[DEP_FILE, NAT_FILE], ""));
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "aucune ligne de niveau « epci » dans les fichiers ; niveaux présents : dep, nat"
+        ),
+        "{err}"
+    );
+    let o = s.run(&published_query(&[DEP_FILE], ""));
+    let err = stderr(&o);
+    assert!(
+        err.contains("ses lignes sont toutes du niveau « dep »"),
+        "{err}"
+    );
+
+    let o = s.run(
+        &published_query(&[&history(), DEP_FILE, NAT_FILE], "")
+            .replace("annee = 2023", "annee = 2021"),
+    );
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("txcouv_pe_epci-historique-63-MODIFIE.csv, colonne « annee »"),
+        "{err}"
+    );
+    assert!(err.contains("aucune ligne de l'année 2021"), "{err}");
+    assert!(err.contains("années du fichier : 2022, 2023"), "{err}");
+}

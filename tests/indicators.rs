@@ -882,6 +882,38 @@ fn an_inventory_source_names_types_of_service() {
 }
 
 #[test]
+fn the_portals_files_of_each_level_give_the_same_table_as_the_simplified_file() {
+    // The Hérault query with its source in the four published files (EPCI, département,
+    // région, France), recognised from their headers: the table is the same, but for the
+    // technical row `XX`, which the EPCI file holds and is left aside.
+    let s = Scratch::new();
+    let o = s.run_file("queries/indicateur-couverture-parts-epci-34.toml");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let simplified = s.output("34/couverture-parts-epci-34.csv");
+    let query = std::fs::read_to_string(root().join("queries/indicateur-couverture-parts-epci-34.toml"))
+        .unwrap()
+        .replace("../data/", &format!("{}/data/", root().display()))
+        .replace(
+            &format!("fichier = \"{}/data/caf/txcouv-pe-2023-5dep.csv\"", root().display()),
+            &format!(
+                "fichier = [\"{0}/data/caf/txcouv_pe_epci-5dep.csv\", \"{0}/data/caf/txcouv_pe_dep-5dep.csv\", \
+                 \"{0}/tests/fixtures/cnaf/txcouv_pe_reg-3reg.csv\", \"{0}/data/caf/txcouv_pe_nat.csv\"]",
+                root().display()
+            ),
+        );
+    assert!(query.contains("txcouv_pe_reg-3reg.csv"), "{query}");
+    let o = s.run(&query);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(s.output("34/couverture-parts-epci-34.csv"), simplified);
+    let said = stdout(&o);
+    assert!(
+        said.contains("ligne « Occitanie » : « cnaf » publiée (ligne reg)"),
+        "{said}"
+    );
+    assert!(!said.contains("inconnus du COG"), "{said}");
+}
+
+#[test]
 fn a_source_of_several_years_is_read_at_its_year() {
     // The Cnaf rates of 2023, and the same rows again as 2022 with every rate at 1: the
     // query reads 2023's rows, for its EPCI and for the département's row.

@@ -13,6 +13,7 @@ use super::engine::{self, Links};
 use super::frame::push_cells;
 use super::model::{ColumnRef, Indicator, Kind, evaluate};
 use crate::error::{Error, Result};
+use crate::ingest::files::rows_of_year;
 use crate::ingest::{LINE_COLUMN, Table};
 use crate::territory::{Level, Territory};
 
@@ -57,38 +58,38 @@ pub fn technical_row_notice(txcouv: &Table, level: Level) -> Result<Option<Strin
 /// rounded to 0,1 by the Cnaf, so each is off by 0,05 at most.
 const ROUNDING_SLACK: f64 = 0.05 * (PUBLISHED_PARTS.len() + 1) as f64 + 1e-9;
 
-/// Checks a Cnaf rates file against what a query takes from it: every row of `year` (its `annee` column, when
-/// it has one), and every global rate equal to the sum of its parts up to the rounding (a rate of 12 345 whose
-/// parts add up to 57 is a broken cell, not a rate to map).
+/// Checks a Cnaf rates file against what a query takes from it: rows of `year` (its `annee` column, when it
+/// has one: a file of the portal holds every year), and every global rate of that year equal to the sum of its
+/// parts up to the rounding (a rate of 12 345 whose parts add up to 57 is a broken cell, not a rate to map).
 pub fn check_published(txcouv: &Table, year: u16) -> Result<()> {
-    let df = &txcouv.df;
-    let lines = df.column(LINE_COLUMN)?.u32()?;
-    let line = |i: usize| lines.get(i).unwrap_or(0) as usize;
-    if df.column("annee").is_ok() {
-        let years = super::cell::cells(df, "annee")?;
-        if let Some((i, found)) = years
+    let df = match txcouv.df.column("annee") {
+        Ok(_) => rows_of_year(&txcouv.source, txcouv.df.clone(), ("annee", year))?.0,
+        Err(_) => txcouv.df.clone(),
+    };
+    if df.height() == 0 {
+        let mut years: Vec<String> = super::cell::cells(&txcouv.df, "annee")?
             .iter()
-            .enumerate()
-            .find_map(|(i, y)| y.value().filter(|y| *y != f64::from(year)).map(|y| (i, y)))
-        {
-            return Err(Error::new(format!(
-                "ligne de l'année {found} dans un fichier lu pour l'année {year}"
-            ))
+            .filter_map(|y| y.value().map(|y| y.to_string()))
+            .collect();
+        years.sort();
+        years.dedup();
+        return Err(Error::new(format!("aucune ligne de l'année {year}"))
             .file(&txcouv.source)
-            .line(line(i))
             .column("annee")
             .hint(format!(
-                "donnez le fichier des taux de {year}, ou corrigez « annee » dans [couverture]"
+                "années du fichier : {} ; donnez le fichier des taux de {year}, ou corrigez « annee » dans [couverture]",
+                crate::format::code_list(&years)
             )));
-        }
     }
     if PUBLISHED_PARTS.iter().any(|(p, _)| df.column(p).is_err()) {
         return Ok(());
     }
-    let rates = super::cell::cells(df, RATE)?;
+    let lines = df.column(LINE_COLUMN)?.u32()?;
+    let line = |i: usize| lines.get(i).unwrap_or(0) as usize;
+    let rates = super::cell::cells(&df, RATE)?;
     let parts: Vec<Vec<Cell>> = PUBLISHED_PARTS
         .iter()
-        .map(|(p, _)| super::cell::cells(df, p))
+        .map(|(p, _)| super::cell::cells(&df, p))
         .collect::<Result<_>>()?;
     for (i, rate) in rates.iter().enumerate() {
         let Some(rate) = rate.value() else { continue };

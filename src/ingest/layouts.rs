@@ -22,8 +22,9 @@ fn optional_numbers(names: &[&str]) -> Vec<ColumnSpec> {
         .collect()
 }
 
-/// Cnaf taux de couverture petite enfance (`txcouv-pe-*.csv`): one row per territory and `niveau` (`nat`, `reg`,
-/// `dep`, `epci`, `com`, and the technical row `XX`); the global rate and its parts.
+/// Cnaf taux de couverture petite enfance (`txcouv-pe-*.csv`): one row per year, territory and `niveau` (`nat`,
+/// `reg`, `dep`, `epci`, `com`, and the technical row `XX`); the global rate and its parts. The portal's files
+/// (`txcouv_pe_epci`…) are read in this layout (see [`super::cnaf`]).
 pub fn txcouv() -> TableSpec {
     let mut columns = vec![
         ColumnSpec::optional("annee", Number(Year)),
@@ -38,7 +39,7 @@ pub fn txcouv() -> TableSpec {
         "txcouv_prescol",
         "txcouv_gad_ind",
     ]));
-    spec(columns, &["", "s"], &["niveau", "code"])
+    spec(columns, &["", "s"], &["annee", "niveau", "code"])
 }
 
 /// INSEE COG commune list (`v_commune_*.csv`). COMD/COMA/ARM rows repeat codes (no unique key) and have no

@@ -8,9 +8,11 @@
 //! with a Boolean column [`secret_column`]`(name)` that is true where the cell was secret (its value is null).
 
 pub mod builtin;
+pub mod cnaf;
 #[cfg(test)]
 mod codes_read_back;
 mod csv;
+pub mod files;
 pub mod layouts;
 mod parquet;
 mod table;

@@ -129,4 +129,67 @@ mod tests {
         let e = read_table(&broken, &spec()).unwrap_err();
         assert!(e.message.contains("fichier parquet illisible"), "{e}");
     }
+
+    #[test]
+    fn a_places_file_of_the_cnaf_portal_is_read_in_the_long_layout() {
+        // As the portal exports it in parquet: the year and the SIREN as integers, the level
+        // in the column names.
+        let (_dir, path) = written(
+            df!(
+                "annee" => [2022i64, 2023],
+                "numepci" => [200069177i64, 200069177],
+                "nomepci" => ["CC Mond'Arverne Communauté", "CC Mond'Arverne Communauté"],
+                "pl_eaje_epci" => [Some(150.0), Some(162.0)],
+                "pl_am_ind_epci" => [Some(612.0), None],
+                "tot_offre_epci" => [Some(790.0), Some(801.0)],
+            )
+            .unwrap(),
+        );
+        let spec = TableSpec {
+            columns: vec![
+                ColumnSpec::required("annee", ColumnKind::Number(Quantity::Year)),
+                ColumnSpec::required("niveau", ColumnKind::Text),
+                ColumnSpec::required("code", ColumnKind::Code(CodeKind::Free)),
+                ColumnSpec::required("pl_eaje", ColumnKind::Number(Quantity::Count)),
+                ColumnSpec::required("pl_am_ind", ColumnKind::Number(Quantity::Count)),
+                ColumnSpec::required("tot_offre", ColumnKind::Number(Quantity::Count)),
+            ],
+            secret_markers: vec![String::new()],
+            unique: vec!["annee".into(), "niveau".into(), "code".into()],
+            sheet: None,
+        };
+        let df = read_table(&path, &spec).unwrap().df;
+        let text = |c: &str| -> Vec<Option<String>> {
+            df.column(c)
+                .unwrap()
+                .str()
+                .unwrap()
+                .iter()
+                .map(|v| v.map(str::to_string))
+                .collect()
+        };
+        assert_eq!(text("niveau"), [Some("epci".into()), Some("epci".into())]);
+        assert_eq!(
+            text("code"),
+            [Some("200069177".into()), Some("200069177".into())]
+        );
+        let number =
+            |c: &str| -> Vec<Option<f64>> { df.column(c).unwrap().f64().unwrap().iter().collect() };
+        assert_eq!(number("pl_eaje"), [Some(150.0), Some(162.0)]);
+        assert_eq!(number("pl_am_ind"), [Some(612.0), None]);
+        assert_eq!(number("tot_offre"), [Some(790.0), Some(801.0)]);
+        // A column the file does not publish is said with what it is.
+        let mut wider = spec.clone();
+        wider.columns.push(ColumnSpec::required(
+            "pl_prescol",
+            ColumnKind::Number(Quantity::Count),
+        ));
+        let e = read_table(&path, &wider).unwrap_err();
+        assert!(
+            e.message
+                .contains("fichier de la Cnaf des EPCI (colonnes en « _epci »)"),
+            "{e}"
+        );
+        assert_eq!(e.column.as_deref(), Some("pl_prescol"));
+    }
 }

@@ -7,6 +7,7 @@ use std::path::Path;
 use ::csv::StringRecord;
 use polars::prelude::*;
 
+use super::cnaf::{Field, Published};
 use super::text::{DotUse, dot_use, normalize_code, parse_number};
 use super::unique::KeySet;
 use super::{ColumnKind, ColumnSpec, LINE_COLUMN, Quantity, TableSpec, secret_column};
@@ -41,6 +42,10 @@ struct ColumnBuilder<'a> {
     spec: &'a ColumnSpec,
     /// Position of the column in the file's rows.
     field: usize,
+    /// Its name in the file, for the messages.
+    name: String,
+    /// The word of every row, for a column of the long layout a published file has none for.
+    constant: Option<&'static str>,
     /// Its place in the unique key, if it is part of it.
     key_slot: Option<usize>,
     values: Values,
@@ -97,6 +102,9 @@ fn implausible(quantity: Quantity, v: f64) -> Option<&'static str> {
 
 pub(crate) struct Builder<'a> {
     source: &'a Path,
+    /// A published Cnaf file's technical row: the field of its code, the code, and the level
+    /// word its constant columns take instead.
+    technical: Option<(usize, &'static str, &'static str)>,
     secret_markers: Vec<&'a str>,
     columns: Vec<ColumnBuilder<'a>>,
     lines: Vec<u32>,
@@ -117,26 +125,43 @@ impl<'a> Builder<'a> {
         rows: usize,
     ) -> Result<Self> {
         let names: Vec<&str> = header.iter().map(header_name).collect();
+        let published = Published::recognise(&names);
         let mut columns = Vec::with_capacity(spec.columns.len());
         for column in &spec.columns {
+            // A column is read under its own name; a file published by the Cnaf also gives
+            // the columns of the long layout under their published names.
+            let (name, constant) = match (names.contains(&column.name.as_str()), published) {
+                (false, Some(p)) => match p.field(&column.name, &names) {
+                    Some(Field::Column(c)) => (c, None),
+                    Some(Field::Constant(word)) => (column.name.clone(), Some(word)),
+                    None => (column.name.clone(), None),
+                },
+                _ => (column.name.clone(), None),
+            };
             let mut found = names
                 .iter()
                 .enumerate()
-                .filter(|(_, n)| **n == column.name)
+                .filter(|(_, n)| **n == name)
                 .map(|(i, _)| i);
-            let Some(field) = found.next() else {
-                if column.required {
-                    return Err(Error::new(format!("colonne absente ; colonnes trouvées : {}", names.join(", ")))
+            let field = match (found.next(), constant) {
+                (Some(field), _) => field,
+                (None, Some(_)) => usize::MAX,
+                (None, None) if column.required => {
+                    let what = match published {
+                        Some(p) => format!("{} : colonne non publiée", p.describe()),
+                        None => "colonne absente".to_string(),
+                    };
+                    return Err(Error::new(format!("{what} ; colonnes trouvées : {}", names.join(", ")))
                         .file(source)
                         .column(&column.name)
                         .hint("vérifiez le nom de la colonne dans l'en-tête (majuscules comprises) et le séparateur"));
                 }
-                continue;
+                (None, None) => continue,
             };
             if found.next().is_some() {
                 return Err(Error::new("colonne en double dans l'en-tête")
                     .file(source)
-                    .column(&column.name)
+                    .column(&name)
                     .hint("renommez ou supprimez l'une des deux colonnes"));
             }
             let values = match column.kind {
@@ -153,10 +178,21 @@ impl<'a> Builder<'a> {
             columns.push(ColumnBuilder {
                 spec: column,
                 field,
+                name,
+                constant,
                 key_slot: None,
                 values,
             });
         }
+        let technical =
+            published
+                .and_then(|p| p.technical_row())
+                .and_then(|(column, code, word)| {
+                    names
+                        .iter()
+                        .position(|n| *n == column)
+                        .map(|field| (field, code, word))
+                });
         let mut key = Vec::with_capacity(spec.unique.len());
         for name in &spec.unique {
             match columns.iter().position(|c| &c.spec.name == name) {
@@ -175,6 +211,7 @@ impl<'a> Builder<'a> {
         }
         Ok(Builder {
             source,
+            technical,
             secret_markers: spec.secret_markers.iter().map(|m| m.trim()).collect(),
             columns,
             lines: Vec::with_capacity(rows),
@@ -188,14 +225,21 @@ impl<'a> Builder<'a> {
     /// Adds one data row found at `line` of the file. The caller has checked it is as wide as the header.
     pub(crate) fn push(&mut self, line: u32, row: &StringRecord) -> Result<()> {
         let source = self.source;
-        let error = |message: String, column: &ColumnSpec| {
+        let error = |message: String, column: &str| {
             Error::new(message)
                 .file(source)
                 .line(line as usize)
-                .column(&column.name)
+                .column(column)
         };
+        let technical = self
+            .technical
+            .filter(|(field, code, _)| row.get(*field).map(str::trim) == Some(code))
+            .map(|t| t.2);
         for column in &mut self.columns {
-            let cell = row.get(column.field).unwrap_or("").trim();
+            let cell = match column.constant {
+                Some(word) => technical.unwrap_or(word),
+                None => row.get(column.field).unwrap_or("").trim(),
+            };
             // The cell as the unique key holds it: a code normalised, so that `1001` and `01001` collide.
             let keyed: Cow<str> = match (&mut column.values, column.spec.kind) {
                 (
@@ -212,7 +256,7 @@ impl<'a> Builder<'a> {
                         None
                     } else {
                         let v = parse_number(cell).ok_or_else(|| {
-                            error(format!("valeur non numérique « {cell} »"), column.spec)
+                            error(format!("valeur non numérique « {cell} »"), &column.name)
                                 .hint("corrigez la cellule ou déclarez-la secrète")
                         })?;
                         match dot_use(cell) {
@@ -234,7 +278,7 @@ impl<'a> Builder<'a> {
                             }
                         }
                         implausible(*quantity, v).map_or(Ok(()), |why| {
-                            Err(error(format!("valeur impossible « {cell} » : {why}"), column.spec)
+                            Err(error(format!("valeur impossible « {cell} » : {why}"), &column.name)
                                 .hint("corrigez la cellule (une valeur inconnue se laisse vide, une valeur secrète se déclare secrète)"))
                         })?;
                         Some(v)
@@ -246,14 +290,14 @@ impl<'a> Builder<'a> {
                 (Values::Strings(builder), ColumnKind::Code(kind)) => {
                     if cell.is_empty() {
                         if column.spec.required {
-                            return Err(error("code vide".into(), column.spec)
+                            return Err(error("code vide".into(), &column.name)
                                 .hint("renseignez le code ou supprimez la ligne"));
                         }
                         builder.append_null();
                         Cow::Borrowed(cell)
                     } else {
                         let code = normalize_code(kind, cell).map_err(|expected| {
-                            error(format!("code mal formé : {expected}"), column.spec)
+                            error(format!("code mal formé : {expected}"), &column.name)
                                 .code(cell)
                                 .hint("corrigez le code dans le fichier")
                         })?;
@@ -324,7 +368,7 @@ impl<'a> Builder<'a> {
                     ..
                 } => {
                     dots.resolve(&mut values)
-                        .map_err(|e| e.file(self.source).column(name))?;
+                        .map_err(|e| e.file(self.source).column(&column.name))?;
                     columns.push(Column::new(name.into(), values));
                     columns.push(Column::new(secret_column(name).into(), secret));
                 }

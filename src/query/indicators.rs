@@ -17,6 +17,8 @@
 //! …
 //! ```
 
+use std::path::Path;
+
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -30,7 +32,11 @@ use crate::render::LegendLayout;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceSpec {
-    pub fichier: Spanned<String>,
+    pub fichier: Spanned<Files>,
+    /// Of several files with rows of one level and year (the portal's « historique » and
+    /// current datasets), the one that gives them.
+    #[serde(default)]
+    pub prioritaire: Option<Spanned<String>>,
     /// `iris`, `commune`, `epci` or `departement`: the level of its rows; `services`: an
     /// inventory of services.
     pub niveau: Spanned<SourceLevel>,
@@ -61,6 +67,36 @@ pub struct SourceSpec {
     /// value; `true` takes the sum of the communes present as its value (said in the notes).
     #[serde(default)]
     pub sommes_partielles: bool,
+}
+
+/// `fichier`: one file, or several holding the levels or the years of one table (the Cnaf's
+/// `txcouv_pe_epci`, `_dep` and `_nat`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum Files {
+    One(String),
+    Several(Vec<String>),
+}
+
+impl Files {
+    /// The one file of a method's own `fichier`, with its place in the query.
+    pub fn one(file: &Spanned<String>) -> Spanned<Files> {
+        Spanned::new(file.span(), Files::One(file.get_ref().clone()))
+    }
+
+    pub fn paths(&self) -> &[String] {
+        match self {
+            Files::One(p) => std::slice::from_ref(p),
+            Files::Several(v) => v,
+        }
+    }
+
+    pub fn paths_mut(&mut self) -> &mut [String] {
+        match self {
+            Files::One(p) => std::slice::from_mut(p),
+            Files::Several(v) => v,
+        }
+    }
 }
 
 /// An inventory of services (one row per service, in a commune or an EPCI by its SIREN),
@@ -94,6 +130,21 @@ impl Default for ServicesSpec {
 }
 
 impl SourceSpec {
+    /// Its files, their paths joined to the query's folder.
+    pub fn files(&self) -> Vec<&Path> {
+        self.fichier
+            .get_ref()
+            .paths()
+            .iter()
+            .map(Path::new)
+            .collect()
+    }
+
+    /// Of several files with the same rows, the one that gives them.
+    pub fn prevailing(&self) -> Option<&Path> {
+        self.prioritaire.as_ref().map(|p| Path::new(p.get_ref()))
+    }
+
     /// The column of each row's year and the year read, for a file of several years (the
     /// resolve step has checked that both or neither are given, but for an inventory).
     pub fn year(&self) -> Option<(&str, u16)> {

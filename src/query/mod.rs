@@ -17,7 +17,7 @@ pub use numbers::{Finite, NonNegative, Positive};
 pub use outputs::{PlannedOutput, check_outputs, output_path};
 pub use resolve::{
     Bound, IndicatorPlan, MethodPlan, PlannedFilter, PlannedMap, PlannedSource, PlannedTable,
-    ScorePlan,
+    ScorePlan, check_files,
 };
 pub use schema::*;
 
@@ -48,17 +48,12 @@ impl Query {
         let mut spec: QuerySpec = parse_toml(path, &text)?;
         let mut inputs = Vec::new();
         let mut missing = None;
-        for (key, written) in spec.inputs_mut() {
-            let joined = beside(path, written.get_ref());
+        for (key, span, written) in spec.inputs_mut() {
+            let joined = beside(path, written);
             if missing.is_none() && !Path::new(&joined).exists() {
-                missing = Some((
-                    key,
-                    written.get_ref().clone(),
-                    written.span(),
-                    joined.clone(),
-                ));
+                missing = Some((key, written.clone(), span, joined.clone()));
             }
-            *written.get_mut() = joined.clone();
+            *written = joined.clone();
             inputs.push((key, PathBuf::from(joined)));
         }
         let query = Query {

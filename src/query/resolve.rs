@@ -8,8 +8,8 @@ use toml::Spanned;
 
 use super::Query;
 use super::indicators::{
-    ColumnsSpec, IndicatorMapSpec, IndicatorSpec, IndicatorTableSpec, ReferenceRow, SourceLevel,
-    SourceSpec,
+    ColumnsSpec, Files, IndicatorMapSpec, IndicatorSpec, IndicatorTableSpec, ReferenceRow,
+    SourceLevel, SourceSpec,
 };
 use super::numbers::Positive;
 use super::schema::{EvolutionSpec, NormSpec, ScoreSpec, ThresholdSpec};
@@ -310,7 +310,7 @@ impl Query {
         let own = match &score.fichier {
             Some(file) => {
                 let mut source = own_source(
-                    file,
+                    Files::one(file),
                     &score.colonne_code,
                     score.niveau_fichier,
                     score.millesime_fichier.as_ref(),
@@ -411,7 +411,7 @@ impl Query {
         let mut indicators = Vec::with_capacity(years.len() * listed.get_ref().len());
         for (y, year) in years.iter().enumerate() {
             let mut source = own_source(
-                &year.fichier,
+                Files::one(&year.fichier),
                 &evolution.colonne_code,
                 evolution.niveau_fichier,
                 year.millesime_fichier.as_ref(),
@@ -457,18 +457,33 @@ impl Query {
         })
     }
 
-    /// The rates of a Cnaf file of several levels (`[couverture] taux_caf`, `methode =
-    /// "taux_publie"`) as published values: the rate, then each part in `parts`, read on
-    /// the file's rows of the query's level.
+    /// The rates of the Cnaf files of `[couverture] taux_caf` (`methode = "taux_publie"`),
+    /// of several levels, as published values: the rate, then each part in `parts`, read on
+    /// the rows of the query's level (and of `year`, when the files say each row's year).
     pub fn coverage_plan(
         &self,
-        file: &Spanned<String>,
+        files: &Spanned<Files>,
+        prevailing: Option<&Spanned<String>>,
+        year: Option<u16>,
         level: Level,
         parts: &[&str],
     ) -> MethodPlan {
-        let mut source = own_source(file, "code", None, None, &[], level, "des taux de la Cnaf");
+        let mut source = own_source(
+            files.clone(),
+            "code",
+            None,
+            None,
+            &[],
+            level,
+            "des taux de la Cnaf",
+        );
+        source.spec.prioritaire = prevailing.cloned();
         source.spec.secret = vec![String::new(), "s".to_string()];
         source.spec.colonne_niveau = Some("niveau".to_string());
+        if let Some(year) = year {
+            source.spec.colonne_annee = Some("annee".to_string());
+            source.spec.annee = Some(Spanned::new(files.span(), year));
+        }
         let indicators: Vec<Indicator> = std::iter::once(RATE)
             .chain(parts.iter().copied())
             .map(|column| Indicator {
@@ -492,7 +507,7 @@ impl Query {
     /// own file.
     pub fn norm_plan(&self, norm: &NormSpec) -> MethodPlan {
         let mut sources = vec![own_source(
-            &norm.fichier,
+            Files::one(&norm.fichier),
             &norm.colonne_code,
             norm.niveau_fichier,
             norm.millesime_fichier.as_ref(),
@@ -672,6 +687,32 @@ impl Query {
 
 /// A source can be summed into the query's territories only from a finer level, or taken
 /// at its own.
+/// `prioritaire` names one of several `files`.
+pub fn check_files(
+    query: &Query,
+    files: &Spanned<Files>,
+    prevailing: Option<&Spanned<String>>,
+) -> Result<()> {
+    let paths = files.get_ref().paths();
+    if paths.is_empty() {
+        return Err(query
+            .error_at(&files.span(), "liste de fichiers vide")
+            .hint("donnez au moins un fichier"));
+    }
+    let Some(p) = prevailing else {
+        return Ok(());
+    };
+    if paths.len() < 2 || !paths.contains(p.get_ref()) {
+        return Err(query
+            .error_at(
+                &p.span(),
+                format!("« prioritaire » : {} n'est pas l'un de plusieurs fichiers de la liste", p.get_ref()),
+            )
+            .hint("« prioritaire » nomme celui des fichiers qui l'emporte quand deux donnent les mêmes lignes, écrit comme dans « fichier »"));
+    }
+    Ok(())
+}
+
 fn check_level(query: &Query, name: &str, source: &SourceSpec, level: Level) -> Result<()> {
     let from = *source.niveau.get_ref();
     let services = from == SourceLevel::Services;
@@ -683,6 +724,13 @@ fn check_level(query: &Query, name: &str, source: &SourceSpec, level: Level) -> 
             )
             .hint(hint))
     };
+    check_files(query, &source.fichier, source.prioritaire.as_ref())?;
+    if services && source.fichier.get_ref().paths().len() > 1 {
+        return refuse(
+            "un inventaire de services se lit dans un seul fichier",
+            "réunissez les services dans un fichier, une ligne par service",
+        );
+    }
     if services && source.annee.is_none() {
         return refuse(
             "un inventaire de services demande l'année à compter",
@@ -755,7 +803,7 @@ fn list<S: AsRef<str>>(names: &[S]) -> String {
 /// The file of a method written the short way (`[score]`, `[evolution]`), as a source of
 /// the query's level or of a finer one.
 fn own_source(
-    file: &Spanned<String>,
+    fichier: Spanned<Files>,
     code_column: &str,
     file_level: Option<SourceLevel>,
     vintage: Option<&Spanned<u16>>,
@@ -772,8 +820,9 @@ fn own_source(
     PlannedSource {
         name: role.to_string(),
         spec: SourceSpec {
-            fichier: file.clone(),
-            niveau: Spanned::new(file.span(), niveau),
+            niveau: Spanned::new(fichier.span(), niveau),
+            fichier,
+            prioritaire: None,
             millesime: vintage.cloned(),
             colonne_code: code_column.to_string(),
             secret: secret.to_vec(),

@@ -2,6 +2,7 @@
 //! table refuses unknown keys.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -9,7 +10,7 @@ use toml::Spanned;
 
 use super::bounds;
 use super::indicators::{
-    IndicatorMapSpec, IndicatorSpec, IndicatorTableSpec, SourceLevel, SourceSpec,
+    Files, IndicatorMapSpec, IndicatorSpec, IndicatorTableSpec, SourceLevel, SourceSpec,
 };
 use super::numbers::{Finite, NonNegative, Positive};
 use crate::classify::palette::Palette;
@@ -142,7 +143,10 @@ pub struct CoverageSpec {
     /// Cnaf `txcouv` file: the rates for `taux_publie`, and the published
     /// references when they are asked for.
     #[serde(default)]
-    pub taux_caf: Option<Spanned<String>>,
+    pub taux_caf: Option<Spanned<Files>>,
+    /// Of several `taux_caf` files with rows of one level and year, the one that gives them.
+    #[serde(default)]
+    pub prioritaire: Option<Spanned<String>>,
     /// Raw components by commune, for `ratio_de_sommes`.
     #[serde(default)]
     pub composantes: Option<ComponentsSpec>,
@@ -803,59 +807,83 @@ pub enum Selection {
     Toutes,
 }
 
+/// An input file with the key that names it and where, its path to be rewritten.
+type Input<'a> = (&'static str, Range<usize>, &'a mut String);
+
+fn one<'a>(key: &'static str, written: &'a mut Spanned<String>) -> Input<'a> {
+    (key, written.span(), written.get_mut())
+}
+
 impl QuerySpec {
     /// Every input file with the key that names it, to be resolved against the query's
     /// folder.
-    pub fn inputs_mut(&mut self) -> Vec<(&'static str, &mut Spanned<String>)> {
+    pub fn inputs_mut(&mut self) -> Vec<Input<'_>> {
         let mut v = Vec::new();
         if let Some(c) = &mut self.territoire.communes {
-            v.push(("territoire.communes", c));
+            v.push(one("territoire.communes", c));
         }
         if let Some(d) = &mut self.territoire.liste_departements {
-            v.push(("territoire.liste_departements", d));
+            v.push(one("territoire.liste_departements", d));
         }
         if let Some(r) = &mut self.territoire.liste_regions {
-            v.push(("territoire.liste_regions", r));
+            v.push(one("territoire.liste_regions", r));
         }
         if let Some(m) = &mut self.territoire.mouvements {
-            v.push(("territoire.mouvements", m));
+            v.push(one("territoire.mouvements", m));
         }
         if let Some(c) = &mut self.couverture {
             if let Some(p) = &mut c.taux_caf {
-                v.push(("couverture.taux_caf", p));
+                let span = p.span();
+                v.extend(
+                    p.get_mut()
+                        .paths_mut()
+                        .iter_mut()
+                        .map(|f| ("couverture.taux_caf", span.clone(), f)),
+                );
+            }
+            if let Some(p) = &mut c.prioritaire {
+                v.push(one("couverture.prioritaire", p));
             }
             if let Some(c) = &mut c.composantes {
-                v.push(("couverture.composantes.fichier", &mut c.fichier));
+                v.push(one("couverture.composantes.fichier", &mut c.fichier));
             }
         }
         if let Some(f) = self.score.as_mut().and_then(|s| s.fichier.as_mut()) {
-            v.push(("score.fichier", f));
+            v.push(one("score.fichier", f));
         }
         if let Some(e) = &mut self.evolution {
             v.extend(
                 e.annees
                     .get_mut()
                     .iter_mut()
-                    .map(|y| ("evolution.annees.fichier", &mut y.fichier)),
+                    .map(|y| one("evolution.annees.fichier", &mut y.fichier)),
             );
         }
         if let Some(p) = &mut self.panier {
-            v.push(("panier.inventaire", &mut p.inventaire));
+            v.push(one("panier.inventaire", &mut p.inventaire));
             v.extend(
                 p.normes
                     .iter_mut()
-                    .map(|n| ("panier.normes.fichier", &mut n.fichier)),
+                    .map(|n| one("panier.normes.fichier", &mut n.fichier)),
             );
         }
-        v.extend(
-            self.sources
-                .values_mut()
-                .map(|s| ("sources.fichier", &mut s.fichier)),
-        );
+        for s in self.sources.values_mut() {
+            let span = s.fichier.span();
+            v.extend(
+                s.fichier
+                    .get_mut()
+                    .paths_mut()
+                    .iter_mut()
+                    .map(|f| ("sources.fichier", span.clone(), f)),
+            );
+            if let Some(p) = &mut s.prioritaire {
+                v.push(one("sources.prioritaire", p));
+            }
+        }
         if let Some(c) = &mut self.contours {
-            v.push(("contours.communes", &mut c.communes));
+            v.push(one("contours.communes", &mut c.communes));
             if let Some(e) = &mut c.epci {
-                v.push(("contours.epci", e));
+                v.push(one("contours.epci", e));
             }
         }
         v

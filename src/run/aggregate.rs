@@ -6,20 +6,21 @@
 
 use std::path::Path;
 
-use polars::prelude::*;
-
 use super::vintage::file_moves;
-use crate::error::{Error, Result};
-use crate::format::code_list;
+use crate::error::Result;
 use crate::indicators::aggregate::{RowCodes, Rows, Sums, Targets, sum_rows};
-use crate::ingest::{self, CodeKind, ColumnKind, ColumnSpec, LINE_COLUMN, Quantity, TableSpec};
+use crate::ingest::files::{RowFilter, read_rows};
+use crate::ingest::{CodeKind, ColumnKind, ColumnSpec, Quantity, TableSpec};
 use crate::query::{Query, SourceLevel};
 use crate::territory::{Level, Territory, Unit};
 use toml::Spanned;
 
-/// Which file, and which of its columns to sum.
+/// Which files, and which of their columns to sum.
 pub(super) struct Source<'a> {
-    pub file: &'a Path,
+    /// One file, or several holding the levels or the years of one table.
+    pub files: &'a [&'a Path],
+    /// Of several files with rows of the level and the year, the one that gives them.
+    pub prevailing: Option<&'a Path>,
     pub code_column: &'a str,
     /// `None`: the codes are those of the selection's level.
     pub file_level: Option<SourceLevel>,
@@ -61,43 +62,33 @@ pub(super) fn sum_by_unit(
         (Some(SourceLevel::Epci), _) | (None, Level::Epci) => CodeKind::Epci,
         (Some(_), _) | (None, Level::Departement) => CodeKind::Departement,
     };
-    let table = ingest::read_shared(
-        source.file,
-        &table_spec(
-            source.code_column,
-            source.rows_of.map_or(codes, |_| CodeKind::Free),
-            source.columns,
-            source.published,
-            source.secret,
-            source.rows_of.map(|r| r.0),
-            source.year.map(|y| y.0),
-        ),
+    let spec = table_spec(
+        source.code_column,
+        source.rows_of.map_or(codes, |_| CodeKind::Free),
+        source.columns,
+        source.published,
+        source.secret,
+        source.rows_of.map(|r| r.0),
+        source.year.map(|y| y.0),
+    );
+    let mut found = Vec::new();
+    // A file of several levels or years: its rows of the level and the year summed, the
+    // others left aside.
+    let read = read_rows(
+        source.files,
+        &spec,
+        RowFilter {
+            level: source.rows_of,
+            year: source.year,
+        },
+        source.prevailing,
+        (source.code_column, source.columns),
+        &mut found,
     )?;
-    let df = match source.rows_of {
-        // A file of several levels: its rows of the level summed, the others left aside.
-        Some((column, word)) => table
-            .df
-            .clone()
-            .lazy()
-            .filter(col(column).eq(lit(word)))
-            .collect()?,
-        None => table.df.clone(),
-    };
-    if let (Some((column, word)), 0) = (source.rows_of, df.height()) {
-        return Err(Error::new(format!("aucune ligne de niveau « {word} » dans le fichier"))
-            .file(&table.source)
-            .column(column)
-            .hint(format!(
-                "faites la requête à un niveau que le fichier publie, ou donnez un fichier qui a des lignes « {word} »"
-            )));
-    }
-    let df = match source.year {
-        Some(year) => rows_of_year(&table.source, df, year)?,
-        None => df,
-    };
+    let (table, df) = (&read.table, &read.df);
     let rows = Rows {
         file: &table.source,
-        df: &df,
+        df,
         code_column: source.code_column,
         codes: match source.file_level {
             Some(SourceLevel::Iris) => RowCodes::Iris,
@@ -115,7 +106,6 @@ pub(super) fn sum_by_unit(
         departements: query.spec.territoire.departements.get_ref(),
         moves: moves.as_deref(),
     };
-    let mut found = Vec::new();
     let sums = sum_rows(&rows, &into, &mut found);
     notices.extend(found.iter().map(ToString::to_string));
     sums
@@ -161,37 +151,4 @@ pub(super) fn table_spec<S: AsRef<str>>(
         unique,
         sheet: None,
     }
-}
-
-/// The rows of `year`, in a file whose `column` holds each row's year: a row without a
-/// year is an error, and so is a year the file does not have.
-pub(super) fn rows_of_year(
-    file: &Path,
-    df: DataFrame,
-    (column, year): (&str, u16),
-) -> Result<DataFrame> {
-    let years = df.column(column)?.f64()?;
-    let lines = df.column(LINE_COLUMN)?.u32()?;
-    if let Some(i) = (0..df.height()).find(|&i| years.get(i).is_none()) {
-        return Err(Error::new("ligne sans année")
-            .file(file)
-            .line(lines.get(i).unwrap_or(0) as usize)
-            .column(column)
-            .hint("renseignez l'année de la ligne, ou retirez la ligne"));
-    }
-    let mask: BooleanChunked = years
-        .iter()
-        .map(|y| Some(y == Some(f64::from(year))))
-        .collect();
-    let kept = df.filter(&mask)?;
-    if kept.height() == 0 {
-        let mut found: Vec<String> = years.iter().flatten().map(|y| y.to_string()).collect();
-        found.sort();
-        found.dedup();
-        return Err(Error::new(format!("aucune ligne de l'année {year}"))
-            .file(file)
-            .column(column)
-            .hint(format!("années du fichier : {}", code_list(&found))));
-    }
-    Ok(kept)
 }

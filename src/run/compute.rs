@@ -1,12 +1,11 @@
 //! The coverage of every territory of a query, joined to the COG, with its references.
 
 use std::collections::HashMap;
-
-use polars::prelude::DataFrame;
 use std::path::Path;
 use std::sync::Arc;
 
 use foldhash::fast::FixedState;
+use polars::prelude::DataFrame;
 
 use super::indicators::evaluate_sources;
 use super::{Coverage, Reference, Row, select_units, vintage};
@@ -17,9 +16,11 @@ use crate::indicators::cell::cells;
 use crate::indicators::coverage::{self, Components, PUBLISHED_PARTS, RATE};
 use crate::indicators::reference::Comparison;
 use crate::indicators::vintage::move_table;
+use crate::ingest::files::{self, RowFilter};
 use crate::ingest::{self, CodeKind, ColumnKind, ColumnSpec, Quantity, Table, TableSpec};
 use crate::query::{
     ComponentsSpec, CoverageMethod, CoverageSpec, Query, ReferenceSpec, ReferenceWord, SourceLevel,
+    check_files,
 };
 use crate::territory::{Level, Territory, Unit, str_col};
 
@@ -31,10 +32,22 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
     let (level, units) = (selection.level, selection.units.as_slice());
     let deps = t.departements.get_ref();
     let caf = match &c.taux_caf {
-        Some(p) => {
-            let table = ingest::read_shared(Path::new(p.get_ref()), &ingest::layouts::txcouv())?;
-            coverage::check_published(&table, c.annee)?;
-            Some(table)
+        Some(files) => {
+            check_files(query, files, c.prioritaire.as_ref())?;
+            let tables: Vec<Arc<Table>> = files
+                .get_ref()
+                .paths()
+                .iter()
+                .map(|p| ingest::read_shared(Path::new(p), &ingest::layouts::txcouv()))
+                .collect::<Result<_>>()?;
+            for table in &tables {
+                coverage::check_published(table, c.annee)?;
+            }
+            Some(CafFiles {
+                tables,
+                year: c.annee,
+                prevailing: c.prioritaire.as_ref().map(|p| Path::new(p.get_ref())),
+            })
         }
         None => None,
     };
@@ -53,17 +66,15 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
     let (by_unit, part_labels, mut notices, components) = match c.methode {
         CoverageMethod::TauxPublie => {
             let caf = need_caf("methode = \"taux_publie\"")?;
-            let present: Vec<(&str, &str)> = PUBLISHED_PARTS
-                .iter()
-                .copied()
-                .filter(|(p, _)| caf.df.column(p).is_ok())
-                .collect();
+            let present = caf.parts(level)?;
             let parts: Vec<&str> = present.iter().map(|p| p.0).collect();
-            let file = c.taux_caf.as_ref().expect("read above");
-            let plan = query.coverage_plan(file, level, &parts);
-            let mut notices: Vec<String> = coverage::technical_row_notice(caf, level)?
-                .into_iter()
-                .collect();
+            let files = c.taux_caf.as_ref().expect("read above");
+            let plan =
+                query.coverage_plan(files, c.prioritaire.as_ref(), caf.year(), level, &parts);
+            let mut notices = Vec::new();
+            for table in &caf.tables {
+                notices.extend(coverage::technical_row_notice(table, level)?);
+            }
             let values = evaluate_sources(query, &plan, &selection, &mut notices)?.values;
             let by_unit: Vec<(Cell, Vec<Cell>)> = (0..values.territories())
                 .map(|u| {
@@ -101,24 +112,14 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
         }
     };
 
-    let departement = reference(
-        query,
-        &c.reference_departement,
+    let data = ReferenceData {
         deps,
-        caf.as_deref(),
-        components.as_ref(),
+        caf: caf.as_ref(),
+        components: components.as_ref(),
         territory,
-        true,
-    )?;
-    let france = reference(
-        query,
-        &c.reference_france,
-        deps,
-        caf.as_deref(),
-        components.as_ref(),
-        territory,
-        false,
-    )?;
+    };
+    let departement = reference(query, &c.reference_departement, &data, true, &mut notices)?;
+    let france = reference(query, &c.reference_france, &data, false, &mut notices)?;
 
     let mut rows = Vec::with_capacity(units.len());
     let mut without_data = Vec::new();
@@ -173,6 +174,81 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
         france,
         notices,
     })
+}
+
+/// The Cnaf rates files of `[couverture] taux_caf`, read and checked.
+struct CafFiles<'a> {
+    tables: Vec<Arc<Table>>,
+    year: u16,
+    prevailing: Option<&'a Path>,
+}
+
+impl CafFiles<'_> {
+    /// The year whose rows are read, when every file says each row's year (the portal's
+    /// files hold every year; the simplified layout may be of one year, without `annee`).
+    fn year(&self) -> Option<u16> {
+        self.tables
+            .iter()
+            .all(|t| t.df.column("annee").is_ok())
+            .then_some(self.year)
+    }
+
+    /// The published parts, with their labels, of the files with rows of `level`.
+    fn parts(&self, level: Level) -> Result<Vec<(&'static str, &'static str)>> {
+        let word = coverage::caf_level(level);
+        let mut of_level = Vec::new();
+        for table in &self.tables {
+            if str_col(&table.df, "niveau")?
+                .iter()
+                .any(|w| w == Some(word))
+            {
+                of_level.push(table);
+            }
+        }
+        Ok(PUBLISHED_PARTS
+            .iter()
+            .copied()
+            .filter(|(p, _)| {
+                !of_level.is_empty() && of_level.iter().all(|t| t.df.column(p).is_ok())
+            })
+            .collect())
+    }
+
+    /// The published rate of a reference row (`dep` with its code, or `nat`), from the
+    /// file that has the rows of its level and year.
+    fn reference(
+        &self,
+        niveau: &str,
+        code: Option<&str>,
+        notices: &mut Vec<String>,
+    ) -> Result<Cell> {
+        let files: Vec<&Path> = self.tables.iter().map(|t| t.source.as_path()).collect();
+        let mut found = Vec::new();
+        let rows = files::read_rows_if_any(
+            &files,
+            &ingest::layouts::txcouv(),
+            RowFilter {
+                level: Some(("niveau", niveau)),
+                year: self.year().map(|y| ("annee", y)),
+            },
+            self.prevailing,
+            ("code", &[RATE]),
+            &mut found,
+        )?;
+        notices.extend(found.iter().map(ToString::to_string));
+        match rows {
+            Some(rows) => coverage::published_reference(
+                &Table {
+                    source: rows.table.source.clone(),
+                    df: rows.df,
+                },
+                niveau,
+                code,
+            ),
+            // No file has the level's rows: said as a reference row absent.
+            None => coverage::published_reference(&self.tables[0], niveau, code),
+        }
+    }
 }
 
 /// The rate and parts of each unit in a frame of computed coverage (by territory code);
@@ -265,16 +341,28 @@ fn read_components(
     ))
 }
 
+/// What a reference may be taken from: the Caf files, or the components to compute it.
+struct ReferenceData<'a> {
+    deps: &'a [String],
+    caf: Option<&'a CafFiles<'a>>,
+    components: Option<&'a (Arc<Table>, Components)>,
+    territory: &'a Territory,
+}
+
 /// Resolves a reference: given, published in the Caf file, or computed from the components.
 fn reference(
     query: &Query,
     spec: &toml::Spanned<ReferenceSpec>,
-    deps: &[String],
-    caf: Option<&Table>,
-    components: Option<&(Arc<Table>, Components)>,
-    territory: &Territory,
+    data: &ReferenceData,
     departmental: bool,
+    notices: &mut Vec<String>,
 ) -> Result<Reference> {
+    let &ReferenceData {
+        deps,
+        caf,
+        components,
+        territory,
+    } = data;
     let key = if departmental {
         "reference_departement"
     } else {
@@ -320,8 +408,8 @@ fn reference(
                 ))
             })?;
             let cell = match dep {
-                Some(d) => coverage::published_reference(caf, "dep", Some(d))?,
-                None => coverage::published_reference(caf, "nat", None)?,
+                Some(d) => caf.reference("dep", Some(d), notices)?,
+                None => caf.reference("nat", None, notices)?,
             };
             (cell, "publiée")
         }

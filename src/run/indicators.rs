@@ -22,6 +22,7 @@ use crate::indicators::aggregate::Sums;
 use crate::indicators::cell::cells;
 use crate::indicators::coverage;
 use crate::indicators::model::{ColumnRef, Indicator, Kind, Values, evaluate};
+use crate::ingest::files::{self, RowFilter};
 use crate::ingest::{self, CodeKind, layouts};
 use crate::query::{
     Bound, IndicatorPlan, MethodPlan, NonNegative, OrderSpec, PlannedMap, PlannedSource,
@@ -214,8 +215,10 @@ fn sum_source(
         }
         _ => None,
     };
+    let files = s.spec.files();
     let source = aggregate::Source {
-        file: Path::new(s.spec.fichier.get_ref()),
+        files: &files,
+        prevailing: s.spec.prevailing(),
         code_column: &s.spec.colonne_code,
         file_level,
         columns: &columns,
@@ -376,7 +379,7 @@ fn reference_rows(
             let cells = match &s.spec.colonne_niveau {
                 _ if s.columns.is_empty() => None,
                 Some(column) => {
-                    let cells = published_row(s, column, &area)?;
+                    let cells = published_row(s, column, &area, notices)?;
                     how.push(match cells {
                         Some(_) => format!("« {} » publiée (ligne {})", s.name, area.word),
                         None => format!(
@@ -484,31 +487,38 @@ fn published_row(
     s: &PlannedSource,
     level_column: &str,
     area: &ReferenceArea,
+    notices: &mut Vec<String>,
 ) -> Result<Option<Vec<Cell>>> {
-    let path = Path::new(s.spec.fichier.get_ref());
-    let table = ingest::read_shared(
-        path,
-        &aggregate::table_spec(
-            &s.spec.colonne_code,
-            CodeKind::Free,
-            &s.columns,
-            &s.published,
-            &s.spec.secret,
-            Some(level_column),
-            s.spec.year().map(|y| y.0),
-        ),
+    let spec = aggregate::table_spec(
+        &s.spec.colonne_code,
+        CodeKind::Free,
+        &s.columns,
+        &s.published,
+        &s.spec.secret,
+        Some(level_column),
+        s.spec.year().map(|y| y.0),
+    );
+    let columns: Vec<&str> = s.columns.iter().map(String::as_str).collect();
+    let mut found = Vec::new();
+    let read = files::read_rows_if_any(
+        &s.spec.files(),
+        &spec,
+        RowFilter {
+            level: Some((level_column, area.word)),
+            year: s.spec.year(),
+        },
+        s.spec.prevailing(),
+        (&s.spec.colonne_code, &columns),
+        &mut found,
     )?;
-    let df = match s.spec.year() {
-        Some(year) => aggregate::rows_of_year(&table.source, table.df.clone(), year)?,
-        None => table.df.clone(),
+    notices.extend(found.iter().map(ToString::to_string));
+    let Some(read) = read else {
+        return Ok(None);
     };
-    let levels = str_col(&df, level_column)?;
-    let codes = str_col(&df, &s.spec.colonne_code)?;
+    let df = &read.df;
+    let codes = str_col(df, &s.spec.colonne_code)?;
     let rows: Vec<usize> = (0..df.height())
-        .filter(|&i| {
-            levels.get(i) == Some(area.word)
-                && area.code.as_deref().is_none_or(|c| codes.get(i) == Some(c))
-        })
+        .filter(|&i| area.code.as_deref().is_none_or(|c| codes.get(i) == Some(c)))
         .collect();
     let row = match rows[..] {
         [] => return Ok(None),
@@ -520,14 +530,14 @@ fn published_row(
                 rows.len(),
                 area.word
             ))
-            .file(path)
+            .file(&read.table.source)
             .column(level_column)
             .hint("la ligne France d'un tableau se lit sur la seule ligne « nat » du fichier de la source"))
         }
     };
     s.columns
         .iter()
-        .map(|c| cells(&df, c).map(|v| v[row]))
+        .map(|c| cells(df, c).map(|v| v[row]))
         .collect::<Result<_>>()
         .map(Some)
 }

@@ -1,8 +1,6 @@
 //! The services of an inventory source counted per territory, as the indicator engine
 //! takes the sums of a source.
 
-use std::path::Path;
-
 use super::placed_services;
 use crate::error::Result;
 use crate::indicators::Cell;
@@ -29,8 +27,9 @@ pub(in crate::run) fn service_sums(
         .year()
         .expect("the resolve step has refused an inventory without « annee »");
     let names = Names::new(spec.synonymes.iter().map(|(n, k)| (n.as_str(), *k)));
+    let files = source.spec.files();
     let inventory = inventory::read(
-        Path::new(source.spec.fichier.get_ref()),
+        files[0],
         &inventory::Columns {
             code: source.spec.colonne_code.clone(),
             kind: spec.colonne_type.clone(),
