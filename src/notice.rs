@@ -6,6 +6,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 use crate::format::code_list;
+use crate::ingest::RestoredZeros;
 use crate::territory::Level;
 
 /// A row of a file, by its code and its line.
@@ -67,6 +68,11 @@ pub struct Difference {
 /// One thing the user must know of a source's rows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice {
+    /// Codes written without their leading zero, read with it.
+    RestoredZeros {
+        file: PathBuf,
+        restored: RestoredZeros,
+    },
     /// Codes the COG does not know: their rows are left out.
     UnknownCodes { file: PathBuf, rows: Vec<CodeLine> },
     /// Communes of the selection's départements in no territory of the level (Île-d'Yeu,
@@ -202,6 +208,16 @@ impl fmt::Display for Notice {
                     file.display(),
                     territories.len(),
                     code_list(&listed)
+                )
+            }
+            Notice::RestoredZeros { file, restored } => {
+                let (line, written, code) = &restored.first;
+                write!(
+                    f,
+                    "{} : {} code(s) de la colonne « {} » écrit(s) sans leur zéro initial, complété(s) (ligne {line} : {written} → {code})",
+                    file.display(),
+                    restored.count,
+                    restored.column
                 )
             }
             Notice::Absent { role, codes } => write!(

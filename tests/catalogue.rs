@@ -1256,6 +1256,11 @@ fn c65_source_codes_are_read_as_what_they_are_and_counts_never_negative() {
     assert!(o.status.success(), "{}", stderr(&o));
     let list = s.output("t.csv");
     assert!(list.contains("200069193;CC de la Dombes;7\r\n"), "{list}");
+    assert!(
+        stdout(&o).contains("1 code(s) de la colonne « IRIS » écrit(s) sans leur zéro initial, complété(s) (ligne 2 : 10010000 → 010010000)"),
+        "{}",
+        stdout(&o)
+    );
     // A count at the query's own level is checked as when summed.
     let negative = s.file("negatif.csv", "CODGEO;N\n200067627;-5\n");
     let text = format!(

@@ -70,6 +70,7 @@ pub fn move_table(
     Ok(Table {
         source: table.source.clone(),
         df: out,
+        restored: table.restored.clone(),
     })
 }
 
@@ -107,6 +108,7 @@ mod tests {
         let table = Table {
             source: "f.csv".into(),
             df,
+            restored: Vec::new(),
         };
         let mut notices = Vec::new();
         let moved = move_table(&table, "code", &["n", "s"], &moves, &mut notices).unwrap();

@@ -6,14 +6,13 @@
 use std::path::Path;
 
 use ::csv::{ReaderBuilder, StringRecord};
-use polars::prelude::DataFrame;
 
-use super::TableSpec;
 use super::table::Builder;
 use super::text::decode;
+use super::{Table, TableSpec};
 use crate::error::{Error, Result};
 
-pub(crate) fn read(path: &Path, spec: &TableSpec) -> Result<DataFrame> {
+pub(crate) fn read(path: &Path, spec: &TableSpec) -> Result<Table> {
     let bytes = match super::builtin::bytes(path) {
         Some(text) => text,
         None => std::fs::read(path).map_err(|e| Error::io(path, e))?,
@@ -144,6 +143,8 @@ fn detect_separator(text: &str) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use polars::prelude::DataFrame;
+
     use crate::ingest::{
         CodeKind, ColumnKind, ColumnSpec, LINE_COLUMN, Quantity, read_table, secret_column,
     };

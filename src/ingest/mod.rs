@@ -48,6 +48,18 @@ pub fn secret_column(name: &str) -> String {
 pub struct Table {
     pub source: PathBuf,
     pub df: DataFrame,
+    /// Per code column, the codes that had lost their leading zero and got it back.
+    pub restored: Vec<RestoredZeros>,
+}
+
+/// Codes of a column written without their leading zero (a spreadsheet took them for numbers, a parquet
+/// table stores them as integers: `1001`) and read with it (`01001`): unambiguous, so read, and said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RestoredZeros {
+    pub column: String,
+    pub count: usize,
+    /// The first of them: its line, as written, as read.
+    pub first: (u32, String, String),
 }
 
 /// Which territory code a column holds, and so how it is normalised and checked.
@@ -142,18 +154,12 @@ pub fn read_table(path: &Path, spec: &TableSpec) -> Result<Table> {
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
-    let df = match extension.as_str() {
-        "csv" | "txt" | "tsv" => csv::read(path, spec)?,
-        "xlsx" | "xlsm" | "xls" | "ods" => workbook::read(path, spec)?,
-        "parquet" => parquet::read(path, spec)?,
-        _ => {
-            return Err(Error::new("format de fichier non reconnu")
-                .file(path)
-                .hint("donnez un fichier .csv, .txt, .tsv, .xlsx, .xls, .ods ou .parquet"));
-        }
-    };
-    Ok(Table {
-        source: path.to_path_buf(),
-        df,
-    })
+    match extension.as_str() {
+        "csv" | "txt" | "tsv" => csv::read(path, spec),
+        "xlsx" | "xlsm" | "xls" | "ods" => workbook::read(path, spec),
+        "parquet" => parquet::read(path, spec),
+        _ => Err(Error::new("format de fichier non reconnu")
+            .file(path)
+            .hint("donnez un fichier .csv, .txt, .tsv, .xlsx, .xls, .ods ou .parquet")),
+    }
 }

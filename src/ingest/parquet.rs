@@ -11,11 +11,11 @@ use ::csv::StringRecord;
 use polars::prelude::*;
 use polars_io::prelude::{ParquetReader, SerReader};
 
-use super::TableSpec;
 use super::table::Builder;
+use super::{Table, TableSpec};
 use crate::error::{Error, Result};
 
-pub(crate) fn read(path: &Path, spec: &TableSpec) -> Result<DataFrame> {
+pub(crate) fn read(path: &Path, spec: &TableSpec) -> Result<Table> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
     let df = ParquetReader::new(file).finish().map_err(|e| {
         Error::new("fichier parquet illisible (abîmé, tronqué, ou d'un autre format sous l'extension .parquet)")
@@ -82,9 +82,19 @@ mod tests {
             )
             .unwrap(),
         );
-        let df = read_table(&path, &spec()).unwrap().df;
+        let table = read_table(&path, &spec()).unwrap();
+        let df = table.df;
         let codes: Vec<Option<&str>> = df.column("CODGEO").unwrap().str().unwrap().iter().collect();
         assert_eq!(codes, [Some("01001"), Some("02004"), Some("97101")]);
+        // Said: two codes of the column got their zero back, the first on line 2.
+        assert_eq!(
+            table.restored,
+            [crate::ingest::RestoredZeros {
+                column: "CODGEO".into(),
+                count: 2,
+                first: (2, "1001".into(), "01001".into()),
+            }]
+        );
         let am: Vec<Option<f64>> = df.column("AM").unwrap().f64().unwrap().iter().collect();
         assert_eq!(am, [Some(12.0), None, None]);
         let secret: Vec<Option<bool>> = df

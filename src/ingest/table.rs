@@ -10,7 +10,9 @@ use polars::prelude::*;
 use super::cnaf::{Field, Published};
 use super::text::{DotUse, dot_use, normalize_code, parse_number};
 use super::unique::KeySet;
-use super::{ColumnKind, ColumnSpec, LINE_COLUMN, Quantity, TableSpec, secret_column};
+use super::{
+    ColumnKind, ColumnSpec, LINE_COLUMN, Quantity, RestoredZeros, Table, TableSpec, secret_column,
+};
 use crate::error::{Error, Result};
 
 /// Trims a header cell and drops a stray BOM (left by a file concatenated from a BOM-prefixed export).
@@ -49,6 +51,8 @@ struct ColumnBuilder<'a> {
     /// Its place in the unique key, if it is part of it.
     key_slot: Option<usize>,
     values: Values,
+    /// Codes written without their leading zero, read with it.
+    restored: Option<RestoredZeros>,
 }
 
 impl Dots {
@@ -182,6 +186,7 @@ impl<'a> Builder<'a> {
                 constant,
                 key_slot: None,
                 values,
+                restored: None,
             });
         }
         let technical =
@@ -301,6 +306,14 @@ impl<'a> Builder<'a> {
                                 .code(cell)
                                 .hint("corrigez le code dans le fichier")
                         })?;
+                        if code.starts_with('0') && !cell.starts_with('0') {
+                            let restored = column.restored.get_or_insert_with(|| RestoredZeros {
+                                column: column.name.clone(),
+                                count: 0,
+                                first: (line, cell.to_string(), code.to_string()),
+                            });
+                            restored.count += 1;
+                        }
                         builder.append_value(&*code);
                         code
                     }
@@ -349,7 +362,7 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    pub(crate) fn finish(self) -> Result<DataFrame> {
+    pub(crate) fn finish(self) -> Result<Table> {
         let height = self.lines.len();
         if height == 0 {
             return Err(Error::new("aucune ligne de données")
@@ -357,7 +370,9 @@ impl<'a> Builder<'a> {
                 .hint("vérifiez que le fichier contient des lignes sous l'en-tête"));
         }
         let mut columns = Vec::with_capacity(self.columns.len() * 2 + 1);
+        let mut restored = Vec::new();
         for column in self.columns {
+            restored.extend(column.restored);
             let name = column.spec.name.as_str();
             match column.values {
                 Values::Strings(builder) => columns.push(builder.finish().into_column()),
@@ -375,8 +390,13 @@ impl<'a> Builder<'a> {
             }
         }
         columns.push(Column::new(LINE_COLUMN.into(), self.lines));
-        DataFrame::new(height, columns).map_err(|e| {
+        let df = DataFrame::new(height, columns).map_err(|e| {
             Error::new(format!("erreur interne en construisant la table : {e}")).file(self.source)
+        })?;
+        Ok(Table {
+            source: self.source.to_path_buf(),
+            df,
+            restored,
         })
     }
 }

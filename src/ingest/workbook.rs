@@ -8,16 +8,15 @@ use std::path::Path;
 
 use ::csv::StringRecord;
 use calamine::{Data, Reader, Sheets, open_workbook_auto};
-use polars::prelude::DataFrame;
 
-use super::TableSpec;
 use super::table::{Builder, header_name};
+use super::{Table, TableSpec};
 use crate::error::{Error, Result};
 
 /// How far down the header is looked for.
 const HEADER_SEARCH_ROWS: usize = 30;
 
-pub(crate) fn read(path: &Path, spec: &TableSpec) -> Result<DataFrame> {
+pub(crate) fn read(path: &Path, spec: &TableSpec) -> Result<Table> {
     let workbook_error = |e: calamine::Error| {
         // calamine speaks English: the kind of damage is said in French, its detail kept as the cause.
         let what = match &e {

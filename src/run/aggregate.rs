@@ -11,6 +11,7 @@ use crate::error::Result;
 use crate::indicators::aggregate::{RowCodes, Rows, Sums, Targets, sum_rows};
 use crate::ingest::files::{RowFilter, read_rows};
 use crate::ingest::{CodeKind, ColumnKind, ColumnSpec, Quantity, TableSpec};
+use crate::notice::Notice;
 use crate::query::{Query, SourceLevel};
 use crate::territory::{Level, Territory, Unit};
 use toml::Spanned;
@@ -86,6 +87,10 @@ pub(super) fn sum_by_unit(
         &mut found,
     )?;
     let (table, df) = (&read.table, &read.df);
+    found.extend(table.restored.iter().map(|r| Notice::RestoredZeros {
+        file: table.source.clone(),
+        restored: r.clone(),
+    }));
     let rows = Rows {
         file: &table.source,
         df,

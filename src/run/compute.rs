@@ -241,6 +241,7 @@ impl CafFiles<'_> {
                 &Table {
                     source: rows.table.source.clone(),
                     df: rows.df,
+                    restored: rows.table.restored.clone(),
                 },
                 niveau,
                 code,
