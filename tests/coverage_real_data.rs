@@ -641,6 +641,41 @@ fn the_files_as_the_cnaf_portal_publishes_them_give_the_same_priorities() {
 }
 
 #[test]
+fn the_older_commune_file_of_the_cnaf_gives_the_same_rates_by_epci() {
+    // TAUXCOUV2023-63: a commune of each EPCI of the Puy-de-Dôme (two of Clermont's), with the
+    // 2023 rates of the simplified file laid out as the older commune layout.
+    let s = Scratch::new();
+    let old = root().join("tests/fixtures/cnaf/TAUXCOUV2023-63.csv");
+    let o = s.run(&published_query(&[old.to_str().unwrap()], ""));
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let from_old = s.output("liste.csv");
+    let o = s.run(&published_query(&[EPCI_FILE, DEP_FILE, NAT_FILE], ""));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        listed_rates(&from_old),
+        listed_rates(&s.output("liste.csv"))
+    );
+    assert_eq!(listed_rates(&from_old).len(), 14);
+
+    // A commune repeating its EPCI's rate otherwise than the one before is refused, with both lines.
+    let text = std::fs::read_to_string(&old).unwrap().replacen(
+        "63113;Clermont-Ferrand;246300701;Clermont Auvergne Métropole;52,6;63,5",
+        "63113;Clermont-Ferrand;246300701;Clermont Auvergne Métropole;52,6;63,9",
+        1,
+    );
+    let changed = s.file("TAUXCOUV2023.csv", &text);
+    let o = s.run(&published_query(&[&changed], ""));
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "TAUXCOUV2023.csv, ligne 14 : deux taux pour l'EPCI 246300701 : 63,5 (ligne 13) et 63,9"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_year_in_the_historique_and_the_current_file_needs_a_rule_and_is_compared() {
     let s = Scratch::new();
     let history = history();

@@ -3,6 +3,17 @@
 //! (`numepci`, `txcouv_eaje_epci`, `pl_eaje_epci`). Recognised from its header, such a file
 //! is read as one level of the long layout of `data/caf/` (`annee, niveau, code, libelle`,
 //! then each column without its level suffix): the engine and the queries know one layout.
+//! The older commune file (`TAUXCOUV{année}.csv`) is read into the same layout, a row of it
+//! giving the rows of its commune, its EPCI, its département and France.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use ::csv::StringRecord;
+
+use super::CodeKind;
+use super::text::normalize_code;
+use crate::error::{Error, Result};
 
 /// The level of a published file, as the suffix of its columns says it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,6 +178,133 @@ impl Published {
     }
 }
 
+/// The columns of the older commune file, in the order [`OldCommuneFile`] reads them: the
+/// commune, its EPCI, then the rates of the commune, the EPCI, the département and France
+/// (`tauxcouv_reg` is left aside: the file gives no code for the région).
+const OLD_COLUMNS: [&str; 8] = [
+    "NUM_COM",
+    "NOM_COM",
+    "NUM_EPCI",
+    "NOM_EPCI",
+    "tauxcouv_com",
+    "tauxcouv_epci",
+    "tauxcouv_dep",
+    "tauxcouv_fe",
+];
+
+/// The Cnaf's older commune file (`TAUXCOUV{année}.csv`): one row per commune, with the rates
+/// of the commune and of the EPCI, the département and France it is in, the year in the file's
+/// name. Its rows are read as those of the long layout (`annee, niveau, code, libelle, txcouv`):
+/// the commune's, and once each the EPCI's, the département's and France's, which every commune
+/// repeats and must repeat alike.
+#[derive(Debug)]
+pub struct OldCommuneFile {
+    year: String,
+    /// Where each of [`OLD_COLUMNS`] is in the file.
+    fields: [usize; 8],
+    /// The rows of the upper levels given already: their rate and line.
+    given: HashMap<(&'static str, String), (String, u32)>,
+}
+
+impl OldCommuneFile {
+    /// The file of header `names` at `path`, if it is one; a name without its year is an error.
+    pub fn recognise(path: &Path, names: &[&str]) -> Result<Option<OldCommuneFile>> {
+        let mut fields = [0; 8];
+        for (field, column) in fields.iter_mut().zip(OLD_COLUMNS) {
+            match names.iter().position(|n| *n == column) {
+                Some(at) => *field = at,
+                None => return Ok(None),
+            }
+        }
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_uppercase())
+            .unwrap_or_default();
+        let year = stem
+            .find("TAUXCOUV")
+            .and_then(|at| stem.get(at + 8..at + 12))
+            .filter(|y| y.bytes().all(|b| b.is_ascii_digit()));
+        let Some(year) = year else {
+            return Err(Error::new(
+                "fichier TAUXCOUV de la Cnaf dont le nom ne dit pas l'année",
+            )
+            .file(path)
+            .hint("gardez-lui son nom de la Cnaf, TAUXCOUV suivi de l'année (ex. TAUXCOUV2019.csv)"));
+        };
+        Ok(Some(OldCommuneFile {
+            year: year.to_string(),
+            fields,
+            given: HashMap::new(),
+        }))
+    }
+
+    /// The header of the rows it gives.
+    pub fn header() -> StringRecord {
+        StringRecord::from(vec!["annee", "niveau", "code", "libelle", "txcouv"])
+    }
+
+    /// The rows of the long layout in `row`, found at `line`: its commune's, then its EPCI's, its
+    /// département's and France's the first time each is met. A territory given two different
+    /// rates is an error (its two lines), in French.
+    pub fn rows(
+        &mut self,
+        row: &StringRecord,
+        line: u32,
+    ) -> std::result::Result<Vec<StringRecord>, Error> {
+        let cell = |i: usize| row.get(self.fields[i]).unwrap_or("").trim();
+        // The commune's code with a lost zero put back, and its département.
+        let commune = normalize_code(CodeKind::Commune, cell(0)).unwrap_or(cell(0).into());
+        let departement = (commune.len() == 5).then(|| match commune.starts_with("97") {
+            true => commune[..3].to_string(),
+            false => commune[..2].to_string(),
+        });
+        let mut rows = vec![StringRecord::from(vec![
+            self.year.as_str(),
+            "com",
+            &commune,
+            cell(1),
+            cell(4),
+        ])];
+        let upper = [
+            ("epci", Some(cell(2).to_string()), cell(3), cell(5)),
+            ("dep", departement, "", cell(6)),
+            ("nat", Some(NATIONAL.0.to_string()), NATIONAL.1, cell(7)),
+        ];
+        for (level, code, name, rate) in upper {
+            let Some(code) = code.filter(|c| !c.is_empty()) else {
+                continue;
+            };
+            match self.given.get(&(level, code.clone())) {
+                Some((given, _)) if given == rate => {}
+                Some((given, at)) => {
+                    return Err(Error::new(format!(
+                        "deux taux pour {} {code} : {given} (ligne {at}) et {rate}",
+                        match level {
+                            "epci" => "l'EPCI",
+                            "dep" => "le département",
+                            _ => "la France",
+                        }
+                    ))
+                    .line(line as usize)
+                    .hint("un fichier TAUXCOUV répète sur chaque commune le taux de son EPCI, de son département et de la France : corrigez la ligne"));
+                }
+                None => {
+                    self.given
+                        .insert((level, code.clone()), (rate.to_string(), line));
+                    rows.push(StringRecord::from(vec![
+                        self.year.as_str(),
+                        level,
+                        &code,
+                        name,
+                        rate,
+                    ]));
+                }
+            }
+        }
+        Ok(rows)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -275,5 +413,89 @@ mod tests {
             nat.field("txcouv", &names),
             Some(Field::Column("txcouv_nat".into()))
         );
+    }
+
+    fn old_file(name: &str) -> Result<Option<OldCommuneFile>> {
+        OldCommuneFile::recognise(Path::new(name), &OLD_COLUMNS)
+    }
+
+    #[test]
+    fn the_older_commune_file_gives_each_upper_row_once() {
+        let mut file = old_file("données/TauxCouv2019.csv").unwrap().unwrap();
+        let record = |cells: &[&str]| StringRecord::from(cells.to_vec());
+        let rows = file
+            .rows(
+                &record(&[
+                    "1001",
+                    "L'Abergement",
+                    "200069193",
+                    "CC de la Dombes",
+                    "",
+                    "52,1",
+                    "61,3",
+                    "60,9",
+                ]),
+                2,
+            )
+            .unwrap();
+        let rows: Vec<Vec<&str>> = rows.iter().map(|r| r.iter().collect()).collect();
+        assert_eq!(
+            rows,
+            [
+                vec!["2019", "com", "01001", "L'Abergement", ""],
+                vec!["2019", "epci", "200069193", "CC de la Dombes", "52,1"],
+                vec!["2019", "dep", "01", "", "61,3"],
+                vec!["2019", "nat", "FRANCE", "France", "60,9"],
+            ]
+        );
+        // The next commune of the same EPCI gives its own row only.
+        let next = file
+            .rows(
+                &record(&[
+                    "01002",
+                    "B",
+                    "200069193",
+                    "CC de la Dombes",
+                    "40",
+                    "52,1",
+                    "61,3",
+                    "60,9",
+                ]),
+                3,
+            )
+            .unwrap();
+        assert_eq!(next.len(), 1);
+        let e = file
+            .rows(
+                &record(&[
+                    "01003",
+                    "C",
+                    "200069193",
+                    "CC de la Dombes",
+                    "",
+                    "52,1",
+                    "61,4",
+                    "60,9",
+                ]),
+                4,
+            )
+            .unwrap_err();
+        assert!(
+            e.message
+                .contains("deux taux pour le département 01 : 61,3 (ligne 2) et 61,4"),
+            "{e}"
+        );
+        assert_eq!(e.line, Some(4));
+    }
+
+    #[test]
+    fn the_older_commune_file_is_known_by_its_columns_and_needs_its_year_in_its_name() {
+        assert!(
+            OldCommuneFile::recognise(Path::new("TAUXCOUV2019.csv"), EPCI)
+                .unwrap()
+                .is_none()
+        );
+        let e = old_file("taux-communes.csv").unwrap_err();
+        assert!(e.message.contains("ne dit pas l'année"), "{e}");
     }
 }

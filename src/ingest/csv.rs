@@ -7,7 +7,8 @@ use std::path::Path;
 
 use ::csv::{ReaderBuilder, StringRecord};
 
-use super::table::Builder;
+use super::cnaf::OldCommuneFile;
+use super::table::{Builder, header_name};
 use super::text::decode;
 use super::{Table, TableSpec};
 use crate::error::{Error, Result};
@@ -40,7 +41,18 @@ pub(crate) fn read(path: &Path, spec: &TableSpec) -> Result<Table> {
     if !reader.read_record(&mut header).map_err(csv_error)? {
         return Err(Error::new("aucune ligne de données : le fichier est vide").file(path));
     }
-    let mut builder = Builder::new(path, spec, &header, estimate_rows(text))?;
+    // The Cnaf's older commune file gives several rows of the long layout per line.
+    let names: Vec<&str> = header.iter().map(header_name).collect();
+    let mut old = OldCommuneFile::recognise(path, &names)?;
+    let mut builder = match old {
+        Some(_) => Builder::new(
+            path,
+            spec,
+            &OldCommuneFile::header(),
+            estimate_rows(text) * 2,
+        )?,
+        None => Builder::new(path, spec, &header, estimate_rows(text))?,
+    };
     let mut row = StringRecord::new();
     // The csv crate's line count is off by one after CRLF, and its byte offset may point at the end of the previous
     // line: count newlines up to the record's first character ourselves.
@@ -83,7 +95,14 @@ pub(crate) fn read(path: &Path, spec: &TableSpec) -> Result<Table> {
             .line(line)
             .hint("vérifiez les séparateurs et les guillemets de cette ligne (ligne tronquée ?)"));
         }
-        builder.push(line as u32, &row)?;
+        match &mut old {
+            Some(old) => {
+                for row in old.rows(&row, line as u32).map_err(|e| e.file(path))? {
+                    builder.push(line as u32, &row)?;
+                }
+            }
+            None => builder.push(line as u32, &row)?,
+        }
     }
     builder.finish()
 }
