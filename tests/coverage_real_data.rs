@@ -558,6 +558,49 @@ fn a_query_without_cog_tables_reads_the_built_in_ones() {
     );
 }
 
+#[test]
+fn a_map_without_contours_draws_the_built_in_communes_of_france() {
+    let s = Scratch::new();
+    let text = format!(
+        "[territoire]\nniveau = \"epci\"\ndepartements = [\"63\"]\nmillesime = 2026\n\n\
+         [sources.cog]\nfichier = \"{}\"\nniveau = \"commune\"\ncolonne_code = \"code_commune\"\n\n\
+         [indicateurs.population]\nlibelle = \"Population\"\nstock = \"cog.population_municipale\"\n\n\
+         [cartes.population]\ntitre = \"Population\"\nindicateur = \"population\"\nsource = \"Insee\"\n\
+         classes = {{ methode = \"quantiles\", nombre = 3 }}\nsorties = [\"p.svg\"]\n",
+        root()
+            .join("data/cog/communes-epci-population-2026.csv")
+            .display()
+    );
+    let o = s.run(&text);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let svg = s.output("p.svg");
+    // The 14 EPCI of the Puy-de-Dôme, dissolved from the built-in communes, each with a value.
+    assert_eq!(
+        svg.matches("<path class=\"territoire\"").count(),
+        14,
+        "{svg}"
+    );
+    assert!(
+        svg.contains("Clermont Auvergne Métropole (246300701)"),
+        "{svg}"
+    );
+    // The built-in contours are those of the COG 2026: a query of another vintage (its COG
+    // tables given) is told to give its own, at its millesime line.
+    let cog = format!(
+        "millesime = 2025\ncommunes = \"{}\"\nliste_departements = \"{}\"",
+        root()
+            .join("data/cog/communes-epci-population-2026.csv")
+            .display(),
+        root().join("data/cog/departements.csv").display()
+    );
+    let o = s.run(&text.replace("millesime = 2026", &cog));
+    let err = stderr(&o);
+    assert!(
+        err.contains("requete.toml, ligne 4 : une carte au COG 2025 demande une section [contours] (les contours intégrés sont ceux du COG 2026)"),
+        "{err}"
+    );
+}
+
 /// The Puy-de-Dôme query reading `taux_caf` as written in `files`, with `more` keys of
 /// [couverture].
 fn published_query(files: &[&str], more: &str) -> String {

@@ -86,13 +86,18 @@ pub fn read_geojson(
 const MAX_CONTOURS_BYTES: u64 = 2 << 30;
 
 fn read_text(path: &Path) -> Result<String> {
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let gzipped = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
-    let reader: Box<dyn Read> = match gzipped {
-        true => Box::new(flate2::read::GzDecoder::new(std::io::BufReader::new(file))),
-        false => Box::new(std::io::BufReader::new(file)),
+    let reader: Box<dyn Read> = match crate::ingest::builtin::gzipped(path) {
+        Some(bytes) => Box::new(flate2::read::GzDecoder::new(bytes)),
+        None => {
+            let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+            match gzipped {
+                true => Box::new(flate2::read::GzDecoder::new(std::io::BufReader::new(file))),
+                false => Box::new(std::io::BufReader::new(file)),
+            }
+        }
     };
     let mut bytes = Vec::new();
     reader

@@ -37,9 +37,23 @@ const TABLES: [(&str, &[u8]); 4] = [
     ),
 ];
 
-/// Whether `path` names a built-in table.
+/// The commune contours of France in the COG 2026 (IGN Admin Express, simplified; DROM
+/// included), as `data/geo` has them: a map needs no contours file of its own.
+pub const CONTOURS: &str = "intégré:communes-france-2026.geojson.gz";
+
+const CONTOURS_GZ: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/data/geo/communes-france-2026.geojson.gz"
+));
+
+/// The gzip bytes of the built-in contours when `path` names them.
+pub fn gzipped(path: &Path) -> Option<&'static [u8]> {
+    (path == Path::new(CONTOURS)).then_some(CONTOURS_GZ)
+}
+
+/// Whether `path` names a built-in table or the built-in contours.
 pub fn is_builtin(path: &Path) -> bool {
-    TABLES.iter().any(|(name, _)| path == Path::new(name))
+    TABLES.iter().any(|(name, _)| path == Path::new(name)) || path == Path::new(CONTOURS)
 }
 
 /// The text of the built-in table `path` names, or `None` when it names a file.

@@ -16,6 +16,7 @@ use crate::format::code_list;
 use crate::geometry::{self, InsetFrame, Layer, MapCrs};
 use crate::indicators::Cell;
 use crate::indicators::reference::Comparison;
+use crate::ingest::builtin;
 use crate::query::{
     ClassMethod, ClassesSpec, MapSpec, OUT_OF_BOUNDS, Positive, Query, SymbolSpec, ThresholdSpec,
 };
@@ -187,28 +188,44 @@ fn shapes(
     level: Level,
     notices: &mut Vec<String>,
 ) -> Result<Shapes> {
-    let contours = query.spec.contours.as_ref().ok_or_else(|| {
-        query
-            .error_at(
-                &query.spec.territoire.niveau.span(),
-                "une carte demande une section [contours]",
-            )
-            .hint("ajoutez [contours] avec « communes = \"data/geo/…geojson\" »")
-    })?;
+    let t = &query.spec.territoire;
+    // Without [contours], the built-in communes of France, of the COG 2026 only.
+    let (path, property) = match &query.spec.contours {
+        Some(c) => (c.communes.get_ref().as_str(), c.propriete_code.as_str()),
+        None if t.vintage() == builtin::VINTAGE => (builtin::CONTOURS, "code"),
+        None => {
+            return Err(query
+                .error_at(
+                    &t.millesime.span(),
+                    format!(
+                        "une carte au COG {} demande une section [contours] (les contours intégrés sont ceux du COG {})",
+                        t.vintage(),
+                        builtin::VINTAGE
+                    ),
+                )
+                .hint("ajoutez [contours] avec « communes = \"…geojson\" » de ce millésime"));
+        }
+    };
     let system = geometry::map_crs(query.spec.territoire.departements.get_ref());
     let read =
         |path: &str, property: &str| geometry::read_layer(Path::new(path), property, Some("nom"));
-    let mut communes = read(contours.communes.get_ref(), &contours.propriete_code)?;
-    if system == MapCrs::Insets {
-        // Insets frame the DROM of the selection around its metropolitan extent: the
-        // communes of other départements would add empty boxes and shrink the map.
+    let mut communes = read(path, property)?;
+    // Insets frame the DROM of the selection around its metropolitan extent (the communes of
+    // other départements would add empty boxes and shrink the map), and the built-in contours
+    // hold all of France: only the communes of the selection are kept.
+    if system == MapCrs::Insets || query.spec.contours.is_none() {
         let deps = query.spec.territoire.departements.get_ref();
         communes
             .features
             .retain(|f| in_selection(territory, deps, &f.code));
     }
     let (mut communes, frames) = geometry::project_for_map(communes, system)?;
-    if let Some(moves) = vintage::moves(query, territory, contours.millesime.as_ref())? {
+    let contours = query.spec.contours.as_ref();
+    if let Some(moves) = vintage::moves(
+        query,
+        territory,
+        contours.and_then(|c| c.millesime.as_ref()),
+    )? {
         communes = move_contours(communes, &moves, notices);
     }
     let dissolved = |notices: &mut Vec<String>| {
@@ -230,11 +247,11 @@ fn shapes(
         }
         layer
     };
-    let epci = match (&contours.epci, system) {
-        (Some(p), MapCrs::Single(crs)) => Some(geometry::to_crs(
-            read(p.get_ref(), &contours.propriete_siren)?,
-            crs,
-        )?),
+    let given_epci = contours.and_then(|c| c.epci.as_ref().map(|p| (p, &c.propriete_siren)));
+    let epci = match (given_epci, system) {
+        (Some((p, siren)), MapCrs::Single(crs)) => {
+            Some(geometry::to_crs(read(p.get_ref(), siren)?, crs)?)
+        }
         // EPCI in insets come from their communes, whose codes say their département.
         (Some(_), MapCrs::Insets) => Some(dissolved(notices)),
         (None, _) if level != Level::Commune => Some(dissolved(notices)),
