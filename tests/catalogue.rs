@@ -1304,7 +1304,7 @@ fn c71_a_territory_covered_in_part_is_partial_unless_the_query_accepts_it() {
     );
     let list = s.output("t.csv");
     assert!(
-        list.contains("246300701;Clermont Auvergne Métropole;partiel\r\n"),
+        list.contains("246300701;Clermont Auvergne Métropole;partiel (1 commune(s) sur 21)\r\n"),
         "{list}"
     );
     // The selection's total is partial too.

@@ -66,9 +66,10 @@ pub struct Targets<'a> {
 pub struct Sums {
     /// Per territory with rows in the file, by code, the sum of each column.
     pub by_code: HashMap<String, Vec<Cell>, FixedState>,
-    /// The territories a finer file covers only in part: their cells are
-    /// [`Cell::Partial`], or the sums of their communes present when partial sums are accepted.
-    pub partial: HashSet<String, FixedState>,
+    /// The territories a finer file covers only in part, with how many of their communes it
+    /// has and how many they have: their cells are [`Cell::Partial`], or the sums of their
+    /// communes present when partial sums are accepted.
+    pub partial: HashMap<String, (usize, usize), FixedState>,
 }
 
 /// Per territory of the selection found in the rows, the sum of each column (a secret
@@ -226,7 +227,10 @@ pub fn sum_rows(rows: &Rows, into: &Targets, notices: &mut Vec<Notice>) -> Resul
             .filter(|p| p.absent > 0)
             .collect();
         partial.sort_unstable_by(|a, b| a.code.cmp(&b.code));
-        sums.partial = partial.iter().map(|p| p.code.clone()).collect();
+        sums.partial = partial
+            .iter()
+            .map(|p| (p.code.clone(), (p.communes - p.absent, p.communes)))
+            .collect();
         if !rows.accept_partial {
             for p in &partial {
                 if let Some(cells) = sums.by_code.get_mut(&p.code) {
@@ -318,7 +322,7 @@ mod tests {
         assert_eq!(sums.by_code[other], [Value(2.0)]);
         assert_eq!(sums.by_code.len(), 2);
         // Both EPCI have communes without a row: their sums are partial, and said.
-        assert!(sums.partial.contains(montpellier) && sums.partial.contains(other));
+        assert!(sums.partial.contains_key(montpellier) && sums.partial.contains_key(other));
         assert_eq!(
             notices[0],
             Notice::UnknownCodes {

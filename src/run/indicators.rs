@@ -43,7 +43,8 @@ pub(super) fn run_indicators(
     let (level, units) = (selection.level, selection.units.as_slice());
     let plan = query.indicator_plan(level)?;
     let mut notices = Vec::new();
-    let values = evaluate_sources(query, &plan.method, &selection, &mut notices)?.values;
+    let evaluated = evaluate_sources(query, &plan.method, &selection, &mut notices)?;
+    let values = &evaluated.values;
     for (indicator, absent) in plan.method.indicators.iter().zip(&values.absent) {
         if *absent > 0 {
             notices.push(format!(
@@ -75,7 +76,7 @@ pub(super) fn run_indicators(
             territory,
             level,
             units,
-            &values,
+            &evaluated,
             &references,
             &mut notices,
         )?;
@@ -112,7 +113,7 @@ pub(super) fn run_indicators(
             territory,
             level,
             units,
-            &values,
+            values,
             &references,
             out_dir,
             &mut notices,
@@ -128,6 +129,9 @@ pub(super) struct Evaluated {
     pub values: Values,
     /// `found[s][u]`: source `s` has a row for territory `u` (or for one of its parts).
     pub found: Vec<Vec<bool>>,
+    /// `partial[s][u]`: source `s` covers territory `u` in part, with so many of its communes
+    /// of so many.
+    pub partial: Vec<Vec<Option<(usize, usize)>>>,
 }
 
 impl Evaluated {
@@ -137,6 +141,22 @@ impl Evaluated {
         (0..self.values.territories())
             .filter(|&u| sources.iter().any(|&s| !self.found[s][u]))
             .count()
+    }
+
+    /// The cell of indicator `i` for territory `u` as a table writes it: a partial one says how
+    /// many communes of the territory its source has.
+    pub fn table_label(&self, indicators: &[Indicator], i: usize, u: usize) -> String {
+        let cell = self.values.get(u, i);
+        let covered = indicators[i]
+            .columns()
+            .iter()
+            .find_map(|c| self.partial[c.source][u]);
+        match (cell, covered) {
+            (Cell::Partial, Some((present, communes))) => {
+                format!("partiel ({present} commune(s) sur {communes})")
+            }
+            _ => indicators[i].table_label(cell),
+        }
     }
 }
 
@@ -182,6 +202,15 @@ pub(super) fn evaluate_sources(
                 units
                     .iter()
                     .map(|u| s.by_code.contains_key(&u.code))
+                    .collect()
+            })
+            .collect(),
+        partial: sums
+            .iter()
+            .map(|s| {
+                units
+                    .iter()
+                    .map(|u| s.partial.get(&u.code).copied())
                     .collect()
             })
             .collect(),
@@ -415,7 +444,8 @@ fn reference_rows(
                     let lacking = units
                         .iter()
                         .filter(|u| {
-                            !sums.by_code.contains_key(&u.code) || sums.partial.contains(&u.code)
+                            !sums.by_code.contains_key(&u.code)
+                                || sums.partial.contains_key(&u.code)
                         })
                         .count();
                     how.push(match lacking {
@@ -551,11 +581,11 @@ fn indicator_table(
     territory: &Territory,
     level: Level,
     units: &[Unit],
-    values: &Values,
+    evaluated: &Evaluated,
     references: &[(ReferenceRow, ReferenceValues)],
     notices: &mut Vec<String>,
 ) -> Result<(OutTable, String)> {
-    let spec = table.spec;
+    let (spec, values) = (table.spec, &evaluated.values);
     let mut order: Vec<usize> = (0..units.len()).collect();
     if let Some(filter) = &table.filter {
         let i = filter.indicator;
@@ -644,24 +674,31 @@ fn indicator_table(
             .iter()
             .map(|&i| (plan.method.indicators[i].label.clone(), Align::Right)),
     );
-    let row = |code: &str, name: &str, cells: &[Cell]| {
-        let mut row = vec![code.to_string(), name.to_string()];
+    let indicators = &plan.method.indicators;
+    let mut rows: Vec<Vec<String>> = order
+        .iter()
+        .map(|&u| {
+            let mut row = vec![units[u].code.clone(), units[u].name.clone()];
+            row.extend(
+                table
+                    .indicators
+                    .iter()
+                    .map(|&i| evaluated.table_label(indicators, i, u)),
+            );
+            row
+        })
+        .collect();
+    // Published values have no total: a table of them alone has no selection row.
+    let published = |i: &usize| matches!(indicators[*i].kind, Kind::Published(_));
+    if !table.indicators.iter().all(published) {
+        let mut row = vec![String::new(), SELECTION.to_string()];
         row.extend(
             table
                 .indicators
                 .iter()
-                .map(|&i| plan.method.indicators[i].table_label(cells[i])),
+                .map(|&i| indicators[i].table_label(values.total[i])),
         );
-        row
-    };
-    let mut rows: Vec<Vec<String>> = order
-        .iter()
-        .map(|&u| row(&units[u].code, &units[u].name, &values.of_territory(u)))
-        .collect();
-    // Published values have no total: a table of them alone has no selection row.
-    let published = |i: &usize| matches!(plan.method.indicators[*i].kind, Kind::Published(_));
-    if !table.indicators.iter().all(published) {
-        rows.push(row("", SELECTION, &values.total));
+        rows.push(row);
     }
     Ok((OutTable { headers, rows }, spec.titre.clone()))
 }
