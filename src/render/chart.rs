@@ -15,6 +15,12 @@ const TITLE: super::svg::Font = super::svg::Font {
     bold: true,
     fill: "#1a1a1a",
 };
+/// The axis labels, as plotters draws them (measured alike, so that none is clipped).
+const LABEL: super::svg::Font = super::svg::Font {
+    size: 13.0,
+    bold: false,
+    fill: "#333333",
+};
 const HEIGHT: f64 = 120.0;
 const BINS: usize = 20;
 const TITLE_GAP: f64 = 4.0;
@@ -88,6 +94,9 @@ impl Chart {
                 .get(k.min(classes.len().saturating_sub(1)))
                 .map_or(RGBColor(0x99, 0x99, 0x99), |c| rgb(&c.color))
         };
+        // As wide as the widest count, « 4 000 » included, with the tick and a gap.
+        let y_labels_width =
+            super::text::width(&format::display(top.floor(), 0), LABEL).ceil() as u32 + 12;
         let mut svg = String::new();
         let drawn: Result<(), Box<dyn std::error::Error>> = (|| {
             let root = SVGBackend::with_string(&mut svg, (width as u32, HEIGHT as u32))
@@ -96,7 +105,7 @@ impl Chart {
                 .margin_right(12)
                 .margin_top(4)
                 .x_label_area_size(20)
-                .y_label_area_size(34)
+                .y_label_area_size(y_labels_width.max(34))
                 .build_cartesian_2d(min..max, 0.0..top)?;
             let x_label = |v: &f64| format::display(*v, decimals);
             let y_label = |v: &f64| format::display(*v, 0);
@@ -108,9 +117,9 @@ impl Chart {
                 .x_label_formatter(&x_label)
                 .y_label_formatter(&y_label)
                 .label_style(
-                    (FONT_FAMILY, 13)
+                    (FONT_FAMILY, LABEL.size)
                         .into_font()
-                        .color(&RGBColor(0x33, 0x33, 0x33)),
+                        .color(&rgb(LABEL.fill)),
                 )
                 .axis_style(RGBColor(0x7f, 0x7f, 0x7f))
                 .draw()?;
@@ -161,6 +170,39 @@ impl Chart {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_in_thousands_are_not_clipped() {
+        // 4 500 values in one bar: its count label « 4 000 » must fit left of the axis.
+        let mut values = vec![10.0; 4500];
+        values.push(90.0);
+        let dist = Distribution {
+            values,
+            breaks: vec![50.0],
+        };
+        let chart = Chart::new(&dist, &[], 300.0).unwrap();
+        let label = "4\u{202F}000";
+        let at = chart
+            .svg
+            .find(&format!(">\n{label}\n</text>"))
+            .unwrap_or_else(|| panic!("{}", chart.svg));
+        let tag = &chart.svg[chart.svg[..at].rfind("<text").unwrap()..at];
+        let attribute = |name: &str| -> f64 {
+            tag.split(&format!(" {name}=\""))
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .and_then(|v| v.parse().ok())
+                .unwrap()
+        };
+        assert!(tag.contains("text-anchor=\"end\""), "{tag}");
+        // Drawn right-aligned at x, in the size plotters writes: its left end is on the page.
+        let drawn = super::super::svg::Font {
+            size: attribute("font-size"),
+            ..LABEL
+        };
+        let left = attribute("x") - super::super::text::width(label, drawn);
+        assert!(left >= 0.0, "{left} {tag}");
+    }
 
     #[test]
     fn bars_split_at_breaks_and_count_every_value() {
