@@ -559,6 +559,20 @@ fn a_query_without_cog_tables_reads_the_built_in_ones() {
 }
 
 #[test]
+fn epci_reaching_beyond_the_departement_are_drawn_under_its_outline() {
+    // Saône-et-Loire: EPCI reach into the Allier, the Côte-d'Or, the Nièvre, the Jura, the Ain.
+    let s = Scratch::new();
+    let o = s.run_file("queries/couverture-epci-71-saone-et-loire.toml");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let svg = s.output("71/couverture-epci-71.svg");
+    assert_eq!(
+        svg.matches("<path class=\"contour\"").count(),
+        1,
+        "one outline, the département's"
+    );
+}
+
+#[test]
 fn a_map_without_contours_draws_the_built_in_communes_of_france() {
     let s = Scratch::new();
     let text = format!(

@@ -48,8 +48,8 @@ pub(super) fn class_map(
     out_dir: &Path,
     notices: &mut Vec<String>,
 ) -> Result<Drawn> {
-    let (shapes, frames) = level_shapes(query, territory, level, notices)?;
-    let by_code = shapes.shapes_by_code();
+    let shapes = level_shapes(query, territory, level, notices)?;
+    let by_code = shapes.layer.shapes_by_code();
     let names: HashMap<&str, &str> = units
         .iter()
         .map(|u| (u.code.as_str(), u.name.as_str()))
@@ -99,7 +99,8 @@ pub(super) fn class_map(
             .collect(),
         features,
         source: map.source.clone(),
-        frames,
+        frames: shapes.frames.clone(),
+        outlines: shapes.departements.clone(),
         ..Default::default()
     };
     if map.etiquettes {

@@ -808,8 +808,8 @@ fn indicator_map(
         s.iter().sum::<f64>() / s.len().max(1) as f64
     });
     let colors = class_colors(query, spec.palette, &spec.classes.span(), &classes, center)?;
-    let (shapes, frames) = level_shapes(query, territory, level, notices)?;
-    let by_code = shapes.shapes_by_code();
+    let shapes = level_shapes(query, territory, level, notices)?;
+    let by_code = shapes.layer.shapes_by_code();
     let mut counts = vec![0usize; classes.len()];
     let mut features = Vec::with_capacity(units.len());
     let mut without_shape = Vec::new();
@@ -869,7 +869,8 @@ fn indicator_map(
         source: spec.source.clone(),
         interval_note: Some(super::map::INTERVAL_NOTE.to_string()),
         legend_layout: spec.legende,
-        frames,
+        frames: shapes.frames.clone(),
+        outlines: shapes.departements.clone(),
         ..Default::default()
     };
     if let Some(stock) = map.symbols {

@@ -26,7 +26,7 @@ use crate::render::{
 };
 use crate::territory::contours::move_contours;
 use crate::territory::{Level, Territory};
-use geo::InteriorPoint;
+use geo::{InteriorPoint, MultiPolygon};
 
 /// A reference a threshold may name: `reference:departement` is « référence départementale ».
 pub(super) struct NamedReference {
@@ -137,20 +137,32 @@ pub(super) fn class_colors(
     })
 }
 
+/// The shapes a map of a level draws: its territories, the inset frames (national maps), and
+/// the outline of the selection's départements where territories of the map reach beyond them.
+pub(super) struct LevelShapes {
+    pub layer: Layer,
+    pub frames: Vec<InsetFrame>,
+    pub departements: Vec<MultiPolygon<f64>>,
+}
+
 /// The shapes of the territories of `level` (communes, or EPCI read or dissolved), in the
-/// map's system, with the inset frames to draw (national maps).
+/// map's system (see [`LevelShapes`]).
 pub(super) fn level_shapes(
     query: &Query,
     territory: &Territory,
     level: Level,
     notices: &mut Vec<String>,
-) -> Result<(Layer, Vec<InsetFrame>)> {
+) -> Result<LevelShapes> {
     let shapes = shapes(query, territory, level, notices)?;
     let layer = match level {
         Level::Epci => shapes.epci.expect("EPCI shapes are read or dissolved"),
         _ => shapes.communes,
     };
-    Ok((layer, shapes.frames))
+    Ok(LevelShapes {
+        layer,
+        frames: shapes.frames,
+        departements: shapes.departements,
+    })
 }
 
 /// Whether the commune `code` belongs to a map of `deps`: it is in one of them, or in an
@@ -177,6 +189,8 @@ struct Shapes {
     communes: Layer,
     epci: Option<Layer>,
     frames: Vec<InsetFrame>,
+    /// See [`departement_outlines`].
+    departements: Vec<MultiPolygon<f64>>,
 }
 
 /// Reads, projects and (if needed) dissolves the shapes of the query's level. The map is
@@ -248,6 +262,7 @@ fn shapes(
         layer
     };
     let given_epci = contours.and_then(|c| c.epci.as_ref().map(|p| (p, &c.propriete_siren)));
+    let departements = departement_outlines(query, territory, level, &communes);
     let epci = match (given_epci, system) {
         (Some((p, siren)), MapCrs::Single(crs)) => {
             Some(geometry::to_crs(read(p.get_ref(), siren)?, crs)?)
@@ -261,7 +276,38 @@ fn shapes(
         communes,
         epci,
         frames,
+        departements,
     })
+}
+
+/// The outline of the selection's départements, for a map of EPCI one of which reaches beyond
+/// them: the reader sees where the schéma's territory ends. None otherwise.
+fn departement_outlines(
+    query: &Query,
+    territory: &Territory,
+    level: Level,
+    communes: &Layer,
+) -> Vec<MultiPolygon<f64>> {
+    let deps = query.spec.territoire.departements.get_ref();
+    let listed = |d: &String| deps.contains(d);
+    let beyond = level == Level::Epci
+        && territory
+            .epcis
+            .values()
+            .any(|e| e.departements.iter().any(listed) && !e.departements.iter().all(listed));
+    if !beyond {
+        return Vec::new();
+    }
+    let departement_of: HashMap<String, String> = communes
+        .features
+        .iter()
+        .filter_map(|f| {
+            let c = territory.communes.get(&f.code)?;
+            listed(&c.departement).then(|| (f.code.clone(), c.departement.clone()))
+        })
+        .collect();
+    let (layer, _) = geometry::dissolve(communes, &departement_of);
+    layer.features.into_iter().map(|f| f.geometry).collect()
 }
 
 pub(super) fn map_outputs(
@@ -291,6 +337,7 @@ pub(super) fn map_outputs(
         communes,
         epci,
         frames,
+        departements,
     } = shapes(query, territory, cov.level, notices)?;
     if cov.level == Level::Departement {
         return Err(query
@@ -343,7 +390,7 @@ pub(super) fn map_outputs(
             code_list(&without_shape)
         ));
     }
-    let outlines = match outline_layer {
+    let mut outlines = match outline_layer {
         Some(layer) => {
             let epcis: BTreeSet<&str> = cov
                 .rows
@@ -359,6 +406,7 @@ pub(super) fn map_outputs(
         }
         None => Vec::new(),
     };
+    outlines.extend(departements);
     let both_references = classes.len() == 3
         && classes.thresholds().iter().all(|t| {
             t.name

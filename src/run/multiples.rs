@@ -45,7 +45,7 @@ pub(super) fn multiples_outputs(
         cov.departement.value,
     )?;
     // Small panels have no room for inset frames: the DROM stand in their boxes unframed.
-    let (fill, _) = level_shapes(query, territory, cov.level, notices)?;
+    let fill = level_shapes(query, territory, cov.level, notices)?.layer;
     let by_code = fill.shapes_by_code();
     let panels = cov
         .part_labels
