@@ -81,6 +81,9 @@ const METROPOLE: [f64; 4] = [99_000.0, 6_046_000.0, 1_243_000.0, 7_111_000.0];
 const GAP: f64 = 0.02;
 /// Share of a frame's side the territory may fill, leaving a margin inside the frame.
 const FILL: f64 = 0.9;
+/// Share of a frame's height kept at its top for the name of the DROM, clear of its shape
+/// (the name is drawn there: `render::insets`).
+const NAME_BAND: f64 = 0.15;
 
 /// Projects a WGS84 layer for a national map: metropolitan communes (Corsica included) to
 /// Lambert-93, and the DROM (codes 971, 972, 973, 974, 976) each scaled into a square frame;
@@ -206,18 +209,31 @@ pub fn project_for_map(layer: Layer, crs: MapCrs) -> Result<(Layer, Vec<InsetFra
     }
 }
 
-/// Scales the group about its centre so it fills `FILL` of the frame, and centres it there.
+/// Scales the group about its centre so it fills `FILL` of the frame below the band of its
+/// name, and centres it there.
 fn fit_into(features: &mut [Feature], frame: Rect<f64>) {
     let Some(extent) = bounds(features) else {
         return;
     };
-    let longest = extent.width().max(extent.height());
-    let scale = if longest > 0.0 {
-        FILL * frame.width().min(frame.height()) / longest
-    } else {
-        1.0
+    let area = Rect::new(
+        frame.min(),
+        Coord {
+            x: frame.max().x,
+            y: frame.max().y - NAME_BAND * frame.height(),
+        },
+    );
+    let fits = |side: f64, room: f64| {
+        if side > 0.0 {
+            room / side
+        } else {
+            f64::INFINITY
+        }
     };
-    let (from, to) = (extent.center(), frame.center());
+    let scale = match fits(extent.width(), area.width()).min(fits(extent.height(), area.height())) {
+        s if s.is_finite() => FILL * s,
+        _ => 1.0,
+    };
+    let (from, to) = (extent.center(), area.center());
     for feature in features {
         feature.geometry.map_coords_in_place(|c| Coord {
             x: to.x + scale * (c.x - from.x),
@@ -268,10 +284,20 @@ mod tests {
                 frames.iter().filter(|f| contains(f.rect, rect)).collect();
             match holders[..] {
                 [] => assert!(contains(metropole, rect), "{} is nowhere", feature.code),
-                [frame] => inside
-                    .entry(frame.label.clone())
-                    .or_default()
-                    .push(feature.code.clone()),
+                [frame] => {
+                    // Clear of the band where the frame's name is written.
+                    let band = frame.rect.max().y - NAME_BAND * frame.rect.height();
+                    assert!(
+                        rect.max().y <= band + 1e-6,
+                        "{} under the name of {}",
+                        feature.code,
+                        frame.label
+                    );
+                    inside
+                        .entry(frame.label.clone())
+                        .or_default()
+                        .push(feature.code.clone())
+                }
                 _ => panic!("{} is in several frames", feature.code),
             }
         }
