@@ -29,6 +29,8 @@ enum Command {
     Codes(cli::codes::Args),
     /// Écrit un jeu de données SYNTHÉTIQUE national (toutes les communes, cinq ans) et ses requêtes.
     Synthetique(cli::synthetic::Args),
+    /// Écrit un dossier de travail pour un département : requêtes modèles, inventaire à remplir.
+    Init(cli::init::Args),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +44,7 @@ fn main() -> ExitCode {
         Command::Verifier(a) => cli::check::run(&a),
         Command::Codes(a) => cli::codes::run(&a),
         Command::Synthetique(a) => cli::synthetic::run(&a),
+        Command::Init(a) => cli::init::run(&a),
     };
     if ok {
         ExitCode::SUCCESS

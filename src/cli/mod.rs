@@ -4,6 +4,7 @@ pub mod check;
 pub mod codes;
 pub mod execute;
 pub mod french;
+pub mod init;
 pub mod synthetic;
 
 use std::path::{Path, PathBuf};

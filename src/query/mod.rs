@@ -49,8 +49,13 @@ impl Query {
         let mut inputs = Vec::new();
         let mut missing = None;
         for (key, span, written) in spec.inputs_mut() {
-            let joined = beside(path, written);
-            if missing.is_none() && !Path::new(&joined).exists() {
+            // A built-in table (`intégré:…`) is no file beside the query.
+            let builtin = builtin::is_builtin(Path::new(written.as_str()));
+            let joined = match builtin {
+                true => written.clone(),
+                false => beside(path, written),
+            };
+            if missing.is_none() && !builtin && !Path::new(&joined).exists() {
                 missing = Some((key, written.clone(), span, joined.clone()));
             }
             *written = joined.clone();
