@@ -786,6 +786,18 @@ fn c48_a_drom_is_drawn_in_its_own_utm_zone() {
         prj.contains("PARAMETER[\"Central_Meridian\",-63.0]"),
         "{prj}"
     );
+    // That Shapefile, in UTM 20N, is read back as the contours of the same map.
+    let drawn = |svg: &str| svg.matches("<path class=\"territoire\"").count();
+    let first = drawn(&s.output("c.svg"));
+    let shp = s.out_dir().join("c.shp");
+    let text = national_map("[\"971\"]", "\"d.svg\"").replace(
+        &data("geo/communes-france-2026.geojson.gz"),
+        shp.to_str().unwrap(),
+    );
+    let o = s.run(&text);
+    runs(&o, &["écrit"]);
+    assert_eq!(drawn(&s.output("d.svg")), first);
+    assert_eq!(first, 32, "the 32 communes of Guadeloupe");
 }
 
 #[test]

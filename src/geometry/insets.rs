@@ -205,7 +205,8 @@ pub fn map_crs<S: AsRef<str>>(departements: &[S]) -> MapCrs {
 pub fn project_for_map(layer: Layer, crs: MapCrs) -> Result<(Layer, Vec<InsetFrame>)> {
     match crs {
         MapCrs::Single(c) => Ok((to_crs(layer, c)?, Vec::new())),
-        MapCrs::Insets => drom_insets(layer),
+        // The insets are made from longitudes and latitudes: a projected file is brought back first.
+        MapCrs::Insets => drom_insets(to_crs(layer, Crs::Wgs84)?),
     }
 }
 

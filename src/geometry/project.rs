@@ -1,5 +1,5 @@
-//! Reprojection from longitude and latitude to the map systems (Lambert-93, the UTM zones of
-//! the DROM), in pure Rust (proj4rs: no PROJ library to install).
+//! Reprojection between longitude and latitude and the map systems (Lambert-93, the UTM zones
+//! of the DROM), in pure Rust (proj4rs: no PROJ library to install).
 
 use geo::{Coord, MapCoordsInPlace};
 use proj4rs::Proj;
@@ -17,6 +17,28 @@ pub(super) const WGS84: &str = "+proj=longlat +datum=WGS84 +no_defs";
 const LAMBERT93_WKT: &str = r#"PROJCS["RGF93_Lambert_93",GEOGCS["GCS_RGF_1993",DATUM["D_RGF_1993",SPHEROID["GRS_1980",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Lambert_Conformal_Conic"],PARAMETER["False_Easting",700000.0],PARAMETER["False_Northing",6600000.0],PARAMETER["Central_Meridian",3.0],PARAMETER["Standard_Parallel_1",49.0],PARAMETER["Standard_Parallel_2",44.0],PARAMETER["Latitude_Of_Origin",46.5],UNIT["Meter",1.0]]"#;
 
 impl Crs {
+    /// The system of an EPSG code, among those diagterr knows: WGS84 and the datums within a
+    /// metre of it (RGF93, ETRS89), Lambert-93, and the UTM zones (those of the DROM by their
+    /// French datums: RGAF09 / UTM 20N, RGFG95 / UTM 22N, RGR92 / UTM 40S, RGM04 / UTM 38S; any
+    /// WGS 84 / UTM zone).
+    pub fn from_epsg(code: u32) -> Option<Crs> {
+        let utm = |zone: u32, south: bool| Crs::Utm {
+            zone: zone as u8,
+            south,
+        };
+        match code {
+            4326 | 4171 | 4258 | 4965 => Some(Crs::Wgs84),
+            2154 => Some(Crs::Lambert93),
+            5490 | 4559 => Some(utm(20, false)),
+            2972 => Some(utm(22, false)),
+            2975 => Some(utm(40, true)),
+            4471 => Some(utm(38, true)),
+            32601..=32660 => Some(utm(code - 32600, false)),
+            32701..=32760 => Some(utm(code - 32700, true)),
+            _ => None,
+        }
+    }
+
     /// The PROJ definition of the system (the overseas datums, like RGF93, within a metre of WGS84).
     pub(super) fn proj(self) -> String {
         match self {
@@ -64,25 +86,19 @@ pub fn to_lambert93(layer: Layer) -> Result<Layer> {
     to_crs(layer, Crs::Lambert93)
 }
 
-/// Reprojects a layer from longitude and latitude to the projected system `target`. A layer
-/// already in `target` is returned as is, and so is one declared WGS84 whose coordinates are
-/// plainly Lambert-93 metres when `target` is Lambert-93.
+/// Reprojects a layer to `target`, from longitude and latitude or from another of the map
+/// systems (a Shapefile of Guadeloupe in UTM 20N). A layer already in `target` is returned as
+/// is, and so is one declared WGS84 whose coordinates are plainly Lambert-93 metres when
+/// `target` is Lambert-93.
 pub fn to_crs(mut layer: Layer, target: Crs) -> Result<Layer> {
     let guessed = bounds(&layer.features).and_then(Crs::guess);
-    if layer.crs == target || (target == Crs::Lambert93 && guessed == Some(Crs::Lambert93)) {
+    if layer.crs == target
+        || (target == Crs::Lambert93 && layer.crs == Crs::Wgs84 && guessed == Some(Crs::Lambert93))
+    {
         layer.crs = target;
         return Ok(layer);
     }
-    if layer.crs != Crs::Wgs84 {
-        return Err(Error::new(format!(
-            "contours en {} : la carte de ces territoires se dessine en {}",
-            layer.crs.name(),
-            target.name()
-        ))
-        .file(&layer.source)
-        .hint("fournissez les contours en longitude et latitude (WGS84), comme les fichiers nationaux de l'IGN"));
-    }
-    let projector = Projector::new(target);
+    let projector = Projector::new(layer.crs, target);
     for feature in &mut layer.features {
         feature
             .geometry
@@ -96,7 +112,10 @@ pub fn to_crs(mut layer: Layer, target: Crs) -> Result<Layer> {
                 ))
                 .file(&layer.source)
                 .code(&feature.code)
-                .hint("les coordonnées doivent être des longitudes et latitudes en degrés (WGS84)")
+                .hint(format!(
+                    "les coordonnées doivent être en {}",
+                    layer.crs.name()
+                ))
             })?;
     }
     layer.crs = target;
@@ -105,27 +124,37 @@ pub fn to_crs(mut layer: Layer, target: Crs) -> Result<Layer> {
 
 /// The two systems, parsed once per layer rather than once per point.
 struct Projector {
-    wgs84: Proj,
-    target: Proj,
+    source: (Crs, Proj),
+    target: (Crs, Proj),
 }
 
 impl Projector {
-    fn new(target: Crs) -> Self {
-        let parse = |s: &str| Proj::from_proj_string(s).expect("constant proj string is valid");
+    fn new(source: Crs, target: Crs) -> Self {
+        let parse = |crs: Crs| {
+            let proj = Proj::from_proj_string(&crs.proj()).expect("constant proj string is valid");
+            (crs, proj)
+        };
         Projector {
-            wgs84: parse(WGS84),
-            target: parse(&target.proj()),
+            source: parse(source),
+            target: parse(target),
         }
     }
 
-    /// Longitude/latitude in degrees → metres; `None` out of the valid range.
+    /// A point of the source system (degrees, or metres) in the target's; `None` out of the
+    /// valid range.
     fn project(&self, c: Coord<f64>) -> Option<Coord<f64>> {
-        if !(-180.0..=180.0).contains(&c.x) || !(-90.0..=90.0).contains(&c.y) {
-            return None;
-        }
         // proj4rs works in radians on geographic coordinates.
-        let mut xy = (c.x.to_radians(), c.y.to_radians());
-        proj4rs::transform::transform(&self.wgs84, &self.target, &mut xy).ok()?;
+        let mut xy = match self.source.0 {
+            Crs::Wgs84 if !(-180.0..=180.0).contains(&c.x) || !(-90.0..=90.0).contains(&c.y) => {
+                return None;
+            }
+            Crs::Wgs84 => (c.x.to_radians(), c.y.to_radians()),
+            _ => (c.x, c.y),
+        };
+        proj4rs::transform::transform(&self.source.1, &self.target.1, &mut xy).ok()?;
+        if self.target.0 == Crs::Wgs84 {
+            xy = (xy.0.to_degrees(), xy.1.to_degrees());
+        }
         Some(Coord { x: xy.0, y: xy.1 }).filter(|p| p.x.is_finite() && p.y.is_finite())
     }
 }
@@ -150,7 +179,7 @@ mod tests {
 
     #[test]
     fn paris_lands_where_ign_puts_it() {
-        let p = Projector::new(Crs::Lambert93)
+        let p = Projector::new(Crs::Wgs84, Crs::Lambert93)
             .project(Coord {
                 x: 2.3522,
                 y: 48.8566,
@@ -188,6 +217,39 @@ mod tests {
         // Conformal and at scale: 0.01° × 0.01° at 16° N ≈ 1 070 m × 1 107 m.
         let area = out.features[0].geometry.unsigned_area();
         assert!((area - 1_070.0 * 1_107.0).abs() < 0.01 * area, "{area}");
+    }
+
+    #[test]
+    fn a_layer_in_a_drom_system_comes_back_to_degrees_and_goes_to_another() {
+        let utm20 = Crs::Utm {
+            zone: 20,
+            south: false,
+        };
+        assert_eq!(Crs::from_epsg(5490), Some(utm20));
+        assert_eq!(Crs::from_epsg(32620), Some(utm20));
+        assert_eq!(
+            Crs::from_epsg(2975),
+            Some(Crs::Utm {
+                zone: 40,
+                south: true
+            })
+        );
+        assert_eq!(Crs::from_epsg(3857), None);
+        let square = crate::geometry::tests::square(-61.73, 16.0, 0.01);
+        let projected = to_crs(layer(Crs::Wgs84, square.clone()), utm20).unwrap();
+        let back = to_crs(projected.clone(), Crs::Wgs84).unwrap();
+        assert_eq!(back.crs, Crs::Wgs84);
+        let (a, b) = (
+            square.0[0].exterior().0[2],
+            back.features[0].geometry.0[0].exterior().0[2],
+        );
+        assert!(
+            (a.x - b.x).abs() < 1e-7 && (a.y - b.y).abs() < 1e-7,
+            "{a:?} {b:?}"
+        );
+        // And from one projected system to another, through degrees.
+        let lambert = to_crs(projected, Crs::Lambert93).unwrap();
+        assert_eq!(lambert.crs, Crs::Lambert93);
     }
 
     #[test]

@@ -240,16 +240,20 @@ fn declared_crs(path: &Path, members: Option<&JsonObject>) -> Result<Option<Crs>
     else {
         return Ok(None);
     };
-    if name.ends_with(":2154") {
-        Ok(Some(Crs::Lambert93))
-    } else if name.ends_with(":4326") || name.ends_with("CRS84") || name.ends_with(":4171") {
-        Ok(Some(Crs::Wgs84))
-    } else {
-        Err(Error::new(format!(
+    // `urn:ogc:def:crs:EPSG::2154`, `EPSG:5490`, `urn:ogc:def:crs:OGC:1.3:CRS84`.
+    let epsg = name
+        .rsplit(':')
+        .next()
+        .and_then(|code| code.parse::<u32>().ok())
+        .and_then(Crs::from_epsg);
+    match epsg {
+        Some(crs) => Ok(Some(crs)),
+        None if name.ends_with("CRS84") => Ok(Some(Crs::Wgs84)),
+        None => Err(Error::new(format!(
             "système de coordonnées « {name} » non pris en charge"
         ))
         .file(path)
-        .hint("reprojetez le fichier en WGS84 (EPSG:4326) ou en Lambert-93 (EPSG:2154)"))
+        .hint("reprojetez le fichier en WGS84 (EPSG:4326), en Lambert-93 (EPSG:2154) ou dans le système UTM officiel d'un DROM")),
     }
 }
 

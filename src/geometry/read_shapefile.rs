@@ -119,15 +119,42 @@ fn declared_crs(path: &Path) -> Result<Option<Crs>> {
             .any(|datum| wkt.contains(datum));
     if lambert93 {
         Ok(Some(Crs::Lambert93))
+    } else if let Some(utm) = utm_zone(&wkt) {
+        Ok(Some(utm))
     } else if geographic {
         Ok(Some(Crs::Wgs84))
     } else {
         Err(
             Error::new("système de coordonnées du .prj non pris en charge")
                 .file(prj)
-                .hint("reprojetez la couche en WGS84 (EPSG:4326) ou en Lambert-93 (EPSG:2154)"),
+                .hint("reprojetez la couche en WGS84 (EPSG:4326), en Lambert-93 (EPSG:2154) ou dans le système UTM officiel d'un DROM"),
         )
     }
+}
+
+/// A UTM zone named by a WKT in capitals: by its EPSG code (the last of the WKT, the system's
+/// own: `ID["EPSG",5490]` in WKT2, `AUTHORITY["EPSG","5490"]` in WKT1), else by its name
+/// (`RGAF09_UTM_ZONE_20N`, `UTM ZONE 40S`).
+fn utm_zone(wkt: &str) -> Option<Crs> {
+    if let Some(at) = wkt.rfind("\"EPSG\"") {
+        let code: String = wkt[at + 6..]
+            .chars()
+            .skip_while(|c| !c.is_ascii_digit())
+            .take_while(char::is_ascii_digit)
+            .collect();
+        if let Some(crs @ Crs::Utm { .. }) = code.parse().ok().and_then(Crs::from_epsg) {
+            return Some(crs);
+        }
+    }
+    let at = wkt.find("UTM_ZONE_").or_else(|| wkt.find("UTM ZONE "))? + 9;
+    let digits: String = wkt[at..].chars().take_while(char::is_ascii_digit).collect();
+    let zone: u8 = digits.parse().ok().filter(|z| (1..=60).contains(z))?;
+    let south = match wkt[at + digits.len()..].chars().next()? {
+        'N' => false,
+        'S' => true,
+        _ => return None,
+    };
+    Some(Crs::Utm { zone, south })
 }
 
 #[cfg(test)]
@@ -135,6 +162,36 @@ mod tests {
     use super::*;
     use crate::geometry::read_layer;
     use geo::{Area, polygon};
+
+    #[test]
+    fn the_utm_zones_of_the_drom_are_read_from_a_prj() {
+        let utm = |zone, south| Some(Crs::Utm { zone, south });
+        // As diagterr writes it (ESRI WKT1), by name.
+        let written = Crs::Utm {
+            zone: 20,
+            south: false,
+        }
+        .wkt()
+        .to_uppercase();
+        assert_eq!(utm_zone(&written), utm(20, false));
+        // WKT2 with the EPSG code of RGR92 / UTM 40S; WKT1 with its AUTHORITY.
+        assert_eq!(
+            utm_zone(
+                r#"PROJCRS["RGR92 / UTM ZONE 40S",BASEGEOGCRS["RGR92",ID["EPSG",4627]],ID["EPSG",2975]]"#
+            ),
+            utm(40, true)
+        );
+        assert_eq!(
+            utm_zone(
+                r#"PROJCS["RGM04 / UTM ZONE 38S",GEOGCS["RGM04",AUTHORITY["EPSG","4470"]],AUTHORITY["EPSG","4471"]]"#
+            ),
+            utm(38, true)
+        );
+        assert_eq!(
+            utm_zone("PROJCS[\"WEB MERCATOR\",AUTHORITY[\"EPSG\",\"3857\"]]"),
+            None
+        );
+    }
     use shapefile::dbase::{Record, TableWriterBuilder};
     use std::path::PathBuf;
 
