@@ -212,6 +212,39 @@ fn fails(text: &str, words: &[&str]) {
 }
 
 #[test]
+fn verifier_says_what_executer_would_refuse_before_reading_any_data() {
+    let s = Scratch::new();
+    let text = query(
+        "[indicateurs.x]\nlibelle = \"X\"\nstock = \"insee.NBMEN19\"\n\n\
+         [tableaux.t]\ntitre = \"T\"\nindicateurs = [\"x\"]\nsorties = [\"t.csv\"]\n",
+    );
+    let q = s.file("requete.toml", &text);
+    let o = diagterr(&["verifier", &q]);
+    assert!(!o.status.success(), "{}", stdout(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("requete.toml, ligne 16 : indicateur « x » : source inconnue « insee »"),
+        "{err}"
+    );
+    // A table without an indicator to compute: said by both commands, nothing written.
+    let none = text.replace(
+        "[indicateurs.x]\nlibelle = \"X\"\nstock = \"insee.NBMEN19\"\n",
+        "",
+    );
+    let q = s.file("requete.toml", &none);
+    for command in ["verifier", "executer"] {
+        let o = diagterr(&[command, &q, "--sortie", s.out_dir().to_str().unwrap()]);
+        assert!(!o.status.success());
+        assert!(
+            stderr(&o).contains("requête sans indicateur"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    assert!(!s.out_dir().exists());
+}
+
+#[test]
 fn names_that_do_not_exist_are_errors_with_their_line() {
     fails(
         &query("[indicateurs.x]\nlibelle = \"X\"\nstock = \"insee.NBMEN19\"\n"),

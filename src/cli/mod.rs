@@ -118,7 +118,7 @@ pub fn plan<'a>(
         let plan = q
             .as_ref()
             .map_err(Clone::clone)
-            .and_then(|q| q.planned_outputs(out));
+            .and_then(|q| q.check().and_then(|()| q.planned_outputs(out)));
         match (plan, q.as_ref()) {
             (Ok(plan), Ok(query)) => {
                 inputs.extend(query.input_paths());

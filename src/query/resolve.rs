@@ -13,7 +13,7 @@ use super::indicators::{
 };
 use super::numbers::Positive;
 use super::schema::{EvolutionSpec, NormSpec, ScoreSpec, ThresholdSpec};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::indicators::coverage::RATE;
 use crate::indicators::model::{ColumnRef, Indicator, Kind};
 use crate::panier::ServiceKind;
@@ -682,6 +682,76 @@ impl Query {
             source: i,
             column: column.to_string(),
         })
+    }
+}
+
+impl Query {
+    /// What the query asks, checked without reading any data, as `executer` checks it before
+    /// running: one computation and the sections that go with it ([`Query::check_sections`]),
+    /// and every name its plan resolves (sources, indicators, maps, tables, the indicators of a
+    /// score or of an evolution), each error at its line. `verifier` runs it too.
+    pub fn check(&self) -> Result<()> {
+        self.check_sections()?;
+        let level = *self.spec.territoire.niveau.get_ref();
+        match &self.spec.score {
+            Some(score) => {
+                self.score_plan(score, level)?;
+            }
+            None if !self.spec.indicateurs.is_empty() => {
+                self.indicator_plan(level)?;
+            }
+            None => {}
+        }
+        if let Some(evolution) = &self.spec.evolution {
+            self.evolution_plan(evolution, level)?;
+        }
+        Ok(())
+    }
+
+    /// One computation per query, and the sections that go with it.
+    pub fn check_sections(&self) -> Result<()> {
+        let computed = [
+            self.spec.couverture.is_some(),
+            self.spec.score.is_some(),
+            self.spec.panier.is_some(),
+            self.spec.evolution.is_some(),
+            // The indicators of a `[score]` are its inputs, not a computation of their own.
+            !self.spec.indicateurs.is_empty() && self.spec.score.is_none(),
+        ];
+        match computed.iter().filter(|c| **c).count() {
+            0 => {
+                return Err(Error::new("requête sans indicateur")
+                    .file(&self.path)
+                    .hint("ajoutez une section [indicateurs.NOM], [couverture], [score], [panier] ou [evolution]"))
+            }
+            1 => {}
+            _ => {
+                return Err(Error::new(
+                    "une requête calcule un seul de [indicateurs], [couverture], [score], [panier] et [evolution]",
+                )
+                .file(&self.path)
+                .hint("faites une requête par calcul"))
+            }
+        }
+        if self.spec.score.is_some()
+            && (!self.spec.cartes.is_empty() || !self.spec.tableaux.is_empty())
+        {
+            return Err(
+                Error::new("[cartes] et [tableaux] ne vont pas avec [score]")
+                    .file(&self.path)
+                    .hint("la liste de priorités s'écrit par « sorties » dans [score] ; faites une requête d'indicateurs à part pour leurs cartes et tableaux"),
+            );
+        }
+        if self.spec.indicateurs.is_empty()
+            && (!self.spec.cartes.is_empty() || !self.spec.tableaux.is_empty())
+        {
+            return Err(
+                Error::new("[cartes] et [tableaux] montrent des [indicateurs]")
+                    .file(&self.path)
+                    .hint("déclarez les indicateurs qu'elles montrent : [indicateurs.NOM]"),
+            );
+        }
+        Ok(())
     }
 }
 

@@ -97,44 +97,8 @@ pub fn run_guarded(query: &Query, out_dir: &Path) -> Result<Report> {
 pub fn run(query: &Query, out_dir: &Path) -> Result<Report> {
     let spec = &query.spec;
     let t = &spec.territoire;
+    query.check_sections()?;
     let territory = Territory::shared(t.communes_file(), t.departements_file())?;
-    let computed = [
-        spec.couverture.is_some(),
-        spec.score.is_some(),
-        spec.panier.is_some(),
-        spec.evolution.is_some(),
-        // The indicators of a `[score]` are its inputs, not a computation of their own.
-        !spec.indicateurs.is_empty() && spec.score.is_none(),
-    ];
-    match computed.iter().filter(|c| **c).count() {
-        0 => {
-            return Err(Error::new("requête sans indicateur")
-                .file(&query.path)
-                .hint("ajoutez une section [indicateurs.NOM], [couverture], [score], [panier] ou [evolution]"))
-        }
-        1 => {}
-        _ => {
-            return Err(Error::new(
-                "une requête calcule un seul de [indicateurs], [couverture], [score], [panier] et [evolution]",
-            )
-            .file(&query.path)
-            .hint("faites une requête par calcul"))
-        }
-    }
-    if spec.score.is_some() && (!spec.cartes.is_empty() || !spec.tableaux.is_empty()) {
-        return Err(
-            Error::new("[cartes] et [tableaux] ne vont pas avec [score]")
-                .file(&query.path)
-                .hint("la liste de priorités s'écrit par « sorties » dans [score] ; faites une requête d'indicateurs à part pour leurs cartes et tableaux"),
-        );
-    }
-    if spec.indicateurs.is_empty() && (!spec.cartes.is_empty() || !spec.tableaux.is_empty()) {
-        return Err(
-            Error::new("[cartes] et [tableaux] montrent des [indicateurs]")
-                .file(&query.path)
-                .hint("déclarez les indicateurs qu'elles montrent : [indicateurs.NOM]"),
-        );
-    }
     if !spec.indicateurs.is_empty() && spec.score.is_none() {
         return indicators::run_indicators(query, &territory, out_dir);
     }
