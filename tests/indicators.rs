@@ -226,6 +226,23 @@ fn verifier_says_what_executer_would_refuse_before_reading_any_data() {
         err.contains("requete.toml, ligne 16 : indicateur « x » : source inconnue « insee »"),
         "{err}"
     );
+    // An unknown département, a table that would write nothing.
+    let fixed = text.replace("insee.NBMEN19", "filo.NBMEN19");
+    for (variant, said) in [
+        (
+            fixed.replace("departements = [\"63\"]", "departements = [\"99\"]"),
+            "requete.toml, ligne 3 : département inconnu « 99 »",
+        ),
+        (
+            fixed.replace("sorties = [\"t.csv\"]", "sorties = []"),
+            "« tableaux.sorties » est vide : rien ne serait écrit",
+        ),
+    ] {
+        let q = s.file("requete.toml", &variant);
+        let o = diagterr(&["verifier", &q]);
+        assert!(!o.status.success(), "{}", stdout(&o));
+        assert!(stderr(&o).contains(said), "{}", stderr(&o));
+    }
     // A table without an indicator to compute: said by both commands, nothing written.
     let none = text.replace(
         "[indicateurs.x]\nlibelle = \"X\"\nstock = \"insee.NBMEN19\"\n",

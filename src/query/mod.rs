@@ -101,6 +101,17 @@ impl Query {
         Ok(query)
     }
 
+    /// `e`, an error of the domain, placed at the value at `span` in this query file (its
+    /// message, hint and cause kept).
+    pub fn place(&self, e: Error, span: &Range<usize>) -> Error {
+        let mut placed = self.error_at(span, e.message);
+        placed.cause = e.cause;
+        match e.hint {
+            Some(h) => placed.hint(h),
+            None => placed,
+        }
+    }
+
     /// An error about the value at `span` in this query file.
     pub fn error_at(&self, span: &Range<usize>, message: impl Into<String>) -> Error {
         Error::new(message)

@@ -105,6 +105,12 @@ fn plan_names(
     planned: &mut Vec<PlannedOutput>,
 ) -> Result<()> {
     let line = line_at(&names.span());
+    if names.get_ref().is_empty() {
+        return Err(Error::new(format!("« {key} » est vide : rien ne serait écrit"))
+            .file(query)
+            .line(line)
+            .hint("donnez au moins un fichier, ex. sorties = [\"liste.csv\"], ou retirez la section"));
+    }
     for name in names.get_ref() {
         let path = output_path(out_dir, name).map_err(|why| {
             Error::new(format!("sortie refusée « {name} » : {why}"))

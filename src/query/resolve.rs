@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::indicators::coverage::RATE;
 use crate::indicators::model::{ColumnRef, Indicator, Kind};
 use crate::panier::ServiceKind;
-use crate::territory::Level;
+use crate::territory::{Level, Territory};
 
 /// A source of the plan, with the columns its indicators read.
 #[derive(Debug)]
@@ -692,7 +692,11 @@ impl Query {
     /// score or of an evolution), each error at its line. `verifier` runs it too.
     pub fn check(&self) -> Result<()> {
         self.check_sections()?;
-        let level = *self.spec.territoire.niveau.get_ref();
+        let t = &self.spec.territoire;
+        Territory::shared(t.communes_file(), t.departements_file())?
+            .check_departements(t.departements.get_ref())
+            .map_err(|e| self.place(e, &t.departements.span()))?;
+        let level = *t.niveau.get_ref();
         match &self.spec.score {
             Some(score) => {
                 self.score_plan(score, level)?;

@@ -225,7 +225,7 @@ fn change_map(
         ),
         None => Ok(Classes::symmetric_around_zero(&values)),
     }
-    .map_err(|e| super::with_place(e, query, &wanted.span()))?;
+    .map_err(|e| query.place(e, &wanted.span()))?;
     let colors = palette::diverging_around(&classes, 0.0).ok_or_else(|| {
         query
             .error_at(

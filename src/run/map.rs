@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 
-use super::{Coverage, Drawn, Row, Section, extension, vintage, with_place};
+use super::{Coverage, Drawn, Row, Section, extension, vintage};
 use crate::classify::palette::Palette;
 use crate::classify::{self, Classes, Method, Threshold};
 use crate::error::{Error, Result};
@@ -115,7 +115,7 @@ pub(super) fn resolve_classes(
     }
     let series: Vec<&[f64]> = series.iter().map(Vec::as_slice).collect();
     let found = classify::pooled(&series, &method, spec.nombre)
-        .map_err(|e| with_place(e, query, &classes.span()))?;
+        .map_err(|e| query.place(e, &classes.span()))?;
     notices.extend(found.notices);
     Ok(found.classes)
 }

@@ -266,7 +266,7 @@ fn select_units<'t>(query: &Query, territory: &'t Territory) -> Result<Selection
     let deps = t.departements.get_ref();
     territory
         .check_departements(deps)
-        .map_err(|e| with_place(e, query, &t.departements.span()))?;
+        .map_err(|e| query.place(e, &t.departements.span()))?;
     let mut units = territory.units(level, deps);
     if let Some(epci) = &t.epci {
         let siren = epci.get_ref();
@@ -302,16 +302,6 @@ fn select_units<'t>(query: &Query, territory: &'t Territory) -> Result<Selection
         level,
         units,
     })
-}
-
-/// `e` re-placed at a span of the query file, keeping its hint.
-fn with_place(e: Error, query: &Query, span: &std::ops::Range<usize>) -> Error {
-    let mut placed = query.error_at(span, e.message);
-    placed.cause = e.cause;
-    match e.hint {
-        Some(h) => placed.hint(h),
-        None => placed,
-    }
 }
 
 fn extension(name: &str) -> &str {

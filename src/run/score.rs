@@ -8,9 +8,7 @@ use polars::prelude::*;
 
 use super::class_map::{Classed, Legend, NamedClass, class_map};
 use super::indicators::evaluate_sources;
-use super::{
-    Drawn, Report, Section, Selection, markdown_notes, select_units, with_place, write_tables,
-};
+use super::{Drawn, Report, Section, Selection, markdown_notes, select_units, write_tables};
 use crate::classify::palette::{self, Qualitative, Sequential};
 use crate::error::Result;
 use crate::export::{Align, OutTable};
@@ -87,7 +85,7 @@ pub(super) fn run_score(
             )
         }
     }
-    .map_err(|e| with_place(e, query, &spec.indicateurs.span()))?;
+    .map_err(|e| query.place(e, &spec.indicateurs.span()))?;
     notices.extend(method_notices);
 
     let table = score_table(spec, level, units, &df, &result, &names)?;

@@ -5,7 +5,6 @@
 
 use std::sync::Arc;
 
-use super::with_place;
 use crate::error::Result;
 use crate::query::{Query, SourceLevel};
 use crate::territory::Territory;
@@ -36,7 +35,7 @@ pub(super) fn moves(
         || Movements::shared(movements)?.between(from, t.vintage(), territory),
     )
     .map(Some)
-    .map_err(|e| with_place(e, query, span))
+    .map_err(|e| query.place(e, span))
 }
 
 /// The moves of a data file's codes: only a file by commune or IRIS can move, since
