@@ -1,7 +1,9 @@
 //! `diagterr verifier REQUÊTES… [--sortie DOSSIER]`
 //!
-//! Parses each query (unknown keys, missing input files), checks where it would write
-//! (inside the output folder, over no input, no file written twice) and writes nothing.
+//! Parses each query (unknown keys, numbers, missing input files), runs the checks `executer`
+//! runs before computing (`Query::check`: sections, départements, the names its plan resolves),
+//! checks where it would write (inside the output folder, over no input, no file written twice,
+//! no empty list) and writes nothing.
 
 use std::path::PathBuf;
 
