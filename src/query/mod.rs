@@ -102,9 +102,9 @@ impl Query {
     }
 
     /// `e`, an error of the domain, placed at the value at `span` in this query file (its
-    /// message, hint and cause kept).
+    /// message, kind, hint and cause kept).
     pub fn place(&self, e: Error, span: &Range<usize>) -> Error {
-        let mut placed = self.error_at(span, e.message);
+        let mut placed = self.error_at(span, e.message).kind(e.kind);
         placed.cause = e.cause;
         match e.hint {
             Some(h) => placed.hint(h),
@@ -117,6 +117,7 @@ impl Query {
         Error::new(message)
             .file(&self.path)
             .line(self.line_at(span))
+            .kind(ErrorKind::Query)
     }
 
     /// The 1-based line of `span` in this query file.
@@ -369,6 +370,18 @@ mod tests {
         );
         assert!(err.to_string().starts_with("q.toml, ligne 5"), "{err}");
         assert_eq!(err.kind, ErrorKind::Query);
+    }
+
+    #[test]
+    fn an_error_of_the_query_is_of_the_query_and_a_placed_one_keeps_its_kind() {
+        let text = "[territoire]\nniveau = \"epci\"\ndepartements = [\"63\"]\nmillesime = 2026\n";
+        let query = Query::parse(Path::new("q.toml"), text.to_string()).unwrap();
+        let span = query.spec.territoire.departements.span();
+        assert_eq!(query.error_at(&span, "x").kind, ErrorKind::Query);
+        let data = Error::new("département inconnu").hint("h");
+        let placed = query.place(data, &span);
+        assert_eq!((placed.kind, placed.line), (ErrorKind::Input, Some(3)));
+        assert_eq!(placed.hint.as_deref(), Some("h"));
     }
 
     #[test]
