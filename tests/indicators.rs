@@ -115,6 +115,33 @@ fn single_parent_families_by_commune_of_the_herault_are_ratios_of_iris_sums() {
 }
 
 #[test]
+fn the_first_three_together_are_a_row_of_the_table() {
+    let s = Scratch::new();
+    let text = std::fs::read_to_string(root().join("queries/indicateur-population-epci-71.toml"))
+        .unwrap()
+        .replace("\"../data/", &format!("\"{}/data/", root().display()))
+        .replace(
+            "tri = \"population\"\n",
+            "tri = \"population\"\npremiers = 3\n",
+        );
+    let o = s.run(&text);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = csv_rows(&s.output("71/population-epci-71.csv"));
+    let number = |cell: &str| cell.replace(',', ".").parse::<f64>().unwrap();
+    let (first, together) = (&rows[..3], &rows[3]);
+    assert_eq!(together[1], "Ensemble des 3 premiers");
+    // Their population summed, and its share of the selection's (the sum of their shares, to the rounding).
+    let population: f64 = first.iter().map(|r| number(&r[2])).sum();
+    assert_eq!(number(&together[2]), population);
+    let shares: f64 = first.iter().map(|r| number(&r[3])).sum();
+    assert!(
+        (number(&together[3]) - shares).abs() <= 0.15,
+        "{together:?} {shares}"
+    );
+    assert_eq!(rows[4][1], "Ensemble de la sélection");
+}
+
+#[test]
 fn population_and_households_by_epci_of_saone_et_loire_with_their_shares() {
     let s = Scratch::new();
     let o = s.run_file("queries/indicateur-population-epci-71.toml");

@@ -145,6 +145,23 @@ impl Values {
         self.territories
     }
 
+    /// Every indicator over the territories `subset` together (the first N of a sorted table):
+    /// a stock summed, a share the share of their summed stock in the selection's total (« 55 %
+    /// des enfants vivent dans trois EPCI »); a ratio or a published value has no such
+    /// combined value here (missing).
+    pub fn of_subset(&self, indicators: &[Indicator], subset: &[usize]) -> Vec<Cell> {
+        let sum = |i: usize| Cell::sum(subset.iter().map(|&u| self.by_indicator[i][u]));
+        indicators
+            .iter()
+            .enumerate()
+            .map(|(i, indicator)| match indicator.kind {
+                Kind::Stock(_) => sum(i),
+                Kind::Share(of) => Cell::ratio(sum(of), self.total[of], 100.0),
+                _ => Cell::Missing,
+            })
+            .collect()
+    }
+
     /// Indicator `i` over every territory or none: missing when one is left out of the total
     /// (secret when one is secret), where a total over fewer territories would mislead (a
     /// year against another, France from its départements).
@@ -391,5 +408,31 @@ mod tests {
         );
         assert_eq!(v.zero_totals, [1]);
         assert_eq!(v.get(0, 1), Missing);
+    }
+
+    #[test]
+    fn the_first_territories_together_are_summed_and_their_share_taken_of_the_whole() {
+        let indicators = [
+            indicator("places", Kind::Stock(vec![column("places")])),
+            indicator("part", Kind::Share(0)),
+            indicator(
+                "taux",
+                Kind::Ratio {
+                    numerator: vec![column("places")],
+                    denominator: vec![column("enfants")],
+                    scale: 100.0,
+                },
+            ),
+        ];
+        let v = evaluate(&indicators, &sums, 3);
+        // The first two: 30 + 20 places of 50, 100 %; no combined rate here.
+        assert_eq!(
+            v.of_subset(&indicators, &[0, 1]),
+            [Value(50.0), Value(100.0), Missing]
+        );
+        assert_eq!(
+            v.of_subset(&indicators, &[1]),
+            [Value(20.0), Value(40.0), Missing]
+        );
     }
 }

@@ -688,6 +688,21 @@ fn indicator_table(
             row
         })
         .collect();
+    // The first N together, as the schémas state them (« 55 % des enfants vivent dans trois EPCI »).
+    if spec.premiers.is_some() && order.len() > 1 {
+        let together = values.of_subset(indicators, &order);
+        let mut row = vec![
+            String::new(),
+            format!("Ensemble des {} premiers", order.len()),
+        ];
+        row.extend(
+            table
+                .indicators
+                .iter()
+                .map(|&i| indicators[i].table_label(together[i])),
+        );
+        rows.push(row);
+    }
     // Published values have no total: a table of them alone has no selection row.
     let published = |i: &usize| matches!(indicators[*i].kind, Kind::Published(_));
     if !table.indicators.iter().all(published) {
