@@ -30,50 +30,21 @@ pub struct Positive(f64);
 #[serde(try_from = "f64")]
 pub struct NonNegative(f64);
 
-impl TryFrom<f64> for Finite {
-    type Error = String;
-
-    fn try_from(v: f64) -> Result<Self, String> {
-        match v.is_finite() {
-            true => Ok(Finite(v)),
-            false => Err(format!(
-                "{OUT_OF_BOUNDS} : {} (un nombre fini est attendu)",
-                written(v)
-            )),
-        }
-    }
-}
-
-impl TryFrom<f64> for Positive {
-    type Error = String;
-
-    fn try_from(v: f64) -> Result<Self, String> {
-        match v.is_finite() && v > 0.0 {
-            true => Ok(Positive(v)),
-            false => Err(format!(
-                "{OUT_OF_BOUNDS} : {} (un nombre supérieur à 0 est attendu)",
-                written(v)
-            )),
-        }
-    }
-}
-
-impl TryFrom<f64> for NonNegative {
-    type Error = String;
-
-    fn try_from(v: f64) -> Result<Self, String> {
-        match v.is_finite() && v >= 0.0 {
-            true => Ok(NonNegative(v)),
-            false => Err(format!(
-                "{OUT_OF_BOUNDS} : {} (un nombre positif ou nul est attendu)",
-                written(v)
-            )),
-        }
-    }
-}
-
+/// Each type: the values it takes, and what it says of the others.
 macro_rules! number {
-    ($($t:ident),*) => {$(
+    ($($t:ident: $takes:expr, $expected:literal;)*) => {$(
+        impl TryFrom<f64> for $t {
+            type Error = String;
+
+            fn try_from(v: f64) -> Result<Self, String> {
+                let takes: fn(f64) -> bool = $takes;
+                match v.is_finite() && takes(v) {
+                    true => Ok($t(v)),
+                    false => Err(format!("{OUT_OF_BOUNDS} : {} ({} est attendu)", written(v), $expected)),
+                }
+            }
+        }
+
         impl $t {
             pub fn get(self) -> f64 {
                 self.0
@@ -81,7 +52,12 @@ macro_rules! number {
         }
     )*};
 }
-number!(Finite, Positive, NonNegative);
+
+number! {
+    Finite: |_| true, "un nombre fini";
+    Positive: |v| v > 0.0, "un nombre supérieur à 0";
+    NonNegative: |v| v >= 0.0, "un nombre positif ou nul";
+}
 
 #[cfg(test)]
 mod tests {
