@@ -1345,3 +1345,100 @@ fn c59_labels_on_too_many_territories() {
         ],
     );
 }
+
+// --- Secret statistique, bounded -------------------------------------------------------
+
+/// `commune_rate` with the rule of the secret `rule`.
+fn bounded_rate(rule: &'static str) -> impl Fn(&str) -> String {
+    move |file: &str| {
+        commune_rate(file).replace(
+            "niveau_fichier = \"commune\"\n",
+            &format!("niveau_fichier = \"commune\"\nsecret_bornes = {rule}\n"),
+        )
+    }
+}
+
+#[test]
+fn c74_a_rule_of_the_secret_whose_bounds_are_inverted_or_equal() {
+    let file = b"CODGEO;N;D\n63113;;1000\n63124;5;50\n";
+    let (_, o) = run_with("d.csv", file, bounded_rate("{ cellule = [4, 0] }"));
+    fails(
+        &o,
+        &["bornes du secret inversées", "ligne 13", "cellule = [0, 4]"],
+    );
+    let (_, o) = run_with("d.csv", file, bounded_rate("{ cellule = [0, 0] }"));
+    fails(
+        &o,
+        &[
+            "bornes du secret égales",
+            "une cellule cachée aurait une valeur connue",
+        ],
+    );
+}
+
+#[test]
+fn c75_a_rule_of_the_secret_on_a_published_value_is_refused() {
+    let (_, o) = run_with(
+        "x.csv",
+        format!("CODGEO;X;Y\n{}", epci_rows()).as_bytes(),
+        |f| {
+            score(f).replace(
+                "indicateurs =",
+                "secret_bornes = { cellule = [0, 4] }\nindicateurs =",
+            )
+        },
+    );
+    fails(
+        &o,
+        &[
+            "bornes du secret sur une source dont la colonne « X » est une valeur publiée",
+            "valent pour des effectifs",
+        ],
+    );
+}
+
+#[test]
+fn c76_a_cell_hidden_alone_where_the_rule_hides_only_whole_rows() {
+    let (_, o) = run_with(
+        "d.csv",
+        b"CODGEO;N;D\n63124;5;50\n63113;;1000\n",
+        bounded_rate("{ ligne = { N = [0, 9], D = [0, 99] } }"),
+    );
+    fails(
+        &o,
+        &[
+            "cellule secrète dans une ligne publiée",
+            "d.csv",
+            "ligne 3",
+            "« N »",
+            "cellule = [0, 4]",
+        ],
+    );
+}
+
+#[test]
+fn c77_a_sum_touching_a_hidden_cell_is_known_between_the_rule_s_bounds() {
+    // N of Clermont-Ferrand hidden: from 0 to 4 for 1 000, a rate from 0 to 0,4 %; ranked,
+    // its rank a range, never « secret » nor 0.
+    let (s, o) = run_with(
+        "d.csv",
+        b"CODGEO;N;D\n63113;;1000\n63124;5;50\n63014;1;1000\n",
+        bounded_rate("{ cellule = [0, 4] }"),
+    );
+    runs(
+        &o,
+        &[
+            "classé(s) sur des valeurs approchées (secret borné)",
+            "63113",
+        ],
+    );
+    let list = s.output("liste.csv");
+    let clermont = list.lines().find(|l| l.contains("63113")).unwrap();
+    assert!(clermont.contains(";≈ 0,2 (0,0 à 0,4);"), "{clermont}");
+    assert!(clermont.contains("≈ 2,5 (2,0 à 3,0)"), "{clermont}");
+    // Cournon-d'Auvergne, at 10 %, is first whatever the hidden count.
+    assert!(
+        list.lines().nth(1).unwrap().starts_with("1;63124;"),
+        "{list}"
+    );
+}

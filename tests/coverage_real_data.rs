@@ -347,8 +347,16 @@ fn caf_iris_shares_recomputed_per_commune_as_ratios_of_sums() {
     };
     // Pont-du-Château's 4 IRIS: (71 + 173 + 96 + 83) / (480 + 851 + 426 + 524) = 18,54 %.
     assert_eq!(row("63284")[3], "18,5");
-    // One secret IRIS cell makes Clermont-Ferrand's sums, and shares, secret.
-    assert_eq!(row("63113")[3], "secret");
+    // One IRIS of Clermont-Ferrand's 42 is hidden whole: with the rule of the secret declared
+    // in the query, the commune is ranked on values known between bounds, not « secret »
+    // (catalogue 7 keeps a secret without rule unranked).
+    assert_eq!(row("63113")[3], "≈ 9,9 (9,7 à 10,0)");
+    assert_eq!(row("63113")[9], "≈ 18,5 (17,0 à 20,0)");
+    assert_eq!(row("63113")[10], "Priorité 2");
+    // Seven communes ranked (three without the rule), the fourteen without IRIS unranked.
+    let ranked = list.lines().skip(1).filter(|l| !l.starts_with(';')).count();
+    assert_eq!(ranked, 7, "{list}");
+    assert!(!list.contains("secret"), "{list}");
     // A commune without IRIS in the file is listed, not ranked.
     assert_eq!(row("63141")[9], "non classé");
     let notes = stdout(&o);

@@ -77,6 +77,19 @@ impl Classes {
         self.thresholds.partition_point(|t| t.value <= value)
     }
 
+    /// The class of a value known between `low` and `high`: one class when the whole interval
+    /// lies in it, otherwise the lowest and highest classes it reaches.
+    pub fn class_of_bounds(
+        &self,
+        low: f64,
+        high: f64,
+    ) -> std::result::Result<usize, (usize, usize)> {
+        match (self.class_of(low), self.class_of(high)) {
+            (a, b) if a == b => Ok(a),
+            (a, b) => Err((a, b)),
+        }
+    }
+
     /// French labels of the classes, bounds with `decimals` digits.
     pub fn labels(&self, decimals: usize) -> Vec<String> {
         let fmt = |t: &Threshold| format::display(t.value, decimals);

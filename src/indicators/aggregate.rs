@@ -13,6 +13,7 @@ use polars::prelude::*;
 
 use super::Cell;
 use super::engine::{self, Links};
+use super::secret_rule::SecretRule;
 use crate::error::Result;
 use crate::ingest::LINE_COLUMN;
 use crate::notice::{CodeLine, Notice, Partial};
@@ -47,6 +48,8 @@ pub struct Rows<'a> {
     /// A territory covered in part takes the sum of its communes present as its value;
     /// otherwise its cells are [`Cell::Partial`].
     pub accept_partial: bool,
+    /// What a hidden cell holds: a sum touching it is then known between bounds.
+    pub secret_rule: Option<&'a SecretRule>,
 }
 
 /// The territories the rows are summed into: the `units` of `level`, in the
@@ -169,7 +172,11 @@ pub fn sum_rows(rows: &Rows, into: &Targets, notices: &mut Vec<Notice>) -> Resul
     }
     let mut keyed = df.clone();
     keyed.with_column(Column::new(KEY.into(), &keys))?;
-    let summed = engine::sum_into(&keyed, KEY, links, rows.columns)?;
+    let file = rows.file.display().to_string();
+    let hidden = rows
+        .secret_rule
+        .map(|rule| engine::Hidden { rule, file: &file });
+    let summed = engine::sum_into(&keyed, KEY, links, rows.columns, hidden)?;
     let mut sums = Sums::default();
     for (t, code) in summed.codes.into_iter().enumerate() {
         sums.by_code
@@ -299,6 +306,7 @@ mod tests {
                     columns: &["AM"],
                     role: "des familles",
                     accept_partial,
+                    secret_rule: None,
                 },
                 &Targets {
                     territory: &territory,
@@ -374,6 +382,7 @@ mod tests {
                 columns: &["n"],
                 role: "des effectifs",
                 accept_partial: false,
+                secret_rule: None,
             },
             &Targets {
                 territory: &territory,

@@ -232,7 +232,7 @@ pub fn from_components(
 
     let mut inputs: Vec<&str> = cols.places.iter().map(|p| p.0.as_str()).collect();
     inputs.push(&cols.children);
-    let summed = engine::sum_into(df, &cols.commune, links, &inputs)?;
+    let summed = engine::sum_into(df, &cols.commune, links, &inputs, None)?;
     let height = summed.codes.len();
     // The rate and each part are ratios of the summed places over the summed children.
     let column = |name: &str| ColumnRef {

@@ -14,7 +14,7 @@
 //! let mut links = Links::default();
 //! links.push("34172", "243400017", 1.0);
 //! links.push("34003", "200066355", 1.0);
-//! let sums = sum_into(&rows, "commune", links, &["AM"]).unwrap();
+//! let sums = sum_into(&rows, "commune", links, &["AM"], None).unwrap();
 //! assert_eq!(sums.codes, ["200066355", "243400017"]);
 //! assert_eq!(sums.columns[0], [Value(2.0), Value(15.0)]);
 //! ```
@@ -22,6 +22,7 @@
 use polars::prelude::*;
 
 use super::Cell;
+use super::secret_rule::{SecretRule, high_column, low_column};
 use crate::error::Result;
 use crate::ingest::secret_column;
 
@@ -59,6 +60,11 @@ impl<'a> Links<'a> {
     }
 }
 
+/// The flag of a sum that holds a hidden cell its rule does not bound.
+fn unbounded(bound: &str) -> String {
+    format!("{bound}__sans_borne")
+}
+
 /// The sums of each territory reached, sorted by code.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summed {
@@ -67,12 +73,45 @@ pub struct Summed {
     pub columns: Vec<Vec<Cell>>,
 }
 
+/// What a hidden cell holds: the rule of the rows' source, and the file for its errors.
+#[derive(Clone, Copy)]
+pub struct Hidden<'a> {
+    pub rule: &'a SecretRule,
+    pub file: &'a str,
+}
+
 /// `columns` of `rows` (numbers, with their `__secret` companions when some cell is
-/// secret) summed by the territory `links` gives to each row's `key`.
-pub fn sum_into(rows: &DataFrame, key: &str, links: Links, columns: &[&str]) -> Result<Summed> {
+/// secret) summed by the territory `links` gives to each row's `key`. With the rule of the
+/// `hidden` cells, a sum touching them is known between bounds ([`Cell::Bounded`]).
+pub fn sum_into(
+    rows: &DataFrame,
+    key: &str,
+    links: Links,
+    columns: &[&str],
+    hidden: Option<Hidden>,
+) -> Result<Summed> {
     let missing = |c: &str| format!("{c}__manquant");
     let mut inputs = vec![col(key).cast(DataType::String).alias(KEY)];
-    let mut aggs = Vec::with_capacity(3 * columns.len());
+    let mut aggs = Vec::with_capacity(6 * columns.len());
+    if let Some(h) = hidden {
+        inputs.extend(h.rule.bound_columns(rows, columns, h.file)?);
+        for c in columns {
+            for bound in [low_column(c), high_column(c)] {
+                aggs.push(
+                    (col(bound.as_str()) * col(SHARE))
+                        .sum()
+                        .alias(bound.as_str()),
+                );
+                // A hidden cell the rule does not bound keeps the sum secret.
+                aggs.push(
+                    col(bound.as_str())
+                        .is_null()
+                        .any(true)
+                        .alias(unbounded(&bound)),
+                );
+            }
+        }
+    }
     for c in columns {
         let secret = secret_column(c);
         inputs.push(col(*c).cast(DataType::Float64));
@@ -120,11 +159,40 @@ pub fn sum_into(rows: &DataFrame, key: &str, links: Links, columns: &[&str]) -> 
             let values = summed.column(c)?.f64()?;
             let secret = summed.column(&secret_column(c))?.bool()?;
             let absent = summed.column(&missing(c))?.bool()?;
+            let bounds = match hidden {
+                Some(_) => {
+                    let (low, high) = (low_column(c), high_column(c));
+                    Some((
+                        [summed.column(&low)?.f64()?, summed.column(&high)?.f64()?],
+                        [
+                            summed.column(&unbounded(&low))?.bool()?,
+                            summed.column(&unbounded(&high))?.bool()?,
+                        ],
+                    ))
+                }
+                None => None,
+            };
             Ok((0..summed.height())
-                .map(|i| match (secret.get(i), absent.get(i)) {
-                    (Some(true), _) => Cell::Secret,
-                    (_, Some(true)) => Cell::Missing,
-                    _ => Cell::Value(values.get(i).unwrap_or(0.0)),
+                .map(|i| {
+                    // The bounds of a sum whose hidden cells the rule bounds, all of them.
+                    let bounded =
+                        bounds
+                            .as_ref()
+                            .and_then(|([low, high], [no_low, no_high])| {
+                                match (no_low.get(i), no_high.get(i)) {
+                                    (Some(false), Some(false)) => low.get(i).zip(high.get(i)),
+                                    _ => None,
+                                }
+                            });
+                    match (secret.get(i), absent.get(i), bounded) {
+                        // As the cell arithmetic: a missing cell wins over bounds, a secret
+                        // one over a missing one.
+                        (Some(true), Some(true), Some(_)) => Cell::Missing,
+                        (Some(true), _, Some((l, h))) => Cell::between(l, h),
+                        (Some(true), ..) => Cell::Secret,
+                        (_, Some(true), _) => Cell::Missing,
+                        _ => Cell::Value(values.get(i).unwrap_or(0.0)),
+                    }
                 })
                 .collect())
         })
@@ -153,7 +221,7 @@ mod tests {
         links.push("a", "T1", 1.0);
         links.push("b", "T1", 1.0);
         links.push("c", "T2", 1.0);
-        let sums = sum_into(&rows(), "code", links, &["n", "m"]).unwrap();
+        let sums = sum_into(&rows(), "code", links, &["n", "m"], None).unwrap();
         assert_eq!(sums.codes, ["T1", "T2"]);
         // T1 holds a secret n and a missing m; "d" has no link and is left out.
         assert_eq!(sums.columns[0], [Secret, Value(4.0)]);
@@ -166,13 +234,13 @@ mod tests {
         links.push("c", "T1", 0.25);
         links.push("c", "T2", 0.75);
         links.push("d", "T2", 1.0);
-        let sums = sum_into(&rows(), "code", links, &["n"]).unwrap();
+        let sums = sum_into(&rows(), "code", links, &["n"], None).unwrap();
         assert_eq!(sums.columns[0], [Value(1.0), Value(11.0)]);
     }
 
     #[test]
     fn no_row_reaching_a_territory_gives_no_sum() {
-        let sums = sum_into(&rows(), "code", Links::default(), &["n"]).unwrap();
+        let sums = sum_into(&rows(), "code", Links::default(), &["n"], None).unwrap();
         assert!(sums.codes.is_empty() && sums.columns[0].is_empty());
     }
 }

@@ -118,9 +118,10 @@ pub fn flag_sum(df: &DataFrame, params: &FlagSum) -> Result<(DataFrame, Vec<Stri
         .flags
         .iter()
         .map(|f| {
+            // A flag is raised or not: a value known between bounds is secret here.
             Ok(indicator(df, &f.column)?
                 .into_iter()
-                .map(|c| match c {
+                .map(|c| match c.strict() {
                     Cell::Value(v) => Cell::Value(f64::from(u8::from(f.test.raised(v)))),
                     other => other,
                 })

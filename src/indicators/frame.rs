@@ -58,9 +58,23 @@ pub(crate) fn indicator(df: &DataFrame, name: &str) -> Result<Vec<Cell>> {
 /// cannot be scored (see [`unknown`]): what every scoring method starts from.
 pub(crate) type Inputs = (Vec<String>, Vec<Vec<Cell>>, Vec<Option<Cell>>);
 
-pub(crate) fn inputs<'a>(df: &DataFrame, columns: impl Iterator<Item = &'a str>) -> Result<Inputs> {
+/// With `bounded`, values known between bounds are scored as such (the rank sum); otherwise
+/// they are secret, as without the rule of the secret (a method that scores numbers only).
+pub(crate) fn inputs<'a>(
+    df: &DataFrame,
+    columns: impl Iterator<Item = &'a str>,
+    bounded: bool,
+) -> Result<Inputs> {
     let codes = codes(df)?;
-    let values: Vec<Vec<Cell>> = columns.map(|c| indicator(df, c)).collect::<Result<_>>()?;
+    let values: Vec<Vec<Cell>> = columns
+        .map(|c| {
+            let cells = indicator(df, c)?.into_iter();
+            Ok(match bounded {
+                true => cells.collect(),
+                false => cells.map(Cell::strict).collect(),
+            })
+        })
+        .collect::<Result<_>>()?;
     let states = (0..codes.len()).map(|i| unknown(&values, i)).collect();
     Ok((codes, values, states))
 }
@@ -102,7 +116,8 @@ pub(crate) fn unranked_notice(codes: &[String], states: &[Option<Cell>]) -> Vec<
         .collect()
 }
 
-/// Row order: known scores by `cmp` then code, then the unknown ones by code.
+/// Row order: known scores by `cmp` (those known between bounds by their middle) then code,
+/// then the unknown ones by code.
 pub(crate) fn order(
     codes: &[String],
     scores: &[Cell],
@@ -110,7 +125,7 @@ pub(crate) fn order(
 ) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..codes.len()).collect();
     idx.sort_by(|&a, &b| {
-        let by_score = match (scores[a].value(), scores[b].value()) {
+        let by_score = match (scores[a].shown(), scores[b].shown()) {
             (Some(x), Some(y)) => cmp(x, y),
             (Some(_), None) => std::cmp::Ordering::Less,
             (None, Some(_)) => std::cmp::Ordering::Greater,
@@ -129,12 +144,27 @@ pub(crate) fn pick_codes(codes: &[String], order: &[usize]) -> Column {
     Column::new("code".into(), pick(codes, order))
 }
 
-/// Appends a value column and its `__secret` companion.
+/// Appends a value column, its `__secret` companion and, when a cell is bounded, its bounds
+/// (see [`super::cell::bound_columns`]).
 pub(crate) fn push_cells(df: &mut DataFrame, name: &str, cells: &[Cell]) -> Result<()> {
     let values: Vec<Option<f64>> = cells.iter().map(|c| c.value()).collect();
     let secret: Vec<bool> = cells.iter().map(|c| *c == Cell::Secret).collect();
     df.with_column(Column::new(name.into(), values))?;
     df.with_column(Column::new(secret_column(name).into(), secret))?;
+    if cells.iter().any(|c| matches!(c, Cell::Bounded { .. })) {
+        let bounded = |end: fn((f64, f64)) -> f64| -> Vec<Option<f64>> {
+            cells
+                .iter()
+                .map(|c| match c {
+                    Cell::Bounded { .. } => c.bounds().map(end),
+                    _ => None,
+                })
+                .collect()
+        };
+        let [low, high] = super::cell::bound_columns(name);
+        df.with_column(Column::new(low.into(), bounded(|b| b.0)))?;
+        df.with_column(Column::new(high.into(), bounded(|b| b.1)))?;
+    }
     Ok(())
 }
 

@@ -92,7 +92,7 @@ impl Indicator {
     pub fn table_label(&self, cell: Cell) -> String {
         match (&self.kind, cell) {
             (Kind::Stock(_), Cell::Value(v)) => crate::format::count(v),
-            _ => cell.label(self.decimals()),
+            _ => cell.table_label(self.decimals()),
         }
     }
 
@@ -156,7 +156,7 @@ impl Values {
             .enumerate()
             .map(|(i, indicator)| match indicator.kind {
                 Kind::Stock(_) => sum(i),
-                Kind::Share(of) => Cell::ratio(sum(of), self.total[of], 100.0),
+                Kind::Share(of) => Cell::share(sum(of), self.total[of]),
                 _ => Cell::Missing,
             })
             .collect()
@@ -216,22 +216,47 @@ pub fn evaluate(
                 scale,
             } => {
                 let (num, den) = (summed(numerator), summed(denominator));
-                let values: Vec<Cell> = num
+                // Each column once, with how many times it stands on each side: a hidden
+                // cell on both sides moves both at once (see `Cell::ratio_of_columns`).
+                let mut columns: Vec<(&ColumnRef, f64, f64)> = Vec::new();
+                for (c, side) in numerator
                     .iter()
-                    .zip(&den)
-                    .map(|(n, d)| Cell::ratio(*n, *d, *scale))
+                    .map(|c| (c, 0))
+                    .chain(denominator.iter().map(|c| (c, 1)))
+                {
+                    let at = match columns.iter().position(|(k, ..)| *k == c) {
+                        Some(at) => at,
+                        None => {
+                            columns.push((c, 0.0, 0.0));
+                            columns.len() - 1
+                        }
+                    };
+                    match side {
+                        0 => columns[at].1 += 1.0,
+                        _ => columns[at].2 += 1.0,
+                    }
+                }
+                let each: Vec<Vec<Cell>> = columns.iter().map(|(c, ..)| sums(c)).collect();
+                let rate = |num: Cell, den: Cell, cells: &dyn Fn(usize) -> Cell| -> Cell {
+                    let terms: Vec<(Cell, f64, f64)> = columns
+                        .iter()
+                        .enumerate()
+                        .map(|(k, (_, n, d))| (cells(k), *n, *d))
+                        .collect();
+                    Cell::ratio_of_columns(num, den, &terms, *scale)
+                };
+                let values: Vec<Cell> = (0..n)
+                    .map(|u| rate(num[u], den[u], &|k| each[k][u]))
                     .collect();
                 // Both sums over the same territories: those where neither is missing.
-                let with = |side: &[Cell]| -> Vec<Cell> {
-                    side.iter()
-                        .zip(num.iter().zip(&den))
-                        .filter(|(_, (n, d))| **n != Cell::Missing && **d != Cell::Missing)
-                        .map(|(c, _)| *c)
-                        .collect()
-                };
-                let all = Cell::ratio(known(&with(&num)), known(&with(&den)), *scale);
+                let with: Vec<usize> = (0..n)
+                    .filter(|&u| num[u] != Cell::Missing && den[u] != Cell::Missing)
+                    .collect();
+                let over_with =
+                    |cells: &[Cell]| known(&with.iter().map(|&u| cells[u]).collect::<Vec<_>>());
+                let all = rate(over_with(&num), over_with(&den), &|k| over_with(&each[k]));
                 // A zero denominator gives no rate but stays in the total.
-                let left_out = num.len() - with(&num).len();
+                let left_out = n - with.len();
                 (values, all, left_out)
             }
             Kind::Published(column) => {
@@ -255,9 +280,9 @@ pub fn evaluate(
             }
             by_indicator[i] = by_indicator[stock]
                 .iter()
-                .map(|s| Cell::ratio(*s, all, 100.0))
+                .map(|s| Cell::share(*s, all))
                 .collect();
-            total[i] = Cell::ratio(all, all, 100.0);
+            total[i] = Cell::share(all, all);
             absent[i] = absent[stock];
         }
     }

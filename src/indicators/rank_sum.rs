@@ -7,6 +7,12 @@
 //! territory with a secret (or missing) value is listed after the ranked ones with
 //! its values, no rank, a `Secret` (or missing) total and no class, and a notice
 //! names it. The helpers shared by the three score methods live here too.
+//!
+//! A value known between bounds (secret cells under the publisher's rule) is ranked by the
+//! middle of its bounds, and its rank is itself a range wherever its bounds overlap another
+//! territory's: from the rank it has with every such rival below it to the rank with every
+//! one above. The total adds these ranges; a total whose range reaches two classes is
+//! « incertain », the two classes named.
 
 use polars::prelude::*;
 use serde::Deserialize;
@@ -92,29 +98,45 @@ pub fn rank_sum(df: &DataFrame, params: &RankSum) -> Result<(DataFrame, Vec<Stri
         return Err(Error::new("aucun indicateur à classer")
             .hint("donnez au moins un indicateur à la somme des rangs"));
     }
-    let (codes, values, states) = inputs(df, params.indicators.iter().map(|i| i.column.as_str()))?;
+    let (codes, values, states) = inputs(
+        df,
+        params.indicators.iter().map(|i| i.column.as_str()),
+        true,
+    )?;
     let ranked: Vec<usize> = (0..codes.len()).filter(|&i| states[i].is_none()).collect();
 
-    // ranks[j][i]: rank of territory i on indicator j (None when unranked).
-    let mut ranks = vec![vec![None; codes.len()]; values.len()];
+    // ranks[j][i]: rank of territory i on indicator j (missing when unranked).
+    let mut ranks = vec![vec![Cell::Missing; codes.len()]; values.len()];
     for (j, ind) in params.indicators.iter().enumerate() {
-        let known: Vec<f64> = ranked
+        let known: Vec<(f64, f64)> = ranked
             .iter()
             .map(|&i| oriented(values[j][i], ind.direction))
             .collect();
-        for (&i, r) in ranked.iter().zip(rank(&known, params.ties)) {
-            ranks[j][i] = Some(r);
+        for (&i, r) in ranked.iter().zip(rank_bounds(&known, params.ties)) {
+            ranks[j][i] = r;
         }
     }
     let totals: Vec<Cell> = (0..codes.len())
         .map(|i| match states[i] {
             Some(state) => state,
-            None => Cell::Value(ranks.iter().map(|r| r[i].unwrap_or(0.0)).sum()),
+            None => Cell::sum(ranks.iter().map(|r| r[i])),
         })
         .collect();
 
     let mut notices = unranked_notice(&codes, &states);
-    let known: Vec<f64> = ranked.iter().filter_map(|&i| totals[i].value()).collect();
+    let approximate: Vec<&str> = ranked
+        .iter()
+        .filter(|&&i| matches!(totals[i], Cell::Bounded { .. }))
+        .map(|&i| codes[i].as_str())
+        .collect();
+    if !approximate.is_empty() {
+        notices.push(format!(
+            "{} territoire(s) classé(s) sur des valeurs approchées (secret borné), leur rang pouvant changer dans l'intervalle donné : {}",
+            approximate.len(),
+            approximate.join(", ")
+        ));
+    }
+    let known: Vec<f64> = ranked.iter().filter_map(|&i| totals[i].shown()).collect();
     let (method, n) = match &params.priorities {
         Priorities::Quantiles(n) => (Method::Quantiles, Some(*n)),
         Priorities::NaturalBreaks(n) => (Method::NaturalBreaks, Some(*n)),
@@ -132,8 +154,11 @@ pub fn rank_sum(df: &DataFrame, params: &RankSum) -> Result<(DataFrame, Vec<Stri
     let priority: Vec<Option<String>> = totals
         .iter()
         .map(|t| {
-            t.value()
-                .map(|v| format!("Priorité {}", breaks.classes.class_of(v) + 1))
+            let (low, high) = t.bounds()?;
+            Some(match breaks.classes.class_of_bounds(low, high) {
+                Ok(k) => format!("Priorité {}", k + 1),
+                Err((a, b)) => format!("Incertain (Priorité {} à {})", a + 1, b + 1),
+            })
         })
         .collect();
 
@@ -141,21 +166,54 @@ pub fn rank_sum(df: &DataFrame, params: &RankSum) -> Result<(DataFrame, Vec<Stri
     let mut out = DataFrame::new(order.len(), vec![pick_codes(&codes, &order)])?;
     for (j, ind) in params.indicators.iter().enumerate() {
         push_cells(&mut out, &ind.column, &pick(&values[j], &order))?;
-        let r: Vec<Option<f64>> = order.iter().map(|&i| ranks[j][i]).collect();
-        out.with_column(Column::new(format!("rang_{}", ind.column).into(), r))?;
+        let rank_column = format!("rang_{}", ind.column);
+        push_cells(&mut out, &rank_column, &pick(&ranks[j], &order))?;
     }
     push_cells(&mut out, TOTAL, &pick(&totals, &order))?;
     out.with_column(Column::new(PRIORITY.into(), pick(&priority, &order)))?;
     Ok((out, notices))
 }
 
-/// The value ranked so that the largest is the most vulnerable.
-fn oriented(cell: Cell, direction: Direction) -> f64 {
-    let v = cell.value().unwrap_or(f64::NAN);
+/// The bounds of the value ranked so that the largest is the most vulnerable.
+fn oriented(cell: Cell, direction: Direction) -> (f64, f64) {
+    let (low, high) = cell.bounds().unwrap_or((f64::NAN, f64::NAN));
     match direction {
-        Direction::HigherIsWorse => v,
-        Direction::LowerIsWorse => -v,
+        Direction::HigherIsWorse => (low, high),
+        Direction::LowerIsWorse => (-high, -low),
     }
+}
+
+/// The ranks of values known between bounds: each ranked by its bounds' middle (by `ties`), a
+/// range where its bounds and another's overlap with one of them not exact, from the rank it
+/// would have with every such rival below it to the rank with every one above it.
+fn rank_bounds(values: &[(f64, f64)], ties: Ties) -> Vec<Cell> {
+    let middles: Vec<f64> = values.iter().map(|(l, h)| (l + h) / 2.0).collect();
+    let ranks = rank(&middles, ties);
+    let n = values.len();
+    values
+        .iter()
+        .zip(ranks)
+        .enumerate()
+        .map(|(i, (&(low, high), r))| {
+            let exact = |k: usize| values[k].0 == values[k].1;
+            // Rivals whose order with `i` is not known: bounds that meet, one of them loose.
+            let rivals = (0..n)
+                .filter(|&k| k != i && !(exact(i) && exact(k)))
+                .filter(|&k| values[k].0 <= high && low <= values[k].1)
+                .count();
+            if rivals == 0 {
+                return Cell::Value(r);
+            }
+            let above = (0..n).filter(|&k| values[k].0 > high).count();
+            let below = (0..n).filter(|&k| values[k].1 < low).count();
+            // With dense ranks, those above may share one rank.
+            let best = match ties {
+                Ties::Dense => 1 + above.min(1),
+                _ => 1 + above,
+            };
+            Cell::between((best as f64).min(r), ((n - below) as f64).max(r))
+        })
+        .collect()
 }
 
 /// Ranks of `values`, 1 for the largest, equal values sharing by `ties`.

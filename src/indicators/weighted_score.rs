@@ -63,7 +63,11 @@ pub struct WeightedScore {
 pub fn weighted_score(df: &DataFrame, params: &WeightedScore) -> Result<(DataFrame, Vec<String>)> {
     let mut notices = Vec::new();
     let weights = weights(&params.indicators, &mut notices)?;
-    let (codes, values, states) = inputs(df, params.indicators.iter().map(|i| i.column.as_str()))?;
+    let (codes, values, states) = inputs(
+        df,
+        params.indicators.iter().map(|i| i.column.as_str()),
+        false,
+    )?;
     let scored: Vec<usize> = (0..codes.len()).filter(|&i| states[i].is_none()).collect();
     notices.extend(unranked_notice(&codes, &states));
 

@@ -126,7 +126,7 @@ pub fn read(path: &Path, columns: &Columns, names: &Names) -> Result<Inventory> 
         // The reader refuses a negative count, and the inventory has no secret marker.
         let count = match counts.as_ref().map(|c| c[i]) {
             Some(Cell::Value(v)) => v,
-            None | Some(Cell::Missing | Cell::Secret | Cell::Partial) => 1.0,
+            None | Some(Cell::Missing | Cell::Secret | Cell::Partial | Cell::Bounded { .. }) => 1.0,
         };
         let name = structure_names.and_then(|n| n.get(i)).map(str::to_string);
         let Some(kind) = names.kind(written_kind) else {

@@ -26,6 +26,7 @@ use super::bounds;
 use super::numbers::{NonNegative, Positive};
 use super::schema::{ClassesSpec, ThresholdSpec};
 use crate::classify::palette::Palette;
+use crate::indicators::secret_rule::SecretRule;
 use crate::render::LegendLayout;
 
 /// `[sources.NOM]`: a table by territory.
@@ -67,6 +68,36 @@ pub struct SourceSpec {
     /// value; `true` takes the sum of the communes present as its value (said in the notes).
     #[serde(default)]
     pub sommes_partielles: bool,
+    /// What a hidden cell holds by the publisher's rule: sums touching hidden cells are then
+    /// known between bounds, instead of secret.
+    #[serde(default)]
+    pub secret_bornes: Option<Spanned<SecretBoundsSpec>>,
+}
+
+/// `secret_bornes = { cellule = [0, 4], ligne = { A = [0, 99] } }`: a hidden cell of a row
+/// otherwise published holds a count from 0 to 4; in a row hidden whole, column `A` holds one
+/// from 0 to 99 (a column not listed stays secret there).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretBoundsSpec {
+    #[serde(default)]
+    pub cellule: Option<[NonNegative; 2]>,
+    #[serde(default)]
+    pub ligne: std::collections::BTreeMap<String, [NonNegative; 2]>,
+}
+
+impl SecretBoundsSpec {
+    /// The domain's rule, its bounds checked.
+    pub fn rule(&self) -> std::result::Result<SecretRule, String> {
+        let pair = |[low, high]: [NonNegative; 2]| (low.get(), high.get());
+        SecretRule::new(
+            self.cellule.map(pair),
+            self.ligne
+                .iter()
+                .map(|(c, b)| (c.clone(), pair(*b)))
+                .collect(),
+        )
+    }
 }
 
 /// `fichier`: one file, or several holding the levels or the years of one table (the Cnaf's

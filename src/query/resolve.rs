@@ -16,6 +16,7 @@ use super::schema::{EvolutionSpec, NormSpec, ScoreSpec, ThresholdSpec};
 use crate::error::{Error, Result};
 use crate::indicators::coverage::RATE;
 use crate::indicators::model::{ColumnRef, Indicator, Kind};
+use crate::indicators::secret_rule::SecretRule;
 use crate::panier::ServiceKind;
 use crate::territory::{Level, Territory};
 
@@ -33,6 +34,8 @@ pub struct PlannedSource {
     /// The columns taken only as published values (any number, a share, a median income);
     /// every other column is summed, so a count: never negative, wherever it is read.
     pub published: Vec<String>,
+    /// What its hidden cells hold, by the publisher's rule the query gives (`secret_bornes`).
+    pub secret_rule: Option<SecretRule>,
 }
 
 /// A map of the plan: its indicator, for circles its stock, and the reference rows its
@@ -123,6 +126,7 @@ impl Query {
         let mut sources = self.declared_sources(level)?;
         let indicators = self.declared_indicators(&sources, level)?;
         list_columns(&mut sources, &indicators);
+        plan_secret_rules(self, &mut sources)?;
         self.check_service_columns(&sources)?;
         let order: Vec<&String> = spec.indicateurs.keys().collect();
         let find = |name: &Spanned<String>, what: &str| {
@@ -273,6 +277,7 @@ impl Query {
                     role: format!("de la source « {name} »"),
                     columns: Vec::new(),
                     published: Vec::new(),
+                    secret_rule: None,
                 })
             })
             .collect()
@@ -319,6 +324,7 @@ impl Query {
                     "des indicateurs",
                 );
                 source.spec.sommes_partielles = score.sommes_partielles;
+                source.spec.secret_bornes = score.secret_bornes.clone();
                 sources.push(source);
                 Some(sources.len() - 1)
             }
@@ -392,6 +398,7 @@ impl Query {
         }
         let indicators = keep_used(indicators, &mut scored);
         list_columns(&mut sources, &indicators);
+        plan_secret_rules(self, &mut sources)?;
         self.check_service_columns(&sources)?;
         Ok(ScorePlan {
             method: MethodPlan {
@@ -420,6 +427,7 @@ impl Query {
                 &format!("de {}", year.annee),
             );
             source.spec.sommes_partielles = evolution.sommes_partielles;
+            source.spec.secret_bornes = evolution.secret_bornes.clone();
             sources.push(source);
             let column = |c: &String| ColumnRef {
                 source: y,
@@ -451,6 +459,7 @@ impl Query {
             }
         }
         list_columns(&mut sources, &indicators);
+        plan_secret_rules(self, &mut sources)?;
         Ok(MethodPlan {
             sources,
             indicators,
@@ -505,7 +514,7 @@ impl Query {
 
     /// The population of a `[[panier.normes]]` by EPCI: the stock of its columns, from its
     /// own file.
-    pub fn norm_plan(&self, norm: &NormSpec) -> MethodPlan {
+    pub fn norm_plan(&self, norm: &NormSpec) -> Result<MethodPlan> {
         let mut sources = vec![own_source(
             Files::one(&norm.fichier),
             &norm.colonne_code,
@@ -516,6 +525,7 @@ impl Query {
             &format!("de population de la norme {}", norm.service.label()),
         )];
         sources[0].spec.sommes_partielles = norm.sommes_partielles;
+        sources[0].spec.secret_bornes = norm.secret_bornes.clone();
         let indicators = vec![Indicator {
             name: norm.population.clone(),
             label: norm.population.clone(),
@@ -531,10 +541,11 @@ impl Query {
             ),
         }];
         list_columns(&mut sources, &indicators);
-        MethodPlan {
+        plan_secret_rules(self, &mut sources)?;
+        Ok(MethodPlan {
             sources,
             indicators,
-        }
+        })
     }
 
     /// The kind of indicator `name`, from its keys.
@@ -905,11 +916,13 @@ fn own_source(
             annee: None,
             services: None,
             sommes_partielles: false,
+            secret_bornes: None,
         },
         line: None,
         role: role.to_string(),
         columns: Vec::new(),
         published: Vec::new(),
+        secret_rule: None,
     }
 }
 
@@ -936,6 +949,34 @@ fn list_columns(sources: &mut [PlannedSource], indicators: &[Indicator]) {
             }
         }
     }
+}
+
+/// Each source's rule of the secret, once its columns are listed: it bounds counts only (a
+/// rate or any published value is not a sum of cells), and the columns read.
+fn plan_secret_rules(query: &Query, sources: &mut [PlannedSource]) -> Result<()> {
+    for source in sources.iter_mut() {
+        let Some(spec) = &source.spec.secret_bornes else {
+            continue;
+        };
+        let at = spec.span();
+        let rule = spec.get_ref().rule().map_err(|e| {
+            query
+                .error_at(&at, e)
+                .hint("écrivez la règle du diffuseur : « cellule = [0, 4] » pour une cellule cachée de 0 à 4")
+        })?;
+        if let Some(column) = source.published.first() {
+            return Err(query
+                .error_at(&at, format!("bornes du secret sur une source dont la colonne « {column} » est une valeur publiée (un taux, une médiane), qui ne s'additionne pas"))
+                .hint("les bornes du secret valent pour des effectifs : retirez « secret_bornes », ou lisez la valeur publiée d'une autre source"));
+        }
+        if let Some(column) = rule.row.keys().find(|c| !source.columns.contains(c)) {
+            return Err(query
+                .error_at(&at, format!("« ligne » borne la colonne « {column} », qu'aucun indicateur ne lit dans la source « {} »", source.name))
+                .hint(format!("colonnes lues : {}", source.columns.join(", "))));
+        }
+        source.secret_rule = Some(rule);
+    }
+    Ok(())
 }
 
 /// A value published by `source`, refused when the source's communes must be moved to the

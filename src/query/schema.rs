@@ -10,7 +10,8 @@ use toml::Spanned;
 
 use super::bounds;
 use super::indicators::{
-    Files, IndicatorMapSpec, IndicatorSpec, IndicatorTableSpec, SourceLevel, SourceSpec,
+    Files, IndicatorMapSpec, IndicatorSpec, IndicatorTableSpec, SecretBoundsSpec, SourceLevel,
+    SourceSpec,
 };
 use super::numbers::{Finite, NonNegative, Positive};
 use crate::classify::palette::Palette;
@@ -321,6 +322,9 @@ pub struct ScoreSpec {
     /// communes present is then its value (said in the notes).
     #[serde(default)]
     pub sommes_partielles: bool,
+    /// What a hidden cell holds by the publisher's rule (see [`SecretBoundsSpec`]).
+    #[serde(default)]
+    pub secret_bornes: Option<Spanned<SecretBoundsSpec>>,
     pub indicateurs: Spanned<Vec<ScoreIndicatorSpec>>,
     /// Rank sum: how ties share ranks (default `moyenne`).
     #[serde(default)]
@@ -383,6 +387,9 @@ pub struct EvolutionSpec {
     /// communes present is then its value (said in the notes).
     #[serde(default)]
     pub sommes_partielles: bool,
+    /// What a hidden cell holds by the publisher's rule (see [`SecretBoundsSpec`]).
+    #[serde(default)]
+    pub secret_bornes: Option<Spanned<SecretBoundsSpec>>,
     /// Counts (`colonne`) and rates (`numerateur`, `denominateur`).
     pub indicateurs: Spanned<Vec<ChangeIndicatorSpec>>,
     /// The change table (`.csv`, `.xlsx`, `.md`).
@@ -501,6 +508,9 @@ pub struct NormSpec {
     /// communes present is then its value (said in the notes).
     #[serde(default)]
     pub sommes_partielles: bool,
+    /// What a hidden cell holds by the publisher's rule (see [`SecretBoundsSpec`]).
+    #[serde(default)]
+    pub secret_bornes: Option<Spanned<SecretBoundsSpec>>,
     #[serde(default)]
     pub arrondi: Rounding,
 }

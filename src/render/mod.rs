@@ -46,6 +46,10 @@ use symbols::SizeLegend;
 pub enum FeatureClass {
     /// Index into [`ChoroplethMap::classes`].
     Class(usize),
+    /// A value known between two bounds that lie in one class: drawn in it, with a mark.
+    Approximate(usize),
+    /// A value known between two bounds in different classes: its own fill.
+    Uncertain,
     /// Secret statistique: the value exists but may not be shown.
     Secret,
     /// Its source covers it in part: a sum of some of its communes, no value of its own.
@@ -143,13 +147,26 @@ const SECRET_PATTERN: &str = "<pattern id=\"secret\" patternUnits=\"userSpaceOnU
 const PARTIAL_FILL: &str = "url(#partiel)";
 /// Light background with grey dots: "some of it known", distinct from hidden and from missing.
 const PARTIAL_PATTERN: &str = "<pattern id=\"partiel\" patternUnits=\"userSpaceOnUse\" width=\"6\" height=\"6\"><rect width=\"6\" height=\"6\" fill=\"#f4f4f4\"/><circle cx=\"3\" cy=\"3\" r=\"1.3\" fill=\"#8c8c8c\"/></pattern>\n";
+const UNCERTAIN_FILL: &str = "url(#incertain)";
+/// Light background crossed in grey: "between two classes", distinct from hidden (one way) and
+/// from partial (dots).
+const UNCERTAIN_PATTERN: &str = "<pattern id=\"incertain\" patternUnits=\"userSpaceOnUse\" width=\"7\" height=\"7\"><rect width=\"7\" height=\"7\" fill=\"#f4f4f4\"/><path d=\"M0 0L7 7M7 0L0 7\" stroke=\"#8c8c8c\" stroke-width=\"1\"/></pattern>\n";
+/// The mark laid over a territory drawn in its class from an approximate value: sparse white
+/// rings, which read on every colour of a palette.
+const APPROXIMATE_MARK: &str = "url(#approche)";
+const APPROXIMATE_PATTERN: &str = "<pattern id=\"approche\" patternUnits=\"userSpaceOnUse\" width=\"8\" height=\"8\"><circle cx=\"4\" cy=\"4\" r=\"1.6\" fill=\"none\" stroke=\"#ffffff\" stroke-width=\"1\"/></pattern>\n";
+/// The legend's swatch of the mark: the rings on a mid grey.
+const APPROXIMATE_SWATCH: &str = "url(#approche-legende)";
+const APPROXIMATE_SWATCH_PATTERN: &str = "<pattern id=\"approche-legende\" patternUnits=\"userSpaceOnUse\" width=\"8\" height=\"8\"><rect width=\"8\" height=\"8\" fill=\"#a0a0a0\"/><circle cx=\"4\" cy=\"4\" r=\"1.6\" fill=\"none\" stroke=\"#ffffff\" stroke-width=\"1\"/></pattern>\n";
 const OUTLINE_STROKE: &str = "#333333";
 
 /// The class as drawn. An index beyond the legend is a caller bug; it is drawn, and
 /// counted, as missing data so the legend stays true to the picture.
 fn drawn(class: FeatureClass, classes: usize) -> FeatureClass {
     match class {
-        FeatureClass::Class(i) if i >= classes => FeatureClass::NoData,
+        FeatureClass::Class(i) | FeatureClass::Approximate(i) if i >= classes => {
+            FeatureClass::NoData
+        }
         class => class,
     }
 }
@@ -159,7 +176,8 @@ fn fill(class: FeatureClass, classes: &[LegendClass]) -> &str {
         return BACKGROUND_FILL;
     }
     match drawn(class, classes.len()) {
-        FeatureClass::Class(i) => &classes[i].color,
+        FeatureClass::Class(i) | FeatureClass::Approximate(i) => &classes[i].color,
+        FeatureClass::Uncertain => UNCERTAIN_FILL,
         FeatureClass::Secret => SECRET_FILL,
         FeatureClass::Partial => PARTIAL_FILL,
         FeatureClass::NoData => NO_DATA_FILL,
@@ -232,7 +250,23 @@ fn legend_items<'a>(
         .collect();
     let mut patterns = String::new();
     // Shown only when the map has such territories: an empty entry would only raise questions.
+    let approximate = features
+        .clone()
+        .filter(|f| matches!(drawn(f.class, classes.len()), FeatureClass::Approximate(_)))
+        .count();
     for (n, fill, label, pattern) in [
+        (
+            approximate,
+            APPROXIMATE_SWATCH,
+            "Valeur approchée, dans sa classe (secret borné)",
+            &*format!("{APPROXIMATE_SWATCH_PATTERN}{APPROXIMATE_PATTERN}"),
+        ),
+        (
+            count(FeatureClass::Uncertain),
+            UNCERTAIN_FILL,
+            "Incertain : entre deux classes (secret borné)",
+            UNCERTAIN_PATTERN,
+        ),
         (
             count(FeatureClass::Secret),
             SECRET_FILL,
@@ -519,6 +553,14 @@ fn write_territories(
         let fill = fill(feature.class, classes);
         if !(direct && png::solid(fill).is_some()) {
             write_feature(out, feature, fill, proj);
+        }
+    }
+    // The mark of the approximate values, over their class's colour.
+    for feature in features {
+        if let FeatureClass::Approximate(i) = feature.class
+            && i < classes.len()
+        {
+            write_feature(out, feature, APPROXIMATE_MARK, proj);
         }
     }
     out.push_str("</g>\n");

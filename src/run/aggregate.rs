@@ -9,6 +9,7 @@ use std::path::Path;
 use super::vintage::file_moves;
 use crate::error::Result;
 use crate::indicators::aggregate::{RowCodes, Rows, Sums, Targets, sum_rows};
+use crate::indicators::secret_rule::SecretRule;
 use crate::ingest::files::{RowFilter, read_rows};
 use crate::ingest::{CodeKind, ColumnKind, ColumnSpec, Quantity, TableSpec};
 use crate::notice::Notice;
@@ -31,6 +32,8 @@ pub(super) struct Source<'a> {
     /// A territory covered in part takes the sum of its communes present (otherwise « partiel »).
     pub accept_partial: bool,
     pub secret: &'a [String],
+    /// What a hidden cell holds, when the query gives the publisher's rule.
+    pub secret_rule: Option<&'a SecretRule>,
     /// What the file gives, for the notice of territories it lacks ("des indicateurs").
     pub role: &'a str,
     /// The COG vintage of the file's codes, when older than the query's (a key of it).
@@ -103,6 +106,7 @@ pub(super) fn sum_by_unit(
         columns: source.columns,
         role: source.role,
         accept_partial: source.accept_partial,
+        secret_rule: source.secret_rule,
     };
     let into = Targets {
         territory,

@@ -129,7 +129,7 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
             // The components are summed by the engine, not by a source: never partial.
             Cell::Missing | Cell::Partial => without_data.push(unit.code.clone()),
             Cell::Secret => secret.push(unit.code.clone()),
-            Cell::Value(_) => {}
+            Cell::Value(_) | Cell::Bounded { .. } => {}
         }
         let comparison = Comparison::of(rate, departement.value, france.value);
         rows.push(Row {
@@ -444,6 +444,11 @@ fn reference(
         }),
         Cell::Secret => Err(err(format!("la référence {scope} est secrète"))
             .hint("donnez sa valeur dans la requête")),
+        Cell::Bounded { .. } => Err(err(format!(
+            "la référence {scope} n'est connue qu'entre deux bornes : {}",
+            cell.table_label(1)
+        ))
+        .hint("donnez sa valeur dans la requête")),
         Cell::Missing => Err(err(format!("la référence {scope} est absente des données"))
             .hint("donnez sa valeur dans la requête")),
         Cell::Partial => Err(err(format!(

@@ -15,7 +15,6 @@ use crate::format;
 use crate::indicators::Cell;
 use crate::indicators::model::{Indicator, Kind};
 use crate::query::{EvolutionSpec, Query};
-use crate::render::FeatureClass;
 use crate::territory::{Territory, Unit};
 
 /// An indicator's value for each year, for every territory and the whole selection.
@@ -146,11 +145,11 @@ fn change_table(
                 Kind::Stock(_) => {
                     row.extend(v.iter().map(|c| count(*c)));
                     row.push(count(last - first));
-                    row.push(Cell::relative_change(first, last).label(1));
+                    row.push(Cell::relative_change(first, last).table_label(1));
                 }
                 _ => {
-                    row.extend(v.iter().map(|c| c.label(1)));
-                    row.push((last - first).label(1));
+                    row.extend(v.iter().map(|c| c.table_label(1)));
+                    row.push((last - first).table_label(1));
                 }
             }
         }
@@ -170,7 +169,7 @@ fn change_table(
 fn count(c: Cell) -> String {
     match c {
         Cell::Value(v) => format::count(v),
-        other => other.label(0),
+        other => other.table_label(0),
     }
 }
 
@@ -212,7 +211,7 @@ fn change_map(
         .iter()
         .map(|v| v[v.len() - 1] - v[0])
         .collect();
-    let values: Vec<f64> = changes.iter().filter_map(|c| c.value()).collect();
+    let values: Vec<f64> = changes.iter().filter_map(|c| c.shown()).collect();
     let classes = match &spec.carte_seuils {
         Some(limits) => Classes::new(
             limits
@@ -249,14 +248,9 @@ fn change_map(
         .zip(&changes)
         .map(|(u, c)| Classed {
             code: &u.code,
-            class: match c {
-                Cell::Value(v) => FeatureClass::Class(classes.class_of(*v)),
-                Cell::Secret => FeatureClass::Secret,
-                Cell::Partial => FeatureClass::Partial,
-                Cell::Missing => FeatureClass::NoData,
-            },
+            class: super::map::class_of_cell(*c, &classes),
             value_label: c.label(1),
-            weight: c.value().map_or(f64::MIN, f64::abs),
+            weight: c.shown().map_or(f64::MIN, f64::abs),
         })
         .collect();
     class_map(

@@ -254,6 +254,7 @@ fn sum_source(
         published: &s.published,
         accept_partial: s.spec.sommes_partielles,
         secret: &s.spec.secret,
+        secret_rule: s.secret_rule.as_ref(),
         role: &s.role,
         vintage: s.spec.millesime.as_ref(),
         rows_of: s
@@ -615,16 +616,18 @@ fn indicator_table(
         };
         let (at_least, below) = (bound(filter.at_least)?, bound(filter.below)?);
         let mut unknown = Vec::new();
-        order.retain(|&u| match values.get(u, i).value() {
-            Some(v) => at_least.is_none_or(|a| v >= a) && below.is_none_or(|b| v < b),
-            None => {
+        // A value known between bounds is kept or left out when both bounds agree.
+        let inside = |v: f64| at_least.is_none_or(|a| v >= a) && below.is_none_or(|b| v < b);
+        order.retain(|&u| match values.get(u, i).bounds() {
+            Some((low, high)) if inside(low) == inside(high) => inside(low),
+            _ => {
                 unknown.push(units[u].code.as_str());
                 false
             }
         });
         if !unknown.is_empty() {
             notices.push(format!(
-                "tableau « {} » : {} territoire(s) sans valeur connue de « {} » (secrète ou absente), hors du filtre : {}",
+                "tableau « {} » : {} territoire(s) sans valeur connue de « {} » (secrète, absente, ou approchée de part et d'autre d'une borne), hors du filtre : {}",
                 spec.titre,
                 unknown.len(),
                 plan.method.indicators[i].label,
@@ -644,7 +647,7 @@ fn indicator_table(
     }
     if let Some(sort) = table.sort {
         order.sort_by(|&a, &b| {
-            let (x, y) = (values.get(a, sort).value(), values.get(b, sort).value());
+            let (x, y) = (values.get(a, sort).shown(), values.get(b, sort).shown());
             // Valued rows first, highest first (or lowest), then by code.
             let by_value = match (x, y) {
                 (Some(x), Some(y)) => match spec.ordre {
@@ -754,7 +757,7 @@ fn indicator_map(
     let indicator = &plan.method.indicators[map.indicator];
     let decimals = indicator.decimals();
     let of = |u: usize| values.get(u, map.indicator);
-    let series = vec![(0..units.len()).filter_map(|u| of(u).value()).collect()];
+    let series = vec![(0..units.len()).filter_map(|u| of(u).shown()).collect()];
     let selection = values.total[map.indicator].value();
     // What the thresholds may name: the selection, and the reference rows they ask for.
     let named: Vec<(&str, String, Cell)> = std::iter::once(Bound::Selection)
@@ -876,6 +879,7 @@ fn indicator_map(
             })
             .map(|(_, name, cell)| match cell {
                 Cell::Value(v) => format!("{name} : {}", format::display(*v, decimals)),
+                Cell::Bounded { .. } => format!("{name} : {}", cell.table_label(decimals)),
                 Cell::Secret => format!("{name} : secret"),
                 Cell::Partial => format!("{name} : partiel"),
                 Cell::Missing => format!("{name} : sans valeur"),
@@ -896,7 +900,7 @@ fn indicator_map(
             .map(|(u, unit)| (unit.code.as_str(), u))
             .collect();
         chart.symbols = Some(circles(&chart.features, &shown.label, |code| {
-            values.get(*rank.get(code)?, stock).value()
+            values.get(*rank.get(code)?, stock).shown()
         }));
     }
     if spec.etiquettes {

@@ -548,15 +548,25 @@ pub(super) fn circles(
     ProportionalSymbols::new(title, symbols)
 }
 
-/// The class a value is drawn in, counted in `counts`; a secret or missing value has its
-/// own fill and no class.
+/// The class a value is drawn in, counted in `counts` (see [`class_of_cell`]).
 pub(super) fn feature_class(cell: Cell, classes: &Classes, counts: &mut [usize]) -> FeatureClass {
+    let class = class_of_cell(cell, classes);
+    if let FeatureClass::Class(k) | FeatureClass::Approximate(k) = class {
+        counts[k] += 1;
+    }
+    class
+}
+
+/// The class a value is drawn in: a value known between bounds in one class is drawn in it
+/// with a mark, one between two classes is « incertain »; a secret, partial or missing value
+/// has its own fill and no class.
+pub(super) fn class_of_cell(cell: Cell, classes: &Classes) -> FeatureClass {
     match cell {
-        Cell::Value(v) => {
-            let k = classes.class_of(v);
-            counts[k] += 1;
-            FeatureClass::Class(k)
-        }
+        Cell::Value(v) => FeatureClass::Class(classes.class_of(v)),
+        Cell::Bounded { low, high } => match classes.class_of_bounds(low, high) {
+            Ok(k) => FeatureClass::Approximate(k),
+            Err(_) => FeatureClass::Uncertain,
+        },
         Cell::Secret => FeatureClass::Secret,
         Cell::Partial => FeatureClass::Partial,
         Cell::Missing => FeatureClass::NoData,
@@ -660,20 +670,32 @@ pub(super) fn populations(territory: &Territory, level: Level) -> HashMap<&str, 
 }
 
 /// The mapped territories with their values and class, for GIS exports. A
-/// secret value is exported empty with `statut = "secret"`, never as zero.
+/// secret value is exported empty with `statut = "secret"`, never as zero; a rate known
+/// between bounds has them in `taux_min` and `taux_max` (columns present when one is).
 fn export_features(cov: &Coverage, chart: &ChoroplethMap) -> Vec<ExportFeature> {
     let rows: HashMap<&str, &Row> = cov.rows.iter().map(|r| (r.unit.code.as_str(), r)).collect();
+    let bounded = cov
+        .rows
+        .iter()
+        .any(|r| matches!(r.rate, Cell::Bounded { .. }));
     chart
         .features
         .iter()
         .map(|f| {
             let row = rows[f.code.as_str()];
             let mut attributes = vec![("taux".to_string(), AttrValue::Number(row.rate.value()))];
+            if bounded {
+                let (low, high) = row.rate.bounds().unzip();
+                attributes.push(("taux_min".to_string(), AttrValue::Number(low)));
+                attributes.push(("taux_max".to_string(), AttrValue::Number(high)));
+            }
             for (label, part) in cov.part_labels.iter().zip(&row.parts) {
                 attributes.push((label.clone(), AttrValue::Number(part.value())));
             }
             let (class, status) = match f.class {
                 FeatureClass::Class(k) => (chart.classes[k].label.clone(), "valeur"),
+                FeatureClass::Approximate(k) => (chart.classes[k].label.clone(), "approche"),
+                FeatureClass::Uncertain => ("incertain".to_string(), "incertain"),
                 FeatureClass::Secret => ("secret statistique".to_string(), "secret"),
                 FeatureClass::Partial => ("couvert en partie".to_string(), "partiel"),
                 FeatureClass::NoData => ("donnée absente".to_string(), "absent"),

@@ -6,9 +6,8 @@ use std::path::Path;
 use super::map::{Picture, class_colors, coverage_references, level_shapes, resolve_classes};
 use super::{Coverage, Drawn, Section};
 use crate::error::Result;
-use crate::indicators::Cell;
 use crate::query::{MultiplesSpec, Query};
-use crate::render::{self, FeatureClass, LegendClass, MapFeature, Panel, SmallMultiples};
+use crate::render::{self, LegendClass, MapFeature, Panel, SmallMultiples};
 use crate::territory::Territory;
 
 pub(super) fn multiples_outputs(
@@ -63,12 +62,7 @@ pub(super) fn multiples_outputs(
                         code: r.unit.code.clone(),
                         name: r.unit.name.clone(),
                         geometry: (*shape).clone(),
-                        class: match part {
-                            Cell::Value(v) => FeatureClass::Class(classes.class_of(v)),
-                            Cell::Secret => FeatureClass::Secret,
-                            Cell::Partial => FeatureClass::Partial,
-                            Cell::Missing => FeatureClass::NoData,
-                        },
+                        class: super::map::class_of_cell(part, &classes),
                         value_label: part.label(1),
                     })
                 })

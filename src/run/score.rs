@@ -190,7 +190,7 @@ fn score_table(
     };
     let number = |c: Cell| match c {
         Cell::Value(v) => format::compact(v),
-        other => other.label(1),
+        other => other.table_label(1),
     };
     let mut columns: Vec<Vec<String>> = Vec::new();
     for (ind, name) in spec.indicateurs.get_ref().iter().zip(names) {
@@ -265,7 +265,7 @@ fn score_table(
         .map(|(i, code)| {
             let mut row = Vec::with_capacity(headers.len());
             row.push(match totals[i] {
-                Cell::Value(_) => {
+                Cell::Value(_) | Cell::Bounded { .. } => {
                     rank += 1;
                     rank.to_string()
                 }
@@ -279,6 +279,7 @@ fn score_table(
                     format::decimal(v, 3)
                 }
                 Cell::Value(v) => format::compact(v),
+                Cell::Bounded { .. } => totals[i].table_label(1),
                 Cell::Secret => "secret".to_string(),
                 Cell::Partial => "partiel".to_string(),
                 Cell::Missing => "non classé".to_string(),
@@ -334,12 +335,13 @@ fn priority_map(
             ) {
                 (Some(k), _) => FeatureClass::Class(k),
                 (None, Cell::Value(_)) => FeatureClass::Class(others),
+                (None, Cell::Bounded { .. }) => FeatureClass::Uncertain,
                 (None, Cell::Secret) => FeatureClass::Secret,
                 (None, Cell::Partial) => FeatureClass::Partial,
                 (None, Cell::Missing) => FeatureClass::NoData,
             },
             value_label: totals[i].label(1),
-            weight: totals[i].value().map_or(f64::MIN, |t| sign * t),
+            weight: totals[i].shown().map_or(f64::MIN, |t| sign * t),
         })
         .collect();
     let mut named: Vec<NamedClass> = labels

@@ -216,7 +216,7 @@ fn norm_population(
             .error_at(&n.colonnes.span(), "« colonnes » est vide")
             .hint("nommez la ou les colonnes dont la somme est la population, par exemple [\"ENF_2\", \"ENF_3_5\"]"));
     }
-    let plan = query.norm_plan(n);
+    let plan = query.norm_plan(n)?;
     let values = evaluate_sources(query, &plan, selection, notices)?.values;
     Ok(NormPopulation {
         norm: Norm {
