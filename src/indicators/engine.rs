@@ -239,6 +239,44 @@ mod tests {
     }
 
     #[test]
+    fn hidden_cells_are_bounded_by_the_rule_and_keep_its_whole_width() {
+        use crate::ingest::LINE_COLUMN;
+        // Three IRIS of one commune: in the second, `n` alone is hidden (a cell, 0 to 4); the
+        // third is hidden whole (`n` 0 to 99, `m` not bounded by the rule).
+        let rows = df!(
+            "code" => ["a", "a", "a"],
+            "n" => [Some(10.0), None, None],
+            "n__secret" => [false, true, true],
+            "m" => [Some(5.0), Some(6.0), None],
+            "m__secret" => [false, false, true],
+            LINE_COLUMN => [2u32, 3, 4],
+        )
+        .unwrap();
+        let rule = SecretRule::new(
+            Some((0.0, 4.0)),
+            [("n".to_string(), (0.0, 99.0))].into_iter().collect(),
+        )
+        .unwrap();
+        let mut links = Links::default();
+        links.push("a", "T", 1.0);
+        let hidden = Hidden {
+            rule: &rule,
+            file: "iris.csv",
+        };
+        let sums = sum_into(&rows, "code", links, &["n", "m"], Some(hidden)).unwrap();
+        // Nothing disclosed: the sum is 10 plus 0 to 4 plus 0 to 99, the whole width of each
+        // hidden cell, so that no published total of the commune gives a hidden cell back.
+        assert_eq!(
+            sums.columns[0],
+            [Cell::Bounded {
+                low: 10.0,
+                high: 113.0
+            }]
+        );
+        assert_eq!(sums.columns[1], [Secret]);
+    }
+
+    #[test]
     fn no_row_reaching_a_territory_gives_no_sum() {
         let sums = sum_into(&rows(), "code", Links::default(), &["n"], None).unwrap();
         assert!(sums.codes.is_empty() && sums.columns[0].is_empty());
