@@ -155,6 +155,35 @@ fn secret_and_missing_entries_only_when_needed() {
 }
 
 #[test]
+fn an_approximate_value_is_drawn_in_its_class_with_a_mark_and_an_uncertain_one_apart() {
+    let mut map = fixture();
+    map.features[1].class = FeatureClass::Approximate(1);
+    map.features[2].class = FeatureClass::Uncertain;
+    let svg = choropleth_svg(&map);
+    assert_eq!(
+        legend_texts(&svg)[2..],
+        [
+            "Valeur approchée, dans sa classe (secret borné) (1)",
+            "Incertain : entre deux classes (secret borné) (1)",
+        ]
+    );
+    // Orcines in its class's colour, then again under the mark; Aubière crossed.
+    let orcines: Vec<&str> = svg
+        .match_indices("data-code=\"63263\" fill=\"")
+        .map(|(i, _)| &svg[i..i + 40])
+        .collect();
+    assert_eq!(orcines.len(), 2, "{orcines:?}");
+    assert!(
+        orcines[0].contains("#2171b5") && orcines[1].contains("url(#approche)"),
+        "{orcines:?}"
+    );
+    assert!(svg.contains("data-code=\"63014\" fill=\"url(#incertain)\""));
+    for id in ["approche", "approche-legende", "incertain"] {
+        assert!(svg.contains(&format!("<pattern id=\"{id}\"")), "{id}");
+    }
+}
+
+#[test]
 fn escapes_names_and_stays_well_formed() {
     let mut map = fixture();
     map.features[1].name = "Saint-Ours & <Les Pauvres>".to_string();
