@@ -273,6 +273,43 @@ mod tests {
     }
 
     #[test]
+    fn ranks_of_values_known_between_bounds_are_ranges_where_they_overlap() {
+        // Higher is worse: 9; 6 to 8; 7; 1 to 2. The two in the middle may change places.
+        let ranks = rank_bounds(
+            &[(9.0, 9.0), (6.0, 8.0), (7.0, 7.0), (1.0, 2.0)],
+            Ties::Average,
+        );
+        assert_eq!(
+            ranks,
+            [
+                Value(1.0),
+                Cell::Bounded {
+                    low: 2.0,
+                    high: 3.0
+                },
+                Cell::Bounded {
+                    low: 2.0,
+                    high: 3.0
+                },
+                Value(4.0),
+            ]
+        );
+        // Exact values tied keep the ties' rank, not a range.
+        assert_eq!(
+            rank_bounds(&[(7.0, 7.0), (7.0, 7.0)], Ties::Average),
+            [Value(1.5), Value(1.5)]
+        );
+        // A total straddling a threshold reaches two classes.
+        let classes = crate::classify::Classes::new(vec![crate::classify::Threshold {
+            value: 10.0,
+            name: None,
+        }])
+        .unwrap();
+        assert_eq!(classes.class_of_bounds(8.0, 9.5), Ok(0));
+        assert_eq!(classes.class_of_bounds(8.0, 10.0), Err((0, 1)));
+    }
+
+    #[test]
     fn each_tie_rule() {
         let v = [9.0, 7.0, 7.0, 5.0];
         assert_eq!(rank(&v, Ties::Average), [1.0, 2.5, 2.5, 4.0]);
