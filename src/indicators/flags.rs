@@ -67,6 +67,20 @@ impl Test {
             Test::Absent => v == 0.0,
         }
     }
+
+    /// Whether the flag is raised for a value known between `low` and `high`: `None` when it
+    /// depends on where the value lies (the bounds on both sides of the threshold, or around
+    /// the value a test of equality asks for).
+    fn raised_between(self, low: f64, high: f64) -> Option<bool> {
+        match self {
+            _ if low == high => Some(self.raised(low)),
+            Test::Equal(x) if (low..=high).contains(&x) => None,
+            Test::Absent if low <= 0.0 => None,
+            Test::Equal(_) | Test::Absent => Some(false),
+            _ if self.raised(low) == self.raised(high) => Some(self.raised(low)),
+            _ => None,
+        }
+    }
 }
 
 /// One flag: its name (the output column), the indicator column and the test.
@@ -118,12 +132,16 @@ pub fn flag_sum(df: &DataFrame, params: &FlagSum) -> Result<(DataFrame, Vec<Stri
         .flags
         .iter()
         .map(|f| {
-            // A flag is raised or not: a value known between bounds is secret here.
+            // A flag is 1 or 0; 0 to 1 for a value known between bounds on both sides of
+            // its threshold (« incertain »).
             Ok(indicator(df, &f.column)?
                 .into_iter()
-                .map(|c| match c.strict() {
-                    Cell::Value(v) => Cell::Value(f64::from(u8::from(f.test.raised(v)))),
-                    other => other,
+                .map(|c| match c.bounds() {
+                    Some((low, high)) => match f.test.raised_between(low, high) {
+                        Some(raised) => Cell::Value(f64::from(u8::from(raised))),
+                        None => Cell::between(0.0, 1.0),
+                    },
+                    None => c,
                 })
                 .collect())
         })
@@ -131,21 +149,32 @@ pub fn flag_sum(df: &DataFrame, params: &FlagSum) -> Result<(DataFrame, Vec<Stri
     let totals: Vec<Cell> = (0..codes.len())
         .map(|i| match unknown(&flags, i) {
             Some(state) => state,
-            None => Cell::Value(flags.iter().map(|f| f[i].value().unwrap_or(0.0)).sum()),
+            None => Cell::sum(flags.iter().map(|f| f[i])),
         })
         .collect();
     let mut notices = Vec::new();
-    let undecided: Vec<&str> = codes
-        .iter()
-        .zip(&totals)
-        .filter(|(_, t)| t.value().is_none())
-        .map(|(c, _)| c.as_str())
-        .collect();
+    let listed = |keep: fn(&Cell) -> bool| -> Vec<&str> {
+        codes
+            .iter()
+            .zip(&totals)
+            .filter(|(_, t)| keep(t))
+            .map(|(c, _)| c.as_str())
+            .collect()
+    };
+    let undecided = listed(|t| t.bounds().is_none());
+    let uncertain = listed(|t| matches!(t, Cell::Bounded { .. }));
     if !undecided.is_empty() {
         notices.push(format!(
             "{} territoire(s) au total inconnu, un drapeau au moins portant sur une valeur secrète ou manquante : {}",
             undecided.len(),
             undecided.join(", ")
+        ));
+    }
+    if !uncertain.is_empty() {
+        notices.push(format!(
+            "{} territoire(s) dont un drapeau est incertain, une valeur approchée (secret borné) étant de part et d'autre de son seuil ; leur nombre de drapeaux est un intervalle : {}",
+            uncertain.len(),
+            uncertain.join(", ")
         ));
     }
 
@@ -155,8 +184,13 @@ pub fn flag_sum(df: &DataFrame, params: &FlagSum) -> Result<(DataFrame, Vec<Stri
         let cells = pick(cells, &order);
         let raised: Vec<Option<bool>> = cells.iter().map(|c| c.value().map(|v| v > 0.0)).collect();
         let secret: Vec<bool> = cells.iter().map(|c| *c == Cell::Secret).collect();
+        let uncertain: Vec<bool> = cells
+            .iter()
+            .map(|c| matches!(c, Cell::Bounded { .. }))
+            .collect();
         out.with_column(Column::new(flag.name.as_str().into(), raised))?;
         out.with_column(Column::new(secret_column(&flag.name).into(), secret))?;
+        out.with_column(Column::new(uncertain_column(&flag.name).into(), uncertain))?;
     }
     push_cells(&mut out, TOTAL, &pick(&totals, &order))?;
     if let Some(typology) = &params.typology {
@@ -176,6 +210,11 @@ pub fn flag_sum(df: &DataFrame, params: &FlagSum) -> Result<(DataFrame, Vec<Stri
         out.with_column(Column::new(TYPOLOGY.into(), classes))?;
     }
     Ok((out, notices))
+}
+
+/// The Boolean column of a flag's frame that is true where the flag is « incertain ».
+pub fn uncertain_column(flag: &str) -> String {
+    format!("{flag}__incertain")
 }
 
 /// Whether one flag of the group `names` is raised for territory `i`; `None`
@@ -332,6 +371,50 @@ mod tests {
             [Some(true), Some(true), Some(false), Some(true), None]
         );
         assert!(notices[0].contains(": D, E"), "{notices:?}");
+    }
+
+    #[test]
+    fn a_value_known_between_bounds_raises_a_flag_only_when_both_bounds_agree() {
+        let t = Test::GreaterOrEqual(Bound::Value(24.0));
+        assert_eq!(t.raised_between(25.0, 30.0), Some(true));
+        assert_eq!(t.raised_between(10.0, 20.0), Some(false));
+        assert_eq!(t.raised_between(20.0, 26.0), None);
+        // Equality: uncertain when the value asked for lies within the bounds.
+        assert_eq!(Test::Absent.raised_between(0.0, 4.0), None);
+        assert_eq!(Test::Absent.raised_between(5.0, 9.0), Some(false));
+        assert_eq!(Test::Equal(3.0).raised_between(1.0, 4.0), None);
+        assert_eq!(Test::Equal(3.0).raised_between(3.0, 3.0), Some(true));
+        // Two flags, one uncertain for B: its total is 1 to 2, listed as such.
+        let df = test_frame(
+            &["A", "B"],
+            &[
+                ("x", vec![Value(30.0), Cell::between(20.0, 26.0)]),
+                ("y", vec![Value(0.0), Value(0.0)]),
+            ],
+        );
+        let params = FlagSum {
+            flags: vec![flag("haut", "x", t), flag("nul", "y", Test::Absent)],
+            typology: None,
+        };
+        let (out, notices) = flag_sum(&df, &params).unwrap();
+        assert_eq!(
+            cells(&out, TOTAL).unwrap(),
+            [Value(2.0), Cell::between(1.0, 2.0)]
+        );
+        let uncertain: Vec<_> = out
+            .column(&uncertain_column("haut"))
+            .unwrap()
+            .bool()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(uncertain, [Some(false), Some(true)]);
+        assert!(
+            notices
+                .iter()
+                .any(|n| n.contains("drapeau est incertain") && n.ends_with(": B")),
+            "{notices:?}"
+        );
     }
 
     #[test]

@@ -215,13 +215,15 @@ fn score_table(
                 headers.push((format!("Drapeau : {}", ind.libelle), Align::Left));
                 let raised = result.column(name)?.bool()?;
                 let secret = result.column(&secret_column(name))?.bool()?;
+                let uncertain = result.column(&flags::uncertain_column(name))?.bool()?;
                 columns.push(
                     (0..result.height())
-                        .map(|i| match (secret.get(i), raised.get(i)) {
-                            (Some(true), _) => "secret".to_string(),
-                            (_, Some(true)) => "oui".to_string(),
-                            (_, Some(false)) => "non".to_string(),
-                            (_, None) => String::new(),
+                        .map(|i| match (secret.get(i), uncertain.get(i), raised.get(i)) {
+                            (Some(true), ..) => "secret".to_string(),
+                            (_, Some(true), _) => "incertain".to_string(),
+                            (.., Some(true)) => "oui".to_string(),
+                            (.., Some(false)) => "non".to_string(),
+                            (.., None) => String::new(),
                         })
                         .collect(),
                 );
