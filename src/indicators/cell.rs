@@ -82,6 +82,22 @@ impl Cell {
         }
     }
 
+    /// Why a cell gives no single number where one is needed (a threshold, a filter bound),
+    /// as the end of « la ligne … est … »: `secrète`, `connue seulement entre 17,2 et 19,8`…
+    pub fn why_not_a_number(self, decimals: usize) -> String {
+        match self {
+            Cell::Value(_) => "un nombre".to_string(),
+            Cell::Bounded { low, high } => format!(
+                "connue seulement entre {} et {} (secret borné)",
+                format::decimal(low, decimals),
+                format::decimal(high, decimals)
+            ),
+            Cell::Secret => "secrète".to_string(),
+            Cell::Partial => "partielle (sa source en couvre une partie)".to_string(),
+            Cell::Missing => "sans valeur".to_string(),
+        }
+    }
+
     /// French text for tables, bounds included: `≈ 18,5 (17,2 à 19,8)`.
     pub fn table_label(self, decimals: usize) -> String {
         match self {

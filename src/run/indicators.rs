@@ -603,11 +603,7 @@ fn indicator_table(
                         &filter.span,
                         format!(
                             "filtre : la ligne « {name} » est {} pour « {} »",
-                            if cell == Cell::Secret {
-                                "secrète"
-                            } else {
-                                "sans valeur"
-                            },
+                            cell.why_not_a_number(1),
                             plan.method.indicators[i].label
                         ),
                     )
@@ -802,10 +798,9 @@ fn indicator_map(
                             },
                             match (cell, *key) {
                                 (Cell::Secret, "reference:selection") => {
-                                    "secret (une cellule secrète au moins)"
+                                    "secret (une cellule secrète au moins)".to_string()
                                 }
-                                (Cell::Secret, _) => "secrète",
-                                _ => "sans valeur",
+                                _ => cell.why_not_a_number(indicator.decimals()),
                             },
                             indicator.label
                         ),
