@@ -11,5 +11,6 @@ mod fuzz_regressions;
 mod indicators;
 mod national_map;
 mod panier;
+mod series;
 mod synthetic;
 mod vintages;

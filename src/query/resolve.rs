@@ -12,7 +12,7 @@ use super::indicators::{
     SourceLevel, SourceSpec,
 };
 use super::numbers::Positive;
-use super::schema::{EvolutionSpec, NormSpec, ScoreSpec, ThresholdSpec};
+use super::schema::{EvolutionSpec, NormSpec, ScoreSpec, ThresholdSpec, YearSpec};
 use crate::error::{Error, Result};
 use crate::indicators::coverage::RATE;
 use crate::indicators::model::{ColumnRef, Indicator, Kind};
@@ -414,18 +414,11 @@ impl Query {
     pub fn evolution_plan(&self, evolution: &EvolutionSpec, level: Level) -> Result<MethodPlan> {
         let listed = &evolution.indicateurs;
         let years = evolution.annees.get_ref();
+        self.check_years(evolution)?;
         let mut sources = Vec::with_capacity(years.len());
         let mut indicators = Vec::with_capacity(years.len() * listed.get_ref().len());
         for (y, year) in years.iter().enumerate() {
-            let mut source = own_source(
-                Files::one(&year.fichier),
-                &evolution.colonne_code,
-                evolution.niveau_fichier,
-                year.millesime_fichier.as_ref(),
-                &evolution.secret,
-                level,
-                &format!("de {}", year.annee),
-            );
+            let mut source = self.year_source(evolution, year, level)?;
             source.spec.sommes_partielles = evolution.sommes_partielles;
             source.spec.secret_bornes = evolution.secret_bornes.clone();
             sources.push(source);
@@ -434,25 +427,23 @@ impl Query {
                 column: c.clone(),
             };
             for i in listed.get_ref() {
-                let kind = match (&i.colonne, &i.numerateur, &i.denominateur) {
-                    (Some(c), None, None) => Kind::Stock(vec![column(c)]),
-                    (None, Some(n), Some(d)) => Kind::Ratio {
+                let err = |message: String| self.error_at(&listed.span(), message);
+                let kind = match (&i.colonne, &i.publie, &i.numerateur, &i.denominateur) {
+                    (Some(c), None, None, None) => Kind::Stock(vec![column(c)]),
+                    (None, None, Some(n), Some(d)) => Kind::Ratio {
                         numerator: vec![column(n)],
                         denominator: vec![column(d)],
                         scale: 100.0,
                     },
-                    _ => return Err(self
-                        .error_at(
-                            &listed.span(),
-                            format!(
-                                "indicateur « {} » : donnez « colonne » (un effectif), ou « numerateur » et « denominateur » (un taux)",
+                    (None, Some(c), None, None) => published(column(c), &sources[y], self, &err)?,
+                    _ => return Err(err(format!(
+                                "indicateur « {} » : donnez « colonne » (un effectif), « numerateur » et « denominateur » (un taux recalculé), ou « publie » (un taux publié au niveau de la requête)",
                                 i.libelle
-                            ),
-                        )
-                        .hint("un taux se recalcule d'une année à l'autre sur ses effectifs, jamais à partir d'une colonne de taux")),
+                            ))
+                        .hint("un taux publié se suit en points d'une année à l'autre ; il ne s'additionne pas")),
                 };
                 indicators.push(Indicator {
-                    name: format!("{}_{}", i.libelle, year.annee),
+                    name: format!("{}_{}", i.libelle, year.year()),
                     label: i.libelle.clone(),
                     kind,
                 });
@@ -464,6 +455,95 @@ impl Query {
             sources,
             indicators,
         })
+    }
+
+    /// The years of a series, each once and oldest first, and its changes, each from a year of
+    /// the series to a later one.
+    fn check_years(&self, evolution: &EvolutionSpec) -> Result<()> {
+        let years: Vec<u16> = evolution
+            .annees
+            .get_ref()
+            .iter()
+            .map(YearSpec::year)
+            .collect();
+        if years.len() < 2 || years.windows(2).any(|w| w[0] >= w[1]) {
+            let twice = years
+                .iter()
+                .find(|y| years.iter().filter(|x| x == y).count() > 1);
+            return Err(self
+                .error_at(
+                    &evolution.annees.span(),
+                    match twice {
+                        Some(y) => format!("« annees » : l'année {y} est donnée deux fois"),
+                        None => "« annees » : au moins deux années, chacune une fois, de la plus ancienne à la plus récente".to_string(),
+                    },
+                )
+                .hint("annees = [2020, 2021, 2022] avec « fichier » et « colonne_annee », ou { annee = 2016, fichier = \"…\" } par année"));
+        }
+        if let Some(changes) = &evolution.variations {
+            for [from, to] in changes.get_ref() {
+                let message = match (years.contains(from), years.contains(to)) {
+                    _ if from >= to => Some(format!(
+                        "« variations » : de {from} à {to}, la première année doit précéder la seconde"
+                    )),
+                    (false, _) => Some(format!(
+                        "« variations » : {from} n'est pas une année de la série"
+                    )),
+                    (_, false) => Some(format!(
+                        "« variations » : {to} n'est pas une année de la série"
+                    )),
+                    _ => None,
+                };
+                if let Some(message) = message {
+                    return Err(self.error_at(&changes.span(), message).hint(format!(
+                        "années de la série : {}",
+                        years
+                            .iter()
+                            .map(u16::to_string)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The source of one year of a series: its own file, or the rows of that year in the
+    /// evolution's `fichier`.
+    fn year_source(
+        &self,
+        evolution: &EvolutionSpec,
+        year: &YearSpec,
+        level: Level,
+    ) -> Result<PlannedSource> {
+        let role = format!("de {}", year.year());
+        let own = |file: &Spanned<String>, vintage: Option<&Spanned<u16>>| {
+            own_source(
+                Files::one(file),
+                &evolution.colonne_code,
+                evolution.niveau_fichier,
+                vintage,
+                &evolution.secret,
+                level,
+                &role,
+            )
+        };
+        match year {
+            YearSpec::OwnFile(f) => Ok(own(&f.fichier, f.millesime_fichier.as_ref())),
+            YearSpec::InFile(y) => {
+                let (Some(file), Some(column)) = (&evolution.fichier, &evolution.colonne_annee)
+                else {
+                    return Err(self
+                        .error_at(&evolution.annees.span(), format!("l'année {y} n'a pas de fichier"))
+                        .hint("donnez à [evolution] « fichier » et « colonne_annee » (un fichier de toutes les années), ou écrivez { annee = 2016, fichier = \"…\" }"));
+                };
+                let mut source = own(file, evolution.millesime_fichier.as_ref());
+                source.spec.colonne_annee = Some(column.clone());
+                source.spec.annee = Some(Spanned::new(file.span(), *y));
+                Ok(source)
+            }
+        }
     }
 
     /// The rates of the Cnaf files of `[couverture] taux_caf` (`methode = "taux_publie"`),

@@ -374,8 +374,21 @@ pub struct ClassMapSpec {
 #[serde(deny_unknown_fields)]
 pub struct EvolutionSpec {
     pub titre: String,
-    /// One file per year, oldest first.
-    pub annees: Spanned<Vec<YearFileSpec>>,
+    /// The years of the series, oldest first: each with its own file, or read from the
+    /// year column (`colonne_annee`) of `fichier`.
+    pub annees: Spanned<Vec<YearSpec>>,
+    /// One file of every year (the Cnaf's), its rows' year in `colonne_annee`.
+    #[serde(default)]
+    pub fichier: Option<Spanned<String>>,
+    #[serde(default)]
+    pub colonne_annee: Option<String>,
+    /// COG vintage of the codes of `fichier`, when older than the query's.
+    #[serde(default)]
+    pub millesime_fichier: Option<Spanned<u16>>,
+    /// The changes shown, each from one year of the series to a later one (`[[2020, 2024]]`);
+    /// by default from the first year to the last.
+    #[serde(default)]
+    pub variations: Option<Spanned<Vec<[u16; 2]>>>,
     #[serde(default = "default_code_column")]
     pub colonne_code: String,
     /// The files' level when finer than the query's (`iris`, `commune`).
@@ -405,6 +418,56 @@ pub struct EvolutionSpec {
     pub carte: Option<ClassMapSpec>,
 }
 
+/// A year of a series: a number (its rows in the evolution's `fichier`), or its own file.
+#[derive(Debug, Clone)]
+pub enum YearSpec {
+    InFile(u16),
+    OwnFile(YearFileSpec),
+}
+
+/// By hand rather than `untagged`, which would buffer the table and lose the places of its
+/// values (`Spanned`), so that errors name their line.
+impl<'de> Deserialize<'de> for YearSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = YearSpec;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("une année (2020) ou { annee = 2020, fichier = \"…\" }")
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> std::result::Result<YearSpec, E> {
+                u16::try_from(v)
+                    .map(YearSpec::InFile)
+                    .map_err(|_| E::custom(format!("année hors limites : {v}")))
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> std::result::Result<YearSpec, E> {
+                self.visit_i64(i64::try_from(v).unwrap_or(i64::MAX))
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> std::result::Result<YearSpec, A::Error> {
+                YearFileSpec::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(YearSpec::OwnFile)
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+impl YearSpec {
+    pub fn year(&self) -> u16 {
+        match self {
+            YearSpec::InFile(y) => *y,
+            YearSpec::OwnFile(f) => f.annee,
+        }
+    }
+}
+
 /// The file of one year.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -416,12 +479,15 @@ pub struct YearFileSpec {
     pub millesime_fichier: Option<Spanned<u16>>,
 }
 
-/// A count (`colonne`, summed) or a rate (100 × numerateur / denominateur, of sums).
+/// A count (`colonne`, summed), a rate (100 × numerateur / denominateur, of sums), or a
+/// value published at the query's level (`publie`, a Cnaf rate), followed in points.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeIndicatorSpec {
     #[serde(default)]
     pub colonne: Option<String>,
+    #[serde(default)]
+    pub publie: Option<String>,
     #[serde(default)]
     pub numerateur: Option<String>,
     #[serde(default)]
@@ -862,12 +928,13 @@ impl QuerySpec {
             v.push(one("score.fichier", f));
         }
         if let Some(e) = &mut self.evolution {
-            v.extend(
-                e.annees
-                    .get_mut()
-                    .iter_mut()
-                    .map(|y| one("evolution.annees.fichier", &mut y.fichier)),
-            );
+            v.extend(e.annees.get_mut().iter_mut().filter_map(|y| match y {
+                YearSpec::OwnFile(f) => Some(one("evolution.annees.fichier", &mut f.fichier)),
+                YearSpec::InFile(_) => None,
+            }));
+            if let Some(f) = &mut e.fichier {
+                v.push(one("evolution.fichier", f));
+            }
         }
         if let Some(p) = &mut self.panier {
             v.push(one("panier.inventaire", &mut p.inventaire));

@@ -35,19 +35,24 @@ pub(super) fn run_evolution(
     let (level, units) = (selection.level, selection.units.as_slice());
     let plan = query.evolution_plan(spec, level)?;
     let years = spec.annees.get_ref();
-    if years.len() < 2 || years.windows(2).any(|w| w[0].annee >= w[1].annee) {
-        return Err(query
-            .error_at(
-                &spec.annees.span(),
-                "« annees » : au moins deux années, chacune une fois, de la plus ancienne à la plus récente",
-            )
-            .hint("[[evolution.annees]] annee = 2016, fichier = \"…\", puis la même chose pour 2020"));
-    }
     let mut notices = Vec::new();
     let evaluated = evaluate_sources(query, &plan, &selection, &mut notices)?;
     let values = &evaluated.values;
     // Indicator `k` of year `y` is `y × K + k` of the plan.
     let per_year = spec.indicateurs.get_ref().len();
+    // The whole selection each year: over the territories the files hold, when they hold the
+    // same ones every year (a file of a few communes is summed over them); otherwise a year
+    // lacking a territory has no total, rather than one over other territories than the
+    // other years'.
+    let same_every_year = evaluated.found.windows(2).all(|w| w[0] == w[1]);
+    let unfound = evaluated
+        .found
+        .first()
+        .map_or(0, |f| f.iter().filter(|x| !**x).count());
+    let total_of = |i: usize| match same_every_year {
+        true => values.total_of_found(i, unfound),
+        false => values.total_of_all(i),
+    };
     let kinds = &plan.indicators[..per_year];
     let series: Vec<Series> = (0..per_year)
         .map(|k| Series {
@@ -58,10 +63,8 @@ pub(super) fn run_evolution(
                         .collect()
                 })
                 .collect(),
-            // A year whose file lacks a territory (or one of its counts) has no total,
-            // rather than a total over other territories than the other years'.
             total: (0..years.len())
-                .map(|y| values.total_of_all(y * per_year + k))
+                .map(|y| total_of(y * per_year + k))
                 .collect(),
         })
         .collect();
@@ -71,7 +74,16 @@ pub(super) fn run_evolution(
     let covered: Vec<bool> = (0..units.len())
         .map(|u| evaluated.found.iter().any(|f| f[u]))
         .collect();
-    let table = change_table(spec, kinds, units, &series, &covered);
+    // The whole selection's row says over which territories it is summed.
+    let total_name = match (same_every_year, unfound) {
+        (true, n) if n > 0 => format!(
+            "Ensemble des {} {} des fichiers, chaque année",
+            units.len() - n,
+            level.plural()
+        ),
+        _ => "Ensemble".to_string(),
+    };
+    let table = change_table(spec, kinds, units, &series, &covered, &total_name);
     let mut report = Report {
         title: spec.titre.clone(),
         ..Report::default()
@@ -103,17 +115,30 @@ pub(super) fn run_evolution(
     Ok(report)
 }
 
-/// Code, territory, and for each indicator its value each year and its change, for the
-/// territories some file covers; the whole selection last.
+/// The changes shown, as positions in the series: those of `variations`, or the first year
+/// to the last (the resolve step has checked that each names years of the series).
+fn changes(spec: &EvolutionSpec) -> Vec<(usize, usize)> {
+    let years: Vec<u16> = spec.annees.get_ref().iter().map(|y| y.year()).collect();
+    let at = |y: u16| years.iter().position(|x| *x == y).unwrap_or(0);
+    match &spec.variations {
+        Some(v) => v.get_ref().iter().map(|[a, b]| (at(*a), at(*b))).collect(),
+        None => vec![(0, years.len() - 1)],
+    }
+}
+
+/// Code, territory, and for each indicator its value each year and its changes (a count in
+/// units and percent, a rate in points), for the territories some file covers; the whole
+/// selection last.
 fn change_table(
     spec: &EvolutionSpec,
     kinds: &[Indicator],
     units: &[Unit],
     series: &[Series],
     covered: &[bool],
+    total_name: &str,
 ) -> OutTable {
-    let years: Vec<u16> = spec.annees.get_ref().iter().map(|y| y.annee).collect();
-    let span = format!("{}-{}", years[0], years[years.len() - 1]);
+    let years: Vec<u16> = spec.annees.get_ref().iter().map(|y| y.year()).collect();
+    let changes = changes(spec);
     let mut headers = vec![
         ("Code".to_string(), Align::Left),
         ("Territoire".to_string(), Align::Left),
@@ -122,34 +147,40 @@ fn change_table(
         for y in &years {
             headers.push((format!("{} {y}", ind.libelle), Align::Right));
         }
-        match kind.kind {
-            Kind::Stock(_) => {
-                headers.push((format!("{} : évolution {span}", ind.libelle), Align::Right));
-                headers.push((
-                    format!("{} : évolution {span} (%)", ind.libelle),
+        for &(a, b) in &changes {
+            let span = format!("{}-{}", years[a], years[b]);
+            match kind.kind {
+                Kind::Stock(_) => {
+                    headers.push((format!("{} : évolution {span}", ind.libelle), Align::Right));
+                    headers.push((
+                        format!("{} : évolution {span} (%)", ind.libelle),
+                        Align::Right,
+                    ));
+                }
+                _ => headers.push((
+                    format!("{} : évolution {span} (points)", ind.libelle),
                     Align::Right,
-                ));
+                )),
             }
-            _ => headers.push((
-                format!("{} : évolution {span} (points)", ind.libelle),
-                Align::Right,
-            )),
         }
     }
     let row = |code: &str, name: &str, values: &dyn Fn(&Series) -> Vec<Cell>| {
         let mut row = vec![code.to_string(), name.to_string()];
         for (s, kind) in series.iter().zip(kinds) {
             let v = values(s);
-            let (first, last) = (v[0], v[v.len() - 1]);
             match kind.kind {
-                Kind::Stock(_) => {
-                    row.extend(v.iter().map(|c| count(*c)));
-                    row.push(count(last - first));
-                    row.push(Cell::relative_change(first, last).table_label(1));
-                }
-                _ => {
-                    row.extend(v.iter().map(|c| c.table_label(1)));
-                    row.push((last - first).table_label(1));
+                Kind::Stock(_) => row.extend(v.iter().map(|c| count(*c))),
+                _ => row.extend(v.iter().map(|c| c.table_label(1))),
+            }
+            for &(a, b) in &changes {
+                let (first, last) = (v[a], v[b]);
+                match kind.kind {
+                    Kind::Stock(_) => {
+                        row.push(count(last - first));
+                        row.push(Cell::relative_change(first, last).table_label(1));
+                    }
+                    // A rate, recomputed or published, changes in points, never in percent.
+                    _ => row.push((last - first).table_label(1)),
                 }
             }
         }
@@ -161,7 +192,7 @@ fn change_table(
         .filter(|(i, _)| covered[*i])
         .map(|(i, u)| row(&u.code, &u.name, &|s: &Series| s.units[i].clone()))
         .collect();
-    rows.push(row("", "Ensemble", &|s: &Series| s.total.clone()));
+    rows.push(row("", total_name, &|s: &Series| s.total.clone()));
     OutTable { headers, rows }
 }
 
@@ -206,11 +237,9 @@ fn change_map(
                 ),
             )
         })?;
-    let changes: Vec<Cell> = series[index]
-        .units
-        .iter()
-        .map(|v| v[v.len() - 1] - v[0])
-        .collect();
+    // The first change of the table.
+    let (a, b) = changes(spec)[0];
+    let changes: Vec<Cell> = series[index].units.iter().map(|v| v[b] - v[a]).collect();
     let values: Vec<f64> = changes.iter().filter_map(|c| c.shown()).collect();
     let classes = match &spec.carte_seuils {
         Some(limits) => Classes::new(
@@ -240,8 +269,8 @@ fn change_map(
     let years = spec.annees.get_ref();
     let legend_title = format!(
         "Évolution {}-{}{unit_word}",
-        years[0].annee,
-        years[years.len() - 1].annee
+        years[a].year(),
+        years[b].year()
     );
     let classed: Vec<Classed> = units
         .iter()

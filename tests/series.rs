@@ -1,0 +1,158 @@
+//! Series of years: several years from one file's year column, changes between chosen years,
+//! the selection's total recomputed each year, published rates followed in points.
+
+use std::collections::BTreeMap;
+
+use crate::common::*;
+
+/// The rows of the embedded Cnaf extract: per (year, commune), its columns by name.
+fn extract() -> Vec<BTreeMap<String, String>> {
+    let text = std::fs::read_to_string(root().join("data/caf/s-ben-com-71-extrait.csv")).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(';').collect();
+    lines
+        .map(|l| {
+            header
+                .iter()
+                .zip(l.split(';'))
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// The sum of `column` over the extract's communes in `year`.
+fn total(rows: &[BTreeMap<String, String>], year: &str, column: &str) -> f64 {
+    rows.iter()
+        .filter(|r| r["annee_decembre"] == year)
+        .map(|r| r[column].parse::<f64>().unwrap())
+        .sum()
+}
+
+fn french(v: f64, decimals: usize) -> String {
+    format!("{v:.decimals$}").replace('.', ",")
+}
+
+#[test]
+fn five_years_from_one_file_with_two_changes_and_the_total_recomputed_each_year() {
+    let s = Scratch::new();
+    let o = s.run_file("queries/series-allocataires-communes-71.toml");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let table = s.output("71/series-allocataires-communes.csv");
+    let lines: Vec<Vec<&str>> = table.lines().map(|l| l.split(';').collect()).collect();
+    // 16 communes and the row of the whole, which says over what it is summed.
+    assert_eq!(lines.len(), 1 + 16 + 1, "{table}");
+    let last = &lines[17];
+    assert_eq!(
+        last[1],
+        "Ensemble des 16 communes des fichiers, chaque année"
+    );
+    // Recomputed here from the extract: households each year, the change 2020-2024 in units
+    // and percent, and the share of RSA households as a ratio of the sums, in points.
+    let rows = extract();
+    let years = ["2020", "2021", "2022", "2023", "2024"];
+    for (k, y) in years.iter().enumerate() {
+        assert_eq!(last[2 + k], french(total(&rows, y, "indfoy_ndur"), 0));
+    }
+    let (first, end) = (
+        total(&rows, "2020", "indfoy_ndur"),
+        total(&rows, "2024", "indfoy_ndur"),
+    );
+    assert_eq!(last[7], french(end - first, 0));
+    assert_eq!(last[8], french(100.0 * (end - first) / first, 1));
+    let share = |y: &str| 100.0 * total(&rows, y, "indfoy_rsa") / total(&rows, y, "indfoy_ndur");
+    // Households: 5 years and 2 changes of 2 columns; then RSA households alike; then the share.
+    let at = 2 + 2 * (5 + 4);
+    assert_eq!(last[at], french(share("2020"), 1));
+    assert_eq!(last[at + 5], french(share("2024") - share("2020"), 1));
+    assert_eq!(last[at + 6], french(share("2024") - share("2023"), 1));
+    // A commune's change 2023-2024: Autun, 2 760 then 2 745 households.
+    let autun = lines.iter().find(|l| l[0] == "71014").unwrap();
+    assert_eq!((autun[9], autun[10]), ("-15", "-0,5"));
+}
+
+/// A series of Puy-de-Dôme EPCI from `file` (code;annee;taux;n), with `indicator` and
+/// `extra` lines in [evolution].
+fn epci_series(file: &str, indicator: &str, extra: &str) -> String {
+    format!(
+        "[territoire]\nniveau = \"epci\"\ndepartements = [\"63\"]\nmillesime = 2026\n\
+         communes = \"../data/cog/communes-epci-population-2026.csv\"\n\
+         liste_departements = \"../data/cog/departements.csv\"\n\n\
+         [evolution]\ntitre = \"T\"\nfichier = \"{file}\"\ncolonne_annee = \"annee\"\n\
+         colonne_code = \"code\"\n{extra}\nindicateurs = [{indicator}]\nsorties = [\"s.csv\"]\n"
+    )
+}
+
+const RATES: &str = "code;annee;taux;n\n246300701;2019;50,5;10\n200069177;2019;40,0;20\n\
+                     246300701;2022;52,0;12\n200069177;2022;39,0;25\n";
+
+#[test]
+fn a_published_rate_is_followed_in_points_and_never_summed() {
+    // The old bug: an evolution over a Cnaf rate added the rates up (« Ensemble 90,5 → 91 »)
+    // and gave a % change of a rate.
+    let s = Scratch::new();
+    let file = s.file("taux.csv", RATES);
+    let o = s.run(&epci_series(
+        &file,
+        "{ publie = \"taux\", libelle = \"Taux publié\" }",
+        "annees = [2019, 2022]",
+    ));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let table = s.output("s.csv");
+    assert!(table.starts_with("\u{feff}Code;Territoire;Taux publié 2019;Taux publié 2022;Taux publié : évolution 2019-2022 (points)\r\n"), "{table}");
+    assert!(
+        table.contains("246300701;Clermont Auvergne Métropole;50,5;52,0;1,5\r\n"),
+        "{table}"
+    );
+    // No total of a published rate, whatever its territories.
+    let whole = table.lines().last().unwrap();
+    assert!(whole.ends_with(";;;"), "{whole}");
+}
+
+#[test]
+fn years_twice_absent_or_changes_outside_the_series_are_refused_at_their_line() {
+    let s = Scratch::new();
+    let file = s.file("taux.csv", RATES);
+    let count = "{ colonne = \"n\", libelle = \"N\" }";
+    let run = |extra: &str| s.run(&epci_series(&file, count, extra));
+    let o = run("annees = [2019, 2019]");
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("l'année 2019 est donnée deux fois"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("ligne 13"), "{}", stderr(&o));
+    let o = run("annees = [2019, 2020]");
+    assert!(
+        stderr(&o).contains("aucune ligne de l'année 2020"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run("annees = [2019, 2022]\nvariations = [[2019, 2021]]");
+    assert!(
+        stderr(&o).contains("2021 n'est pas une année de la série"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains("années de la série : 2019, 2022"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run("annees = [2019, 2022]\nvariations = [[2022, 2019]]");
+    assert!(
+        stderr(&o).contains("la première année doit précéder la seconde"),
+        "{}",
+        stderr(&o)
+    );
+    // A year without a file of its own nor the evolution's.
+    let text = epci_series(&file, count, "annees = [2019, 2022]")
+        .replace(&format!("fichier = \"{file}\"\n"), "");
+    let o = s.run(&text);
+    assert!(
+        stderr(&o).contains("l'année 2019 n'a pas de fichier"),
+        "{}",
+        stderr(&o)
+    );
+}
