@@ -40,8 +40,9 @@ fn five_years_from_one_file_with_two_changes_and_the_total_recomputed_each_year(
     assert!(o.status.success(), "{}", stderr(&o));
     let table = s.output("71/series-allocataires-communes.csv");
     let lines: Vec<Vec<&str>> = table.lines().map(|l| l.split(';').collect()).collect();
-    // 16 communes and the row of the whole, which says over what it is summed.
-    assert_eq!(lines.len(), 1 + 16 + 1, "{table}");
+    // 16 communes, the row of the whole, which says over what it is summed, and the target's
+    // two rows.
+    assert_eq!(lines.len(), 1 + 16 + 1 + 2, "{table}");
     let last = &lines[17];
     assert_eq!(
         last[1],
@@ -66,6 +67,16 @@ fn five_years_from_one_file_with_two_changes_and_the_total_recomputed_each_year(
     assert_eq!(last[at], french(share("2020"), 1));
     assert_eq!(last[at + 5], french(share("2024") - share("2020"), 1));
     assert_eq!(last[at + 6], french(share("2024") - share("2023"), 1));
+    // The target of 24 500 households in 2024, and the gap of the whole to it.
+    assert_eq!((lines[18][1], lines[18][6]), ("Cible", "24500"));
+    assert_eq!(
+        (lines[19][1], lines[19][6].to_string()),
+        ("Écart à la cible", french(end - 24500.0, 0))
+    );
+    // The line chart, with its target.
+    let svg = s.output("71/series-allocataires.svg");
+    assert!(svg.contains("Cible 2024 : 24\u{202f}500"), "{svg}");
+    assert!(s.out_dir().join("71/series-allocataires.png").exists());
     // A commune's change 2023-2024: Autun, 2 760 then 2 745 households.
     let autun = lines.iter().find(|l| l[0] == "71014").unwrap();
     assert_eq!((autun[9], autun[10]), ("-15", "-0,5"));
@@ -143,6 +154,20 @@ fn years_twice_absent_or_changes_outside_the_series_are_refused_at_their_line() 
     let o = run("annees = [2019, 2022]\nvariations = [[2022, 2019]]");
     assert!(
         stderr(&o).contains("la première année doit précéder la seconde"),
+        "{}",
+        stderr(&o)
+    );
+    let o =
+        run("annees = [2019, 2022]\ncibles = [{ indicateur = \"N\", annee = 2024, valeur = 30 }]");
+    assert!(
+        stderr(&o).contains("« cibles » : 2024 n'est pas une année de la série"),
+        "{}",
+        stderr(&o)
+    );
+    let o =
+        run("annees = [2019, 2022]\ncibles = [{ indicateur = \"M\", annee = 2022, valeur = 30 }]");
+    assert!(
+        stderr(&o).contains("« M » n'est le libellé d'aucun indicateur"),
         "{}",
         stderr(&o)
     );

@@ -457,8 +457,8 @@ impl Query {
         })
     }
 
-    /// The years of a series, each once and oldest first, and its changes, each from a year of
-    /// the series to a later one.
+    /// The years of a series, each once and oldest first; its changes, each from a year of the
+    /// series to a later one; its targets and chart, each of an indicator and a year it has.
     fn check_years(&self, evolution: &EvolutionSpec) -> Result<()> {
         let years: Vec<u16> = evolution
             .annees
@@ -505,6 +505,39 @@ impl Query {
                     )));
                 }
             }
+        }
+        let labels: Vec<&str> = evolution
+            .indicateurs
+            .get_ref()
+            .iter()
+            .map(|i| i.libelle.as_str())
+            .collect();
+        let known = |label: &str, at: &std::ops::Range<usize>, what: &str| -> Result<()> {
+            match labels.contains(&label) {
+                true => Ok(()),
+                false => Err(self
+                    .error_at(
+                        at,
+                        format!("{what} : « {label} » n'est le libellé d'aucun indicateur"),
+                    )
+                    .hint(format!("libellés : {}", labels.join(" ; ")))),
+            }
+        };
+        if let Some(targets) = &evolution.cibles {
+            for t in targets.get_ref() {
+                known(&t.indicateur, &targets.span(), "« cibles »")?;
+                if !years.contains(&t.annee) {
+                    return Err(self
+                        .error_at(
+                            &targets.span(),
+                            format!("« cibles » : {} n'est pas une année de la série", t.annee),
+                        )
+                        .hint("une cible se donne pour une année de « annees »"));
+                }
+            }
+        }
+        if let Some(wanted) = &evolution.graphique_indicateur {
+            known(wanted.get_ref(), &wanted.span(), "« graphique_indicateur »")?;
         }
         Ok(())
     }

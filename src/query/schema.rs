@@ -416,6 +416,24 @@ pub struct EvolutionSpec {
     /// Map of the change, in a palette diverging from 0.
     #[serde(default)]
     pub carte: Option<ClassMapSpec>,
+    /// Targets of the selection: a value of an indicator for a year of the series.
+    #[serde(default)]
+    pub cibles: Option<Spanned<Vec<TargetSpec>>>,
+    /// The `libelle` of the indicator `[evolution.graphique]` follows (the first by default).
+    #[serde(default)]
+    pub graphique_indicateur: Option<Spanned<String>>,
+    /// Line chart of the selection's value each year, with its targets.
+    #[serde(default)]
+    pub graphique: Option<ChartSpec>,
+}
+
+/// `{ indicateur = "Places", annee = 2022, valeur = 1200 }`: what the selection should reach.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetSpec {
+    pub indicateur: String,
+    pub annee: u16,
+    pub valeur: Finite,
 }
 
 /// A year of a series: a number (its rows in the evolution's `fichier`), or its own file.

@@ -3,7 +3,8 @@
 //!
 //! One file per map element, as in mapsf: `title` (title and credits), `legend`,
 //! `symbols` (proportional circles and their size legend), `labels`, `insets`, `chart`
-//! (distribution), `scale`, `north`; `multiples` lays out small multiples; `svg` holds the
+//! (distribution), `scale`, `north`; `multiples` lays out small multiples; `shares` and `lines`
+//! are the bar chart of shares and the line chart of years; `svg` holds the
 //! low-level writer and `text` the fonts.
 //! The page is 1000 units wide; its height follows the territory's shape. The legends
 //! go right of the map, or below it when the territory is wide or the legend horizontal.
@@ -12,6 +13,7 @@ mod chart;
 mod insets;
 mod labels;
 mod legend;
+mod lines;
 mod multiples;
 mod north;
 mod png;
@@ -30,6 +32,7 @@ pub use chart::Distribution;
 pub use insets::InsetFrame;
 pub use labels::{Label, MAX_LABELLED, feature_labels};
 pub use legend::LegendLayout;
+pub use lines::{Line, LineChart, Target, line_chart_svg};
 pub use multiples::{Panel, SmallMultiples, small_multiples_svg};
 pub use png::{choropleth_png, svg_to_png, with_dpi};
 pub use shares::{Series, ShareChart, share_chart_svg};

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use super::class_map::{Classed, Legend, NamedClass, class_map};
 use super::indicators::evaluate_sources;
+use super::map::Picture;
 use super::{Report, Section, markdown_notes, select_units, write_tables};
 use crate::classify::palette;
 use crate::classify::{Classes, Threshold};
@@ -14,7 +15,8 @@ use crate::export::{Align, OutTable};
 use crate::format;
 use crate::indicators::Cell;
 use crate::indicators::model::{Indicator, Kind};
-use crate::query::{EvolutionSpec, Query};
+use crate::query::{ChartSpec, EvolutionSpec, Query};
+use crate::render::{self, Line, LineChart, Target};
 use crate::territory::{Territory, Unit};
 
 /// An indicator's value for each year, for every territory and the whole selection.
@@ -88,6 +90,22 @@ pub(super) fn run_evolution(
         title: spec.titre.clone(),
         ..Report::default()
     };
+    if let Some(chart) = &spec.graphique {
+        let svg = render::line_chart_svg(&line_chart(spec, chart, kinds, &series, &total_name));
+        let paths = Picture {
+            svg: &svg,
+            png: &|| render::svg_to_png(&svg, chart.largeur_png),
+            dpi: chart.dpi_png,
+        }
+        .write_all(query, &chart.sorties, out_dir)?;
+        report.add((
+            paths,
+            Section::Figure {
+                title: chart.titre.clone(),
+                svg,
+            },
+        ));
+    }
     if let Some(map) = &spec.carte {
         let drawn = change_map(
             query,
@@ -193,7 +211,105 @@ fn change_table(
         .map(|(i, u)| row(&u.code, &u.name, &|s: &Series| s.units[i].clone()))
         .collect();
     rows.push(row("", total_name, &|s: &Series| s.total.clone()));
+    rows.extend(target_rows(spec, kinds, series, &changes, headers.len()));
     OutTable { headers, rows }
+}
+
+/// The targets of the selection, in the column of their indicator and year: a row of the
+/// values aimed at, and a row of the gap of the selection's value to each.
+fn target_rows(
+    spec: &EvolutionSpec,
+    kinds: &[Indicator],
+    series: &[Series],
+    changes: &[(usize, usize)],
+    width: usize,
+) -> Vec<Vec<String>> {
+    let Some(targets) = &spec.cibles else {
+        return Vec::new();
+    };
+    let years: Vec<u16> = spec.annees.get_ref().iter().map(|y| y.year()).collect();
+    let labels = spec.indicateurs.get_ref();
+    let mut aimed = vec![String::new(); width];
+    let mut gaps = vec![String::new(); width];
+    aimed[1] = "Cible".to_string();
+    gaps[1] = "Écart à la cible".to_string();
+    for t in targets.get_ref() {
+        let (Some(k), Some(y)) = (
+            labels.iter().position(|i| i.libelle == t.indicateur),
+            years.iter().position(|y| *y == t.annee),
+        ) else {
+            continue;
+        };
+        // The columns before indicator `k`: its years, then per change one column (a rate) or
+        // two (a count, in units and in %).
+        let before: usize = kinds[..k]
+            .iter()
+            .map(|kind| {
+                years.len()
+                    + changes.len()
+                        * if matches!(kind.kind, Kind::Stock(_)) {
+                            2
+                        } else {
+                            1
+                        }
+            })
+            .sum();
+        let at = 2 + before + y;
+        let target = Cell::Value(t.valeur.get());
+        let label = |c: Cell| match kinds[k].kind {
+            Kind::Stock(_) => count(c),
+            _ => c.table_label(1),
+        };
+        aimed[at] = label(target);
+        gaps[at] = label(series[k].total[y] - target);
+    }
+    vec![aimed, gaps]
+}
+
+/// The line chart of `graphique_indicateur` (the first indicator by default): the selection's
+/// value each year, and its targets.
+fn line_chart(
+    spec: &EvolutionSpec,
+    chart: &ChartSpec,
+    kinds: &[Indicator],
+    series: &[Series],
+    total_name: &str,
+) -> LineChart {
+    let labels = spec.indicateurs.get_ref();
+    let k = spec
+        .graphique_indicateur
+        .as_ref()
+        .and_then(|w| labels.iter().position(|i| &i.libelle == w.get_ref()))
+        .unwrap_or(0);
+    let years: Vec<u16> = spec.annees.get_ref().iter().map(|y| y.year()).collect();
+    let decimals = kinds[k].decimals();
+    LineChart {
+        title: chart.titre.clone(),
+        subtitle: chart.sous_titre.clone(),
+        axis_title: labels[k].libelle.clone(),
+        years,
+        lines: vec![Line {
+            label: total_name.to_string(),
+            values: series[k].total.iter().map(|c| c.bounds()).collect(),
+        }],
+        targets: spec
+            .cibles
+            .iter()
+            .flat_map(|t| t.get_ref())
+            .filter(|t| t.indicateur == labels[k].libelle)
+            .map(|t| Target {
+                year: t.annee,
+                value: t.valeur.get(),
+                label: format!(
+                    "Cible {} : {}",
+                    t.annee,
+                    format::display(t.valeur.get(), decimals)
+                ),
+            })
+            .collect(),
+        decimals,
+        source: chart.source.clone(),
+    }
 }
 
 /// A count with the decimals it has (shares of a split commune).
