@@ -12,7 +12,7 @@ fn diagnostic(deps: &str) -> String {
         "[diagnostic]\ntitre = \"Diagnostic\"\ndepartements = [{deps}]\n\
          liste_departements = \"{root}/data/cog/departements.csv\"\n\
          modeles = [{{ requete = \"{root}/queries/modeles/couverture-epci.toml\" }}, \
-         {{ requete = \"{root}/queries/modeles/panier-epci.toml\" }}]\ndossier = \"diag\"\n"
+         {{ requete = \"{root}/queries/modeles/panier-epci.toml\" }}]\ndossier = \"diag\"\nannee = 2023\n"
     )
 }
 
@@ -148,7 +148,7 @@ fn pooled_classes_make_the_maps_of_the_departements_comparable() {
         format!(
             "[diagnostic]\ntitre = \"D\"\ndepartements = [\"63\", \"71\"]\n\
              liste_departements = \"../data/cog/departements.csv\"\n\
-             modeles = [{{ requete = \"{model}\" }}]\ndossier = \"diag\"\nclasses_communes = {pooled}\n"
+             modeles = [{{ requete = \"{model}\" }}]\ndossier = \"diag\"\nclasses_communes = {pooled}\nannee = 2023\n"
         )
     };
     let o = s.run(&text(false));
@@ -206,5 +206,43 @@ fn a_departement_name_with_quotes_stays_a_name_in_its_model_queries() {
     assert!(
         report.contains("Puy-de-&quot;Dôme&quot; \\ test"),
         "{report}"
+    );
+}
+
+#[test]
+fn the_year_of_the_diagnostic_stands_in_its_models_and_a_model_asking_for_it_needs_one() {
+    let s = Scratch::new();
+    // {annee} in the model's file name, year and titles: 2023 reads the 2023 file.
+    let o = s.run(&diagnostic("\"63\""));
+    let out = stdout(&o);
+    assert!(
+        out.contains("63 Puy-de-Dôme : 2 requête(s), 0 en erreur"),
+        "{out}"
+    );
+    let report = s.output("diag/63/rapport-63.html");
+    assert!(
+        report.contains("txcouv-pe-2023-5dep.csv"),
+        "the file of the year"
+    );
+    assert!(report.contains("par EPCI, 2023"), "the title of the year");
+    // A year without its files: the file of 2024 is said missing.
+    let o = s.run(&diagnostic("\"63\"").replace("annee = 2023", "annee = 2024"));
+    assert!(
+        stdout(&o).contains("txcouv-pe-2024-5dep.csv"),
+        "{}",
+        stdout(&o)
+    );
+    // No year: the model that asks for one says so, with the diagnostic to complete.
+    let o = s.run(&diagnostic("\"63\"").replace("annee = 2023\n", ""));
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("utilise {annee} ou {annee_precedente}"),
+        "{err}"
+    );
+    assert!(err.contains("couverture-epci.toml"), "{err}");
+    assert!(
+        err.contains("ajoutez « annee = 2024 » à [diagnostic]"),
+        "{err}"
     );
 }

@@ -1,6 +1,7 @@
 //! A diagnostic file: the yearly diagnostic of several départements in one command. Its
 //! model queries are ordinary queries where `{departement}` stands for the code of each
-//! département in turn (and `{nom_departement}` for its name).
+//! département in turn (and `{nom_departement}` for its name), `{annee}` for the year of the
+//! diagnostic and `{annee_precedente}` for the year before.
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -36,6 +37,10 @@ pub struct DiagnosticSpec {
     /// at once, so that a colour means the same everywhere.
     #[serde(default)]
     pub classes_communes: bool,
+    /// The year of the diagnostic, in place of `{annee}` in the models (and the year before in
+    /// place of `{annee_precedente}`).
+    #[serde(default)]
+    pub annee: Option<u16>,
 }
 
 /// `{ requete = "queries/modeles/couverture-epci.toml" }`, optionally for some

@@ -80,9 +80,9 @@ pub fn plan_diagnostic<'a>(d: &'a Diagnostic, out_dir: &Path) -> Result<Diagnost
         .get_ref()
         .iter()
         .map(|m| {
-            std::fs::read_to_string(&m.requete)
-                .map(|text| (text, m))
-                .map_err(|e| Error::io(Path::new(&m.requete), e))
+            let text = std::fs::read_to_string(&m.requete)
+                .map_err(|e| Error::io(Path::new(&m.requete), e))?;
+            Ok((with_year(d, m, text)?, m))
         })
         .collect::<Result<_>>()?;
     let folder = output_path(out_dir, &spec.dossier).map_err(|why| {
@@ -269,6 +269,22 @@ fn report_bytes(doc: &ReportDoc) -> [Result<Vec<u8>>; 2] {
         })
         .collect();
     [Ok(report_html(doc).into_bytes()), workbook(&tables)]
+}
+
+/// A model's text with the diagnostic's year in place of `{annee}`, and the year before in
+/// place of `{annee_precedente}`: next year's diagnostic is the same models, one number changed.
+fn with_year(d: &Diagnostic, model: &ModelSpec, text: String) -> Result<String> {
+    match d.spec.annee {
+        Some(year) => Ok(text
+            .replace("{annee_precedente}", &(year - 1).to_string())
+            .replace("{annee}", &year.to_string())),
+        None if text.contains("{annee}") || text.contains("{annee_precedente}") => Err(Error::new(
+            "la requête modèle utilise {annee} ou {annee_precedente}, mais le diagnostic ne donne pas d'année",
+        )
+        .file(&model.requete)
+        .hint(format!("ajoutez « annee = 2024 » à [diagnostic] dans {}", d.path.display()))),
+        None => Ok(text),
+    }
 }
 
 /// A model query for one département.
