@@ -236,8 +236,9 @@ fn weighted_score_ranks_highest_first() {
         .lines()
         .skip(1)
         .map(|l| {
+            // The score, then its priority class.
             l.rsplit(';')
-                .next()
+                .nth(1)
                 .unwrap()
                 .replace(',', ".")
                 .parse()
@@ -271,7 +272,7 @@ fn zoom_on_an_unknown_epci_is_refused() {
 }
 
 #[test]
-fn priority_map_of_a_weighted_score_is_refused() {
+fn priority_map_of_a_weighted_score_says_its_method_and_a_flag_map_needs_a_typology() {
     let text = std::fs::read_to_string(root().join("queries/vulnerabilite-epci-34-herault.toml"))
         .unwrap()
         .replace(
@@ -283,9 +284,22 @@ fn priority_map_of_a_weighted_score_is_refused() {
             "vulnerable_si = \"bas\" }",
             "vulnerable_si = \"bas\", poids = 0.5 }",
         );
-    let err = failure(&text);
+    let s = Scratch::new();
+    let o = s.run(&text);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let svg = s.output("34/vulnerabilite-epci-34.svg");
     assert!(
-        err.contains("la carte va avec « somme_des_rangs »"),
+        svg.contains("Score pondéré (min-max ; poids 33 % Part des minima sociaux (%)"),
+        "the legend says the method"
+    );
+    assert!(svg.contains("Priorité 1 ("));
+    // Flags without a typology have no classes to map.
+    let flags = text
+        .replace("methode = \"score_pondere\"", "methode = \"drapeaux\"")
+        .replace("poids = 0.5", "drapeau = { test = \">\", seuil = 5 }");
+    let err = failure(&flags);
+    assert!(
+        err.contains("la carte va avec « somme_des_rangs », « score_pondere », ou « drapeaux » avec [score.typologie]"),
         "{err}"
     );
 }

@@ -11,6 +11,7 @@ mod fuzz_regressions;
 mod indicators;
 mod national_map;
 mod panier;
+mod priorities;
 mod series;
 mod synthetic;
 mod vintages;

@@ -10,6 +10,7 @@ pub mod frame;
 pub mod model;
 pub mod rank_sum;
 pub mod reference;
+pub mod robustness;
 pub mod secret_rule;
 pub mod vintage;
 pub mod weighted_score;

@@ -137,19 +137,7 @@ pub fn rank_sum(df: &DataFrame, params: &RankSum) -> Result<(DataFrame, Vec<Stri
         ));
     }
     let known: Vec<f64> = ranked.iter().filter_map(|&i| totals[i].shown()).collect();
-    let (method, n) = match &params.priorities {
-        Priorities::Quantiles(n) => (Method::Quantiles, Some(*n)),
-        Priorities::NaturalBreaks(n) => (Method::NaturalBreaks, Some(*n)),
-        Priorities::CutPoints(cuts) => (
-            Method::Fixed(
-                cuts.iter()
-                    .map(|&value| Threshold { value, name: None })
-                    .collect(),
-            ),
-            None,
-        ),
-    };
-    let breaks = classify::breaks(&known, &method, n)?;
+    let breaks = priority_breaks(&known, &params.priorities)?;
     notices.extend(breaks.notices);
     let priority: Vec<Option<String>> = totals
         .iter()
@@ -172,6 +160,23 @@ pub fn rank_sum(df: &DataFrame, params: &RankSum) -> Result<(DataFrame, Vec<Stri
     push_cells(&mut out, TOTAL, &pick(&totals, &order))?;
     out.with_column(Column::new(PRIORITY.into(), pick(&priority, &order)))?;
     Ok((out, notices))
+}
+
+/// The classes of `priorities` over the `known` totals or scores (class 0 the lowest).
+pub(super) fn priority_breaks(known: &[f64], priorities: &Priorities) -> Result<classify::Breaks> {
+    let (method, n) = match priorities {
+        Priorities::Quantiles(n) => (Method::Quantiles, Some(*n)),
+        Priorities::NaturalBreaks(n) => (Method::NaturalBreaks, Some(*n)),
+        Priorities::CutPoints(cuts) => (
+            Method::Fixed(
+                cuts.iter()
+                    .map(|&value| Threshold { value, name: None })
+                    .collect(),
+            ),
+            None,
+        ),
+    };
+    classify::breaks(known, &method, n)
 }
 
 /// The bounds of the value ranked so that the largest is the most vulnerable.

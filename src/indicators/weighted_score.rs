@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::Cell;
 use super::frame::{inputs, order, pick, pick_codes, push_cells, unranked_notice};
-use super::rank_sum::{Direction, Ties, rank};
+use super::rank_sum::{Direction, PRIORITY, Priorities, Ties, priority_breaks, rank};
 use crate::error::{Error, Result};
 use crate::format;
 
@@ -49,6 +49,33 @@ pub struct WeightedIndicator {
 pub struct WeightedScore {
     pub indicators: Vec<WeightedIndicator>,
     pub normalisation: Normalisation,
+    /// How the scores are cut into classes, « Priorité 1 » for the highest.
+    pub priorities: Priorities,
+}
+
+impl Normalisation {
+    /// The French name written beside the scores.
+    pub fn label(self) -> &'static str {
+        match self {
+            Normalisation::MinMax => "min-max",
+            Normalisation::ZScore => "score z",
+            Normalisation::RankPercentile => "rang centile",
+        }
+    }
+}
+
+/// How a score is made, for every output: « min-max ; poids 60 % X, 10 % Y », from its
+/// normalisation and each indicator's weight and label.
+pub fn method_label(normalisation: Normalisation, weights: &[(f64, &str)]) -> String {
+    let sum: f64 = weights.iter().map(|w| w.0).sum();
+    let shares: Vec<String> = weights
+        .iter()
+        .map(|(weight, label)| {
+            let share = if sum > 0.0 { 100.0 * weight / sum } else { 0.0 };
+            format!("{} % {label}", format::display(share, 0))
+        })
+        .collect();
+    format!("{} ; poids {}", normalisation.label(), shares.join(", "))
 }
 
 /// Weighted scores of the territories of `df` (a `code` column and the indicator
@@ -58,8 +85,9 @@ pub struct WeightedScore {
 /// summing to 1 are rescaled, with a notice. An indicator equal everywhere does
 /// not tell the territories apart: its normalised value is 0 for all, with a
 /// notice. Returns a frame `code`, per indicator its value (with `__secret`) and
-/// `norm_<column>`, then [`SCORE`] (with `__secret`); rows by decreasing score
-/// (then code), unscored territories last by code.
+/// `norm_<column>`, then [`SCORE`] (with `__secret`) and [`PRIORITY`] (« Priorité 1 » for
+/// the highest scores); rows by decreasing score (then code), unscored territories last by
+/// code.
 pub fn weighted_score(df: &DataFrame, params: &WeightedScore) -> Result<(DataFrame, Vec<String>)> {
     let mut notices = Vec::new();
     let weights = weights(&params.indicators, &mut notices)?;
@@ -105,6 +133,21 @@ pub fn weighted_score(df: &DataFrame, params: &WeightedScore) -> Result<(DataFra
         })
         .collect();
 
+    // Classes on the scores, the highest first: « Priorité 1 » the most vulnerable.
+    let known: Vec<f64> = scores.iter().filter_map(|s| s.value()).collect();
+    let breaks = priority_breaks(&known, &params.priorities)?;
+    notices.extend(breaks.notices);
+    let n = breaks.classes.len();
+    let priority: Vec<Option<String>> = scores
+        .iter()
+        .map(|s| {
+            Some(format!(
+                "Priorité {}",
+                n - breaks.classes.class_of(s.value()?)
+            ))
+        })
+        .collect();
+
     let order = order(&codes, &scores, |a, b| b.total_cmp(&a));
     let mut out = DataFrame::new(order.len(), vec![pick_codes(&codes, &order)])?;
     for (j, ind) in params.indicators.iter().enumerate() {
@@ -113,6 +156,7 @@ pub fn weighted_score(df: &DataFrame, params: &WeightedScore) -> Result<(DataFra
         out.with_column(Column::new(format!("norm_{}", ind.column).into(), n))?;
     }
     push_cells(&mut out, SCORE, &pick(&scores, &order))?;
+    out.with_column(Column::new(PRIORITY.into(), pick(&priority, &order)))?;
     Ok((out, notices))
 }
 
@@ -213,6 +257,7 @@ mod tests {
                 ind("couverture", 0.4, Direction::LowerIsWorse),
             ],
             normalisation,
+            priorities: Priorities::Quantiles(2),
         }
     }
 
@@ -267,6 +312,7 @@ mod tests {
                 .map(|&w| ind("pauvrete", w, Direction::HigherIsWorse))
                 .collect(),
             normalisation: Normalisation::MinMax,
+            priorities: Priorities::Quantiles(2),
         };
         assert!(weighted_score(&df, &herault).unwrap().1.is_empty());
 
@@ -287,6 +333,7 @@ mod tests {
         let p = WeightedScore {
             indicators: vec![ind("x", 1.0, Direction::HigherIsWorse)],
             normalisation: Normalisation::MinMax,
+            priorities: Priorities::Quantiles(2),
         };
         let (out, notices) = weighted_score(&df, &p).unwrap();
         assert_eq!(scores(&out), [Value(1.0), Value(0.0), Secret]);

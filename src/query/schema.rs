@@ -343,6 +343,9 @@ pub struct ScoreSpec {
     /// Flag sum: the need × supply typology.
     #[serde(default)]
     pub typologie: Option<TypologySpec>,
+    /// Rank sum and weighted score: the list run again under variants of the method.
+    #[serde(default)]
+    pub robustesse: Option<RobustnessSpec>,
     /// `[score.carte]`: the map of the priority classes (rank sum) or of the
     /// typology (flags).
     #[serde(default)]
@@ -425,6 +428,20 @@ pub struct EvolutionSpec {
     /// Line chart of the selection's value each year, with its targets.
     #[serde(default)]
     pub graphique: Option<ChartSpec>,
+}
+
+/// `[score.robustesse]`: how robust the priority list is to the choices of its method.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RobustnessSpec {
+    /// Each weight of a weighted score moved up and down by this step (0.05 by default).
+    #[serde(default)]
+    pub pas_poids: Option<Positive>,
+    /// The table of each territory over the variants (`.csv`, `.xlsx`, `.md`).
+    pub sorties: Spanned<Vec<String>>,
+    /// The map of how often each territory is a priority.
+    #[serde(default)]
+    pub carte: Option<ClassMapSpec>,
 }
 
 /// `{ indicateur = "Places", annee = 2022, valeur = 1200 }`: what the selection should reach.
@@ -1003,6 +1020,12 @@ impl QuerySpec {
             if let Some(c) = &s.carte {
                 v.push(("score.carte.sorties", &c.sorties));
             }
+            if let Some(r) = &s.robustesse {
+                v.push(("score.robustesse.sorties", &r.sorties));
+                if let Some(c) = &r.carte {
+                    v.push(("score.robustesse.carte.sorties", &c.sorties));
+                }
+            }
         }
         if let Some(p) = &self.panier {
             v.push(("panier.sorties", &p.sorties));
@@ -1020,6 +1043,9 @@ impl QuerySpec {
             v.push(("evolution.sorties", &e.sorties));
             if let Some(c) = &e.carte {
                 v.push(("evolution.carte.sorties", &c.sorties));
+            }
+            if let Some(g) = &e.graphique {
+                v.push(("evolution.graphique.sorties", &g.sorties));
             }
         }
         v.extend(self.cartes.values().map(|c| ("cartes.sorties", &c.sorties)));

@@ -12,6 +12,7 @@ mod list;
 mod map;
 mod multiples;
 mod panier;
+mod robustness;
 mod score;
 mod vintage;
 

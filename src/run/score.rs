@@ -18,6 +18,7 @@ use crate::indicators::cell::cells;
 use crate::indicators::flags::{self, Bound, Flag, FlagSum, Test, Typology, TypologyNames};
 use crate::indicators::frame::{codes as frame_codes, push_cells};
 use crate::indicators::rank_sum::{self, Priorities, RankSum, RankedIndicator};
+use crate::indicators::robustness::Variant;
 use crate::indicators::weighted_score::{self, WeightedIndicator, WeightedScore};
 use crate::ingest::secret_column;
 use crate::query::{
@@ -38,54 +39,7 @@ pub(super) fn run_score(
     let mut notices = Vec::new();
     let (df, references) = indicator_frame(query, spec, &selection, &mut notices)?;
     let names: Vec<String> = spec.indicateurs.get_ref().iter().map(|i| i.key()).collect();
-    let (result, method_notices) = match spec.methode {
-        ScoreMethod::SommeDesRangs => rank_sum::rank_sum(
-            &df,
-            &RankSum {
-                indicators: spec
-                    .indicateurs
-                    .get_ref()
-                    .iter()
-                    .map(|i| RankedIndicator {
-                        column: i.key(),
-                        direction: i.vulnerable_si,
-                    })
-                    .collect(),
-                ties: spec.egalites,
-                priorities: priorities(query, spec)?,
-            },
-        ),
-        ScoreMethod::Drapeaux => {
-            let params = flag_params(query, spec, &references)?;
-            flags::flag_sum(&df, &params)
-        }
-        ScoreMethod::ScorePondere => {
-            let mut indicators = Vec::new();
-            for i in spec.indicateurs.get_ref() {
-                let weight = i.poids.map(NonNegative::get).ok_or_else(|| {
-                    query
-                        .error_at(
-                            &spec.indicateurs.span(),
-                            format!("poids absent pour l'indicateur « {} »", i.key()),
-                        )
-                        .hint("donnez « poids = 0.6 » à chaque indicateur d'un score pondéré")
-                })?;
-                indicators.push(WeightedIndicator {
-                    column: i.key(),
-                    weight,
-                    direction: i.vulnerable_si,
-                });
-            }
-            weighted_score::weighted_score(
-                &df,
-                &WeightedScore {
-                    indicators,
-                    normalisation: spec.normalisation,
-                },
-            )
-        }
-    }
-    .map_err(|e| query.place(e, &spec.indicateurs.span()))?;
+    let (result, method_notices) = run_method(query, spec, &df, &references, None)?;
     notices.extend(method_notices);
 
     let table = score_table(spec, level, units, &df, &result, &names)?;
@@ -111,6 +65,16 @@ pub(super) fn run_score(
         )?;
         report.add(drawn);
     }
+    if let Some(robust) = &spec.robustesse {
+        let inputs = super::robustness::Inputs {
+            df: &df,
+            references: &references,
+            level,
+            units,
+            territory,
+        };
+        super::robustness::run_robustness(query, spec, robust, &inputs, out_dir, &mut report)?;
+    }
     let paths = write_tables(query, &spec.sorties, out_dir, &table, "Priorités", &|| {
         table.to_markdown(Some(&spec.titre)) + &markdown_notes(&report.notices)
     })?;
@@ -120,6 +84,76 @@ pub(super) fn run_score(
         table,
     });
     Ok(report)
+}
+
+/// The score of `df` by the query's method, or by a `variant` of it (for its robustness).
+pub(super) fn run_method(
+    query: &Query,
+    spec: &ScoreSpec,
+    df: &DataFrame,
+    references: &[Cell],
+    variant: Option<Variant>,
+) -> Result<(DataFrame, Vec<String>)> {
+    let indicators = spec.indicateurs.get_ref();
+    // A variant may leave one indicator out.
+    let kept = |i: &usize| !matches!(variant, Some(Variant::LeaveOut(out)) if out == *i);
+    match spec.methode {
+        ScoreMethod::SommeDesRangs => rank_sum::rank_sum(
+            df,
+            &RankSum {
+                indicators: (0..indicators.len())
+                    .filter(kept)
+                    .map(|k| RankedIndicator {
+                        column: indicators[k].key(),
+                        direction: indicators[k].vulnerable_si,
+                    })
+                    .collect(),
+                ties: match variant {
+                    Some(Variant::Ties(t)) => t,
+                    _ => spec.egalites,
+                },
+                priorities: priorities(query, spec)?,
+            },
+        ),
+        ScoreMethod::Drapeaux => {
+            let params = flag_params(query, spec, references)?;
+            flags::flag_sum(df, &params)
+        }
+        ScoreMethod::ScorePondere => {
+            let mut weighted = Vec::new();
+            for (k, i) in indicators.iter().enumerate().filter(|(k, _)| kept(k)) {
+                let weight = i.poids.map(NonNegative::get).ok_or_else(|| {
+                    query
+                        .error_at(
+                            &spec.indicateurs.span(),
+                            format!("poids absent pour l'indicateur « {} »", i.key()),
+                        )
+                        .hint("donnez « poids = 0.6 » à chaque indicateur d'un score pondéré")
+                })?;
+                let delta = match variant {
+                    Some(Variant::Weight { index, delta }) if index == k => delta,
+                    _ => 0.0,
+                };
+                weighted.push(WeightedIndicator {
+                    column: i.key(),
+                    weight: weight + delta,
+                    direction: i.vulnerable_si,
+                });
+            }
+            weighted_score::weighted_score(
+                df,
+                &WeightedScore {
+                    indicators: weighted,
+                    normalisation: match variant {
+                        Some(Variant::Normalisation(n)) => n,
+                        _ => spec.normalisation,
+                    },
+                    priorities: priorities(query, spec)?,
+                },
+            )
+        }
+    }
+    .map_err(|e| query.place(e, &spec.indicateurs.span()))
 }
 
 /// `code` and the indicator columns for every territory of the selection, with each
@@ -231,15 +265,18 @@ fn score_table(
             ScoreMethod::ScorePondere => {}
         }
     }
+    // The weighted score says how it is made, in every output it reaches.
     let total_header = match spec.methode {
-        ScoreMethod::SommeDesRangs => "Total des rangs",
-        ScoreMethod::ScorePondere => "Score",
-        ScoreMethod::Drapeaux => "Nombre de drapeaux",
+        ScoreMethod::SommeDesRangs => "Total des rangs".to_string(),
+        ScoreMethod::ScorePondere => format!("Score ({})", weighted_method(spec)),
+        ScoreMethod::Drapeaux => "Nombre de drapeaux".to_string(),
     };
-    headers.push((total_header.to_string(), Align::Right));
+    headers.push((total_header, Align::Right));
     let totals = cells(result, total_column(spec.methode))?;
     let class_column = match spec.methode {
-        ScoreMethod::SommeDesRangs => Some(("Priorité", rank_sum::PRIORITY)),
+        ScoreMethod::SommeDesRangs | ScoreMethod::ScorePondere => {
+            Some(("Priorité", rank_sum::PRIORITY))
+        }
         ScoreMethod::Drapeaux if spec.typologie.is_some() => Some(("Typologie", flags::TYPOLOGY)),
         _ => None,
     };
@@ -386,7 +423,7 @@ fn map_classes(
 ) -> Result<(&'static str, Vec<String>, Vec<String>, String)> {
     let err = |msg: String| query.error_at(&map.sorties.span(), msg);
     match (spec.methode, &spec.typologie) {
-        (ScoreMethod::SommeDesRangs, _) => {
+        (ScoreMethod::SommeDesRangs | ScoreMethod::ScorePondere, _) => {
             let n = match priorities(query, spec)? {
                 Priorities::Quantiles(n) | Priorities::NaturalBreaks(n) => n,
                 Priorities::CutPoints(cuts) => cuts.len() + 1,
@@ -397,11 +434,15 @@ fn map_classes(
             })?;
             colors.reverse();
             let labels = (1..=n).map(|k| format!("Priorité {k}")).collect();
+            let method = match spec.methode {
+                ScoreMethod::ScorePondere => format!("Score pondéré ({})", weighted_method(spec)),
+                _ => "Somme des rangs".to_string(),
+            };
             Ok((
                 rank_sum::PRIORITY,
                 labels,
                 colors,
-                "Somme des rangs : Priorité 1 = les plus vulnérables".into(),
+                format!("{method} : Priorité 1 = les plus vulnérables"),
             ))
         }
         (ScoreMethod::Drapeaux, Some(t)) => {
@@ -425,7 +466,7 @@ fn map_classes(
             ))
         }
         _ => Err(err(
-            "la carte va avec « somme_des_rangs », ou « drapeaux » avec [score.typologie]".into(),
+            "la carte va avec « somme_des_rangs », « score_pondere », ou « drapeaux » avec [score.typologie]".into(),
         )
         .hint("retirez [score.carte], ou nommez les classes dans [score.typologie]")),
     }
@@ -452,6 +493,17 @@ fn priorities(query: &Query, spec: &ScoreSpec) -> Result<Priorities> {
             _ => return Err(err("cette méthode demande « nombre » (et pas « valeurs »)")),
         },
     })
+}
+
+/// How a weighted score is made: its normalisation and each indicator's weight.
+fn weighted_method(spec: &ScoreSpec) -> String {
+    let weights: Vec<(f64, &str)> = spec
+        .indicateurs
+        .get_ref()
+        .iter()
+        .map(|i| (i.poids.map_or(0.0, NonNegative::get), i.libelle.as_str()))
+        .collect();
+    weighted_score::method_label(spec.normalisation, &weights)
 }
 
 /// The column of the total a score method writes.

@@ -1,0 +1,155 @@
+//! Priority territories: the weighted score with its classes, map and method written in its
+//! outputs, and the robustness of a priority list over variants of its method.
+
+use std::collections::{BTreeMap, HashSet};
+
+use crate::common::*;
+
+/// Hérault communes of the COG 2026 with their five Filosofi values, as the example reads them.
+fn filosofi_34() -> BTreeMap<String, [f64; 5]> {
+    let cog =
+        std::fs::read_to_string(root().join("data/cog/communes-epci-population-2026.csv")).unwrap();
+    let known: HashSet<&str> = cog.lines().filter_map(|l| l.split(',').next()).collect();
+    let text =
+        std::fs::read_to_string(root().join("data/insee/FILO2019_DISP_COM_5dep.csv")).unwrap();
+    let mut lines = text.trim_start_matches('\u{feff}').lines();
+    let header: Vec<&str> = lines.next().unwrap().split(';').collect();
+    let at = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let columns = [
+        at("PPMINI19"),
+        at("PPFAM19"),
+        at("PPLOGT19"),
+        at("PPSOC19"),
+        at("Q219"),
+    ];
+    lines
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.split(';').collect();
+            let code = cells[0];
+            if !code.starts_with("34") || !known.contains(code) {
+                return None;
+            }
+            let mut values = [0.0; 5];
+            for (v, &c) in values.iter_mut().zip(&columns) {
+                *v = cells[c].replace(',', ".").parse().ok()?;
+            }
+            Some((code.to_string(), values))
+        })
+        .collect()
+}
+
+#[test]
+fn the_weighted_score_of_the_herault_example_recomputed_with_its_classes_map_and_robustness() {
+    let s = Scratch::new();
+    let o = s.run_file("queries/score-pondere-communes-34.toml");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let list = s.output("34/score-pondere-communes-34.csv");
+    let header = list.lines().next().unwrap();
+    // The method is written in the list: normalisation and weights.
+    assert!(header.contains("Score (min-max ; poids 60 % Part des minima sociaux (%), 10 % Part des prestations familiales (%)"), "{header}");
+    assert!(header.ends_with(";Priorité"), "{header}");
+    // Recomputed here: min-max of each indicator over the scored communes (the median income
+    // reversed), weighted 60/10/10/10/10.
+    let values = filosofi_34();
+    let weights = [0.6, 0.1, 0.1, 0.1, 0.1];
+    let range = |k: usize| {
+        let v = values.values().map(|x| if k == 4 { -x[k] } else { x[k] });
+        let (lo, hi) = v.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+            (a.min(x), b.max(x))
+        });
+        (lo, hi)
+    };
+    let score = |code: &str| -> f64 {
+        (0..5)
+            .map(|k| {
+                let (lo, hi) = range(k);
+                let x = if k == 4 {
+                    -values[code][k]
+                } else {
+                    values[code][k]
+                };
+                weights[k] * (x - lo) / (hi - lo)
+            })
+            .sum()
+    };
+    let rows: Vec<Vec<&str>> = list
+        .lines()
+        .skip(1)
+        .map(|l| l.split(';').collect())
+        .collect();
+    let scored: Vec<&Vec<&str>> = rows.iter().filter(|r| !r[0].is_empty()).collect();
+    assert_eq!(
+        scored.len(),
+        values.len(),
+        "every commune with its five values is scored"
+    );
+    for row in scored.iter().take(5) {
+        let expected = format!("{:.3}", score(row[1])).replace('.', ",");
+        assert_eq!(row[8], expected, "{row:?}");
+    }
+    assert_eq!((rows[0][2], rows[0][9]), ("Béziers", "Priorité 1"));
+    // The map of the classes and the robustness table and map.
+    let svg = s.output("34/score-pondere-communes-34.svg");
+    assert!(
+        svg.contains("Score pondéré (min-max ; poids 60 %"),
+        "legend title"
+    );
+    let robust = s.output("34/score-pondere-robustesse-34.csv");
+    let first: Vec<&str> = robust.lines().nth(1).unwrap().split(';').collect();
+    assert_eq!(
+        first,
+        ["34032", "Béziers", "1", "1", "100", "Toujours prioritaire"]
+    );
+    // Every territory scored by the method as given is in the table, once.
+    assert_eq!(robust.lines().count() - 1, values.len());
+    assert!(
+        stdout(&o).contains("robustesse : la liste refaite sous 17 variante(s)"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        s.output("34/score-pondere-robustesse-34.svg")
+            .contains("Toujours prioritaire (9)")
+    );
+}
+
+/// A weighted score of the Puy-de-Dôme EPCI on Filosofi, one indicator weighted `weight`.
+fn weighted(extra: &str) -> String {
+    format!(
+        "[territoire]\nniveau = \"epci\"\ndepartements = [\"63\"]\nmillesime = 2026\n\
+         communes = \"../data/cog/communes-epci-population-2026.csv\"\n\
+         liste_departements = \"../data/cog/departements.csv\"\n\n\
+         [score]\nmethode = \"score_pondere\"\nfichier = \"../data/insee/FILO2019_DISP_EPCI.csv\"\n\
+         indicateurs = [{{ colonne = \"PPMINI19\", libelle = \"Minima\", poids = 0.05 }}]\n\
+         titre = \"T\"\nsorties = [\"l.csv\"]\n\n{extra}"
+    )
+}
+
+#[test]
+fn a_variant_that_makes_every_weight_zero_or_robustness_of_flags_is_refused() {
+    let s = Scratch::new();
+    let o = s.run(&weighted(
+        "[score.robustesse]\npas_poids = 0.05\nsorties = [\"r.csv\"]\n",
+    ));
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("robustesse, variante « poids de Minima − 0,05 » : tous les poids sont nuls"),
+        "{err}"
+    );
+    assert!(err.contains("pas_poids"), "{err}");
+    // With a smaller step, the list runs.
+    let o = s.run(&weighted(
+        "[score.robustesse]\npas_poids = 0.01\nsorties = [\"r.csv\"]\n",
+    ));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let flags = weighted("[score.robustesse]\nsorties = [\"r.csv\"]\n")
+        .replace("score_pondere", "drapeaux")
+        .replace("poids = 0.05", "drapeau = { test = \">\", seuil = 5 }");
+    let o = s.run(&flags);
+    assert!(
+        stderr(&o).contains("[score.robustesse] vaut pour la somme des rangs et le score pondéré"),
+        "{}",
+        stderr(&o)
+    );
+}
