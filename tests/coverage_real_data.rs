@@ -431,12 +431,30 @@ epci = "../data/geo/epci-5dep-2026.geojson"
             "oui",
             "0,2",
             "non",
+            // The subtotals of need and supply flags, then the total.
+            "1",
+            "0",
             "1",
             "offre présente, besoins atypiques"
         ]
     );
-    assert_eq!(row("243800604")[3..], ["20", "non", "0", "oui", "1", ""]);
-    assert_eq!(row("243800984")[3..], ["10", "non", "0,2", "non", "0", ""]);
+    assert_eq!(
+        row("243800604")[3..],
+        ["20", "non", "0", "oui", "0", "1", "1", ""]
+    );
+    assert_eq!(
+        row("243800984")[3..],
+        ["10", "non", "0,2", "non", "0", "0", "0", ""]
+    );
+    assert!(
+        list.starts_with("\u{feff}Rang;Code;EPCI;")
+            && list
+                .lines()
+                .next()
+                .unwrap()
+                .contains(";Drapeaux de besoin;Drapeaux d'offre;Nombre de drapeaux;"),
+        "{list}"
+    );
     // The typology map: named classes in the legend, unnamed ones as "others",
     // EPCI absent from the file as no data.
     let svg = s.output("typologie.svg");

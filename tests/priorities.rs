@@ -153,3 +153,40 @@ fn a_variant_that_makes_every_weight_zero_or_robustness_of_flags_is_refused() {
         stderr(&o)
     );
 }
+
+#[test]
+fn epci_reaching_beyond_the_departement_are_whole_by_default_or_left_to_their_majority() {
+    let query = root().join("queries/vulnerabilite-epci-26-drome.toml");
+    // The example keeps the majority; without that line, the default.
+    let majority_text = std::fs::read_to_string(&query).unwrap();
+    assert!(majority_text.contains("epci_debordants = \"majorite\""));
+    let text = majority_text.replace("epci_debordants = \"majorite\"", "");
+    let rows = |s: &Scratch| s.output("26/vulnerabilite-epci-26.csv").lines().count() - 1;
+    // The default, said in the notes: every EPCI with a commune in the Drôme, whole.
+    let whole = Scratch::new();
+    let o = whole.run(&text);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("EPCI débordent des départements de la requête et sont comptés entiers, toutes leurs communes (epci_debordants = \"entiers\", le défaut"), "{}", stdout(&o));
+    // Only those with most of their population in the Drôme: the others are listed with the
+    // share of their population in it, and leave the list.
+    let majority = Scratch::new();
+    let o = majority.run(&majority_text);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let notes = stdout(&o);
+    assert!(
+        notes.contains("laissés aux départements où vit la majorité de leur population"),
+        "{notes}"
+    );
+    let left: usize = notes
+        .split("EPCI laissés aux départements")
+        .next()
+        .unwrap()
+        .rsplit("note : ")
+        .next()
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(left > 0);
+    assert_eq!(rows(&majority) + left, rows(&whole));
+}

@@ -117,6 +117,15 @@ pub struct Typology {
 pub struct FlagSum {
     pub flags: Vec<Flag>,
     pub typology: Option<Typology>,
+    /// Subtotals of groups of flags (need, supply, as the Isère annexe counts them).
+    pub groups: Vec<FlagGroup>,
+}
+
+/// A subtotal: how many of `flags` are raised, in the output column `column`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlagGroup {
+    pub column: String,
+    pub flags: Vec<String>,
 }
 
 /// Flags, totals and typology of the territories of `df` (a `code` column and the
@@ -191,6 +200,22 @@ pub fn flag_sum(df: &DataFrame, params: &FlagSum) -> Result<(DataFrame, Vec<Stri
         out.with_column(Column::new(flag.name.as_str().into(), raised))?;
         out.with_column(Column::new(secret_column(&flag.name).into(), secret))?;
         out.with_column(Column::new(uncertain_column(&flag.name).into(), uncertain))?;
+    }
+    for group in &params.groups {
+        let subtotals: Vec<Cell> = order
+            .iter()
+            .map(|&i| {
+                Cell::sum(
+                    params
+                        .flags
+                        .iter()
+                        .zip(&flags)
+                        .filter(|(f, _)| group.flags.contains(&f.name))
+                        .map(|(_, c)| c[i]),
+                )
+            })
+            .collect();
+        push_cells(&mut out, &group.column, &subtotals)?;
     }
     push_cells(&mut out, TOTAL, &pick(&totals, &order))?;
     if let Some(typology) = &params.typology {
@@ -343,6 +368,7 @@ mod tests {
                 supply: vec!["sans_laep".into()],
                 names: names(),
             }),
+            groups: Vec::new(),
         };
         let (out, notices) = flag_sum(&df, &params).unwrap();
         let codes: Vec<String> = test_strings(&out, "code").into_iter().flatten().collect();
@@ -395,6 +421,7 @@ mod tests {
         let params = FlagSum {
             flags: vec![flag("haut", "x", t), flag("nul", "y", Test::Absent)],
             typology: None,
+            groups: Vec::new(),
         };
         let (out, notices) = flag_sum(&df, &params).unwrap();
         assert_eq!(
@@ -423,6 +450,7 @@ mod tests {
         let p = FlagSum {
             flags: vec![flag("nul", "x", Test::Equal(0.0))],
             typology: None,
+            groups: Vec::new(),
         };
         assert_eq!(
             cells(&flag_sum(&one, &p).unwrap().0, TOTAL).unwrap(),
@@ -437,6 +465,7 @@ mod tests {
         let unknown_column = FlagSum {
             flags: vec![flag("f", "absente", Test::Present)],
             typology: None,
+            groups: Vec::new(),
         };
         let err = flag_sum(&one, &unknown_column).unwrap_err();
         assert!(err.to_string().contains("« absente »"), "{err}");
@@ -491,13 +520,24 @@ mod tests {
         let need = &header[1..9];
         let supply = &header[9..13];
         let raised = |c: &&str| flag(c, c, Test::Present);
+        let names_of = |g: &[&str]| g.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         let params = FlagSum {
             flags: header[1..15].iter().map(raised).collect(),
             typology: Some(Typology {
-                need: need.iter().map(|s| s.to_string()).collect(),
-                supply: supply.iter().map(|s| s.to_string()).collect(),
+                need: names_of(need),
+                supply: names_of(supply),
                 names: names(),
             }),
+            groups: vec![
+                FlagGroup {
+                    column: "besoin".into(),
+                    flags: names_of(need),
+                },
+                FlagGroup {
+                    column: "offre".into(),
+                    flags: names_of(supply),
+                },
+            ],
         };
         let (out, notices) = flag_sum(&df, &params).unwrap();
         assert!(notices.is_empty(), "{notices:?}");
@@ -506,14 +546,17 @@ mod tests {
         let totals = cells(&out, TOTAL).unwrap();
         let types = test_strings(&out, TYPOLOGY);
         let published = header.len() - 1;
+        // The annex's total, and its subtotals of demography and of supply flags.
+        let (need_sums, supply_sums) = (
+            cells(&out, "besoin").unwrap(),
+            cells(&out, "offre").unwrap(),
+        );
         for row in &rows {
             let k = out_codes.iter().position(|c| c == row[0]).unwrap();
-            assert_eq!(
-                totals[k],
-                Value(row[published].parse().unwrap()),
-                "{}",
-                row[0]
-            );
+            let number = |j: usize| Value(row[j].parse().unwrap());
+            assert_eq!(totals[k], number(published), "{}", row[0]);
+            assert_eq!(need_sums[k], number(published - 2), "{}", row[0]);
+            assert_eq!(supply_sums[k], number(published - 1), "{}", row[0]);
         }
         // The head of the list: CAPI 10, METRO 9, Pays Viennois 7, Porte Dauphinoise 7.
         assert_eq!(out_codes[0], "CA PORTE DE L'ISERE (C.A.P.I.)");

@@ -71,6 +71,10 @@ pub struct TerritorySpec {
     /// Zoom: only the communes of this EPCI (SIREN), with `niveau = "commune"`.
     #[serde(default)]
     pub epci: Option<Spanned<String>>,
+    /// EPCI that reach beyond the query's départements: counted whole (the default, said in
+    /// the notes), or kept only when most of their population lives in them.
+    #[serde(default)]
+    pub epci_debordants: EpciReach,
     /// COG vintage of the codes.
     pub millesime: Spanned<u16>,
     /// Commune → EPCI table of that vintage (built in for the COG 2026).
@@ -87,6 +91,19 @@ pub struct TerritorySpec {
     /// built in, up to the COG 2026.
     #[serde(default)]
     pub mouvements: Option<Spanned<String>>,
+}
+
+/// `epci_debordants`: which EPCI reaching beyond the query's départements it keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+pub enum EpciReach {
+    /// Every EPCI with a commune in them, with all its communes.
+    #[default]
+    #[serde(rename = "entiers")]
+    Whole,
+    /// Only those with most of their population in them (the others are another
+    /// département's), with all their communes.
+    #[serde(rename = "majorite")]
+    Majority,
 }
 
 impl TerritorySpec {

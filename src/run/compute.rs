@@ -118,6 +118,8 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
         components: components.as_ref(),
         territory,
     };
+    // What the selection says of itself comes first.
+    notices.splice(0..0, selection.notices.iter().cloned());
     let departement = reference(query, &c.reference_departement, &data, true, &mut notices)?;
     let france = reference(query, &c.reference_france, &data, false, &mut notices)?;
 

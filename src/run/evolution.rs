@@ -37,7 +37,7 @@ pub(super) fn run_evolution(
     let (level, units) = (selection.level, selection.units.as_slice());
     let plan = query.evolution_plan(spec, level)?;
     let years = spec.annees.get_ref();
-    let mut notices = Vec::new();
+    let mut notices = selection.notices.clone();
     let evaluated = evaluate_sources(query, &plan, &selection, &mut notices)?;
     let values = &evaluated.values;
     // Indicator `k` of year `y` is `y × K + k` of the plan.

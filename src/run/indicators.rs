@@ -42,7 +42,7 @@ pub(super) fn run_indicators(
     let selection = select_units(query, territory)?;
     let (level, units) = (selection.level, selection.units.as_slice());
     let plan = query.indicator_plan(level)?;
-    let mut notices = Vec::new();
+    let mut notices = selection.notices.clone();
     let evaluated = evaluate_sources(query, &plan.method, &selection, &mut notices)?;
     let values = &evaluated.values;
     for (indicator, absent) in plan.method.indicators.iter().zip(&values.absent) {
@@ -172,6 +172,7 @@ pub(super) fn evaluate_sources(
         territory,
         level,
         units,
+        ..
     } = selection;
     let sources = &plan.sources;
     let sums: Vec<Sums> = sources

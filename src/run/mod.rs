@@ -31,7 +31,7 @@ pub use crate::export::Section;
 use crate::export::{OutTable, write_atomic};
 use crate::indicators::Cell;
 use crate::indicators::reference::Comparison;
-use crate::query::Query;
+use crate::query::{EpciReach, Query};
 use crate::territory::{Level, Territory, Unit};
 
 /// What a run produced, for the summary printed to the user.
@@ -258,6 +258,8 @@ pub(super) struct Selection<'t> {
     pub territory: &'t Territory,
     pub level: Level,
     pub units: Vec<Unit>,
+    /// What the selection says of itself (the EPCI reaching beyond its départements).
+    pub notices: Vec<String>,
 }
 
 /// The selection of the query.
@@ -295,6 +297,10 @@ fn select_units<'t>(query: &Query, territory: &'t Territory) -> Result<Selection
             ));
         }
     }
+    let notices = match level {
+        Level::Epci => epci_reach(query, territory, &mut units)?,
+        _ => Vec::new(),
+    };
     if units.is_empty() {
         return Err(query.error_at(&t.departements.span(), "aucun territoire dans la sélection"));
     }
@@ -302,6 +308,58 @@ fn select_units<'t>(query: &Query, territory: &'t Territory) -> Result<Selection
         territory,
         level,
         units,
+        notices,
+    })
+}
+
+/// The EPCI reaching beyond the query's départements, kept whole or left to the département
+/// of most of their population (`epci_debordants`); the notes say which and how.
+fn epci_reach(query: &Query, territory: &Territory, units: &mut Vec<Unit>) -> Result<Vec<String>> {
+    let t = &query.spec.territoire;
+    let deps = t.departements.get_ref();
+    let beyond: Vec<String> = units
+        .iter()
+        .filter(|u| u.departements.iter().any(|d| !deps.contains(d)))
+        .map(|u| u.code.clone())
+        .collect();
+    if beyond.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(match t.epci_debordants {
+        EpciReach::Whole => vec![format!(
+            "{} EPCI débordent des départements de la requête et sont comptés entiers, toutes leurs communes (epci_debordants = \"entiers\", le défaut ; « majorite » ne garde que ceux dont la majorité de la population y vit) : {}",
+            beyond.len(),
+            beyond.join(", ")
+        )],
+        EpciReach::Majority => {
+            let mut left: Vec<(String, f64)> = Vec::new();
+            for code in &beyond {
+                let share = territory.population_share_in(code, deps).ok_or_else(|| {
+                    Error::new(format!("population inconnue pour les communes de l'EPCI « {code} »"))
+                        .code(code)
+                        .hint("la table des communes de [territoire] doit donner leur population pour « epci_debordants = \"majorite\" »")
+                })?;
+                if share <= 0.5 {
+                    left.push((code.clone(), share));
+                }
+            }
+            units.retain(|u| !left.iter().any(|(code, _)| *code == u.code));
+            let kept = beyond.len() - left.len();
+            let mut notes = vec![format!(
+                "{kept} EPCI débordent des départements de la requête et sont comptés entiers, la majorité de leur population y vivant (epci_debordants = \"majorite\")"
+            )];
+            if !left.is_empty() {
+                notes.push(format!(
+                    "{} EPCI laissés aux départements où vit la majorité de leur population (part dans ceux de la requête) : {}",
+                    left.len(),
+                    left.iter()
+                        .map(|(code, share)| format!("{code} ({} %)", crate::format::display(100.0 * share, 0)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            notes
+        }
     })
 }
 

@@ -36,7 +36,7 @@ pub(super) fn run_score(
 ) -> Result<Report> {
     let selection = select_units(query, territory)?;
     let (level, units) = (selection.level, selection.units.as_slice());
-    let mut notices = Vec::new();
+    let mut notices = selection.notices.clone();
     let (df, references) = indicator_frame(query, spec, &selection, &mut notices)?;
     let names: Vec<String> = spec.indicateurs.get_ref().iter().map(|i| i.key()).collect();
     let (result, method_notices) = run_method(query, spec, &df, &references, None)?;
@@ -263,6 +263,18 @@ fn score_table(
                 );
             }
             ScoreMethod::ScorePondere => {}
+        }
+    }
+    // A flag sum's subtotals, before its total.
+    if spec.methode == ScoreMethod::Drapeaux {
+        for group in flag_groups(spec) {
+            headers.push((group.column.clone(), Align::Right));
+            columns.push(
+                cells(result, &group.column)?
+                    .into_iter()
+                    .map(number)
+                    .collect(),
+            );
         }
     }
     // The weighted score says how it is made, in every output it reaches.
@@ -589,5 +601,31 @@ fn flag_params(query: &Query, spec: &ScoreSpec, references: &[Cell]) -> Result<F
             no_need_with_deficit: t.sans_besoin_deficit_offre.clone(),
         },
     });
-    Ok(FlagSum { flags, typology })
+    Ok(FlagSum {
+        flags,
+        typology,
+        groups: flag_groups(spec),
+    })
+}
+
+/// The subtotals of a flag sum, as the Isère annexe counts them: the need flags, the supply
+/// flags (for the groups some indicator is in), each column named by its header.
+fn flag_groups(spec: &ScoreSpec) -> Vec<flags::FlagGroup> {
+    [
+        (FlagGroup::Besoin, "Drapeaux de besoin"),
+        (FlagGroup::Offre, "Drapeaux d'offre"),
+    ]
+    .into_iter()
+    .map(|(group, column)| flags::FlagGroup {
+        column: column.to_string(),
+        flags: spec
+            .indicateurs
+            .get_ref()
+            .iter()
+            .filter(|i| i.drapeau.as_ref().and_then(|d| d.groupe) == Some(group))
+            .map(|i| i.key())
+            .collect(),
+    })
+    .filter(|g| !g.flags.is_empty())
+    .collect()
 }

@@ -227,6 +227,21 @@ impl Territory {
         }
     }
 
+    /// The share of the population of EPCI `siren` that lives in `deps` (by the populations of
+    /// its communes; `None` when the table gives none).
+    pub fn population_share_in(&self, siren: &str, deps: &[String]) -> Option<f64> {
+        let epci = self.epcis.get(siren)?;
+        let (mut inside, mut all) = (0.0, 0.0);
+        for c in epci.communes.iter().filter_map(|c| self.communes.get(c)) {
+            let population = c.population?;
+            all += population;
+            if deps.contains(&c.departement) {
+                inside += population;
+            }
+        }
+        (all > 0.0).then(|| inside / all)
+    }
+
     /// Whether `code` is a territory of `level` in this COG.
     pub fn knows(&self, level: Level, code: &str) -> bool {
         match level {

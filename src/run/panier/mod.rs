@@ -83,7 +83,7 @@ pub(super) fn run_panier(
     }
     let panier = panier(query, spec)?;
     let years = years(query, spec)?;
-    let mut notices = Vec::new();
+    let mut notices = selection.notices.clone();
     let names = Names::new(spec.synonymes.iter().map(|(n, k)| (n.as_str(), *k)));
     let inventory = inventory::read(
         Path::new(spec.inventaire.get_ref()),
