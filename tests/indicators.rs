@@ -1088,3 +1088,91 @@ fn a_finer_file_is_by_iris_or_by_commune() {
         ],
     );
 }
+
+#[test]
+fn key_figures_are_sentences_with_the_numbers_of_the_tables() {
+    let s = Scratch::new();
+    let o = s.run_file("queries/indicateur-couverture-parts-epci-34.toml");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let notes = stdout(&o);
+    // The EPCI under the département's rate, as the filtered table lists them.
+    let under = s.output("34/couverture-sous-departement-epci-34.csv");
+    let listed = under.lines().skip(1).filter(|l| l.starts_with("2")).count();
+    let all = s.output("34/couverture-parts-epci-34.csv");
+    let epci = all.lines().skip(1).filter(|l| l.starts_with("2")).count();
+    let herault = all.lines().find(|l| l.contains(";Hérault;")).unwrap();
+    let rate = herault.split(';').nth(2).unwrap();
+    let sentence = format!(
+        "chiffre clé « sous_le_departement » : {listed} EPCI sur {epci} ({} %) ont un « Taux de couverture global (%) » inférieur à la valeur de « Hérault » ({rate}).",
+        (100.0 * listed as f64 / epci as f64).round()
+    );
+    assert!(notes.contains(&sentence), "{sentence}\n{notes}");
+    assert!(
+        notes.contains(&format!(
+            "chiffre clé « au_dessus_du_departement » : {} EPCI sur {epci}",
+            epci - listed
+        )),
+        "{notes}"
+    );
+    // In the Markdown tables' notes too.
+    assert!(
+        s.output("34/couverture-parts-epci-34.md")
+            .contains("chiffre clé « sous_le_departement »")
+    );
+
+    // The share of the three most populated EPCI, recomputed from the table's shares.
+    let s = Scratch::new();
+    let o = s.run_file("queries/indicateur-population-epci-71.toml");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let table = s.output("71/population-epci-71.csv");
+    let rows: Vec<Vec<&str>> = table
+        .lines()
+        .skip(1)
+        .map(|l| l.split(';').collect())
+        .collect();
+    let populations: Vec<f64> = rows
+        .iter()
+        .filter(|r| r[0].starts_with('2'))
+        .map(|r| r[2].replace(['\u{202f}', ' '], "").parse().unwrap())
+        .collect();
+    let mut sorted = populations.clone();
+    sorted.sort_by(|a, b| b.total_cmp(a));
+    let share = 100.0 * sorted[..3].iter().sum::<f64>() / populations.iter().sum::<f64>();
+    let expected = format!("{share:.1}").replace('.', ",");
+    assert!(
+        stdout(&o).contains(&format!("chiffre clé « trois_premiers » : {expected} % de « Population municipale 2026 » dans 3 EPCI : ")),
+        "{expected}\n{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn a_key_figure_on_an_unknown_indicator_or_with_both_kinds_is_refused_at_its_line() {
+    let text =
+        std::fs::read_to_string(root().join("queries/indicateur-population-epci-71.toml")).unwrap();
+    let s = Scratch::new();
+    let o = s.run(&text.replace(
+        "indicateur = \"part_population\"\npremiers = 3",
+        "indicateur = \"enfants\"\npremiers = 3",
+    ));
+    assert!(
+        stderr(&o).contains("chiffre clé : indicateur inconnu « enfants »"),
+        "{}",
+        stderr(&o)
+    );
+    let o = s.run(&text.replace("premiers = 3", "premiers = 3\nau_moins = 5"));
+    assert!(
+        stderr(&o).contains("« premiers » ou des bornes"),
+        "{}",
+        stderr(&o)
+    );
+    let o = s.run(&text.replace(
+        "indicateur = \"part_population\"\npremiers = 3",
+        "indicateur = \"part_population\"",
+    ));
+    assert!(
+        stderr(&o).contains("chiffre clé sans borne"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -7,6 +7,7 @@ pub mod coverage;
 pub mod engine;
 pub mod flags;
 pub mod frame;
+pub mod key_figures;
 pub mod model;
 pub mod rank_sum;
 pub mod reference;

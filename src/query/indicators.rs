@@ -311,6 +311,21 @@ pub struct IndicatorTableSpec {
     pub sorties: Spanned<Vec<String>>,
 }
 
+/// `[chiffres.NOM]`: how many territories have `indicateur` between `au_moins` and `sous`
+/// (each a number or a reference), or the share of the total in the first `premiers` of them
+/// (an effectif or a part): « 12 EPCI sur 20 (60 %) … », « 55 % … dans 3 EPCI ».
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyFigureSpec {
+    pub indicateur: Spanned<String>,
+    #[serde(default)]
+    pub au_moins: Option<ThresholdSpec>,
+    #[serde(default)]
+    pub sous: Option<ThresholdSpec>,
+    #[serde(default)]
+    pub premiers: Option<usize>,
+}
+
 /// `filtre = { indicateur = "taux", sous = "reference:departement" }`: the territories whose
 /// value is at least `au_moins` and below `sous` (each a number or a reference, as map
 /// thresholds name them), as the classes of a map, closed on the left.

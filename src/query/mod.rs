@@ -16,8 +16,8 @@ pub use indicators::*;
 pub use numbers::{Finite, NonNegative, Positive};
 pub use outputs::{PlannedOutput, check_outputs, output_path};
 pub use resolve::{
-    Bound, IndicatorPlan, MethodPlan, PlannedFilter, PlannedMap, PlannedSource, PlannedTable,
-    ScorePlan, check_files,
+    Bound, FigureKind, IndicatorPlan, MethodPlan, PlannedFigure, PlannedFilter, PlannedMap,
+    PlannedSource, PlannedTable, ScorePlan, check_files,
 };
 pub use schema::*;
 

@@ -100,6 +100,26 @@ pub struct IndicatorPlan<'q> {
     pub method: MethodPlan,
     pub maps: Vec<PlannedMap<'q>>,
     pub tables: Vec<PlannedTable<'q>>,
+    pub figures: Vec<PlannedFigure>,
+}
+
+/// A key figure of `[chiffres]`, said as a sentence.
+#[derive(Debug)]
+pub struct PlannedFigure {
+    pub name: String,
+    pub kind: FigureKind,
+}
+
+#[derive(Debug)]
+pub enum FigureKind {
+    /// How many territories pass the filter, of how many.
+    Passing(PlannedFilter),
+    /// The share of the total of `stock` in the first `n` territories by `indicator`.
+    First {
+        indicator: usize,
+        stock: usize,
+        n: usize,
+    },
 }
 
 /// The indicators of `[score]`: `scored[i]` is the index in `indicators` of the score's
@@ -200,49 +220,9 @@ impl Query {
                     .filtre
                     .as_ref()
                     .map(|f| {
-                        let span = f.span();
                         let spec = f.get_ref();
-                        let bound = |t: &Option<ThresholdSpec>| -> Result<Option<Bound>> {
-                            Ok(match t {
-                                None => None,
-                                Some(ThresholdSpec::Value(v)) => Some(Bound::Value(v.get())),
-                                Some(ThresholdSpec::Named(n)) if n == "reference:selection" => {
-                                    Some(Bound::Selection)
-                                }
-                                Some(ThresholdSpec::Named(n)) => {
-                                    Some(Bound::Reference(ReferenceRow::from_key(n).ok_or_else(|| {
-                                        self.error_at(&span, format!("filtre : seuil inconnu « {n} »"))
-                                            .hint("un nombre, ou « reference:selection », « reference:departement », « reference:region », « reference:france »")
-                                    })?))
-                                }
-                            })
-                        };
-                        let (at_least, below) = (bound(&spec.au_moins)?, bound(&spec.sous)?);
-                        if at_least.is_none() && below.is_none() {
-                            return Err(self
-                                .error_at(&span, "filtre sans borne")
-                                .hint("donnez « au_moins = … », « sous = … », ou les deux"));
-                        }
-                        if let (Some(Bound::Value(low)), Some(Bound::Value(high))) = (&at_least, &below)
-                            && low >= high
-                        {
-                            return Err(self
-                                .error_at(
-                                    &span,
-                                    format!(
-                                        "filtre vide : « au_moins » ({}) n'est pas sous « sous » ({})",
-                                        crate::format::compact(*low),
-                                        crate::format::compact(*high)
-                                    ),
-                                )
-                                .hint("le filtre garde les valeurs de [au_moins ; sous[ : inversez les deux bornes"));
-                        }
-                        Ok(PlannedFilter {
-                            indicator: find(&Spanned::new(span.clone(), spec.indicateur.clone()), "filtre")?,
-                            at_least,
-                            below,
-                            span,
-                        })
+                        let at = Spanned::new(f.span(), spec.indicateur.clone());
+                        self.plan_filter(&at, &spec.au_moins, &spec.sous, find(&at, "filtre")?, "filtre")
                     })
                     .transpose()?;
                 Ok(PlannedTable {
@@ -253,6 +233,40 @@ impl Query {
                 })
             })
             .collect::<Result<_>>()?;
+        let figures = spec
+            .chiffres
+            .iter()
+            .map(|(name, f)| {
+                let spec = f.get_ref();
+                let indicator = find(&spec.indicateur, "chiffre clé")?;
+                let kind = match (&spec.au_moins, &spec.sous, spec.premiers) {
+                    (None, None, Some(n)) => {
+                        let stock = match indicators[indicator].kind {
+                            Kind::Stock(_) => indicator,
+                            Kind::Share(stock) => stock,
+                            _ => return Err(self
+                                .error_at(&spec.indicateur.span(), format!("chiffre clé « {name} » : la part des premiers se calcule d'un effectif ou d'une part, pas de « {} »", spec.indicateur.get_ref()))
+                                .hint("« premiers » : un indicateur « stock » ou « part_de »")),
+                        };
+                        FigureKind::First { indicator, stock, n }
+                    }
+                    (_, _, None) => FigureKind::Passing(self.plan_filter(
+                        &spec.indicateur,
+                        &spec.au_moins,
+                        &spec.sous,
+                        indicator,
+                        "chiffre clé",
+                    )?),
+                    _ => return Err(self
+                        .error_at(&f.span(), format!("chiffre clé « {name} » : « premiers » ou des bornes (« au_moins », « sous »), pas les deux"))
+                        .hint("un chiffre clé compte les territoires entre deux bornes, ou donne la part des N premiers")),
+                };
+                Ok(PlannedFigure {
+                    name: name.clone(),
+                    kind,
+                })
+            })
+            .collect::<Result<_>>()?;
         Ok(IndicatorPlan {
             method: MethodPlan {
                 sources,
@@ -260,6 +274,7 @@ impl Query {
             },
             maps,
             tables,
+            figures,
         })
     }
 
@@ -454,6 +469,58 @@ impl Query {
         Ok(MethodPlan {
             sources,
             indicators,
+        })
+    }
+
+    /// A filter of `indicator` (written `at`, for its errors): at least `at_least`, below
+    /// `below`, each a number or a reference row; `what` names its place in the query.
+    fn plan_filter(
+        &self,
+        at: &Spanned<String>,
+        at_least: &Option<ThresholdSpec>,
+        below: &Option<ThresholdSpec>,
+        indicator: usize,
+        what: &str,
+    ) -> Result<PlannedFilter> {
+        let span = at.span();
+        let bound = |t: &Option<ThresholdSpec>| -> Result<Option<Bound>> {
+            Ok(match t {
+                None => None,
+                Some(ThresholdSpec::Value(v)) => Some(Bound::Value(v.get())),
+                Some(ThresholdSpec::Named(n)) if n == "reference:selection" => Some(Bound::Selection),
+                Some(ThresholdSpec::Named(n)) => {
+                    Some(Bound::Reference(ReferenceRow::from_key(n).ok_or_else(|| {
+                        self.error_at(&span, format!("{what} : seuil inconnu « {n} »"))
+                            .hint("un nombre, ou « reference:selection », « reference:departement », « reference:region », « reference:france »")
+                    })?))
+                }
+            })
+        };
+        let (at_least, below) = (bound(at_least)?, bound(below)?);
+        if at_least.is_none() && below.is_none() {
+            return Err(self
+                .error_at(&span, format!("{what} sans borne"))
+                .hint("donnez « au_moins = … », « sous = … », ou les deux"));
+        }
+        if let (Some(Bound::Value(low)), Some(Bound::Value(high))) = (&at_least, &below)
+            && low >= high
+        {
+            return Err(self
+                .error_at(
+                    &span,
+                    format!(
+                        "{what} vide : « au_moins » ({}) n'est pas sous « sous » ({})",
+                        crate::format::compact(*low),
+                        crate::format::compact(*high)
+                    ),
+                )
+                .hint("les bornes gardent les valeurs de [au_moins ; sous[ : inversez-les"));
+        }
+        Ok(PlannedFilter {
+            indicator,
+            at_least,
+            below,
+            span,
         })
     }
 

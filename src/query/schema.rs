@@ -10,8 +10,8 @@ use toml::Spanned;
 
 use super::bounds;
 use super::indicators::{
-    Files, IndicatorMapSpec, IndicatorSpec, IndicatorTableSpec, SecretBoundsSpec, SourceLevel,
-    SourceSpec,
+    Files, IndicatorMapSpec, IndicatorSpec, IndicatorTableSpec, KeyFigureSpec, SecretBoundsSpec,
+    SourceLevel, SourceSpec,
 };
 use super::numbers::{Finite, NonNegative, Positive};
 use crate::classify::palette::Palette;
@@ -60,6 +60,9 @@ pub struct QuerySpec {
     /// Tables of indicators.
     #[serde(default)]
     pub tableaux: BTreeMap<String, IndicatorTableSpec>,
+    /// The figures the schéma states, each written as a French sentence.
+    #[serde(default)]
+    pub chiffres: BTreeMap<String, Spanned<KeyFigureSpec>>,
 }
 
 /// `[territoire]`: where and at which level.

@@ -21,12 +21,13 @@ use crate::indicators::Cell;
 use crate::indicators::aggregate::Sums;
 use crate::indicators::cell::cells;
 use crate::indicators::coverage;
+use crate::indicators::key_figures;
 use crate::indicators::model::{ColumnRef, Indicator, Kind, Values, evaluate};
 use crate::ingest::files::{self, RowFilter};
 use crate::ingest::{self, CodeKind, layouts};
 use crate::query::{
-    Bound, IndicatorPlan, MethodPlan, NonNegative, OrderSpec, PlannedMap, PlannedSource,
-    PlannedTable, Query, ReferenceRow, SourceLevel, ThresholdSpec,
+    Bound, FigureKind, IndicatorPlan, MethodPlan, NonNegative, OrderSpec, PlannedFigure,
+    PlannedMap, PlannedSource, PlannedTable, Query, ReferenceRow, SourceLevel, ThresholdSpec,
 };
 use crate::render::{self, ChoroplethMap, LegendClass, MapFeature};
 use crate::territory::{Level, Territory, Unit, str_col};
@@ -93,6 +94,10 @@ pub(super) fn run_indicators(
             }
         }
         tables.push((table, out, title));
+    }
+    for figure in &plan.figures {
+        let sentence = key_figure(query, &plan, figure, level, units, values, &references)?;
+        notices.push(format!("chiffre clé « {} » : {sentence}", figure.name));
     }
     for (table, out, title) in tables {
         let paths = write_tables(query, &table.spec.sorties, out_dir, &out, &title, &|| {
@@ -387,13 +392,18 @@ fn reference_rows(
         .iter()
         .flat_map(|t| t.spec.references.iter().copied())
         .chain(plan.maps.iter().flat_map(|m| m.references.iter().copied()))
-        .chain(plan.tables.iter().flat_map(|t| {
-            t.filter
+        .chain(
+            plan.tables
                 .iter()
+                .filter_map(|t| t.filter.as_ref())
+                .chain(plan.figures.iter().filter_map(|f| match &f.kind {
+                    FigureKind::Passing(filter) => Some(filter),
+                    FigureKind::First { .. } => None,
+                }))
                 .flat_map(|f| [f.at_least, f.below])
                 .flatten()
-                .filter_map(Bound::reference)
-        }))
+                .filter_map(Bound::reference),
+        )
         .collect();
     wanted.sort();
     wanted.dedup();
@@ -720,6 +730,87 @@ fn indicator_table(
 
 /// What `bound` names for indicator `i`: the selection's value or a reference row's, with
 /// its name (none for a number, or for a row not computed).
+/// The sentence of a key figure, with the numbers of the tables.
+fn key_figure(
+    query: &Query,
+    plan: &IndicatorPlan,
+    figure: &PlannedFigure,
+    level: Level,
+    units: &[Unit],
+    values: &Values,
+    references: &[(ReferenceRow, ReferenceValues)],
+) -> Result<String> {
+    let indicators = &plan.method.indicators;
+    match &figure.kind {
+        FigureKind::Passing(filter) => {
+            let i = filter.indicator;
+            let threshold = |b: Option<Bound>| -> Result<Option<key_figures::Threshold>> {
+                let Some(b) = b else { return Ok(None) };
+                if let Bound::Value(value) = b {
+                    return Ok(Some(key_figures::Threshold { value, name: None }));
+                }
+                let (name, cell) = reference_value(b, i, values, references)
+                    .expect("the rows a figure names are computed");
+                match cell.value() {
+                    Some(value) => Ok(Some(key_figures::Threshold {
+                        value,
+                        name: Some(name),
+                    })),
+                    None => Err(query
+                        .error_at(
+                            &filter.span,
+                            format!(
+                                "chiffre clé « {} » : la ligne « {name} » est {} pour « {} »",
+                                figure.name,
+                                cell.why_not_a_number(indicators[i].decimals()),
+                                indicators[i].label
+                            ),
+                        )
+                        .hint("donnez la borne en nombre")),
+                }
+            };
+            let (at_least, below) = (threshold(filter.at_least)?, threshold(filter.below)?);
+            Ok(key_figures::passing(
+                values.of(i),
+                at_least.as_ref(),
+                below.as_ref(),
+                level.plural(),
+                &indicators[i].label,
+                indicators[i].decimals(),
+            ))
+        }
+        FigureKind::First {
+            indicator,
+            stock,
+            n,
+        } => {
+            // The first by the indicator, highest first, among those with a value.
+            let mut order: Vec<usize> = (0..units.len())
+                .filter(|&u| values.get(u, *indicator).shown().is_some())
+                .collect();
+            order.sort_by(|&a, &b| {
+                let (x, y) = (
+                    values.get(a, *indicator).shown(),
+                    values.get(b, *indicator).shown(),
+                );
+                y.unwrap_or(0.0)
+                    .total_cmp(&x.unwrap_or(0.0))
+                    .then_with(|| units[a].code.cmp(&units[b].code))
+            });
+            order.truncate(*n);
+            let sum = Cell::sum(order.iter().map(|&u| values.get(u, *stock)));
+            let share = Cell::share(sum, values.total[*stock]);
+            let names: Vec<String> = order.iter().map(|&u| units[u].name.clone()).collect();
+            Ok(key_figures::first(
+                share,
+                &names,
+                level.plural(),
+                &indicators[*stock].label,
+            ))
+        }
+    }
+}
+
 fn reference_value(
     bound: Bound,
     i: usize,
