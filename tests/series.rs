@@ -181,3 +181,50 @@ fn years_twice_absent_or_changes_outside_the_series_are_refused_at_their_line() 
         stderr(&o)
     );
 }
+
+#[test]
+fn the_reference_rows_of_each_year_are_summed_over_the_communes_of_the_departement() {
+    // Every commune of Corse-du-Sud, one household in 2019 and two in 2022: the département's
+    // row is their number, then twice it, each year.
+    let cog =
+        std::fs::read_to_string(root().join("data/cog/communes-epci-population-2026.csv")).unwrap();
+    let communes: Vec<&str> = cog
+        .lines()
+        .filter(|l| l.split(',').nth(2) == Some("2A"))
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    let mut file = String::from("code;annee;n\n");
+    for c in &communes {
+        file.push_str(&format!("{c};2019;1\n{c};2022;2\n"));
+    }
+    let s = Scratch::new();
+    let path = s.file("menages.csv", &file);
+    let text = epci_series(
+        &path,
+        "{ colonne = \"n\", libelle = \"N\" }",
+        "annees = [2019, 2022]\nreferences = [\"departement\"]",
+    )
+    .replace("departements = [\"63\"]", "departements = [\"2A\"]")
+    .replace(
+        "colonne_code = \"code\"",
+        "colonne_code = \"code\"\nniveau_fichier = \"commune\"",
+    );
+    let o = s.run(&text);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let table = s.output("s.csv");
+    let n = communes.len();
+    let row = table
+        .lines()
+        .find(|l| l.starts_with(";Corse-du-Sud;"))
+        .unwrap();
+    assert_eq!(
+        row,
+        format!(";Corse-du-Sud;{n};{};{n};100,0", 2 * n),
+        "{table}"
+    );
+    assert!(
+        stdout(&o).contains("ligne « Corse-du-Sud » : « de 2019 » calculée sur ses communes"),
+        "{}",
+        stdout(&o)
+    );
+}

@@ -10,8 +10,8 @@ use toml::Spanned;
 
 use super::bounds;
 use super::indicators::{
-    Files, IndicatorMapSpec, IndicatorSpec, IndicatorTableSpec, KeyFigureSpec, SecretBoundsSpec,
-    SourceLevel, SourceSpec,
+    Files, IndicatorMapSpec, IndicatorSpec, IndicatorTableSpec, KeyFigureSpec, ReferenceRow,
+    SecretBoundsSpec, SourceLevel, SourceSpec,
 };
 use super::numbers::{Finite, NonNegative, Positive};
 use crate::classify::palette::Palette;
@@ -408,6 +408,10 @@ pub struct EvolutionSpec {
     /// COG vintage of the codes of `fichier`, when older than the query's.
     #[serde(default)]
     pub millesime_fichier: Option<Spanned<u16>>,
+    /// Rows after the selection's, each year: `departement` (the query's one département),
+    /// `region`, `france`, published by the source or summed over their communes.
+    #[serde(default)]
+    pub references: Vec<ReferenceRow>,
     /// The changes shown, each from one year of the series to a later one (`[[2020, 2024]]`);
     /// by default from the first year to the last.
     #[serde(default)]

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::class_map::{Classed, Legend, NamedClass, class_map};
-use super::indicators::evaluate_sources;
+use super::indicators::{evaluate_sources, reference_values};
 use super::map::Picture;
 use super::{Report, Section, markdown_notes, select_units, write_tables};
 use crate::classify::palette;
@@ -85,7 +85,34 @@ pub(super) fn run_evolution(
         ),
         _ => "Ensemble".to_string(),
     };
-    let table = change_table(spec, kinds, units, &series, &covered, &total_name);
+    // The reference rows of each year, as the tables of indicators compute them: per row,
+    // per indicator, its value each year.
+    let references: Vec<(String, Vec<Vec<Cell>>)> = reference_values(
+        query,
+        &plan,
+        territory,
+        spec.references.clone(),
+        &mut notices,
+    )?
+    .into_iter()
+    .map(|(_, r)| {
+        let of = |k: usize| {
+            (0..years.len())
+                .map(|y| r.cells[y * per_year + k])
+                .collect()
+        };
+        (r.name, (0..per_year).map(of).collect())
+    })
+    .collect();
+    let table = change_table(
+        spec,
+        kinds,
+        units,
+        &series,
+        &covered,
+        &total_name,
+        &references,
+    );
     let mut report = Report {
         title: spec.titre.clone(),
         ..Report::default()
@@ -154,6 +181,7 @@ fn change_table(
     series: &[Series],
     covered: &[bool],
     total_name: &str,
+    references: &[(String, Vec<Vec<Cell>>)],
 ) -> OutTable {
     let years: Vec<u16> = spec.annees.get_ref().iter().map(|y| y.year()).collect();
     let changes = changes(spec);
@@ -182,10 +210,11 @@ fn change_table(
             }
         }
     }
-    let row = |code: &str, name: &str, values: &dyn Fn(&Series) -> Vec<Cell>| {
+    // A row: per indicator `k`, `values(k)` each year, then the changes.
+    let row = |code: &str, name: &str, values: &dyn Fn(usize) -> Vec<Cell>| {
         let mut row = vec![code.to_string(), name.to_string()];
-        for (s, kind) in series.iter().zip(kinds) {
-            let v = values(s);
+        for (k, kind) in kinds.iter().enumerate() {
+            let v = values(k);
             match kind.kind {
                 Kind::Stock(_) => row.extend(v.iter().map(|c| count(*c))),
                 _ => row.extend(v.iter().map(|c| c.table_label(1))),
@@ -208,9 +237,12 @@ fn change_table(
         .iter()
         .enumerate()
         .filter(|(i, _)| covered[*i])
-        .map(|(i, u)| row(&u.code, &u.name, &|s: &Series| s.units[i].clone()))
+        .map(|(i, u)| row(&u.code, &u.name, &|k| series[k].units[i].clone()))
         .collect();
-    rows.push(row("", total_name, &|s: &Series| s.total.clone()));
+    rows.push(row("", total_name, &|k| series[k].total.clone()));
+    for (name, cells) in references {
+        rows.push(row("", name, &|k| cells[k].clone()));
+    }
     rows.extend(target_rows(spec, kinds, series, &changes, headers.len()));
     OutTable { headers, rows }
 }

@@ -288,9 +288,9 @@ fn sum_source(
 }
 
 /// A reference row of the tables: its name, and each indicator's value.
-struct ReferenceValues {
-    name: String,
-    cells: Vec<Cell>,
+pub(super) struct ReferenceValues {
+    pub name: String,
+    pub cells: Vec<Cell>,
 }
 
 /// The territory of a reference row: its name, its départements, and how a file of
@@ -387,7 +387,7 @@ fn reference_rows(
     territory: &Territory,
     notices: &mut Vec<String>,
 ) -> Result<Vec<(ReferenceRow, ReferenceValues)>> {
-    let mut wanted: Vec<ReferenceRow> = plan
+    let wanted: Vec<ReferenceRow> = plan
         .tables
         .iter()
         .flat_map(|t| t.spec.references.iter().copied())
@@ -405,14 +405,27 @@ fn reference_rows(
                 .filter_map(Bound::reference),
         )
         .collect();
+    reference_values(query, &plan.method, territory, wanted, notices)
+}
+
+/// The indicators of `method` over each `wanted` reference row (the département, the région,
+/// France): published by a source of several levels, or summed over the row's communes from a
+/// finer source that covers them all; the notes say how each row is had.
+pub(super) fn reference_values(
+    query: &Query,
+    method: &MethodPlan,
+    territory: &Territory,
+    mut wanted: Vec<ReferenceRow>,
+    notices: &mut Vec<String>,
+) -> Result<Vec<(ReferenceRow, ReferenceValues)>> {
     wanted.sort();
     wanted.dedup();
     let mut rows = Vec::new();
     for row in wanted {
         let area = reference_area(query, territory, row)?;
         let mut how = Vec::new();
-        let mut per_source: Vec<Option<Vec<Cell>>> = Vec::with_capacity(plan.method.sources.len());
-        for s in &plan.method.sources {
+        let mut per_source: Vec<Option<Vec<Cell>>> = Vec::with_capacity(method.sources.len());
+        for s in &method.sources {
             let fine = matches!(
                 s.spec.niveau.get_ref(),
                 SourceLevel::Iris | SourceLevel::Commune | SourceLevel::Services
@@ -482,7 +495,7 @@ fn reference_rows(
             per_source.push(cells);
         }
         let column = |c: &ColumnRef| -> Vec<Cell> {
-            let source = &plan.method.sources[c.source];
+            let source = &method.sources[c.source];
             let i = source
                 .columns
                 .iter()
@@ -494,10 +507,9 @@ fn reference_rows(
                     .map_or(Cell::Missing, |v| v[i]),
             ]
         };
-        let evaluated = evaluate(&plan.method.indicators, &column, 1);
+        let evaluated = evaluate(&method.indicators, &column, 1);
         // A share of the selection has no meaning for a wider territory.
-        let cells = plan
-            .method
+        let cells = method
             .indicators
             .iter()
             .zip(evaluated.of_territory(0))
