@@ -14,6 +14,7 @@ mod codes_read_back;
 mod csv;
 pub mod files;
 pub mod layouts;
+mod ods_percent;
 mod parquet;
 mod table;
 mod text;

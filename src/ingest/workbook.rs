@@ -32,6 +32,11 @@ pub(crate) fn read(path: &Path, spec: &TableSpec) -> Result<Table> {
             | calamine::Error::Ods(calamine::OdsError::Password) => Some(
                 "classeur protégé par un mot de passe : enregistrez-en une copie sans mot de passe",
             ),
+            // The bound calamine puts on a sheet read whole (an .ods, 100 million cells): a stray
+            // cell far from the data asks for more, and is refused before any allocation.
+            calamine::Error::Ods(calamine::OdsError::CellLimitExceeded { .. }) => Some(
+                "la feuille s'étend sur plus de 100 millions de cellules (une cellule égarée loin des données ?) : supprimez les lignes et colonnes au-delà des données, ou enregistrez la feuille en CSV",
+            ),
             calamine::Error::Xls(_) => Some("classeur Excel 97 (.xls) illisible"),
             calamine::Error::Msg(_) => Some("format de classeur inconnu"),
             _ => Some("contenu du classeur illisible"),
@@ -61,7 +66,7 @@ pub(crate) fn read(path: &Path, spec: &TableSpec) -> Result<Table> {
             .cloned()
             .ok_or_else(|| Error::new("classeur sans feuille").file(path))?,
     };
-    let rows = sheet_rows(&mut workbook, &sheet).map_err(workbook_error)?;
+    let rows = sheet_rows(&mut workbook, path, &sheet).map_err(workbook_error)?;
 
     let mut record = StringRecord::new();
     let mut buffer = String::new();
@@ -115,6 +120,7 @@ pub(crate) fn read(path: &Path, spec: &TableSpec) -> Result<Table> {
 /// present. calamine gives the other formats as a range.
 fn sheet_rows(
     workbook: &mut Sheets<std::io::BufReader<std::fs::File>>,
+    path: &Path,
     sheet: &str,
 ) -> std::result::Result<Vec<(u32, Vec<Data>)>, calamine::Error> {
     if let Sheets::Xlsx(xlsx) = workbook {
@@ -145,6 +151,11 @@ fn sheet_rows(
         return Ok(rows.into_iter().collect());
     }
     let range = workbook.worksheet_range(sheet)?;
+    // An .ods says which cells are percentages; calamine gives their stored fraction.
+    let percent = match workbook {
+        Sheets::Ods(_) => super::ods_percent::percent_cells(path, sheet),
+        _ => Default::default(),
+    };
     // Rows are numbered from the sheet's first row, which calamine may have skipped if empty.
     let (first_row, first_column) = range.start().unwrap_or((0, 0));
     let padding = vec![Data::Empty; first_column as usize];
@@ -152,10 +163,18 @@ fn sheet_rows(
         .rows()
         .enumerate()
         .map(|(i, row)| {
-            (
-                first_row + i as u32,
-                padding.iter().chain(row).cloned().collect(),
-            )
+            let r = first_row + i as u32;
+            let cells = padding
+                .iter()
+                .chain(row)
+                .enumerate()
+                .map(|(c, cell)| match cell {
+                    Data::Float(v) if percent.contains(&(r, c as u32)) => {
+                        Data::Float(as_shown_percent(*v))
+                    }
+                    other => other.clone(),
+                });
+            (r, cells.collect())
         })
         .collect())
 }
@@ -315,6 +334,46 @@ mod tests {
             (Some(1_048_576), Some("CODGEO")),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_stray_cell_far_from_the_data_of_an_ods_is_refused_before_any_allocation() {
+        // 16 000 columns right and a million rows down: calamine reads an .ods whole, and
+        // refuses more than 100 million cells before allocating them.
+        let path = PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/ingest/stray-cell.ods"
+        ));
+        let e = read_table(&path, &spec(None)).unwrap_err();
+        assert!(
+            e.message.contains("plus de 100 millions de cellules"),
+            "{e}"
+        );
+        assert!(e.message.contains("enregistrez la feuille en CSV"), "{e}");
+        assert_eq!(e.file.as_deref(), Some(path.as_path()));
+    }
+
+    #[test]
+    fn a_cell_of_an_ods_typed_as_a_percentage_is_read_as_shown() {
+        let path = PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/ingest/percent.ods"
+        ));
+        let mut spec = spec(None);
+        spec.columns = ["X", "Y"]
+            .into_iter()
+            .map(|c| ColumnSpec::required(c, ColumnKind::Number(crate::ingest::Quantity::Value)))
+            .collect();
+        spec.columns
+            .insert(0, ColumnSpec::required("CODGEO", ColumnKind::Text));
+        let table = read_table(&path, &spec).unwrap();
+        let column = |c: &str| -> Vec<Option<f64>> {
+            table.df.column(c).unwrap().f64().unwrap().iter().collect()
+        };
+        // A number stays a number; 70,2 % is 70,2, and a percentage repeated over two
+        // columns is one in each.
+        assert_eq!(column("X"), [Some(1.0), Some(50.0)]);
+        assert_eq!(column("Y"), [Some(70.2), Some(50.0)]);
     }
 
     #[test]
