@@ -94,57 +94,74 @@ pub fn weighted_score(df: &DataFrame, params: &WeightedScore) -> Result<(DataFra
     let (codes, values, states) = inputs(
         df,
         params.indicators.iter().map(|i| i.column.as_str()),
-        false,
+        // Min-max has exact bounds for values known between bounds; the other
+        // normalisations take them as secret.
+        params.normalisation == Normalisation::MinMax,
     )?;
     let scored: Vec<usize> = (0..codes.len()).filter(|&i| states[i].is_none()).collect();
     notices.extend(unranked_notice(&codes, &states));
 
-    let mut normalised = vec![vec![None; codes.len()]; values.len()];
+    let mut normalised = vec![vec![Cell::Missing; codes.len()]; values.len()];
     for (j, ind) in params.indicators.iter().enumerate() {
-        let known: Vec<f64> = scored
+        let oriented = |(low, high): (f64, f64)| match ind.direction {
+            Direction::HigherIsWorse => (low, high),
+            Direction::LowerIsWorse => (-high, -low),
+        };
+        let known: Vec<(f64, f64)> = scored
             .iter()
-            .filter_map(|&i| values[j][i].value())
-            .map(|v| match ind.direction {
-                Direction::HigherIsWorse => v,
-                Direction::LowerIsWorse => -v,
-            })
+            .filter_map(|&i| values[j][i].bounds().map(oriented))
             .collect();
-        let (scaled, constant) = normalise(&known, params.normalisation);
-        if constant {
-            notices.push(format!(
-                "indicateur « {} » égal pour tous les territoires : il ne les départage pas (valeur normalisée 0)",
-                ind.column
-            ));
-        }
+        let scaled: Vec<Cell> = if known.iter().any(|(l, h)| l < h) {
+            min_max_bounds(&known)
+        } else {
+            let exact: Vec<f64> = known.iter().map(|v| v.0).collect();
+            let (scaled, constant) = normalise(&exact, params.normalisation);
+            if constant {
+                notices.push(format!(
+                    "indicateur « {} » égal pour tous les territoires : il ne les départage pas (valeur normalisée 0)",
+                    ind.column
+                ));
+            }
+            scaled.into_iter().map(Cell::Value).collect()
+        };
         for (&i, x) in scored.iter().zip(scaled) {
-            normalised[j][i] = Some(x);
+            normalised[j][i] = x;
         }
     }
     let scores: Vec<Cell> = (0..codes.len())
         .map(|i| match states[i] {
             Some(state) => state,
-            None => Cell::Value(
-                weights
-                    .iter()
-                    .zip(&normalised)
-                    .map(|(w, n)| w * n[i].unwrap_or(0.0))
-                    .sum(),
-            ),
+            // Exact values summed as numbers (the same bits as ever); bounds as cells.
+            None => match normalised
+                .iter()
+                .map(|n| n[i].value())
+                .collect::<Option<Vec<f64>>>()
+            {
+                Some(exact) => Cell::Value(weights.iter().zip(exact).map(|(w, n)| w * n).sum()),
+                None => Cell::sum(
+                    weights
+                        .iter()
+                        .zip(&normalised)
+                        .map(|(w, n)| n[i].scaled(*w)),
+                ),
+            },
         })
         .collect();
 
-    // Classes on the scores, the highest first: « Priorité 1 » the most vulnerable.
-    let known: Vec<f64> = scores.iter().filter_map(|s| s.value()).collect();
+    // Classes on the scores, the highest first: « Priorité 1 » the most vulnerable; a score
+    // whose bounds reach two classes is « incertain ».
+    let known: Vec<f64> = scores.iter().filter_map(|s| s.shown()).collect();
     let breaks = priority_breaks(&known, &params.priorities)?;
     notices.extend(breaks.notices);
     let n = breaks.classes.len();
     let priority: Vec<Option<String>> = scores
         .iter()
         .map(|s| {
-            Some(format!(
-                "Priorité {}",
-                n - breaks.classes.class_of(s.value()?)
-            ))
+            let (low, high) = s.bounds()?;
+            Some(match breaks.classes.class_of_bounds(low, high) {
+                Ok(k) => format!("Priorité {}", n - k),
+                Err((a, b)) => format!("Incertain (Priorité {} à {})", n - b, n - a),
+            })
         })
         .collect();
 
@@ -152,8 +169,11 @@ pub fn weighted_score(df: &DataFrame, params: &WeightedScore) -> Result<(DataFra
     let mut out = DataFrame::new(order.len(), vec![pick_codes(&codes, &order)])?;
     for (j, ind) in params.indicators.iter().enumerate() {
         push_cells(&mut out, &ind.column, &pick(&values[j], &order))?;
-        let n: Vec<Option<f64>> = pick(&normalised[j], &order);
-        out.with_column(Column::new(format!("norm_{}", ind.column).into(), n))?;
+        push_cells(
+            &mut out,
+            &format!("norm_{}", ind.column),
+            &pick(&normalised[j], &order),
+        )?;
     }
     push_cells(&mut out, SCORE, &pick(&scores, &order))?;
     out.with_column(Column::new(PRIORITY.into(), pick(&priority, &order)))?;
@@ -189,6 +209,36 @@ fn weights(indicators: &[WeightedIndicator], notices: &mut Vec<String>) -> Resul
     Ok(indicators.iter().map(|i| i.weight / sum).collect())
 }
 
+/// The min-max normalised values of values known between `(low, high)` (larger = more
+/// vulnerable), each between the bounds it can take: lowest with itself low and every other
+/// high (the minimum and maximum then as high as they go), highest the other way round. The
+/// bounds are reached, so they are exact.
+fn min_max_bounds(values: &[(f64, f64)]) -> Vec<Cell> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, &(low, high))| {
+            let others = values
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| *k != i)
+                .map(|(_, v)| *v);
+            let end = |v: f64, pick: fn((f64, f64)) -> f64| -> f64 {
+                let (min, max) = others
+                    .clone()
+                    .map(pick)
+                    .fold((v, v), |(a, b), x| (a.min(x), b.max(x)));
+                if max > min {
+                    (v - min) / (max - min)
+                } else {
+                    0.0
+                }
+            };
+            Cell::between(end(low, |v| v.1), end(high, |v| v.0))
+        })
+        .collect()
+}
+
 /// The normalised values (larger = more vulnerable) and whether all were equal.
 fn normalise(values: &[f64], method: Normalisation) -> (Vec<f64>, bool) {
     let min = values.iter().copied().fold(f64::INFINITY, f64::min);
@@ -215,6 +265,57 @@ fn normalise(values: &[f64], method: Normalisation) -> (Vec<f64>, bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn min_max_of_values_known_between_bounds_is_exact_at_both_ends() {
+        // A 10, B 20, C from 12 to 18: C from (12 − 10) / 10 to (18 − 10) / 10.
+        let c = min_max_bounds(&[(10.0, 10.0), (20.0, 20.0), (12.0, 18.0)]);
+        assert_eq!(c[0], Cell::Value(0.0));
+        assert_eq!(c[1], Cell::Value(1.0));
+        assert!(
+            matches!(c[2], Cell::Bounded { low, high } if (low - 0.2).abs() < 1e-12 && (high - 0.8).abs() < 1e-12),
+            "{c:?}"
+        );
+        // D from 5 to 15 may be the minimum: then A's own value moves, from 0 to 5 / 15.
+        let d = min_max_bounds(&[(10.0, 10.0), (20.0, 20.0), (5.0, 15.0)]);
+        assert!(
+            matches!(d[0], Cell::Bounded { low, high } if low == 0.0 && (high - 1.0 / 3.0).abs() < 1e-12),
+            "{d:?}"
+        );
+        assert!(
+            matches!(d[2], Cell::Bounded { low, high } if low == 0.0 && (high - 0.5).abs() < 1e-12),
+            "{d:?}"
+        );
+    }
+
+    #[test]
+    fn a_weighted_score_of_values_known_between_bounds_is_bounded_and_ranked_by_its_middle() {
+        let df = test_frame(
+            &["A", "B", "C"],
+            &[(
+                "x",
+                vec![Value(10.0), Value(20.0), Cell::between(12.0, 18.0)],
+            )],
+        );
+        let (out, _) = weighted_score(&df, &params_of("x")).unwrap();
+        // B 1, C 0,2 to 0,8, A 0: the middle of C orders it second.
+        let codes: Vec<String> = test_strings(&out, "code").into_iter().flatten().collect();
+        assert_eq!(codes, ["B", "C", "A"]);
+        assert!(matches!(scores(&out)[1], Cell::Bounded { .. }));
+        // With a score z, a value known between bounds is secret.
+        let mut z = params_of("x");
+        z.normalisation = Normalisation::ZScore;
+        let (out, _) = weighted_score(&df, &z).unwrap();
+        assert_eq!(scores(&out)[2], Secret);
+    }
+
+    fn params_of(column: &str) -> WeightedScore {
+        WeightedScore {
+            indicators: vec![ind(column, 1.0, Direction::HigherIsWorse)],
+            normalisation: Normalisation::MinMax,
+            priorities: Priorities::Quantiles(2),
+        }
+    }
     use crate::indicators::cell::cells;
     use crate::indicators::frame::{test_frame, test_strings};
     use Cell::{Secret, Value};
