@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::class_map::{Classed, Legend, NamedClass, class_map};
 use super::indicators::{evaluate_sources, reference_values};
-use super::map::Picture;
+use super::map::chart_figure;
 use super::{Report, Section, markdown_notes, select_units, write_tables};
 use crate::classify::palette;
 use crate::classify::{Classes, Threshold};
@@ -119,19 +119,7 @@ pub(super) fn run_evolution(
     };
     if let Some(chart) = &spec.graphique {
         let svg = render::line_chart_svg(&line_chart(spec, chart, kinds, &series, &total_name));
-        let paths = Picture {
-            svg: &svg,
-            png: &|| render::svg_to_png(&svg, chart.largeur_png),
-            dpi: chart.dpi_png,
-        }
-        .write_all(query, &chart.sorties, out_dir)?;
-        report.add((
-            paths,
-            Section::Figure {
-                title: chart.titre.clone(),
-                svg,
-            },
-        ));
+        report.add(chart_figure(query, chart, svg, out_dir)?);
     }
     if let Some(map) = &spec.carte {
         let drawn = change_map(

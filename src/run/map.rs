@@ -619,6 +619,28 @@ pub(super) struct Picture<'a> {
     pub dpi: u32,
 }
 
+/// Writes a chart's SVG and PNG to its `sorties`: the files, and the report's figure.
+pub(super) fn chart_figure(
+    query: &Query,
+    chart: &crate::query::ChartSpec,
+    svg: String,
+    out_dir: &Path,
+) -> Result<Drawn> {
+    let paths = Picture {
+        svg: &svg,
+        png: &|| render::svg_to_png(&svg, chart.largeur_png),
+        dpi: chart.dpi_png,
+    }
+    .write_all(query, &chart.sorties, out_dir)?;
+    Ok((
+        paths,
+        Section::Figure {
+            title: chart.titre.clone(),
+            svg,
+        },
+    ))
+}
+
 impl Picture<'_> {
     /// Writes the map to `path` if `name` ends in `.svg` or `.png`; `false` otherwise.
     pub(super) fn write(&self, path: &Path, name: &str) -> Result<bool> {

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use super::indicators::evaluate_sources;
-use super::map::Picture;
+use super::map::chart_figure;
 use super::{Report, Section, Selection, select_units, write_tables};
 use crate::error::Result;
 use crate::indicators::Cell;
@@ -168,19 +168,7 @@ pub(super) fn run_panier(
     }
     if let Some(chart) = &spec.graphique {
         let svg = render::share_chart_svg(&share_chart(&diagnostic, chart));
-        let paths = Picture {
-            svg: &svg,
-            png: &|| render::svg_to_png(&svg, chart.largeur_png),
-            dpi: chart.dpi_png,
-        }
-        .write_all(query, &chart.sorties, out_dir)?;
-        report.add((
-            paths,
-            Section::Figure {
-                title: chart.titre.clone(),
-                svg,
-            },
-        ));
+        report.add(chart_figure(query, chart, svg, out_dir)?);
     }
     let gaps = gap_table(&diagnostic);
     let shares = share_table(&diagnostic);
