@@ -29,105 +29,103 @@ pub struct Rows {
     pub df: DataFrame,
 }
 
-/// The rows of `files` that `filter` keeps, each file read with `spec`. When several files
-/// have such rows, `prevailing` (one of `files`) gives them, and the rows of the others are
-/// compared to its rows in `compared` (the columns a disagreement is looked for in, by
-/// code column `code`): each disagreement is said in `notices`.
-pub fn read_rows(
-    files: &[&Path],
-    spec: &TableSpec,
-    filter: RowFilter,
-    prevailing: Option<&Path>,
-    compared: (&str, &[&str]),
-    notices: &mut Vec<Notice>,
-) -> Result<Rows> {
-    find_rows(files, spec, filter, prevailing, compared, notices)?
+/// What is read of a table held in several files: the rows of `files` that `filter` keeps,
+/// each file read with `spec`. When several files have such rows, `prevailing` (one of
+/// `files`) gives them, and the rows of the others are compared to its rows in `compared`
+/// (the columns a disagreement is looked for in, by code column `code`).
+#[derive(Clone, Copy)]
+pub struct RowsRequest<'a> {
+    pub files: &'a [&'a Path],
+    pub spec: &'a TableSpec,
+    pub filter: RowFilter<'a>,
+    pub prevailing: Option<&'a Path>,
+    pub compared: (&'a str, &'a [&'a str]),
 }
 
-/// [`read_rows`], `None` when no file has rows of the filter's level (a reference row a
-/// file need not publish).
-pub fn read_rows_if_any(
-    files: &[&Path],
-    spec: &TableSpec,
-    filter: RowFilter,
-    prevailing: Option<&Path>,
-    compared: (&str, &[&str]),
-    notices: &mut Vec<Notice>,
-) -> Result<Option<Rows>> {
-    Ok(find_rows(files, spec, filter, prevailing, compared, notices)?.ok())
-}
+impl RowsRequest<'_> {
+    /// The rows; each disagreement between files is said in `notices`.
+    pub fn read(self, notices: &mut Vec<Notice>) -> Result<Rows> {
+        self.find(notices)?
+    }
 
-/// The rows, or (inner error) none of the level in any file.
-fn find_rows(
-    files: &[&Path],
-    spec: &TableSpec,
-    filter: RowFilter,
-    prevailing: Option<&Path>,
-    compared: (&str, &[&str]),
-    notices: &mut Vec<Notice>,
-) -> Result<Result<Rows>> {
-    // One file is read whole. Of several, each is first read for its levels and years only,
-    // then those that give the rows are read whole: a file of another level (the `_nat` of
-    // a query by EPCI) need not have every column.
-    let probe = match files {
-        [_] => spec.clone(),
-        _ => probe_spec(spec, filter),
-    };
-    let tables: Vec<Arc<Table>> = files
-        .iter()
-        .map(|f| read_shared(f, &probe))
-        .collect::<Result<_>>()?;
-    let mut of_level = Vec::with_capacity(tables.len());
-    for (i, table) in tables.iter().enumerate() {
-        // A row without a year is a fault of the file, whatever its level.
-        if let Some((column, _)) = filter.year {
-            check_years(&table.source, &table.df, column)?;
-        }
-        if of_level_rows(&table.df, filter)?.height() > 0 {
-            of_level.push(i);
-        }
+    /// [`RowsRequest::read`], `None` when no file has rows of the filter's level (a reference
+    /// row a file need not publish).
+    pub fn read_if_any(self, notices: &mut Vec<Notice>) -> Result<Option<Rows>> {
+        Ok(self.find(notices)?.ok())
     }
-    if let (Some((column, word)), []) = (filter.level, of_level.as_slice()) {
-        return Ok(Err(level_absent(&tables, column, word)));
-    }
-    let mut found = Vec::with_capacity(of_level.len());
-    let mut years = Vec::new();
-    for i in of_level {
-        let (df, of_file) = kept(&tables[i], filter)?;
-        years.extend(of_file);
-        if df.height() > 0 {
-            found.push(i);
-        }
-    }
-    if found.is_empty() {
-        let (column, year) = filter.year.expect("only a year filter leaves no row");
-        years.sort();
-        years.dedup();
-        let years: Vec<String> = years.iter().map(u16::to_string).collect();
-        return Err(Error::new(format!("aucune ligne de l'année {year}"))
-            .file(&tables[0].source)
-            .column(column)
-            .hint(format!(
-                "années {} : {}",
-                match files {
-                    [_] => "du fichier".to_string(),
-                    _ => format!("des fichiers {}", listed(&tables)),
-                },
-                code_list(&years)
-            )));
-    }
-    let mut read = Vec::with_capacity(found.len());
-    for i in found {
-        let table = match files {
-            [_] => Arc::clone(&tables[i]),
-            _ => read_shared(files[i], spec)?,
+
+    /// The rows, or (inner error) none of the level in any file.
+    fn find(self, notices: &mut Vec<Notice>) -> Result<Result<Rows>> {
+        let RowsRequest {
+            files,
+            spec,
+            filter,
+            prevailing,
+            compared,
+        } = self;
+        // One file is read whole. Of several, each is first read for its levels and years only,
+        // then those that give the rows are read whole: a file of another level (the `_nat` of
+        // a query by EPCI) need not have every column.
+        let probe = match files {
+            [_] => spec.clone(),
+            _ => probe_spec(spec, filter),
         };
-        let (df, _) = kept(&table, filter)?;
-        read.push(Rows { table, df });
-    }
-    match read.len() {
-        1 => Ok(Ok(read.pop().expect("one"))),
-        _ => choose(read, filter, prevailing, compared, notices).map(Ok),
+        let tables: Vec<Arc<Table>> = files
+            .iter()
+            .map(|f| read_shared(f, &probe))
+            .collect::<Result<_>>()?;
+        let mut of_level = Vec::with_capacity(tables.len());
+        for (i, table) in tables.iter().enumerate() {
+            // A row without a year is a fault of the file, whatever its level.
+            if let Some((column, _)) = filter.year {
+                check_years(&table.source, &table.df, column)?;
+            }
+            if of_level_rows(&table.df, filter)?.height() > 0 {
+                of_level.push(i);
+            }
+        }
+        if let (Some((column, word)), []) = (filter.level, of_level.as_slice()) {
+            return Ok(Err(level_absent(&tables, column, word)));
+        }
+        let mut found = Vec::with_capacity(of_level.len());
+        let mut years = Vec::new();
+        for i in of_level {
+            let (df, of_file) = kept(&tables[i], filter)?;
+            years.extend(of_file);
+            if df.height() > 0 {
+                found.push(i);
+            }
+        }
+        if found.is_empty() {
+            let (column, year) = filter.year.expect("only a year filter leaves no row");
+            years.sort();
+            years.dedup();
+            let years: Vec<String> = years.iter().map(u16::to_string).collect();
+            return Err(Error::new(format!("aucune ligne de l'année {year}"))
+                .file(&tables[0].source)
+                .column(column)
+                .hint(format!(
+                    "années {} : {}",
+                    match files {
+                        [_] => "du fichier".to_string(),
+                        _ => format!("des fichiers {}", listed(&tables)),
+                    },
+                    code_list(&years)
+                )));
+        }
+        let mut read = Vec::with_capacity(found.len());
+        for i in found {
+            let table = match files {
+                [_] => Arc::clone(&tables[i]),
+                _ => read_shared(files[i], spec)?,
+            };
+            let (df, _) = kept(&table, filter)?;
+            read.push(Rows { table, df });
+        }
+        match read.len() {
+            1 => Ok(Ok(read.pop().expect("one"))),
+            _ => choose(read, filter, prevailing, compared, notices).map(Ok),
+        }
     }
 }
 
@@ -347,17 +345,17 @@ mod tests {
         prevailing: Option<&Path>,
     ) -> (Result<Rows>, Vec<Notice>) {
         let mut notices = Vec::new();
-        let rows = read_rows(
+        let rows = RowsRequest {
             files,
-            &layouts::txcouv(),
-            RowFilter {
+            spec: &layouts::txcouv(),
+            filter: RowFilter {
                 level: Some(("niveau", "epci")),
                 year: Some(("annee", year)),
             },
             prevailing,
-            ("code", &["txcouv", "txcouv_eaje"]),
-            &mut notices,
-        );
+            compared: ("code", &["txcouv", "txcouv_eaje"]),
+        }
+        .read(&mut notices);
         (rows, notices)
     }
 
@@ -391,17 +389,17 @@ mod tests {
         assert!(notices.is_empty());
         // The national file need not have the EPCI's columns: it is read for its level only.
         let mut notices = Vec::new();
-        let nat_rows = read_rows(
-            &[&epci, &nat],
-            &layouts::txcouv(),
-            RowFilter {
+        let nat_rows = RowsRequest {
+            files: &[&epci, &nat],
+            spec: &layouts::txcouv(),
+            filter: RowFilter {
                 level: Some(("niveau", "nat")),
                 year: Some(("annee", 2023)),
             },
-            None,
-            ("code", &["txcouv"]),
-            &mut notices,
-        )
+            prevailing: None,
+            compared: ("code", &["txcouv"]),
+        }
+        .read(&mut notices)
         .unwrap();
         assert_eq!(rates(&nat_rows), vec![("FRANCE".to_string(), 60.9)]);
     }

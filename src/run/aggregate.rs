@@ -10,7 +10,7 @@ use super::vintage::file_moves;
 use crate::error::Result;
 use crate::indicators::aggregate::{RowCodes, Rows, Sums, Targets, sum_rows};
 use crate::indicators::secret_rule::SecretRule;
-use crate::ingest::files::{RowFilter, read_rows};
+use crate::ingest::files::{RowFilter, RowsRequest};
 use crate::ingest::{CodeKind, ColumnKind, ColumnSpec, Quantity, TableSpec};
 use crate::notice::Notice;
 use crate::query::{Query, SourceLevel};
@@ -78,17 +78,17 @@ pub(super) fn sum_by_unit(
     let mut found = Vec::new();
     // A file of several levels or years: its rows of the level and the year summed, the
     // others left aside.
-    let read = read_rows(
-        source.files,
-        &spec,
-        RowFilter {
+    let read = RowsRequest {
+        files: source.files,
+        spec: &spec,
+        filter: RowFilter {
             level: source.rows_of,
             year: source.year,
         },
-        source.prevailing,
-        (source.code_column, source.columns),
-        &mut found,
-    )?;
+        prevailing: source.prevailing,
+        compared: (source.code_column, source.columns),
+    }
+    .read(&mut found)?;
     let (table, df) = (&read.table, &read.df);
     found.extend(table.restored.iter().map(|r| Notice::RestoredZeros {
         file: table.source.clone(),

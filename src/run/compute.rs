@@ -226,17 +226,17 @@ impl CafFiles<'_> {
     ) -> Result<Cell> {
         let files: Vec<&Path> = self.tables.iter().map(|t| t.source.as_path()).collect();
         let mut found = Vec::new();
-        let rows = files::read_rows_if_any(
-            &files,
-            &ingest::layouts::txcouv(),
-            RowFilter {
+        let rows = files::RowsRequest {
+            files: &files,
+            spec: &ingest::layouts::txcouv(),
+            filter: RowFilter {
                 level: Some(("niveau", niveau)),
                 year: self.year().map(|y| ("annee", y)),
             },
-            self.prevailing,
-            ("code", &[RATE]),
-            &mut found,
-        )?;
+            prevailing: self.prevailing,
+            compared: ("code", &[RATE]),
+        }
+        .read_if_any(&mut found)?;
         notices.extend(found.iter().map(ToString::to_string));
         match rows {
             Some(rows) => coverage::published_reference(

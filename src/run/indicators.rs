@@ -554,17 +554,17 @@ fn published_row(
     );
     let columns: Vec<&str> = s.columns.iter().map(String::as_str).collect();
     let mut found = Vec::new();
-    let read = files::read_rows_if_any(
-        &s.spec.files(),
-        &spec,
-        RowFilter {
+    let read = files::RowsRequest {
+        files: &s.spec.files(),
+        spec: &spec,
+        filter: RowFilter {
             level: Some((level_column, area.word)),
             year: s.spec.year(),
         },
-        s.spec.prevailing(),
-        (&s.spec.colonne_code, &columns),
-        &mut found,
-    )?;
+        prevailing: s.spec.prevailing(),
+        compared: (&s.spec.colonne_code, &columns),
+    }
+    .read_if_any(&mut found)?;
     notices.extend(found.iter().map(ToString::to_string));
     let Some(read) = read else {
         return Ok(None);
