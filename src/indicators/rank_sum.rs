@@ -194,29 +194,46 @@ fn oriented(cell: Cell, direction: Direction) -> (f64, f64) {
 fn rank_bounds(values: &[(f64, f64)], ties: Ties) -> Vec<Cell> {
     let middles: Vec<f64> = values.iter().map(|(l, h)| (l + h) / 2.0).collect();
     let ranks = rank(&middles, ties);
+    let exact = |v: &(f64, f64)| v.0 == v.1;
+    if values.iter().all(exact) {
+        return ranks.into_iter().map(Cell::Value).collect();
+    }
+    // Sorted ends, to count by binary search (35 000 communes: no pair by pair): those above
+    // (low end over a value), those below (high end under it), among all and the loose ones.
+    let sorted = |end: fn(&(f64, f64)) -> f64, loose_only: bool| -> Vec<f64> {
+        let mut v: Vec<f64> = values
+            .iter()
+            .filter(|v| !loose_only || !exact(v))
+            .map(end)
+            .collect();
+        v.sort_by(f64::total_cmp);
+        v
+    };
+    let (lows, highs) = (sorted(|v| v.0, false), sorted(|v| v.1, false));
+    let (loose_lows, loose_highs) = (sorted(|v| v.0, true), sorted(|v| v.1, true));
+    let above = |lows: &[f64], x: f64| lows.len() - lows.partition_point(|&l| l <= x);
+    let below = |highs: &[f64], x: f64| highs.partition_point(|&h| h < x);
     let n = values.len();
     values
         .iter()
         .zip(ranks)
-        .enumerate()
-        .map(|(i, (&(low, high), r))| {
-            let exact = |k: usize| values[k].0 == values[k].1;
-            // Rivals whose order with `i` is not known: bounds that meet, one of them loose.
-            let rivals = (0..n)
-                .filter(|&k| k != i && !(exact(i) && exact(k)))
-                .filter(|&k| values[k].0 <= high && low <= values[k].1)
-                .count();
+        .map(|(v @ &(low, high), r)| {
+            let (up, down) = (above(&lows, high), below(&highs, low));
+            // Rivals whose order with this one is not known: bounds that meet, one of the two
+            // loose (itself, when loose, meets its own bounds: not counted).
+            let rivals = match exact(v) {
+                true => loose_lows.len() - above(&loose_lows, high) - below(&loose_highs, low),
+                false => n - up - down - 1,
+            };
             if rivals == 0 {
                 return Cell::Value(r);
             }
-            let above = (0..n).filter(|&k| values[k].0 > high).count();
-            let below = (0..n).filter(|&k| values[k].1 < low).count();
             // With dense ranks, those above may share one rank.
             let best = match ties {
-                Ties::Dense => 1 + above.min(1),
-                _ => 1 + above,
+                Ties::Dense => 1 + up.min(1),
+                _ => 1 + up,
             };
-            Cell::between((best as f64).min(r), ((n - below) as f64).max(r))
+            Cell::between((best as f64).min(r), ((n - down) as f64).max(r))
         })
         .collect()
 }
@@ -275,6 +292,37 @@ mod tests {
 
     fn floats(df: &DataFrame, name: &str) -> Vec<Option<f64>> {
         df.column(name).unwrap().f64().unwrap().iter().collect()
+    }
+
+    proptest! {
+        /// The ranges counted by binary search are those of every pair looked at.
+        #[test]
+        fn rank_ranges_by_search_are_those_pair_by_pair(
+            values in proptest::collection::vec((0u8..20, 0u8..4), 1..30),
+        ) {
+            let values: Vec<(f64, f64)> = values
+                .iter()
+                .map(|&(l, w)| (f64::from(l), f64::from(l) + f64::from(w)))
+                .collect();
+            let n = values.len();
+            let ranks = rank(&values.iter().map(|(l, h)| (l + h) / 2.0).collect::<Vec<_>>(), Ties::Average);
+            let fast = rank_bounds(&values, Ties::Average);
+            for (i, &(low, high)) in values.iter().enumerate() {
+                let exact = |k: usize| values[k].0 == values[k].1;
+                let rivals = (0..n)
+                    .filter(|&k| k != i && !(exact(i) && exact(k)))
+                    .filter(|&k| values[k].0 <= high && low <= values[k].1)
+                    .count();
+                let expected = if rivals == 0 {
+                    Value(ranks[i])
+                } else {
+                    let up = (0..n).filter(|&k| values[k].0 > high).count();
+                    let down = (0..n).filter(|&k| values[k].1 < low).count();
+                    Cell::between(((1 + up) as f64).min(ranks[i]), ((n - down) as f64).max(ranks[i]))
+                };
+                prop_assert_eq!(fast[i], expected);
+            }
+        }
     }
 
     #[test]

@@ -214,27 +214,43 @@ fn weights(indicators: &[WeightedIndicator], notices: &mut Vec<String>) -> Resul
 /// high (the minimum and maximum then as high as they go), highest the other way round. The
 /// bounds are reached, so they are exact.
 fn min_max_bounds(values: &[(f64, f64)]) -> Vec<Cell> {
+    // The smallest and largest of each end over all, and the next ones, for « every other ».
+    let two = |end: fn(&(f64, f64)) -> f64, smallest: bool| -> [(f64, usize); 2] {
+        let mut best = [(f64::NAN, usize::MAX); 2];
+        for (i, v) in values.iter().enumerate() {
+            let x = end(v);
+            let better = |y: f64| y.is_nan() || if smallest { x < y } else { x > y };
+            if better(best[0].0) {
+                best[1] = best[0];
+                best[0] = (x, i);
+            } else if better(best[1].0) {
+                best[1] = (x, i);
+            }
+        }
+        best
+    };
+    let others = |best: &[(f64, usize); 2], i: usize| -> Option<f64> {
+        let (x, at) = if best[0].1 == i { best[1] } else { best[0] };
+        (at != usize::MAX).then_some(x)
+    };
+    let (min_high, max_high) = (two(|v| v.1, true), two(|v| v.1, false));
+    let (min_low, max_low) = (two(|v| v.0, true), two(|v| v.0, false));
+    let scaled = |v: f64, min: Option<f64>, max: Option<f64>| -> f64 {
+        let (min, max) = (min.map_or(v, |m| m.min(v)), max.map_or(v, |m| m.max(v)));
+        if max > min {
+            (v - min) / (max - min)
+        } else {
+            0.0
+        }
+    };
     values
         .iter()
         .enumerate()
         .map(|(i, &(low, high))| {
-            let others = values
-                .iter()
-                .enumerate()
-                .filter(|(k, _)| *k != i)
-                .map(|(_, v)| *v);
-            let end = |v: f64, pick: fn((f64, f64)) -> f64| -> f64 {
-                let (min, max) = others
-                    .clone()
-                    .map(pick)
-                    .fold((v, v), |(a, b), x| (a.min(x), b.max(x)));
-                if max > min {
-                    (v - min) / (max - min)
-                } else {
-                    0.0
-                }
-            };
-            Cell::between(end(low, |v| v.1), end(high, |v| v.0))
+            Cell::between(
+                scaled(low, others(&min_high, i), others(&max_high, i)),
+                scaled(high, others(&min_low, i), others(&max_low, i)),
+            )
         })
         .collect()
 }
@@ -286,6 +302,32 @@ mod tests {
             matches!(d[2], Cell::Bounded { low, high } if low == 0.0 && (high - 0.5).abs() < 1e-12),
             "{d:?}"
         );
+    }
+
+    proptest::proptest! {
+        /// The ends found with the two smallest and largest are those of « every other ».
+        #[test]
+        fn min_max_bounds_are_those_of_every_other_value(
+            values in proptest::collection::vec((0u8..20, 0u8..4), 1..20),
+        ) {
+            let values: Vec<(f64, f64)> = values
+                .iter()
+                .map(|&(l, w)| (f64::from(l), f64::from(l) + f64::from(w)))
+                .collect();
+            let fast = min_max_bounds(&values);
+            for (i, &(low, high)) in values.iter().enumerate() {
+                let end = |v: f64, pick: fn(&(f64, f64)) -> f64| -> f64 {
+                    let (min, max) = values
+                        .iter()
+                        .enumerate()
+                        .filter(|(k, _)| *k != i)
+                        .map(|(_, x)| pick(x))
+                        .fold((v, v), |(a, b), x| (a.min(x), b.max(x)));
+                    if max > min { (v - min) / (max - min) } else { 0.0 }
+                };
+                proptest::prop_assert_eq!(fast[i], Cell::between(end(low, |v| v.1), end(high, |v| v.0)));
+            }
+        }
     }
 
     #[test]
