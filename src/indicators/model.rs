@@ -238,12 +238,18 @@ pub fn evaluate(
                 }
                 let each: Vec<Vec<Cell>> = columns.iter().map(|(c, ..)| sums(c)).collect();
                 let rate = |num: Cell, den: Cell, cells: &dyn Fn(usize) -> Cell| -> Cell {
-                    let terms: Vec<(Cell, f64, f64)> = columns
-                        .iter()
-                        .enumerate()
-                        .map(|(k, (_, n, d))| (cells(k), *n, *d))
-                        .collect();
-                    Cell::ratio_of_columns(num, den, &terms, *scale)
+                    // The columns are looked at only for bounds (35 000 communes: no list each).
+                    match Cell::ratio(num, den, *scale) {
+                        Cell::Bounded { .. } => {
+                            let terms: Vec<(Cell, f64, f64)> = columns
+                                .iter()
+                                .enumerate()
+                                .map(|(k, (_, n, d))| (cells(k), *n, *d))
+                                .collect();
+                            Cell::ratio_of_columns(num, den, &terms, *scale)
+                        }
+                        exact => exact,
+                    }
                 };
                 let values: Vec<Cell> = (0..n)
                     .map(|u| rate(num[u], den[u], &|k| each[k][u]))
