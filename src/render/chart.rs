@@ -39,6 +39,29 @@ pub struct Chart {
     svg: String,
 }
 
+/// What a chart draws on its plotters area.
+pub(super) type Drawing<'a> =
+    plotters::drawing::DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
+
+/// An SVG of `size` drawn by plotters with `draw`; empty if drawing failed (into a string it
+/// cannot), so that the page around it stays readable.
+pub(super) fn plotted(
+    size: (u32, u32),
+    draw: impl FnOnce(&Drawing<'_>) -> Result<(), Box<dyn std::error::Error>>,
+) -> String {
+    let mut svg = String::new();
+    let drawn: Result<(), Box<dyn std::error::Error>> = (|| {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        draw(&root)?;
+        root.present()?;
+        Ok(())
+    })();
+    if drawn.is_err() {
+        svg.clear();
+    }
+    svg
+}
+
 pub(super) fn rgb(hex: &str) -> RGBColor {
     let channel = |i: usize| {
         hex.get(i..i + 2)

@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use plotters::prelude::*;
 
-use super::chart::rgb;
+use super::chart::{plotted, rgb};
 use super::svg::{self, Anchor, FONT_FAMILY, Font, num};
 use super::text::Block;
 use super::{CONTENT_WIDTH, GAP, MARGIN, close_document, open_document, title};
@@ -142,13 +142,9 @@ fn plot(chart: &LineChart) -> String {
     };
     let (x0, x1) = (f64::from(first) - 0.3, f64::from(last) + 0.3);
     let (y0, y1) = y_range(chart);
-    let width = CONTENT_WIDTH;
-    let mut svg = String::new();
-    let drawn: Result<(), Box<dyn std::error::Error>> = (|| {
-        let root =
-            SVGBackend::with_string(&mut svg, (width as u32, (PLOT_HEIGHT + AXIS_HEIGHT) as u32))
-                .into_drawing_area();
-        let mut plot = ChartBuilder::on(&root)
+    let size = (CONTENT_WIDTH as u32, (PLOT_HEIGHT + AXIS_HEIGHT) as u32);
+    plotted(size, |root| {
+        let mut plot = ChartBuilder::on(root)
             .margin_right(RIGHT_ROOM as u32)
             .margin_top(8)
             .x_label_area_size(AXIS_HEIGHT as u32)
@@ -220,14 +216,8 @@ fn plot(chart: &LineChart) -> String {
                 .iter()
                 .map(|t| Cross::new((f64::from(t.year), t.value), 6, target.stroke_width(2))),
         )?;
-        root.present()?;
         Ok(())
-    })();
-    // Drawing into a string cannot fail; an empty plot keeps the page readable if it did.
-    if drawn.is_err() {
-        svg.clear();
-    }
-    svg
+    })
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use plotters::prelude::*;
 
-use super::chart::rgb;
+use super::chart::{plotted, rgb};
 use super::svg::{self, Anchor, FONT_FAMILY, Font, num};
 use super::text::{self, Block};
 use super::{CONTENT_WIDTH, GAP, MARGIN, close_document, open_document, title};
@@ -191,17 +191,12 @@ fn swatch(out: &mut String, x: f64, y: f64, color: &str) {
 /// The plot as an SVG document of `width` × `height` plus the axis: x from 0 to 100 %,
 /// y in page units from the top.
 fn plot(bars: &[(f64, f64, usize)], colors: &[String], width: f64, height: f64) -> String {
-    let mut svg = String::new();
-    let drawn: Result<(), Box<dyn std::error::Error>> = (|| {
-        let root = SVGBackend::with_string(
-            &mut svg,
-            (
-                (AXIS_OVERHANG + width + VALUE_ROOM) as u32,
-                (height + AXIS_HEIGHT) as u32,
-            ),
-        )
-        .into_drawing_area();
-        let mut chart = ChartBuilder::on(&root)
+    let size = (
+        (AXIS_OVERHANG + width + VALUE_ROOM) as u32,
+        (height + AXIS_HEIGHT) as u32,
+    );
+    plotted(size, |root| {
+        let mut chart = ChartBuilder::on(root)
             .margin_left(AXIS_OVERHANG as u32)
             .margin_right(VALUE_ROOM as u32)
             .x_label_area_size(AXIS_HEIGHT as u32)
@@ -228,14 +223,8 @@ fn plot(bars: &[(f64, f64, usize)], colors: &[String], width: f64, height: f64) 
                 rgb(&colors[k]).filled(),
             )
         }))?;
-        root.present()?;
         Ok(())
-    })();
-    // Drawing into a string cannot fail; an empty plot keeps the page readable if it did.
-    if drawn.is_err() {
-        svg.clear();
-    }
-    svg
+    })
 }
 
 #[cfg(test)]
