@@ -122,6 +122,9 @@ pub enum Notice {
     },
     /// Services outside the selection, each said in a line: not counted.
     ServicesOutside { file: PathBuf, rows: Vec<String> },
+    /// An .xls whose numbers were read without their cell formats (a percentage as its
+    /// stored fraction).
+    FormatsUnread { file: PathBuf },
     /// Rows of one level and year in two files (the portal's « historique » and current
     /// datasets): those of `kept` are read, those of `set_aside` compared and left aside.
     Overlap {
@@ -144,6 +147,11 @@ fn rows(rows: &[CodeLine]) -> String {
 impl fmt::Display for Notice {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Notice::FormatsUnread { file } => write!(
+                f,
+                "{} : classeur .xls, dont le format des cellules n'est pas lu : une cellule au format pourcentage y vaut sa fraction stockée (0,702 pour 70,2 %) ; vérifiez les taux lus, ou enregistrez le classeur en .xlsx",
+                file.display()
+            ),
             Notice::UnknownCodes { file, rows: r } => write!(
                 f,
                 "{} : {} code(s) inconnus du COG ignorés : {}",
@@ -333,5 +341,23 @@ impl fmt::Display for Notice {
                 )
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_xls_read_without_its_cell_formats_is_said() {
+        let n = Notice::FormatsUnread {
+            file: "taux.xls".into(),
+        };
+        let text = n.to_string();
+        assert!(text.starts_with("taux.xls : classeur .xls"), "{text}");
+        assert!(
+            text.contains("0,702 pour 70,2 %") && text.contains("enregistrez le classeur en .xlsx"),
+            "{text}"
+        );
     }
 }

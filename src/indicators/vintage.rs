@@ -71,6 +71,7 @@ pub fn move_table(
         source: table.source.clone(),
         df: out,
         restored: table.restored.clone(),
+        formats_unread: table.formats_unread,
     })
 }
 
@@ -109,6 +110,7 @@ mod tests {
             source: "f.csv".into(),
             df,
             restored: Vec::new(),
+            formats_unread: false,
         };
         let mut notices = Vec::new();
         let moved = move_table(&table, "code", &["n", "s"], &moves, &mut notices).unwrap();

@@ -51,6 +51,9 @@ pub struct Table {
     pub df: DataFrame,
     /// Per code column, the codes that had lost their leading zero and got it back.
     pub restored: Vec<RestoredZeros>,
+    /// Numbers read from an .xls, whose cell formats our reader does not see: a cell shown
+    /// as a percentage gives its stored fraction (0,702 for 70,2 %). Said, never silent.
+    pub formats_unread: bool,
 }
 
 /// Codes of a column written without their leading zero (a spreadsheet took them for numbers, a parquet

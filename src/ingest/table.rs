@@ -397,6 +397,7 @@ impl<'a> Builder<'a> {
             source: self.source.to_path_buf(),
             df,
             restored,
+            formats_unread: false,
         })
     }
 }

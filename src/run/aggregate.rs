@@ -94,6 +94,11 @@ pub(super) fn sum_by_unit(
         file: table.source.clone(),
         restored: r.clone(),
     }));
+    if table.formats_unread {
+        found.push(Notice::FormatsUnread {
+            file: table.source.clone(),
+        });
+    }
     let rows = Rows {
         file: &table.source,
         df,

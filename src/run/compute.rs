@@ -244,6 +244,7 @@ impl CafFiles<'_> {
                     source: rows.table.source.clone(),
                     df: rows.df,
                     restored: rows.table.restored.clone(),
+                    formats_unread: rows.table.formats_unread,
                 },
                 niveau,
                 code,
