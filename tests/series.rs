@@ -228,3 +228,39 @@ fn the_reference_rows_of_each_year_are_summed_over_the_communes_of_the_departeme
         stdout(&o)
     );
 }
+
+#[test]
+fn a_territory_of_some_years_only_is_kept_with_its_gaps_and_said() {
+    // Three communes of Clermont Auvergne Métropole; Aubière appears only in the third year.
+    let s = Scratch::new();
+    let file = s.file(
+        "n.csv",
+        "code;annee;n\n63113;2020;100\n63124;2020;50\n63113;2021;110\n63124;2021;55\n\
+         63113;2022;120\n63124;2022;60\n63014;2022;30\n",
+    );
+    let text = epci_series(
+        &file,
+        "{ colonne = \"n\", libelle = \"N\" }",
+        "annees = [2020, 2021, 2022]",
+    )
+    .replace(
+        "niveau = \"epci\"",
+        "niveau = \"commune\"\nepci = \"246300701\"",
+    );
+    let o = s.run(&text);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let table = s.output("s.csv");
+    // Aubière keeps its row, its first two years empty, its changes unknown: never dropped.
+    assert!(table.contains("63014;Aubière;;;30;;\r\n"), "{table}");
+    assert!(
+        table.contains("63113;Clermont-Ferrand;100;110;120;20;20,0\r\n"),
+        "{table}"
+    );
+    let notes = stdout(&o);
+    assert!(notes.contains("absent(s) du fichier de 2020"), "{notes}");
+    assert!(notes.contains("63014"), "{notes}");
+    // The files give other communes in 2022 than before: the whole has no value rather than
+    // a total over other communes one year than another.
+    let whole = table.lines().last().unwrap();
+    assert!(whole.starts_with(";Ensemble;;;"), "{whole}");
+}
