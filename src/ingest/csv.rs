@@ -189,15 +189,8 @@ mod tests {
         }
     }
 
-    fn strings(df: &DataFrame, name: &str) -> Vec<Option<String>> {
-        df.column(name)
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .map(|v| v.map(str::to_string))
-            .collect()
-    }
+    use crate::indicators::frame::test_strings as strings;
+
     fn numbers(df: &DataFrame, name: &str) -> Vec<Option<f64>> {
         df.column(name).unwrap().f64().unwrap().iter().collect()
     }

@@ -169,15 +169,7 @@ mod tests {
             sheet: None,
         };
         let df = read_table(&path, &spec).unwrap().df;
-        let text = |c: &str| -> Vec<Option<String>> {
-            df.column(c)
-                .unwrap()
-                .str()
-                .unwrap()
-                .iter()
-                .map(|v| v.map(str::to_string))
-                .collect()
-        };
+        let text = |c: &str| crate::indicators::frame::test_strings(&df, c);
         assert_eq!(text("niveau"), [Some("epci".into()), Some("epci".into())]);
         assert_eq!(
             text("code"),
