@@ -112,6 +112,66 @@ fn puy_de_dome_epci_below_both_references_are_those_of_the_cnaf_file() {
     for ext in ["shx", "dbf", "prj", "cpg"] {
         assert!(shp.with_extension(ext).exists(), "{ext}");
     }
+    // The GeoPackage holds the same shapes as the Shapefile, in the same system.
+    let gpkg = s.out_dir().join("63/couverture-epci-63.gpkg");
+    let packaged = diagterr::geometry::read_layer(&gpkg, None, "code", Some("nom")).unwrap();
+    assert_eq!(packaged.crs, layer.crs);
+    assert_eq!(packaged.features.len(), 14);
+    for (a, b) in packaged.features.iter().zip(&layer.features) {
+        assert_eq!((&a.code, &a.name), (&b.code, &b.name));
+        let area = |f: &diagterr::geometry::Feature| geo::Area::unsigned_area(&f.geometry);
+        assert!((area(a) - area(b)).abs() < 1.0, "{}", a.code);
+    }
+}
+
+/// Contours from a GeoPackage written by GDAL (`tests/fixtures/geopackage/make-gpkg.py`), two layers
+/// named in the query, the EPCI's SIREN stored as an integer: the map is the one drawn from the
+/// GeoJSON files the layers were copied from, coordinate for coordinate.
+#[test]
+fn contours_from_a_geopackage_of_several_layers_draw_the_same_map() {
+    let s = Scratch::new();
+    let gpkg = root().join("tests/fixtures/geopackage/contours-63.gpkg");
+    let geojson = puy_de_dome_query();
+    let packaged = geojson
+        .replace(
+            "communes = \"../data/geo/communes-5dep-2026.geojson\"",
+            &format!(
+                "communes = {:?}\ncouche_communes = \"communes_63\"\npropriete_code = \"insee\"",
+                gpkg.to_str().unwrap()
+            ),
+        )
+        .replace(
+            "epci = \"../data/geo/epci-5dep-2026.geojson\"",
+            &format!(
+                "epci = {:?}\ncouche_epci = \"epci_63\"",
+                gpkg.to_str().unwrap()
+            ),
+        );
+    assert_ne!(packaged, geojson);
+    let o = s.run_file("queries/couverture-epci-63-puy-de-dome.toml");
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let from_geojson = s.output("63/couverture-epci-63.svg");
+    let o = s.run(&packaged);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(s.output("63/couverture-epci-63.svg"), from_geojson);
+
+    // Without a layer name, the reader lists the layers; a point layer is refused by its type.
+    let unnamed = packaged.replace("couche_communes = \"communes_63\"\n", "");
+    let o = s.run(&unnamed);
+    let text = stderr(&o);
+    assert!(!o.status.success());
+    assert!(
+        text.contains("3 couches d'entités")
+            && text.contains("« communes_63 », « epci_63 », « mairies »")
+            && text.contains("couche_communes"),
+        "{text}"
+    );
+    let points = packaged.replace("\"communes_63\"", "\"mairies\"");
+    let text = stderr(&s.run(&points));
+    assert!(
+        text.contains("contours-63.gpkg") && text.contains("entité n° 1") && text.contains("Point"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -120,7 +120,7 @@ pub(super) mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/data/geo/communes-63-puy-de-dome-2018.geojson"
         );
-        let layer = crate::geometry::read_layer(path.as_ref(), "code", Some("nom")).unwrap();
+        let layer = crate::geometry::read_layer(path.as_ref(), None, "code", Some("nom")).unwrap();
         let layer = crate::geometry::to_lambert93(layer).unwrap();
         layer
             .features

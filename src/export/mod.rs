@@ -1,9 +1,10 @@
 //! Writing results: tables for French Excel (CSV) and for documents (Markdown),
-//! classified territories as GeoJSON and Shapefile; always whole or not at all.
+//! classified territories as GeoJSON, Shapefile and GeoPackage; always whole or not at all.
 
 pub mod atomic;
 pub mod features;
 pub mod geojson;
+pub mod geopackage;
 mod html;
 pub mod shapefile;
 pub mod table;
@@ -12,6 +13,7 @@ pub mod xlsx;
 pub use atomic::{lock_folder, recover, write_atomic, write_atomic_group};
 pub use features::{AttrValue, ExportFeature};
 pub use geojson::write_geojson;
+pub use geopackage::write_geopackage;
 pub use html::{Part, ReportDoc, Section, report_html};
 pub use shapefile::write_shapefile;
 pub use table::{Align, OutTable};

@@ -395,7 +395,7 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/data/geo/communes-france-2026.geojson.gz"
         );
-        let layer = read_layer(path.as_ref(), "code", Some("nom")).unwrap();
+        let layer = read_layer(path.as_ref(), None, "code", Some("nom")).unwrap();
         let (out, frames) = drom_insets(layer).unwrap();
         assert_eq!(out.features.len(), 34_867);
         let inside = check_layout(&out, &frames);

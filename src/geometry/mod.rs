@@ -11,9 +11,11 @@ mod dissolve;
 mod insets;
 mod project;
 mod read_geojson;
+mod read_geopackage;
 mod read_shapefile;
 mod simplify;
 mod wgs84;
+mod wkt;
 
 use std::path::{Path, PathBuf};
 
@@ -25,6 +27,8 @@ pub use dissolve::{DissolveReport, dissolve};
 pub use insets::{InsetFrame, MapCrs, drom_insets, map_crs, project_for_map};
 pub use project::{to_crs, to_lambert93};
 pub use read_geojson::read_geojson;
+pub(crate) use read_geopackage::quoted;
+pub use read_geopackage::read_geopackage;
 pub use read_shapefile::read_shapefile;
 pub use simplify::simplify;
 pub use wgs84::ToWgs84;
@@ -81,16 +85,32 @@ impl Layer {
     }
 }
 
-/// Reads a GeoJSON (`.geojson`, `.json`, optionally gzipped) or a Shapefile (`.shp`).
+/// Reads a GeoJSON (`.geojson`, `.json`, optionally gzipped), a Shapefile (`.shp`) or a layer of a
+/// GeoPackage (`.gpkg`).
 ///
-/// `code_property` names the attribute holding the territory code, `name_property` the
-/// optional one holding its name.
-pub fn read_layer(path: &Path, code_property: &str, name_property: Option<&str>) -> Result<Layer> {
+/// `layer` names the GeoPackage layer (needed when the file has several); `code_property` names the
+/// attribute holding the territory code, `name_property` the optional one holding its name.
+pub fn read_layer(
+    path: &Path,
+    layer: Option<&str>,
+    code_property: &str,
+    name_property: Option<&str>,
+) -> Result<Layer> {
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_lowercase())
         .unwrap_or_default();
     let is = |suffix: &str| file_name.ends_with(suffix);
+    if is(".gpkg") {
+        return read_geopackage(path, layer, code_property, name_property);
+    }
+    if let Some(layer) = layer {
+        return Err(Error::new(format!(
+            "couche « {layer} » demandée dans un fichier qui n'est pas un GeoPackage"
+        ))
+        .file(path)
+        .hint("seul un GeoPackage (.gpkg) a plusieurs couches : retirez le nom de couche"));
+    }
     if is(".geojson") || is(".json") || is(".geojson.gz") || is(".json.gz") {
         read_geojson(path, code_property, name_property)
     } else if is(".shp") {
@@ -98,15 +118,20 @@ pub fn read_layer(path: &Path, code_property: &str, name_property: Option<&str>)
     } else {
         Err(Error::new("format de fichier de contours non reconnu")
             .file(path)
-            .hint("formats acceptés : .geojson, .json, .geojson.gz (GeoJSON) et .shp (Shapefile)"))
+            .hint("formats acceptés : .geojson, .json, .geojson.gz (GeoJSON), .shp (Shapefile) et .gpkg (GeoPackage)"))
     }
 }
 
 /// The rectangle enclosing all the features, or `None` when there is no coordinate at all.
 pub fn bounds(features: &[Feature]) -> Option<Rect<f64>> {
-    features
-        .iter()
-        .filter_map(|f| f.geometry.bounding_rect())
+    extent(features.iter().map(|f| &f.geometry))
+}
+
+/// The rectangle enclosing all the shapes, or `None` when there is no coordinate at all.
+pub fn extent<'a>(shapes: impl IntoIterator<Item = &'a MultiPolygon<f64>>) -> Option<Rect<f64>> {
+    shapes
+        .into_iter()
+        .filter_map(|shape| shape.bounding_rect())
         .reduce(|a, b| {
             Rect::new(
                 geo::coord! { x: a.min().x.min(b.min().x), y: a.min().y.min(b.min().y) },
@@ -245,7 +270,7 @@ mod tests {
 
     #[test]
     fn unknown_extension_is_an_error_with_a_hint() {
-        let err = read_layer(Path::new("contours/communes.kml"), "code", None).unwrap_err();
+        let err = read_layer(Path::new("contours/communes.kml"), None, "code", None).unwrap_err();
         let text = err.to_string();
         assert!(text.contains("contours/communes.kml"), "{text}");
         assert!(text.contains(".shp") && text.contains(".geojson"), "{text}");

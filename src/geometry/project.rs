@@ -39,6 +39,31 @@ impl Crs {
         }
     }
 
+    /// The EPSG code of the system, the inverse of [`Crs::from_epsg`] (a DROM's zone by its French datum).
+    pub fn epsg(self) -> u32 {
+        match self {
+            Crs::Wgs84 => 4326,
+            Crs::Lambert93 => 2154,
+            Crs::Utm {
+                zone: 20,
+                south: false,
+            } => 5490,
+            Crs::Utm {
+                zone: 22,
+                south: false,
+            } => 2972,
+            Crs::Utm {
+                zone: 40,
+                south: true,
+            } => 2975,
+            Crs::Utm {
+                zone: 38,
+                south: true,
+            } => 4471,
+            Crs::Utm { zone, south } => u32::from(zone) + if south { 32700 } else { 32600 },
+        }
+    }
+
     /// The PROJ definition of the system (the overseas datums, like RGF93, within a metre of WGS84).
     pub(super) fn proj(self) -> String {
         match self {

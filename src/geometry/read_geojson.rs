@@ -274,7 +274,7 @@ mod tests {
 
     /// The error text for a fixture, after checking it names the file.
     fn error_of(name: &str) -> String {
-        let text = read_layer(&fixture(name), "code", Some("nom"))
+        let text = read_layer(&fixture(name), None, "code", Some("nom"))
             .unwrap_err()
             .to_string();
         assert!(text.contains(name), "{text}");
@@ -283,7 +283,8 @@ mod tests {
 
     #[test]
     fn reads_numeric_codes_and_every_polygon_kind() {
-        let layer = read_layer(&fixture("numeric-code.geojson"), "code", Some("nom")).unwrap();
+        let layer =
+            read_layer(&fixture("numeric-code.geojson"), None, "code", Some("nom")).unwrap();
         assert_eq!(layer.crs, Crs::Wgs84);
         let codes: Vec<&str> = layer.features.iter().map(|f| f.code.as_str()).collect();
         assert_eq!(codes, ["01001", "01002", "2A004"]);
@@ -314,8 +315,9 @@ mod tests {
             .write_all(&std::fs::read(fixture("numeric-code.geojson")).unwrap())
             .unwrap();
         encoder.finish().unwrap();
-        let plain = read_layer(&fixture("numeric-code.geojson"), "code", Some("nom")).unwrap();
-        let unzipped = read_layer(&gz, "code", Some("nom")).unwrap();
+        let plain =
+            read_layer(&fixture("numeric-code.geojson"), None, "code", Some("nom")).unwrap();
+        let unzipped = read_layer(&gz, None, "code", Some("nom")).unwrap();
         assert_eq!(unzipped.features, plain.features);
     }
 
@@ -362,7 +364,7 @@ mod tests {
 
     #[test]
     fn invalid_json_gives_the_line() {
-        let err = read_layer(&fixture("invalid.geojson"), "code", None).unwrap_err();
+        let err = read_layer(&fixture("invalid.geojson"), None, "code", None).unwrap_err();
         assert_eq!(err.line, Some(3));
         let text = err.to_string();
         assert!(text.contains("invalid.geojson, ligne 3"), "{text}");
@@ -370,7 +372,7 @@ mod tests {
 
     #[test]
     fn crs_member_declares_lambert93() {
-        let layer = read_layer(&fixture("lambert93-crs.geojson"), "code", None).unwrap();
+        let layer = read_layer(&fixture("lambert93-crs.geojson"), None, "code", None).unwrap();
         assert_eq!(layer.crs, Crs::Lambert93);
         let projected = to_lambert93(layer.clone()).unwrap();
         assert_eq!(projected, layer);
@@ -422,7 +424,7 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/data/geo/communes-france-2026.geojson.gz"
         );
-        let layer = read_layer(path.as_ref(), "code", Some("nom")).unwrap();
+        let layer = read_layer(path.as_ref(), None, "code", Some("nom")).unwrap();
         let layer = to_lambert93(layer).unwrap();
         assert_eq!(layer.features.len(), 34_867);
     }

@@ -7,6 +7,7 @@ use shapefile::Shape;
 use shapefile::dbase::FieldValue;
 
 use super::code::{Collector, RawCode, geometry_error};
+use super::wkt::{crs_of_wkt, unsupported_crs};
 use super::{Crs, Layer, resolve_crs};
 use crate::error::{Error, Result};
 
@@ -93,68 +94,13 @@ fn shp_error(path: &Path, err: shapefile::Error) -> Error {
 /// The system the `.prj` (WKT) declares; `None` without a `.prj`.
 fn declared_crs(path: &Path) -> Result<Option<Crs>> {
     let prj = path.with_extension("prj");
-    let wkt = match std::fs::read_to_string(&prj) {
-        Ok(wkt) => wkt.to_uppercase(),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(Error::io(&prj, e)),
-    };
-    // WKT1 (ESRI, OGC) says `PROJECTION["Lambert_Conformal_Conic"]`, WKT2 (QGIS 3, PROJ 6 and later)
-    // `METHOD["Lambert Conic Conformal (2SP)"]` and `ID["EPSG",2154]`.
-    let conic = wkt.contains("LAMBERT_CONFORMAL_CONIC") || wkt.contains("LAMBERT CONIC CONFORMAL");
-    let named = [
-        "LAMBERT_93",
-        "LAMBERT-93",
-        "LAMBERT 93",
-        "\"2154\"",
-        "\"EPSG\",2154]",
-    ]
-    .iter()
-    .any(|n| wkt.contains(n));
-    let lambert93 = conic && named;
-    // RGF93 and ETRS89 are within a metre of WGS84 in France.
-    let geographic = !wkt.contains("PROJCS")
-        && !wkt.contains("PROJCRS")
-        && ["WGS", "RGF", "ETRS"]
-            .iter()
-            .any(|datum| wkt.contains(datum));
-    if lambert93 {
-        Ok(Some(Crs::Lambert93))
-    } else if let Some(utm) = utm_zone(&wkt) {
-        Ok(Some(utm))
-    } else if geographic {
-        Ok(Some(Crs::Wgs84))
-    } else {
-        Err(
-            Error::new("système de coordonnées du .prj non pris en charge")
-                .file(prj)
-                .hint("reprojetez la couche en WGS84 (EPSG:4326), en Lambert-93 (EPSG:2154) ou dans le système UTM officiel d'un DROM"),
-        )
+    match std::fs::read_to_string(&prj) {
+        Ok(wkt) => crs_of_wkt(&wkt)
+            .map(Some)
+            .ok_or_else(|| unsupported_crs(&prj)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(&prj, e)),
     }
-}
-
-/// A UTM zone named by a WKT in capitals: by its EPSG code (the last of the WKT, the system's
-/// own: `ID["EPSG",5490]` in WKT2, `AUTHORITY["EPSG","5490"]` in WKT1), else by its name
-/// (`RGAF09_UTM_ZONE_20N`, `UTM ZONE 40S`).
-fn utm_zone(wkt: &str) -> Option<Crs> {
-    if let Some(at) = wkt.rfind("\"EPSG\"") {
-        let code: String = wkt[at + 6..]
-            .chars()
-            .skip_while(|c| !c.is_ascii_digit())
-            .take_while(char::is_ascii_digit)
-            .collect();
-        if let Some(crs @ Crs::Utm { .. }) = code.parse().ok().and_then(Crs::from_epsg) {
-            return Some(crs);
-        }
-    }
-    let at = wkt.find("UTM_ZONE_").or_else(|| wkt.find("UTM ZONE "))? + 9;
-    let digits: String = wkt[at..].chars().take_while(char::is_ascii_digit).collect();
-    let zone: u8 = digits.parse().ok().filter(|z| (1..=60).contains(z))?;
-    let south = match wkt[at + digits.len()..].chars().next()? {
-        'N' => false,
-        'S' => true,
-        _ => return None,
-    };
-    Some(Crs::Utm { zone, south })
 }
 
 #[cfg(test)]
@@ -163,35 +109,6 @@ mod tests {
     use crate::geometry::read_layer;
     use geo::{Area, polygon};
 
-    #[test]
-    fn the_utm_zones_of_the_drom_are_read_from_a_prj() {
-        let utm = |zone, south| Some(Crs::Utm { zone, south });
-        // As diagterr writes it (ESRI WKT1), by name.
-        let written = Crs::Utm {
-            zone: 20,
-            south: false,
-        }
-        .wkt()
-        .to_uppercase();
-        assert_eq!(utm_zone(&written), utm(20, false));
-        // WKT2 with the EPSG code of RGR92 / UTM 40S; WKT1 with its AUTHORITY.
-        assert_eq!(
-            utm_zone(
-                r#"PROJCRS["RGR92 / UTM ZONE 40S",BASEGEOGCRS["RGR92",ID["EPSG",4627]],ID["EPSG",2975]]"#
-            ),
-            utm(40, true)
-        );
-        assert_eq!(
-            utm_zone(
-                r#"PROJCS["RGM04 / UTM ZONE 38S",GEOGCS["RGM04",AUTHORITY["EPSG","4470"]],AUTHORITY["EPSG","4471"]]"#
-            ),
-            utm(38, true)
-        );
-        assert_eq!(
-            utm_zone("PROJCS[\"WEB MERCATOR\",AUTHORITY[\"EPSG\",\"3857\"]]"),
-            None
-        );
-    }
     use shapefile::dbase::{Record, TableWriterBuilder};
     use std::path::PathBuf;
 
@@ -238,7 +155,7 @@ mod tests {
             ],
         );
         std::fs::write(path.with_extension("prj"), LAMBERT93_PRJ).unwrap();
-        let layer = read_layer(&path, "INSEE_COM", Some("NOM")).unwrap();
+        let layer = read_layer(&path, None, "INSEE_COM", Some("NOM")).unwrap();
         assert_eq!(layer.crs, Crs::Lambert93);
         let codes: Vec<&str> = layer.features.iter().map(|f| f.code.as_str()).collect();
         assert_eq!(codes, ["01001", "63113"]);
@@ -272,7 +189,7 @@ mod tests {
         let wkt2 = r#"PROJCRS["RGF93 v1 / Lambert-93",BASEGEOGCRS["RGF93 v1",DATUM["Reseau Geodesique Francais 1993 v1",ELLIPSOID["GRS 1980",6378137,298.257222101,LENGTHUNIT["metre",1]]],PRIMEM["Greenwich",0,ANGLEUNIT["degree",0.0174532925199433]],ID["EPSG",4171]],CONVERSION["Lambert-93",METHOD["Lambert Conic Conformal (2SP)",ID["EPSG",9802]],PARAMETER["Latitude of false origin",46.5,ANGLEUNIT["degree",0.0174532925199433]],PARAMETER["Longitude of false origin",3,ANGLEUNIT["degree",0.0174532925199433]],PARAMETER["Latitude of 1st standard parallel",49,ANGLEUNIT["degree",0.0174532925199433]],PARAMETER["Latitude of 2nd standard parallel",44,ANGLEUNIT["degree",0.0174532925199433]],PARAMETER["Easting at false origin",700000,LENGTHUNIT["metre",1]],PARAMETER["Northing at false origin",6600000,LENGTHUNIT["metre",1]]],CS[Cartesian,2],AXIS["easting (X)",east,ORDER[1],LENGTHUNIT["metre",1]],AXIS["northing (Y)",north,ORDER[2],LENGTHUNIT["metre",1]],ID["EPSG",2154]]"#;
         std::fs::write(path.with_extension("prj"), wkt2).unwrap();
         assert_eq!(
-            read_layer(&path, "INSEE_COM", None).unwrap().crs,
+            read_layer(&path, None, "INSEE_COM", None).unwrap().crs,
             Crs::Lambert93
         );
     }

@@ -238,14 +238,20 @@ fn default_secret_markers() -> Vec<String> {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContoursSpec {
-    /// Commune contours (GeoJSON, GeoJSON.gz or Shapefile).
+    /// Commune contours (GeoJSON, GeoJSON.gz, Shapefile or GeoPackage).
     pub communes: Spanned<String>,
+    /// The layer of the communes in a GeoPackage of several layers.
+    #[serde(default)]
+    pub couche_communes: Option<String>,
     /// Property holding the commune code (default `code`).
     #[serde(default = "default_code_property")]
     pub propriete_code: String,
     /// EPCI contours; dissolved from the communes when absent.
     #[serde(default)]
     pub epci: Option<Spanned<String>>,
+    /// The layer of the EPCI in a GeoPackage of several layers.
+    #[serde(default)]
+    pub couche_epci: Option<String>,
     /// Property holding the SIREN in the EPCI file (default `siren`).
     #[serde(default = "default_siren_property")]
     pub propriete_siren: String,

@@ -10,7 +10,9 @@ use super::{Coverage, Drawn, Row, Section, extension, vintage};
 use crate::classify::palette::Palette;
 use crate::classify::{self, Classes, Method, Threshold};
 use crate::error::{Error, Result};
-use crate::export::{AttrValue, ExportFeature, write_atomic, write_geojson, write_shapefile};
+use crate::export::{
+    AttrValue, ExportFeature, write_atomic, write_geojson, write_geopackage, write_shapefile,
+};
 use crate::format;
 use crate::format::code_list;
 use crate::geometry::{self, InsetFrame, Layer, MapCrs};
@@ -204,9 +206,13 @@ fn shapes(
 ) -> Result<Shapes> {
     let t = &query.spec.territoire;
     // Without [contours], the built-in communes of France, of the COG 2026 only.
-    let (path, property) = match &query.spec.contours {
-        Some(c) => (c.communes.get_ref().as_str(), c.propriete_code.as_str()),
-        None if t.vintage() == builtin::VINTAGE => (builtin::CONTOURS, "code"),
+    let (path, layer, property) = match &query.spec.contours {
+        Some(c) => (
+            c.communes.get_ref().as_str(),
+            c.couche_communes.as_deref(),
+            c.propriete_code.as_str(),
+        ),
+        None if t.vintage() == builtin::VINTAGE => (builtin::CONTOURS, None, "code"),
         None => {
             return Err(query
                 .error_at(
@@ -221,9 +227,10 @@ fn shapes(
         }
     };
     let system = geometry::map_crs(query.spec.territoire.departements.get_ref());
-    let read =
-        |path: &str, property: &str| geometry::read_layer(Path::new(path), property, Some("nom"));
-    let mut communes = read(path, property)?;
+    let read = |path: &str, layer: Option<&str>, property: &str| {
+        geometry::read_layer(Path::new(path), layer, property, Some("nom"))
+    };
+    let mut communes = read(path, layer, property)?;
     // Insets frame the DROM of the selection around its metropolitan extent (the communes of
     // other départements would add empty boxes and shrink the map), and the built-in contours
     // hold all of France: only the communes of the selection are kept.
@@ -261,11 +268,15 @@ fn shapes(
         }
         layer
     };
-    let given_epci = contours.and_then(|c| c.epci.as_ref().map(|p| (p, &c.propriete_siren)));
+    let given_epci = contours.and_then(|c| {
+        c.epci
+            .as_ref()
+            .map(|p| (p, c.couche_epci.as_deref(), &c.propriete_siren))
+    });
     let departements = departement_outlines(query, territory, level, &communes);
     let epci = match (given_epci, system) {
-        (Some((p, siren)), MapCrs::Single(crs)) => {
-            Some(geometry::to_crs(read(p.get_ref(), siren)?, crs)?)
+        (Some((p, layer, siren)), MapCrs::Single(crs)) => {
+            Some(geometry::to_crs(read(p.get_ref(), layer, siren)?, crs)?)
         }
         // EPCI in insets come from their communes, whose codes say their département.
         (Some(_), MapCrs::Insets) => Some(dissolved(notices)),
@@ -505,13 +516,14 @@ pub(super) fn map_outputs(
             match extension(name) {
                 "geojson" => write_geojson(&path, &layer()?, fill_layer.crs)?,
                 "shp" => write_shapefile(&path, &layer()?, fill_layer.crs)?,
+                "gpkg" => write_geopackage(&path, &layer()?, fill_layer.crs)?,
                 _ => {
                     return Err(query
                         .error_at(
                             &map.sorties.span(),
                             format!("format de carte inconnu : « {name} »"),
                         )
-                        .hint("extensions possibles : .svg, .png, .geojson, .shp"));
+                        .hint("extensions possibles : .svg, .png, .geojson, .shp, .gpkg"));
                 }
             }
         }

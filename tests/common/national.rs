@@ -20,7 +20,7 @@ pub const DEPARTEMENTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/cog/de
 
 /// The 34 867 communes read from the GeoJSON.gz (WGS84).
 pub fn national_layer() -> Layer {
-    read_layer(Path::new(CONTOURS), "code", Some("nom")).unwrap()
+    read_layer(Path::new(CONTOURS), None, "code", Some("nom")).unwrap()
 }
 
 /// Communes classed by municipal population, the DROM moved into insets.
