@@ -23,7 +23,7 @@ struct Args {
 enum Command {
     /// Exécute des requêtes (fichiers .toml ou dossiers de requêtes) et écrit cartes et listes.
     Executer(cli::execute::Args),
-    /// Vérifie des requêtes sans rien écrire (clés, fichiers d'entrée, chemins de sortie).
+    /// Vérifie des requêtes, calcul compris, sans rien écrire dans le dossier de sortie.
     Verifier(cli::check::Args),
     /// Dit ce que deviennent les codes commune d'un fichier dans le COG de la requête.
     Codes(cli::codes::Args),

@@ -444,7 +444,7 @@ fn c31_unknown_output_extension() {
     fails(
         &o,
         &[
-            "format de tableau inconnu : « liste.pdf »",
+            "ligne 13 : sortie refusée « liste.pdf » : extension inconnue",
             ".csv, .xlsx, .md",
         ],
     );

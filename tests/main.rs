@@ -14,4 +14,5 @@ mod panier;
 mod priorities;
 mod series;
 mod synthetic;
+mod verifier;
 mod vintages;

@@ -1,11 +1,14 @@
 //! `diagterr verifier REQUÊTES… [--sortie DOSSIER]`
 //!
-//! Parses each query (unknown keys, numbers, missing input files), runs the checks `executer`
-//! runs before computing (`Query::check`: sections, départements, the names its plan resolves),
-//! checks where it would write (inside the output folder, over no input, no file written twice,
-//! no empty list) and writes nothing.
+//! Runs every check `executer` runs, and writes nothing where `executer` would write: each query
+//! is parsed (unknown keys, numbers, missing input files), checked (sections, départements, the
+//! names its plan resolves, its outputs: formats, inside the output folder, over no input, no file
+//! written twice), then computed on its data into a temporary folder removed at the end, so that a
+//! column, a year or a code the files lack is found here too.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use diagterr::run;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -23,25 +26,76 @@ pub fn run(args: &Args) -> bool {
     };
     let (queries, diagnostics) = super::read_queries(&files);
     let planned = super::plan(queries, &diagnostics, &args.sortie);
-    let mut ok = true;
-    let results = planned
-        .queries
-        .iter()
-        .map(|(f, q)| (f, q.as_ref().err()))
-        .chain(
-            planned
-                .diagnostics
-                .iter()
-                .map(|(f, d)| (f, d.as_ref().err())),
-        );
-    for (file, error) in results {
-        match error {
-            None => println!("{} : requête valide", file.display()),
-            Some(e) => {
-                ok = false;
-                super::print_error(file, e);
-            }
+    let scratch = match tempfile::Builder::new()
+        .prefix("diagterr-verifier")
+        .tempdir()
+    {
+        Ok(dir) => dir,
+        Err(e) => {
+            eprintln!("erreur : dossier temporaire impossible à créer : {e}");
+            return false;
         }
+    };
+    // Each query computes in a folder of its own.
+    let private = |i: usize| scratch.path().join(i.to_string());
+    let mut ok = true;
+    for (i, (file, query)) in planned.queries.iter().enumerate() {
+        let further = planned.further.iter().filter(|(f, _)| f == file);
+        let computed = match query {
+            Err(first) => Err(std::iter::once(first)
+                .chain(further.flat_map(|(_, errors)| errors))
+                .cloned()
+                .collect()),
+            Ok(q) => run::run_guarded(q, &private(i))
+                .map(drop)
+                .map_err(|e| vec![e]),
+        };
+        ok &= said(file, computed);
+    }
+    let n = planned.queries.len();
+    for (i, ((file, plan), (_, parsed))) in planned.diagnostics.iter().zip(&diagnostics).enumerate()
+    {
+        let computed = match (plan, parsed) {
+            (Err(e), _) | (_, Err(e)) => Err(vec![e.clone()]),
+            (Ok(_), Ok(d)) => run::plan_diagnostic(d, &private(n + i))
+                .and_then(|plan| run::run_diagnostic(&plan, &mut |_| {}))
+                .map_err(|e| vec![e])
+                .and_then(|outcomes| {
+                    let errors: Vec<diagterr::Error> = outcomes
+                        .iter()
+                        .flat_map(|o| {
+                            o.errors.iter().map(|e| {
+                                diagterr::Error::new(format!("{} {} : {e}", o.departement, o.name))
+                            })
+                        })
+                        .collect();
+                    if errors.is_empty() {
+                        Ok(())
+                    } else {
+                        Err(errors)
+                    }
+                }),
+        };
+        ok &= said(file, computed);
     }
     ok
+}
+
+/// Prints what the check of `file` found; `true` when the query is valid.
+fn said(file: &Path, computed: Result<(), Vec<diagterr::Error>>) -> bool {
+    match computed {
+        Ok(()) => {
+            println!(
+                "{} : requête valide (calcul vérifié, rien écrit)",
+                file.display()
+            );
+            true
+        }
+        Err(errors) => {
+            for e in &errors {
+                super::print_error(file, e);
+            }
+            false
+        }
+    }
 }

@@ -71,6 +71,8 @@ pub struct Planned<'a> {
     pub diagnostics: Parsed<'a, DiagnosticPlan<'a>>,
     /// Every file the items that can run will write.
     pub outputs: Vec<PathBuf>,
+    /// The errors of a query after its first (that `queries` holds), for `verifier` to list them all.
+    pub further: Vec<(&'a Path, Vec<Error>)>,
 }
 
 /// Items read from their files, each parsed or with its error.
@@ -111,24 +113,29 @@ pub fn plan<'a>(
             })
             .collect(),
         outputs: Vec::new(),
+        further: Vec::new(),
     };
     let mut inputs = Vec::new();
     let mut outputs: Vec<Vec<PlannedOutput>> = Vec::new();
-    for (_, q) in &mut planned.queries {
-        let plan = q
-            .as_ref()
-            .map_err(Clone::clone)
-            .and_then(|q| q.check().and_then(|()| q.planned_outputs(out)));
-        match (plan, q.as_ref()) {
-            (Ok(plan), Ok(query)) => {
+    for (file, q) in &mut planned.queries {
+        let Ok(query) = q.as_ref() else {
+            outputs.push(Vec::new());
+            continue;
+        };
+        let mut errors = query.problems();
+        let (plan, output_errors) = query.output_problems(out);
+        errors.extend(output_errors);
+        let mut errors = errors.into_iter();
+        match errors.next() {
+            None => {
                 inputs.extend(query.input_paths());
                 outputs.push(plan);
             }
-            (Err(e), _) => {
-                *q = Err(e);
+            Some(first) => {
+                planned.further.push((file, errors.collect()));
+                *q = Err(first);
                 outputs.push(Vec::new());
             }
-            (Ok(_), Err(_)) => unreachable!("no plan without a query"),
         }
     }
     for (_, d) in &planned.diagnostics {

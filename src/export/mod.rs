@@ -3,6 +3,7 @@
 
 pub mod atomic;
 pub mod features;
+mod format;
 pub mod geojson;
 pub mod geopackage;
 mod html;
@@ -12,6 +13,7 @@ pub mod xlsx;
 
 pub use atomic::{lock_folder, recover, write_atomic, write_atomic_group};
 pub use features::{AttrValue, ExportFeature};
+pub use format::{OutputFormat, OutputKind};
 pub use geojson::write_geojson;
 pub use geopackage::write_geopackage;
 pub use html::{Part, ReportDoc, Section, report_html};

@@ -11,7 +11,9 @@ use std::path::{Component, Path, PathBuf};
 use toml::Spanned;
 
 use super::Query;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
+use crate::export::{OutputFormat, OutputKind};
+use crate::geometry::{self, MapCrs};
 
 /// One file a query will write, and the place in the query file that names it.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,44 +63,59 @@ pub fn output_path(out_dir: &Path, name: &str) -> std::result::Result<PathBuf, &
     Ok(out_dir.join(relative))
 }
 
-/// The files that writing `path` creates: a Shapefile is five files.
-pub fn files_of(path: &Path) -> Vec<PathBuf> {
-    let is_shp = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("shp"));
-    if is_shp {
-        ["shp", "shx", "dbf", "prj", "cpg"]
-            .iter()
-            .map(|e| path.with_extension(e))
-            .collect()
-    } else {
-        vec![path.to_path_buf()]
-    }
-}
-
 impl Query {
     /// Every file this query writes under `out_dir`; an error at the key whose name
     /// would leave the output folder.
     pub fn planned_outputs(&self, out_dir: &Path) -> Result<Vec<PlannedOutput>> {
+        let (planned, errors) = self.output_problems(out_dir);
+        errors.into_iter().next().map_or(Ok(planned), Err)
+    }
+
+    /// The outputs [`Query::planned_outputs`] plans, and every error it finds (one per list of
+    /// outputs at most), so that `verifier` lists them all at once.
+    pub fn output_problems(&self, out_dir: &Path) -> (Vec<PlannedOutput>, Vec<Error>) {
         let mut planned = Vec::new();
-        for (key, names) in self.spec.outputs() {
-            plan_names(
+        let mut errors = Vec::new();
+        for (key, kind, names) in self.spec.outputs() {
+            let planned_names = plan_names(
                 out_dir,
-                key,
+                (key, kind),
                 names,
                 |span| self.line_at(span),
                 &self.path,
                 &mut planned,
-            )?;
+            );
+            errors.extend(planned_names.err());
         }
-        Ok(planned)
+        errors.extend(self.check_layers_of_insets().err());
+        (planned, errors)
+    }
+
+    /// A map of départements drawn in insets moves the DROM next to metropolitan France: its
+    /// coordinates are no place on Earth, so it has no GIS layer.
+    fn check_layers_of_insets(&self) -> Result<()> {
+        let Some(map) = &self.spec.carte else {
+            return Ok(());
+        };
+        let layer = map
+            .sorties
+            .get_ref()
+            .iter()
+            .find(|name| OutputKind::Figure.format_of(name).is_none());
+        let departements = self.spec.territoire.departements.get_ref();
+        match layer {
+            Some(name) if geometry::map_crs(departements) == MapCrs::Insets => Err(self
+                .error_at(&map.sorties.span(), format!("couche SIG « {name} » d'une carte aux DROM en encarts"))
+                .hint("les encarts déplacent les DROM : exportez la couche d'une requête sur la métropole ou sur un DROM")),
+            _ => Ok(()),
+        }
     }
 }
 
 /// Plans each name of `names` (a `sorties` list) under `out_dir`.
 fn plan_names(
     out_dir: &Path,
-    key: &'static str,
+    (key, kind): (&'static str, OutputKind),
     names: &Spanned<Vec<String>>,
     line_at: impl Fn(&Range<usize>) -> usize,
     query: &Path,
@@ -118,7 +135,21 @@ fn plan_names(
                 .line(line)
                 .hint("écrivez un chemin relatif au dossier de sortie (option --sortie), ex. « 63/carte.svg »")
         })?;
-        planned.extend(files_of(&path).into_iter().map(|path| PlannedOutput {
+        let format = kind.format_of(name).ok_or_else(|| {
+            let what = match OutputFormat::of(name) {
+                Some(format) => format!("« {key} » ne s'écrit pas en .{}", format.extension()),
+                None => "extension inconnue".to_string(),
+            };
+            Error::new(format!("sortie refusée « {name} » : {what}"))
+                .kind(ErrorKind::Query)
+                .file(query)
+                .line(line)
+                .hint(format!(
+                    "extensions possibles pour « {key} » : {}",
+                    kind.extensions()
+                ))
+        })?;
+        planned.extend(format.files(&path).into_iter().map(|path| PlannedOutput {
             path,
             query: query.to_path_buf(),
             line: Some(line),
@@ -220,14 +251,6 @@ mod tests {
         ] {
             assert!(output_path(out, bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn a_shapefile_is_five_files() {
-        let files = files_of(Path::new("out/a.shp"));
-        assert_eq!(files.len(), 5);
-        assert!(files.contains(&PathBuf::from("out/a.dbf")));
-        assert_eq!(files_of(Path::new("out/a.csv")).len(), 1);
     }
 
     fn planned(query: &str, path: &str) -> PlannedOutput {

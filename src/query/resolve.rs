@@ -882,25 +882,34 @@ impl Query {
     /// and every name its plan resolves (sources, indicators, maps, tables, the indicators of a
     /// score or of an evolution), each error at its line. `verifier` runs it too.
     pub fn check(&self) -> Result<()> {
-        self.check_sections()?;
+        self.problems().into_iter().next().map_or(Ok(()), Err)
+    }
+
+    /// Every error [`Query::check`] finds, one per part of the query (the territory, the score or
+    /// the indicators, the evolution), so that `verifier` lists them all at once.
+    pub fn problems(&self) -> Vec<Error> {
+        if let Err(e) = self.check_sections() {
+            return vec![e];
+        }
         let t = &self.spec.territoire;
-        Territory::shared(t.communes_file(), t.departements_file())?
-            .check_departements(t.departements.get_ref())
-            .map_err(|e| self.place(e, &t.departements.span()))?;
+        let territory = Territory::shared(t.communes_file(), t.departements_file());
         let level = *t.niveau.get_ref();
-        match &self.spec.score {
-            Some(score) => {
-                self.score_plan(score, level)?;
-            }
-            None if !self.spec.indicateurs.is_empty() => {
-                self.indicator_plan(level)?;
-            }
-            None => {}
-        }
-        if let Some(evolution) = &self.spec.evolution {
-            self.evolution_plan(evolution, level)?;
-        }
-        Ok(())
+        let plans = [
+            territory.and_then(|territory| {
+                territory
+                    .check_departements(t.departements.get_ref())
+                    .map_err(|e| self.place(e, &t.departements.span()))
+            }),
+            match &self.spec.score {
+                Some(score) => self.score_plan(score, level).map(drop),
+                None if !self.spec.indicateurs.is_empty() => self.indicator_plan(level).map(drop),
+                None => Ok(()),
+            },
+            self.spec.evolution.as_ref().map_or(Ok(()), |evolution| {
+                self.evolution_plan(evolution, level).map(drop)
+            }),
+        ];
+        plans.into_iter().filter_map(Result::err).collect()
     }
 
     /// One computation per query, and the sections that go with it.

@@ -15,6 +15,7 @@ use super::indicators::{
 };
 use super::numbers::{Finite, NonNegative, Positive};
 use crate::classify::palette::Palette;
+use crate::export::OutputKind;
 use crate::indicators::rank_sum::{Direction, Ties};
 use crate::indicators::weighted_score::Normalisation;
 use crate::ingest::builtin;
@@ -1033,56 +1034,68 @@ impl QuerySpec {
 }
 
 impl QuerySpec {
-    /// Every list of output files with the key that names it, in the order of the file.
-    pub fn outputs(&self) -> Vec<(&'static str, &Spanned<Vec<String>>)> {
+    /// Every list of output files with the key that names it and what it writes, in the order of the file.
+    pub fn outputs(&self) -> Vec<(&'static str, OutputKind, &Spanned<Vec<String>>)> {
         let mut v = Vec::new();
         if let Some(m) = &self.carte {
-            v.push(("carte.sorties", &m.sorties));
+            v.push(("carte.sorties", OutputKind::MapWithLayers, &m.sorties));
         }
         if let Some(m) = &self.multiples {
-            v.push(("multiples.sorties", &m.sorties));
+            v.push(("multiples.sorties", OutputKind::Figure, &m.sorties));
         }
         if let Some(l) = &self.liste {
-            v.push(("liste.sorties", &l.sorties));
+            v.push(("liste.sorties", OutputKind::Table, &l.sorties));
         }
         if let Some(s) = &self.score {
-            v.push(("score.sorties", &s.sorties));
+            v.push(("score.sorties", OutputKind::Table, &s.sorties));
             if let Some(c) = &s.carte {
-                v.push(("score.carte.sorties", &c.sorties));
+                v.push(("score.carte.sorties", OutputKind::Figure, &c.sorties));
             }
             if let Some(r) = &s.robustesse {
-                v.push(("score.robustesse.sorties", &r.sorties));
+                v.push(("score.robustesse.sorties", OutputKind::Table, &r.sorties));
                 if let Some(c) = &r.carte {
-                    v.push(("score.robustesse.carte.sorties", &c.sorties));
+                    v.push((
+                        "score.robustesse.carte.sorties",
+                        OutputKind::Figure,
+                        &c.sorties,
+                    ));
                 }
             }
         }
         if let Some(p) = &self.panier {
-            v.push(("panier.sorties", &p.sorties));
+            v.push(("panier.sorties", OutputKind::Table, &p.sorties));
             if let Some(s) = &p.synthese {
-                v.push(("panier.synthese", s));
+                v.push(("panier.synthese", OutputKind::Table, s));
             }
             if let Some(c) = &p.carte {
-                v.push(("panier.carte.sorties", &c.sorties));
+                v.push(("panier.carte.sorties", OutputKind::Figure, &c.sorties));
             }
             if let Some(g) = &p.graphique {
-                v.push(("panier.graphique.sorties", &g.sorties));
+                v.push(("panier.graphique.sorties", OutputKind::Figure, &g.sorties));
             }
         }
         if let Some(e) = &self.evolution {
-            v.push(("evolution.sorties", &e.sorties));
+            v.push(("evolution.sorties", OutputKind::Table, &e.sorties));
             if let Some(c) = &e.carte {
-                v.push(("evolution.carte.sorties", &c.sorties));
+                v.push(("evolution.carte.sorties", OutputKind::Figure, &c.sorties));
             }
             if let Some(g) = &e.graphique {
-                v.push(("evolution.graphique.sorties", &g.sorties));
+                v.push((
+                    "evolution.graphique.sorties",
+                    OutputKind::Figure,
+                    &g.sorties,
+                ));
             }
         }
-        v.extend(self.cartes.values().map(|c| ("cartes.sorties", &c.sorties)));
+        v.extend(
+            self.cartes
+                .values()
+                .map(|c| ("cartes.sorties", OutputKind::Figure, &c.sorties)),
+        );
         v.extend(
             self.tableaux
                 .values()
-                .map(|t| ("tableaux.sorties", &t.sorties)),
+                .map(|t| ("tableaux.sorties", OutputKind::Table, &t.sorties)),
         );
         v
     }

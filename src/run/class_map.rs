@@ -110,7 +110,6 @@ pub(super) fn class_map(
         });
     }
     draw(
-        query,
         &chart,
         &map.sorties,
         (map.largeur_png, map.dpi_png),

@@ -119,7 +119,7 @@ pub(super) fn run_evolution(
     };
     if let Some(chart) = &spec.graphique {
         let svg = render::line_chart_svg(&line_chart(spec, chart, kinds, &series, &total_name));
-        report.add(chart_figure(query, chart, svg, out_dir)?);
+        report.add(chart_figure(chart, svg, out_dir)?);
     }
     if let Some(map) = &spec.carte {
         let drawn = change_map(
@@ -136,7 +136,7 @@ pub(super) fn run_evolution(
         )?;
         report.add(drawn);
     }
-    let paths = write_tables(query, &spec.sorties, out_dir, &table, "Évolution", &|| {
+    let paths = write_tables(&spec.sorties, out_dir, &table, "Évolution", &|| {
         table.to_markdown(Some(&spec.titre)) + &markdown_notes(&notices)
     })?;
     report.outputs.extend(paths);

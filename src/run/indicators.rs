@@ -100,7 +100,7 @@ pub(super) fn run_indicators(
         notices.push(format!("chiffre clé « {} » : {sentence}", figure.name));
     }
     for (table, out, title) in tables {
-        let paths = write_tables(query, &table.spec.sorties, out_dir, &out, &title, &|| {
+        let paths = write_tables(&table.spec.sorties, out_dir, &out, &title, &|| {
             format!(
                 "{}{}",
                 out.to_markdown(Some(&title)),
@@ -1010,7 +1010,6 @@ fn indicator_map(
         });
     }
     draw(
-        query,
         &chart,
         &spec.sorties,
         (spec.largeur_png, spec.dpi_png),

@@ -6,12 +6,13 @@ use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 
-use super::{Coverage, Drawn, Row, Section, extension, vintage};
+use super::{Coverage, Drawn, Row, Section, vintage};
 use crate::classify::palette::Palette;
 use crate::classify::{self, Classes, Method, Threshold};
 use crate::error::{Error, Result};
 use crate::export::{
-    AttrValue, ExportFeature, write_atomic, write_geojson, write_geopackage, write_shapefile,
+    AttrValue, ExportFeature, OutputFormat, OutputKind, write_atomic, write_geojson,
+    write_geopackage, write_shapefile,
 };
 use crate::format;
 use crate::format::code_list;
@@ -501,31 +502,15 @@ pub(super) fn map_outputs(
         png: &|| render::choropleth_png(&chart, map.largeur_png),
         dpi: map.dpi_png,
     };
+    // A GIS layer of a map in insets is refused when the outputs are planned (the insets move the DROM).
+    let layer = || export_features(cov, &chart);
     for name in map.sorties.get_ref() {
         let path = out_dir.join(name);
-        if !picture.write(&path, name)? {
-            let layer = || {
-                if chart.frames.is_empty() {
-                    Ok(export_features(cov, &chart))
-                } else {
-                    Err(query
-                        .error_at(&map.sorties.span(), format!("couche SIG « {name} » d'une carte aux DROM en encarts"))
-                        .hint("les encarts déplacent les DROM : exportez la couche d'une requête sur la métropole ou sur un DROM"))
-                }
-            };
-            match extension(name) {
-                "geojson" => write_geojson(&path, &layer()?, fill_layer.crs)?,
-                "shp" => write_shapefile(&path, &layer()?, fill_layer.crs)?,
-                "gpkg" => write_geopackage(&path, &layer()?, fill_layer.crs)?,
-                _ => {
-                    return Err(query
-                        .error_at(
-                            &map.sorties.span(),
-                            format!("format de carte inconnu : « {name} »"),
-                        )
-                        .hint("extensions possibles : .svg, .png, .geojson, .shp, .gpkg"));
-                }
-            }
+        match OutputFormat::of_planned(name, OutputKind::MapWithLayers) {
+            OutputFormat::GeoJson => write_geojson(&path, &layer(), fill_layer.crs)?,
+            OutputFormat::Shapefile => write_shapefile(&path, &layer(), fill_layer.crs)?,
+            OutputFormat::GeoPackage => write_geopackage(&path, &layer(), fill_layer.crs)?,
+            figure => picture.write(&path, figure)?,
         }
         written.push(path);
     }
@@ -587,7 +572,6 @@ pub(super) fn class_of_cell(cell: Cell, classes: &Classes) -> FeatureClass {
 
 /// Writes `chart` to the SVG and PNG files of `sorties`: the files, and the report's figure.
 pub(super) fn draw(
-    query: &Query,
     chart: &ChoroplethMap,
     sorties: &Spanned<Vec<String>>,
     (width, dpi): (u32, u32),
@@ -599,7 +583,7 @@ pub(super) fn draw(
         png: &|| render::choropleth_png(chart, width),
         dpi,
     }
-    .write_all(query, sorties, out_dir)?;
+    .write_all(sorties, out_dir)?;
     Ok((
         paths,
         Section::Figure {
@@ -633,7 +617,6 @@ pub(super) struct Picture<'a> {
 
 /// Writes a chart's SVG and PNG to its `sorties`: the files, and the report's figure.
 pub(super) fn chart_figure(
-    query: &Query,
     chart: &crate::query::ChartSpec,
     svg: String,
     out_dir: &Path,
@@ -643,7 +626,7 @@ pub(super) fn chart_figure(
         png: &|| render::svg_to_png(&svg, chart.largeur_png),
         dpi: chart.dpi_png,
     }
-    .write_all(query, &chart.sorties, out_dir)?;
+    .write_all(&chart.sorties, out_dir)?;
     Ok((
         paths,
         Section::Figure {
@@ -654,34 +637,25 @@ pub(super) fn chart_figure(
 }
 
 impl Picture<'_> {
-    /// Writes the map to `path` if `name` ends in `.svg` or `.png`; `false` otherwise.
-    pub(super) fn write(&self, path: &Path, name: &str) -> Result<bool> {
-        match extension(name) {
-            "svg" => write_atomic(path, self.svg.as_bytes())?,
-            "png" => write_atomic(path, &render::with_dpi(&(self.png)()?, self.dpi)?)?,
-            _ => return Ok(false),
+    /// Writes the figure to `path` as an SVG or a PNG.
+    pub(super) fn write(&self, path: &Path, format: OutputFormat) -> Result<()> {
+        match format {
+            OutputFormat::Svg => write_atomic(path, self.svg.as_bytes()),
+            OutputFormat::Png => write_atomic(path, &render::with_dpi(&(self.png)()?, self.dpi)?),
+            other => unreachable!("{other:?} is not a figure: the plan checks output names"),
         }
-        Ok(true)
     }
 
-    /// Writes every output of a map that has no other format than SVG and PNG.
+    /// Writes every output of a figure (SVG and PNG only).
     pub(super) fn write_all(
         &self,
-        query: &Query,
         sorties: &Spanned<Vec<String>>,
         out_dir: &Path,
     ) -> Result<Vec<PathBuf>> {
         let mut written = Vec::new();
         for name in sorties.get_ref() {
             let path = out_dir.join(name);
-            if !self.write(&path, name)? {
-                return Err(query
-                    .error_at(
-                        &sorties.span(),
-                        format!("format de carte inconnu : « {name} »"),
-                    )
-                    .hint("extensions possibles : .svg, .png"));
-            }
+            self.write(&path, OutputFormat::of_planned(name, OutputKind::Figure))?;
             written.push(path);
         }
         Ok(written)

@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 pub use crate::export::Section;
-use crate::export::{OutTable, write_atomic};
+use crate::export::{OutTable, OutputFormat, OutputKind, write_atomic};
 use crate::indicators::Cell;
 use crate::indicators::reference::Comparison;
 use crate::query::{EpciReach, Query};
@@ -99,6 +99,9 @@ pub fn run(query: &Query, out_dir: &Path) -> Result<Report> {
     let spec = &query.spec;
     let t = &spec.territoire;
     query.check_sections()?;
+    // The writers rely on the names the plan checked (formats, folder); the command plans before it
+    // runs, a library caller may not have.
+    query.planned_outputs(out_dir)?;
     let territory = Territory::shared(t.communes_file(), t.departements_file())?;
     if !spec.indicateurs.is_empty() && spec.score.is_none() {
         return indicators::run_indicators(query, &territory, out_dir);
@@ -172,7 +175,7 @@ pub fn run(query: &Query, out_dir: &Path) -> Result<Report> {
             .titre
             .clone()
             .unwrap_or_else(|| default_list_title(&coverage, list.selection));
-        let paths = write_tables(query, &list.sorties, out_dir, &table, "Priorités", &|| {
+        let paths = write_tables(&list.sorties, out_dir, &table, "Priorités", &|| {
             markdown_list(&title, &table, &coverage)
         })?;
         report.outputs.extend(paths);
@@ -211,7 +214,6 @@ fn references_section(coverage: &Coverage) -> Section {
 /// Writes `table` to each file of `sorties`: `.csv` for French Excel, `.xlsx` (sheet
 /// `sheet`), `.md` as `markdown` makes it.
 pub(super) fn write_tables(
-    query: &Query,
     sorties: &toml::Spanned<Vec<String>>,
     out_dir: &Path,
     table: &OutTable,
@@ -221,18 +223,11 @@ pub(super) fn write_tables(
     let mut written = Vec::new();
     for name in sorties.get_ref() {
         let path = out_dir.join(name);
-        let bytes = match extension(name) {
-            "csv" => table.to_csv(),
-            "xlsx" => table.to_xlsx(sheet)?,
-            "md" => markdown().into_bytes(),
-            _ => {
-                return Err(query
-                    .error_at(
-                        &sorties.span(),
-                        format!("format de tableau inconnu : « {name} »"),
-                    )
-                    .hint("extensions possibles : .csv, .xlsx, .md"));
-            }
+        let bytes = match OutputFormat::of_planned(name, OutputKind::Table) {
+            OutputFormat::Csv => table.to_csv(),
+            OutputFormat::Xlsx => table.to_xlsx(sheet)?,
+            OutputFormat::Markdown => markdown().into_bytes(),
+            other => unreachable!("{other:?} is not a table format: the plan checks output names"),
         };
         write_atomic(&path, &bytes)?;
         written.push(path);
@@ -361,10 +356,6 @@ fn epci_reach(query: &Query, territory: &Territory, units: &mut Vec<Unit>) -> Re
             notes
         }
     })
-}
-
-fn extension(name: &str) -> &str {
-    name.rsplit_once('.').map_or("", |(_, e)| e)
 }
 
 pub(super) fn capitalise(word: &str) -> String {

@@ -101,7 +101,7 @@ pub(super) fn multiples_outputs(
         png: &|| render::svg_to_png(&svg, spec.largeur_png),
         dpi: spec.dpi_png,
     }
-    .write_all(query, &spec.sorties, out_dir)?;
+    .write_all(&spec.sorties, out_dir)?;
     Ok((
         paths,
         Section::Figure {

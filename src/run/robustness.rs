@@ -150,14 +150,9 @@ pub(super) fn run_robustness(
         report.add(drawn);
     }
     let notices = report.notices.clone();
-    let paths = write_tables(
-        query,
-        &robust.sorties,
-        out_dir,
-        &table,
-        "Robustesse",
-        &|| table.to_markdown(Some(&title)) + &markdown_notes(&notices),
-    )?;
+    let paths = write_tables(&robust.sorties, out_dir, &table, "Robustesse", &|| {
+        table.to_markdown(Some(&title)) + &markdown_notes(&notices)
+    })?;
     report.outputs.extend(paths);
     report.sections.push(Section::Table { title, table });
     Ok(())

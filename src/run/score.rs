@@ -75,7 +75,7 @@ pub(super) fn run_score(
         };
         super::robustness::run_robustness(query, spec, robust, &inputs, out_dir, &mut report)?;
     }
-    let paths = write_tables(query, &spec.sorties, out_dir, &table, "Priorités", &|| {
+    let paths = write_tables(&spec.sorties, out_dir, &table, "Priorités", &|| {
         table.to_markdown(Some(&spec.titre)) + &markdown_notes(&report.notices)
     })?;
     report.outputs.extend(paths);

@@ -168,14 +168,14 @@ pub(super) fn run_panier(
     }
     if let Some(chart) = &spec.graphique {
         let svg = render::share_chart_svg(&share_chart(&diagnostic, chart));
-        report.add(chart_figure(query, chart, svg, out_dir)?);
+        report.add(chart_figure(chart, svg, out_dir)?);
     }
     let gaps = gap_table(&diagnostic);
     let shares = share_table(&diagnostic);
     let tables = std::iter::once((&spec.sorties, &gaps, "Panier par EPCI"))
         .chain(spec.synthese.iter().map(|s| (s, &shares, "Synthèse")));
     for (sorties, table, sheet) in tables {
-        let paths = write_tables(query, sorties, out_dir, table, sheet, &|| {
+        let paths = write_tables(sorties, out_dir, table, sheet, &|| {
             markdown(&diagnostic, &gaps, &shares, &notices)
         })?;
         report.outputs.extend(paths);

@@ -1,0 +1,147 @@
+//! `verifier` refuses every query that `executer` refuses, with the same error, and writes nothing.
+
+use crate::common::*;
+
+/// Variants of the Puy-de-Dôme query, each wrong in one way `executer` refuses, found before or
+/// while computing, and what both commands say.
+fn bad_queries() -> Vec<(&'static str, String, &'static str)> {
+    let q = puy_de_dome_query();
+    let year = "annee = 2023";
+    assert!(q.contains(year));
+    vec![
+        (
+            "an output extension no writer has",
+            q.replace("couverture-epci-63.png\"", "couverture-epci-63.pdf\""),
+            "sortie refusée « 63/couverture-epci-63.pdf » : extension inconnue",
+        ),
+        (
+            "a table written as a picture",
+            q.replace("priorites-epci-63.md\"", "priorites-epci-63.svg\""),
+            "« liste.sorties » ne s'écrit pas en .svg",
+        ),
+        (
+            "a year the file lacks",
+            q.replace(year, "annee = 2019"),
+            "aucune ligne de l'année 2019",
+        ),
+        (
+            "an unknown département",
+            q.replace("departements = [\"63\"]", "departements = [\"6\"]"),
+            "département inconnu « 6 »",
+        ),
+        (
+            "an empty list of outputs",
+            q.replace(
+                "sorties = [\"63/composantes-epci-63.svg\", \"63/composantes-epci-63.png\"]",
+                "sorties = []",
+            ),
+            "« multiples.sorties » est vide",
+        ),
+        (
+            "a GIS layer of a map in insets",
+            q.replace(
+                "departements = [\"63\"]",
+                "departements = [\"63\", \"971\"]",
+            ),
+            "couche SIG « 63/couverture-epci-63.geojson » d'une carte aux DROM en encarts",
+        ),
+        (
+            "a data file without its column",
+            q.replace("txcouv-pe-2023-5dep.csv", "../cog/departements.csv"),
+            "colonne",
+        ),
+    ]
+}
+
+#[test]
+fn verifier_refuses_what_executer_refuses_and_writes_nothing() {
+    for (what, text, said) in bad_queries() {
+        let s = Scratch::new();
+        let q = s.file("requete.toml", &text);
+        let out = s.out_dir();
+        let run = |command| diagterr(&[command, &q, "--sortie", out.to_str().unwrap()]);
+        let verifier = run("verifier");
+        assert!(!out.exists(), "{what}: verifier wrote {out:?}");
+        let executer = run("executer");
+        assert!(!verifier.status.success(), "{what}: {}", stdout(&verifier));
+        assert!(!executer.status.success(), "{what}: {}", stdout(&executer));
+        let first_error =
+            |o: &std::process::Output| stderr(o).lines().next().unwrap_or("").to_string();
+        assert!(
+            first_error(&verifier).contains(said),
+            "{what}: {}",
+            stderr(&verifier)
+        );
+        assert_eq!(first_error(&verifier), first_error(&executer), "{what}");
+        // A data error stops executer before it writes, a query error before it starts.
+        assert_eq!(files_in(&out), 0, "{what}: executer wrote in {out:?}");
+    }
+}
+
+/// The files under `dir`, at any depth (none when it does not exist).
+fn files_in(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir).map_or(0, |entries| {
+        entries
+            .map(|e| e.unwrap().path())
+            .map(|p| if p.is_dir() { files_in(&p) } else { 1 })
+            .sum()
+    })
+}
+
+#[test]
+fn verifier_lists_every_error_of_a_query() {
+    let s = Scratch::new();
+    let text = puy_de_dome_query()
+        .replace("departements = [\"63\"]", "departements = [\"6\"]")
+        .replace("couverture-epci-63.png\"", "couverture-epci-63.pdf\"")
+        .replace("priorites-epci-63.md\"", "priorites-epci-63.svg\"");
+    let q = s.file("requete.toml", &text);
+    let o = diagterr(&["verifier", &q]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    for (said, key) in [
+        ("département inconnu « 6 »", "departements"),
+        (
+            "couverture-epci-63.pdf",
+            "sorties = [\"63/couverture-epci-63.svg\"",
+        ),
+        (
+            "priorites-epci-63.svg",
+            "sorties = [\"63/priorites-epci-63.csv\"",
+        ),
+    ] {
+        let line = format!("requete.toml, ligne {} : ", line_of(&text, key));
+        assert!(
+            err.lines().any(|l| l.contains(&line) && l.contains(said)),
+            "{said} at {line}:\n{err}"
+        );
+    }
+}
+
+#[test]
+fn verifier_computes_the_examples_and_leaves_no_file() {
+    let s = Scratch::new();
+    let o = diagterr(&[
+        "verifier",
+        "queries",
+        "--sortie",
+        s.out_dir().to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let valid = stdout(&o)
+        .lines()
+        .filter(|l| l.ends_with("requête valide (calcul vérifié, rien écrit)"))
+        .count();
+    let queries = std::fs::read_dir(root().join("queries"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "toml")
+        })
+        .count();
+    assert_eq!(valid, queries);
+    assert!(!s.out_dir().exists());
+}
