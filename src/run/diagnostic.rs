@@ -205,7 +205,7 @@ pub fn run_diagnostic(
             title: format!("{} — {name}", spec.titre),
             subtitle: format!(
                 "Département {code} ({name}). Rapport produit par diagterr à partir de {}.",
-                d.path.display()
+                file_name(&d.path)
             ),
             ..ReportDoc::default()
         };
@@ -231,9 +231,13 @@ pub fn run_diagnostic(
                     doc.parts.push(part(&query, report));
                 }
                 Err(e) => {
-                    let message = format!("{} : {e}", model.requete);
-                    doc.errors.push(message.clone());
-                    outcome.errors.push(message);
+                    // The report names the model and the file of the error by their names; the
+                    // console by their paths, to be found and fixed.
+                    let mut named = e.clone();
+                    named.file = e.file.as_deref().map(|f| PathBuf::from(file_name(f)));
+                    let model_name = file_name(Path::new(&model.requete));
+                    doc.errors.push(format!("{model_name} : {named}"));
+                    outcome.errors.push(format!("{} : {e}", model.requete));
                 }
             }
             outcome.ran += 1;
@@ -429,8 +433,27 @@ fn departement_names(d: &Diagnostic) -> Result<Vec<(String, String)>> {
         .collect())
 }
 
-/// The report's part for one query: its figures and tables, notices and sources.
+/// A file as the report names it: by its name alone, the folders of the machine that ran it are
+/// nobody's business in a report.
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+/// The report's part for one query: its figures and tables, notices and sources, files by their name.
 fn part(query: &Query, report: Report) -> Part {
+    // The notices name the files they are about by their path, for the console; the report by name.
+    let notices = report
+        .notices
+        .into_iter()
+        .map(|notice| {
+            query.inputs().iter().fold(notice, |notice, (_, path)| {
+                notice.replace(&path.display().to_string(), &file_name(path))
+            })
+        })
+        .collect();
     let t = &query.spec.territoire;
     let mut sources = vec![format!(
         "Code officiel géographique {} (communes, EPCI, départements)",
@@ -440,13 +463,13 @@ fn part(query: &Query, report: Report) -> Part {
         query
             .inputs()
             .iter()
-            .map(|(key, path)| format!("{key} : {}", path.display())),
+            .map(|(key, path)| format!("{key} : {}", file_name(path))),
     );
     Part {
         title: report.title,
-        query: query.path.display().to_string(),
+        query: file_name(&query.path),
         sections: report.sections,
-        notices: report.notices,
+        notices,
         sources,
     }
 }
