@@ -47,6 +47,7 @@ pub fn generate(spec: &Spec, out: &Path) -> Result<Vec<PathBuf>> {
         Ok(())
     };
     let communes: Vec<&Commune> = spec.territory.communes.values().collect();
+    let mut published = Published::default();
     for year in first..=spec.vintage {
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(spec.seed ^ u64::from(year) << 32);
         let grown = 1.0 + 0.02 * f64::from(year - first);
@@ -62,6 +63,7 @@ pub fn generate(spec: &Spec, out: &Path) -> Result<Vec<PathBuf>> {
             "{WARNING}\ncode_commune;eaje_psu;eaje_hors_psu;am;gad;prescol;enfants_moins_3\n"
         );
         let mut counts = format!("{WARNING}\nCODGEO;A;AM;AC3ENF;ABR\n");
+        let mut sums = Sums::default();
         for c in &communes {
             let pop = c.population.unwrap_or(0.0);
             let children = (pop * rng.random_range(0.018..0.042)).round();
@@ -96,13 +98,17 @@ pub fn generate(spec: &Spec, out: &Path) -> Result<Vec<PathBuf>> {
             let parts = (olds.len() + 1) as f64;
             for code in std::iter::once(c.code.as_str()).chain(olds.iter().copied()) {
                 components.push_str(code);
-                for p in places {
+                let mut written = [0.0; 6];
+                for (k, p) in places.iter().enumerate() {
+                    written[k] = (p / parts).round();
                     components.push(';');
-                    components.push_str(&cell((p / parts).round(), &mut rng));
+                    components.push_str(&cell(written[k], &mut rng));
                 }
+                written[5] = (children / parts).round();
                 components.push(';');
-                components.push_str(&cell((children / parts).round(), &mut rng));
+                components.push_str(&cell(written[5], &mut rng));
                 components.push('\n');
+                sums.add(c, written);
             }
             for code in std::iter::once(c.code.as_str()).chain(olds.iter().copied()) {
                 let a = (allocataires / parts).round();
@@ -118,12 +124,137 @@ pub fn generate(spec: &Spec, out: &Path) -> Result<Vec<PathBuf>> {
         }
         write(format!("composantes-{year}-SYNTHETIQUE.csv"), components)?;
         write(format!("familles-{year}-SYNTHETIQUE.csv"), counts)?;
+        published.add_year(spec.territory, year, &sums);
+    }
+    for (name, text) in published.files() {
+        write(name, text)?;
     }
     write("services-SYNTHETIQUE.csv".into(), inventory(spec, first))?;
     for (name, text) in queries(spec, first)? {
         write(name, text)?;
     }
     Ok(written)
+}
+
+/// The places of the five parts and the children under 3 summed per EPCI, per département and for
+/// France, over the values written in the components file (those hidden as secret included, as the
+/// Cnaf computes its rates from its own, unmasked counts).
+#[derive(Default)]
+struct Sums<'a> {
+    epci: std::collections::BTreeMap<&'a str, [f64; 6]>,
+    departement: std::collections::BTreeMap<&'a str, [f64; 6]>,
+    france: [f64; 6],
+}
+
+impl<'a> Sums<'a> {
+    fn add(&mut self, commune: &'a Commune, values: [f64; 6]) {
+        let add = |sum: &mut [f64; 6]| sum.iter_mut().zip(values).for_each(|(s, v)| *s += v);
+        if let Some(epci) = commune.epci.as_deref() {
+            add(self.epci.entry(epci).or_default());
+        }
+        add(self.departement.entry(&commune.departement).or_default());
+        add(&mut self.france);
+    }
+}
+
+/// The coverage rates of every year as the Cnaf portal publishes them (`txcouv_pe_epci`, `_dep`,
+/// `_nat`: one file per level, all years in each, the level in the column names), computed from the
+/// components files: the same rates a query recomputes from them.
+#[derive(Default)]
+struct Published {
+    epci: String,
+    departement: String,
+    france: String,
+}
+
+impl Published {
+    /// The parts of a published file, from the sums `[EAJE PSU, EAJE hors PSU, AM, GAD, préscolarisation,
+    /// enfants]`: EAJE, AM, GAD, préscolarisation, all.
+    fn rates(sums: &[f64; 6]) -> String {
+        let [psu, other, am, gad, prescol, children] = *sums;
+        [
+            psu + other,
+            am,
+            gad,
+            prescol,
+            psu + other + am + gad + prescol,
+        ]
+        .iter()
+        .map(|places| match children > 0.0 {
+            true => format!(";{:.1}", 100.0 * places / children),
+            false => ";".to_string(),
+        })
+        .collect()
+    }
+
+    fn add_year(&mut self, territory: &Territory, year: u16, sums: &Sums) {
+        for (siren, s) in &sums.epci {
+            let Some(epci) = territory.epcis.get(siren) else {
+                continue;
+            };
+            // The département of most of its population, as the portal gives one.
+            let mut by_departement: std::collections::BTreeMap<&str, f64> = Default::default();
+            for c in epci
+                .communes
+                .iter()
+                .filter_map(|c| territory.communes.get(c))
+            {
+                *by_departement.entry(&c.departement).or_default() += c.population.unwrap_or(0.0);
+            }
+            let dep = by_departement
+                .iter()
+                .max_by(|a, b| a.1.total_cmp(b.1))
+                .map_or("", |(d, _)| d);
+            let dep_name = territory.departements.get(dep).map_or("", String::as_str);
+            self.epci.push_str(&format!(
+                "{year};{siren};{};{dep};{dep_name}{}\n",
+                epci.name,
+                Self::rates(s)
+            ));
+        }
+        for (dep, s) in &sums.departement {
+            let name = territory.departements.get(*dep).map_or("", String::as_str);
+            let region = territory.regions.get(*dep).map_or("", String::as_str);
+            self.departement.push_str(&format!(
+                "{year};{dep};{name};{region};{}\n",
+                Self::rates(s)
+            ));
+        }
+        self.france
+            .push_str(&format!("{year}{}\n", Self::rates(&sums.france)));
+    }
+
+    fn files(self) -> [(String, String); 3] {
+        let parts = |level: &str| {
+            ["eaje", "am_ind", "gad_ind", "prescol"]
+                .iter()
+                .map(|p| format!(";txcouv_{p}_{level}"))
+                .collect::<String>()
+                + &format!(";txcouv_{level}")
+        };
+        [
+            (
+                "txcouv_pe_epci-SYNTHETIQUE.csv".to_string(),
+                format!(
+                    "{WARNING}\nannee;numepci;nomepci;numdep;nomdep{}\n{}",
+                    parts("epci"),
+                    self.epci
+                ),
+            ),
+            (
+                "txcouv_pe_dep-SYNTHETIQUE.csv".to_string(),
+                format!(
+                    "{WARNING}\nannee;numdep;nomdep;numregi;nomregi{}\n{}",
+                    parts("dep"),
+                    self.departement
+                ),
+            ),
+            (
+                "txcouv_pe_nat-SYNTHETIQUE.csv".to_string(),
+                format!("{WARNING}\nannee{}\n{}", parts("nat"), self.france),
+            ),
+        ]
+    }
 }
 
 /// A count as published: some counts from 1 to 4 are secret (`s`); most small counts of a

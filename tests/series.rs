@@ -208,7 +208,7 @@ fn the_reference_rows_of_each_year_are_summed_over_the_communes_of_the_departeme
     .replace(
         "colonne_code = \"code\"",
         "colonne_code = \"code\"\nniveau_fichier = \"commune\"",
-    );
+    ) + "\n[evolution.graphique]\ntitre = \"G\"\nsource = \"S\"\nsorties = [\"g.svg\"]\n";
     let o = s.run(&text);
     assert!(o.status.success(), "{}", stderr(&o));
     let table = s.output("s.csv");
@@ -226,6 +226,14 @@ fn the_reference_rows_of_each_year_are_summed_over_the_communes_of_the_departeme
         stdout(&o).contains("ligne « Corse-du-Sud » : « de 2019 » calculée sur ses communes"),
         "{}",
         stdout(&o)
+    );
+    // The chart draws the département's line beside the selection's, in its own colour.
+    let chart = s.output("g.svg");
+    assert!(chart.contains("Corse-du-Sud"), "{chart}");
+    assert_eq!(
+        chart.matches("stroke=\"#E6550D\"").count(),
+        1,
+        "one segment 2019-2022"
     );
 }
 
@@ -263,4 +271,50 @@ fn a_territory_of_some_years_only_is_kept_with_its_gaps_and_said() {
     // a total over other communes one year than another.
     let whole = table.lines().last().unwrap();
     assert!(whole.starts_with(";Ensemble;;;"), "{whole}");
+}
+
+/// The example on the SYNTHETIC multi-year file in the portal's layout: each EPCI's published rate
+/// each year and its change in points, recomputed here from the file's own rows; one panel per EPCI.
+#[test]
+fn the_published_rates_of_five_years_of_the_portal_layout_are_followed_per_epci() {
+    let s = Scratch::new();
+    let o = s.run_file("queries/series-couverture-epci-63.toml");
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let text = std::fs::read_to_string(
+        root().join("data/caf/txcouv_pe_epci-63-2022-2026-SYNTHETIQUE.csv"),
+    )
+    .unwrap();
+    assert!(text.starts_with("# DONNÉES SYNTHÉTIQUES"));
+    let mut rate: BTreeMap<(String, String), f64> = BTreeMap::new();
+    for line in text.lines().skip(2) {
+        let f: Vec<&str> = line.split(';').collect();
+        rate.insert((f[1].to_string(), f[0].to_string()), f[9].parse().unwrap());
+    }
+    let table = s.output("63/series-couverture-epci-63.csv");
+    let mut checked = 0;
+    for row in table.trim_start_matches('\u{FEFF}').lines().skip(1) {
+        let f: Vec<&str> = row.split(';').collect();
+        if f[0].is_empty() {
+            // The whole: a published rate is never summed.
+            assert!(f[2..].iter().all(|c| c.is_empty()), "{row}");
+            continue;
+        }
+        let of = |year: &str| rate[&(f[0].to_string(), year.to_string())];
+        for (i, year) in ["2022", "2023", "2024", "2025", "2026"].iter().enumerate() {
+            assert_eq!(f[2 + i], french(of(year), 1), "{} {year}", f[0]);
+        }
+        assert_eq!(f[7], french(of("2026") - of("2022"), 1), "{}", f[0]);
+        assert_eq!(f[8], french(of("2026") - of("2025"), 1), "{}", f[0]);
+        checked += 1;
+    }
+    assert_eq!(checked, 14);
+    let panels = s.output("63/series-couverture-epci-63-multiples.svg");
+    for name in [
+        "Clermont Auvergne Métropole",
+        "CC du Massif du Sancy",
+        "DONNÉES SYNTHÉTIQUES",
+    ] {
+        assert!(panels.contains(name), "{name}");
+    }
+    assert!(!panels.contains("class=\"legende\""), "no whole to draw");
 }

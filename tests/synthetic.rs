@@ -52,4 +52,45 @@ fn the_national_queries_run() {
     }
     let panier = s.output("sorties/panier-synthese.csv");
     assert!(panier.contains("Panier complet"), "{panier}");
+
+    // The rates written in the portal's layout are those a query recomputes from the components
+    // (ratio of sums per EPCI), where the query's rate is a number (not secret).
+    let published =
+        std::fs::read_to_string(s.dir.path().join("txcouv_pe_epci-SYNTHETIQUE.csv")).unwrap();
+    let mut lines = published.lines();
+    assert!(lines.next().unwrap().starts_with("# DONNÉES SYNTHÉTIQUES"));
+    let header: Vec<&str> = lines.next().unwrap().split(';').collect();
+    assert_eq!(header[..3], ["annee", "numepci", "nomepci"]);
+    let total = header.iter().position(|h| *h == "txcouv_epci").unwrap();
+    let rates: std::collections::HashMap<&str, f64> = lines
+        .map(|l| l.split(';').collect::<Vec<_>>())
+        .filter(|f| f[0] == "2026")
+        .map(|f| (f[1], f[total].parse().unwrap()))
+        .collect();
+    assert!(rates.len() > 1000, "every EPCI of France: {}", rates.len());
+    let list = s.output("sorties/couverture-epci-2026.csv");
+    let mut rows = list.trim_start_matches('\u{FEFF}').lines();
+    let header: Vec<&str> = rows.next().unwrap().split(';').collect();
+    let (code, rate) = (
+        header.iter().position(|h| *h == "Code").unwrap(),
+        header
+            .iter()
+            .position(|h| *h == "Taux de couverture")
+            .unwrap(),
+    );
+    let mut compared = 0;
+    for row in rows {
+        let f: Vec<&str> = row.split(';').collect();
+        if let Ok(recomputed) = f[rate].replace(',', ".").parse::<f64>() {
+            let diff = (recomputed - rates[f[code]]).abs();
+            assert!(
+                diff < 0.051,
+                "{}: {recomputed} against {}",
+                f[code],
+                rates[f[code]]
+            );
+            compared += 1;
+        }
+    }
+    assert!(compared > 100, "{compared}");
 }

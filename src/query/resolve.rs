@@ -606,6 +606,9 @@ impl Query {
         if let Some(wanted) = &evolution.graphique_indicateur {
             known(wanted.get_ref(), &wanted.span(), "« graphique_indicateur »")?;
         }
+        if let Some(wanted) = &evolution.multiples_indicateur {
+            known(wanted.get_ref(), &wanted.span(), "« multiples_indicateur »")?;
+        }
         Ok(())
     }
 

@@ -456,9 +456,15 @@ pub struct EvolutionSpec {
     /// The `libelle` of the indicator `[evolution.graphique]` follows (the first by default).
     #[serde(default)]
     pub graphique_indicateur: Option<Spanned<String>>,
-    /// Line chart of the selection's value each year, with its targets.
+    /// The `libelle` of the indicator `[evolution.multiples]` follows (the chart's by default).
+    #[serde(default)]
+    pub multiples_indicateur: Option<Spanned<String>>,
+    /// Line chart of the selection's value each year, with its references and targets.
     #[serde(default)]
     pub graphique: Option<ChartSpec>,
+    /// Small multiples: the series of each territory, one small chart each, on one scale.
+    #[serde(default)]
+    pub multiples: Option<ChartSpec>,
 }
 
 /// `[score.robustesse]`: how robust the priority list is to the choices of its method.
@@ -1084,6 +1090,13 @@ impl QuerySpec {
                     "evolution.graphique.sorties",
                     OutputKind::Figure,
                     &g.sorties,
+                ));
+            }
+            if let Some(m) = &e.multiples {
+                v.push((
+                    "evolution.multiples.sorties",
+                    OutputKind::Figure,
+                    &m.sorties,
                 ));
             }
         }

@@ -32,7 +32,7 @@ pub use chart::Distribution;
 pub use insets::InsetFrame;
 pub use labels::{Label, MAX_LABELLED, feature_labels};
 pub use legend::LegendLayout;
-pub use lines::{Line, LineChart, Target, line_chart_svg};
+pub use lines::{Line, LineChart, LineMultiples, Target, line_chart_svg, line_multiples_svg};
 pub use multiples::{Panel, SmallMultiples, small_multiples_svg};
 pub use png::{choropleth_png, svg_to_png, with_dpi};
 pub use shares::{Series, ShareChart, share_chart_svg};

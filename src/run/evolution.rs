@@ -16,7 +16,7 @@ use crate::format;
 use crate::indicators::Cell;
 use crate::indicators::model::{Indicator, Kind};
 use crate::query::{ChartSpec, EvolutionSpec, Query};
-use crate::render::{self, Line, LineChart, Target};
+use crate::render::{self, Line, LineChart, LineMultiples, Target};
 use crate::territory::{Territory, Unit};
 
 /// An indicator's value for each year, for every territory and the whole selection.
@@ -117,9 +117,35 @@ pub(super) fn run_evolution(
         title: spec.titre.clone(),
         ..Report::default()
     };
+    let (charted, in_panels) = charted_indicators(spec);
     if let Some(chart) = &spec.graphique {
-        let svg = render::line_chart_svg(&line_chart(spec, chart, kinds, &series, &total_name));
+        let svg = render::line_chart_svg(&line_chart(
+            spec,
+            chart,
+            charted,
+            (&kinds[charted], &series[charted], &total_name),
+            &references,
+        ));
         report.add(chart_figure(chart, svg, out_dir)?);
+    }
+    if let Some(sheet) = &spec.multiples {
+        let panels = units
+            .iter()
+            .zip(&series[in_panels].units)
+            .zip(&covered)
+            .filter(|(_, covered)| **covered)
+            .map(|((unit, values), _)| Line {
+                label: panel_title(&unit.name, spec, values),
+                values: values.iter().map(|c| c.bounds()).collect(),
+            });
+        let svg = render::line_multiples_svg(&line_multiples(
+            spec,
+            sheet,
+            in_panels,
+            panels.collect(),
+            (&kinds[in_panels], &series[in_panels], &total_name),
+        ));
+        report.add(chart_figure(sheet, svg, out_dir)?);
     }
     if let Some(map) = &spec.carte {
         let drawn = change_map(
@@ -288,35 +314,47 @@ fn target_rows(
 
 /// The line chart of `graphique_indicateur` (the first indicator by default): the selection's
 /// value each year, and its targets.
+/// The indicator `[evolution.graphique]` follows, and the one `[evolution.multiples]` follows.
+fn charted_indicators(spec: &EvolutionSpec) -> (usize, usize) {
+    let labels = spec.indicateurs.get_ref();
+    let position = |wanted: &Option<toml::Spanned<String>>| {
+        wanted
+            .as_ref()
+            .and_then(|w| labels.iter().position(|i| &i.libelle == w.get_ref()))
+    };
+    let chart = position(&spec.graphique_indicateur).unwrap_or(0);
+    (chart, position(&spec.multiples_indicateur).unwrap_or(chart))
+}
+
+/// The line chart of the charted indicator: the selection, the references of each year, the targets.
 fn line_chart(
     spec: &EvolutionSpec,
     chart: &ChartSpec,
-    kinds: &[Indicator],
-    series: &[Series],
-    total_name: &str,
+    k: usize,
+    (kind, series, total_name): (&Indicator, &Series, &str),
+    references: &[(String, Vec<Vec<Cell>>)],
 ) -> LineChart {
-    let labels = spec.indicateurs.get_ref();
-    let k = spec
-        .graphique_indicateur
-        .as_ref()
-        .and_then(|w| labels.iter().position(|i| &i.libelle == w.get_ref()))
-        .unwrap_or(0);
-    let years: Vec<u16> = spec.annees.get_ref().iter().map(|y| y.year()).collect();
-    let decimals = kinds[k].decimals();
+    let label = &spec.indicateurs.get_ref()[k].libelle;
+    let decimals = kind.decimals();
+    let total = Line {
+        label: total_name.to_string(),
+        values: series.total.iter().map(|c| c.bounds()).collect(),
+    };
+    let references = references.iter().map(|(name, cells)| Line {
+        label: name.clone(),
+        values: cells[k].iter().map(|c| c.bounds()).collect(),
+    });
     LineChart {
         title: chart.titre.clone(),
         subtitle: chart.sous_titre.clone(),
-        axis_title: labels[k].libelle.clone(),
-        years,
-        lines: vec![Line {
-            label: total_name.to_string(),
-            values: series[k].total.iter().map(|c| c.bounds()).collect(),
-        }],
+        axis_title: label.clone(),
+        years: spec.annees.get_ref().iter().map(|y| y.year()).collect(),
+        lines: std::iter::once(total).chain(references).collect(),
         targets: spec
             .cibles
             .iter()
             .flat_map(|t| t.get_ref())
-            .filter(|t| t.indicateur == labels[k].libelle)
+            .filter(|t| &t.indicateur == label)
             .map(|t| Target {
                 year: t.annee,
                 value: t.valeur.get(),
@@ -329,6 +367,59 @@ fn line_chart(
             .collect(),
         decimals,
         source: chart.source.clone(),
+    }
+}
+
+/// A panel's title: the territory, and the years its value is secret or none (an empty panel says why).
+fn panel_title(name: &str, spec: &EvolutionSpec, values: &[Cell]) -> String {
+    let secret: Vec<String> = spec
+        .annees
+        .get_ref()
+        .iter()
+        .zip(values)
+        .filter(|(_, c)| matches!(c, Cell::Secret))
+        .map(|(y, _)| y.year().to_string())
+        .collect();
+    match secret.len() {
+        0 if values.iter().all(|c| c.bounds().is_none()) => format!("{name} (sans valeur)"),
+        0 => name.to_string(),
+        n if n == values.len() => format!("{name} (secret)"),
+        _ => format!("{name} (secret : {})", secret.join(", ")),
+    }
+}
+
+/// The small multiples of the charted indicator: one panel per territory the files cover. A rate
+/// has the selection's line in each panel, for comparison; a count has none (the whole would
+/// flatten every territory's line).
+fn line_multiples(
+    spec: &EvolutionSpec,
+    sheet: &ChartSpec,
+    k: usize,
+    panels: Vec<Line>,
+    (kind, series, total_name): (&Indicator, &Series, &str),
+) -> LineMultiples {
+    let total: Vec<Option<(f64, f64)>> = series.total.iter().map(|c| c.bounds()).collect();
+    let reference = match kind.kind {
+        // A published rate has no total: no line to draw.
+        Kind::Stock(_) => None,
+        _ if total.iter().all(Option::is_none) => None,
+        _ => Some(Line {
+            label: total_name.to_string(),
+            values: total,
+        }),
+    };
+    LineMultiples {
+        title: sheet.titre.clone(),
+        subtitle: sheet.sous_titre.clone(),
+        axis_title: format!(
+            "{}, une courbe par territoire, toutes à la même échelle",
+            spec.indicateurs.get_ref()[k].libelle
+        ),
+        years: spec.annees.get_ref().iter().map(|y| y.year()).collect(),
+        panels,
+        reference,
+        decimals: kind.decimals(),
+        source: sheet.source.clone(),
     }
 }
 
