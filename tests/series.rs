@@ -82,6 +82,37 @@ fn five_years_from_one_file_with_two_changes_and_the_total_recomputed_each_year(
     assert_eq!((autun[9], autun[10]), ("-15", "-0,5"));
 }
 
+/// A target given as a rise from an earlier year: the selection's value that year plus the rise, in
+/// the table and on the chart.
+#[test]
+fn a_target_as_a_rise_since_a_year_is_the_value_of_that_year_plus_the_rise() {
+    let s = Scratch::new();
+    let text = std::fs::read_to_string(root().join("queries/series-allocataires-communes-71.toml"))
+        .unwrap()
+        .replace("../data/", &format!("{}/data/", root().display()))
+        .replace(
+            "annee = 2024, valeur = 24500",
+            "annee = 2024, hausse = 100, depuis = 2020",
+        );
+    assert!(text.contains("hausse = 100"));
+    let o = s.run(&text);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = extract();
+    let (first, end) = (
+        total(&rows, "2020", "indfoy_ndur"),
+        total(&rows, "2024", "indfoy_ndur"),
+    );
+    let table = s.output("71/series-allocataires-communes.csv");
+    let lines: Vec<Vec<&str>> = table.lines().map(|l| l.split(';').collect()).collect();
+    assert_eq!(
+        (lines[18][1], lines[18][6].to_string()),
+        ("Cible", french(first + 100.0, 0))
+    );
+    assert_eq!(lines[19][6], french(end - first - 100.0, 0));
+    let svg = s.output("71/series-allocataires.svg");
+    assert!(svg.contains("(+100 depuis 2020)"), "{svg}");
+}
+
 /// A series of Puy-de-Dôme EPCI from `file` (code;annee;taux;n), with `indicator` and
 /// `extra` lines in [evolution].
 fn epci_series(file: &str, indicator: &str, extra: &str) -> String {
@@ -164,6 +195,25 @@ fn years_twice_absent_or_changes_outside_the_series_are_refused_at_their_line() 
         "{}",
         stderr(&o)
     );
+    for (targets, said) in [
+        (
+            "{ indicateur = \"N\", annee = 2022, hausse = 5, depuis = 2022 }",
+            "« depuis = 2022 » n'est pas une année de la série avant 2022",
+        ),
+        (
+            "{ indicateur = \"N\", annee = 2022, hausse = 5 }",
+            "donne ni une valeur ni une hausse depuis une année, ou les deux",
+        ),
+        (
+            "{ indicateur = \"N\", annee = 2022, valeur = 30, hausse = 5, depuis = 2019 }",
+            "donne ni une valeur ni une hausse depuis une année, ou les deux",
+        ),
+    ] {
+        let o = run(&format!("annees = [2019, 2022]\ncibles = [{targets}]"));
+        assert!(!o.status.success());
+        assert!(stderr(&o).contains(said), "{}", stderr(&o));
+        assert!(stderr(&o).contains("ligne 14"), "{}", stderr(&o));
+    }
     let o =
         run("annees = [2019, 2022]\ncibles = [{ indicateur = \"M\", annee = 2022, valeur = 30 }]");
     assert!(

@@ -593,13 +593,38 @@ impl Query {
         if let Some(targets) = &evolution.cibles {
             for t in targets.get_ref() {
                 known(&t.indicateur, &targets.span(), "« cibles »")?;
+                let refuse = |what: String, hint: &str| {
+                    Err(self
+                        .error_at(&targets.span(), format!("« cibles » : {what}"))
+                        .hint(hint))
+                };
                 if !years.contains(&t.annee) {
-                    return Err(self
-                        .error_at(
-                            &targets.span(),
-                            format!("« cibles » : {} n'est pas une année de la série", t.annee),
-                        )
-                        .hint("une cible se donne pour une année de « annees »"));
+                    return refuse(
+                        format!("{} n'est pas une année de la série", t.annee),
+                        "une cible se donne pour une année de « annees »",
+                    );
+                }
+                match (&t.valeur, &t.hausse, t.depuis) {
+                    (Some(_), None, None) => {}
+                    (None, Some(_), Some(from)) if years.contains(&from) && from < t.annee => {}
+                    (None, Some(_), Some(from)) => {
+                        return refuse(
+                            format!(
+                                "« depuis = {from} » n'est pas une année de la série avant {}",
+                                t.annee
+                            ),
+                            "une hausse se compte depuis une année de « annees » antérieure à celle de la cible",
+                        );
+                    }
+                    _ => {
+                        return refuse(
+                            format!(
+                                "la cible de {} pour {} donne ni une valeur ni une hausse depuis une année, ou les deux",
+                                t.indicateur, t.annee
+                            ),
+                            "écrivez « valeur = 1200 », ou « hausse = 120, depuis = 2017 »",
+                        );
+                    }
                 }
             }
         }

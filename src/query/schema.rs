@@ -481,13 +481,20 @@ pub struct RobustnessSpec {
     pub carte: Option<ClassMapSpec>,
 }
 
-/// `{ indicateur = "Places", annee = 2022, valeur = 1200 }`: what the selection should reach.
+/// `{ indicateur = "Places", annee = 2022, valeur = 1200 }`, or `{ …, hausse = 120, depuis = 2017 }`: what
+/// the selection should reach, as a value or as a rise from an earlier year of the series.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TargetSpec {
     pub indicateur: String,
     pub annee: u16,
-    pub valeur: Finite,
+    /// The value aimed at; or, with `depuis`, the rise aimed at from that year (`hausse = 120`).
+    #[serde(default)]
+    pub valeur: Option<Finite>,
+    #[serde(default)]
+    pub hausse: Option<Finite>,
+    #[serde(default)]
+    pub depuis: Option<u16>,
 }
 
 /// A year of a series: a number (its rows in the evolution's `fichier`), or its own file.

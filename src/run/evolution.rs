@@ -15,7 +15,7 @@ use crate::export::{Align, OutTable};
 use crate::format;
 use crate::indicators::Cell;
 use crate::indicators::model::{Indicator, Kind};
-use crate::query::{ChartSpec, EvolutionSpec, Query};
+use crate::query::{ChartSpec, EvolutionSpec, Query, TargetSpec};
 use crate::render::{self, Line, LineChart, LineMultiples, Target};
 use crate::territory::{Territory, Unit};
 
@@ -301,7 +301,7 @@ fn target_rows(
             })
             .sum();
         let at = 2 + before + y;
-        let target = Cell::Value(t.valeur.get());
+        let target = target_value(t, &years, &series[k]);
         let label = |c: Cell| match kinds[k].kind {
             Kind::Stock(_) => count(c),
             _ => c.table_label(1),
@@ -312,8 +312,19 @@ fn target_rows(
     vec![aimed, gaps]
 }
 
-/// The line chart of `graphique_indicateur` (the first indicator by default): the selection's
-/// value each year, and its targets.
+/// The value a target aims at: as given, or the selection's value of the year `depuis` plus the
+/// rise (secret or bounded when that value is).
+fn target_value(target: &TargetSpec, years: &[u16], series: &Series) -> Cell {
+    match (&target.valeur, &target.hausse, target.depuis) {
+        (Some(value), ..) => Cell::Value(value.get()),
+        (None, Some(rise), Some(from)) => years
+            .iter()
+            .position(|y| *y == from)
+            .map_or(Cell::Missing, |y| series.total[y] + Cell::Value(rise.get())),
+        _ => Cell::Missing,
+    }
+}
+
 /// The indicator `[evolution.graphique]` follows, and the one `[evolution.multiples]` follows.
 fn charted_indicators(spec: &EvolutionSpec) -> (usize, usize) {
     let labels = spec.indicateurs.get_ref();
@@ -336,6 +347,7 @@ fn line_chart(
 ) -> LineChart {
     let label = &spec.indicateurs.get_ref()[k].libelle;
     let decimals = kind.decimals();
+    let years: Vec<u16> = spec.annees.get_ref().iter().map(|y| y.year()).collect();
     let total = Line {
         label: total_name.to_string(),
         values: series.total.iter().map(|c| c.bounds()).collect(),
@@ -344,27 +356,39 @@ fn line_chart(
         label: name.clone(),
         values: cells[k].iter().map(|c| c.bounds()).collect(),
     });
+    let targets = spec
+        .cibles
+        .iter()
+        .flat_map(|t| t.get_ref())
+        .filter(|t| &t.indicateur == label)
+        .filter_map(|t| {
+            let value = target_value(t, &years, series).value()?;
+            let rise = match (&t.hausse, t.depuis) {
+                (Some(rise), Some(from)) => format!(
+                    " ({}{} depuis {from})",
+                    if rise.get() >= 0.0 { "+" } else { "" },
+                    format::display(rise.get(), decimals)
+                ),
+                _ => String::new(),
+            };
+            Some(Target {
+                year: t.annee,
+                value,
+                label: format!(
+                    "Cible {} : {}{rise}",
+                    t.annee,
+                    format::display(value, decimals)
+                ),
+            })
+        })
+        .collect();
     LineChart {
         title: chart.titre.clone(),
         subtitle: chart.sous_titre.clone(),
         axis_title: label.clone(),
-        years: spec.annees.get_ref().iter().map(|y| y.year()).collect(),
+        years,
         lines: std::iter::once(total).chain(references).collect(),
-        targets: spec
-            .cibles
-            .iter()
-            .flat_map(|t| t.get_ref())
-            .filter(|t| &t.indicateur == label)
-            .map(|t| Target {
-                year: t.annee,
-                value: t.valeur.get(),
-                label: format!(
-                    "Cible {} : {}",
-                    t.annee,
-                    format::display(t.valeur.get(), decimals)
-                ),
-            })
-            .collect(),
+        targets,
         decimals,
         source: chart.source.clone(),
     }
