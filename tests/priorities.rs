@@ -190,3 +190,145 @@ fn epci_reaching_beyond_the_departement_are_whole_by_default_or_left_to_their_ma
     assert!(left > 0);
     assert_eq!(rows(&majority) + left, rows(&whole));
 }
+
+/// The rows of a CSV written for French Excel (`;`, a BOM, quoted fields).
+fn semicolon_rows(text: &str) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .has_headers(false)
+        .from_reader(text.trim_start_matches('\u{FEFF}').as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+/// The synthesis of the Puy-de-Dôme example: each EPCI's position on each axis follows from its values
+/// (the Cnaf rate as in the Cnaf file, below the département's 64,2; minima sociaux at least 2,5; no
+/// Laep; no Clas), its number of axes is the number of « oui », the rows most axes first, and the
+/// sentence names those of at least two axes.
+#[test]
+fn the_synthesis_across_axes_of_the_puy_de_dome_example_follows_from_its_values() {
+    let s = Scratch::new();
+    let o = s.run_file("queries/priorites-epci-63.toml");
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let cnaf = std::fs::read_to_string(root().join("data/caf/txcouv-pe-2023-5dep.csv")).unwrap();
+    let rate: BTreeMap<&str, &str> = cnaf
+        .lines()
+        .map(|l| l.split(';').collect::<Vec<_>>())
+        .filter(|f| f[1] == "epci")
+        .map(|f| (f[2], f[4]))
+        .collect();
+    let table = s.output("63/priorites-axes-epci-63.csv");
+    let rows = semicolon_rows(&table);
+    let header: Vec<&str> = rows[0].iter().map(String::as_str).collect();
+    assert_eq!(header[10], "Axes prioritaires");
+    let number = |c: &str| c.replace(',', ".").parse::<f64>().unwrap();
+    let mut previous = usize::MAX;
+    let mut chosen = Vec::new();
+    for row in &rows[1..] {
+        let f: Vec<&str> = row.iter().map(String::as_str).collect();
+        assert_eq!(number(f[2]), number(rate[f[0]]), "{}", f[0]);
+        let expected = [
+            number(f[2]) < 64.2,
+            number(f[3]) >= 2.5,
+            number(f[4]) < 1.0,
+            number(f[5]) < 1.0,
+        ];
+        let said: Vec<bool> = f[6..10].iter().map(|w| *w == "oui").collect();
+        assert_eq!(said, expected, "{row:?}");
+        let n = expected.iter().filter(|b| **b).count();
+        assert_eq!(f[10], n.to_string());
+        assert!(n <= previous, "most axes first");
+        previous = n;
+        if n >= 2 {
+            chosen.push(f[1].to_string());
+        }
+        // The reasons name the axes of « oui », in the order of the query.
+        let reasons: Vec<&str> = header[6..10]
+            .iter()
+            .zip(&expected)
+            .filter(|(_, b)| **b)
+            .map(|(h, _)| *h)
+            .collect();
+        assert_eq!(f[11], reasons.join(" ; "));
+    }
+    assert_eq!(chosen.len(), 8);
+    let said = stdout(&o);
+    assert!(
+        said.contains("priorités : 8 EPCI sur 14 prioritaire(s) sur au moins 2 axe(s) sur 4 : CC Dômes Sancy Artense ("),
+        "{said}"
+    );
+    for name in &chosen {
+        assert!(said.contains(name.as_str()), "{name}");
+    }
+    let map = s.output("63/priorites-axes-epci-63.svg");
+    assert!(
+        map.contains("Nombre d&apos;axes prioritaires") && map.contains("2 axes (7)"),
+        "{map}"
+    );
+}
+
+/// A secret value leaves its axis unknown: the count is a range, the territory is said to be possibly a
+/// priority, and its map class is the uncertain one. Axes that name no indicator, or a count beyond the
+/// axes, are refused at their line.
+#[test]
+fn a_secret_value_makes_the_count_a_range_and_bad_axes_are_refused() {
+    let s = Scratch::new();
+    let file = s.file(
+        "x.csv",
+        "CODGEO;A;B\n246300701;10;s\n200069169;1;1\n200070712;10;10\n",
+    );
+    let query = |axes: &str, extra: &str| {
+        format!(
+            "[territoire]\nniveau = \"epci\"\ndepartements = [\"63\"]\nmillesime = 2026\n\n\
+             [sources.x]\nfichier = \"{file}\"\nniveau = \"epci\"\nsecret = [\"s\"]\n\n\
+             [indicateurs.a]\nlibelle = \"A\"\npublie = \"x.A\"\n\n\
+             [indicateurs.b]\nlibelle = \"B\"\npublie = \"x.B\"\n\n\
+             [priorites]\ntitre = \"P\"\naxes = [{axes}]\n{extra}sorties = [\"p.csv\"]\n"
+        )
+    };
+    let two = "{ libelle = \"A haut\", indicateur = \"a\", au_moins = 5 }, \
+               { libelle = \"B haut\", indicateur = \"b\", au_moins = 5 }";
+    let o = s.run(&query(two, "au_moins_axes = 2\n"));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let table = semicolon_rows(&s.output("p.csv"));
+    let row = |code: &str| {
+        let row = table.iter().find(|r| r[0] == code).unwrap();
+        row[row.len() - 4..].join("|")
+    };
+    assert_eq!(row("200070712"), "oui|oui|2|A haut ; B haut");
+    assert_eq!(
+        row("246300701"),
+        "oui|inconnu|1 à 2|A haut ; inconnu : B haut"
+    );
+    assert_eq!(row("200069169"), "non|non|0|");
+    let said = stdout(&o);
+    // Thiers surely; Clermont (B secret) and the 11 EPCI the file lacks possibly.
+    assert!(
+        said.contains("1 EPCI sur 14 prioritaire(s)")
+            && said.contains("12 autre(s) pourrai(en)t l'être"),
+        "{said}"
+    );
+    // Errors at their line.
+    let bad = query("{ libelle = \"C\", indicateur = \"c\", au_moins = 5 }", "");
+    let o = s.run(&bad);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains(&format!("ligne {}", line_of(&bad, "axes")))
+            && stderr(&o).contains("axe « C » : indicateur inconnu « c »"),
+        "{}",
+        stderr(&o)
+    );
+    let o = s.run(&query(two, "au_moins_axes = 3\n"));
+    assert!(
+        stderr(&o).contains("« au_moins_axes = 3 » : la synthèse a 2 axe(s)"),
+        "{}",
+        stderr(&o)
+    );
+    let o = s.run(&query("{ libelle = \"A\", indicateur = \"a\" }", ""));
+    assert!(
+        stderr(&o).contains("axe « A » sans borne"),
+        "{}",
+        stderr(&o)
+    );
+}

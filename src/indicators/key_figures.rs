@@ -16,7 +16,7 @@ pub struct Threshold {
 
 impl Threshold {
     /// « 70,6 », or « la valeur de « Saône-et-Loire » (70,6) » (no article to guess).
-    fn said(&self, decimals: usize) -> String {
+    pub fn said(&self, decimals: usize) -> String {
         let value = format::display(self.value, decimals);
         match &self.name {
             Some(name) => format!("la valeur de « {name} » ({value})"),

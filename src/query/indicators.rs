@@ -24,7 +24,7 @@ use toml::Spanned;
 
 use super::bounds;
 use super::numbers::{NonNegative, Positive};
-use super::schema::{ClassesSpec, ThresholdSpec};
+use super::schema::{ClassMapSpec, ClassesSpec, ThresholdSpec};
 use crate::classify::palette::Palette;
 use crate::indicators::secret_rule::SecretRule;
 use crate::render::LegendLayout;
@@ -324,6 +324,36 @@ pub struct KeyFigureSpec {
     pub sous: Option<ThresholdSpec>,
     #[serde(default)]
     pub premiers: Option<usize>,
+}
+
+/// `[priorites]`: the synthesis across axes. Each axis keeps the territories whose indicator is at
+/// least `au_moins` and below `sous`, as a filter does; the table gives each territory's position on
+/// every axis, the number of axes that make it a priority, and the reasons in words.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SynthesisSpec {
+    pub titre: String,
+    pub axes: Spanned<Vec<AxisSpec>>,
+    /// The priority territories: those of at least this many axes (1 by default).
+    #[serde(default)]
+    pub au_moins_axes: Option<Spanned<usize>>,
+    /// The table of every territory, most axes first (`.csv`, `.xlsx`, `.md`).
+    pub sorties: Spanned<Vec<String>>,
+    /// The map of the number of axes.
+    #[serde(default)]
+    pub carte: Option<ClassMapSpec>,
+}
+
+/// `{ libelle = "Couverture sous la référence", indicateur = "taux", sous = "reference:departement" }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AxisSpec {
+    pub libelle: String,
+    pub indicateur: String,
+    #[serde(default)]
+    pub au_moins: Option<ThresholdSpec>,
+    #[serde(default)]
+    pub sous: Option<ThresholdSpec>,
 }
 
 /// `filtre = { indicateur = "taux", sous = "reference:departement" }`: the territories whose

@@ -17,7 +17,7 @@ pub use numbers::{Finite, NonNegative, Positive};
 pub use outputs::{PlannedOutput, check_outputs, output_path};
 pub use resolve::{
     Bound, FigureKind, IndicatorPlan, MethodPlan, PlannedFigure, PlannedFilter, PlannedMap,
-    PlannedSource, PlannedTable, ScorePlan, check_files,
+    PlannedSource, PlannedSynthesis, PlannedTable, ScorePlan, check_files,
 };
 pub use schema::*;
 

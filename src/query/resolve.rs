@@ -9,11 +9,11 @@ use toml::Spanned;
 use super::Query;
 use super::indicators::{
     ColumnsSpec, Files, IndicatorMapSpec, IndicatorSpec, IndicatorTableSpec, ReferenceRow,
-    SourceLevel, SourceSpec,
+    SourceLevel, SourceSpec, SynthesisSpec,
 };
 use super::numbers::Positive;
 use super::schema::{EvolutionSpec, NormSpec, ScoreSpec, ThresholdSpec, YearSpec};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::indicators::coverage::RATE;
 use crate::indicators::model::{ColumnRef, Indicator, Kind};
 use crate::indicators::secret_rule::SecretRule;
@@ -101,6 +101,15 @@ pub struct IndicatorPlan<'q> {
     pub maps: Vec<PlannedMap<'q>>,
     pub tables: Vec<PlannedTable<'q>>,
     pub figures: Vec<PlannedFigure>,
+    pub synthesis: Option<PlannedSynthesis<'q>>,
+}
+
+/// `[priorites]`: its axes, each a label and a filter, and how many axes make a priority.
+#[derive(Debug)]
+pub struct PlannedSynthesis<'q> {
+    pub spec: &'q SynthesisSpec,
+    pub axes: Vec<(String, PlannedFilter)>,
+    pub at_least: usize,
 }
 
 /// A key figure of `[chiffres]`, said as a sentence.
@@ -267,6 +276,41 @@ impl Query {
                 })
             })
             .collect::<Result<_>>()?;
+        let synthesis = spec
+            .priorites
+            .as_ref()
+            .map(|p| {
+                let axes = p.axes.get_ref();
+                if axes.is_empty() {
+                    return Err(self
+                        .error_at(&p.axes.span(), "[priorites] sans axe")
+                        .hint("donnez au moins un axe, ex. axes = [{ libelle = \"Couverture faible\", indicateur = \"taux\", sous = \"reference:departement\" }]"));
+                }
+                let axes = axes
+                    .iter()
+                    .map(|a| {
+                        let at = Spanned::new(p.axes.span(), a.indicateur.clone());
+                        let what = format!("axe « {} »", a.libelle);
+                        let filter = self.plan_filter(&at, &a.au_moins, &a.sous, find(&at, &what)?, &what)?;
+                        Ok((a.libelle.clone(), filter))
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                let at_least = match &p.au_moins_axes {
+                    None => 1,
+                    Some(n) if (1..=axes.len()).contains(n.get_ref()) => *n.get_ref(),
+                    Some(n) => {
+                        return Err(self
+                            .error_at(&n.span(), format!("« au_moins_axes = {} » : la synthèse a {} axe(s)", n.get_ref(), axes.len()))
+                            .hint(format!("un nombre de 1 à {}", axes.len())));
+                    }
+                };
+                Ok(PlannedSynthesis {
+                    spec: p,
+                    axes,
+                    at_least,
+                })
+            })
+            .transpose()?;
         Ok(IndicatorPlan {
             method: MethodPlan {
                 sources,
@@ -275,6 +319,7 @@ impl Query {
             maps,
             tables,
             figures,
+            synthesis,
         })
     }
 
@@ -982,6 +1027,14 @@ impl Query {
                     .file(&self.path)
                     .hint("déclarez les indicateurs qu'elles montrent : [indicateurs.NOM]"),
             );
+        }
+        if self.spec.priorites.is_some()
+            && (self.spec.indicateurs.is_empty() || self.spec.score.is_some())
+        {
+            return Err(Error::new("[priorites] croise des [indicateurs]")
+                .kind(ErrorKind::Query)
+                .file(&self.path)
+                .hint("déclarez les indicateurs de chaque axe, [indicateurs.NOM], dans une requête sans [score]"));
         }
         Ok(())
     }

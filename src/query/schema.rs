@@ -11,7 +11,7 @@ use toml::Spanned;
 use super::bounds;
 use super::indicators::{
     Files, IndicatorMapSpec, IndicatorSpec, IndicatorTableSpec, KeyFigureSpec, ReferenceRow,
-    SecretBoundsSpec, SourceLevel, SourceSpec,
+    SecretBoundsSpec, SourceLevel, SourceSpec, SynthesisSpec,
 };
 use super::numbers::{Finite, NonNegative, Positive};
 use crate::classify::palette::Palette;
@@ -64,6 +64,9 @@ pub struct QuerySpec {
     /// The figures the schéma states, each written as a French sentence.
     #[serde(default)]
     pub chiffres: BTreeMap<String, Spanned<KeyFigureSpec>>,
+    /// The synthesis across axes: how many axes make each territory a priority.
+    #[serde(default)]
+    pub priorites: Option<SynthesisSpec>,
 }
 
 /// `[territoire]`: where and at which level.
@@ -1117,6 +1120,12 @@ impl QuerySpec {
                 .values()
                 .map(|t| ("tableaux.sorties", OutputKind::Table, &t.sorties)),
         );
+        if let Some(p) = &self.priorites {
+            v.push(("priorites.sorties", OutputKind::Table, &p.sorties));
+            if let Some(c) = &p.carte {
+                v.push(("priorites.carte.sorties", OutputKind::Figure, &c.sorties));
+            }
+        }
         v
     }
 }

@@ -11,6 +11,7 @@ use super::map::{
     populations, resolve_classes,
 };
 use super::panier::services::service_sums;
+use super::synthesis::{synthesis_map, synthesize};
 use super::{
     Drawn, Report, Section, Selection, capitalise, markdown_notes, select_units, write_tables,
 };
@@ -23,11 +24,13 @@ use crate::indicators::cell::cells;
 use crate::indicators::coverage;
 use crate::indicators::key_figures;
 use crate::indicators::model::{ColumnRef, Indicator, Kind, Values, evaluate};
+use crate::indicators::synthesis::{self, Position};
 use crate::ingest::files::{self, RowFilter};
 use crate::ingest::{self, CodeKind, layouts};
 use crate::query::{
     Bound, FigureKind, IndicatorPlan, MethodPlan, NonNegative, OrderSpec, PlannedFigure,
-    PlannedMap, PlannedSource, PlannedTable, Query, ReferenceRow, SourceLevel, ThresholdSpec,
+    PlannedFilter, PlannedMap, PlannedSource, PlannedTable, Query, ReferenceRow, SourceLevel,
+    ThresholdSpec,
 };
 use crate::render::{self, ChoroplethMap, LegendClass, MapFeature};
 use crate::territory::{Level, Territory, Unit, str_col};
@@ -99,6 +102,15 @@ pub(super) fn run_indicators(
         let sentence = key_figure(query, &plan, figure, level, units, values, &references)?;
         notices.push(format!("chiffre clé « {} » : {sentence}", figure.name));
     }
+    let synthesis = match &plan.synthesis {
+        Some(planned) => {
+            let done = synthesize(query, &plan, planned, level, units, values, &references)?;
+            notices.extend(done.axes_said.iter().cloned());
+            notices.push(format!("priorités : {}", done.sentence));
+            Some((planned, done))
+        }
+        None => None,
+    };
     for (table, out, title) in tables {
         let paths = write_tables(&table.spec.sorties, out_dir, &out, &title, &|| {
             format!(
@@ -109,6 +121,39 @@ pub(super) fn run_indicators(
         })?;
         report.outputs.extend(paths);
         report.sections.push(Section::Table { title, table: out });
+    }
+    if let Some((planned, done)) = &synthesis {
+        let title = planned.spec.titre.clone();
+        let paths = write_tables(
+            &planned.spec.sorties,
+            out_dir,
+            &done.table,
+            "Priorités",
+            &|| {
+                format!(
+                    "{}{}",
+                    done.table.to_markdown(Some(&title)),
+                    markdown_notes(&notices)
+                )
+            },
+        )?;
+        report.outputs.extend(paths);
+        report.sections.push(Section::Table {
+            title,
+            table: done.table.clone(),
+        });
+        if let Some(drawn) = synthesis_map(
+            query,
+            planned,
+            done,
+            territory,
+            level,
+            units,
+            out_dir,
+            &mut notices,
+        )? {
+            report.add(drawn);
+        }
     }
     for map in &plan.maps {
         let drawn = indicator_map(
@@ -400,6 +445,11 @@ fn reference_rows(
                     FigureKind::Passing(filter) => Some(filter),
                     FigureKind::First { .. } => None,
                 }))
+                .chain(
+                    plan.synthesis
+                        .iter()
+                        .flat_map(|s| s.axes.iter().map(|(_, f)| f)),
+                )
                 .flat_map(|f| [f.at_least, f.below])
                 .flatten()
                 .filter_map(Bound::reference),
@@ -613,37 +663,19 @@ fn indicator_table(
     let mut order: Vec<usize> = (0..units.len()).collect();
     if let Some(filter) = &table.filter {
         let i = filter.indicator;
-        let bound = |b: Option<Bound>| -> Result<Option<f64>> {
-            let Some(b) = b else { return Ok(None) };
-            if let Bound::Value(v) = b {
-                return Ok(Some(v));
-            }
-            let (name, cell) = reference_value(b, i, values, references)
-                .expect("the rows a filter names are computed");
-            cell.value().map(Some).ok_or_else(|| {
-                query
-                    .error_at(
-                        &filter.span,
-                        format!(
-                            "filtre : la ligne « {name} » est {} pour « {} »",
-                            cell.why_not_a_number(1),
-                            plan.method.indicators[i].label
-                        ),
-                    )
-                    .hint("donnez la borne en nombre")
-            })
-        };
-        let (at_least, below) = (bound(filter.at_least)?, bound(filter.below)?);
+        let [at_least, below] = limits(query, plan, filter, "filtre", values, references)?;
         let mut unknown = Vec::new();
         // A value known between bounds is kept or left out when both bounds agree.
-        let inside = |v: f64| at_least.is_none_or(|a| v >= a) && below.is_none_or(|b| v < b);
-        order.retain(|&u| match values.get(u, i).bounds() {
-            Some((low, high)) if inside(low) == inside(high) => inside(low),
-            _ => {
-                unknown.push(units[u].code.as_str());
-                false
-            }
-        });
+        order.retain(
+            |&u| match synthesis::position(values.get(u, i), at_least, below) {
+                Position::Priority => true,
+                Position::NotPriority => false,
+                Position::Unknown => {
+                    unknown.push(units[u].code.as_str());
+                    false
+                }
+            },
+        );
         if !unknown.is_empty() {
             notices.push(format!(
                 "tableau « {} » : {} territoire(s) sans valeur connue de « {} » (secrète, absente, ou approchée de part et d'autre d'une borne), hors du filtre : {}",
@@ -756,32 +788,8 @@ fn key_figure(
     match &figure.kind {
         FigureKind::Passing(filter) => {
             let i = filter.indicator;
-            let threshold = |b: Option<Bound>| -> Result<Option<key_figures::Threshold>> {
-                let Some(b) = b else { return Ok(None) };
-                if let Bound::Value(value) = b {
-                    return Ok(Some(key_figures::Threshold { value, name: None }));
-                }
-                let (name, cell) = reference_value(b, i, values, references)
-                    .expect("the rows a figure names are computed");
-                match cell.value() {
-                    Some(value) => Ok(Some(key_figures::Threshold {
-                        value,
-                        name: Some(name),
-                    })),
-                    None => Err(query
-                        .error_at(
-                            &filter.span,
-                            format!(
-                                "chiffre clé « {} » : la ligne « {name} » est {} pour « {} »",
-                                figure.name,
-                                cell.why_not_a_number(indicators[i].decimals()),
-                                indicators[i].label
-                            ),
-                        )
-                        .hint("donnez la borne en nombre")),
-                }
-            };
-            let (at_least, below) = (threshold(filter.at_least)?, threshold(filter.below)?);
+            let what = format!("chiffre clé « {} »", figure.name);
+            let [at_least, below] = thresholds(query, plan, filter, &what, values, references)?;
             Ok(key_figures::passing(
                 values.of(i),
                 at_least.as_ref(),
@@ -821,6 +829,58 @@ fn key_figure(
             ))
         }
     }
+}
+
+/// The bounds of `filter` as thresholds: a number as given, the selection or a reference row by its
+/// value of the filter's indicator, named; an error at the filter (`what`) when that row has no value.
+pub(super) fn thresholds(
+    query: &Query,
+    plan: &IndicatorPlan,
+    filter: &PlannedFilter,
+    what: &str,
+    values: &Values,
+    references: &[(ReferenceRow, ReferenceValues)],
+) -> Result<[Option<key_figures::Threshold>; 2]> {
+    let i = filter.indicator;
+    let indicator = &plan.method.indicators[i];
+    let threshold = |b: Option<Bound>| -> Result<Option<key_figures::Threshold>> {
+        let Some(b) = b else { return Ok(None) };
+        if let Bound::Value(value) = b {
+            return Ok(Some(key_figures::Threshold { value, name: None }));
+        }
+        let (name, cell) = reference_value(b, i, values, references)
+            .expect("the rows a filter names are computed");
+        match cell.value() {
+            Some(value) => Ok(Some(key_figures::Threshold {
+                value,
+                name: Some(name),
+            })),
+            None => Err(query
+                .error_at(
+                    &filter.span,
+                    format!(
+                        "{what} : la ligne « {name} » est {} pour « {} »",
+                        cell.why_not_a_number(indicator.decimals()),
+                        indicator.label
+                    ),
+                )
+                .hint("donnez la borne en nombre")),
+        }
+    };
+    Ok([threshold(filter.at_least)?, threshold(filter.below)?])
+}
+
+/// The bounds of `filter` as numbers (see [`thresholds`]).
+fn limits(
+    query: &Query,
+    plan: &IndicatorPlan,
+    filter: &PlannedFilter,
+    what: &str,
+    values: &Values,
+    references: &[(ReferenceRow, ReferenceValues)],
+) -> Result<[Option<f64>; 2]> {
+    let [at_least, below] = thresholds(query, plan, filter, what, values, references)?;
+    Ok([at_least.map(|t| t.value), below.map(|t| t.value)])
 }
 
 fn reference_value(

@@ -14,6 +14,7 @@ mod multiples;
 mod panier;
 mod robustness;
 mod score;
+mod synthesis;
 mod vintage;
 
 pub use compute::compute;
