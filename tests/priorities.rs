@@ -332,3 +332,46 @@ fn a_secret_value_makes_the_count_a_range_and_bad_axes_are_refused() {
         stderr(&o)
     );
 }
+
+/// Supply flags from a services inventory (the Isère annexe's « pas de Laep, pas de Clas »): a hand-built
+/// inventory of three EPCI, the flags and their subtotals as counted by hand.
+#[test]
+fn supply_flags_come_from_the_services_inventory() {
+    let s = Scratch::new();
+    // Clermont: a Laep (in a commune of it) and a Clas; Thiers: a Clas only; Billom: a Laep of another
+    // year, which does not count.
+    let inventory = s.file(
+        "inventaire.csv",
+        "code;type;annee;nombre\n63113;Laep;2022;1\n246300701;Clas;2022;2\n200070712;Clas;2022;1\n\
+         200067627;Laep;2021;1\n",
+    );
+    let text = format!(
+        "[territoire]\nniveau = \"epci\"\ndepartements = [\"63\"]\nmillesime = 2026\n\n\
+         [sources.services]\nfichier = \"{inventory}\"\nniveau = \"services\"\ncolonne_code = \"code\"\nannee = 2022\n\
+         services = {{ colonne_nombre = \"nombre\" }}\n\n\
+         [indicateurs.laep]\nlibelle = \"Laep\"\nstock = \"services.laep\"\n\n\
+         [indicateurs.clas]\nlibelle = \"Clas\"\nstock = \"services.clas\"\n\n\
+         [score]\nmethode = \"drapeaux\"\nindicateurs = [\n\
+         {{ indicateur = \"laep\", libelle = \"Pas de Laep\", drapeau = {{ test = \"<\", seuil = 1, groupe = \"offre\" }} }},\n\
+         {{ indicateur = \"clas\", libelle = \"Pas de Clas\", drapeau = {{ test = \"<\", seuil = 1, groupe = \"offre\" }} }},\n]\n\
+         titre = \"Drapeaux d'offre\"\nsorties = [\"f.csv\"]\n"
+    );
+    let o = s.run(&text);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = semicolon_rows(&s.output("f.csv"));
+    assert_eq!(
+        rows[0][rows[0].len() - 2..],
+        [
+            "Drapeaux d'offre".to_string(),
+            "Nombre de drapeaux".to_string()
+        ]
+    );
+    let flags = |code: &str| {
+        let row = rows.iter().find(|r| r[1] == code).unwrap();
+        (row[4].clone(), row[6].clone(), row[row.len() - 1].clone())
+    };
+    let owned = |a: &str, b: &str, n: &str| (a.to_string(), b.to_string(), n.to_string());
+    assert_eq!(flags("246300701"), owned("non", "non", "0"));
+    assert_eq!(flags("200070712"), owned("oui", "non", "1"));
+    assert_eq!(flags("200067627"), owned("oui", "oui", "2"));
+}
