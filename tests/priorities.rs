@@ -375,3 +375,76 @@ fn supply_flags_come_from_the_services_inventory() {
     assert_eq!(flags("200070712"), owned("oui", "non", "1"));
     assert_eq!(flags("200067627"), owned("oui", "oui", "2"));
 }
+
+/// A zoning of the analyst's: the communes of a file commune → zone summed into its zones (population
+/// from the COG, recomputed here from the two files), the zones' map dissolved from the communes; a
+/// source by EPCI cannot be summed into zones; a zoning needs `niveau = "zone"` and the other way round.
+#[test]
+fn a_zoning_groups_its_communes_as_a_level() {
+    let s = Scratch::new();
+    let o = s.run_file("queries/indicateur-services-zones-63.toml");
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let zoning =
+        std::fs::read_to_string(root().join("data/fictif/zonage-territoires-63-FICTIF.csv"))
+            .unwrap();
+    assert!(zoning.starts_with("# DONNÉES FICTIVES"));
+    let zone_of: BTreeMap<&str, &str> = zoning
+        .lines()
+        .skip(2)
+        .map(|l| {
+            let f: Vec<&str> = l.split(';').collect();
+            (f[0], f[1])
+        })
+        .collect();
+    let cog =
+        std::fs::read_to_string(root().join("data/cog/communes-epci-population-2026.csv")).unwrap();
+    let mut population: BTreeMap<&str, u64> = BTreeMap::new();
+    for line in cog.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        if let Some(zone) = zone_of.get(f[0]) {
+            *population.entry(zone).or_default() += f[4].parse::<u64>().unwrap();
+        }
+    }
+    assert_eq!(population.len(), 4);
+    let table = semicolon_rows(&s.output("63/services-zones-63.csv"));
+    assert_eq!(table[0][1], "Zone");
+    for (zone, people) in &population {
+        let row = table.iter().find(|r| r[0] == *zone).unwrap();
+        assert_eq!(row[2], people.to_string(), "{zone}");
+    }
+    let map = s.output("63/services-zones-63.svg");
+    assert!(
+        map.contains("Territoire Est (Thiers, Ambert)"),
+        "the zones' names"
+    );
+
+    let query =
+        std::fs::read_to_string(root().join("queries/indicateur-services-zones-63.toml")).unwrap();
+    for (from, to, said) in [
+        (
+            "[sources.cog]",
+            "[sources.filo]\nfichier = \"../data/insee/FILO2019_DISP_EPCI.csv\"\nniveau = \"epci\"\n\n[sources.cog]",
+            "source « filo » par EPCI, requête par zone : ses lignes ne s'additionnent pas en zone",
+        ),
+        (
+            "niveau = \"zone\"",
+            "niveau = \"epci\"",
+            "« zonage » sans « niveau = \"zone\" »",
+        ),
+    ] {
+        let o = s.run(&query.replace(from, to));
+        assert!(!o.status.success());
+        assert!(stderr(&o).contains(said), "{}", stderr(&o));
+    }
+    let without = query
+        .lines()
+        .filter(|l| !l.starts_with("zonage"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let o = s.run(&without);
+    assert!(
+        stderr(&o).contains("« niveau = \"zone\" » sans zonage"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -38,6 +38,8 @@ pub fn caf_level(level: Level) -> &'static str {
         Level::Commune => "com",
         Level::Epci => "epci",
         Level::Departement => "dep",
+        // The Cnaf publishes no zoning of an analyst's: a file holds no such rows.
+        Level::Zone => "zone",
     }
 }
 

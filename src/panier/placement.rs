@@ -140,6 +140,15 @@ pub fn place(inventory: &Inventory, selection: &Selection, years: &[u16]) -> Res
                 match (level, epci.departements.as_slice()) {
                     (Level::Epci, _) => Some(epci.siren.as_str()),
                     (Level::Departement, [dep]) => Some(dep.as_str()),
+                    // An EPCI all in one zone: that zone.
+                    (Level::Zone, _) => {
+                        let mut zones = epci
+                            .communes
+                            .iter()
+                            .map(|c| territory.parent(c, Level::Zone));
+                        let first = zones.next().flatten();
+                        first.filter(|z| zones.all(|other| other == Some(*z)))
+                    }
                     _ => None,
                 }
             }
@@ -205,6 +214,14 @@ fn outside_line(
         (None, Place::Epci(_), Level::Commune) => {
             " (déclaré à l'EPCI, dans aucune commune)".to_string()
         }
+        (None, Place::Epci(_), Level::Zone) => {
+            " (EPCI sur plusieurs zones, ou hors des zones)".to_string()
+        }
+        (None, _, Level::Zone) => " (commune hors des zones)".to_string(),
+        (Some(z), _, Level::Zone) => format!(
+            " (zone {z} {})",
+            territory.zones.get(z).map_or("", |x| x.name.as_str())
+        ),
         (None, Place::Epci(_), _) => " (EPCI sur plusieurs départements)".to_string(),
         (_, Place::Epci(_), _) | (_, _, Level::Commune) => String::new(),
         (None, _, _) => " (commune sans EPCI)".to_string(),

@@ -18,7 +18,7 @@ use crate::indicators::coverage::RATE;
 use crate::indicators::model::{ColumnRef, Indicator, Kind};
 use crate::indicators::secret_rule::SecretRule;
 use crate::panier::ServiceKind;
-use crate::territory::{Level, Territory};
+use crate::territory::Level;
 
 /// A source of the plan, with the columns its indicators read.
 #[derive(Debug)]
@@ -965,7 +965,7 @@ impl Query {
             return vec![e];
         }
         let t = &self.spec.territoire;
-        let territory = Territory::shared(t.communes_file(), t.departements_file());
+        let territory = t.territory();
         let level = *t.niveau.get_ref();
         let plans = [
             territory.and_then(|territory| {
@@ -1027,6 +1027,25 @@ impl Query {
                     .file(&self.path)
                     .hint("déclarez les indicateurs qu'elles montrent : [indicateurs.NOM]"),
             );
+        }
+        let t = &self.spec.territoire;
+        match (*t.niveau.get_ref(), &t.zonage) {
+            (Level::Zone, None) => {
+                return Err(self
+                    .error_at(&t.niveau.span(), "« niveau = \"zone\" » sans zonage")
+                    .hint("donnez le fichier commune → zone : zonage = { fichier = \"zonage.csv\", colonne_commune = \"code_commune\", colonne_zone = \"zone\" }"));
+            }
+            (level, Some(zoning)) if level != Level::Zone => {
+                return Err(self
+                    .error_at(
+                        &zoning.span(),
+                        "« zonage » sans « niveau = \"zone\" » : il ne servirait pas",
+                    )
+                    .hint(
+                        "écrivez niveau = \"zone\" pour calculer par zone, ou retirez le zonage",
+                    ));
+            }
+            _ => {}
         }
         if self.spec.priorites.is_some()
             && (self.spec.indicateurs.is_empty() || self.spec.score.is_some())
@@ -1171,6 +1190,8 @@ fn own_source(
         (None, Level::Commune) => SourceLevel::Commune,
         (None, Level::Epci) => SourceLevel::Epci,
         (None, Level::Departement) => SourceLevel::Departement,
+        // No file is published by the analyst's zones: their values are sums of communes.
+        (None, Level::Zone) => SourceLevel::Commune,
     };
     PlannedSource {
         name: role.to_string(),

@@ -98,6 +98,30 @@ pub struct TerritorySpec {
     /// built in, up to the COG 2026.
     #[serde(default)]
     pub mouvements: Option<Spanned<String>>,
+    /// The analyst's zones (`niveau = "zone"`): a file commune → zone.
+    #[serde(default)]
+    pub zonage: Option<Spanned<ZoningSpec>>,
+}
+
+/// `zonage = { fichier = "…", colonne_commune = "code_commune", colonne_zone = "zone", colonne_nom = "nom_zone" }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ZoningSpec {
+    pub fichier: String,
+    #[serde(default = "default_commune_column")]
+    pub colonne_commune: String,
+    #[serde(default = "default_zone_column")]
+    pub colonne_zone: String,
+    #[serde(default)]
+    pub colonne_nom: Option<String>,
+}
+
+fn default_commune_column() -> String {
+    "code_commune".to_string()
+}
+
+fn default_zone_column() -> String {
+    "zone".to_string()
 }
 
 /// `epci_debordants`: which EPCI reaching beyond the query's départements it keeps.
@@ -114,6 +138,24 @@ pub enum EpciReach {
 }
 
 impl TerritorySpec {
+    /// The territory of the query: its COG, with its zones when it gives a zoning.
+    pub fn territory(&self) -> crate::error::Result<std::sync::Arc<crate::territory::Territory>> {
+        let zoning = self.zonage.as_ref().map(|z| {
+            let z = z.get_ref();
+            crate::territory::ZoningFile {
+                path: Path::new(&z.fichier),
+                commune: &z.colonne_commune,
+                zone: &z.colonne_zone,
+                name: z.colonne_nom.as_deref(),
+            }
+        });
+        crate::territory::Territory::shared_with(
+            self.communes_file(),
+            self.departements_file(),
+            zoning,
+        )
+    }
+
     /// The COG vintage of the query's codes.
     pub fn vintage(&self) -> u16 {
         *self.millesime.get_ref()
@@ -988,6 +1030,10 @@ impl QuerySpec {
         }
         if let Some(m) = &mut self.territoire.mouvements {
             v.push(one("territoire.mouvements", m));
+        }
+        if let Some(z) = &mut self.territoire.zonage {
+            let span = z.span();
+            v.push(("territoire.zonage", span, &mut z.get_mut().fichier));
         }
         if let Some(c) = &mut self.couverture {
             if let Some(p) = &mut c.taux_caf {

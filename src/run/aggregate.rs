@@ -62,7 +62,7 @@ pub(super) fn sum_by_unit(
     // that lost its leading zero gets it back or is refused, and is never taken for another territory's.
     let codes = match (source.file_level, level) {
         (Some(SourceLevel::Iris), _) => CodeKind::Iris,
-        (Some(SourceLevel::Commune), _) | (None, Level::Commune) => CodeKind::Commune,
+        (Some(SourceLevel::Commune), _) | (None, Level::Commune | Level::Zone) => CodeKind::Commune,
         (Some(SourceLevel::Epci), _) | (None, Level::Epci) => CodeKind::Epci,
         (Some(_), _) | (None, Level::Departement) => CodeKind::Departement,
     };

@@ -158,7 +158,9 @@ pub(super) fn level_shapes(
 ) -> Result<LevelShapes> {
     let shapes = shapes(query, territory, level, notices)?;
     let layer = match level {
-        Level::Epci => shapes.epci.expect("EPCI shapes are read or dissolved"),
+        Level::Epci | Level::Zone => shapes
+            .epci
+            .expect("EPCI or zone shapes are read or dissolved"),
         _ => shapes.communes,
     };
     Ok(LevelShapes {
@@ -190,6 +192,7 @@ fn in_selection(territory: &Territory, deps: &[String], code: &str) -> bool {
 /// The shapes of a map, in its system.
 struct Shapes {
     communes: Layer,
+    /// The EPCI, or the zones of a map by zone.
     epci: Option<Layer>,
     frames: Vec<InsetFrame>,
     /// See [`departement_outlines`].
@@ -250,21 +253,39 @@ fn shapes(
     )? {
         communes = move_contours(communes, &moves, notices);
     }
+    // The groups of communes drawn: the zones of a map by zone, the EPCI otherwise.
+    let group = match level {
+        Level::Zone => Level::Zone,
+        _ => Level::Epci,
+    };
     let dissolved = |notices: &mut Vec<String>| {
         let group_of: HashMap<String, String> = territory
             .communes
             .values()
             .filter_map(|c| {
                 territory
-                    .parent(&c.code, Level::Epci)
+                    .parent(&c.code, group)
                     .map(|e| (c.code.clone(), e.to_string()))
             })
             .collect();
         let (layer, report) = geometry::dissolve(&communes, &group_of);
-        if !report.unassigned.is_empty() {
+        // A zoning covers the query's départements at most: the communes around them are in none.
+        let deps = query.spec.territoire.departements.get_ref();
+        let unassigned = report
+            .unassigned
+            .iter()
+            .filter(|code| {
+                group == Level::Epci
+                    || territory
+                        .communes
+                        .get(code.as_str())
+                        .is_some_and(|c| deps.contains(&c.departement))
+            })
+            .count();
+        if unassigned > 0 {
             notices.push(format!(
-                "{} contour(s) de commune sans EPCI non fusionnés",
-                report.unassigned.len()
+                "{unassigned} contour(s) de commune sans {} non fusionnés",
+                group.noun()
             ));
         }
         layer
@@ -276,6 +297,8 @@ fn shapes(
     });
     let departements = departement_outlines(query, territory, level, &communes);
     let epci = match (given_epci, system) {
+        // Zones are the analyst's: their contours are their communes'.
+        _ if level == Level::Zone => Some(dissolved(notices)),
         (Some((p, layer, siren)), MapCrs::Single(crs)) => {
             Some(geometry::to_crs(read(p.get_ref(), layer, siren)?, crs)?)
         }
@@ -360,8 +383,9 @@ pub(super) fn map_outputs(
             .hint("cartographiez les communes ou les EPCI"));
     }
     let (fill_layer, outline_layer) = match cov.level {
-        Level::Epci => (
-            epci.as_ref().expect("EPCI shapes are read or dissolved"),
+        Level::Epci | Level::Zone => (
+            epci.as_ref()
+                .expect("EPCI or zone shapes are read or dissolved"),
             None,
         ),
         _ => (

@@ -103,7 +103,7 @@ pub fn run(query: &Query, out_dir: &Path) -> Result<Report> {
     // The writers rely on the names the plan checked (formats, folder); the command plans before it
     // runs, a library caller may not have.
     query.planned_outputs(out_dir)?;
-    let territory = Territory::shared(t.communes_file(), t.departements_file())?;
+    let territory = t.territory()?;
     if !spec.indicateurs.is_empty() && spec.score.is_none() {
         return indicators::run_indicators(query, &territory, out_dir);
     }
@@ -295,6 +295,17 @@ fn select_units<'t>(query: &Query, territory: &'t Territory) -> Result<Selection
     }
     let notices = match level {
         Level::Epci => epci_reach(query, territory, &mut units)?,
+        Level::Zone => {
+            let outside = territory.communes_without_zone(t.departements.get_ref());
+            match outside.is_empty() {
+                true => Vec::new(),
+                false => vec![format!(
+                    "{} commune(s) des départements de la requête hors de toute zone du zonage, dans aucune ligne : {}",
+                    outside.len(),
+                    crate::format::code_list(&outside)
+                )],
+            }
+        }
         _ => Vec::new(),
     };
     if units.is_empty() {
@@ -330,7 +341,7 @@ fn epci_reach(query: &Query, territory: &Territory, units: &mut Vec<Unit>) -> Re
         EpciReach::Majority => {
             let mut left: Vec<(String, f64)> = Vec::new();
             for code in &beyond {
-                let share = territory.population_share_in(code, deps).ok_or_else(|| {
+                let share = territory.population_share_in(Level::Epci, code, deps).ok_or_else(|| {
                     Error::new(format!("population inconnue pour les communes de l'EPCI « {code} »"))
                         .code(code)
                         .hint("la table des communes de [territoire] doit donner leur population pour « epci_debordants = \"majorite\" »")

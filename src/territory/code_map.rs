@@ -24,6 +24,13 @@ impl<V> CodeMap<V> {
             .map(|&i| &self.entries[i].1)
     }
 
+    pub fn get_mut(&mut self, code: &str) -> Option<&mut V> {
+        let hash = self.hasher.hash_one(code);
+        let entries = &self.entries;
+        let i = *self.index.find(hash, |&i| entries[i].0 == code)?;
+        Some(&mut self.entries[i].1)
+    }
+
     pub fn contains_key(&self, code: &str) -> bool {
         self.get(code).is_some()
     }

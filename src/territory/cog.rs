@@ -20,6 +20,8 @@ pub struct Commune {
     pub departement: String,
     pub population: Option<f64>,
     pub epci: Option<String>,
+    /// Its zone, in a territory read with a zoning.
+    pub zone: Option<String>,
 }
 
 impl Commune {
@@ -29,6 +31,7 @@ impl Commune {
             Level::Commune => Some(&self.code),
             Level::Epci => self.epci.as_deref(),
             Level::Departement => Some(&self.departement),
+            Level::Zone => self.zone.as_deref(),
         }
     }
 }
@@ -49,6 +52,8 @@ pub struct Epci {
 pub struct Territory {
     pub communes: CodeMap<Commune>,
     pub epcis: CodeMap<Epci>,
+    /// The zones of a zoning (code, name, communes), when the query gives one; none otherwise.
+    pub zones: CodeMap<Epci>,
     /// Département code → name.
     pub departements: BTreeMap<String, String>,
     /// Département code → its région's code, when the list of départements gives it.
@@ -149,6 +154,7 @@ impl Territory {
                     departement: dep.to_string(),
                     population,
                     epci: siren.map(str::to_string),
+                    zone: None,
                 },
             ));
         }
@@ -204,8 +210,8 @@ impl Territory {
                     departements: vec![c.departement.clone()],
                 })
                 .collect(),
-            Level::Epci => self
-                .epcis
+            Level::Epci | Level::Zone => self
+                .groups(level)
                 .values()
                 .filter(|e| e.departements.iter().any(|d| wanted.contains(d.as_str())))
                 .map(|e| Unit {
@@ -227,10 +233,18 @@ impl Territory {
         }
     }
 
-    /// The share of the population of EPCI `siren` that lives in `deps` (by the populations of
-    /// its communes; `None` when the table gives none).
-    pub fn population_share_in(&self, siren: &str, deps: &[String]) -> Option<f64> {
-        let epci = self.epcis.get(siren)?;
+    /// The groups of communes of `level`: the EPCI, or the zones of the zoning.
+    fn groups(&self, level: Level) -> &CodeMap<Epci> {
+        match level {
+            Level::Zone => &self.zones,
+            _ => &self.epcis,
+        }
+    }
+
+    /// The share of the population of group `code` of `level` (an EPCI, a zone) that lives in `deps`
+    /// (by the populations of its communes; `None` when the table gives none).
+    pub fn population_share_in(&self, level: Level, code: &str, deps: &[String]) -> Option<f64> {
+        let epci = self.groups(level).get(code)?;
         let (mut inside, mut all) = (0.0, 0.0);
         for c in epci.communes.iter().filter_map(|c| self.communes.get(c)) {
             let population = c.population?;
@@ -248,6 +262,7 @@ impl Territory {
             Level::Commune => self.communes.contains_key(code),
             Level::Epci => self.epcis.contains_key(code),
             Level::Departement => self.departements.contains_key(code),
+            Level::Zone => self.zones.contains_key(code),
         }
     }
 
@@ -260,7 +275,9 @@ impl Territory {
     pub fn commune_count(&self, level: Level, code: &str) -> usize {
         match level {
             Level::Commune => usize::from(self.communes.contains_key(code)),
-            Level::Epci => self.epcis.get(code).map_or(0, |e| e.communes.len()),
+            Level::Epci | Level::Zone => {
+                self.groups(level).get(code).map_or(0, |e| e.communes.len())
+            }
             Level::Departement => self.commune_counts.get(code).copied().unwrap_or(0),
         }
     }

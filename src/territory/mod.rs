@@ -5,19 +5,22 @@ mod code_map;
 mod cog;
 pub mod contours;
 pub mod moves;
+mod zoning;
 
 pub use code_map::CodeMap;
 pub(crate) use cog::str_col;
 pub use cog::{Commune, Epci, Territory};
+pub use zoning::ZoningFile;
 
-/// The level a query maps and ranks; in a query file, `niveau = "commune"`, `"epci"` or
-/// `"departement"`.
+/// The level a query maps and ranks; in a query file, `niveau = "commune"`, `"epci"`,
+/// `"departement"`, or `"zone"`, the groups of communes of a zoning (`[territoire] zonage`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     Commune,
     Epci,
     Departement,
+    Zone,
 }
 
 impl Level {
@@ -27,6 +30,7 @@ impl Level {
             Level::Commune => "commune",
             Level::Epci => "EPCI",
             Level::Departement => "département",
+            Level::Zone => "zone",
         }
     }
 
@@ -35,6 +39,7 @@ impl Level {
             Level::Commune => "communes",
             Level::Epci => "EPCI",
             Level::Departement => "départements",
+            Level::Zone => "zones",
         }
     }
 }
