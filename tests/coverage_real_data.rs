@@ -186,6 +186,8 @@ fn every_example_query_runs_and_reruns_byte_identical() {
             dir.path().to_str().unwrap(),
         ]);
         assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+        // The maps of the five départements: every commune of the selection has its contour.
+        assert!(!stdout(&o).contains("sans contour"), "{}", stdout(&o));
     }
     // Every output of every query, byte for byte.
     let files = |dir: &Path| -> Vec<PathBuf> {

@@ -101,6 +101,7 @@ pub(super) fn class_map(
         source: map.source.clone(),
         frames: shapes.frames.clone(),
         outlines: shapes.departements.clone(),
+        references: shapes.unshaped.clone().into_iter().collect(),
         ..Default::default()
     };
     if map.etiquettes {

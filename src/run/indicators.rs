@@ -1043,6 +1043,7 @@ fn indicator_map(
                 Cell::Partial => format!("{name} : partiel"),
                 Cell::Missing => format!("{name} : sans valeur"),
             })
+            .chain(shapes.unshaped.clone())
             .collect(),
         source: spec.source.clone(),
         interval_note: Some(super::map::INTERVAL_NOTE.to_string()),

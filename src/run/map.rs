@@ -1,6 +1,6 @@
 //! The choropleth of a query: classes, shapes, legend, SVG and PNG.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -146,6 +146,8 @@ pub(super) struct LevelShapes {
     pub layer: Layer,
     pub frames: Vec<InsetFrame>,
     pub departements: Vec<MultiPolygon<f64>>,
+    /// The legend's line naming the communes of the selection the contours lack (drawn blank).
+    pub unshaped: Option<String>,
 }
 
 /// The shapes of the territories of `level` (communes, or EPCI read or dissolved), in the
@@ -167,6 +169,7 @@ pub(super) fn level_shapes(
         layer,
         frames: shapes.frames,
         departements: shapes.departements,
+        unshaped: shapes.unshaped,
     })
 }
 
@@ -194,6 +197,8 @@ struct Shapes {
     communes: Layer,
     /// The EPCI, or the zones of a map by zone.
     epci: Option<Layer>,
+    /// See [`LevelShapes::unshaped`].
+    unshaped: Option<String>,
     frames: Vec<InsetFrame>,
     /// See [`departement_outlines`].
     departements: Vec<MultiPolygon<f64>>,
@@ -296,6 +301,7 @@ fn shapes(
             .map(|p| (p, c.couche_epci.as_deref(), &c.propriete_siren))
     });
     let departements = departement_outlines(query, territory, level, &communes);
+    let unshaped = unshaped(query, territory, &communes, notices);
     let epci = match (given_epci, system) {
         // Zones are the analyst's: their contours are their communes'.
         _ if level == Level::Zone => Some(dissolved(notices)),
@@ -312,7 +318,36 @@ fn shapes(
         epci,
         frames,
         departements,
+        unshaped,
     })
+}
+
+/// The communes of the query's départements that `communes` has no shape for (a commune recreated
+/// since the contours were drawn, whose land the file gives to the commune it left): never silent,
+/// they are said in the notes, and the legend's line this returns names them.
+fn unshaped(
+    query: &Query,
+    territory: &Territory,
+    communes: &Layer,
+    notices: &mut Vec<String>,
+) -> Option<String> {
+    let deps = query.spec.territoire.departements.get_ref();
+    let drawn: HashSet<&str> = communes.features.iter().map(|f| f.code.as_str()).collect();
+    let missing: Vec<String> = territory
+        .communes
+        .values()
+        .filter(|c| deps.contains(&c.departement) && !drawn.contains(c.code.as_str()))
+        .map(|c| format!("{} {}", c.code, c.name))
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let named = code_list(&missing);
+    notices.push(format!(
+        "{} commune(s) de la sélection sans contour propre dans le fichier des contours (recréée(s) depuis, ou absente(s)) : leur territoire reste dessiné avec la commune qui le tient dans le fichier, ou en blanc : {named}",
+        missing.len()
+    ));
+    Some(format!("Sans contour propre : {named}"))
 }
 
 /// The outline of the selection's départements, for a map of EPCI one of which reaches beyond
@@ -373,6 +408,7 @@ pub(super) fn map_outputs(
         epci,
         frames,
         departements,
+        unshaped,
     } = shapes(query, territory, cov.level, notices)?;
     if cov.level == Level::Departement {
         return Err(query
@@ -484,7 +520,10 @@ pub(super) fn map_outputs(
                 cov.france.scope,
                 format::display(cov.france.value, 1)
             ),
-        ],
+        ]
+        .into_iter()
+        .chain(unshaped)
+        .collect(),
         source: map.source.clone(),
         interval_note: Some(INTERVAL_NOTE.to_string()),
         legend_layout: map.legende,
