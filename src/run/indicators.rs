@@ -663,7 +663,8 @@ fn indicator_table(
     let mut order: Vec<usize> = (0..units.len()).collect();
     if let Some(filter) = &table.filter {
         let i = filter.indicator;
-        let [at_least, below] = limits(query, plan, filter, "filtre", values, references)?;
+        let [at_least, below] = thresholds(query, plan, filter, "filtre", values, references)?
+            .map(|t| t.map(|t| t.value));
         let mut unknown = Vec::new();
         // A value known between bounds is kept or left out when both bounds agree.
         order.retain(
@@ -868,19 +869,6 @@ pub(super) fn thresholds(
         }
     };
     Ok([threshold(filter.at_least)?, threshold(filter.below)?])
-}
-
-/// The bounds of `filter` as numbers (see [`thresholds`]).
-fn limits(
-    query: &Query,
-    plan: &IndicatorPlan,
-    filter: &PlannedFilter,
-    what: &str,
-    values: &Values,
-    references: &[(ReferenceRow, ReferenceValues)],
-) -> Result<[Option<f64>; 2]> {
-    let [at_least, below] = thresholds(query, plan, filter, what, values, references)?;
-    Ok([at_least.map(|t| t.value), below.map(|t| t.value)])
 }
 
 fn reference_value(
