@@ -448,3 +448,77 @@ fn a_zoning_groups_its_communes_as_a_level() {
         stderr(&o)
     );
 }
+
+/// `epci_debordants = "communes"`: each EPCI of Saône-et-Loire summed over its communes of the
+/// département only, named as a part, so that its share is a share of the département's own communes
+/// (recomputed here from the COG table); a value published for whole EPCI, or another level, is refused.
+#[test]
+fn epci_reduced_to_their_communes_in_the_selection_give_shares_of_the_departement() {
+    let s = Scratch::new();
+    let o = s.run_file("queries/indicateur-part-departement-epci-71.toml");
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let cog =
+        std::fs::read_to_string(root().join("data/cog/communes-epci-population-2026.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = cog
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    let in_71 = |r: &&Vec<&str>| r[2] == "71";
+    let departement: f64 = rows
+        .iter()
+        .filter(in_71)
+        .map(|r| r[4].parse::<f64>().unwrap())
+        .sum();
+    let table = semicolon_rows(&s.output("71/part-departement-epci-71.csv"));
+    for siren in ["247100589", "247100290", "200070308"] {
+        let inside: f64 = rows
+            .iter()
+            .filter(in_71)
+            .filter(|r| r[5] == siren)
+            .map(|r| r[4].parse::<f64>().unwrap())
+            .sum();
+        let row = table.iter().find(|r| r[0] == siren).unwrap();
+        assert_eq!(row[2], format!("{inside}"), "{siren}");
+        assert_eq!(
+            row[3],
+            format!("{:.1}", 100.0 * inside / departement).replace('.', ","),
+            "{siren}"
+        );
+    }
+    // Mâconnais Beaujolais Agglomération reaches into the Ain: its part, named so.
+    let macon = table.iter().find(|r| r[0] == "200070308").unwrap();
+    assert_eq!(
+        macon[1],
+        "CA Mâconnais Beaujolais Agglomération (partie dans la sélection)"
+    );
+    let said = stdout(&o);
+    assert!(
+        said.contains("seules leurs communes de la sélection comptent"),
+        "{said}"
+    );
+    assert!(
+        said.contains("51,4 % de « Enfants de moins de 6 ans (estimation fictive) » dans 3 EPCI"),
+        "{said}"
+    );
+
+    let query =
+        std::fs::read_to_string(root().join("queries/indicateur-part-departement-epci-71.toml"))
+            .unwrap();
+    for (from, to, said) in [
+        (
+            "[sources.cog]",
+            "[sources.filo]\nfichier = \"../data/insee/FILO2019_DISP_EPCI.csv\"\nniveau = \"epci\"\n\n[sources.cog]",
+            "source « filo » par EPCI : des valeurs d'EPCI entiers",
+        ),
+        (
+            "niveau = \"epci\"",
+            "niveau = \"commune\"",
+            "« epci_debordants = \"communes\" » vaut pour une requête par EPCI",
+        ),
+    ] {
+        let o = s.run(&query.replace(from, to));
+        assert!(!o.status.success());
+        assert!(stderr(&o).contains(said), "{}", stderr(&o));
+    }
+}

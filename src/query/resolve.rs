@@ -12,7 +12,7 @@ use super::indicators::{
     SourceLevel, SourceSpec, SynthesisSpec,
 };
 use super::numbers::Positive;
-use super::schema::{EvolutionSpec, NormSpec, ScoreSpec, ThresholdSpec, YearSpec};
+use super::schema::{EpciReach, EvolutionSpec, NormSpec, ScoreSpec, ThresholdSpec, YearSpec};
 use crate::error::{Error, ErrorKind, Result};
 use crate::indicators::coverage::RATE;
 use crate::indicators::model::{ColumnRef, Indicator, Kind};
@@ -968,6 +968,7 @@ impl Query {
         let territory = t.territory();
         let level = *t.niveau.get_ref();
         let plans = [
+            self.check_reduced_epci(),
             territory.and_then(|territory| {
                 territory
                     .check_departements(t.departements.get_ref())
@@ -983,6 +984,56 @@ impl Query {
             }),
         ];
         plans.into_iter().filter_map(Result::err).collect()
+    }
+
+    /// `epci_debordants = "communes"` sums each EPCI over its communes in the selection: only files
+    /// finer than the EPCI can be summed so. A value published for a whole EPCI would be shown as
+    /// its part: refused, at its line.
+    fn check_reduced_epci(&self) -> Result<()> {
+        let t = &self.spec.territoire;
+        if t.epci_debordants != EpciReach::Communes {
+            return Ok(());
+        }
+        if *t.niveau.get_ref() != Level::Epci {
+            return Err(self
+                .error_at(
+                    &t.niveau.span(),
+                    "« epci_debordants = \"communes\" » vaut pour une requête par EPCI",
+                )
+                .hint("retirez « epci_debordants », ou écrivez niveau = \"epci\""));
+        }
+        let whole = |span: &std::ops::Range<usize>, what: &str| {
+            Err(self
+                .error_at(span, format!("{what} : des valeurs d'EPCI entiers, qu'« epci_debordants = \"communes\" » prendrait pour leur partie dans la sélection"))
+                .hint("donnez un fichier par commune ou par IRIS (niveau, ou niveau_fichier), ou retirez « epci_debordants = \"communes\" »"))
+        };
+        for (name, source) in &self.spec.sources {
+            if *source.niveau.get_ref() == SourceLevel::Epci {
+                return whole(
+                    &source.niveau.span(),
+                    &format!("source « {name} » par EPCI"),
+                );
+            }
+        }
+        if let Some(rates) = self
+            .spec
+            .couverture
+            .as_ref()
+            .and_then(|c| c.taux_caf.as_ref())
+        {
+            return whole(&rates.span(), "taux de couverture publiés par EPCI");
+        }
+        if let Some(score) = &self.spec.score
+            && let (Some(file), None) = (&score.fichier, score.niveau_fichier)
+        {
+            return whole(&file.span(), "fichier du score par EPCI");
+        }
+        if let Some(evolution) = &self.spec.evolution
+            && let (Some(file), None) = (&evolution.fichier, evolution.niveau_fichier)
+        {
+            return whole(&file.span(), "fichier de l'évolution par EPCI");
+        }
+        Ok(())
     }
 
     /// One computation per query, and the sections that go with it.

@@ -135,6 +135,11 @@ pub enum EpciReach {
     /// département's), with all their communes.
     #[serde(rename = "majorite")]
     Majority,
+    /// Every EPCI with a commune in them, but with those communes only: its sums and ratios of sums
+    /// are its part in the selection (named so), and a share of the selection is a share of the
+    /// départements' own communes.
+    #[serde(rename = "communes")]
+    Communes,
 }
 
 impl TerritorySpec {
@@ -149,10 +154,15 @@ impl TerritorySpec {
                 name: z.colonne_nom.as_deref(),
             }
         });
+        let within = match self.epci_debordants {
+            EpciReach::Communes => Some(self.departements.get_ref().as_slice()),
+            EpciReach::Whole | EpciReach::Majority => None,
+        };
         crate::territory::Territory::shared_with(
             self.communes_file(),
             self.departements_file(),
             zoning,
+            within,
         )
     }
 

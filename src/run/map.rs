@@ -21,7 +21,8 @@ use crate::indicators::Cell;
 use crate::indicators::reference::Comparison;
 use crate::ingest::builtin;
 use crate::query::{
-    ClassMethod, ClassesSpec, MapSpec, OUT_OF_BOUNDS, Positive, Query, SymbolSpec, ThresholdSpec,
+    ClassMethod, ClassesSpec, EpciReach, MapSpec, OUT_OF_BOUNDS, Positive, Query, SymbolSpec,
+    ThresholdSpec,
 };
 use crate::render::{
     self, ChoroplethMap, Distribution, FeatureClass, LegendClass, MapFeature, ProportionalSymbols,
@@ -258,11 +259,13 @@ fn shapes(
     )? {
         communes = move_contours(communes, &moves, notices);
     }
-    // The groups of communes drawn: the zones of a map by zone, the EPCI otherwise.
+    // The groups of communes drawn: the zones of a map by zone, the EPCI otherwise. EPCI reduced to
+    // their communes in the selection, like zones, are drawn from those communes only.
     let group = match level {
         Level::Zone => Level::Zone,
         _ => Level::Epci,
     };
+    let from_communes = level == Level::Zone || t.epci_debordants == EpciReach::Communes;
     let dissolved = |notices: &mut Vec<String>| {
         let group_of: HashMap<String, String> = territory
             .communes
@@ -274,13 +277,14 @@ fn shapes(
             })
             .collect();
         let (layer, report) = geometry::dissolve(&communes, &group_of);
-        // A zoning covers the query's départements at most: the communes around them are in none.
+        // A zoning, or EPCI reduced to the selection, cover its départements at most: the communes
+        // around them are in none.
         let deps = query.spec.territoire.departements.get_ref();
         let unassigned = report
             .unassigned
             .iter()
             .filter(|code| {
-                group == Level::Epci
+                !from_communes
                     || territory
                         .communes
                         .get(code.as_str())
@@ -303,8 +307,8 @@ fn shapes(
     let departements = departement_outlines(query, territory, level, &communes);
     let unshaped = unshaped(query, territory, &communes, notices);
     let epci = match (given_epci, system) {
-        // Zones are the analyst's: their contours are their communes'.
-        _ if level == Level::Zone => Some(dissolved(notices)),
+        // Zones, and EPCI reduced to their communes in the selection, are drawn from those communes.
+        _ if from_communes && level != Level::Commune => Some(dissolved(notices)),
         (Some((p, layer, siren)), MapCrs::Single(crs)) => {
             Some(geometry::to_crs(read(p.get_ref(), layer, siren)?, crs)?)
         }

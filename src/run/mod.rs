@@ -324,6 +324,17 @@ fn select_units<'t>(query: &Query, territory: &'t Territory) -> Result<Selection
 fn epci_reach(query: &Query, territory: &Territory, units: &mut Vec<Unit>) -> Result<Vec<String>> {
     let t = &query.spec.territoire;
     let deps = t.departements.get_ref();
+    // Reduced to their communes in the selection, the EPCI lie in it: the territory says which.
+    if t.epci_debordants == EpciReach::Communes {
+        return Ok(match territory.reduced.is_empty() {
+            true => Vec::new(),
+            false => vec![format!(
+                "{} EPCI débordent des départements de la requête : seules leurs communes de la sélection comptent (epci_debordants = \"communes\"), leur nom le dit : {}",
+                territory.reduced.len(),
+                territory.reduced.join(", ")
+            )],
+        });
+    }
     let beyond: Vec<String> = units
         .iter()
         .filter(|u| u.departements.iter().any(|d| !deps.contains(d)))
@@ -333,6 +344,7 @@ fn epci_reach(query: &Query, territory: &Territory, units: &mut Vec<Unit>) -> Re
         return Ok(Vec::new());
     }
     Ok(match t.epci_debordants {
+        EpciReach::Communes => unreachable!("returned above"),
         EpciReach::Whole => vec![format!(
             "{} EPCI débordent des départements de la requête et sont comptés entiers, toutes leurs communes (epci_debordants = \"entiers\", le défaut ; « majorite » ne garde que ceux dont la majorité de la population y vit) : {}",
             beyond.len(),

@@ -31,6 +31,11 @@ impl<V> CodeMap<V> {
         Some(&mut self.entries[i].1)
     }
 
+    /// Every value, in code order, to change (the codes stay).
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
+        self.entries.iter_mut().map(|(_, v)| v)
+    }
+
     pub fn contains_key(&self, code: &str) -> bool {
         self.get(code).is_some()
     }

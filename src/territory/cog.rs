@@ -54,6 +54,8 @@ pub struct Territory {
     pub epcis: CodeMap<Epci>,
     /// The zones of a zoning (code, name, communes), when the query gives one; none otherwise.
     pub zones: CodeMap<Epci>,
+    /// The EPCI reduced to their communes in the query's départements (see [`Territory::within`]).
+    pub reduced: Vec<String>,
     /// Département code → name.
     pub departements: BTreeMap<String, String>,
     /// Département code → its région's code, when the list of départements gives it.
