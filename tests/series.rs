@@ -91,8 +91,9 @@ fn a_target_as_a_rise_since_a_year_is_the_value_of_that_year_plus_the_rise() {
         .unwrap()
         .replace("../data/", &format!("{}/data/", root().display()))
         .replace(
-            "annee = 2024, valeur = 24500",
-            "annee = 2024, hausse = 100, depuis = 2020",
+            "annee = 2024, valeur = 24500 }",
+            "annee = 2024, hausse = 100, depuis = 2020 }, \
+             { indicateur = \"Foyers allocataires\", annee = 2024, hausse = 50, depuis = 2020, territoire = \"71014\" }",
         );
     assert!(text.contains("hausse = 100"));
     let o = s.run(&text);
@@ -111,6 +112,28 @@ fn a_target_as_a_rise_since_a_year_is_the_value_of_that_year_plus_the_rise() {
     assert_eq!(lines[19][6], french(end - first - 100.0, 0));
     let svg = s.output("71/series-allocataires.svg");
     assert!(svg.contains("(+100 depuis 2020)"), "{svg}");
+    // Autun's own target: its 2020 households plus 50, and its 2024 gap to it; not on the chart.
+    let autun = |y: &str| -> f64 {
+        rows.iter()
+            .find(|r| r["annee_decembre"] == y && r["code_commune"] == "71014")
+            .unwrap()["indfoy_ndur"]
+            .parse()
+            .unwrap()
+    };
+    assert_eq!(lines[20][..2], ["71014", "Cible : Autun"]);
+    assert_eq!(lines[20][6], french(autun("2020") + 50.0, 0));
+    assert_eq!(
+        lines[21][6],
+        french(autun("2024") - autun("2020") - 50.0, 0)
+    );
+    assert!(!svg.contains("depuis 2020) : Autun") && svg.matches("Cible 2024").count() == 1);
+    // A territory outside the selection is refused at the line of cibles.
+    let o = s.run(&text.replace("territoire = \"71014\"", "territoire = \"63113\""));
+    assert!(
+        stderr(&o).contains("« cibles » : « 63113 » n'est pas un territoire de la sélection"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 /// A series of Puy-de-Dôme EPCI from `file` (code;annee;taux;n), with `indicator` and

@@ -550,6 +550,9 @@ pub struct TargetSpec {
     pub hausse: Option<Finite>,
     #[serde(default)]
     pub depuis: Option<u16>,
+    /// The code of the territory it aims at; the whole selection without it.
+    #[serde(default)]
+    pub territoire: Option<String>,
 }
 
 /// A year of a series: a number (its rows in the evolution's `fichier`), or its own file.

@@ -35,6 +35,23 @@ pub(super) fn run_evolution(
 ) -> Result<Report> {
     let selection = select_units(query, territory)?;
     let (level, units) = (selection.level, selection.units.as_slice());
+    if let Some(targets) = &spec.cibles
+        && let Some(code) = targets
+            .get_ref()
+            .iter()
+            .filter_map(|t| t.territoire.as_ref())
+            .find(|code| !units.iter().any(|u| &u.code == *code))
+    {
+        return Err(query
+            .error_at(
+                &targets.span(),
+                format!("« cibles » : « {code} » n'est pas un territoire de la sélection"),
+            )
+            .hint(format!(
+                "« territoire » donne le code d'un {} des départements de la requête",
+                level.noun()
+            )));
+    }
     let plan = query.evolution_plan(spec, level)?;
     let years = spec.annees.get_ref();
     let mut notices = selection.notices.clone();
@@ -257,15 +274,23 @@ fn change_table(
     for (name, cells) in references {
         rows.push(row("", name, &|k| cells[k].clone()));
     }
-    rows.extend(target_rows(spec, kinds, series, &changes, headers.len()));
+    rows.extend(target_rows(
+        spec,
+        kinds,
+        units,
+        series,
+        &changes,
+        headers.len(),
+    ));
     OutTable { headers, rows }
 }
 
-/// The targets of the selection, in the column of their indicator and year: a row of the
-/// values aimed at, and a row of the gap of the selection's value to each.
+/// The targets, in the column of their indicator and year: for the selection, then for each
+/// territory given one, a row of the values aimed at and a row of the gap of its value to each.
 fn target_rows(
     spec: &EvolutionSpec,
     kinds: &[Indicator],
+    units: &[Unit],
     series: &[Series],
     changes: &[(usize, usize)],
     width: usize,
@@ -273,13 +298,66 @@ fn target_rows(
     let Some(targets) = &spec.cibles else {
         return Vec::new();
     };
+    // The selection (`None`) first, then the territories in the order of the units.
+    let mut scopes: Vec<Option<usize>> = Vec::new();
+    for t in targets.get_ref() {
+        let scope = t
+            .territoire
+            .as_ref()
+            .and_then(|code| units.iter().position(|u| &u.code == code));
+        if !scopes.contains(&scope) {
+            scopes.push(scope);
+        }
+    }
+    scopes.sort();
+    scopes
+        .into_iter()
+        .flat_map(|scope| {
+            let of_scope = targets.get_ref().iter().filter(move |t| {
+                t.territoire
+                    .as_ref()
+                    .and_then(|code| units.iter().position(|u| &u.code == code))
+                    == scope
+            });
+            scope_rows(
+                spec,
+                kinds,
+                series,
+                changes,
+                width,
+                of_scope,
+                scope.map(|u| &units[u]),
+                scope,
+            )
+        })
+        .collect()
+}
+
+/// The two rows of the targets of one scope: the selection, or territory `u`.
+#[allow(clippy::too_many_arguments)]
+fn scope_rows<'t>(
+    spec: &EvolutionSpec,
+    kinds: &[Indicator],
+    series: &[Series],
+    changes: &[(usize, usize)],
+    width: usize,
+    targets: impl Iterator<Item = &'t TargetSpec>,
+    unit: Option<&Unit>,
+    u: Option<usize>,
+) -> Vec<Vec<String>> {
     let years: Vec<u16> = spec.annees.get_ref().iter().map(|y| y.year()).collect();
     let labels = spec.indicateurs.get_ref();
     let mut aimed = vec![String::new(); width];
     let mut gaps = vec![String::new(); width];
-    aimed[1] = "Cible".to_string();
-    gaps[1] = "Écart à la cible".to_string();
-    for t in targets.get_ref() {
+    let (code, suffix) = match unit {
+        Some(unit) => (unit.code.clone(), format!(" : {}", unit.name)),
+        None => (String::new(), String::new()),
+    };
+    aimed[0].clone_from(&code);
+    gaps[0] = code;
+    aimed[1] = format!("Cible{suffix}");
+    gaps[1] = format!("Écart à la cible{suffix}");
+    for t in targets {
         let (Some(k), Some(y)) = (
             labels.iter().position(|i| i.libelle == t.indicateur),
             years.iter().position(|y| *y == t.annee),
@@ -301,26 +379,30 @@ fn target_rows(
             })
             .sum();
         let at = 2 + before + y;
-        let target = target_value(t, &years, &series[k]);
+        let values: &[Cell] = match u {
+            Some(u) => &series[k].units[u],
+            None => &series[k].total,
+        };
+        let target = target_value(t, &years, values);
         let label = |c: Cell| match kinds[k].kind {
             Kind::Stock(_) => count(c),
             _ => c.table_label(1),
         };
         aimed[at] = label(target);
-        gaps[at] = label(series[k].total[y] - target);
+        gaps[at] = label(values[y] - target);
     }
     vec![aimed, gaps]
 }
 
-/// The value a target aims at: as given, or the selection's value of the year `depuis` plus the
-/// rise (secret or bounded when that value is).
-fn target_value(target: &TargetSpec, years: &[u16], series: &Series) -> Cell {
+/// The value a target aims at: as given, or the value (of the selection or of its territory,
+/// `values` by year) of the year `depuis` plus the rise (secret or bounded when that value is).
+fn target_value(target: &TargetSpec, years: &[u16], values: &[Cell]) -> Cell {
     match (&target.valeur, &target.hausse, target.depuis) {
         (Some(value), ..) => Cell::Value(value.get()),
         (None, Some(rise), Some(from)) => years
             .iter()
             .position(|y| *y == from)
-            .map_or(Cell::Missing, |y| series.total[y] + Cell::Value(rise.get())),
+            .map_or(Cell::Missing, |y| values[y] + Cell::Value(rise.get())),
         _ => Cell::Missing,
     }
 }
@@ -360,9 +442,10 @@ fn line_chart(
         .cibles
         .iter()
         .flat_map(|t| t.get_ref())
-        .filter(|t| &t.indicateur == label)
+        // The chart follows the selection: the targets of a territory are in the table only.
+        .filter(|t| &t.indicateur == label && t.territoire.is_none())
         .filter_map(|t| {
-            let value = target_value(t, &years, series).value()?;
+            let value = target_value(t, &years, &series.total).value()?;
             let rise = match (&t.hausse, t.depuis) {
                 (Some(rise), Some(from)) => format!(
                     " ({}{} depuis {from})",
