@@ -244,6 +244,23 @@ fn years_twice_absent_or_changes_outside_the_series_are_refused_at_their_line() 
         "{}",
         stderr(&o)
     );
+    // A map of the change must name the label of an indicator: said before any data is read.
+    let mapped = |extra: &str| {
+        epci_series(&file, count, &format!("annees = [2019, 2022]\n{extra}"))
+            + "\n[evolution.carte]\ntitre = \"C\"\nsource = \"S\"\nsorties = [\"c.svg\"]\n"
+    };
+    for (extra, said) in [
+        ("", "[evolution.carte] sans « carte_indicateur »"),
+        (
+            "carte_indicateur = \"Z\"",
+            "« carte_indicateur » : « Z » n'est le libellé d'aucun indicateur",
+        ),
+    ] {
+        let q = s.file("carte.toml", &mapped(extra));
+        let o = diagterr(&["verifier", &q]);
+        assert!(!o.status.success());
+        assert!(stderr(&o).contains(said), "{}", stderr(&o));
+    }
     // A year without a file of its own nor the evolution's.
     let text = epci_series(&file, count, "annees = [2019, 2022]")
         .replace(&format!("fichier = \"{file}\"\n"), "");

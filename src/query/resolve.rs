@@ -12,7 +12,9 @@ use super::indicators::{
     SourceLevel, SourceSpec, SynthesisSpec,
 };
 use super::numbers::Positive;
-use super::schema::{EpciReach, EvolutionSpec, NormSpec, ScoreSpec, ThresholdSpec, YearSpec};
+use super::schema::{
+    EpciReach, EvolutionSpec, NormSpec, ScoreMethod, ScoreSpec, ThresholdSpec, YearSpec,
+};
 use crate::error::{Error, ErrorKind, Result};
 use crate::indicators::coverage::RATE;
 use crate::indicators::model::{ColumnRef, Indicator, Kind};
@@ -368,6 +370,13 @@ impl Query {
     /// those written the short way on its own `fichier` (a column published at the query's
     /// level, or a rate of sums).
     pub fn score_plan(&self, score: &ScoreSpec, level: Level) -> Result<ScorePlan> {
+        if let Some(robust) = &score.robustesse
+            && score.methode == ScoreMethod::Drapeaux
+        {
+            return Err(self
+                .error_at(&robust.sorties.span(), "[score.robustesse] vaut pour la somme des rangs et le score pondéré")
+                .hint("un nombre de drapeaux n'a ni poids ni règle d'égalités à faire varier : retirez la section"));
+        }
         let mut sources = self.declared_sources(level)?;
         let mut indicators = self.declared_indicators(&sources, level)?;
         let listed = &score.indicateurs;
@@ -678,6 +687,15 @@ impl Query {
         }
         if let Some(wanted) = &evolution.multiples_indicateur {
             known(wanted.get_ref(), &wanted.span(), "« multiples_indicateur »")?;
+        }
+        match (&evolution.carte, &evolution.carte_indicateur) {
+            (Some(map), None) => {
+                return Err(self
+                    .error_at(&map.sorties.span(), "[evolution.carte] sans « carte_indicateur »")
+                    .hint("nommez dans [evolution] l'indicateur cartographié : carte_indicateur = \"…\" (son libellé)"));
+            }
+            (_, Some(wanted)) => known(wanted.get_ref(), &wanted.span(), "« carte_indicateur »")?,
+            (None, None) => {}
         }
         Ok(())
     }

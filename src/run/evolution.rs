@@ -552,25 +552,17 @@ fn change_map(
     out_dir: &Path,
     notices: &mut Vec<String>,
 ) -> Result<super::Drawn> {
-    let wanted = spec.carte_indicateur.as_ref().ok_or_else(|| {
-        query
-            .error_at(&map.sorties.span(), "[evolution.carte] sans « carte_indicateur »")
-            .hint("nommez dans [evolution] l'indicateur cartographié : carte_indicateur = \"…\" (son libellé)")
-    })?;
+    // The plan checks that the map names the label of an indicator.
+    let wanted = spec
+        .carte_indicateur
+        .as_ref()
+        .expect("[evolution.carte] names its indicator: checked by the plan");
     let index = spec
         .indicateurs
         .get_ref()
         .iter()
         .position(|i| &i.libelle == wanted.get_ref())
-        .ok_or_else(|| {
-            query.error_at(
-                &wanted.span(),
-                format!(
-                    "« {} » n'est le libellé d'aucun indicateur",
-                    wanted.get_ref()
-                ),
-            )
-        })?;
+        .expect("« carte_indicateur » is a label: checked by the plan");
     // The first change of the table.
     let (a, b) = changes(spec)[0];
     let changes: Vec<Cell> = series[index].units.iter().map(|v| v[b] - v[a]).collect();

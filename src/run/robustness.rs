@@ -55,11 +55,7 @@ pub(super) fn run_robustness(
             let step = robust.pas_poids.map_or(0.05, Positive::get);
             weighted_variants(&weights, spec.normalisation, step)
         }
-        ScoreMethod::Drapeaux => {
-            return Err(query
-                .error_at(&robust.sorties.span(), "[score.robustesse] vaut pour la somme des rangs et le score pondéré")
-                .hint("un nombre de drapeaux n'a ni poids ni règle d'égalités à faire varier : retirez la section"));
-        }
+        ScoreMethod::Drapeaux => unreachable!("[score.robustesse] of flags: refused by the plan"),
     };
     let base = run_method(query, spec, inputs.df, inputs.references, None)?.0;
     let mut runs = vec![outcome(&base)?];
