@@ -1176,3 +1176,44 @@ fn a_key_figure_on_an_unknown_indicator_or_with_both_kinds_is_refused_at_its_lin
         stderr(&o)
     );
 }
+
+/// The Saône-et-Loire figure of the schéma, « 12 EPCI sur 20 (60 %) ont un taux … (70,6) »: the count
+/// recomputed here from the Cnaf file and the COG table, and the sentence against the filtered table.
+#[test]
+fn the_count_of_epci_above_the_departement_is_said_as_the_schema_says_it() {
+    let s = Scratch::new();
+    let o = s.run_file("queries/indicateur-couverture-epci-71.toml");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let cog =
+        std::fs::read_to_string(root().join("data/cog/communes-epci-population-2026.csv")).unwrap();
+    let epci: std::collections::BTreeSet<&str> = cog
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|f| f[2] == "71" && !f[5].is_empty())
+        .map(|f| f[5])
+        .collect();
+    let cnaf = std::fs::read_to_string(root().join("data/caf/txcouv-pe-2023-5dep.csv")).unwrap();
+    let rate = |level: &str, code: &str| -> f64 {
+        cnaf.lines()
+            .map(|l| l.split(';').collect::<Vec<_>>())
+            .find(|f| f[1] == level && f[2] == code)
+            .map(|f| f[4].replace(',', ".").parse().unwrap())
+            .unwrap()
+    };
+    let departement = rate("dep", "71");
+    let above = epci
+        .iter()
+        .filter(|e| rate("epci", e) >= departement)
+        .count();
+    assert_eq!((epci.len(), above, departement), (20, 12, 70.6));
+    let sentence = "12 EPCI sur 20 (60 %) ont un « Taux de couverture global (%) » supérieur ou égal à la valeur de « Saône-et-Loire » (70,6).";
+    assert!(stdout(&o).contains(sentence), "{}", stdout(&o));
+    let table = s.output("71/couverture-au-dessus-epci-71.csv");
+    let listed = table
+        .lines()
+        .skip(1)
+        .filter(|l| !l.starts_with(';'))
+        .count();
+    assert_eq!(listed, above);
+}
