@@ -103,13 +103,13 @@ fn the_weighted_score_of_the_herault_example_recomputed_with_its_classes_map_and
     // Every territory scored by the method as given is in the table, once.
     assert_eq!(robust.lines().count() - 1, values.len());
     assert!(
-        stdout(&o).contains("robustesse : la liste refaite sous 17 variante(s)"),
+        stdout(&o).contains("robustesse : la liste refaite sous 19 variante(s)"),
         "{}",
         stdout(&o)
     );
     assert!(
         s.output("34/score-pondere-robustesse-34.svg")
-            .contains("Toujours prioritaire (9)")
+            .contains("Toujours prioritaire (4)")
     );
 }
 

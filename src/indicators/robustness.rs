@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use super::rank_sum::Ties;
+use super::rank_sum::{Priorities, Ties};
 use super::weighted_score::Normalisation;
 use crate::format;
 
@@ -22,6 +22,37 @@ pub enum Variant {
     },
     /// Indicator `index` left out, the others kept (with their weights rescaled).
     LeaveOut(usize),
+    /// The classes of priority one more or one fewer (quantiles, natural breaks), or their cut
+    /// points all moved by this step (given limits): what « Priorité 1 » takes in.
+    Classes(ClassStep),
+}
+
+/// How the classes of priority of a variant differ from the method's.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ClassStep {
+    Count(i8),
+    Limits(f64),
+}
+
+impl ClassStep {
+    /// The classes of priority changed by this step; `None` when it would leave fewer than two
+    /// classes, or shift no cut point.
+    pub fn apply(self, priorities: &Priorities) -> Option<Priorities> {
+        match (self, priorities) {
+            (ClassStep::Count(d), Priorities::Quantiles(n)) => n
+                .checked_add_signed(isize::from(d))
+                .filter(|n| *n >= 2)
+                .map(Priorities::Quantiles),
+            (ClassStep::Count(d), Priorities::NaturalBreaks(n)) => n
+                .checked_add_signed(isize::from(d))
+                .filter(|n| *n >= 2)
+                .map(Priorities::NaturalBreaks),
+            (ClassStep::Limits(step), Priorities::CutPoints(limits)) => Some(
+                Priorities::CutPoints(limits.iter().map(|l| l + step).collect()),
+            ),
+            _ => None,
+        }
+    }
 }
 
 impl Variant {
@@ -40,8 +71,35 @@ impl Variant {
                 format::display(delta.abs(), 2)
             ),
             Variant::LeaveOut(index) => format!("sans {}", name(index)),
+            Variant::Classes(ClassStep::Count(d)) => match d > 0 {
+                true => "une classe de priorité de plus".to_string(),
+                false => "une classe de priorité de moins".to_string(),
+            },
+            Variant::Classes(ClassStep::Limits(step)) => format!(
+                "seuils de priorité {} {}",
+                if step > 0.0 { "+" } else { "−" },
+                format::display(step.abs(), 2)
+            ),
         }
     }
+}
+
+/// The variants of the classes of priority: one class more and one fewer for quantiles or natural
+/// breaks (never under two), every cut point `limit_step` up and down for given limits (none
+/// without a step).
+pub fn class_variants(priorities: &Priorities, limit_step: Option<f64>) -> Vec<Variant> {
+    let steps: Vec<ClassStep> = match (priorities, limit_step) {
+        (Priorities::CutPoints(_), Some(step)) => {
+            vec![ClassStep::Limits(step), ClassStep::Limits(-step)]
+        }
+        (Priorities::CutPoints(_), None) => Vec::new(),
+        _ => vec![ClassStep::Count(1), ClassStep::Count(-1)],
+    };
+    steps
+        .into_iter()
+        .filter(|s| s.apply(priorities).is_some())
+        .map(Variant::Classes)
+        .collect()
 }
 
 /// The variants of a rank sum of `n` indicators: the two other rules of ties, and each
@@ -168,6 +226,31 @@ pub fn robustness(runs: &[Outcome]) -> Vec<Robust> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_classes_of_priority_take_a_step_never_under_two() {
+        let quantiles = Priorities::Quantiles(2);
+        assert_eq!(
+            class_variants(&quantiles, None),
+            [Variant::Classes(ClassStep::Count(1))],
+            "two classes: no fewer"
+        );
+        assert_eq!(
+            ClassStep::Count(1).apply(&Priorities::NaturalBreaks(3)),
+            Some(Priorities::NaturalBreaks(4))
+        );
+        let limits = Priorities::CutPoints(vec![20.0, 30.0]);
+        assert!(class_variants(&limits, None).is_empty());
+        assert_eq!(
+            ClassStep::Limits(-2.0).apply(&limits),
+            Some(Priorities::CutPoints(vec![18.0, 28.0]))
+        );
+        assert_eq!(class_variants(&limits, Some(2.0)).len(), 2);
+        assert_eq!(
+            Variant::Classes(ClassStep::Limits(-2.0)).label(&[]),
+            "seuils de priorité − 2,00"
+        );
+    }
 
     fn run(rows: &[(&str, usize, bool)]) -> Outcome {
         rows.iter()

@@ -529,6 +529,10 @@ pub struct RobustnessSpec {
     /// Each weight of a weighted score moved up and down by this step (0.05 by default).
     #[serde(default)]
     pub pas_poids: Option<Positive>,
+    /// Given limits of the classes of priority moved up and down by this step (none without it;
+    /// quantiles and natural breaks take one class more and one fewer).
+    #[serde(default)]
+    pub pas_seuils: Option<Positive>,
     /// The table of each territory over the variants (`.csv`, `.xlsx`, `.md`).
     pub sorties: Spanned<Vec<String>>,
     /// The map of how often each territory is a priority.

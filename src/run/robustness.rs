@@ -7,7 +7,7 @@ use std::path::Path;
 use polars::prelude::*;
 
 use super::class_map::{Classed, Legend, NamedClass, class_map};
-use super::score::run_method;
+use super::score::{priorities, run_method};
 use super::{Report, Section, markdown_notes, write_tables};
 use crate::classify::palette::{self, Sequential};
 use crate::error::Result;
@@ -18,7 +18,7 @@ use crate::indicators::cell::cells;
 use crate::indicators::frame::codes as frame_codes;
 use crate::indicators::rank_sum::{self, PRIORITY};
 use crate::indicators::robustness::{
-    Outcome, Robust, Robustness, rank_sum_variants, robustness, weighted_variants,
+    Outcome, Robust, Robustness, class_variants, rank_sum_variants, robustness, weighted_variants,
 };
 use crate::indicators::weighted_score;
 use crate::query::{NonNegative, Positive, Query, RobustnessSpec, ScoreMethod, ScoreSpec};
@@ -45,7 +45,7 @@ pub(super) fn run_robustness(
 ) -> Result<()> {
     let indicators = spec.indicateurs.get_ref();
     let names: Vec<String> = indicators.iter().map(|i| i.libelle.clone()).collect();
-    let variants = match spec.methode {
+    let mut variants = match spec.methode {
         ScoreMethod::SommeDesRangs => rank_sum_variants(indicators.len(), spec.egalites),
         ScoreMethod::ScorePondere => {
             let weights: Vec<f64> = indicators
@@ -57,6 +57,10 @@ pub(super) fn run_robustness(
         }
         ScoreMethod::Drapeaux => unreachable!("[score.robustesse] of flags: refused by the plan"),
     };
+    variants.extend(class_variants(
+        &priorities(query, spec)?,
+        robust.pas_seuils.map(Positive::get),
+    ));
     let base = run_method(query, spec, inputs.df, inputs.references, None)?.0;
     let mut runs = vec![outcome(&base)?];
     for v in &variants {

@@ -112,7 +112,7 @@ pub(super) fn run_method(
                     Some(Variant::Ties(t)) => t,
                     _ => spec.egalites,
                 },
-                priorities: priorities(query, spec)?,
+                priorities: varied(priorities(query, spec)?, variant),
             },
         ),
         ScoreMethod::Drapeaux => {
@@ -148,7 +148,7 @@ pub(super) fn run_method(
                         Some(Variant::Normalisation(n)) => n,
                         _ => spec.normalisation,
                     },
-                    priorities: priorities(query, spec)?,
+                    priorities: varied(priorities(query, spec)?, variant),
                 },
             )
         }
@@ -485,7 +485,7 @@ fn map_classes(
 }
 
 /// How the rank totals are cut into priority classes.
-fn priorities(query: &Query, spec: &ScoreSpec) -> Result<Priorities> {
+pub(super) fn priorities(query: &Query, spec: &ScoreSpec) -> Result<Priorities> {
     let err = |msg: &str| {
         query
             .error_at(&spec.indicateurs.span(), format!("« priorites » : {msg}"))
@@ -505,6 +505,16 @@ fn priorities(query: &Query, spec: &ScoreSpec) -> Result<Priorities> {
             _ => return Err(err("cette méthode demande « nombre » (et pas « valeurs »)")),
         },
     })
+}
+
+/// The classes of priority under `variant`: changed by a step of classes, or as the method has them.
+fn varied(priorities: Priorities, variant: Option<Variant>) -> Priorities {
+    match variant {
+        Some(Variant::Classes(step)) => step
+            .apply(&priorities)
+            .expect("class variants are made only where they apply"),
+        _ => priorities,
+    }
 }
 
 /// How a weighted score is made: its normalisation and each indicator's weight.
