@@ -522,3 +522,40 @@ fn epci_reduced_to_their_communes_in_the_selection_give_shares_of_the_departemen
         assert!(stderr(&o).contains(said), "{}", stderr(&o));
     }
 }
+
+/// Zoning flags through an ordinary source by commune: a commune in a ZRR (a 0/1 column) counted per
+/// EPCI, and the share of the population living in a QPV when the file gives it, both used as axes of
+/// the synthesis (hand-built file, counts recomputed here).
+#[test]
+fn zoning_flags_by_commune_feed_the_axes_of_the_synthesis() {
+    let s = Scratch::new();
+    // Three communes of Thiers Dore et Montagne in a ZRR; Clermont with 20 000 inhabitants in QPV.
+    let flags = s.file(
+        "zonages.csv",
+        "code;zrr;pop_qpv;pop\n63430;1;0;11637\n63008;1;0;500\n63015;1;0;300\n63113;0;20000;146351\n",
+    );
+    let text = format!(
+        "[territoire]\nniveau = \"epci\"\ndepartements = [\"63\"]\nmillesime = 2026\n\n\
+         [sources.z]\nfichier = \"{flags}\"\nniveau = \"commune\"\ncolonne_code = \"code\"\nsommes_partielles = true\n\n\
+         [indicateurs.zrr]\nlibelle = \"Communes en ZRR\"\nstock = \"z.zrr\"\n\n\
+         [indicateurs.qpv]\nlibelle = \"Part de la population en QPV (%)\"\nnumerateur = \"z.pop_qpv\"\n\
+         denominateur = \"z.pop\"\n\n\
+         [priorites]\ntitre = \"P\"\naxes = [\n\
+         {{ libelle = \"Communes en ZRR\", indicateur = \"zrr\", au_moins = 1 }},\n\
+         {{ libelle = \"Population en QPV\", indicateur = \"qpv\", au_moins = 10 }},\n]\n\
+         sorties = [\"p.csv\"]\n"
+    );
+    let o = s.run(&text);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let table = semicolon_rows(&s.output("p.csv"));
+    let row = |code: &str| table.iter().find(|r| r[0] == code).unwrap().clone();
+    let thiers = row("200070712");
+    assert_eq!((thiers[2].as_str(), thiers[4].as_str()), ("3", "oui"));
+    let clermont = row("246300701");
+    // 20 000 of the 146 351 of Clermont, the only commune of the métropole in the file.
+    assert_eq!(
+        clermont[3],
+        format!("{:.1}", 100.0 * 20000.0 / 146351.0).replace('.', ",")
+    );
+    assert_eq!(clermont[5], "oui");
+}
