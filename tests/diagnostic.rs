@@ -19,23 +19,23 @@ fn diagnostic(deps: &str) -> String {
 #[test]
 fn a_failing_departement_keeps_the_others_reports() {
     let s = Scratch::new();
-    let o = s.run(&diagnostic("\"26\", \"63\""));
-    // The Drôme has no inventory: its panier fails, the rest is written.
+    let o = s.run(&diagnostic("\"38\", \"63\""));
+    // The Isère has no inventory: its panier fails, the rest is written.
     assert!(!o.status.success());
     let out = stdout(&o);
     assert!(
-        out.contains("26 Drôme : 2 requête(s), 1 en erreur"),
+        out.contains("38 Isère : 2 requête(s), 1 en erreur"),
         "{out}"
     );
     assert!(
-        out.contains("inventaire-parentalite-26-FICTIF.csv"),
+        out.contains("inventaire-parentalite-38-FICTIF.csv"),
         "{out}"
     );
     assert!(
         out.contains("63 Puy-de-Dôme : 2 requête(s), 0 en erreur"),
         "{out}"
     );
-    let drome = s.output("diag/26/rapport-26.html");
+    let drome = s.output("diag/38/rapport-38.html");
     assert!(
         drome.contains("Parties manquantes"),
         "the report says what it lacks"

@@ -326,3 +326,46 @@ fn rows_of_an_older_year_move_to_the_commune_of_the_query() {
     assert_eq!(laep[1..3], ["1", "7,1"]);
     assert_eq!(s.output("synthese.csv"), built_in.output("synthese.csv"));
 }
+
+/// The Drôme's share of EPCI covered by each service, year by year from 2015 to 2019, over the 11 EPCI
+/// most of whose population lives in the Drôme (as its schéma counts them): recomputed here from the
+/// fictitious inventory.
+#[test]
+fn the_drome_share_of_epci_covered_per_service_and_year() {
+    let s = Scratch::new();
+    let o = s.run_file("queries/panier-epci-26-drome.toml");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let inventory =
+        std::fs::read_to_string(root().join("data/fictif/inventaire-parentalite-26-FICTIF.csv"))
+            .unwrap();
+    assert!(inventory.starts_with("# DONNÉES FICTIVES"));
+    let rows: Vec<Vec<&str>> = inventory
+        .lines()
+        .skip(3)
+        .map(|l| l.split(';').collect())
+        .collect();
+    let synthesis = s.output("26/panier-synthese-26.csv");
+    for (kind, line) in [
+        ("Reaap", 2),
+        ("Laep", 3),
+        ("Clas", 4),
+        ("Médiation familiale", 5),
+    ] {
+        let cells: Vec<&str> = synthesis.lines().nth(line).unwrap().split(';').collect();
+        assert_eq!(cells[0], kind);
+        for (k, year) in ["2015", "2016", "2017", "2018", "2019"].iter().enumerate() {
+            let covered: std::collections::BTreeSet<&str> = rows
+                .iter()
+                .filter(|r| r[1] == kind && r[2] == *year)
+                .map(|r| r[0])
+                .collect();
+            assert_eq!(cells[1 + 2 * k], covered.len().to_string(), "{kind} {year}");
+            let share = format!("{:.1}", 100.0 * covered.len() as f64 / 11.0).replace('.', ",");
+            assert_eq!(cells[2 + 2 * k], share, "{kind} {year}");
+        }
+    }
+    assert!(
+        stdout(&o)
+            .contains("5 EPCI laissés aux départements où vit la majorité de leur population")
+    );
+}
