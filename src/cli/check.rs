@@ -24,6 +24,7 @@ pub fn run(args: &Args) -> bool {
     let Some(files) = super::query_files(&args.requetes) else {
         return false;
     };
+    super::one_polars_thread_per_query(files.len());
     let (queries, diagnostics) = super::read_queries(&files);
     let planned = super::plan(queries, &diagnostics, &args.sortie);
     let scratch = match tempfile::Builder::new()
@@ -39,17 +40,26 @@ pub fn run(args: &Args) -> bool {
     // Each query computes in a folder of its own.
     let private = |i: usize| scratch.path().join(i.to_string());
     let mut ok = true;
-    for (i, (file, query)) in planned.queries.iter().enumerate() {
-        let further = planned.further.iter().filter(|(f, _)| f == file);
-        let computed = match query {
-            Err(first) => Err(std::iter::once(first)
-                .chain(further.flat_map(|(_, errors)| errors))
-                .cloned()
-                .collect()),
-            Ok(q) => run::run_guarded(q, &private(i))
-                .map(drop)
-                .map_err(|e| vec![e]),
-        };
+    // Computed side by side, one per core, as `executer` runs them; said in file order.
+    let items: Vec<_> = planned.queries.iter().enumerate().collect();
+    let computed = super::in_parallel(
+        items,
+        |_| 0,
+        |(i, (file, query))| {
+            let further = planned.further.iter().filter(|(f, _)| f == file);
+            let computed = match query {
+                Err(first) => Err(std::iter::once(first)
+                    .chain(further.flat_map(|(_, errors)| errors))
+                    .cloned()
+                    .collect()),
+                Ok(q) => run::run_guarded(q, &private(i))
+                    .map(drop)
+                    .map_err(|e| vec![e]),
+            };
+            (*file, computed)
+        },
+    );
+    for (file, computed) in computed {
         ok &= said(file, computed);
     }
     let n = planned.queries.len();

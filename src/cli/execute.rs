@@ -30,13 +30,7 @@ pub fn run(args: &Args) -> bool {
     let Some(files) = super::query_files(&args.requetes) else {
         return false;
     };
-    // Queries run one per core: polars' own threads would only fight them for the cores
-    // (measured: 1,07 → 0,94 s on the national recompute). Set before polars starts its
-    // pool, while this is the only thread; a user's own setting is kept.
-    if files.len() > 1 && std::env::var_os("POLARS_MAX_THREADS").is_none() {
-        // SAFETY: no other thread runs yet, so none reads the environment while it changes.
-        unsafe { std::env::set_var("POLARS_MAX_THREADS", "1") };
-    }
+    super::one_polars_thread_per_query(files.len());
     let (queries, diagnostics) = super::read_queries(&files);
     let planned = super::plan(queries, &diagnostics, &args.sortie);
     // One run at a time in an output folder: a second one waits (held until the end of `run`).
@@ -73,7 +67,7 @@ pub fn run(args: &Args) -> bool {
         let level = q.as_ref().ok().map(|q| *q.spec.territoire.niveau.get_ref());
         level != Some(Level::Commune)
     };
-    for said in in_parallel(planned.queries, by_commune_first, |(file, q)| match q {
+    for said in super::in_parallel(planned.queries, by_commune_first, |(file, q)| match q {
         Err(e) => Said::error(file, &e),
         Ok(q) => query(file, &q, &args.sortie),
     }) {
@@ -120,38 +114,6 @@ impl Said {
             ok: false,
         }
     }
-}
-
-/// `work` on each item, on as many threads as the machine has cores, started in the
-/// order of `key` (stable); results in the order of `items`.
-fn in_parallel<T: Send, R: Send, K: Ord>(
-    items: Vec<T>,
-    key: impl Fn(&T) -> K,
-    work: impl Fn(T) -> R + Sync,
-) -> Vec<R> {
-    let n = items.len();
-    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
-    let mut items: Vec<(usize, T)> = items.into_iter().enumerate().collect();
-    items.sort_by_key(|(_, item)| key(item));
-    let queue = std::sync::Mutex::new(items.into_iter());
-    let done = std::sync::Mutex::new(Vec::with_capacity(n));
-    std::thread::scope(|s| {
-        for _ in 0..cores.min(n) {
-            s.spawn(|| {
-                loop {
-                    let next = queue.lock().expect("no panic while holding it").next();
-                    let Some((i, item)) = next else { break };
-                    let result = work(item);
-                    done.lock()
-                        .expect("no panic while holding it")
-                        .push((i, result));
-                }
-            });
-        }
-    });
-    let mut done = done.into_inner().expect("threads joined");
-    done.sort_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, r)| r).collect()
 }
 
 fn query(file: &Path, query: &Query, out: &Path) -> Said {
