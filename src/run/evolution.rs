@@ -298,27 +298,23 @@ fn target_rows(
     let Some(targets) = &spec.cibles else {
         return Vec::new();
     };
-    // The selection (`None`) first, then the territories in the order of the units.
-    let mut scopes: Vec<Option<usize>> = Vec::new();
-    for t in targets.get_ref() {
-        let scope = t
-            .territoire
+    // Each target's scope: the selection (`None`), or its territory's index among the units.
+    let scope_of = |t: &TargetSpec| {
+        t.territoire
             .as_ref()
-            .and_then(|code| units.iter().position(|u| &u.code == code));
-        if !scopes.contains(&scope) {
-            scopes.push(scope);
-        }
-    }
+            .and_then(|code| units.iter().position(|u| &u.code == code))
+    };
+    // The selection first, then the territories in the order of the units.
+    let mut scopes: Vec<Option<usize>> = targets.get_ref().iter().map(scope_of).collect();
     scopes.sort();
+    scopes.dedup();
     scopes
         .into_iter()
         .flat_map(|scope| {
-            let of_scope = targets.get_ref().iter().filter(move |t| {
-                t.territoire
-                    .as_ref()
-                    .and_then(|code| units.iter().position(|u| &u.code == code))
-                    == scope
-            });
+            let of_scope = targets
+                .get_ref()
+                .iter()
+                .filter(move |t| scope_of(t) == scope);
             scope_rows(
                 spec,
                 kinds,

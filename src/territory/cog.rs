@@ -65,6 +65,61 @@ pub struct Territory {
 }
 
 impl Territory {
+    /// [`Territory::shared`], with the zones of `zoning` when there is one, and its EPCI reduced to
+    /// their communes `within` these départements when given (see [`Territory::within`]).
+    pub fn shared_with(
+        communes_epci: &Path,
+        departements: &Path,
+        zoning: Option<super::ZoningFile>,
+        within: Option<&[String]>,
+    ) -> Result<Arc<Territory>> {
+        if zoning.is_none() && within.is_none() {
+            return Territory::shared(communes_epci, departements);
+        }
+        let variant = format!(
+            "{:?}|{:?}",
+            zoning.map(|z| (z.commune, z.zone, z.name)),
+            within
+        );
+        let mut files = vec![communes_epci, departements];
+        files.extend(zoning.map(|z| z.path));
+        crate::once::per_files(&files, &variant, || {
+            let mut territory = Territory::shared(communes_epci, departements)?;
+            if let Some(zoning) = zoning {
+                territory = Arc::new(territory.with_zoning(zoning)?);
+            }
+            Ok(match within {
+                Some(deps) => (*territory).clone().within(deps),
+                None => (*territory).clone(),
+            })
+        })
+    }
+
+    /// This territory with each EPCI reduced to its communes in `deps`: the communes beyond leave it
+    /// (in no EPCI), and an EPCI that loses some is named « (partie dans la sélection) », so that its
+    /// part is never taken for the whole.
+    pub fn within(mut self, deps: &[String]) -> Territory {
+        for commune in self.communes.values_mut() {
+            if !deps.contains(&commune.departement) {
+                commune.epci = None;
+            }
+        }
+        let communes = &self.communes;
+        for epci in self.epcis.values_mut() {
+            if epci.departements.iter().all(|d| deps.contains(d)) {
+                continue;
+            }
+            epci.communes
+                .retain(|c| communes.get(c).is_some_and(|c| c.epci.is_some()));
+            epci.departements.retain(|d| deps.contains(d));
+            if !epci.communes.is_empty() {
+                epci.name = format!("{} (partie dans la sélection)", epci.name);
+                self.reduced.push(epci.siren.clone());
+            }
+        }
+        self
+    }
+
     /// Reads the commune → EPCI table and the list of départements.
     pub fn load(communes_epci: &Path, departements: &Path) -> Result<Territory> {
         let communes = ingest::read_table(communes_epci, &layouts::communes_epci())?;

@@ -5,7 +5,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::sync::Arc;
 
 use super::{CodeMap, Epci, Territory};
 use crate::error::{Error, Result};
@@ -24,61 +23,6 @@ pub struct ZoningFile<'a> {
 }
 
 impl Territory {
-    /// [`Territory::shared`], with the zones of `zoning` when there is one, and its EPCI reduced to
-    /// their communes `within` these départements when given (see [`Territory::within`]).
-    pub fn shared_with(
-        communes_epci: &Path,
-        departements: &Path,
-        zoning: Option<ZoningFile>,
-        within: Option<&[String]>,
-    ) -> Result<Arc<Territory>> {
-        if zoning.is_none() && within.is_none() {
-            return Territory::shared(communes_epci, departements);
-        }
-        let variant = format!(
-            "{:?}|{:?}",
-            zoning.map(|z| (z.commune, z.zone, z.name)),
-            within
-        );
-        let mut files = vec![communes_epci, departements];
-        files.extend(zoning.map(|z| z.path));
-        crate::once::per_files(&files, &variant, || {
-            let mut territory = Territory::shared(communes_epci, departements)?;
-            if let Some(zoning) = zoning {
-                territory = Arc::new(territory.with_zoning(zoning)?);
-            }
-            Ok(match within {
-                Some(deps) => (*territory).clone().within(deps),
-                None => (*territory).clone(),
-            })
-        })
-    }
-
-    /// This territory with each EPCI reduced to its communes in `deps`: the communes beyond leave it
-    /// (in no EPCI), and an EPCI that loses some is named « (partie dans la sélection) », so that its
-    /// part is never taken for the whole.
-    pub fn within(mut self, deps: &[String]) -> Territory {
-        for commune in self.communes.values_mut() {
-            if !deps.contains(&commune.departement) {
-                commune.epci = None;
-            }
-        }
-        let communes = &self.communes;
-        for epci in self.epcis.values_mut() {
-            if epci.departements.iter().all(|d| deps.contains(d)) {
-                continue;
-            }
-            epci.communes
-                .retain(|c| communes.get(c).is_some_and(|c| c.epci.is_some()));
-            epci.departements.retain(|d| deps.contains(d));
-            if !epci.communes.is_empty() {
-                epci.name = format!("{} (partie dans la sélection)", epci.name);
-                self.reduced.push(epci.siren.clone());
-            }
-        }
-        self
-    }
-
     /// This territory with the zones of `zoning`. A commune the COG does not know, or given twice, is an
     /// error at its line: a zone never holds a commune by mistake.
     pub fn with_zoning(&self, zoning: ZoningFile) -> Result<Territory> {
@@ -163,6 +107,7 @@ impl Territory {
 mod tests {
     use super::*;
     use crate::territory::Level;
+    use std::sync::Arc;
 
     fn cog() -> Arc<Territory> {
         let data = concat!(env!("CARGO_MANIFEST_DIR"), "/data/cog/");
