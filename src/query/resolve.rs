@@ -19,8 +19,10 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::indicators::coverage::RATE;
 use crate::indicators::model::{ColumnRef, Indicator, Kind};
 use crate::indicators::secret_rule::SecretRule;
+use crate::ingest::builtin;
 use crate::panier::ServiceKind;
 use crate::territory::Level;
+use crate::territory::shapes::{LayerFile, MapContours};
 
 /// A source of the plan, with the columns its indicators read.
 #[derive(Debug)]
@@ -1000,8 +1002,48 @@ impl Query {
             self.spec.evolution.as_ref().map_or(Ok(()), |evolution| {
                 self.evolution_plan(evolution, level).map(drop)
             }),
+            match self.spec.draws_map() {
+                true => self.map_contours().map(drop),
+                false => Ok(()),
+            },
         ];
         plans.into_iter().filter_map(Result::err).collect()
+    }
+
+    /// The contours the maps are drawn on: those of [contours], or the built-in communes of the
+    /// COG 2026 for a query of that vintage.
+    pub fn map_contours(&self) -> Result<MapContours> {
+        let t = &self.spec.territoire;
+        let Some(c) = &self.spec.contours else {
+            if t.vintage() == builtin::VINTAGE {
+                return Ok(MapContours {
+                    communes: LayerFile::builtin_communes(),
+                    epci: None,
+                });
+            }
+            return Err(self
+                .error_at(
+                    &t.millesime.span(),
+                    format!(
+                        "une carte au COG {} demande une section [contours] (les contours intégrés sont ceux du COG {})",
+                        t.vintage(),
+                        builtin::VINTAGE
+                    ),
+                )
+                .hint("ajoutez [contours] avec « communes = \"…geojson\" » de ce millésime"));
+        };
+        Ok(MapContours {
+            communes: LayerFile {
+                path: c.communes.get_ref().into(),
+                layer: c.couche_communes.clone(),
+                property: c.propriete_code.clone(),
+            },
+            epci: c.epci.as_ref().map(|path| LayerFile {
+                path: path.get_ref().into(),
+                layer: c.couche_epci.clone(),
+                property: c.propriete_siren.clone(),
+            }),
+        })
     }
 
     /// `epci_debordants = "communes"` sums each EPCI over its communes in the selection: only files

@@ -1114,6 +1114,21 @@ impl QuerySpec {
 
 impl QuerySpec {
     /// Every list of output files with the key that names it and what it writes, in the order of the file.
+    /// Whether the query draws a map (its contours are then needed).
+    pub fn draws_map(&self) -> bool {
+        let score = self.score.as_ref();
+        self.carte.is_some()
+            || self.multiples.is_some()
+            || !self.cartes.is_empty()
+            || score.is_some_and(|s| s.carte.is_some())
+            || score
+                .and_then(|s| s.robustesse.as_ref())
+                .is_some_and(|r| r.carte.is_some())
+            || self.panier.as_ref().is_some_and(|p| p.carte.is_some())
+            || self.evolution.as_ref().is_some_and(|e| e.carte.is_some())
+            || self.priorites.as_ref().is_some_and(|p| p.carte.is_some())
+    }
+
     pub fn outputs(&self) -> Vec<(&'static str, OutputKind, &Spanned<Vec<String>>)> {
         let mut v = Vec::new();
         if let Some(m) = &self.carte {

@@ -10,6 +10,7 @@
 //! go right of the map, or below it when the territory is wide or the legend horizontal.
 
 mod chart;
+mod features;
 mod insets;
 mod labels;
 mod legend;
@@ -29,6 +30,7 @@ use std::fmt::Write;
 use geo::{BoundingRect, MultiPolygon, Rect};
 
 pub use chart::Distribution;
+pub use features::{Placed, class_counts, features_on_shapes};
 pub use insets::InsetFrame;
 pub use labels::{Label, MAX_LABELLED, feature_labels};
 pub use legend::LegendLayout;

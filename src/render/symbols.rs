@@ -3,8 +3,9 @@
 
 use std::cmp::Ordering;
 
-use geo::Point;
+use geo::{InteriorPoint, Point};
 
+use super::MapFeature;
 use super::svg::{self, Anchor, Font, Projection, num};
 use super::text::{self, Block};
 use crate::format;
@@ -49,6 +50,29 @@ pub struct ProportionalSymbols {
 }
 
 impl ProportionalSymbols {
+    /// Circles of `title` on `features`, each the size of `value(code)` (none without a value),
+    /// anchored inside its shape.
+    pub fn on_features(
+        features: &[MapFeature],
+        title: &str,
+        value: impl Fn(&str) -> Option<f64>,
+    ) -> Self {
+        let symbols = features
+            .iter()
+            .filter_map(|f| {
+                let value = value(&f.code)?;
+                Some(Symbol {
+                    code: f.code.clone(),
+                    name: f.name.clone(),
+                    anchor: f.geometry.interior_point()?,
+                    value,
+                    value_label: format::display(value, 0),
+                })
+            })
+            .collect();
+        ProportionalSymbols::new(title, symbols)
+    }
+
     /// Symbols with the defaults: a 28-unit largest radius, dark grey so they read over any palette.
     pub fn new(title: impl Into<String>, symbols: Vec<Symbol>) -> Self {
         ProportionalSymbols {

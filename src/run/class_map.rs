@@ -8,7 +8,7 @@ use super::Drawn;
 use super::map::{draw, level_shapes};
 use crate::error::Result;
 use crate::query::{ClassMapSpec, Query};
-use crate::render::{self, ChoroplethMap, FeatureClass, LegendClass, MapFeature};
+use crate::render::{self, ChoroplethMap, FeatureClass, LegendClass, Placed};
 use crate::territory::{Level, Territory, Unit};
 
 /// A class of the legend.
@@ -49,32 +49,22 @@ pub(super) fn class_map(
     notices: &mut Vec<String>,
 ) -> Result<Drawn> {
     let shapes = level_shapes(query, territory, level, notices)?;
-    let by_code = shapes.layer.shapes_by_code();
     let names: HashMap<&str, &str> = units
         .iter()
         .map(|u| (u.code.as_str(), u.name.as_str()))
         .collect();
-    let mut counts = vec![0; legend.classes.len()];
-    let mut features = Vec::with_capacity(classed.len());
-    let mut weights = HashMap::new();
-    for c in classed {
-        let Some(shape) = by_code.get(c.code) else {
-            continue;
-        };
-        if let FeatureClass::Class(k) = c.class {
-            counts[k] += 1;
-        }
-        weights.insert(c.code, c.weight);
-        features.push(MapFeature {
-            code: c.code.to_string(),
-            name: names
-                .get(c.code)
-                .map_or_else(String::new, |n| n.to_string()),
-            geometry: (*shape).clone(),
+    let weights: HashMap<&str, f64> = classed.iter().map(|c| (c.code, c.weight)).collect();
+    let (mut features, without_shape) = render::features_on_shapes(
+        classed.iter().map(|c| Placed {
+            code: c.code,
+            name: names.get(c.code).copied().unwrap_or_default(),
             class: c.class,
             value_label: c.value_label.clone(),
-        });
-    }
+        }),
+        &shapes.layer.shapes_by_code(),
+    );
+    notices.extend(super::map::without_shape_notice(&without_shape));
+    let counts = render::class_counts(&features, legend.classes.len());
     // Empty optional classes leave the legend; the classes after them move up.
     let kept: Vec<usize> = (0..legend.classes.len())
         .filter(|&k| !legend.classes[k].optional || counts[k] > 0)

@@ -7,16 +7,17 @@ use std::path::Path;
 use super::class_map::{Classed, Legend, NamedClass, class_map};
 use super::indicators::{evaluate_sources, reference_values};
 use super::map::chart_figure;
-use super::{Report, Section, markdown_notes, select_units, write_tables};
+use super::{Report, Section, select_units};
 use crate::classify::palette;
 use crate::classify::{Classes, Threshold};
 use crate::error::Result;
+use crate::export::markdown_notes;
 use crate::export::{Align, OutTable};
 use crate::format;
 use crate::indicators::Cell;
 use crate::indicators::model::{Indicator, Kind};
 use crate::query::{ChartSpec, EvolutionSpec, Query, TargetSpec};
-use crate::render::{self, Line, LineChart, LineMultiples, Target};
+use crate::render::{self, FeatureClass, Line, LineChart, LineMultiples, Target};
 use crate::territory::{Territory, Unit};
 
 /// An indicator's value for each year, for every territory and the whole selection.
@@ -179,7 +180,7 @@ pub(super) fn run_evolution(
         )?;
         report.add(drawn);
     }
-    let paths = write_tables(&spec.sorties, out_dir, &table, "Évolution", &|| {
+    let paths = table.write_all(spec.sorties.get_ref(), out_dir, "Évolution", &|| {
         table.to_markdown(Some(&spec.titre)) + &markdown_notes(&notices)
     })?;
     report.outputs.extend(paths);
@@ -599,7 +600,7 @@ fn change_map(
         .zip(&changes)
         .map(|(u, c)| Classed {
             code: &u.code,
-            class: super::map::class_of_cell(*c, &classes),
+            class: FeatureClass::of_cell(*c, &classes),
             value_label: c.label(1),
             weight: c.shown().map_or(f64::MIN, f64::abs),
         })

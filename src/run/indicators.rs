@@ -7,16 +7,14 @@ use std::path::Path;
 
 use super::aggregate::{self, sum_by_unit};
 use super::map::{
-    NamedReference, check_label_count, circles, class_colors, draw, feature_class, level_shapes,
-    populations, resolve_classes,
+    NamedReference, check_label_count, class_colors, draw, level_shapes, resolve_classes,
+    without_shape_notice,
 };
 use super::panier::services::service_sums;
 use super::synthesis::{synthesis_map, synthesize};
-use super::{
-    Drawn, Report, Section, Selection, capitalise, markdown_notes, select_units, write_tables,
-};
+use super::{Drawn, Report, Section, Selection, capitalise, select_units};
 use crate::error::{Error, Result};
-use crate::export::{Align, OutTable};
+use crate::export::{Align, OutTable, markdown_notes};
 use crate::format::{self, code_list};
 use crate::indicators::Cell;
 use crate::indicators::aggregate::Sums;
@@ -32,7 +30,7 @@ use crate::query::{
     PlannedFilter, PlannedMap, PlannedSource, PlannedTable, Query, ReferenceRow, SourceLevel,
     ThresholdSpec,
 };
-use crate::render::{self, ChoroplethMap, LegendClass, MapFeature};
+use crate::render::{self, ChoroplethMap, FeatureClass, LegendClass, Placed, ProportionalSymbols};
 use crate::territory::{Level, Territory, Unit, str_col};
 
 /// The label of the selection's row and reference.
@@ -112,7 +110,7 @@ pub(super) fn run_indicators(
         None => None,
     };
     for (table, out, title) in tables {
-        let paths = write_tables(&table.spec.sorties, out_dir, &out, &title, &|| {
+        let paths = out.write_all(table.spec.sorties.get_ref(), out_dir, &title, &|| {
             format!(
                 "{}{}",
                 out.to_markdown(Some(&title)),
@@ -124,10 +122,9 @@ pub(super) fn run_indicators(
     }
     if let Some((planned, done)) = &synthesis {
         let title = planned.spec.titre.clone();
-        let paths = write_tables(
-            &planned.spec.sorties,
+        let paths = done.table.write_all(
+            planned.spec.sorties.get_ref(),
             out_dir,
-            &done.table,
             "Priorités",
             &|| {
                 format!(
@@ -688,7 +685,7 @@ fn indicator_table(
         }
     }
     if let Some(min) = spec.population_min.map(NonNegative::get) {
-        let population = populations(territory, level);
+        let population = territory.populations(level);
         order.retain(|&u| {
             population
                 .get(units[u].code.as_str())
@@ -974,31 +971,17 @@ fn indicator_map(
     });
     let colors = class_colors(query, spec.palette, &spec.classes.span(), &classes, center)?;
     let shapes = level_shapes(query, territory, level, notices)?;
-    let by_code = shapes.layer.shapes_by_code();
-    let mut counts = vec![0usize; classes.len()];
-    let mut features = Vec::with_capacity(units.len());
-    let mut without_shape = Vec::new();
-    for (u, unit) in units.iter().enumerate() {
-        let Some(shape) = by_code.get(unit.code.as_str()) else {
-            without_shape.push(unit.code.clone());
-            continue;
-        };
-        let class = feature_class(of(u), &classes, &mut counts);
-        features.push(MapFeature {
-            code: unit.code.clone(),
-            name: unit.name.clone(),
-            geometry: (*shape).clone(),
-            class,
+    let (features, without_shape) = render::features_on_shapes(
+        units.iter().enumerate().map(|(u, unit)| Placed {
+            code: &unit.code,
+            name: &unit.name,
+            class: FeatureClass::of_cell(of(u), &classes),
             value_label: of(u).label(decimals),
-        });
-    }
-    if !without_shape.is_empty() {
-        notices.push(format!(
-            "{} territoire(s) sans contour, absents de la carte : {}",
-            without_shape.len(),
-            code_list(&without_shape)
-        ));
-    }
+        }),
+        &shapes.layer.shapes_by_code(),
+    );
+    notices.extend(without_shape_notice(&without_shape));
+    let counts = render::class_counts(&features, classes.len());
     let legend = classes
         .labels(decimals)
         .into_iter()
@@ -1047,13 +1030,15 @@ fn indicator_map(
             .enumerate()
             .map(|(u, unit)| (unit.code.as_str(), u))
             .collect();
-        chart.symbols = Some(circles(&chart.features, &shown.label, |code| {
-            values.get(*rank.get(code)?, stock).shown()
-        }));
+        chart.symbols = Some(ProportionalSymbols::on_features(
+            &chart.features,
+            &shown.label,
+            |code| values.get(*rank.get(code)?, stock).shown(),
+        ));
     }
     if spec.etiquettes {
         check_label_count(query, chart.features.len())?;
-        let population = populations(territory, level);
+        let population = territory.populations(level);
         chart.labels = render::feature_labels(&chart.features, |f| {
             population.get(f.code.as_str()).copied().unwrap_or(0.0)
         });

@@ -110,6 +110,6 @@ pub(super) fn markdown_list(title: &str, table: &OutTable, cov: &Coverage) -> St
     if table.rows.is_empty() {
         out.push_str("\nAucun territoire dans cette sélection.\n");
     }
-    out.push_str(&super::markdown_notes(&cov.notices));
+    out.push_str(&crate::export::markdown_notes(&cov.notices));
     out
 }

@@ -28,8 +28,8 @@ use multiples::multiples_outputs;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::export::OutTable;
 pub use crate::export::Section;
-use crate::export::{OutTable, OutputFormat, OutputKind, write_atomic};
 use crate::indicators::Cell;
 use crate::indicators::reference::Comparison;
 use crate::query::{EpciReach, Query};
@@ -176,7 +176,7 @@ pub fn run(query: &Query, out_dir: &Path) -> Result<Report> {
             .titre
             .clone()
             .unwrap_or_else(|| default_list_title(&coverage, list.selection));
-        let paths = write_tables(&list.sorties, out_dir, &table, "Priorités", &|| {
+        let paths = table.write_all(list.sorties.get_ref(), out_dir, "Priorités", &|| {
             markdown_list(&title, &table, &coverage)
         })?;
         report.outputs.extend(paths);
@@ -210,42 +210,6 @@ fn references_section(coverage: &Coverage) -> Section {
             ],
         },
     }
-}
-
-/// Writes `table` to each file of `sorties`: `.csv` for French Excel, `.xlsx` (sheet
-/// `sheet`), `.md` as `markdown` makes it.
-pub(super) fn write_tables(
-    sorties: &toml::Spanned<Vec<String>>,
-    out_dir: &Path,
-    table: &OutTable,
-    sheet: &str,
-    markdown: &dyn Fn() -> String,
-) -> Result<Vec<PathBuf>> {
-    let mut written = Vec::new();
-    for name in sorties.get_ref() {
-        let path = out_dir.join(name);
-        let bytes = match OutputFormat::of_planned(name, OutputKind::Table) {
-            OutputFormat::Csv => table.to_csv(),
-            OutputFormat::Xlsx => table.to_xlsx(sheet)?,
-            OutputFormat::Markdown => markdown().into_bytes(),
-            other => unreachable!("{other:?} is not a table format: the plan checks output names"),
-        };
-        write_atomic(&path, &bytes)?;
-        written.push(path);
-    }
-    Ok(written)
-}
-
-/// The notices at the end of a Markdown output (nothing when there are none).
-pub(super) fn markdown_notes(notices: &[String]) -> String {
-    if notices.is_empty() {
-        return String::new();
-    }
-    let mut md = String::from("\nNotes :\n\n");
-    for n in notices {
-        md.push_str(&format!("- {n}\n"));
-    }
-    md
 }
 
 /// The territories a query computes: its level, and the units of that level in its

@@ -3,11 +3,12 @@
 
 use std::path::Path;
 
-use super::map::{Picture, class_colors, coverage_references, level_shapes, resolve_classes};
+use super::map::{class_colors, coverage_references, level_shapes, resolve_classes};
 use super::{Coverage, Drawn, Section};
 use crate::error::Result;
+use crate::export::Picture;
 use crate::query::{MultiplesSpec, Query};
-use crate::render::{self, LegendClass, MapFeature, Panel, SmallMultiples};
+use crate::render::{self, FeatureClass, LegendClass, Panel, Placed, SmallMultiples};
 use crate::territory::Territory;
 
 pub(super) fn multiples_outputs(
@@ -52,21 +53,17 @@ pub(super) fn multiples_outputs(
         .enumerate()
         .map(|(p, label)| Panel {
             title: label.clone(),
-            features: cov
-                .rows
-                .iter()
-                .filter_map(|r| {
-                    let shape = by_code.get(r.unit.code.as_str())?;
-                    let part = r.parts[p];
-                    Some(MapFeature {
-                        code: r.unit.code.clone(),
-                        name: r.unit.name.clone(),
-                        geometry: (*shape).clone(),
-                        class: super::map::class_of_cell(part, &classes),
-                        value_label: part.label(1),
-                    })
-                })
-                .collect(),
+            // Territories without a shape are left out of the panels.
+            features: render::features_on_shapes(
+                cov.rows.iter().map(|r| Placed {
+                    code: &r.unit.code,
+                    name: &r.unit.name,
+                    class: FeatureClass::of_cell(r.parts[p], &classes),
+                    value_label: r.parts[p].label(1),
+                }),
+                &by_code,
+            )
+            .0,
         })
         .collect();
     let sheet = SmallMultiples {
@@ -101,7 +98,7 @@ pub(super) fn multiples_outputs(
         png: &|| render::svg_to_png(&svg, spec.largeur_png),
         dpi: spec.dpi_png,
     }
-    .write_all(&spec.sorties, out_dir)?;
+    .write_all(spec.sorties.get_ref(), out_dir)?;
     Ok((
         paths,
         Section::Figure {

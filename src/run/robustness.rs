@@ -8,9 +8,10 @@ use polars::prelude::*;
 
 use super::class_map::{Classed, Legend, NamedClass, class_map};
 use super::score::{priorities, run_method};
-use super::{Report, Section, markdown_notes, write_tables};
+use super::{Report, Section};
 use crate::classify::palette::{self, Sequential};
 use crate::error::Result;
+use crate::export::markdown_notes;
 use crate::export::{Align, OutTable};
 use crate::format;
 use crate::indicators::Cell;
@@ -150,7 +151,7 @@ pub(super) fn run_robustness(
         report.add(drawn);
     }
     let notices = report.notices.clone();
-    let paths = write_tables(&robust.sorties, out_dir, &table, "Robustesse", &|| {
+    let paths = table.write_all(robust.sorties.get_ref(), out_dir, "Robustesse", &|| {
         table.to_markdown(Some(&title)) + &markdown_notes(&notices)
     })?;
     report.outputs.extend(paths);

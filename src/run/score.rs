@@ -8,9 +8,10 @@ use polars::prelude::*;
 
 use super::class_map::{Classed, Legend, NamedClass, class_map};
 use super::indicators::evaluate_sources;
-use super::{Drawn, Report, Section, Selection, markdown_notes, select_units, write_tables};
+use super::{Drawn, Report, Section, Selection, select_units};
 use crate::classify::palette::{self, Qualitative, Sequential};
 use crate::error::Result;
+use crate::export::markdown_notes;
 use crate::export::{Align, OutTable};
 use crate::format;
 use crate::indicators::Cell;
@@ -75,7 +76,7 @@ pub(super) fn run_score(
         };
         super::robustness::run_robustness(query, spec, robust, &inputs, out_dir, &mut report)?;
     }
-    let paths = write_tables(&spec.sorties, out_dir, &table, "Priorités", &|| {
+    let paths = table.write_all(spec.sorties.get_ref(), out_dir, "Priorités", &|| {
         table.to_markdown(Some(&spec.titre)) + &markdown_notes(&report.notices)
     })?;
     report.outputs.extend(paths);

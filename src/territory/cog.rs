@@ -323,6 +323,17 @@ impl Territory {
         }
     }
 
+    /// The municipal population of every territory of `level`, by its code.
+    pub fn populations(&self, level: Level) -> HashMap<&str, f64> {
+        let mut sums = HashMap::new();
+        for c in self.communes.values() {
+            if let (Some(code), Some(p)) = (self.parent(&c.code, level), c.population) {
+                *sums.entry(code).or_insert(0.0) += p;
+            }
+        }
+        sums
+    }
+
     /// The territory of `level` a commune belongs to (`None`: a commune without EPCI).
     pub fn parent(&self, commune: &str, level: Level) -> Option<&str> {
         self.communes.get(commune)?.parent(level)

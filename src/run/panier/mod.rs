@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::indicators::evaluate_sources;
 use super::map::chart_figure;
-use super::{Report, Section, Selection, select_units, write_tables};
+use super::{Report, Section, Selection, select_units};
 use crate::error::Result;
 use crate::indicators::Cell;
 use crate::panier::inventory::Inventory;
@@ -175,7 +175,7 @@ pub(super) fn run_panier(
     let tables = std::iter::once((&spec.sorties, &gaps, "Panier par EPCI"))
         .chain(spec.synthese.iter().map(|s| (s, &shares, "Synthèse")));
     for (sorties, table, sheet) in tables {
-        let paths = write_tables(sorties, out_dir, table, sheet, &|| {
+        let paths = table.write_all(sorties.get_ref(), out_dir, sheet, &|| {
             markdown(&diagnostic, &gaps, &shares, &notices)
         })?;
         report.outputs.extend(paths);

@@ -180,7 +180,7 @@ pub(super) fn markdown(
             md.push_str(&format!("- {line}\n"));
         }
     }
-    md.push_str(&crate::run::markdown_notes(notices));
+    md.push_str(&crate::export::markdown_notes(notices));
     md
 }
 
