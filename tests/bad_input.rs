@@ -197,7 +197,14 @@ fn weighted_score_without_weights_and_unknown_indicator_are_refused() {
         "{err}"
     );
 
-    let text = text.replace("\"PPFAM19\"", "\"PPFAM18\"");
+    // The weights are checked with the query, before any file is read: a column the file lacks
+    // is found once they are right.
+    let text = text
+        .replace(
+            "methode = \"score_pondere\"",
+            "methode = \"somme_des_rangs\"",
+        )
+        .replace("\"PPFAM19\"", "\"PPFAM18\"");
     let err = failure(&text);
     assert!(err.contains("FILO2019_DISP_EPCI.csv"), "{err}");
     assert!(err.contains("PPFAM18"), "{err}");

@@ -50,12 +50,53 @@ fn bad_queries() -> Vec<(&'static str, String, &'static str)> {
             q.replace("txcouv-pe-2023-5dep.csv", "../cog/departements.csv"),
             "colonne",
         ),
+        (
+            "an EPCI zoom at the EPCI level",
+            q.replace(
+                "departements = [\"63\"]",
+                "departements = [\"63\"]\nepci = \"246300701\"",
+            ),
+            "le zoom sur un EPCI demande « niveau = \"commune\" »",
+        ),
+    ]
+}
+
+/// Variants of the Hérault score, each wrong in its priorities or its map.
+fn bad_scores() -> Vec<(&'static str, String, &'static str)> {
+    let q =
+        std::fs::read_to_string(root().join("queries/vulnerabilite-epci-34-herault.toml")).unwrap();
+    let (priorities, method) = ("priorites = 2", "methode = \"somme_des_rangs\"");
+    assert!(q.contains(priorities) && q.contains(method));
+    vec![
+        (
+            "cut points without their values",
+            q.replace(
+                priorities,
+                "priorites = { methode = \"seuils\", nombre = 3 }",
+            ),
+            "« priorites » : « seuils » demande « valeurs »",
+        ),
+        (
+            "more classes of priority than a palette has",
+            q.replace(priorities, "priorites = 12"),
+            "12 classes de priorité : trop pour une carte",
+        ),
+        (
+            "a map of flags without a typology",
+            q.replace(method, "methode = \"drapeaux\""),
+            "la carte va avec « somme_des_rangs »",
+        ),
+        (
+            "a weighted score without weights",
+            q.replace(method, "methode = \"score_pondere\""),
+            "poids absent pour l'indicateur",
+        ),
     ]
 }
 
 #[test]
 fn verifier_refuses_what_executer_refuses_and_writes_nothing() {
-    for (what, text, said) in bad_queries() {
+    for (what, text, said) in bad_queries().into_iter().chain(bad_scores()) {
         let s = Scratch::new();
         let q = s.file("requete.toml", &text);
         let out = s.out_dir();

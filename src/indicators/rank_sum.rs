@@ -70,6 +70,16 @@ pub enum Priorities {
     NaturalBreaks(usize),
 }
 
+impl Priorities {
+    /// How many classes of priority the totals are cut into.
+    pub fn classes(&self) -> usize {
+        match self {
+            Priorities::Quantiles(n) | Priorities::NaturalBreaks(n) => *n,
+            Priorities::CutPoints(cuts) => cuts.len() + 1,
+        }
+    }
+}
+
 /// One ranked indicator: a numeric column of the frame and its direction.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RankedIndicator {

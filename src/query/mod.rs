@@ -9,6 +9,7 @@ mod numbers;
 mod outputs;
 mod resolve;
 mod schema;
+mod selection;
 
 pub use bounds::OUT_OF_BOUNDS;
 pub use diagnostic::{Diagnostic, DiagnosticSpec, ModelSpec};

@@ -13,11 +13,14 @@ use super::indicators::{
 };
 use super::numbers::Positive;
 use super::schema::{
-    EpciReach, EvolutionSpec, NormSpec, ScoreMethod, ScoreSpec, ThresholdSpec, YearSpec,
+    EpciReach, EvolutionSpec, NormSpec, PrioritiesMethod, PrioritiesSpec, ScoreMethod, ScoreSpec,
+    ThresholdSpec, YearSpec,
 };
+use crate::classify::palette::{self, Sequential};
 use crate::error::{Error, ErrorKind, Result};
 use crate::indicators::coverage::RATE;
 use crate::indicators::model::{ColumnRef, Indicator, Kind};
+use crate::indicators::rank_sum::Priorities;
 use crate::indicators::secret_rule::SecretRule;
 use crate::ingest::builtin;
 use crate::panier::ServiceKind;
@@ -141,6 +144,8 @@ pub enum FigureKind {
 pub struct ScorePlan {
     pub method: MethodPlan,
     pub scored: Vec<usize>,
+    /// How a rank sum or a weighted score cuts its totals into classes of priority.
+    pub priorities: Priorities,
 }
 
 /// The sources and indicators a method reads: those of every plan, and the whole plan of
@@ -471,13 +476,71 @@ impl Query {
         list_columns(&mut sources, &indicators);
         plan_secret_rules(self, &mut sources)?;
         self.check_service_columns(&sources)?;
+        let priorities = self.priorities(score)?;
+        self.check_score_map(score, &priorities)?;
+        if score.methode == ScoreMethod::ScorePondere
+            && let Some(i) = listed.get_ref().iter().find(|i| i.poids.is_none())
+        {
+            return Err(
+                err(format!("poids absent pour l'indicateur « {} »", i.key()))
+                    .hint("donnez « poids = 0.6 » à chaque indicateur d'un score pondéré"),
+            );
+        }
         Ok(ScorePlan {
             method: MethodPlan {
                 sources,
                 indicators,
             },
             scored,
+            priorities,
         })
+    }
+
+    /// How the rank totals are cut into priority classes.
+    fn priorities(&self, spec: &ScoreSpec) -> Result<Priorities> {
+        let err = |msg: &str| {
+            self
+                .error_at(&spec.indicateurs.span(), format!("« priorites » : {msg}"))
+                .hint("priorites = 2, ou { methode = \"seuils_naturels\", nombre = 3 }, ou { methode = \"seuils\", valeurs = [20, 30] }")
+        };
+        Ok(match &spec.priorites {
+            PrioritiesSpec::Quantiles(n) => Priorities::Quantiles(*n),
+            PrioritiesSpec::Method(m) => match (m.methode, m.nombre, &m.valeurs) {
+                (PrioritiesMethod::Quantiles, Some(n), None) => Priorities::Quantiles(n),
+                (PrioritiesMethod::SeuilsNaturels, Some(n), None) => Priorities::NaturalBreaks(n),
+                (PrioritiesMethod::Seuils, None, Some(v)) => {
+                    Priorities::CutPoints(v.iter().map(|v| v.get()).collect())
+                }
+                (PrioritiesMethod::Seuils, _, _) => {
+                    return Err(err("« seuils » demande « valeurs » (et pas « nombre »)"));
+                }
+                _ => return Err(err("cette méthode demande « nombre » (et pas « valeurs »)")),
+            },
+        })
+    }
+
+    /// A map of a score shows its classes of priority (at most as many as a palette has), or
+    /// the named classes of a typology of flags.
+    fn check_score_map(&self, score: &ScoreSpec, priorities: &Priorities) -> Result<()> {
+        let Some(map) = &score.carte else {
+            return Ok(());
+        };
+        let err = |msg: String| self.error_at(&map.sorties.span(), msg);
+        match (score.methode, &score.typologie) {
+            (ScoreMethod::SommeDesRangs | ScoreMethod::ScorePondere, _) => {
+                let n = priorities.classes();
+                match palette::sequential(Sequential::Oranges, n) {
+                    Some(_) => Ok(()),
+                    None => Err(err(format!("{n} classes de priorité : trop pour une carte"))
+                        .hint("« priorites » de 2 à 7")),
+                }
+            }
+            (ScoreMethod::Drapeaux, Some(_)) => Ok(()),
+            _ => Err(err(
+                "la carte va avec « somme_des_rangs », « score_pondere », ou « drapeaux » avec [score.typologie]".into(),
+            )
+            .hint("retirez [score.carte], ou nommez les classes dans [score.typologie]")),
+        }
     }
 
     /// The indicators of `[evolution]`, one per indicator and year, each year its own
@@ -989,11 +1052,7 @@ impl Query {
         let level = *t.niveau.get_ref();
         let plans = [
             self.check_reduced_epci(),
-            territory.and_then(|territory| {
-                territory
-                    .check_departements(t.departements.get_ref())
-                    .map_err(|e| self.place(e, &t.departements.span()))
-            }),
+            territory.and_then(|territory| self.selection(&territory).map(drop)),
             match &self.spec.score {
                 Some(score) => self.score_plan(score, level).map(drop),
                 None if !self.spec.indicateurs.is_empty() => self.indicator_plan(level).map(drop),

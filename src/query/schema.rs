@@ -124,23 +124,7 @@ fn default_zone_column() -> String {
     "zone".to_string()
 }
 
-/// `epci_debordants`: which EPCI reaching beyond the query's départements it keeps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-pub enum EpciReach {
-    /// Every EPCI with a commune in them, with all its communes.
-    #[default]
-    #[serde(rename = "entiers")]
-    Whole,
-    /// Only those with most of their population in them (the others are another
-    /// département's), with all their communes.
-    #[serde(rename = "majorite")]
-    Majority,
-    /// Every EPCI with a commune in them, but with those communes only: its sums and ratios of sums
-    /// are its part in the selection (named so), and a share of the selection is a share of the
-    /// départements' own communes.
-    #[serde(rename = "communes")]
-    Communes,
-}
+pub use crate::territory::selection::EpciReach;
 
 impl TerritorySpec {
     /// The territory of the query: its COG, with its zones when it gives a zoning.

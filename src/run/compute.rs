@@ -8,7 +8,7 @@ use foldhash::fast::FixedState;
 use polars::prelude::DataFrame;
 
 use super::indicators::evaluate_sources;
-use super::{Coverage, Reference, Row, select_units, vintage};
+use super::{Coverage, Reference, Row, vintage};
 use crate::error::Result;
 use crate::format::code_list;
 use crate::indicators::Cell;
@@ -28,7 +28,7 @@ use crate::territory::{Level, Territory, Unit, str_col};
 pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result<Coverage> {
     let spec = &query.spec;
     let t = &spec.territoire;
-    let selection = select_units(query, territory)?;
+    let selection = query.selection(territory)?;
     let (level, units) = (selection.level, selection.units.as_slice());
     let deps = t.departements.get_ref();
     let caf = match &c.taux_caf {

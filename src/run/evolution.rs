@@ -7,7 +7,7 @@ use std::path::Path;
 use super::class_map::{Classed, Legend, NamedClass, class_map};
 use super::indicators::{evaluate_sources, reference_values};
 use super::map::chart_figure;
-use super::{Report, Section, select_units};
+use super::{Report, Section};
 use crate::classify::palette;
 use crate::classify::{Classes, Threshold};
 use crate::error::Result;
@@ -34,7 +34,7 @@ pub(super) fn run_evolution(
     territory: &Territory,
     out_dir: &Path,
 ) -> Result<Report> {
-    let selection = select_units(query, territory)?;
+    let selection = query.selection(territory)?;
     let (level, units) = (selection.level, selection.units.as_slice());
     if let Some(targets) = &spec.cibles
         && let Some(code) = targets

@@ -12,7 +12,7 @@ use super::map::{
 };
 use super::panier::services::service_sums;
 use super::synthesis::{synthesis_map, synthesize};
-use super::{Drawn, Report, Section, Selection, capitalise, select_units};
+use super::{Drawn, Report, Section, Selection, capitalise};
 use crate::error::{Error, Result};
 use crate::export::{Align, OutTable, markdown_notes};
 use crate::format::{self, code_list};
@@ -41,7 +41,7 @@ pub(super) fn run_indicators(
     territory: &Territory,
     out_dir: &Path,
 ) -> Result<Report> {
-    let selection = select_units(query, territory)?;
+    let selection = query.selection(territory)?;
     let (level, units) = (selection.level, selection.units.as_slice());
     let plan = query.indicator_plan(level)?;
     let mut notices = selection.notices.clone();

@@ -32,8 +32,9 @@ use crate::export::OutTable;
 pub use crate::export::Section;
 use crate::indicators::Cell;
 use crate::indicators::reference::Comparison;
-use crate::query::{EpciReach, Query};
-use crate::territory::{Level, Territory, Unit};
+use crate::query::Query;
+use crate::territory::selection::Selection;
+use crate::territory::{Level, Unit};
 
 /// What a run produced, for the summary printed to the user.
 #[derive(Debug, Clone, Default)]
@@ -210,140 +211,6 @@ fn references_section(coverage: &Coverage) -> Section {
             ],
         },
     }
-}
-
-/// The territories a query computes: its level, and the units of that level in its
-/// départements (or the communes of one EPCI, for a zoom).
-pub(super) struct Selection<'t> {
-    pub territory: &'t Territory,
-    pub level: Level,
-    pub units: Vec<Unit>,
-    /// What the selection says of itself (the EPCI reaching beyond its départements).
-    pub notices: Vec<String>,
-}
-
-/// The selection of the query.
-fn select_units<'t>(query: &Query, territory: &'t Territory) -> Result<Selection<'t>> {
-    let t = &query.spec.territoire;
-    let level = *t.niveau.get_ref();
-    let deps = t.departements.get_ref();
-    territory
-        .check_departements(deps)
-        .map_err(|e| query.place(e, &t.departements.span()))?;
-    let mut units = territory.units(level, deps);
-    if let Some(epci) = &t.epci {
-        let siren = epci.get_ref();
-        if level != Level::Commune {
-            return Err(query.error_at(
-                &epci.span(),
-                "le zoom sur un EPCI demande « niveau = \"commune\" »",
-            ));
-        }
-        if !territory.epcis.contains_key(siren) {
-            return Err(query
-                .error_at(
-                    &epci.span(),
-                    format!("EPCI inconnu du COG {} : « {siren} »", t.vintage()),
-                )
-                .hint("donnez le SIREN à 9 chiffres d'un EPCI du millésime de la requête"));
-        }
-        units.retain(|u| territory.parent(&u.code, Level::Epci) == Some(siren.as_str()));
-        if units.is_empty() {
-            return Err(query.error_at(
-                &epci.span(),
-                format!(
-                    "l'EPCI « {siren} » n'a pas de commune dans les départements de la requête"
-                ),
-            ));
-        }
-    }
-    let notices = match level {
-        Level::Epci => epci_reach(query, territory, &mut units)?,
-        Level::Zone => {
-            let outside = territory.communes_without_zone(t.departements.get_ref());
-            match outside.is_empty() {
-                true => Vec::new(),
-                false => vec![format!(
-                    "{} commune(s) des départements de la requête hors de toute zone du zonage, dans aucune ligne : {}",
-                    outside.len(),
-                    crate::format::code_list(&outside)
-                )],
-            }
-        }
-        _ => Vec::new(),
-    };
-    if units.is_empty() {
-        return Err(query.error_at(&t.departements.span(), "aucun territoire dans la sélection"));
-    }
-    Ok(Selection {
-        territory,
-        level,
-        units,
-        notices,
-    })
-}
-
-/// The EPCI reaching beyond the query's départements, kept whole or left to the département
-/// of most of their population (`epci_debordants`); the notes say which and how.
-fn epci_reach(query: &Query, territory: &Territory, units: &mut Vec<Unit>) -> Result<Vec<String>> {
-    let t = &query.spec.territoire;
-    let deps = t.departements.get_ref();
-    // Reduced to their communes in the selection, the EPCI lie in it: the territory says which.
-    if t.epci_debordants == EpciReach::Communes {
-        return Ok(match territory.reduced.is_empty() {
-            true => Vec::new(),
-            false => vec![format!(
-                "{} EPCI débordent des départements de la requête : seules leurs communes de la sélection comptent (epci_debordants = \"communes\"), leur nom le dit : {}",
-                territory.reduced.len(),
-                territory.reduced.join(", ")
-            )],
-        });
-    }
-    let beyond: Vec<String> = units
-        .iter()
-        .filter(|u| u.departements.iter().any(|d| !deps.contains(d)))
-        .map(|u| u.code.clone())
-        .collect();
-    if beyond.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(match t.epci_debordants {
-        EpciReach::Communes => unreachable!("returned above"),
-        EpciReach::Whole => vec![format!(
-            "{} EPCI débordent des départements de la requête et sont comptés entiers, toutes leurs communes (epci_debordants = \"entiers\", le défaut ; « majorite » ne garde que ceux dont la majorité de la population y vit) : {}",
-            beyond.len(),
-            beyond.join(", ")
-        )],
-        EpciReach::Majority => {
-            let mut left: Vec<(String, f64)> = Vec::new();
-            for code in &beyond {
-                let share = territory.population_share_in(Level::Epci, code, deps).ok_or_else(|| {
-                    Error::new(format!("population inconnue pour les communes de l'EPCI « {code} »"))
-                        .code(code)
-                        .hint("la table des communes de [territoire] doit donner leur population pour « epci_debordants = \"majorite\" »")
-                })?;
-                if share <= 0.5 {
-                    left.push((code.clone(), share));
-                }
-            }
-            units.retain(|u| !left.iter().any(|(code, _)| *code == u.code));
-            let kept = beyond.len() - left.len();
-            let mut notes = vec![format!(
-                "{kept} EPCI débordent des départements de la requête et sont comptés entiers, la majorité de leur population y vivant (epci_debordants = \"majorite\")"
-            )];
-            if !left.is_empty() {
-                notes.push(format!(
-                    "{} EPCI laissés aux départements où vit la majorité de leur population (part dans ceux de la requête) : {}",
-                    left.len(),
-                    left.iter()
-                        .map(|(code, share)| format!("{code} ({} %)", crate::format::display(100.0 * share, 0)))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-            }
-            notes
-        }
-    })
 }
 
 pub(super) fn capitalise(word: &str) -> String {

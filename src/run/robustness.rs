@@ -7,7 +7,7 @@ use std::path::Path;
 use polars::prelude::*;
 
 use super::class_map::{Classed, Legend, NamedClass, class_map};
-use super::score::{priorities, run_method};
+use super::score::run_method;
 use super::{Report, Section};
 use crate::classify::palette::{self, Sequential};
 use crate::error::Result;
@@ -17,7 +17,7 @@ use crate::format;
 use crate::indicators::Cell;
 use crate::indicators::cell::cells;
 use crate::indicators::frame::codes as frame_codes;
-use crate::indicators::rank_sum::{self, PRIORITY};
+use crate::indicators::rank_sum::{self, PRIORITY, Priorities};
 use crate::indicators::robustness::{
     Outcome, Robust, Robustness, class_variants, rank_sum_variants, robustness, weighted_variants,
 };
@@ -28,6 +28,8 @@ use crate::territory::{Level, Territory, Unit};
 
 /// What the robustness is computed from: the score's inputs, and where it is drawn.
 pub(super) struct Inputs<'a> {
+    /// The classes of priority of the score as the query has them.
+    pub priorities: &'a Priorities,
     pub df: &'a DataFrame,
     pub references: &'a [Cell],
     pub level: Level,
@@ -59,21 +61,36 @@ pub(super) fn run_robustness(
         ScoreMethod::Drapeaux => unreachable!("[score.robustesse] of flags: refused by the plan"),
     };
     variants.extend(class_variants(
-        &priorities(query, spec)?,
+        inputs.priorities,
         robust.pas_seuils.map(Positive::get),
     ));
-    let base = run_method(query, spec, inputs.df, inputs.references, None)?.0;
+    let base = run_method(
+        query,
+        spec,
+        inputs.priorities,
+        inputs.df,
+        inputs.references,
+        None,
+    )?
+    .0;
     let mut runs = vec![outcome(&base)?];
     for v in &variants {
-        let (result, _) =
-            run_method(query, spec, inputs.df, inputs.references, Some(*v)).map_err(|mut e| {
-                e.message = format!(
-                    "robustesse, variante « {} » : {}",
-                    v.label(&names),
-                    e.message
-                );
-                e.hint("changez « pas_poids » dans [score.robustesse], ou les poids")
-            })?;
+        let (result, _) = run_method(
+            query,
+            spec,
+            inputs.priorities,
+            inputs.df,
+            inputs.references,
+            Some(*v),
+        )
+        .map_err(|mut e| {
+            e.message = format!(
+                "robustesse, variante « {} » : {}",
+                v.label(&names),
+                e.message
+            );
+            e.hint("changez « pas_poids » dans [score.robustesse], ou les poids")
+        })?;
         runs.push(outcome(&result)?);
     }
     let robust_rows = robustness(&runs);

@@ -8,7 +8,7 @@ use polars::prelude::*;
 
 use super::class_map::{Classed, Legend, NamedClass, class_map};
 use super::indicators::evaluate_sources;
-use super::{Drawn, Report, Section, Selection, select_units};
+use super::{Drawn, Report, Section, Selection};
 use crate::classify::palette::{self, Qualitative, Sequential};
 use crate::error::Result;
 use crate::export::markdown_notes;
@@ -23,8 +23,8 @@ use crate::indicators::robustness::Variant;
 use crate::indicators::weighted_score::{self, WeightedIndicator, WeightedScore};
 use crate::ingest::secret_column;
 use crate::query::{
-    ClassMapSpec, FlagGroup, FlagTest, NonNegative, Positive, PrioritiesMethod, PrioritiesSpec,
-    Query, ScoreMethod, ScoreSpec, ThresholdSpec,
+    ClassMapSpec, FlagGroup, FlagTest, NonNegative, Positive, Query, ScoreMethod, ScorePlan,
+    ScoreSpec, ThresholdSpec,
 };
 use crate::render::FeatureClass;
 use crate::territory::{Level, Territory, Unit};
@@ -35,12 +35,14 @@ pub(super) fn run_score(
     territory: &Territory,
     out_dir: &Path,
 ) -> Result<Report> {
-    let selection = select_units(query, territory)?;
+    let selection = query.selection(territory)?;
     let (level, units) = (selection.level, selection.units.as_slice());
     let mut notices = selection.notices.clone();
-    let (df, references) = indicator_frame(query, spec, &selection, &mut notices)?;
+    let plan = query.score_plan(spec, level)?;
+    let (df, references) = indicator_frame(query, spec, &plan, &selection, &mut notices)?;
     let names: Vec<String> = spec.indicateurs.get_ref().iter().map(|i| i.key()).collect();
-    let (result, method_notices) = run_method(query, spec, &df, &references, None)?;
+    let (result, method_notices) =
+        run_method(query, spec, &plan.priorities, &df, &references, None)?;
     notices.extend(method_notices);
 
     let table = score_table(spec, level, units, &df, &result, &names)?;
@@ -54,6 +56,7 @@ pub(super) fn run_score(
             level,
             units,
             result: &result,
+            priorities: &plan.priorities,
         };
         let drawn = priority_map(
             query,
@@ -68,6 +71,7 @@ pub(super) fn run_score(
     }
     if let Some(robust) = &spec.robustesse {
         let inputs = super::robustness::Inputs {
+            priorities: &plan.priorities,
             df: &df,
             references: &references,
             level,
@@ -91,6 +95,7 @@ pub(super) fn run_score(
 pub(super) fn run_method(
     query: &Query,
     spec: &ScoreSpec,
+    priorities: &Priorities,
     df: &DataFrame,
     references: &[Cell],
     variant: Option<Variant>,
@@ -113,7 +118,7 @@ pub(super) fn run_method(
                     Some(Variant::Ties(t)) => t,
                     _ => spec.egalites,
                 },
-                priorities: varied(priorities(query, spec)?, variant),
+                priorities: varied(priorities.clone(), variant),
             },
         ),
         ScoreMethod::Drapeaux => {
@@ -123,14 +128,9 @@ pub(super) fn run_method(
         ScoreMethod::ScorePondere => {
             let mut weighted = Vec::new();
             for (k, i) in indicators.iter().enumerate().filter(|(k, _)| kept(k)) {
-                let weight = i.poids.map(NonNegative::get).ok_or_else(|| {
-                    query
-                        .error_at(
-                            &spec.indicateurs.span(),
-                            format!("poids absent pour l'indicateur « {} »", i.key()),
-                        )
-                        .hint("donnez « poids = 0.6 » à chaque indicateur d'un score pondéré")
-                })?;
+                let weight = i.poids.map(NonNegative::get).expect(
+                    "every indicator of a weighted score has a weight: checked by the plan",
+                );
                 let delta = match variant {
                     Some(Variant::Weight { index, delta }) if index == k => delta,
                     _ => 0.0,
@@ -149,7 +149,7 @@ pub(super) fn run_method(
                         Some(Variant::Normalisation(n)) => n,
                         _ => spec.normalisation,
                     },
-                    priorities: varied(priorities(query, spec)?, variant),
+                    priorities: varied(priorities.clone(), variant),
                 },
             )
         }
@@ -164,11 +164,11 @@ pub(super) fn run_method(
 fn indicator_frame(
     query: &Query,
     spec: &ScoreSpec,
+    plan: &ScorePlan,
     selection: &Selection,
     notices: &mut Vec<String>,
 ) -> Result<(DataFrame, Vec<Cell>)> {
-    let (level, units) = (selection.level, &selection.units);
-    let plan = query.score_plan(spec, level)?;
+    let units = &selection.units;
     let evaluated = evaluate_sources(query, &plan.method, selection, notices)?;
     let values = &evaluated.values;
     let mut df = DataFrame::new(
@@ -350,6 +350,7 @@ struct ScoreFrame<'a> {
     level: Level,
     units: &'a [Unit],
     result: &'a DataFrame,
+    priorities: &'a Priorities,
 }
 
 /// The typology map of the priority classes: "Priorité 1" (the most vulnerable)
@@ -363,7 +364,7 @@ fn priority_map(
     out_dir: &Path,
     notices: &mut Vec<String>,
 ) -> Result<Drawn> {
-    let (column, labels, colors, legend_title) = map_classes(query, spec, map)?;
+    let (column, labels, colors, legend_title) = map_classes(spec, frame.priorities);
     let result = frame.result;
     let codes = frame_codes(result)?;
     let classes: Vec<Option<&str>> = result.column(column)?.str()?.iter().collect();
@@ -430,33 +431,26 @@ fn priority_map(
 /// colours and the legend title: "Priorité 1…" darkest first for a rank sum,
 /// the named typology classes for flags.
 fn map_classes(
-    query: &Query,
     spec: &ScoreSpec,
-    map: &ClassMapSpec,
-) -> Result<(&'static str, Vec<String>, Vec<String>, String)> {
-    let err = |msg: String| query.error_at(&map.sorties.span(), msg);
+    priorities: &Priorities,
+) -> (&'static str, Vec<String>, Vec<String>, String) {
     match (spec.methode, &spec.typologie) {
         (ScoreMethod::SommeDesRangs | ScoreMethod::ScorePondere, _) => {
-            let n = match priorities(query, spec)? {
-                Priorities::Quantiles(n) | Priorities::NaturalBreaks(n) => n,
-                Priorities::CutPoints(cuts) => cuts.len() + 1,
-            };
-            let mut colors = palette::sequential(Sequential::Oranges, n).ok_or_else(|| {
-                err(format!("{n} classes de priorité : trop pour une carte"))
-                    .hint("« priorites » de 2 à 7")
-            })?;
+            let n = priorities.classes();
+            let mut colors = palette::sequential(Sequential::Oranges, n)
+                .expect("as many classes as a palette has: checked by the plan");
             colors.reverse();
             let labels = (1..=n).map(|k| format!("Priorité {k}")).collect();
             let method = match spec.methode {
                 ScoreMethod::ScorePondere => format!("Score pondéré ({})", weighted_method(spec)),
                 _ => "Somme des rangs".to_string(),
             };
-            Ok((
+            (
                 rank_sum::PRIORITY,
                 labels,
                 colors,
                 format!("{method} : Priorité 1 = les plus vulnérables"),
-            ))
+            )
         }
         (ScoreMethod::Drapeaux, Some(t)) => {
             let labels: Vec<String> = [
@@ -471,41 +465,15 @@ fn map_classes(
             .collect();
             let colors = palette::qualitative(Qualitative::Set2, labels.len())
                 .expect("at most four typology classes");
-            Ok((
+            (
                 flags::TYPOLOGY,
                 labels,
                 colors,
                 "Typologie besoins × offre".into(),
-            ))
+            )
         }
-        _ => Err(err(
-            "la carte va avec « somme_des_rangs », « score_pondere », ou « drapeaux » avec [score.typologie]".into(),
-        )
-        .hint("retirez [score.carte], ou nommez les classes dans [score.typologie]")),
+        _ => unreachable!("a map of flags without a typology: refused by the plan"),
     }
-}
-
-/// How the rank totals are cut into priority classes.
-pub(super) fn priorities(query: &Query, spec: &ScoreSpec) -> Result<Priorities> {
-    let err = |msg: &str| {
-        query
-            .error_at(&spec.indicateurs.span(), format!("« priorites » : {msg}"))
-            .hint("priorites = 2, ou { methode = \"seuils_naturels\", nombre = 3 }, ou { methode = \"seuils\", valeurs = [20, 30] }")
-    };
-    Ok(match &spec.priorites {
-        PrioritiesSpec::Quantiles(n) => Priorities::Quantiles(*n),
-        PrioritiesSpec::Method(m) => match (m.methode, m.nombre, &m.valeurs) {
-            (PrioritiesMethod::Quantiles, Some(n), None) => Priorities::Quantiles(n),
-            (PrioritiesMethod::SeuilsNaturels, Some(n), None) => Priorities::NaturalBreaks(n),
-            (PrioritiesMethod::Seuils, None, Some(v)) => {
-                Priorities::CutPoints(v.iter().map(|v| v.get()).collect())
-            }
-            (PrioritiesMethod::Seuils, _, _) => {
-                return Err(err("« seuils » demande « valeurs » (et pas « nombre »)"));
-            }
-            _ => return Err(err("cette méthode demande « nombre » (et pas « valeurs »)")),
-        },
-    })
 }
 
 /// The classes of priority under `variant`: changed by a step of classes, or as the method has them.

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::indicators::evaluate_sources;
 use super::map::chart_figure;
-use super::{Report, Section, Selection, select_units};
+use super::{Report, Section, Selection};
 use crate::error::Result;
 use crate::indicators::Cell;
 use crate::panier::inventory::Inventory;
@@ -71,7 +71,7 @@ pub(super) fn run_panier(
     territory: &Territory,
     out_dir: &Path,
 ) -> Result<Report> {
-    let selection = select_units(query, territory)?;
+    let selection = query.selection(territory)?;
     let (level, units) = (selection.level, selection.units.as_slice());
     if level != Level::Epci {
         return Err(query

@@ -1,0 +1,222 @@
+//! The territories a query computes: the units of its level in its départements, or the
+//! communes of one EPCI (a zoom), with the EPCI that reach beyond the départements kept whole,
+//! left to the département of most of their population, or reduced to their communes there.
+
+use serde::Deserialize;
+
+use super::{Level, Territory, Unit};
+use crate::error::{Error, ErrorKind, Result};
+use crate::format::{code_list, display};
+
+/// `epci_debordants`: which EPCI reaching beyond the query's départements it keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+pub enum EpciReach {
+    /// Every EPCI with a commune in them, with all its communes.
+    #[default]
+    #[serde(rename = "entiers")]
+    Whole,
+    /// Only those with most of their population in them (the others are another
+    /// département's), with all their communes.
+    #[serde(rename = "majorite")]
+    Majority,
+    /// Every EPCI with a commune in them, but with those communes only: its sums and ratios of sums
+    /// are its part in the selection (named so), and a share of the selection is a share of the
+    /// départements' own communes.
+    #[serde(rename = "communes")]
+    Communes,
+}
+
+/// The territories a query computes: its level, and the units of that level in its
+/// départements (or the communes of one EPCI, for a zoom).
+pub struct Selection<'t> {
+    pub territory: &'t Territory,
+    pub level: Level,
+    pub units: Vec<Unit>,
+    /// What the selection says of itself (the EPCI reaching beyond its départements).
+    pub notices: Vec<String>,
+}
+
+impl Territory {
+    /// The communes of `units` (of `level`) in the EPCI `siren`, for a zoom on it; the errors are
+    /// the query's (`vintage` names the COG).
+    pub fn zoom(
+        &self,
+        level: Level,
+        siren: &str,
+        mut units: Vec<Unit>,
+        vintage: u16,
+    ) -> Result<Vec<Unit>> {
+        let refused = |message: String| Error::new(message).kind(ErrorKind::Query);
+        if level != Level::Commune {
+            return Err(refused(
+                "le zoom sur un EPCI demande « niveau = \"commune\" »".to_string(),
+            ));
+        }
+        if !self.epcis.contains_key(siren) {
+            return Err(
+                refused(format!("EPCI inconnu du COG {vintage} : « {siren} »"))
+                    .hint("donnez le SIREN à 9 chiffres d'un EPCI du millésime de la requête"),
+            );
+        }
+        units.retain(|u| self.parent(&u.code, Level::Epci) == Some(siren));
+        if units.is_empty() {
+            return Err(refused(format!(
+                "l'EPCI « {siren} » n'a pas de commune dans les départements de la requête"
+            )));
+        }
+        Ok(units)
+    }
+
+    /// What a selection of `level` over `deps` says of itself: the communes in no zone of a
+    /// zoning, the EPCI reaching beyond `deps` and what `reach` does with them (those left to
+    /// another département leave `units`).
+    pub fn selection_notes(
+        &self,
+        level: Level,
+        deps: &[String],
+        reach: EpciReach,
+        units: &mut Vec<Unit>,
+    ) -> Result<Vec<String>> {
+        Ok(match level {
+            Level::Epci => self.epci_reach(deps, reach, units)?,
+            Level::Zone => {
+                let outside = self.communes_without_zone(deps);
+                match outside.is_empty() {
+                    true => Vec::new(),
+                    false => vec![format!(
+                        "{} commune(s) des départements de la requête hors de toute zone du zonage, dans aucune ligne : {}",
+                        outside.len(),
+                        code_list(&outside)
+                    )],
+                }
+            }
+            _ => Vec::new(),
+        })
+    }
+
+    /// The EPCI reaching beyond `deps`, kept whole or left to the département of most of their
+    /// population (`reach`); the notes say which and how.
+    fn epci_reach(
+        &self,
+        deps: &[String],
+        reach: EpciReach,
+        units: &mut Vec<Unit>,
+    ) -> Result<Vec<String>> {
+        // Reduced to their communes in the selection, the EPCI lie in it: the territory says which.
+        if reach == EpciReach::Communes {
+            return Ok(match self.reduced.is_empty() {
+                true => Vec::new(),
+                false => vec![format!(
+                    "{} EPCI débordent des départements de la requête : seules leurs communes de la sélection comptent (epci_debordants = \"communes\"), leur nom le dit : {}",
+                    self.reduced.len(),
+                    self.reduced.join(", ")
+                )],
+            });
+        }
+        let beyond: Vec<String> = units
+            .iter()
+            .filter(|u| u.departements.iter().any(|d| !deps.contains(d)))
+            .map(|u| u.code.clone())
+            .collect();
+        if beyond.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(match reach {
+            EpciReach::Communes => unreachable!("returned above"),
+            EpciReach::Whole => vec![format!(
+                "{} EPCI débordent des départements de la requête et sont comptés entiers, toutes leurs communes (epci_debordants = \"entiers\", le défaut ; « majorite » ne garde que ceux dont la majorité de la population y vit) : {}",
+                beyond.len(),
+                beyond.join(", ")
+            )],
+            EpciReach::Majority => {
+                let mut left: Vec<(String, f64)> = Vec::new();
+                for code in &beyond {
+                    let share = self.population_share_in(Level::Epci, code, deps).ok_or_else(|| {
+                        Error::new(format!("population inconnue pour les communes de l'EPCI « {code} »"))
+                            .code(code)
+                            .hint("la table des communes de [territoire] doit donner leur population pour « epci_debordants = \"majorite\" »")
+                    })?;
+                    if share <= 0.5 {
+                        left.push((code.clone(), share));
+                    }
+                }
+                units.retain(|u| !left.iter().any(|(code, _)| *code == u.code));
+                let kept = beyond.len() - left.len();
+                let mut notes = vec![format!(
+                    "{kept} EPCI débordent des départements de la requête et sont comptés entiers, la majorité de leur population y vivant (epci_debordants = \"majorite\")"
+                )];
+                if !left.is_empty() {
+                    notes.push(format!(
+                        "{} EPCI laissés aux départements où vit la majorité de leur population (part dans ceux de la requête) : {}",
+                        left.len(),
+                        left.iter()
+                            .map(|(code, share)| format!("{code} ({} %)", display(100.0 * share, 0)))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                }
+                notes
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn cog_2026() -> Territory {
+        let cog = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/cog");
+        Territory::load(
+            &cog.join("communes-epci-population-2026.csv"),
+            &cog.join("departements.csv"),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn an_epci_reaching_beyond_is_kept_whole_or_left_to_the_departement_of_most_of_its_people() {
+        let t = cog_2026();
+        let deps = ["71".to_string()];
+        let beaune = "200006682";
+        let mut whole = t.units(Level::Epci, &deps);
+        let notes = t
+            .selection_notes(Level::Epci, &deps, EpciReach::Whole, &mut whole)
+            .unwrap();
+        assert!(whole.iter().any(|u| u.code == beaune));
+        assert!(
+            notes[0].contains("comptés entiers") && notes[0].contains(beaune),
+            "{notes:?}"
+        );
+        // Most of Beaune's people live in the Côte-d'Or: the majority rule leaves it there.
+        let mut majority = t.units(Level::Epci, &deps);
+        let notes = t
+            .selection_notes(Level::Epci, &deps, EpciReach::Majority, &mut majority)
+            .unwrap();
+        assert!(!majority.iter().any(|u| u.code == beaune));
+        assert_eq!(majority.len() + 1, whole.len());
+        assert!(notes[1].contains(&format!("{beaune} (")), "{notes:?}");
+    }
+
+    #[test]
+    fn a_zoom_keeps_the_communes_of_its_epci_and_refuses_what_is_no_zoom() {
+        let t = cog_2026();
+        let deps = ["63".to_string()];
+        let communes = t.units(Level::Commune, &deps);
+        let clermont = t
+            .zoom(Level::Commune, "246300701", communes.clone(), 2026)
+            .unwrap();
+        assert!(clermont.iter().any(|u| u.code == "63113"));
+        assert!(clermont.len() < communes.len());
+        let refused = |level, siren: &str| {
+            t.zoom(level, siren, t.units(level, &deps), 2026)
+                .unwrap_err()
+                .message
+        };
+        assert!(refused(Level::Epci, "246300701").contains("niveau = \"commune\""));
+        assert!(refused(Level::Commune, "123456789").contains("EPCI inconnu du COG 2026"));
+        // The Métropole de Lyon has no commune in the Puy-de-Dôme.
+        assert!(refused(Level::Commune, "200046977").contains("n'a pas de commune"));
+    }
+}
