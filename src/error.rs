@@ -61,6 +61,34 @@ impl PartialEq for Error {
 
 pub type Result<T> = std::result::Result<T, Error>;
 
+/// A line of a query file, kept by the plan for the errors only the data can show (a reference
+/// that turns out secret, more classes than a palette has): they are the query's, at its line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub file: PathBuf,
+    pub line: usize,
+}
+
+impl Place {
+    /// An error of the query at this place.
+    pub fn error(&self, message: impl Into<String>) -> Error {
+        Error::new(message)
+            .file(&self.file)
+            .line(self.line)
+            .kind(ErrorKind::Query)
+    }
+
+    /// `e`, an error of the domain, placed here: its message, kind, hint and cause kept.
+    pub fn put(&self, e: Error) -> Error {
+        let mut placed = self.error(e.message).kind(e.kind);
+        placed.cause = e.cause;
+        match e.hint {
+            Some(h) => placed.hint(h),
+            None => placed,
+        }
+    }
+}
+
 impl Error {
     pub fn new(message: impl Into<String>) -> Self {
         Error {

@@ -58,6 +58,19 @@ fn bad_queries() -> Vec<(&'static str, String, &'static str)> {
             ),
             "le zoom sur un EPCI demande « niveau = \"commune\" »",
         ),
+        (
+            "thresholds with a method that computes its own",
+            q.replace(
+                "methode = \"seuils_naturels\", nombre = 5",
+                "methode = \"seuils_naturels\", valeurs = [50, 60]",
+            ),
+            "« valeurs » ne va qu'avec « methode = \"seuils\" »",
+        ),
+        (
+            "a threshold naming no reference",
+            q.replace("\"reference:france\"]", "\"reference:region\"]"),
+            "seuil inconnu « reference:region »",
+        ),
     ]
 }
 

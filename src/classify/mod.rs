@@ -22,10 +22,12 @@ pub mod palette;
 mod progression;
 mod q6;
 mod quantile;
+pub mod rule;
 #[cfg(test)]
 mod tests;
 pub mod thresholds;
 
+pub use rule::{ClassRule, GivenThreshold, NamedValue};
 pub use thresholds::{Classes, Threshold};
 
 use crate::error::{Error, Result};

@@ -8,6 +8,7 @@
 use serde::Deserialize;
 
 use super::Classes;
+use crate::error::{Error, ErrorKind, Result};
 
 /// RdYlBu (colour-blind safe), 3 to 11 classes; odd sizes have the neutral
 /// `#ffffbf` in the middle.
@@ -169,6 +170,15 @@ impl Palette {
             Palette::Oranges => sequential(Sequential::Oranges, n),
             Palette::YlOrRd => sequential(Sequential::YlOrRd, n),
         }
+    }
+
+    /// [`Palette::colours`], or the error of a map of more classes than the palette has.
+    pub fn colours_of(self, classes: &Classes, reference: f64) -> Result<Vec<String>> {
+        self.colours(classes, reference).ok_or_else(|| {
+            Error::new(format!("{} classes : trop pour cette palette", classes.len()))
+                .kind(ErrorKind::Query)
+                .hint("demandez moins de classes (« nombre = 5 ») : au-delà de 7, les teintes ne se distinguent plus")
+        })
     }
 }
 

@@ -369,35 +369,7 @@ pub struct TableFilterSpec {
     pub sous: Option<ThresholdSpec>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReferenceRow {
-    Departement,
-    Region,
-    France,
-}
-
-impl ReferenceRow {
-    /// How a map threshold names it.
-    pub fn key(self) -> &'static str {
-        match self {
-            ReferenceRow::Departement => "reference:departement",
-            ReferenceRow::Region => "reference:region",
-            ReferenceRow::France => "reference:france",
-        }
-    }
-
-    /// The reference a threshold names, if it names one of these.
-    pub fn from_key(key: &str) -> Option<ReferenceRow> {
-        [
-            ReferenceRow::Departement,
-            ReferenceRow::Region,
-            ReferenceRow::France,
-        ]
-        .into_iter()
-        .find(|r| r.key() == key)
-    }
-}
+pub use crate::territory::reference_area::ReferenceRow;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -25,7 +25,7 @@ pub use schema::*;
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Place, Result};
 use crate::ingest::builtin;
 
 /// A parsed query and where it came from (for messages). Its input paths are relative to
@@ -105,20 +105,20 @@ impl Query {
     /// `e`, an error of the domain, placed at the value at `span` in this query file (its
     /// message, kind, hint and cause kept).
     pub fn place(&self, e: Error, span: &Range<usize>) -> Error {
-        let mut placed = self.error_at(span, e.message).kind(e.kind);
-        placed.cause = e.cause;
-        match e.hint {
-            Some(h) => placed.hint(h),
-            None => placed,
-        }
+        self.at(span).put(e)
     }
 
     /// An error about the value at `span` in this query file.
     pub fn error_at(&self, span: &Range<usize>, message: impl Into<String>) -> Error {
-        Error::new(message)
-            .file(&self.path)
-            .line(self.line_at(span))
-            .kind(ErrorKind::Query)
+        self.at(span).error(message)
+    }
+
+    /// The place of the value at `span` in this query file.
+    pub fn at(&self, span: &Range<usize>) -> Place {
+        Place {
+            file: self.path.clone(),
+            line: self.line_at(span),
+        }
     }
 
     /// The 1-based line of `span` in this query file.

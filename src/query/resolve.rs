@@ -111,6 +111,40 @@ pub struct IndicatorPlan<'q> {
     pub synthesis: Option<PlannedSynthesis<'q>>,
 }
 
+impl IndicatorPlan<'_> {
+    /// The reference rows the tables, maps, filters, key figures and axes ask for, each once.
+    pub fn reference_rows(&self) -> Vec<ReferenceRow> {
+        let filters = self
+            .tables
+            .iter()
+            .filter_map(|t| t.filter.as_ref())
+            .chain(self.figures.iter().filter_map(|f| match &f.kind {
+                FigureKind::Passing(filter) => Some(filter),
+                FigureKind::First { .. } => None,
+            }))
+            .chain(
+                self.synthesis
+                    .iter()
+                    .flat_map(|s| s.axes.iter().map(|(_, f)| f)),
+            );
+        let mut rows: Vec<ReferenceRow> = self
+            .tables
+            .iter()
+            .flat_map(|t| t.spec.references.iter().copied())
+            .chain(self.maps.iter().flat_map(|m| m.references.iter().copied()))
+            .chain(
+                filters
+                    .flat_map(|f| [f.at_least, f.below])
+                    .flatten()
+                    .filter_map(Bound::reference),
+            )
+            .collect();
+        rows.sort();
+        rows.dedup();
+        rows
+    }
+}
+
 /// `[priorites]`: its axes, each a label and a filter, and how many axes make a priority.
 #[derive(Debug)]
 pub struct PlannedSynthesis<'q> {
@@ -320,7 +354,7 @@ impl Query {
                 })
             })
             .transpose()?;
-        Ok(IndicatorPlan {
+        let plan = IndicatorPlan {
             method: MethodPlan {
                 sources,
                 indicators,
@@ -329,7 +363,9 @@ impl Query {
             tables,
             figures,
             synthesis,
-        })
+        };
+        self.check_reference_rows(&plan.reference_rows())?;
+        Ok(plan)
     }
 
     /// The sources of `[sources]`, each checked against `level`.
@@ -585,10 +621,38 @@ impl Query {
         }
         list_columns(&mut sources, &indicators);
         plan_secret_rules(self, &mut sources)?;
+        self.check_reference_rows(&evolution.references)?;
         Ok(MethodPlan {
             sources,
             indicators,
         })
+    }
+
+    /// The reference rows `rows` name territories of the query: the département and the région
+    /// of its one département (the région named by the list of régions).
+    fn check_reference_rows(&self, rows: &[ReferenceRow]) -> Result<()> {
+        let t = &self.spec.territoire;
+        let at = t.departements.span();
+        let Some(row) = rows.iter().find(|r| **r != ReferenceRow::France) else {
+            return Ok(());
+        };
+        if t.departements.get_ref().len() != 1 {
+            return Err(self
+                .error_at(&at, format!("la référence « {} » (ligne de tableau, seuil de carte ou borne de filtre) demande un seul département", row.key().trim_start_matches("reference:")))
+                .hint("retirez-la des « references », des seuils et des filtres, ou faites une requête par département"));
+        }
+        if rows.contains(&ReferenceRow::Region) && t.regions_file().is_none() {
+            return Err(self
+                .error_at(
+                    &at,
+                    format!(
+                        "la référence « region » demande la liste des régions du COG {}, pour la nommer",
+                        t.vintage()
+                    ),
+                )
+                .hint("ajoutez à [territoire] « liste_regions = \"…/regions.csv\" » de ce millésime (la liste intégrée est celle du COG 2026)"));
+        }
+        Ok(())
     }
 
     /// A filter of `indicator` (written `at`, for its errors): at least `at_least`, below
@@ -1066,7 +1130,17 @@ impl Query {
                 false => Ok(()),
             },
         ];
-        plans.into_iter().filter_map(Result::err).collect()
+        let classes = self.spec.classes().into_iter().filter_map(|c| {
+            c.get_ref()
+                .rule()
+                .err()
+                .map(|why| self.error_at(&c.span(), why))
+        });
+        plans
+            .into_iter()
+            .filter_map(Result::err)
+            .chain(classes)
+            .collect()
     }
 
     /// The contours the maps are drawn on: those of [contours], or the built-in communes of the

@@ -15,6 +15,7 @@ use super::indicators::{
 };
 use super::numbers::{Finite, NonNegative, Positive};
 use crate::classify::palette::Palette;
+use crate::classify::{ClassRule, GivenThreshold, Method};
 use crate::export::OutputKind;
 use crate::indicators::rank_sum::{Direction, Ties};
 use crate::indicators::weighted_score::Normalisation;
@@ -960,6 +961,46 @@ pub enum ClassMethod {
     Arithmetique,
 }
 
+impl ClassesSpec {
+    /// The rule of these classes; why not, when the values and the method do not go together.
+    pub fn rule(&self) -> std::result::Result<ClassRule, &'static str> {
+        let method = match self.methode {
+            ClassMethod::Seuils => {
+                let values = self
+                    .valeurs
+                    .as_ref()
+                    .ok_or("« methode = \"seuils\" » demande « valeurs = [...] »")?;
+                return Ok(ClassRule::Given(
+                    values
+                        .iter()
+                        .map(|v| match v {
+                            ThresholdSpec::Value(x) => GivenThreshold::Value(x.get()),
+                            ThresholdSpec::Named(n) => GivenThreshold::Named(n.clone()),
+                        })
+                        .collect(),
+                ));
+            }
+            ClassMethod::Quantiles => Method::Quantiles,
+            ClassMethod::Egales => Method::EqualIntervals,
+            ClassMethod::SeuilsNaturels => Method::NaturalBreaks,
+            ClassMethod::Q6 => Method::Q6,
+            ClassMethod::MoyenneEcartType => Method::MeanSd {
+                k: self.k.map_or(1.0, Positive::get),
+                central: self.classe_centrale.unwrap_or(true),
+            },
+            ClassMethod::Geometrique => Method::Geometric,
+            ClassMethod::Arithmetique => Method::Arithmetic,
+        };
+        if self.valeurs.is_some() {
+            return Err("« valeurs » ne va qu'avec « methode = \"seuils\" »");
+        }
+        Ok(ClassRule::Computed {
+            method,
+            count: self.nombre,
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(try_from = "RawThreshold")]
 pub enum ThresholdSpec {
@@ -1098,6 +1139,14 @@ impl QuerySpec {
 
 impl QuerySpec {
     /// Every list of output files with the key that names it and what it writes, in the order of the file.
+    /// The classes of every map of values the query draws.
+    pub fn classes(&self) -> Vec<&Spanned<ClassesSpec>> {
+        let mut v: Vec<&Spanned<ClassesSpec>> = self.cartes.values().map(|c| &c.classes).collect();
+        v.extend(self.carte.as_ref().map(|c| &c.classes));
+        v.extend(self.multiples.as_ref().map(|m| &m.classes));
+        v
+    }
+
     /// Whether the query draws a map (its contours are then needed).
     pub fn draws_map(&self) -> bool {
         let score = self.score.as_ref();

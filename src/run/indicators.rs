@@ -7,12 +7,12 @@ use std::path::Path;
 
 use super::aggregate::{self, sum_by_unit};
 use super::map::{
-    NamedReference, check_label_count, class_colors, draw, level_shapes, resolve_classes,
-    without_shape_notice,
+    check_label_count, class_colors, draw, level_shapes, resolve_classes, without_shape_notice,
 };
 use super::panier::services::service_sums;
 use super::synthesis::{synthesis_map, synthesize};
 use super::{Drawn, Report, Section, Selection, capitalise};
+use crate::classify::NamedValue;
 use crate::error::{Error, Result};
 use crate::export::{Align, OutTable, markdown_notes};
 use crate::format::{self, code_list};
@@ -23,14 +23,14 @@ use crate::indicators::coverage;
 use crate::indicators::key_figures;
 use crate::indicators::model::{ColumnRef, Indicator, Kind, Values, evaluate};
 use crate::indicators::synthesis::{self, Position};
+use crate::ingest::CodeKind;
 use crate::ingest::files::{self, RowFilter};
-use crate::ingest::{self, CodeKind, layouts};
 use crate::query::{
     Bound, FigureKind, IndicatorPlan, MethodPlan, NonNegative, OrderSpec, PlannedFigure,
     PlannedFilter, PlannedMap, PlannedSource, PlannedTable, Query, ReferenceRow, SourceLevel,
-    ThresholdSpec,
 };
 use crate::render::{self, ChoroplethMap, FeatureClass, LegendClass, Placed, ProportionalSymbols};
+use crate::territory::reference_area::ReferenceArea;
 use crate::territory::{Level, Territory, Unit, str_col};
 
 /// The label of the selection's row and reference.
@@ -66,7 +66,13 @@ pub(super) fn run_indicators(
         title: format!("Indicateurs par {}", level.noun()),
         ..Report::default()
     };
-    let references = reference_rows(query, &plan, territory, &mut notices)?;
+    let references = reference_values(
+        query,
+        &plan.method,
+        territory,
+        plan.reference_rows(),
+        &mut notices,
+    )?;
     // Every table built before any is written, so that each lists the notices of all
     // (a filter's among them).
     let mut tables = Vec::with_capacity(plan.tables.len());
@@ -335,126 +341,6 @@ pub(super) struct ReferenceValues {
     pub cells: Vec<Cell>,
 }
 
-/// The territory of a reference row: its name, its départements, and how a file of
-/// several levels names its row (the level's word, and its code but for `nat`).
-struct ReferenceArea {
-    name: String,
-    departements: Vec<String>,
-    word: &'static str,
-    code: Option<String>,
-}
-
-/// The territory `row` names for the query's départements.
-fn reference_area(
-    query: &Query,
-    territory: &Territory,
-    row: ReferenceRow,
-) -> Result<ReferenceArea> {
-    let deps = query.spec.territoire.departements.get_ref();
-    let at = query.spec.territoire.departements.span();
-    if row == ReferenceRow::France {
-        return Ok(ReferenceArea {
-            name: "France".to_string(),
-            departements: territory.departements.keys().cloned().collect(),
-            word: "nat",
-            code: None,
-        });
-    }
-    let [dep] = deps.as_slice() else {
-        return Err(query
-            .error_at(&at, format!("la référence « {} » (ligne de tableau, seuil de carte ou borne de filtre) demande un seul département", row.key().trim_start_matches("reference:")))
-            .hint("retirez-la des « references », des seuils et des filtres, ou faites une requête par département"));
-    };
-    if row == ReferenceRow::Departement {
-        return Ok(ReferenceArea {
-            name: territory
-                .departements
-                .get(dep)
-                .cloned()
-                .unwrap_or(dep.clone()),
-            departements: vec![dep.clone()],
-            word: "dep",
-            code: Some(dep.clone()),
-        });
-    }
-    let Some((region, departements)) = territory.departements_of_region(dep) else {
-        return Err(Error::new(format!(
-            "la liste des départements ne donne pas la région de « {dep} »"
-        ))
-        .file(query.spec.territoire.departements_file())
-        .column("REG")
-        .hint("utilisez la liste des départements de l'Insee, qui a la colonne « REG »"));
-    };
-    let Some(list) = query.spec.territoire.regions_file() else {
-        return Err(query
-            .error_at(
-                &at,
-                format!(
-                    "la référence « region » demande la liste des régions du COG {}, pour la nommer",
-                    query.spec.territoire.vintage()
-                ),
-            )
-            .hint("ajoutez à [territoire] « liste_regions = \"…/regions.csv\" » de ce millésime (la liste intégrée est celle du COG 2026)"));
-    };
-    let regions = ingest::read_shared(list, &layouts::regions())?;
-    let name = str_col(&regions.df, "REG")?
-        .iter()
-        .zip(str_col(&regions.df, "LIBELLE")?.iter())
-        .find(|(code, _)| *code == Some(region))
-        .and_then(|(_, name)| name)
-        .ok_or_else(|| {
-            Error::new(format!(
-                "région « {region} » absente de la liste des régions"
-            ))
-            .file(list)
-            .code(region)
-            .hint("utilisez la liste des régions du même millésime que celle des départements")
-        })?;
-    Ok(ReferenceArea {
-        name: name.to_string(),
-        departements,
-        word: "reg",
-        code: Some(region.to_string()),
-    })
-}
-
-/// The reference rows the tables, maps and filters ask for. A file of several levels gives
-/// its `dep`, `reg` or `nat` row as published; a finer file is summed over the communes
-/// of the reference's départements, only when it covers them all (otherwise the sum would
-/// be of a part, not of the territory); else the value is missing. How each was had is
-/// said in a notice.
-fn reference_rows(
-    query: &Query,
-    plan: &IndicatorPlan,
-    territory: &Territory,
-    notices: &mut Vec<String>,
-) -> Result<Vec<(ReferenceRow, ReferenceValues)>> {
-    let wanted: Vec<ReferenceRow> = plan
-        .tables
-        .iter()
-        .flat_map(|t| t.spec.references.iter().copied())
-        .chain(plan.maps.iter().flat_map(|m| m.references.iter().copied()))
-        .chain(
-            plan.tables
-                .iter()
-                .filter_map(|t| t.filter.as_ref())
-                .chain(plan.figures.iter().filter_map(|f| match &f.kind {
-                    FigureKind::Passing(filter) => Some(filter),
-                    FigureKind::First { .. } => None,
-                }))
-                .chain(
-                    plan.synthesis
-                        .iter()
-                        .flat_map(|s| s.axes.iter().map(|(_, f)| f)),
-                )
-                .flat_map(|f| [f.at_least, f.below])
-                .flatten()
-                .filter_map(Bound::reference),
-        )
-        .collect();
-    reference_values(query, &plan.method, territory, wanted, notices)
-}
-
 /// The indicators of `method` over each `wanted` reference row (the département, the région,
 /// France): published by a source of several levels, or summed over the row's communes from a
 /// finer source that covers them all; the notes say how each row is had.
@@ -469,7 +355,13 @@ pub(super) fn reference_values(
     wanted.dedup();
     let mut rows = Vec::new();
     for row in wanted {
-        let area = reference_area(query, territory, row)?;
+        let t = &query.spec.territoire;
+        let area = territory.reference_area(
+            row,
+            t.departements.get_ref(),
+            t.departements_file(),
+            t.regions_file(),
+        )?;
         let mut how = Vec::new();
         let mut per_source: Vec<Option<Vec<Cell>>> = Vec::with_capacity(method.sources.len());
         for s in &method.sources {
@@ -916,18 +808,12 @@ fn indicator_map(
             Some((b.key()?, name, cell))
         })
         .collect();
-    let asked = |key: &str| {
-        spec.classes
-            .get_ref()
-            .valeurs
-            .iter()
-            .flatten()
-            .any(|t| matches!(t, ThresholdSpec::Named(n) if n == key))
-    };
+    let rule = spec.classes.get_ref().rule();
+    let asked = |key: &str| rule.as_ref().is_ok_and(|r| r.names(key));
     let mut references = Vec::with_capacity(named.len());
     for (key, name, cell) in &named {
         match cell {
-            Cell::Value(value) => references.push(NamedReference {
+            Cell::Value(value) => references.push(NamedValue {
                 key,
                 value: *value,
                 name: match *key {

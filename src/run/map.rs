@@ -8,7 +8,7 @@ use toml::Spanned;
 
 use super::{Coverage, Drawn, Row, Section, vintage};
 use crate::classify::palette::Palette;
-use crate::classify::{self, Classes, Method, Threshold};
+use crate::classify::{Classes, NamedValue};
 use crate::error::{Error, Result};
 use crate::export::{
     AttrValue, ExportFeature, OutputFormat, OutputKind, Picture, write_geojson, write_geopackage,
@@ -18,10 +18,7 @@ use crate::format;
 use crate::format::code_list;
 use crate::indicators::Cell;
 use crate::indicators::reference::Comparison;
-use crate::query::{
-    ClassMethod, ClassesSpec, EpciReach, MapSpec, OUT_OF_BOUNDS, Positive, Query, SymbolSpec,
-    ThresholdSpec,
-};
+use crate::query::{ClassesSpec, EpciReach, MapSpec, OUT_OF_BOUNDS, Query, SymbolSpec};
 use crate::render::{
     self, ChoroplethMap, Distribution, FeatureClass, LegendClass, MapFeature, Placed,
     ProportionalSymbols,
@@ -29,22 +26,15 @@ use crate::render::{
 use crate::territory::shapes::{LevelShapes, MapScope, MapShapes};
 use crate::territory::{Level, Territory};
 
-/// A reference a threshold may name: `reference:departement` is « référence départementale ».
-pub(super) struct NamedReference {
-    pub key: &'static str,
-    pub value: f64,
-    pub name: String,
-}
-
 /// The departmental and national references of a coverage, as thresholds may name them.
-pub(super) fn coverage_references(cov: &Coverage) -> [NamedReference; 2] {
+pub(super) fn coverage_references(cov: &Coverage) -> [NamedValue; 2] {
     [
-        NamedReference {
+        NamedValue {
             key: "reference:departement",
             value: cov.departement.value,
             name: "référence départementale".to_string(),
         },
-        NamedReference {
+        NamedValue {
             key: "reference:france",
             value: cov.france.value,
             name: "référence nationale".to_string(),
@@ -52,73 +42,21 @@ pub(super) fn coverage_references(cov: &Coverage) -> [NamedReference; 2] {
     ]
 }
 
-/// The classes of the map, from thresholds of the query (numbers, or the `references` by
-/// name) or from the values (notices say when the data give fewer classes than asked).
-/// Computed methods cut all `series` at once (pooled), so that several panels share their
-/// classes.
+/// The classes of a map by the rule of `classes` (checked by the plan), its thresholds naming
+/// `references`, its method cutting all `series` at once; an error at `classes`.
 pub(super) fn resolve_classes(
     query: &Query,
     classes: &Spanned<ClassesSpec>,
-    references: &[NamedReference],
+    references: &[NamedValue],
     series: &[Vec<f64>],
     notices: &mut Vec<String>,
 ) -> Result<Classes> {
-    let spec = classes.get_ref();
-    let err = |msg: String| query.error_at(&classes.span(), msg);
-    let method = match spec.methode {
-        ClassMethod::Seuils => {
-            let values = spec.valeurs.as_ref().ok_or_else(|| {
-                err("« methode = \"seuils\" » demande « valeurs = [...] »".into())
-            })?;
-            let mut thresholds = Vec::with_capacity(values.len());
-            for v in values {
-                thresholds.push(match v {
-                    ThresholdSpec::Value(x) => Threshold {
-                        value: x.get(),
-                        name: None,
-                    },
-                    ThresholdSpec::Named(n) => match references.iter().find(|r| r.key == n) {
-                        Some(r) => Threshold {
-                            value: r.value,
-                            name: Some(r.name.clone()),
-                        },
-                        None => {
-                            let keys: Vec<&str> = references.iter().map(|r| r.key).collect();
-                            return Err(err(format!("seuil inconnu « {n} »")).hint(format!(
-                                "seuils possibles : un nombre{}",
-                                keys.iter()
-                                    .map(|k| format!(", « {k} »"))
-                                    .collect::<String>()
-                            )));
-                        }
-                    },
-                });
-            }
-            // Given thresholds keep every class, even an empty one: "0 EPCI under
-            // both references" is a finding the legend must show.
-            return Classes::new(thresholds);
-        }
-        ClassMethod::Quantiles => Method::Quantiles,
-        ClassMethod::Egales => Method::EqualIntervals,
-        ClassMethod::SeuilsNaturels => Method::NaturalBreaks,
-        ClassMethod::Q6 => Method::Q6,
-        ClassMethod::MoyenneEcartType => Method::MeanSd {
-            k: spec.k.map_or(1.0, Positive::get),
-            central: spec.classe_centrale.unwrap_or(true),
-        },
-        ClassMethod::Geometrique => Method::Geometric,
-        ClassMethod::Arithmetique => Method::Arithmetic,
-    };
-    if spec.valeurs.is_some() {
-        return Err(err(
-            "« valeurs » ne va qu'avec « methode = \"seuils\" »".into()
-        ));
-    }
-    let series: Vec<&[f64]> = series.iter().map(Vec::as_slice).collect();
-    let found = classify::pooled(&series, &method, spec.nombre)
-        .map_err(|e| query.place(e, &classes.span()))?;
-    notices.extend(found.notices);
-    Ok(found.classes)
+    let rule = classes
+        .get_ref()
+        .rule()
+        .expect("classes and their values go together: checked by the plan");
+    rule.classes(references, series, notices)
+        .map_err(|e| query.place(e, &classes.span()))
 }
 
 /// The colours of the classes, lowest first.
@@ -129,13 +67,9 @@ pub(super) fn class_colors(
     classes: &Classes,
     center: f64,
 ) -> Result<Vec<String>> {
-    let n = classes.len();
-    let colors = palette.colours(classes, center);
-    colors.ok_or_else(|| {
-        query
-            .error_at(span, format!("{n} classes : trop pour cette palette"))
-            .hint("demandez moins de classes (« nombre = 5 ») : au-delà de 7, les teintes ne se distinguent plus")
-    })
+    palette
+        .colours_of(classes, center)
+        .map_err(|e| query.place(e, span))
 }
 
 /// The shapes of the territories of `level` on the query's maps (see [`LevelShapes`]).

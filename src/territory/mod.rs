@@ -5,6 +5,7 @@ mod code_map;
 mod cog;
 pub mod contours;
 pub mod moves;
+pub mod reference_area;
 pub mod selection;
 pub mod shapes;
 mod zoning;
