@@ -67,7 +67,7 @@ pub fn run(args: &Args) -> bool {
     {
         let computed = match (plan, parsed) {
             (Err(e), _) | (_, Err(e)) => Err(vec![e.clone()]),
-            (Ok(_), Ok(d)) => run::plan_diagnostic(d, &private(n + i))
+            (Ok(_), Ok(d)) => diagterr::query::plan_diagnostic(d, &private(n + i))
                 .and_then(|plan| run::run_diagnostic(&plan, &mut |_| {}))
                 .map_err(|e| vec![e])
                 .and_then(|outcomes| {

@@ -12,8 +12,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use diagterr::Error;
 use diagterr::export;
+use diagterr::query::DiagnosticPlan;
 use diagterr::query::Query;
-use diagterr::run::{self, DiagnosticPlan, Outcome};
+use diagterr::run::{self, Outcome};
 use diagterr::territory::Level;
 
 #[derive(clap::Args)]

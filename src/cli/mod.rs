@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use diagterr::Error;
 use diagterr::ingest::builtin;
 use diagterr::query::{Diagnostic, PlannedOutput, Query, check_outputs};
-use diagterr::run::{self, DiagnosticPlan};
+use diagterr::query::{DiagnosticPlan, plan_diagnostic};
 
 /// The COG files of the vintage worked on (by default those built into the binary).
 #[derive(clap::Args)]
@@ -108,7 +108,7 @@ pub fn plan<'a>(
                 let plan = d
                     .as_ref()
                     .map_err(Clone::clone)
-                    .and_then(|d| run::plan_diagnostic(d, out));
+                    .and_then(|d| plan_diagnostic(d, out));
                 (*file, plan)
             })
             .collect(),

@@ -4,6 +4,7 @@
 
 mod bounds;
 mod diagnostic;
+mod diagnostic_plan;
 mod indicators;
 mod numbers;
 mod outputs;
@@ -13,6 +14,7 @@ mod selection;
 
 pub use bounds::OUT_OF_BOUNDS;
 pub use diagnostic::{Diagnostic, DiagnosticSpec, ModelSpec};
+pub use diagnostic_plan::{DiagnosticPlan, model_query, plan_diagnostic, wanted};
 pub use indicators::*;
 pub use numbers::{Finite, NonNegative, Positive};
 pub use outputs::{PlannedOutput, check_outputs, output_path};

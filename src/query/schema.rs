@@ -962,6 +962,11 @@ pub enum ClassMethod {
 }
 
 impl ClassesSpec {
+    /// Whether the classes are computed from the values (not given).
+    pub fn computed(&self) -> bool {
+        self.methode != ClassMethod::Seuils
+    }
+
     /// The rule of these classes; why not, when the values and the method do not go together.
     pub fn rule(&self) -> std::result::Result<ClassRule, &'static str> {
         let method = match self.methode {

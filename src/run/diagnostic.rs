@@ -4,20 +4,13 @@
 
 use std::path::{Path, PathBuf};
 
-use toml::Spanned;
-
 use super::map::{coverage_references, resolve_classes};
 use super::{Report, Section, compute};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::export::{OutTable, Part, ReportDoc, report_html, workbook, write_atomic};
 use crate::format::code_list;
-use crate::ingest::{self, layouts};
-use crate::query::{
-    ClassMethod, ClassesSpec, Diagnostic, Finite, ModelSpec, PlannedOutput, Query, ThresholdSpec,
-    output_path, toml_escaped,
-};
+use crate::query::{DiagnosticPlan, ModelSpec, Query, model_query, wanted};
 use crate::territory::Territory;
-use crate::territory::str_col;
 
 /// What the diagnostic of one département gave.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,140 +30,6 @@ pub struct Step<'a> {
     pub model: &'a str,
     pub done: usize,
     pub total: usize,
-}
-
-/// A diagnostic ready to run: its départements checked, its model queries read and
-/// parsed for each département, and every file it will write planned.
-pub struct DiagnosticPlan<'a> {
-    d: &'a Diagnostic,
-    models: Vec<(String, &'a ModelSpec)>,
-    deps: Vec<DepartementPlan>,
-}
-
-/// A model query parsed for one département, with the files it writes.
-type PlannedQuery = Result<(Query, Vec<PlannedOutput>)>;
-
-/// What one département runs.
-struct DepartementPlan {
-    code: String,
-    name: String,
-    /// `out_dir/<dossier>/<département>/`.
-    dir: PathBuf,
-    /// The model queries it runs (index in `models`), each parsed with its outputs, or
-    /// why it cannot run.
-    queries: Vec<(usize, PlannedQuery)>,
-}
-
-impl DepartementPlan {
-    fn report_paths(&self) -> [PathBuf; 2] {
-        [
-            self.dir.join(format!("rapport-{}.html", self.code)),
-            self.dir.join(format!("diagnostic-{}.xlsx", self.code)),
-        ]
-    }
-}
-
-/// Reads and checks the diagnostic `d` for a run into `out_dir`: a typo in a
-/// département stops it all before anything runs, not halfway.
-pub fn plan_diagnostic<'a>(d: &'a Diagnostic, out_dir: &Path) -> Result<DiagnosticPlan<'a>> {
-    let spec = &d.spec;
-    let names = departement_names(d)?;
-    let models: Vec<(String, &ModelSpec)> = spec
-        .modeles
-        .get_ref()
-        .iter()
-        .map(|m| {
-            let text = std::fs::read_to_string(&m.requete)
-                .map_err(|e| Error::io(Path::new(&m.requete), e))?;
-            Ok((with_year(d, m, text)?, m))
-        })
-        .collect::<Result<_>>()?;
-    let folder = output_path(out_dir, &spec.dossier).map_err(|why| {
-        Error::new(format!("dossier refusé « {} » : {why}", spec.dossier))
-            .file(&d.path)
-            .hint("écrivez un dossier relatif au dossier de sortie (option --sortie), ex. « diagnostic »")
-    })?;
-    // `["toutes"]`: every département of the list, in its order.
-    let listed: Vec<String> = match spec.departements.get_ref().as_slice() {
-        [word] if word == "toutes" => names.iter().map(|(code, _)| code.clone()).collect(),
-        listed => listed.to_vec(),
-    };
-    let deps = listed
-        .into_iter()
-        .map(|dep| {
-            let name = names
-                .iter()
-                .find(|(code, _)| *code == dep)
-                .map(|(_, n)| n.clone())
-                .ok_or_else(|| {
-                    d.error_at(&spec.departements.span(), format!("département inconnu « {dep} »"))
-                        .hint("écrivez le code INSEE sur deux caractères (« 01 », « 2A ») ou trois pour les DROM (« 971 »)")
-                })?;
-            let dir = folder.join(&dep);
-            let queries = models
-                .iter()
-                .enumerate()
-                .filter(|(_, (_, m))| wanted(m, &dep))
-                .map(|(i, (text, m))| {
-                    let planned = model_query(text, m, &dep, &name)
-                        .and_then(|q| q.planned_outputs(&dir).map(|o| (q, o)));
-                    (i, planned)
-                })
-                .collect();
-            Ok(DepartementPlan {
-                code: dep,
-                name,
-                dir,
-                queries,
-            })
-        })
-        .collect::<Result<_>>()?;
-    Ok(DiagnosticPlan { d, models, deps })
-}
-
-impl DiagnosticPlan<'_> {
-    /// Every file the diagnostic writes: the outputs of its model queries, and each
-    /// département's report and workbook.
-    pub fn outputs(&self) -> Vec<PlannedOutput> {
-        let mut planned = Vec::new();
-        for dep in &self.deps {
-            for (_, q) in &dep.queries {
-                if let Ok((_, outputs)) = q {
-                    planned.extend(outputs.iter().cloned());
-                }
-            }
-            planned.extend(dep.report_paths().into_iter().map(|path| PlannedOutput {
-                path,
-                query: self.d.path.clone(),
-                line: None,
-                key: "dossier",
-            }));
-        }
-        planned
-    }
-
-    /// Every file the diagnostic reads.
-    pub fn inputs(&self) -> Vec<PathBuf> {
-        let mut paths = vec![
-            self.d.path.clone(),
-            self.d.departements_file().to_path_buf(),
-        ];
-        paths.extend(self.models.iter().map(|(_, m)| PathBuf::from(&m.requete)));
-        for dep in &self.deps {
-            for (_, q) in &dep.queries {
-                if let Ok((query, _)) = q {
-                    paths.extend(query.input_paths());
-                }
-            }
-        }
-        paths
-    }
-}
-
-fn wanted(m: &ModelSpec, dep: &str) -> bool {
-    m.departements
-        .as_ref()
-        .is_none_or(|list| list.iter().any(|x| x == dep))
 }
 
 /// Runs a planned diagnostic; `progress` is told of each query done.
@@ -219,7 +78,8 @@ pub fn run_diagnostic(
         for (i, planned) in &dep.queries {
             let model = models[*i].1;
             let result = planned.clone().and_then(|(q, _)| {
-                let q = pooled[*i].as_ref().map_err(Clone::clone)?.apply(q);
+                let pooled = pooled[*i].as_ref().map_err(Clone::clone)?;
+                let q = q.with_class_limits(pooled.map.as_deref(), pooled.multiples.as_deref());
                 super::run_guarded(&q, &dep.dir).map(|r| (q, r))
             });
             match result {
@@ -275,30 +135,6 @@ fn report_bytes(doc: &ReportDoc) -> [Result<Vec<u8>>; 2] {
     [Ok(report_html(doc).into_bytes()), workbook(&tables)]
 }
 
-/// A model's text with the diagnostic's year in place of `{annee}`, and the year before in
-/// place of `{annee_precedente}`: next year's diagnostic is the same models, one number changed.
-fn with_year(d: &Diagnostic, model: &ModelSpec, text: String) -> Result<String> {
-    match d.spec.annee {
-        Some(year) => Ok(text
-            .replace("{annee_precedente}", &(year - 1).to_string())
-            .replace("{annee}", &year.to_string())),
-        None if text.contains("{annee}") || text.contains("{annee_precedente}") => Err(Error::new(
-            "la requête modèle utilise {annee} ou {annee_precedente}, mais le diagnostic ne donne pas d'année",
-        )
-        .file(&model.requete)
-        .hint(format!("ajoutez « annee = 2024 » à [diagnostic] dans {}", d.path.display()))),
-        None => Ok(text),
-    }
-}
-
-/// A model query for one département.
-fn model_query(text: &str, model: &ModelSpec, dep: &str, name: &str) -> Result<Query> {
-    let text = text
-        .replace("{departement}", &toml_escaped(dep))
-        .replace("{nom_departement}", &toml_escaped(name));
-    Query::parse(Path::new(&model.requete), text)
-}
-
 /// Thresholds computed once over all départements, for a model's map and multiples.
 #[derive(Debug, Default)]
 struct Pooled {
@@ -323,40 +159,6 @@ impl Pooled {
             )
         })
     }
-
-    /// The query with its computed classes replaced by the pooled thresholds.
-    fn apply(&self, mut query: Query) -> Query {
-        let fixed = |classes: &mut Spanned<ClassesSpec>, limits: &[f64]| {
-            let span = classes.span();
-            *classes = Spanned::new(
-                span,
-                ClassesSpec {
-                    methode: ClassMethod::Seuils,
-                    valeurs: Some(
-                        limits
-                            .iter()
-                            .map(|&v| {
-                                ThresholdSpec::Value(
-                                    Finite::try_from(v)
-                                        .expect("pooled limits are classes of finite values"),
-                                )
-                            })
-                            .collect(),
-                    ),
-                    nombre: None,
-                    k: None,
-                    classe_centrale: None,
-                },
-            );
-        };
-        if let (Some(map), Some(limits)) = (&mut query.spec.carte, &self.map) {
-            fixed(&mut map.classes, limits);
-        }
-        if let (Some(m), Some(limits)) = (&mut query.spec.multiples, &self.multiples) {
-            fixed(&mut m.classes, limits);
-        }
-        query
-    }
 }
 
 /// For a coverage model whose classes are computed from the values: the thresholds of
@@ -366,7 +168,6 @@ fn pooled_classes(text: &str, model: &ModelSpec, deps: &[(&String, &String)]) ->
         departements: deps.len(),
         ..Pooled::default()
     };
-    let computed = |c: &Spanned<ClassesSpec>| c.get_ref().methode != ClassMethod::Seuils;
     let (mut rates, mut parts) = (Vec::new(), Vec::new());
     let mut first = None;
     for (dep, name) in deps {
@@ -397,7 +198,7 @@ fn pooled_classes(text: &str, model: &ModelSpec, deps: &[(&String, &String)]) ->
         return Ok(pooled);
     };
     let mut notices = Vec::new();
-    let limits = |classes: &Spanned<ClassesSpec>, values: Vec<f64>, notices: &mut Vec<String>| {
+    let limits = |classes, values: Vec<f64>, notices: &mut Vec<String>| {
         resolve_classes(
             &query,
             classes,
@@ -407,30 +208,23 @@ fn pooled_classes(text: &str, model: &ModelSpec, deps: &[(&String, &String)]) ->
         )
         .map(|c| c.thresholds().iter().map(|t| t.value).collect::<Vec<f64>>())
     };
-    if let Some(map) = query.spec.carte.as_ref().filter(|m| computed(&m.classes)) {
+    if let Some(map) = query
+        .spec
+        .carte
+        .as_ref()
+        .filter(|m| m.classes.get_ref().computed())
+    {
         pooled.map = Some(limits(&map.classes, rates, &mut notices)?);
     }
     if let Some(m) = query
         .spec
         .multiples
         .as_ref()
-        .filter(|m| computed(&m.classes))
+        .filter(|m| m.classes.get_ref().computed())
     {
         pooled.multiples = Some(limits(&m.classes, parts, &mut notices)?);
     }
     Ok(pooled)
-}
-
-/// Code → name of the départements of the diagnostic's list.
-fn departement_names(d: &Diagnostic) -> Result<Vec<(String, String)>> {
-    let table = ingest::read_table(d.departements_file(), &layouts::departements())?;
-    let codes = str_col(&table.df, "DEP")?;
-    let names = str_col(&table.df, "LIBELLE")?;
-    Ok(codes
-        .iter()
-        .zip(names.iter())
-        .filter_map(|(c, n)| Some((c?.to_string(), n?.to_string())))
-        .collect())
 }
 
 /// A file as the report names it: by its name alone, the folders of the machine that ran it are

@@ -18,7 +18,7 @@ mod synthesis;
 mod vintage;
 
 pub use compute::compute;
-pub use diagnostic::{DiagnosticPlan, Outcome, Step, plan_diagnostic, run_diagnostic};
+pub use diagnostic::{Outcome, Step, run_diagnostic};
 pub use guard::install_panic_hook;
 pub use list::priority_table;
 use list::{default_list_title, markdown_list};
