@@ -39,9 +39,14 @@ fn bad_queries() -> Vec<(&'static str, String, &'static str)> {
         ),
         (
             "a GIS layer of a map in insets",
+            // The reference of two départements given, as they have none published together.
             q.replace(
                 "departements = [\"63\"]",
                 "departements = [\"63\", \"971\"]",
+            )
+            .replace(
+                "reference_departement = \"publiee\"",
+                "reference_departement = 60.0",
             ),
             "couche SIG « 63/couverture-epci-63.geojson » d'une carte aux DROM en encarts",
         ),
@@ -65,6 +70,24 @@ fn bad_queries() -> Vec<(&'static str, String, &'static str)> {
                 "methode = \"seuils_naturels\", valeurs = [50, 60]",
             ),
             "« valeurs » ne va qu'avec « methode = \"seuils\" »",
+        ),
+        (
+            "a departmental reference of two départements",
+            q.replace("departements = [\"63\"]", "departements = [\"63\", \"03\"]"),
+            "une référence départementale demande un seul département",
+        ),
+        (
+            "a computed reference of published rates",
+            q.replace(
+                "reference_france = \"publiee\"",
+                "reference_france = \"calculee\"",
+            ),
+            "« reference_france = \"calculee\" » demande la méthode « ratio_de_sommes »",
+        ),
+        (
+            "a sum of components without them",
+            q.replace("methode = \"taux_publie\"", "methode = \"ratio_de_sommes\""),
+            "« methode = \"ratio_de_sommes\" » demande [couverture.composantes]",
         ),
         (
             "a threshold naming no reference",

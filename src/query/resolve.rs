@@ -13,8 +13,8 @@ use super::indicators::{
 };
 use super::numbers::Positive;
 use super::schema::{
-    EpciReach, EvolutionSpec, NormSpec, PrioritiesMethod, PrioritiesSpec, ScoreMethod, ScoreSpec,
-    ThresholdSpec, YearSpec,
+    CoverageMethod, EpciReach, EvolutionSpec, NormSpec, PrioritiesMethod, PrioritiesSpec,
+    ReferenceSpec, ReferenceWord, ScoreMethod, ScoreSpec, ThresholdSpec, YearSpec,
 };
 use crate::classify::palette::{self, Sequential};
 use crate::error::{Error, ErrorKind, Result};
@@ -1130,6 +1130,7 @@ impl Query {
                 false => Ok(()),
             },
         ];
+        let coverage = self.check_coverage().err();
         let classes = self.spec.classes().into_iter().filter_map(|c| {
             c.get_ref()
                 .rule()
@@ -1139,8 +1140,71 @@ impl Query {
         plans
             .into_iter()
             .filter_map(Result::err)
+            .chain(coverage)
             .chain(classes)
             .collect()
+    }
+
+    /// `[couverture]` asks what its files give: the Caf rates for `taux_publie` and for a reference
+    /// `publiee`, the components for `ratio_de_sommes` and for a reference `calculee`, one
+    /// département for a departmental reference the query does not give.
+    fn check_coverage(&self) -> Result<()> {
+        let Some(c) = &self.spec.couverture else {
+            return Ok(());
+        };
+        let t = &self.spec.territoire;
+        if let Some(files) = &c.taux_caf {
+            check_files(self, files, c.prioritaire.as_ref())?;
+        }
+        match c.methode {
+            CoverageMethod::TauxPublie if c.taux_caf.is_none() => {
+                return Err(self
+                    .error_at(
+                        &t.niveau.span(),
+                        "« methode = \"taux_publie\" » demande le fichier des taux Caf",
+                    )
+                    .hint("ajoutez « taux_caf = \"data/caf/…csv\" » dans [couverture]"));
+            }
+            CoverageMethod::RatioDeSommes if c.composantes.is_none() => {
+                return Err(self
+                    .error_at(
+                        &t.niveau.span(),
+                        "« methode = \"ratio_de_sommes\" » demande [couverture.composantes]",
+                    )
+                    .hint("décrivez le fichier et ses colonnes (voir le README)"));
+            }
+            _ => {}
+        }
+        let references = [
+            (&c.reference_departement, "reference_departement", true),
+            (&c.reference_france, "reference_france", false),
+        ];
+        for (reference, key, departmental) in references {
+            let err = |msg: String| self.error_at(&reference.span(), msg);
+            match reference.get_ref() {
+                ReferenceSpec::Value(_) => {}
+                _ if departmental && t.departements.get_ref().len() != 1 => {
+                    return Err(err(
+                        "une référence départementale demande un seul département".into()
+                    )
+                    .hint("faites une requête par département, ou donnez la valeur de référence"));
+                }
+                ReferenceSpec::Word(ReferenceWord::Publiee) if c.taux_caf.is_none() => {
+                    return Err(err(format!(
+                        "« {key} = \"publiee\" » demande le fichier des taux Caf"
+                    )));
+                }
+                ReferenceSpec::Word(ReferenceWord::Calculee)
+                    if c.methode != CoverageMethod::RatioDeSommes =>
+                {
+                    return Err(err(format!(
+                        "« {key} = \"calculee\" » demande la méthode « ratio_de_sommes »"
+                    )));
+                }
+                ReferenceSpec::Word(_) => {}
+            }
+        }
+        Ok(())
     }
 
     /// The contours the maps are drawn on: those of [contours], or the built-in communes of the

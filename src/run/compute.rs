@@ -20,7 +20,6 @@ use crate::ingest::files::{self, RowFilter};
 use crate::ingest::{self, CodeKind, ColumnKind, ColumnSpec, Quantity, Table, TableSpec};
 use crate::query::{
     ComponentsSpec, CoverageMethod, CoverageSpec, Query, ReferenceSpec, ReferenceWord, SourceLevel,
-    check_files,
 };
 use crate::territory::{Level, Territory, Unit, str_col};
 
@@ -33,7 +32,6 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
     let deps = t.departements.get_ref();
     let caf = match &c.taux_caf {
         Some(files) => {
-            check_files(query, files, c.prioritaire.as_ref())?;
             let tables: Vec<Arc<Table>> = files
                 .get_ref()
                 .paths()
@@ -51,21 +49,13 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
         }
         None => None,
     };
-    let need_caf = |key: &str| {
-        caf.as_ref().ok_or_else(|| {
-            query
-                .error_at(
-                    &t.niveau.span(),
-                    format!("« {key} » demande le fichier des taux Caf"),
-                )
-                .hint("ajoutez « taux_caf = \"data/caf/…csv\" » dans [couverture]")
-        })
-    };
 
     // Per unit, the rate and its parts.
     let (by_unit, part_labels, mut notices, components) = match c.methode {
         CoverageMethod::TauxPublie => {
-            let caf = need_caf("methode = \"taux_publie\"")?;
+            let caf = caf
+                .as_ref()
+                .expect("the rates of « taux_publie »: checked by the plan");
             let present = caf.parts(level)?;
             let parts: Vec<&str> = present.iter().map(|p| p.0).collect();
             let files = c.taux_caf.as_ref().expect("read above");
@@ -86,14 +76,10 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
             (by_unit, labels, notices, None)
         }
         CoverageMethod::RatioDeSommes => {
-            let comp = c.composantes.as_ref().ok_or_else(|| {
-                query
-                    .error_at(
-                        &t.niveau.span(),
-                        "« methode = \"ratio_de_sommes\" » demande [couverture.composantes]",
-                    )
-                    .hint("décrivez le fichier et ses colonnes (voir le README)")
-            })?;
+            let comp = c
+                .composantes
+                .as_ref()
+                .expect("the components of « ratio_de_sommes »: checked by the plan");
             let cols = Components {
                 commune: comp.commune.clone(),
                 places: comp
@@ -367,11 +353,6 @@ fn reference(
         components,
         territory,
     } = data;
-    let key = if departmental {
-        "reference_departement"
-    } else {
-        "reference_france"
-    };
     let err = |msg: String| query.error_at(&spec.span(), msg);
     // A value given for several départements is the reference of them all.
     if let (true, [_, _, ..], ReferenceSpec::Value(v)) = (departmental, deps, spec.get_ref()) {
@@ -381,19 +362,10 @@ fn reference(
             origin: "valeur de la requête",
         });
     }
-    let dep = if departmental {
-        match deps {
-            [d] => Some(d.as_str()),
-            _ => {
-                return Err(
-                    err("une référence départementale demande un seul département".into()).hint(
-                        "faites une requête par département, ou donnez la valeur de référence",
-                    ),
-                );
-            }
-        }
-    } else {
-        None
+    let dep = match (departmental, deps) {
+        (true, [d]) => Some(d.as_str()),
+        (true, _) => unreachable!("a departmental reference of several: refused by the plan"),
+        (false, _) => None,
     };
     let scope = match dep {
         Some(d) => territory
@@ -406,11 +378,7 @@ fn reference(
     let (cell, how) = match spec.get_ref() {
         ReferenceSpec::Value(v) => (Cell::Value(v.get()), "valeur de la requête"),
         ReferenceSpec::Word(ReferenceWord::Publiee) => {
-            let caf = caf.ok_or_else(|| {
-                err(format!(
-                    "« {key} = \"publiee\" » demande le fichier des taux Caf"
-                ))
-            })?;
+            let caf = caf.expect("the rates of a published reference: checked by the plan");
             let cell = match dep {
                 Some(d) => caf.reference("dep", Some(d), notices)?,
                 None => caf.reference("nat", None, notices)?,
@@ -418,11 +386,8 @@ fn reference(
             (cell, "publiée")
         }
         ReferenceSpec::Word(ReferenceWord::Calculee) => {
-            let (table, cols) = components.ok_or_else(|| {
-                err(format!(
-                    "« {key} = \"calculee\" » demande la méthode « ratio_de_sommes »"
-                ))
-            })?;
+            let (table, cols) =
+                components.expect("the components of a computed reference: checked by the plan");
             let by_departement =
                 coverage::from_components(table, cols, territory, Level::Departement)?;
             let frame = &by_departement.frame;
