@@ -97,6 +97,28 @@ fn bad_queries() -> Vec<(&'static str, String, &'static str)> {
     ]
 }
 
+/// Variants of the Drôme panier, each wrong in its composition or its years.
+fn bad_paniers() -> Vec<(&'static str, String, &'static str)> {
+    let q = std::fs::read_to_string(root().join("queries/panier-epci-26-drome.toml")).unwrap();
+    let (years, clas) = (
+        "annees = [2015, 2016, 2017, 2018, 2019]",
+        "{ service = \"clas\" }",
+    );
+    assert!(q.contains(years) && q.contains(clas));
+    vec![
+        (
+            "a service named twice",
+            q.replace(clas, "{ service = \"laep\" }"),
+            "service « laep » nommé deux fois dans la composition",
+        ),
+        (
+            "years out of order",
+            q.replace(years, "annees = [2019, 2015]"),
+            "« annees » : au moins une année, chacune une fois, dans l'ordre",
+        ),
+    ]
+}
+
 /// Variants of the Hérault score, each wrong in its priorities or its map.
 fn bad_scores() -> Vec<(&'static str, String, &'static str)> {
     let q =
@@ -132,7 +154,11 @@ fn bad_scores() -> Vec<(&'static str, String, &'static str)> {
 
 #[test]
 fn verifier_refuses_what_executer_refuses_and_writes_nothing() {
-    for (what, text, said) in bad_queries().into_iter().chain(bad_scores()) {
+    let bad = bad_queries()
+        .into_iter()
+        .chain(bad_scores())
+        .chain(bad_paniers());
+    for (what, text, said) in bad {
         let s = Scratch::new();
         let q = s.file("requete.toml", &text);
         let out = s.out_dir();

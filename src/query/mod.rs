@@ -8,6 +8,7 @@ mod diagnostic_plan;
 mod indicators;
 mod numbers;
 mod outputs;
+mod panier_plan;
 mod resolve;
 mod schema;
 mod selection;
@@ -18,6 +19,7 @@ pub use diagnostic_plan::{DiagnosticPlan, model_query, plan_diagnostic, wanted};
 pub use indicators::*;
 pub use numbers::{Finite, NonNegative, Positive};
 pub use outputs::{PlannedOutput, check_outputs, output_path};
+pub use panier_plan::PanierPlan;
 pub use resolve::{
     Bound, FigureKind, IndicatorPlan, MethodPlan, PlannedFigure, PlannedFilter, PlannedMap,
     PlannedSource, PlannedSynthesis, PlannedTable, ScorePlan, check_files,

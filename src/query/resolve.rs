@@ -1125,6 +1125,10 @@ impl Query {
             self.spec.evolution.as_ref().map_or(Ok(()), |evolution| {
                 self.evolution_plan(evolution, level).map(drop)
             }),
+            self.spec
+                .panier
+                .as_ref()
+                .map_or(Ok(()), |panier| self.panier_plan(panier).map(drop)),
             match self.spec.draws_map() {
                 true => self.map_contours().map(drop),
                 false => Ok(()),

@@ -14,8 +14,8 @@ use crate::panier::inventory::Inventory;
 use crate::panier::inventory::{self, Columns};
 use crate::panier::norm::Norm;
 use crate::panier::placement::{self, Placed, place, report_set_aside};
-use crate::panier::{Counts, Names, Panier, Requirement, ServiceKind, Summary};
-use crate::query::{NormSpec, PanierSpec, Query};
+use crate::panier::{Counts, Names, Panier, ServiceKind, Summary};
+use crate::query::{NormSpec, PanierPlan, PanierSpec, Query};
 use crate::render;
 use crate::territory::moves::Movements;
 use crate::territory::{Level, Territory, Unit};
@@ -72,17 +72,8 @@ pub(super) fn run_panier(
     out_dir: &Path,
 ) -> Result<Report> {
     let selection = query.selection(territory)?;
-    let (level, units) = (selection.level, selection.units.as_slice());
-    if level != Level::Epci {
-        return Err(query
-            .error_at(
-                &query.spec.territoire.niveau.span(),
-                "le panier de services se calcule par EPCI",
-            )
-            .hint("écrivez « niveau = \"epci\" » dans [territoire]"));
-    }
-    let panier = panier(query, spec)?;
-    let years = years(query, spec)?;
+    let units = selection.units.as_slice();
+    let PanierPlan { panier, years } = query.panier_plan(spec)?;
     let mut notices = selection.notices.clone();
     let names = Names::new(spec.synonymes.iter().map(|(n, k)| (n.as_str(), *k)));
     let inventory = inventory::read(
@@ -199,11 +190,6 @@ fn norm_population(
     selection: &Selection,
     notices: &mut Vec<String>,
 ) -> Result<NormPopulation> {
-    if n.colonnes.get_ref().is_empty() {
-        return Err(query
-            .error_at(&n.colonnes.span(), "« colonnes » est vide")
-            .hint("nommez la ou les colonnes dont la somme est la population, par exemple [\"ENF_2\", \"ENF_3_5\"]"));
-    }
     let plan = query.norm_plan(n)?;
     let values = evaluate_sources(query, &plan, selection, notices)?.values;
     Ok(NormPopulation {
@@ -215,47 +201,6 @@ fn norm_population(
         label: n.population.clone(),
         values: values.of(0).to_vec(),
     })
-}
-
-/// The composition of the query: services named once (minimums are positive as read).
-fn panier(query: &Query, spec: &PanierSpec) -> Result<Panier> {
-    let span = spec.composition.span();
-    let err = |msg: String| {
-        query
-            .error_at(&span, msg)
-            .hint("composition = [{ service = \"reaap\" }, { service = \"laep\" }, { service = \"clas\" }]")
-    };
-    let mut requirements: Vec<Requirement> = Vec::new();
-    for r in spec.composition.get_ref() {
-        if requirements.iter().any(|q| q.kind == r.service) {
-            return Err(err(format!(
-                "service « {} » nommé deux fois dans la composition",
-                r.service.key()
-            )));
-        }
-        requirements.push(Requirement {
-            kind: r.service,
-            minimum: r.minimum.get(),
-        });
-    }
-    if requirements.is_empty() {
-        return Err(err("composition du panier vide".into()));
-    }
-    Ok(Panier { requirements })
-}
-
-/// The years of the query: at least one, each once, in increasing order.
-fn years(query: &Query, spec: &PanierSpec) -> Result<Vec<u16>> {
-    let years = spec.annees.get_ref().clone();
-    if years.is_empty() || years.windows(2).any(|w| w[0] >= w[1]) {
-        return Err(query
-            .error_at(
-                &spec.annees.span(),
-                "« annees » : au moins une année, chacune une fois, dans l'ordre",
-            )
-            .hint("par exemple « annees = [2019, 2022] » ; la dernière est celle du tableau et de la carte"));
-    }
-    Ok(years)
 }
 
 /// The services of `inventory` of `years` placed in the `units` of `level`, through the

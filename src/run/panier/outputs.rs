@@ -196,14 +196,8 @@ pub(super) fn missing_map(
     let size = d.panier.requirements.len();
     // One shade more than needed, the palest left out: "1 service manquant" must not
     // look empty.
-    let oranges = palette::sequential(Sequential::Oranges, size + 1).ok_or_else(|| {
-        query
-            .error_at(
-                &map.sorties.span(),
-                format!("{size} services dans le panier : trop de classes pour une carte"),
-            )
-            .hint("une carte montre un panier de 1 à 8 services")
-    })?;
+    let oranges = palette::sequential(Sequential::Oranges, size + 1)
+        .expect("a panier of as many services as a palette has shades: checked by the plan");
     let mut classes = vec![NamedClass {
         label: "Panier complet".to_string(),
         color: "#74c476".to_string(),
