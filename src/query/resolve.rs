@@ -24,8 +24,8 @@ use crate::indicators::rank_sum::Priorities;
 use crate::indicators::secret_rule::SecretRule;
 use crate::ingest::builtin;
 use crate::panier::ServiceKind;
-use crate::territory::Level;
 use crate::territory::shapes::{LayerFile, MapContours};
+use crate::territory::{Level, Unit};
 
 /// A source of the plan, with the columns its indicators read.
 #[derive(Debug)]
@@ -1116,7 +1116,10 @@ impl Query {
         let level = *t.niveau.get_ref();
         let plans = [
             self.check_reduced_epci(),
-            territory.and_then(|territory| self.selection(&territory).map(drop)),
+            territory.and_then(|territory| {
+                let selection = self.selection(&territory)?;
+                self.check_targets(&selection.units)
+            }),
             match &self.spec.score {
                 Some(score) => self.score_plan(score, level).map(drop),
                 None if !self.spec.indicateurs.is_empty() => self.indicator_plan(level).map(drop),
@@ -1134,7 +1137,10 @@ impl Query {
                 false => Ok(()),
             },
         ];
-        let coverage = self.check_coverage().err();
+        let coverage = self
+            .check_coverage()
+            .and_then(|()| self.check_coverage_map())
+            .err();
         let classes = self.spec.classes().into_iter().filter_map(|c| {
             c.get_ref()
                 .rule()
@@ -1209,6 +1215,44 @@ impl Query {
             }
         }
         Ok(())
+    }
+
+    /// The targets of an evolution drawn for one territory name a territory of the selection.
+    fn check_targets(&self, units: &[Unit]) -> Result<()> {
+        let Some(targets) = self.spec.evolution.as_ref().and_then(|e| e.cibles.as_ref()) else {
+            return Ok(());
+        };
+        let outside = targets
+            .get_ref()
+            .iter()
+            .filter_map(|t| t.territoire.as_ref())
+            .find(|code| !units.iter().any(|u| &u.code == *code));
+        match outside {
+            Some(code) => Err(self
+                .error_at(
+                    &targets.span(),
+                    format!("« cibles » : « {code} » n'est pas un territoire de la sélection"),
+                )
+                .hint(format!(
+                    "« territoire » donne le code d'un {} des départements de la requête",
+                    self.spec.territoire.niveau.get_ref().noun()
+                ))),
+            None => Ok(()),
+        }
+    }
+
+    /// A map of coverage is of communes, EPCI or zones: a map of départements is not drawn.
+    fn check_coverage_map(&self) -> Result<()> {
+        let t = &self.spec.territoire;
+        match (&self.spec.carte, t.niveau.get_ref()) {
+            (Some(_), Level::Departement) => Err(self
+                .error_at(
+                    &t.niveau.span(),
+                    "carte au niveau département non disponible",
+                )
+                .hint("cartographiez les communes ou les EPCI")),
+            _ => Ok(()),
+        }
     }
 
     /// The contours the maps are drawn on: those of [contours], or the built-in communes of the

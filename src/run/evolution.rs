@@ -36,23 +36,6 @@ pub(super) fn run_evolution(
 ) -> Result<Report> {
     let selection = query.selection(territory)?;
     let (level, units) = (selection.level, selection.units.as_slice());
-    if let Some(targets) = &spec.cibles
-        && let Some(code) = targets
-            .get_ref()
-            .iter()
-            .filter_map(|t| t.territoire.as_ref())
-            .find(|code| !units.iter().any(|u| &u.code == *code))
-    {
-        return Err(query
-            .error_at(
-                &targets.span(),
-                format!("« cibles » : « {code} » n'est pas un territoire de la sélection"),
-            )
-            .hint(format!(
-                "« territoire » donne le code d'un {} des départements de la requête",
-                level.noun()
-            )));
-    }
     let plan = query.evolution_plan(spec, level)?;
     let years = spec.annees.get_ref();
     let mut notices = selection.notices.clone();

@@ -136,14 +136,6 @@ pub(super) fn map_outputs(
         departements,
         unshaped,
     } = in_map_scope(query, territory, |scope| scope.shapes(cov.level, notices))?;
-    if cov.level == Level::Departement {
-        return Err(query
-            .error_at(
-                &query.spec.territoire.niveau.span(),
-                "carte au niveau département non disponible",
-            )
-            .hint("cartographiez les communes ou les EPCI"));
-    }
     let (fill_layer, outline_layer) = match cov.level {
         Level::Epci | Level::Zone => (
             epci.as_ref()

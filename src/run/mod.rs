@@ -100,7 +100,9 @@ pub fn run_guarded(query: &Query, out_dir: &Path) -> Result<Report> {
 pub fn run(query: &Query, out_dir: &Path) -> Result<Report> {
     let spec = &query.spec;
     let t = &spec.territoire;
-    query.check_sections()?;
+    // The plan's checks, done by the commands before they run, are done here for any other
+    // caller (a diagnostic's model query, a program using the library): the steps below rely on them.
+    query.check()?;
     // The writers rely on the names the plan checked (formats, folder); the command plans before it
     // runs, a library caller may not have.
     query.planned_outputs(out_dir)?;
