@@ -83,6 +83,90 @@ impl Test {
     }
 }
 
+/// How a flag tests its indicator; in a query file `test = ">"`, `">="`, `"<"`, `"<="`, `"="`,
+/// `"present"` or `"absent"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+pub enum TestKind {
+    #[serde(rename = ">")]
+    Greater,
+    #[serde(rename = ">=")]
+    GreaterOrEqual,
+    #[serde(rename = "<")]
+    Less,
+    #[serde(rename = "<=")]
+    LessOrEqual,
+    #[serde(rename = "=")]
+    Equal,
+    /// Value > 0.
+    #[serde(rename = "present")]
+    Present,
+    /// Value = 0.
+    #[serde(rename = "absent")]
+    Absent,
+}
+
+/// The threshold of a flag as a query gives it: a number, or the indicator over the whole
+/// selection (its reference) times a factor.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum GivenBound {
+    Value(f64),
+    Reference { factor: f64 },
+}
+
+/// A flag's test and threshold, checked before any value is known.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FlagRule {
+    pub kind: TestKind,
+    pub bound: Option<GivenBound>,
+}
+
+impl FlagRule {
+    /// The rule of `kind` against `bound`; why not, when they do not go together: a comparison
+    /// needs a threshold, an equality a number.
+    pub fn new(
+        kind: TestKind,
+        bound: Option<GivenBound>,
+    ) -> std::result::Result<Self, &'static str> {
+        match (kind, bound) {
+            (TestKind::Equal, Some(GivenBound::Value(_))) => {}
+            (TestKind::Equal, _) => return Err("« = » demande un seuil chiffré"),
+            (TestKind::Present | TestKind::Absent, _) | (_, Some(_)) => {}
+            (_, None) => return Err("seuil absent"),
+        }
+        Ok(FlagRule { kind, bound })
+    }
+
+    /// The test, against `reference` when it names it (the indicator over the selection);
+    /// `None` when it does and the reference has no value.
+    pub fn test(&self, reference: Cell) -> Option<Test> {
+        let needs_reference = matches!(self.bound, Some(GivenBound::Reference { .. }));
+        let value = match reference {
+            Cell::Value(v) => v,
+            _ if needs_reference => return None,
+            _ => f64::NAN,
+        };
+        let bound = || match self
+            .bound
+            .expect("a comparison has its threshold: FlagRule::new")
+        {
+            GivenBound::Value(v) => Bound::Value(v),
+            GivenBound::Reference { factor } => Bound::Reference { value, factor },
+        };
+        Some(match self.kind {
+            TestKind::Greater => Test::Greater(bound()),
+            TestKind::GreaterOrEqual => Test::GreaterOrEqual(bound()),
+            TestKind::Less => Test::Less(bound()),
+            TestKind::LessOrEqual => Test::LessOrEqual(bound()),
+            TestKind::Equal => match bound() {
+                Bound::Value(v) => Test::Equal(v),
+                Bound::Reference { .. } => unreachable!("an equality to a number: FlagRule::new"),
+            },
+            TestKind::Present => Test::Present,
+            TestKind::Absent => Test::Absent,
+        })
+    }
+}
+
 /// One flag: its name (the output column), the indicator column and the test.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Flag {
@@ -309,6 +393,29 @@ mod tests {
             column: column.into(),
             test,
         }
+    }
+
+    #[test]
+    fn a_rule_has_the_threshold_its_test_needs_and_takes_its_reference_when_known() {
+        let rule = |kind, bound| FlagRule::new(kind, bound);
+        let reference = Some(GivenBound::Reference { factor: 1.2 });
+        assert_eq!(rule(TestKind::Greater, None), Err("seuil absent"));
+        assert_eq!(
+            rule(TestKind::Equal, reference),
+            Err("« = » demande un seuil chiffré")
+        );
+        assert!(rule(TestKind::Absent, None).is_ok());
+        let above = rule(TestKind::Greater, reference).unwrap();
+        assert_eq!(
+            above.test(Value(50.0)),
+            Some(Test::Greater(Bound::Reference {
+                value: 50.0,
+                factor: 1.2
+            }))
+        );
+        assert_eq!(above.test(Secret), None);
+        let equal = rule(TestKind::Equal, Some(GivenBound::Value(0.0))).unwrap();
+        assert_eq!(equal.test(Missing), Some(Test::Equal(0.0)));
     }
 
     fn names() -> TypologyNames {

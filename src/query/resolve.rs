@@ -19,6 +19,7 @@ use super::schema::{
 use crate::classify::palette::{self, Sequential};
 use crate::error::{Error, ErrorKind, Result};
 use crate::indicators::coverage::RATE;
+use crate::indicators::flags::{FlagRule, GivenBound};
 use crate::indicators::model::{ColumnRef, Indicator, Kind};
 use crate::indicators::rank_sum::Priorities;
 use crate::indicators::secret_rule::SecretRule;
@@ -180,6 +181,8 @@ pub struct ScorePlan {
     pub scored: Vec<usize>,
     /// How a rank sum or a weighted score cuts its totals into classes of priority.
     pub priorities: Priorities,
+    /// The flag of each indicator of `drapeaux` (none for the other methods).
+    pub flags: Vec<FlagRule>,
 }
 
 /// The sources and indicators a method reads: those of every plan, and the whole plan of
@@ -522,6 +525,35 @@ impl Query {
                     .hint("donnez « poids = 0.6 » à chaque indicateur d'un score pondéré"),
             );
         }
+        let flags = match score.methode {
+            ScoreMethod::Drapeaux => listed
+                .get_ref()
+                .iter()
+                .map(|ind| {
+                    let flag = ind.drapeau.as_ref().ok_or_else(|| {
+                        err(format!("indicateur « {} » sans « drapeau »", ind.libelle)).hint(
+                            "donnez « drapeau = { test = \">\", seuil = \"reference\" } » à chaque indicateur",
+                        )
+                    })?;
+                    let bound = match (&flag.seuil, flag.facteur.map(Positive::get)) {
+                        (Some(ThresholdSpec::Value(v)), None) => Some(GivenBound::Value(v.get())),
+                        (Some(ThresholdSpec::Named(w)), factor) if w == "reference" => {
+                            Some(GivenBound::Reference {
+                                factor: factor.unwrap_or(1.0),
+                            })
+                        }
+                        (None, None) => None,
+                        _ => return Err(err(format!(
+                            "drapeau de « {} » : « seuil » est un nombre ou \"reference\" (« facteur » va avec \"reference\")",
+                            ind.libelle
+                        ))),
+                    };
+                    FlagRule::new(flag.test, bound)
+                        .map_err(|why| err(format!("drapeau de « {} » : {why}", ind.libelle)))
+                })
+                .collect::<Result<_>>()?,
+            _ => Vec::new(),
+        };
         Ok(ScorePlan {
             method: MethodPlan {
                 sources,
@@ -529,6 +561,7 @@ impl Query {
             },
             scored,
             priorities,
+            flags,
         })
     }
 

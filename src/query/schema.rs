@@ -17,6 +17,7 @@ use super::numbers::{Finite, NonNegative, Positive};
 use crate::classify::palette::Palette;
 use crate::classify::{ClassRule, GivenThreshold, Method};
 use crate::export::OutputKind;
+use crate::indicators::flags::TestKind;
 use crate::indicators::rank_sum::{Direction, Ties};
 use crate::indicators::weighted_score::Normalisation;
 use crate::ingest::builtin;
@@ -815,7 +816,7 @@ pub struct ScoreIndicatorSpec {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FlagSpec {
-    pub test: FlagTest,
+    pub test: TestKind,
     /// A number, or `reference`: the indicator over the whole selection (the
     /// departmental rate when the selection is a département), as a ratio of sums.
     #[serde(default)]
@@ -826,26 +827,6 @@ pub struct FlagSpec {
     /// `besoin` or `offre` (a deficit of supply), for the typology.
     #[serde(default)]
     pub groupe: Option<FlagGroup>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-pub enum FlagTest {
-    #[serde(rename = ">")]
-    Greater,
-    #[serde(rename = ">=")]
-    GreaterOrEqual,
-    #[serde(rename = "<")]
-    Less,
-    #[serde(rename = "<=")]
-    LessOrEqual,
-    #[serde(rename = "=")]
-    Equal,
-    /// Value > 0.
-    #[serde(rename = "present")]
-    Present,
-    /// Value = 0.
-    #[serde(rename = "absent")]
-    Absent,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

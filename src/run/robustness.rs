@@ -17,19 +17,21 @@ use crate::format;
 use crate::indicators::Cell;
 use crate::indicators::cell::cells;
 use crate::indicators::frame::codes as frame_codes;
-use crate::indicators::rank_sum::{self, PRIORITY, Priorities};
+use crate::indicators::rank_sum::{self, PRIORITY};
 use crate::indicators::robustness::{
     Outcome, Robust, Robustness, class_variants, rank_sum_variants, robustness, weighted_variants,
 };
 use crate::indicators::weighted_score;
-use crate::query::{NonNegative, Positive, Query, RobustnessSpec, ScoreMethod, ScoreSpec};
+use crate::query::{
+    NonNegative, Positive, Query, RobustnessSpec, ScoreMethod, ScorePlan, ScoreSpec,
+};
 use crate::render::FeatureClass;
 use crate::territory::{Level, Territory, Unit};
 
 /// What the robustness is computed from: the score's inputs, and where it is drawn.
 pub(super) struct Inputs<'a> {
-    /// The classes of priority of the score as the query has them.
-    pub priorities: &'a Priorities,
+    /// The score as the query has it.
+    pub plan: &'a ScorePlan,
     pub df: &'a DataFrame,
     pub references: &'a [Cell],
     pub level: Level,
@@ -61,24 +63,16 @@ pub(super) fn run_robustness(
         ScoreMethod::Drapeaux => unreachable!("[score.robustesse] of flags: refused by the plan"),
     };
     variants.extend(class_variants(
-        inputs.priorities,
+        &inputs.plan.priorities,
         robust.pas_seuils.map(Positive::get),
     ));
-    let base = run_method(
-        query,
-        spec,
-        inputs.priorities,
-        inputs.df,
-        inputs.references,
-        None,
-    )?
-    .0;
+    let base = run_method(query, spec, inputs.plan, inputs.df, inputs.references, None)?.0;
     let mut runs = vec![outcome(&base)?];
     for v in &variants {
         let (result, _) = run_method(
             query,
             spec,
-            inputs.priorities,
+            inputs.plan,
             inputs.df,
             inputs.references,
             Some(*v),

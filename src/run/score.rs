@@ -16,15 +16,14 @@ use crate::export::{Align, OutTable};
 use crate::format;
 use crate::indicators::Cell;
 use crate::indicators::cell::cells;
-use crate::indicators::flags::{self, Bound, Flag, FlagSum, Test, Typology, TypologyNames};
+use crate::indicators::flags::{self, Flag, FlagRule, FlagSum, Typology, TypologyNames};
 use crate::indicators::frame::{codes as frame_codes, push_cells};
 use crate::indicators::rank_sum::{self, Priorities, RankSum, RankedIndicator};
 use crate::indicators::robustness::Variant;
 use crate::indicators::weighted_score::{self, WeightedIndicator, WeightedScore};
 use crate::ingest::secret_column;
 use crate::query::{
-    ClassMapSpec, FlagGroup, FlagTest, NonNegative, Positive, Query, ScoreMethod, ScorePlan,
-    ScoreSpec, ThresholdSpec,
+    ClassMapSpec, FlagGroup, NonNegative, Query, ScoreMethod, ScorePlan, ScoreSpec,
 };
 use crate::render::FeatureClass;
 use crate::territory::{Level, Territory, Unit};
@@ -41,8 +40,7 @@ pub(super) fn run_score(
     let plan = query.score_plan(spec, level)?;
     let (df, references) = indicator_frame(query, spec, &plan, &selection, &mut notices)?;
     let names: Vec<String> = spec.indicateurs.get_ref().iter().map(|i| i.key()).collect();
-    let (result, method_notices) =
-        run_method(query, spec, &plan.priorities, &df, &references, None)?;
+    let (result, method_notices) = run_method(query, spec, &plan, &df, &references, None)?;
     notices.extend(method_notices);
 
     let table = score_table(spec, level, units, &df, &result, &names)?;
@@ -71,7 +69,7 @@ pub(super) fn run_score(
     }
     if let Some(robust) = &spec.robustesse {
         let inputs = super::robustness::Inputs {
-            priorities: &plan.priorities,
+            plan: &plan,
             df: &df,
             references: &references,
             level,
@@ -95,7 +93,7 @@ pub(super) fn run_score(
 pub(super) fn run_method(
     query: &Query,
     spec: &ScoreSpec,
-    priorities: &Priorities,
+    plan: &ScorePlan,
     df: &DataFrame,
     references: &[Cell],
     variant: Option<Variant>,
@@ -118,11 +116,11 @@ pub(super) fn run_method(
                     Some(Variant::Ties(t)) => t,
                     _ => spec.egalites,
                 },
-                priorities: varied(priorities.clone(), variant),
+                priorities: varied(plan.priorities.clone(), variant),
             },
         ),
         ScoreMethod::Drapeaux => {
-            let params = flag_params(query, spec, references)?;
+            let params = flag_params(query, spec, &plan.flags, references)?;
             flags::flag_sum(df, &params)
         }
         ScoreMethod::ScorePondere => {
@@ -149,7 +147,7 @@ pub(super) fn run_method(
                         Some(Variant::Normalisation(n)) => n,
                         _ => spec.normalisation,
                     },
-                    priorities: varied(priorities.clone(), variant),
+                    priorities: varied(plan.priorities.clone(), variant),
                 },
             )
         }
@@ -506,60 +504,32 @@ fn total_column(method: ScoreMethod) -> &'static str {
     }
 }
 
-/// The flags of a `drapeaux` score: one per indicator, its threshold a number or
-/// the indicator over the whole selection (× a factor).
-fn flag_params(query: &Query, spec: &ScoreSpec, references: &[Cell]) -> Result<FlagSum> {
-    let err = |msg: String| query.error_at(&spec.indicateurs.span(), msg);
+/// The flags of a `drapeaux` score: one per indicator, its threshold a number or the indicator
+/// over the whole selection `references` (× a factor).
+fn flag_params(
+    query: &Query,
+    spec: &ScoreSpec,
+    rules: &[FlagRule],
+    references: &[Cell],
+) -> Result<FlagSum> {
     let mut flags = Vec::new();
     let (mut need, mut supply) = (Vec::new(), Vec::new());
-    for (ind, reference) in spec.indicateurs.get_ref().iter().zip(references) {
+    let indicators = spec.indicateurs.get_ref();
+    for ((ind, rule), reference) in indicators.iter().zip(rules).zip(references) {
         let name = ind.key();
-        let flag = ind.drapeau.as_ref().ok_or_else(|| {
-            err(format!("indicateur « {} » sans « drapeau »", ind.libelle)).hint(
-                "donnez « drapeau = { test = \">\", seuil = \"reference\" } » à chaque indicateur",
-            )
-        })?;
-        let bound = match (&flag.seuil, flag.facteur.map(Positive::get)) {
-            (Some(ThresholdSpec::Value(v)), None) => Some(Bound::Value(v.get())),
-            (Some(ThresholdSpec::Named(w)), factor) if w == "reference" => match reference {
-                Cell::Value(value) => Some(Bound::Reference { value: *value, factor: factor.unwrap_or(1.0) }),
-                _ => {
-                    return Err(err(format!(
+        let test = rule.test(*reference).ok_or_else(|| {
+            query
+                .error_at(
+                    &spec.indicateurs.span(),
+                    format!(
                         "pas de valeur de référence pour « {} » (valeur publiée, territoire sans donnée ou valeur secrète)",
                         ind.libelle
-                    ))
-                    .hint("donnez un rapport de sommes (« numerateur » et « denominateur ») sur des fichiers qui couvrent tous les territoires, ou un seuil chiffré"))
-                }
-            },
-            (None, None) => None,
-            _ => {
-                return Err(err(format!(
-                    "drapeau de « {} » : « seuil » est un nombre ou \"reference\" (« facteur » va avec \"reference\")",
-                    ind.libelle
-                )))
-            }
-        };
-        let needs_bound = |b: Option<Bound>| {
-            b.ok_or_else(|| err(format!("drapeau de « {} » : seuil absent", ind.libelle)))
-        };
-        let test = match flag.test {
-            FlagTest::Greater => Test::Greater(needs_bound(bound)?),
-            FlagTest::GreaterOrEqual => Test::GreaterOrEqual(needs_bound(bound)?),
-            FlagTest::Less => Test::Less(needs_bound(bound)?),
-            FlagTest::LessOrEqual => Test::LessOrEqual(needs_bound(bound)?),
-            FlagTest::Equal => match bound {
-                Some(Bound::Value(v)) => Test::Equal(v),
-                _ => {
-                    return Err(err(format!(
-                        "drapeau de « {} » : « = » demande un seuil chiffré",
-                        ind.libelle
-                    )));
-                }
-            },
-            FlagTest::Present => Test::Present,
-            FlagTest::Absent => Test::Absent,
-        };
-        match flag.groupe {
+                    ),
+                )
+                .hint("donnez un rapport de sommes (« numerateur » et « denominateur ») sur des fichiers qui couvrent tous les territoires, ou un seuil chiffré")
+        })?;
+        let group = ind.drapeau.as_ref().and_then(|f| f.groupe);
+        match group {
             Some(FlagGroup::Besoin) => need.push(name.clone()),
             Some(FlagGroup::Offre) => supply.push(name.clone()),
             None => {}
