@@ -62,6 +62,30 @@ pub enum Kind {
     Share(usize),
 }
 
+impl Kind {
+    /// A count: it changes in units and in percent, where a rate or a share changes in points.
+    pub fn is_count(&self) -> bool {
+        matches!(self, Kind::Stock(_))
+    }
+
+    /// Whether the selection has a total of it: a published value has none.
+    pub fn has_total(&self) -> bool {
+        !matches!(self, Kind::Published(_))
+    }
+
+    /// Whether the selection as a whole has a value worth showing: a published value has none,
+    /// and a share of the selection is 100 % of it.
+    pub fn shows_selection(&self) -> bool {
+        !matches!(self, Kind::Published(_) | Kind::Share(_))
+    }
+
+    /// Whether a wider territory (a département, France) has a value of it: a share of the
+    /// selection has none.
+    pub fn holds_beyond_selection(&self) -> bool {
+        !matches!(self, Kind::Share(_))
+    }
+}
+
 /// A named indicator of a query.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Indicator {
@@ -311,6 +335,32 @@ mod tests {
             source: 0,
             column: name.into(),
         }
+    }
+
+    #[test]
+    fn what_each_kind_shows_of_the_selection_and_beyond() {
+        let stock = Kind::Stock(vec![column("ENF")]);
+        let ratio = Kind::Ratio {
+            numerator: vec![column("A")],
+            denominator: vec![column("B")],
+            scale: 100.0,
+        };
+        let published = Kind::Published(column("TAUX"));
+        let share = Kind::Share(0);
+        let said = |k: &Kind| {
+            (
+                k.is_count(),
+                k.has_total(),
+                k.shows_selection(),
+                k.holds_beyond_selection(),
+            )
+        };
+        assert_eq!(said(&stock), (true, true, true, true));
+        assert_eq!(said(&ratio), (false, true, true, true));
+        // A published value is taken as it is: the selection has none, a wider territory has its own.
+        assert_eq!(said(&published), (false, false, false, true));
+        // A share of the selection is 100 % of it, and nothing of a wider territory.
+        assert_eq!(said(&share), (false, true, false, false));
     }
 
     fn indicator(name: &str, kind: Kind) -> Indicator {

@@ -15,7 +15,7 @@ use crate::export::markdown_notes;
 use crate::export::{Align, OutTable};
 use crate::format;
 use crate::indicators::Cell;
-use crate::indicators::model::{Indicator, Kind};
+use crate::indicators::model::Indicator;
 use crate::query::{ChartSpec, EvolutionSpec, Query, TargetSpec};
 use crate::render::{self, FeatureClass, Line, LineChart, LineMultiples, Target};
 use crate::territory::{Territory, Unit};
@@ -210,15 +210,15 @@ fn change_table(
         }
         for &(a, b) in &changes {
             let span = format!("{}-{}", years[a], years[b]);
-            match kind.kind {
-                Kind::Stock(_) => {
+            match kind.kind.is_count() {
+                true => {
                     headers.push((format!("{} : évolution {span}", ind.libelle), Align::Right));
                     headers.push((
                         format!("{} : évolution {span} (%)", ind.libelle),
                         Align::Right,
                     ));
                 }
-                _ => headers.push((
+                false => headers.push((
                     format!("{} : évolution {span} (points)", ind.libelle),
                     Align::Right,
                 )),
@@ -230,14 +230,14 @@ fn change_table(
         let mut row = vec![code.to_string(), name.to_string()];
         for (k, kind) in kinds.iter().enumerate() {
             let v = values(k);
-            match kind.kind {
-                Kind::Stock(_) => row.extend(v.iter().map(|c| count(*c))),
-                _ => row.extend(v.iter().map(|c| c.table_label(1))),
+            match kind.kind.is_count() {
+                true => row.extend(v.iter().map(|c| count(*c))),
+                false => row.extend(v.iter().map(|c| c.table_label(1))),
             }
             for &(a, b) in &changes {
                 let (first, last) = (v[a], v[b]);
-                match kind.kind {
-                    Kind::Stock(_) => {
+                match kind.kind.is_count() {
+                    true => {
                         row.push(count(last - first));
                         row.push(Cell::relative_change(first, last).table_label(1));
                     }
@@ -348,15 +348,7 @@ fn scope_rows<'t>(
         // two (a count, in units and in %).
         let before: usize = kinds[..k]
             .iter()
-            .map(|kind| {
-                years.len()
-                    + changes.len()
-                        * if matches!(kind.kind, Kind::Stock(_)) {
-                            2
-                        } else {
-                            1
-                        }
-            })
+            .map(|kind| years.len() + changes.len() * if kind.kind.is_count() { 2 } else { 1 })
             .sum();
         let at = 2 + before + y;
         let values: &[Cell] = match u {
@@ -364,9 +356,9 @@ fn scope_rows<'t>(
             None => &series[k].total,
         };
         let target = target_value(t, &years, values);
-        let label = |c: Cell| match kinds[k].kind {
-            Kind::Stock(_) => count(c),
-            _ => c.table_label(1),
+        let label = |c: Cell| match kinds[k].kind.is_count() {
+            true => count(c),
+            false => c.table_label(1),
         };
         aimed[at] = label(target);
         gaps[at] = label(values[y] - target);
@@ -486,11 +478,12 @@ fn line_multiples(
     (kind, series, total_name): (&Indicator, &Series, &str),
 ) -> LineMultiples {
     let total: Vec<Option<(f64, f64)>> = series.total.iter().map(|c| c.bounds()).collect();
-    let reference = match kind.kind {
+    let reference = match kind.kind.is_count() {
+        // The selection's count dwarfs a territory's: no line for it.
+        true => None,
         // A published rate has no total: no line to draw.
-        Kind::Stock(_) => None,
-        _ if total.iter().all(Option::is_none) => None,
-        _ => Some(Line {
+        false if total.iter().all(Option::is_none) => None,
+        false => Some(Line {
             label: total_name.to_string(),
             values: total,
         }),
@@ -568,9 +561,9 @@ fn change_map(
             )
             .hint("« carte_seuils » : dix limites au plus")
     })?;
-    let unit_word = match kinds[index].kind {
-        Kind::Stock(_) => "",
-        _ => " (points)",
+    let unit_word = match kinds[index].kind.is_count() {
+        true => "",
+        false => " (points)",
     };
     let years = spec.annees.get_ref();
     let legend_title = format!(

@@ -21,7 +21,7 @@ use crate::indicators::aggregate::Sums;
 use crate::indicators::cell::cells;
 use crate::indicators::coverage;
 use crate::indicators::key_figures;
-use crate::indicators::model::{ColumnRef, Indicator, Kind, Values, evaluate};
+use crate::indicators::model::{ColumnRef, Indicator, Values, evaluate};
 use crate::indicators::synthesis::{self, Position};
 use crate::ingest::CodeKind;
 use crate::ingest::files::{self, RowFilter};
@@ -453,10 +453,10 @@ pub(super) fn reference_values(
             .iter()
             .zip(evaluated.of_territory(0))
             .map(|(ind, c)| {
-                if matches!(ind.kind, Kind::Share(_)) {
-                    Cell::Missing
-                } else {
+                if ind.kind.holds_beyond_selection() {
                     c
+                } else {
+                    Cell::Missing
                 }
             })
             .collect();
@@ -648,8 +648,11 @@ fn indicator_table(
         rows.push(row);
     }
     // Published values have no total: a table of them alone has no selection row.
-    let published = |i: &usize| matches!(indicators[*i].kind, Kind::Published(_));
-    if !table.indicators.iter().all(published) {
+    if table
+        .indicators
+        .iter()
+        .any(|&i| indicators[i].kind.has_total())
+    {
         let mut row = vec![String::new(), SELECTION.to_string()];
         row.extend(
             table
@@ -889,10 +892,7 @@ fn indicator_map(
         // for them.
         references: named
             .iter()
-            .filter(|(key, ..)| {
-                *key != "reference:selection"
-                    || !matches!(indicator.kind, Kind::Share(_) | Kind::Published(_))
-            })
+            .filter(|(key, ..)| *key != "reference:selection" || indicator.kind.shows_selection())
             .map(|(_, name, cell)| match cell {
                 Cell::Value(v) => format!("{name} : {}", format::display(*v, decimals)),
                 Cell::Bounded { .. } => format!("{name} : {}", cell.table_label(decimals)),
