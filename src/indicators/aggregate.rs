@@ -273,12 +273,7 @@ mod tests {
     use Cell::{Secret, Value};
 
     fn territory() -> Territory {
-        let cog = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/cog");
-        Territory::load(
-            &cog.join("communes-epci-population-2026.csv"),
-            &cog.join("departements.csv"),
-        )
-        .unwrap()
+        Territory::cog_2026()
     }
 
     #[test]

@@ -357,16 +357,24 @@ pub(crate) fn str_col<'a>(df: &'a DataFrame, name: &str) -> Result<&'a StringChu
 }
 
 #[cfg(test)]
+impl Territory {
+    /// The COG 2026 of `data/cog`, for the tests.
+    pub fn cog_2026() -> Territory {
+        let cog = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/cog");
+        Territory::load(
+            &cog.join("communes-epci-population-2026.csv"),
+            &cog.join("departements.csv"),
+        )
+        .unwrap()
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
     fn cog_2026() -> Territory {
-        let data = concat!(env!("CARGO_MANIFEST_DIR"), "/data/cog/");
-        Territory::load(
-            Path::new(&format!("{data}communes-epci-population-2026.csv")),
-            Path::new(&format!("{data}departements.csv")),
-        )
-        .unwrap()
+        Territory::cog_2026()
     }
 
     #[test]

@@ -119,11 +119,7 @@ mod tests {
     fn the_rows_of_the_puy_de_dome_name_it_its_region_and_france() {
         let cog = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/cog");
         let departements = cog.join("departements.csv");
-        let t = Territory::load(
-            &cog.join("communes-epci-population-2026.csv"),
-            &departements,
-        )
-        .unwrap();
+        let t = Territory::cog_2026();
         let deps = ["63".to_string()];
         let area = |row| {
             t.reference_area(row, &deps, &departements, Some(&cog.join("regions.csv")))

@@ -164,15 +164,9 @@ impl Territory {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::Path;
 
     fn cog_2026() -> Territory {
-        let cog = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/cog");
-        Territory::load(
-            &cog.join("communes-epci-population-2026.csv"),
-            &cog.join("departements.csv"),
-        )
-        .unwrap()
+        Territory::cog_2026()
     }
 
     #[test]

@@ -261,21 +261,13 @@ impl MapScope<'_> {
 mod tests {
     use super::*;
     use geo::Area;
-    use std::path::Path;
 
     #[test]
     fn an_epci_across_departements_is_drawn_whole_or_reduced_and_the_departement_outlined() {
-        let cog = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/cog");
-        let load = || {
-            Territory::load(
-                &cog.join("communes-epci-population-2026.csv"),
-                &cog.join("departements.csv"),
-            )
-            .unwrap()
-        };
         let deps = ["71".to_string()];
         // Reduced to the selection, an EPCI has only its communes there (`epci_debordants = "communes"`).
-        let (whole_epci, reduced_epci) = (load(), load().within(&deps));
+        let (whole_epci, reduced_epci) =
+            (Territory::cog_2026(), Territory::cog_2026().within(&deps));
         let contours = MapContours {
             communes: LayerFile::builtin_communes(),
             epci: None,
