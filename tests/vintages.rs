@@ -224,11 +224,12 @@ fn a_rate_column_cannot_change_vintage() {
     let text = single_parents("63", 2016).replace("niveau_fichier = \"iris\"\n", "");
     let o = s.run(&text);
     assert!(!o.status.success());
-    assert!(
-        stderr(&o).contains("un fichier par territoire ne passe pas du COG 2016 au COG 2026"),
-        "{}",
-        stderr(&o)
-    );
+    let said = "un fichier par territoire ne passe pas du COG 2016 au COG 2026";
+    assert!(stderr(&o).contains(said), "{}", stderr(&o));
+    // Known from the query alone: verifier says it too.
+    let o = diagterr(&["verifier", &s.file("requete.toml", &text)]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains(said), "{}", stderr(&o));
 }
 
 /// An `[evolution]` of Billom Communauté's communes between a 2018 file and a 2022 one.

@@ -202,6 +202,7 @@ impl Query {
         let indicators = self.declared_indicators(&sources, level)?;
         list_columns(&mut sources, &indicators);
         plan_secret_rules(self, &mut sources)?;
+        check_vintages(self, &sources)?;
         self.check_service_columns(&sources)?;
         let order: Vec<&String> = spec.indicateurs.keys().collect();
         let find = |name: &Spanned<String>, what: &str| {
@@ -514,6 +515,7 @@ impl Query {
         let indicators = keep_used(indicators, &mut scored);
         list_columns(&mut sources, &indicators);
         plan_secret_rules(self, &mut sources)?;
+        check_vintages(self, &sources)?;
         self.check_service_columns(&sources)?;
         let priorities = self.priorities(score)?;
         self.check_score_map(score, &priorities)?;
@@ -654,6 +656,7 @@ impl Query {
         }
         list_columns(&mut sources, &indicators);
         plan_secret_rules(self, &mut sources)?;
+        check_vintages(self, &sources)?;
         self.check_reference_rows(&evolution.references)?;
         Ok(MethodPlan {
             sources,
@@ -975,6 +978,7 @@ impl Query {
         }];
         list_columns(&mut sources, &indicators);
         plan_secret_rules(self, &mut sources)?;
+        check_vintages(self, &sources)?;
         Ok(MethodPlan {
             sources,
             indicators,
@@ -1633,6 +1637,32 @@ fn list_columns(sources: &mut [PlannedSource], indicators: &[Indicator]) {
 
 /// Each source's rule of the secret, once its columns are listed: it bounds counts only (a
 /// rate or any published value is not a sum of cells), and the columns read.
+/// Only a file by commune or IRIS moves from an older COG to the query's: territories of other
+/// levels are not in the movements table.
+fn check_vintages(query: &Query, sources: &[PlannedSource]) -> Result<()> {
+    let to = query.spec.territoire.vintage();
+    for s in sources {
+        let fine = matches!(
+            s.spec.niveau.get_ref(),
+            SourceLevel::Iris | SourceLevel::Commune | SourceLevel::Services
+        );
+        if let Some(from) = s
+            .spec
+            .millesime
+            .as_ref()
+            .filter(|m| *m.get_ref() != to && !fine)
+        {
+            return Err(query
+                .error_at(
+                    &from.span(),
+                    format!("un fichier par territoire ne passe pas du COG {} au COG {to}", from.get_ref()),
+                )
+                .hint("donnez le fichier par commune ou par IRIS (« niveau_fichier »), avec des colonnes de comptage"));
+        }
+    }
+    Ok(())
+}
+
 fn plan_secret_rules(query: &Query, sources: &mut [PlannedSource]) -> Result<()> {
     for source in sources.iter_mut() {
         let Some(spec) = &source.spec.secret_bornes else {

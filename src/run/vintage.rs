@@ -38,8 +38,8 @@ pub(super) fn moves(
     .map_err(|e| query.place(e, span))
 }
 
-/// The moves of a data file's codes: only a file by commune or IRIS can move, since
-/// territories of other levels are not in the movements table.
+/// The moves of a data file's codes: only a file by commune or IRIS can move (the plan refuses
+/// the others of an older vintage).
 pub(super) fn file_moves(
     query: &Query,
     territory: &Territory,
@@ -47,13 +47,9 @@ pub(super) fn file_moves(
     file_level: Option<SourceLevel>,
 ) -> Result<Option<Arc<Moves>>> {
     let moves = moves(query, territory, from)?;
-    if let (Some(m), None, Some(from)) = (&moves, file_level, from) {
-        return Err(query
-            .error_at(
-                &from.span(),
-                format!("un fichier par territoire ne passe pas du COG {} au COG {}", m.from, m.to),
-            )
-            .hint("donnez le fichier par commune ou par IRIS (« niveau_fichier »), avec des colonnes de comptage"));
-    }
+    assert!(
+        moves.is_none() || file_level.is_some(),
+        "a file by territory of another vintage: refused by the plan"
+    );
     Ok(moves)
 }
