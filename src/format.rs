@@ -160,6 +160,13 @@ pub fn code_list<S: AsRef<str>>(codes: &[S]) -> String {
     }
 }
 
+/// `word` with its first letter in capital (« epci » → « Epci », « commune » → « Commune »).
+pub fn capitalise(word: &str) -> String {
+    let mut c = word.chars();
+    c.next()
+        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,6 +10,7 @@ pub mod inventory;
 pub mod kind;
 pub mod norm;
 pub mod placement;
+pub mod report;
 
 use std::collections::BTreeMap;
 

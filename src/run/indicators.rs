@@ -11,10 +11,11 @@ use super::map::{
 };
 use super::panier::services::service_sums;
 use super::synthesis::{synthesis_map, synthesize};
-use super::{Drawn, Report, Section, Selection, capitalise};
+use super::{Drawn, Report, Section, Selection};
 use crate::classify::NamedValue;
 use crate::error::{Error, Result};
 use crate::export::{Align, OutTable, markdown_notes};
+use crate::format::capitalise;
 use crate::format::{self, code_list};
 use crate::indicators::Cell;
 use crate::indicators::aggregate::Sums;

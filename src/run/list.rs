@@ -1,8 +1,9 @@
 //! The priority list of a query, as CSV for Excel and Markdown.
 
-use super::{Coverage, Row, capitalise};
+use super::{Coverage, Row};
 use crate::export::{Align, OutTable};
 use crate::format;
+use crate::format::capitalise;
 use crate::indicators::Cell;
 use crate::indicators::reference::Comparison;
 use crate::query::Selection;

@@ -214,9 +214,3 @@ fn references_section(coverage: &Coverage) -> Section {
         },
     }
 }
-
-pub(super) fn capitalise(word: &str) -> String {
-    let mut c = word.chars();
-    c.next()
-        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
-}

@@ -136,7 +136,7 @@ pub(super) fn run_robustness(
         .into_iter()
         .zip(colors)
         .map(|(r, color)| NamedClass {
-            label: super::capitalise(r.label()),
+            label: crate::format::capitalise(r.label()),
             color,
             optional: false,
         })
@@ -205,7 +205,7 @@ fn robustness_table(level: Level, units: &[Unit], rows: &[Robust]) -> OutTable {
     OutTable {
         headers: vec![
             ("Code".to_string(), Align::Left),
-            (super::capitalise(level.noun()), Align::Left),
+            (crate::format::capitalise(level.noun()), Align::Left),
             ("Meilleur rang".to_string(), Align::Right),
             ("Pire rang".to_string(), Align::Right),
             ("En Priorité 1 (% des variantes)".to_string(), Align::Right),
@@ -220,7 +220,7 @@ fn robustness_table(level: Level, units: &[Unit], rows: &[Robust]) -> OutTable {
                     r.best.to_string(),
                     r.worst.to_string(),
                     format::display(100.0 * r.share, 0),
-                    super::capitalise(r.class.label()),
+                    crate::format::capitalise(r.class.label()),
                 ]
             })
             .collect(),

@@ -205,7 +205,7 @@ fn score_table(
     let mut headers = vec![
         ("Rang".to_string(), Align::Right),
         ("Code".to_string(), Align::Left),
-        (super::capitalise(level.noun()), Align::Left),
+        (crate::format::capitalise(level.noun()), Align::Left),
     ];
     // Per indicator, the value and what the method made of it, as text in result order.
     let input_row: HashMap<&str, usize> = inputs

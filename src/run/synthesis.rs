@@ -3,12 +3,13 @@
 
 use std::path::Path;
 
+use super::Drawn;
 use super::class_map::{Classed, Legend, NamedClass, class_map};
 use super::indicators::{ReferenceValues, thresholds};
-use super::{Drawn, capitalise};
 use crate::classify::palette::{self, Sequential};
 use crate::error::{Error, Result};
 use crate::export::{Align, OutTable};
+use crate::format::capitalise;
 use crate::indicators::model::Values;
 use crate::indicators::synthesis::{self, Count, Position};
 use crate::query::{IndicatorPlan, PlannedSynthesis, Query, ReferenceRow};

@@ -9,61 +9,23 @@ use super::indicators::evaluate_sources;
 use super::map::chart_figure;
 use super::{Report, Section, Selection};
 use crate::error::Result;
-use crate::indicators::Cell;
 use crate::panier::inventory::Inventory;
 use crate::panier::inventory::{self, Columns};
 use crate::panier::norm::Norm;
 use crate::panier::placement::{self, Placed, place, report_set_aside};
-use crate::panier::{Counts, Names, Panier, ServiceKind, Summary};
+use crate::panier::{Names, ServiceKind, Summary};
 use crate::query::{NormSpec, PanierPlan, PanierSpec, Query};
 use crate::render;
 use crate::territory::moves::Movements;
 use crate::territory::{Level, Territory, Unit};
 
-mod outputs;
+mod map;
 pub(super) mod services;
 
-use outputs::{gap_table, kind_list, markdown, missing_map, share_chart, share_table};
-
-/// A norm of the query and the population it applies to.
-struct NormPopulation {
-    norm: Norm,
-    /// "enfants de moins de 6 ans".
-    label: String,
-    /// Per unit, in `units` order.
-    values: Vec<Cell>,
-}
-
-/// Everything computed, before any output is written.
-struct Diagnostic<'a> {
-    spec: &'a PanierSpec,
-    panier: Panier,
-    units: Vec<Unit>,
-    /// The years asked, in order; the last is the year of the gap table and the map.
-    years: Vec<u16>,
-    /// Year → EPCI → counts.
-    counts: BTreeMap<u16, BTreeMap<String, Counts>>,
-    /// Kinds shown: the panier's, then the others present in the territory.
-    kinds: Vec<ServiceKind>,
-    summaries: Vec<Summary>,
-    norms: Vec<NormPopulation>,
-    /// Services of the inventory outside the territory: a line of text each.
-    outside: Vec<String>,
-}
-
-impl Diagnostic<'_> {
-    fn year(&self) -> u16 {
-        *self.years.last().expect("years are checked not empty")
-    }
-
-    fn counts_of(&self, year: u16, code: &str) -> Counts {
-        self.counts
-            .get(&year)
-            .and_then(|c| c.get(code))
-            .cloned()
-            .unwrap_or_default()
-    }
-}
+use crate::panier::report::{
+    NormPopulation, PanierDiagnostic, gap_table, kind_list, markdown, share_chart, share_table,
+};
+use map::missing_map;
 
 pub(super) fn run_panier(
     query: &Query,
@@ -133,8 +95,8 @@ pub(super) fn run_panier(
         .map(|n| norm_population(query, n, &selection, &mut notices))
         .collect::<Result<_>>()?;
 
-    let diagnostic = Diagnostic {
-        spec,
+    let diagnostic = PanierDiagnostic {
+        title: spec.titre.clone(),
         panier,
         units: selection.units,
         years,
@@ -158,7 +120,12 @@ pub(super) fn run_panier(
         report.add(drawn);
     }
     if let Some(chart) = &spec.graphique {
-        let svg = render::share_chart_svg(&share_chart(&diagnostic, chart));
+        let shown = (
+            chart.titre.as_str(),
+            chart.sous_titre.as_deref(),
+            chart.source.as_str(),
+        );
+        let svg = render::share_chart_svg(&share_chart(&diagnostic, shown));
         report.add(chart_figure(chart, svg, out_dir)?);
     }
     let gaps = gap_table(&diagnostic);

@@ -1,25 +1,62 @@
-//! The outputs of a panier: gap and share tables, the Markdown report, the map of
-//! missing services and the chart of shares.
+//! What a panier diagnostic says: the gaps of each EPCI, the share of EPCI covered by each
+//! service year by year, the Markdown report and the chart of shares.
 
-use std::path::Path;
+use std::collections::BTreeMap;
 
-use super::{Diagnostic, NormPopulation};
-use crate::classify::palette::{self, Sequential};
-use crate::error::Result;
+use super::norm::{Gap, Norm};
+use super::{Counts, Panier, ServiceKind, Summary};
 use crate::export::{Align, OutTable};
 use crate::format;
 use crate::indicators::Cell;
-use crate::panier::ServiceKind;
-use crate::panier::norm::Gap;
-use crate::query::{ChartSpec, ClassMapSpec, Query};
-use crate::render::{FeatureClass, Series, ShareChart};
-use crate::run::Drawn;
-use crate::run::class_map::{Classed, Legend, NamedClass, class_map};
-use crate::territory::{Level, Territory};
+use crate::render::{Series, ShareChart};
+use crate::territory::Unit;
+
+/// A norm of the query and the population it applies to.
+pub struct NormPopulation {
+    pub norm: Norm,
+    /// "enfants de moins de 6 ans".
+    pub label: String,
+    /// Per unit, in `units` order.
+    pub values: Vec<Cell>,
+}
+
+/// A panier counted over the EPCI of a selection, year by year, before any output is written.
+pub struct PanierDiagnostic {
+    /// The title of the query, that of the report.
+    pub title: String,
+    pub panier: Panier,
+    pub units: Vec<Unit>,
+    /// The years asked, in order; the last is the year of the gap table and the map.
+    pub years: Vec<u16>,
+    /// Year → EPCI → counts.
+    pub counts: BTreeMap<u16, BTreeMap<String, Counts>>,
+    /// Kinds shown: the panier's, then the others present in the territory.
+    pub kinds: Vec<ServiceKind>,
+    pub summaries: Vec<Summary>,
+    pub norms: Vec<NormPopulation>,
+    /// Services of the inventory outside the territory: a line of text each.
+    pub outside: Vec<String>,
+}
+
+impl PanierDiagnostic {
+    /// The last year asked: that of the gap table and the map.
+    pub fn year(&self) -> u16 {
+        *self.years.last().expect("years are checked not empty")
+    }
+
+    /// The services of each kind of the EPCI `code` in `year`.
+    pub fn counts_of(&self, year: u16, code: &str) -> Counts {
+        self.counts
+            .get(&year)
+            .and_then(|c| c.get(code))
+            .cloned()
+            .unwrap_or_default()
+    }
+}
 
 /// The gaps of each EPCI for the last year: its services, what it lacks, its norms;
 /// EPCI lacking the most first.
-pub(super) fn gap_table(d: &Diagnostic) -> OutTable {
+pub fn gap_table(d: &PanierDiagnostic) -> OutTable {
     let year = d.year();
     let mut headers = vec![
         ("Code EPCI".to_string(), Align::Left),
@@ -44,7 +81,7 @@ pub(super) fn gap_table(d: &Diagnostic) -> OutTable {
     } in &d.norms
     {
         let label = norm.kind.label();
-        headers.push((crate::run::capitalise(population), Align::Right));
+        headers.push((format::capitalise(population), Align::Right));
         let per = format::display(norm.per, 0);
         headers.push((format!("{label} théoriques (1 pour {per})"), Align::Right));
         headers.push((format!("{label} attendus selon la norme"), Align::Right));
@@ -99,7 +136,7 @@ pub(super) fn gap_table(d: &Diagnostic) -> OutTable {
 }
 
 /// Per service (and the whole panier), EPCI covered and their share, year by year.
-pub(super) fn share_table(d: &Diagnostic) -> OutTable {
+pub fn share_table(d: &PanierDiagnostic) -> OutTable {
     let mut headers = vec![("Service".to_string(), Align::Left)];
     for s in &d.summaries {
         headers.push((format!("EPCI couverts {}", s.year), Align::Right));
@@ -126,13 +163,13 @@ pub(super) fn share_table(d: &Diagnostic) -> OutTable {
 
 /// The report: what the panier is, how many EPCI have it year by year, the shares per
 /// service, the gap table, the services outside the territory, and the notes.
-pub(super) fn markdown(
-    d: &Diagnostic,
+pub fn markdown(
+    d: &PanierDiagnostic,
     gaps: &OutTable,
     shares: &OutTable,
     notices: &[String],
 ) -> String {
-    let mut md = format!("# {}\n\n", d.spec.titre);
+    let mut md = format!("# {}\n\n", d.title);
     let requirements: Vec<String> = d
         .panier
         .requirements
@@ -184,80 +221,16 @@ pub(super) fn markdown(
     md
 }
 
-/// The EPCI coloured by the number of services missing from their panier, last year.
-pub(super) fn missing_map(
-    query: &Query,
-    map: &ClassMapSpec,
-    territory: &Territory,
-    d: &Diagnostic,
-    out_dir: &Path,
-    notices: &mut Vec<String>,
-) -> Result<Drawn> {
-    let size = d.panier.requirements.len();
-    // One shade more than needed, the palest left out: "1 service manquant" must not
-    // look empty.
-    let oranges = palette::sequential(Sequential::Oranges, size + 1)
-        .expect("a panier of as many services as a palette has shades: checked by the plan");
-    let mut classes = vec![NamedClass {
-        label: "Panier complet".to_string(),
-        color: "#74c476".to_string(),
-        optional: false,
-    }];
-    classes.extend(
-        oranges
-            .into_iter()
-            .skip(1)
-            .enumerate()
-            .map(|(i, color)| NamedClass {
-                label: match i + 1 {
-                    1 => "1 service manquant".to_string(),
-                    n => format!("{n} services manquants"),
-                },
-                color,
-                optional: false,
-            }),
-    );
-    let year = d.year();
-    let classed: Vec<Classed> = d
-        .units
-        .iter()
-        .map(|u| {
-            let missing = d.panier.missing(&d.counts_of(year, &u.code));
-            Classed {
-                code: &u.code,
-                class: FeatureClass::Class(missing.len()),
-                value_label: if missing.is_empty() {
-                    "panier complet".to_string()
-                } else {
-                    format!("manque : {}", kind_list(&missing))
-                },
-                weight: missing.len() as f64,
-            }
-        })
-        .collect();
-    class_map(
-        query,
-        map,
-        territory,
-        Level::Epci,
-        &d.units,
-        &classed,
-        Legend {
-            title: format!("Services manquants au panier en {year}"),
-            classes,
-        },
-        out_dir,
-        notices,
-    )
-}
-
 /// The chart of the share of EPCI covered, per service and year.
-pub(super) fn share_chart(d: &Diagnostic, spec: &ChartSpec) -> ShareChart {
+pub fn share_chart(
+    d: &PanierDiagnostic,
+    (title, subtitle, source): (&str, Option<&str>, &str),
+) -> ShareChart {
     let mut categories: Vec<String> = d.kinds.iter().map(|k| k.label().to_string()).collect();
     categories.push("Panier complet".to_string());
     ShareChart {
-        title: spec.titre.clone(),
-        subtitle: spec.sous_titre.clone(),
+        title: title.to_string(),
+        subtitle: subtitle.map(str::to_string),
         categories,
         series: d
             .summaries
@@ -273,15 +246,15 @@ pub(super) fn share_chart(d: &Diagnostic, spec: &ChartSpec) -> ShareChart {
             })
             .collect(),
         axis_title: format!("Part des {} EPCI couverts (%)", d.units.len()),
-        source: spec.source.clone(),
+        source: source.to_string(),
     }
 }
 
-fn panier_kinds(d: &Diagnostic) -> Vec<ServiceKind> {
+fn panier_kinds(d: &PanierDiagnostic) -> Vec<ServiceKind> {
     d.panier.requirements.iter().map(|r| r.kind).collect()
 }
 
-pub(super) fn kind_list(kinds: &[ServiceKind]) -> String {
+pub fn kind_list(kinds: &[ServiceKind]) -> String {
     kinds
         .iter()
         .map(|k| k.label())
@@ -298,5 +271,80 @@ fn number(c: Cell) -> String {
     match c {
         Cell::Value(v) => format::compact(v),
         other => other.label(0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::panier::Requirement;
+    use ServiceKind::{Clas, Laep};
+
+    /// Two EPCI over two years: the first has both services in 2022 only, the second a Laep.
+    fn diagnostic() -> PanierDiagnostic {
+        let panier = Panier {
+            requirements: [Laep, Clas]
+                .map(|kind| Requirement { kind, minimum: 1.0 })
+                .to_vec(),
+        };
+        let unit = |code: &str, name: &str| Unit {
+            code: code.to_string(),
+            name: name.to_string(),
+            departements: vec!["63".to_string()],
+        };
+        let units = vec![unit("200000001", "CC Un"), unit("200000002", "CC Deux")];
+        let counts: BTreeMap<u16, BTreeMap<String, Counts>> = [
+            (2019, [("200000001", vec![(Laep, 1.0)])]),
+            (2022, [("200000001", vec![(Laep, 1.0), (Clas, 2.0)])]),
+        ]
+        .into_iter()
+        .map(|(year, epci)| {
+            let mut by_code: BTreeMap<String, Counts> = epci
+                .into_iter()
+                .map(|(code, c)| (code.to_string(), c.into_iter().collect()))
+                .collect();
+            by_code.insert("200000002".to_string(), [(Laep, 1.0)].into_iter().collect());
+            (year, by_code)
+        })
+        .collect();
+        let kinds = vec![Laep, Clas];
+        let codes = ["200000001", "200000002"];
+        let summaries = [2019, 2022]
+            .map(|y| Summary::new(&panier, y, &codes, &counts[&y], &kinds))
+            .to_vec();
+        PanierDiagnostic {
+            title: "Panier".to_string(),
+            panier,
+            units,
+            years: vec![2019, 2022],
+            counts,
+            kinds,
+            summaries,
+            norms: Vec::new(),
+            outside: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_gaps_put_the_epci_lacking_most_first_and_the_shares_count_each_year() {
+        let d = diagnostic();
+        let gaps = gap_table(&d);
+        let row = |i: usize| gaps.rows[i].join(";");
+        // CC Deux lacks the Clas in 2022: first; CC Un has the whole panier in 2022, not in 2019.
+        assert_eq!(row(0), "200000002;CC Deux;63;1;0;non;Clas;1;non");
+        assert!(
+            row(1).starts_with("200000001;CC Un;63;1;2;oui;aucun;0;non"),
+            "{}",
+            row(1)
+        );
+        let shares = share_table(&d);
+        assert_eq!(shares.rows[0][1..], ["0", "0,0", "1", "50,0"]);
+        let md = markdown(&d, &gaps, &shares, &[]);
+        assert!(
+            md.contains(
+                "En 2022, 1 EPCI sur 2 ont un panier complet (50,0\u{a0}%), contre 0 (0,0\u{a0}%) en 2019."
+            ),
+            "{md}"
+        );
     }
 }
