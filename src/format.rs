@@ -160,7 +160,7 @@ pub fn code_list<S: AsRef<str>>(codes: &[S]) -> String {
     }
 }
 
-/// `word` with its first letter in capital (« epci » → « Epci », « commune » → « Commune »).
+/// `word` with its first letter in capital (« communes » → « Communes »).
 pub fn capitalise(word: &str) -> String {
     let mut c = word.chars();
     c.next()

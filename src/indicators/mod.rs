@@ -4,6 +4,7 @@
 pub mod aggregate;
 pub mod cell;
 pub mod coverage;
+pub mod coverage_list;
 pub mod engine;
 pub mod flags;
 pub mod frame;

@@ -1019,21 +1019,12 @@ impl TryFrom<RawThreshold> for ThresholdSpec {
 pub struct ListSpec {
     #[serde(default)]
     pub titre: Option<String>,
-    pub selection: Selection,
+    pub selection: ListSelection,
     /// Output files (`.csv`, `.md`), relative to the output directory.
     pub sorties: Spanned<Vec<String>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Selection {
-    /// Territories below both the departmental and the national reference.
-    SousLesDeuxReferences,
-    /// Territories below at least one reference.
-    SousUneReference,
-    /// Every territory, sorted by value.
-    Toutes,
-}
+pub use crate::indicators::coverage_list::ListSelection;
 
 /// An input file with the key that names it and where, its path to be rewritten.
 type Input<'a> = (&'static str, Range<usize>, &'a mut String);

@@ -8,7 +8,6 @@ mod diagnostic;
 mod evolution;
 mod guard;
 mod indicators;
-mod list;
 mod map;
 mod multiples;
 mod panier;
@@ -17,24 +16,21 @@ mod score;
 mod synthesis;
 mod vintage;
 
+pub use crate::indicators::coverage_list::{Coverage, Reference, Row, priority_table};
+use crate::indicators::coverage_list::{default_list_title, markdown_list, references_section};
 pub use compute::compute;
 pub use diagnostic::{Outcome, Step, run_diagnostic};
 pub use guard::install_panic_hook;
-pub use list::priority_table;
-use list::{default_list_title, markdown_list};
 use map::map_outputs;
 use multiples::multiples_outputs;
 
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::export::OutTable;
 pub use crate::export::Section;
-use crate::indicators::Cell;
 use crate::indicators::reference::Comparison;
 use crate::query::Query;
 use crate::territory::selection::Selection;
-use crate::territory::{Level, Unit};
 
 /// What a run produced, for the summary printed to the user.
 #[derive(Debug, Clone, Default)]
@@ -58,37 +54,6 @@ impl Report {
         self.outputs.extend(paths);
         self.sections.push(section);
     }
-}
-
-/// A territory with its coverage.
-#[derive(Debug, Clone)]
-pub struct Row {
-    pub unit: Unit,
-    pub rate: Cell,
-    pub parts: Vec<Cell>,
-    pub comparison: Option<Comparison>,
-}
-
-/// The computed result of a query, before any output is written.
-#[derive(Debug, Clone)]
-pub struct Coverage {
-    pub level: Level,
-    pub year: u16,
-    pub part_labels: Vec<String>,
-    pub rows: Vec<Row>,
-    pub departement: Reference,
-    pub france: Reference,
-    pub notices: Vec<String>,
-}
-
-/// A reference value, the territory it describes and how it was obtained.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Reference {
-    pub value: f64,
-    /// "Puy-de-Dôme", "France".
-    pub scope: String,
-    /// "publiée", "calculée", "valeur de la requête".
-    pub origin: &'static str,
 }
 
 /// [`run`], a panic of diagterr made the error of this query alone.
@@ -186,31 +151,4 @@ pub fn run(query: &Query, out_dir: &Path) -> Result<Report> {
         report.sections.push(Section::Table { title, table });
     }
     Ok(report)
-}
-
-/// The departmental and national references of a coverage, as a small table.
-fn references_section(coverage: &Coverage) -> Section {
-    let row = |name: &str, r: &Reference| {
-        vec![
-            name.to_string(),
-            r.scope.clone(),
-            crate::format::decimal(r.value, 1),
-            r.origin.to_string(),
-        ]
-    };
-    Section::Table {
-        title: format!("Références du taux de couverture ({})", coverage.year),
-        table: OutTable {
-            headers: vec![
-                ("Référence".to_string(), crate::export::Align::Left),
-                ("Territoire".to_string(), crate::export::Align::Left),
-                ("Taux (%)".to_string(), crate::export::Align::Right),
-                ("Origine".to_string(), crate::export::Align::Left),
-            ],
-            rows: vec![
-                row("Départementale", &coverage.departement),
-                row("Nationale", &coverage.france),
-            ],
-        },
-    }
 }

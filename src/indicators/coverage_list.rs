@@ -1,0 +1,271 @@
+//! The coverage of a query's territories and what it shows: each territory's rate and parts
+//! against the departmental and national references (the method of the Puy-de-Dôme's schéma),
+//! the priority list of those below them, and the references as a table.
+
+use serde::Deserialize;
+
+use crate::export::{Align, OutTable, Section};
+use crate::format::{self, capitalise};
+use crate::indicators::Cell;
+use crate::indicators::reference::Comparison;
+use crate::territory::{Level, Unit};
+
+/// Which territories a priority list keeps (`[liste] selection`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ListSelection {
+    /// Territories below both the departmental and the national reference.
+    SousLesDeuxReferences,
+    /// Territories below at least one reference.
+    SousUneReference,
+    /// Every territory, sorted by value.
+    Toutes,
+}
+
+/// A territory with its coverage.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub unit: Unit,
+    pub rate: Cell,
+    pub parts: Vec<Cell>,
+    pub comparison: Option<Comparison>,
+}
+
+/// The computed result of a query, before any output is written.
+#[derive(Debug, Clone)]
+pub struct Coverage {
+    pub level: Level,
+    pub year: u16,
+    pub part_labels: Vec<String>,
+    pub rows: Vec<Row>,
+    pub departement: Reference,
+    pub france: Reference,
+    pub notices: Vec<String>,
+}
+
+/// A reference value, the territory it describes and how it was obtained.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reference {
+    pub value: f64,
+    /// "Puy-de-Dôme", "France".
+    pub scope: String,
+    /// "publiée", "calculée", "valeur de la requête".
+    pub origin: &'static str,
+}
+
+/// The departmental and national references of a coverage, as a small table.
+pub fn references_section(coverage: &Coverage) -> Section {
+    let row = |name: &str, r: &Reference| {
+        vec![
+            name.to_string(),
+            r.scope.clone(),
+            crate::format::decimal(r.value, 1),
+            r.origin.to_string(),
+        ]
+    };
+    Section::Table {
+        title: format!("Références du taux de couverture ({})", coverage.year),
+        table: OutTable {
+            headers: vec![
+                ("Référence".to_string(), crate::export::Align::Left),
+                ("Territoire".to_string(), crate::export::Align::Left),
+                ("Taux (%)".to_string(), crate::export::Align::Right),
+                ("Origine".to_string(), crate::export::Align::Left),
+            ],
+            rows: vec![
+                row("Départementale", &coverage.departement),
+                row("Nationale", &coverage.france),
+            ],
+        },
+    }
+}
+
+/// The title of the list when the query gives none.
+pub fn default_list_title(cov: &Coverage, selection: ListSelection) -> String {
+    let (plural, noun) = (cov.level.plural(), cov.level.noun());
+    match selection {
+        ListSelection::SousLesDeuxReferences => format!(
+            "{} sous les deux références de taux de couverture, {}",
+            capitalise(plural),
+            cov.year
+        ),
+        ListSelection::SousUneReference => format!(
+            "{} sous au moins une référence de taux de couverture, {}",
+            capitalise(plural),
+            cov.year
+        ),
+        ListSelection::Toutes => format!("Taux de couverture par {noun}, {}", cov.year),
+    }
+}
+
+/// The priority list: selected territories, lowest rate first (secret and
+/// missing ones last, when the selection keeps every territory).
+pub fn priority_table(cov: &Coverage, selection: ListSelection) -> OutTable {
+    let keep = |r: &Row| match selection {
+        ListSelection::SousLesDeuxReferences => r.comparison == Some(Comparison::BelowBoth),
+        ListSelection::SousUneReference => matches!(
+            r.comparison,
+            Some(Comparison::BelowBoth | Comparison::BelowOne)
+        ),
+        ListSelection::Toutes => true,
+    };
+    let mut rows: Vec<&Row> = cov.rows.iter().filter(|r| keep(r)).collect();
+    rows.sort_by(|a, b| match (a.rate.value(), b.rate.value()) {
+        (Some(x), Some(y)) => x.total_cmp(&y).then_with(|| a.unit.code.cmp(&b.unit.code)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.unit.code.cmp(&b.unit.code),
+    });
+    let mut headers = vec![
+        ("Rang".to_string(), Align::Right),
+        ("Code".to_string(), Align::Left),
+        (capitalise(cov.level.noun()), Align::Left),
+        ("Départements".to_string(), Align::Left),
+        ("Taux de couverture".to_string(), Align::Right),
+    ];
+    headers.extend(
+        cov.part_labels
+            .iter()
+            .map(|l| (format!("dont {l}"), Align::Right)),
+    );
+    headers.push((
+        "Écart à la référence départementale (points)".into(),
+        Align::Right,
+    ));
+    headers.push((
+        "Écart à la référence nationale (points)".into(),
+        Align::Right,
+    ));
+    headers.push(("Position".into(), Align::Left));
+    let gap = |r: &Row, reference: f64| {
+        r.rate
+            .value()
+            .map_or_else(|| r.rate.label(1), |v| format::decimal(v - reference, 1))
+    };
+    let body = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let mut cells = vec![
+                (i + 1).to_string(),
+                r.unit.code.clone(),
+                r.unit.name.clone(),
+                r.unit.departements.join(", "),
+                r.rate.label(1),
+            ];
+            cells.extend(r.parts.iter().map(|p| p.label(1)));
+            cells.push(gap(r, cov.departement.value));
+            cells.push(gap(r, cov.france.value));
+            cells.push(match (r.comparison, r.rate) {
+                (Some(c), _) => c.label().to_string(),
+                (None, Cell::Secret) => "secret statistique".to_string(),
+                (None, _) => "donnée absente".to_string(),
+            });
+            cells
+        })
+        .collect();
+    OutTable {
+        headers,
+        rows: body,
+    }
+}
+
+/// The list in Markdown, with the references it is compared with and the notes.
+pub fn markdown_list(title: &str, table: &OutTable, cov: &Coverage) -> String {
+    let mut out = table.to_markdown(Some(title));
+    out.push_str(&format!(
+        "\nRéférences : {} {} ({}) ; {} {} ({}). Taux en places pour 100 enfants de moins de 3 ans.\n",
+        cov.departement.scope,
+        format::display(cov.departement.value, 1),
+        cov.departement.origin,
+        cov.france.scope,
+        format::display(cov.france.value, 1),
+        cov.france.origin,
+    ));
+    if table.rows.is_empty() {
+        out.push_str("\nAucun territoire dans cette sélection.\n");
+    }
+    out.push_str(&crate::export::markdown_notes(&cov.notices));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Three EPCI of the Puy-de-Dôme 2023 against its references (64,2 and 60,9), one secret.
+    fn coverage() -> Coverage {
+        let reference = |value, scope: &str| Reference {
+            value,
+            scope: scope.to_string(),
+            origin: "publiée",
+        };
+        let (departement, france) = (reference(64.2, "Puy-de-Dôme"), reference(60.9, "France"));
+        let row = |code: &str, rate: Cell| Row {
+            unit: Unit {
+                code: code.to_string(),
+                name: format!("CC {code}"),
+                departements: vec!["63".to_string()],
+            },
+            rate,
+            parts: Vec::new(),
+            comparison: Comparison::of(rate, departement.value, france.value),
+        };
+        Coverage {
+            level: Level::Epci,
+            year: 2023,
+            part_labels: Vec::new(),
+            rows: vec![
+                row("200000003", Cell::Value(62.0)),
+                row("200000001", Cell::Secret),
+                row("200000002", Cell::Value(55.5)),
+            ],
+            departement,
+            france,
+            notices: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_list_keeps_those_below_the_references_lowest_first_and_says_the_gaps() {
+        let cov = coverage();
+        let below_both = priority_table(&cov, ListSelection::SousLesDeuxReferences);
+        assert_eq!(
+            below_both.rows,
+            [[
+                "1",
+                "200000002",
+                "CC 200000002",
+                "63",
+                "55,5",
+                "-8,7",
+                "-5,4",
+                "sous les deux références"
+            ]]
+        );
+        assert_eq!(
+            priority_table(&cov, ListSelection::SousUneReference)
+                .rows
+                .len(),
+            2
+        );
+        // Every territory: the secret one last, never a zero.
+        let all = priority_table(&cov, ListSelection::Toutes);
+        assert_eq!(
+            all.rows[2][1..],
+            [
+                "200000001",
+                "CC 200000001",
+                "63",
+                "secret",
+                "secret",
+                "secret",
+                "secret statistique"
+            ]
+        );
+        assert_eq!(
+            default_list_title(&cov, ListSelection::SousLesDeuxReferences),
+            "EPCI sous les deux références de taux de couverture, 2023"
+        );
+    }
+}
