@@ -11,18 +11,20 @@ use super::indicators::{
     ColumnsSpec, Files, IndicatorMapSpec, IndicatorSpec, IndicatorTableSpec, ReferenceRow,
     SourceLevel, SourceSpec, SynthesisSpec,
 };
-use super::numbers::Positive;
+use super::numbers::{NonNegative, Positive};
 use super::schema::{
-    CoverageMethod, EpciReach, EvolutionSpec, NormSpec, PrioritiesMethod, PrioritiesSpec,
-    ReferenceSpec, ReferenceWord, ScoreMethod, ScoreSpec, ThresholdSpec, YearSpec,
+    CoverageMethod, EpciReach, EvolutionSpec, FlagGroup, NormSpec, PrioritiesMethod,
+    PrioritiesSpec, ReferenceSpec, ReferenceWord, ScoreMethod, ScoreSpec, ThresholdSpec, YearSpec,
 };
 use crate::classify::palette::{self, Sequential};
 use crate::error::{Error, ErrorKind, Result};
 use crate::indicators::coverage::RATE;
-use crate::indicators::flags::{FlagRule, GivenBound};
+use crate::indicators::flags::{self, FlagRule, GivenBound};
 use crate::indicators::model::{ColumnRef, Indicator, Kind};
 use crate::indicators::rank_sum::Priorities;
+use crate::indicators::score_list::ScoreShape;
 use crate::indicators::secret_rule::SecretRule;
+use crate::indicators::weighted_score;
 use crate::ingest::builtin;
 use crate::panier::ServiceKind;
 use crate::territory::shapes::{LayerFile, MapContours};
@@ -183,6 +185,8 @@ pub struct ScorePlan {
     pub priorities: Priorities,
     /// The flag of each indicator of `drapeaux` (none for the other methods).
     pub flags: Vec<FlagRule>,
+    /// What its list shows.
+    pub shape: ScoreShape,
 }
 
 /// The sources and indicators a method reads: those of every plan, and the whole plan of
@@ -418,7 +422,7 @@ impl Query {
     /// level, or a rate of sums).
     pub fn score_plan(&self, score: &ScoreSpec, level: Level) -> Result<ScorePlan> {
         if let Some(robust) = &score.robustesse
-            && score.methode == ScoreMethod::Drapeaux
+            && score.methode == ScoreMethod::Flags
         {
             return Err(self
                 .error_at(&robust.sorties.span(), "[score.robustesse] vaut pour la somme des rangs et le score pondéré")
@@ -519,7 +523,7 @@ impl Query {
         self.check_service_columns(&sources)?;
         let priorities = self.priorities(score)?;
         self.check_score_map(score, &priorities)?;
-        if score.methode == ScoreMethod::ScorePondere
+        if score.methode == ScoreMethod::Weighted
             && let Some(i) = listed.get_ref().iter().find(|i| i.poids.is_none())
         {
             return Err(
@@ -528,7 +532,7 @@ impl Query {
             );
         }
         let flags = match score.methode {
-            ScoreMethod::Drapeaux => listed
+            ScoreMethod::Flags => listed
                 .get_ref()
                 .iter()
                 .map(|ind| {
@@ -564,6 +568,14 @@ impl Query {
             scored,
             priorities,
             flags,
+            shape: ScoreShape {
+                method: score.methode,
+                labels: listed.get_ref().iter().map(|i| i.libelle.clone()).collect(),
+                names: listed.get_ref().iter().map(|i| i.key()).collect(),
+                weighted: (score.methode == ScoreMethod::Weighted).then(|| weighted_method(score)),
+                groups: flag_groups(score),
+                typology: score.typologie.is_some(),
+            },
         })
     }
 
@@ -598,7 +610,7 @@ impl Query {
         };
         let err = |msg: String| self.error_at(&map.sorties.span(), msg);
         match (score.methode, &score.typologie) {
-            (ScoreMethod::SommeDesRangs | ScoreMethod::ScorePondere, _) => {
+            (ScoreMethod::RankSum | ScoreMethod::Weighted, _) => {
                 let n = priorities.classes();
                 match palette::sequential(Sequential::Oranges, n) {
                     Some(_) => Ok(()),
@@ -606,7 +618,7 @@ impl Query {
                         .hint("« priorites » de 2 à 7")),
                 }
             }
-            (ScoreMethod::Drapeaux, Some(_)) => Ok(()),
+            (ScoreMethod::Flags, Some(_)) => Ok(()),
             _ => Err(err(
                 "la carte va avec « somme_des_rangs », « score_pondere », ou « drapeaux » avec [score.typologie]".into(),
             )
@@ -1637,6 +1649,39 @@ fn list_columns(sources: &mut [PlannedSource], indicators: &[Indicator]) {
 
 /// Each source's rule of the secret, once its columns are listed: it bounds counts only (a
 /// rate or any published value is not a sum of cells), and the columns read.
+/// How a weighted score is made: its normalisation and each indicator's weight.
+fn weighted_method(spec: &ScoreSpec) -> String {
+    let weights: Vec<(f64, &str)> = spec
+        .indicateurs
+        .get_ref()
+        .iter()
+        .map(|i| (i.poids.map_or(0.0, NonNegative::get), i.libelle.as_str()))
+        .collect();
+    weighted_score::method_label(spec.normalisation, &weights)
+}
+
+/// The subtotals of a flag sum, as the Isère annexe counts them: the need flags, the supply
+/// flags (for the groups some indicator is in), each column named by its header.
+fn flag_groups(spec: &ScoreSpec) -> Vec<flags::FlagGroup> {
+    [
+        (FlagGroup::Besoin, "Drapeaux de besoin"),
+        (FlagGroup::Offre, "Drapeaux d'offre"),
+    ]
+    .into_iter()
+    .map(|(group, column)| flags::FlagGroup {
+        column: column.to_string(),
+        flags: spec
+            .indicateurs
+            .get_ref()
+            .iter()
+            .filter(|i| i.drapeau.as_ref().and_then(|d| d.groupe) == Some(group))
+            .map(|i| i.key())
+            .collect(),
+    })
+    .filter(|g| !g.flags.is_empty())
+    .collect()
+}
+
 /// Only a file by commune or IRIS moves from an older COG to the query's: territories of other
 /// levels are not in the movements table.
 fn check_vintages(query: &Query, sources: &[PlannedSource]) -> Result<()> {

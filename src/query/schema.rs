@@ -773,16 +773,7 @@ pub enum PrioritiesMethod {
     Seuils,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ScoreMethod {
-    /// Puy-de-Dôme: ranks summed, lowest total first.
-    SommeDesRangs,
-    /// Hérault: weighted sum of normalised indicators, highest first.
-    ScorePondere,
-    /// Isère: flags raised by comparisons, summed; need × supply typology.
-    Drapeaux,
-}
+pub use crate::indicators::score_list::ScoreMethod;
 
 /// One indicator of a score.
 #[derive(Debug, Clone, Deserialize)]

@@ -51,8 +51,8 @@ pub(super) fn run_robustness(
     let indicators = spec.indicateurs.get_ref();
     let names: Vec<String> = indicators.iter().map(|i| i.libelle.clone()).collect();
     let mut variants = match spec.methode {
-        ScoreMethod::SommeDesRangs => rank_sum_variants(indicators.len(), spec.egalites),
-        ScoreMethod::ScorePondere => {
+        ScoreMethod::RankSum => rank_sum_variants(indicators.len(), spec.egalites),
+        ScoreMethod::Weighted => {
             let weights: Vec<f64> = indicators
                 .iter()
                 .map(|i| i.poids.map_or(0.0, NonNegative::get))
@@ -60,7 +60,7 @@ pub(super) fn run_robustness(
             let step = robust.pas_poids.map_or(0.05, Positive::get);
             weighted_variants(&weights, spec.normalisation, step)
         }
-        ScoreMethod::Drapeaux => unreachable!("[score.robustesse] of flags: refused by the plan"),
+        ScoreMethod::Flags => unreachable!("[score.robustesse] of flags: refused by the plan"),
     };
     variants.extend(class_variants(
         &inputs.plan.priorities,
