@@ -1647,8 +1647,6 @@ fn list_columns(sources: &mut [PlannedSource], indicators: &[Indicator]) {
     }
 }
 
-/// Each source's rule of the secret, once its columns are listed: it bounds counts only (a
-/// rate or any published value is not a sum of cells), and the columns read.
 /// How a weighted score is made: its normalisation and each indicator's weight.
 fn weighted_method(spec: &ScoreSpec) -> String {
     let weights: Vec<(f64, &str)> = spec
@@ -1708,6 +1706,8 @@ fn check_vintages(query: &Query, sources: &[PlannedSource]) -> Result<()> {
     Ok(())
 }
 
+/// Each source's rule of the secret, once its columns are listed: it bounds counts only (a
+/// rate or any published value is not a sum of cells), and the columns read.
 fn plan_secret_rules(query: &Query, sources: &mut [PlannedSource]) -> Result<()> {
     for source in sources.iter_mut() {
         let Some(spec) = &source.spec.secret_bornes else {
