@@ -4,7 +4,11 @@
 //! tables round them.
 
 use super::Cell;
+use super::filter::{Filter, ReferenceRows};
+use super::model::{Indicator, Values};
+use crate::error::Result;
 use crate::format;
+use crate::territory::{Level, Unit};
 
 /// A threshold of a key figure: its value, and what it is (`None` for a plain number; the
 /// name of a reference row, « Saône-et-Loire »).
@@ -92,6 +96,79 @@ pub fn first(share: Cell, names: &[String], plural: &str, label: &str) -> String
         "{share} de « {label} » dans {} {plural} : {list}.",
         names.len()
     )
+}
+
+/// A key figure of `[chiffres]`, said as a sentence.
+#[derive(Debug)]
+pub struct KeyFigure {
+    pub name: String,
+    pub kind: FigureKind,
+}
+
+#[derive(Debug)]
+pub enum FigureKind {
+    /// How many territories pass the filter, of how many.
+    Passing(Filter),
+    /// The share of the total of `stock` in the first `n` territories by `indicator`.
+    First {
+        indicator: usize,
+        stock: usize,
+        n: usize,
+    },
+}
+
+impl KeyFigure {
+    /// Its sentence over `units` of `level`, with the numbers of the tables.
+    pub fn sentence(
+        &self,
+        indicators: &[Indicator],
+        level: Level,
+        units: &[Unit],
+        values: &Values,
+        references: &ReferenceRows,
+    ) -> Result<String> {
+        match &self.kind {
+            FigureKind::Passing(filter) => {
+                let i = filter.indicator;
+                let what = format!("chiffre clé « {} »", self.name);
+                let [at_least, below] = filter.thresholds(indicators, &what, values, references)?;
+                Ok(passing(
+                    values.of(i),
+                    at_least.as_ref(),
+                    below.as_ref(),
+                    level.plural(),
+                    &indicators[i].label,
+                    indicators[i].decimals(),
+                ))
+            }
+            FigureKind::First {
+                indicator,
+                stock,
+                n,
+            } => {
+                // The first by the indicator, highest first, among those with a value.
+                let shown = |u: usize| values.get(u, *indicator).shown();
+                let mut order: Vec<usize> =
+                    (0..units.len()).filter(|&u| shown(u).is_some()).collect();
+                order.sort_by(|&a, &b| {
+                    shown(b)
+                        .unwrap_or(0.0)
+                        .total_cmp(&shown(a).unwrap_or(0.0))
+                        .then_with(|| units[a].code.cmp(&units[b].code))
+                });
+                order.truncate(*n);
+                let sum = Cell::sum(order.iter().map(|&u| values.get(u, *stock)));
+                let share = Cell::share(sum, values.total[*stock]);
+                let names: Vec<String> = order.iter().map(|&u| units[u].name.clone()).collect();
+                Ok(first(
+                    share,
+                    &names,
+                    level.plural(),
+                    &indicators[*stock].label,
+                ))
+            }
+        }
+    }
 }
 
 #[cfg(test)]

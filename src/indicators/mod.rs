@@ -6,6 +6,8 @@ pub mod cell;
 pub mod coverage;
 pub mod coverage_list;
 pub mod engine;
+pub mod evaluated;
+pub mod filter;
 pub mod flags;
 pub mod frame;
 pub mod key_figures;
@@ -16,6 +18,7 @@ pub mod robustness;
 pub mod score_list;
 pub mod secret_rule;
 pub mod synthesis;
+pub mod table;
 pub mod vintage;
 pub mod weighted_score;
 

@@ -291,7 +291,7 @@ pub struct IndicatorTableSpec {
     #[serde(default)]
     pub tri: Option<Spanned<String>>,
     #[serde(default)]
-    pub ordre: OrderSpec,
+    pub ordre: crate::indicators::table::Order,
     /// Only the territories of at least this municipal population (COG of the query).
     #[serde(default)]
     pub population_min: Option<NonNegative>,
@@ -370,11 +370,3 @@ pub struct TableFilterSpec {
 }
 
 pub use crate::territory::reference_area::ReferenceRow;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OrderSpec {
-    #[default]
-    Decroissant,
-    Croissant,
-}

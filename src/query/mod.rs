@@ -21,8 +21,7 @@ pub use numbers::{Finite, NonNegative, Positive};
 pub use outputs::{PlannedOutput, check_outputs, output_path};
 pub use panier_plan::PanierPlan;
 pub use resolve::{
-    Bound, FigureKind, IndicatorPlan, MethodPlan, PlannedFigure, PlannedFilter, PlannedMap,
-    PlannedSource, PlannedSynthesis, PlannedTable, ScorePlan, check_files,
+    IndicatorPlan, MethodPlan, PlannedMap, PlannedSource, PlannedSynthesis, ScorePlan, check_files,
 };
 pub use schema::*;
 

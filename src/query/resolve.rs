@@ -8,8 +8,8 @@ use toml::Spanned;
 
 use super::Query;
 use super::indicators::{
-    ColumnsSpec, Files, IndicatorMapSpec, IndicatorSpec, IndicatorTableSpec, ReferenceRow,
-    SourceLevel, SourceSpec, SynthesisSpec,
+    ColumnsSpec, Files, IndicatorMapSpec, IndicatorSpec, ReferenceRow, SourceLevel, SourceSpec,
+    SynthesisSpec,
 };
 use super::numbers::{NonNegative, Positive};
 use super::schema::{
@@ -19,11 +19,14 @@ use super::schema::{
 use crate::classify::palette::{self, Sequential};
 use crate::error::{Error, ErrorKind, Result};
 use crate::indicators::coverage::RATE;
+use crate::indicators::filter::{Bound, Filter};
 use crate::indicators::flags::{self, FlagRule, GivenBound};
+use crate::indicators::key_figures::{FigureKind, KeyFigure};
 use crate::indicators::model::{ColumnRef, Indicator, Kind};
 use crate::indicators::rank_sum::Priorities;
 use crate::indicators::score_list::ScoreShape;
 use crate::indicators::secret_rule::SecretRule;
+use crate::indicators::table::IndicatorTable;
 use crate::indicators::weighted_score;
 use crate::ingest::builtin;
 use crate::panier::ServiceKind;
@@ -58,59 +61,13 @@ pub struct PlannedMap<'q> {
     pub references: Vec<ReferenceRow>,
 }
 
-/// A table of the plan: its indicators, the one it is sorted by, and its filter.
-#[derive(Debug)]
-pub struct PlannedTable<'q> {
-    pub spec: &'q IndicatorTableSpec,
-    pub indicators: Vec<usize>,
-    pub sort: Option<usize>,
-    pub filter: Option<PlannedFilter>,
-}
-
-/// The territories a table keeps: indicator `indicator` at least `at_least`, below `below`.
-#[derive(Debug)]
-pub struct PlannedFilter {
-    pub indicator: usize,
-    pub at_least: Option<Bound>,
-    pub below: Option<Bound>,
-    /// Where the query writes it, for the errors of its references.
-    pub span: std::ops::Range<usize>,
-}
-
-/// A bound of a filter: a number, the selection's value, or a reference row's.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Bound {
-    Value(f64),
-    Selection,
-    Reference(ReferenceRow),
-}
-
-impl Bound {
-    /// How thresholds and filters name it (none for a number).
-    pub fn key(self) -> Option<&'static str> {
-        match self {
-            Bound::Value(_) => None,
-            Bound::Selection => Some("reference:selection"),
-            Bound::Reference(r) => Some(r.key()),
-        }
-    }
-
-    /// The reference row it names, if any.
-    pub fn reference(self) -> Option<ReferenceRow> {
-        match self {
-            Bound::Reference(r) => Some(r),
-            _ => None,
-        }
-    }
-}
-
 /// Everything a query of plain indicators computes and writes.
 #[derive(Debug)]
 pub struct IndicatorPlan<'q> {
     pub method: MethodPlan,
     pub maps: Vec<PlannedMap<'q>>,
-    pub tables: Vec<PlannedTable<'q>>,
-    pub figures: Vec<PlannedFigure>,
+    pub tables: Vec<IndicatorTable>,
+    pub figures: Vec<KeyFigure>,
     pub synthesis: Option<PlannedSynthesis<'q>>,
 }
 
@@ -133,7 +90,7 @@ impl IndicatorPlan<'_> {
         let mut rows: Vec<ReferenceRow> = self
             .tables
             .iter()
-            .flat_map(|t| t.spec.references.iter().copied())
+            .flat_map(|t| t.references.iter().copied())
             .chain(self.maps.iter().flat_map(|m| m.references.iter().copied()))
             .chain(
                 filters
@@ -152,27 +109,8 @@ impl IndicatorPlan<'_> {
 #[derive(Debug)]
 pub struct PlannedSynthesis<'q> {
     pub spec: &'q SynthesisSpec,
-    pub axes: Vec<(String, PlannedFilter)>,
+    pub axes: Vec<(String, Filter)>,
     pub at_least: usize,
-}
-
-/// A key figure of `[chiffres]`, said as a sentence.
-#[derive(Debug)]
-pub struct PlannedFigure {
-    pub name: String,
-    pub kind: FigureKind,
-}
-
-#[derive(Debug)]
-pub enum FigureKind {
-    /// How many territories pass the filter, of how many.
-    Passing(PlannedFilter),
-    /// The share of the total of `stock` in the first `n` territories by `indicator`.
-    First {
-        indicator: usize,
-        stock: usize,
-        n: usize,
-    },
 }
 
 /// The indicators of `[score]`: `scored[i]` is the index in `indicators` of the score's
@@ -285,11 +223,17 @@ impl Query {
                         self.plan_filter(&at, &spec.au_moins, &spec.sous, find(&at, "filtre")?, "filtre")
                     })
                     .transpose()?;
-                Ok(PlannedTable {
-                    spec: t,
+                Ok(IndicatorTable {
+                    title: t.titre.clone(),
                     indicators,
                     sort,
+                    order: t.ordre,
+                    population_min: t.population_min.map(NonNegative::get),
+                    first: t.premiers.as_ref().map(|n| *n.get_ref()),
+                    last: t.derniers.as_ref().map(|n| *n.get_ref()),
                     filter,
+                    references: t.references.clone(),
+                    outputs: t.sorties.get_ref().clone(),
                 })
             })
             .collect::<Result<_>>()?;
@@ -321,7 +265,7 @@ impl Query {
                         .error_at(&f.span(), format!("chiffre clé « {name} » : « premiers » ou des bornes (« au_moins », « sous »), pas les deux"))
                         .hint("un chiffre clé compte les territoires entre deux bornes, ou donne la part des N premiers")),
                 };
-                Ok(PlannedFigure {
+                Ok(KeyFigure {
                     name: name.clone(),
                     kind,
                 })
@@ -712,7 +656,7 @@ impl Query {
         below: &Option<ThresholdSpec>,
         indicator: usize,
         what: &str,
-    ) -> Result<PlannedFilter> {
+    ) -> Result<Filter> {
         let span = at.span();
         let bound = |t: &Option<ThresholdSpec>| -> Result<Option<Bound>> {
             Ok(match t {
@@ -747,11 +691,11 @@ impl Query {
                 )
                 .hint("les bornes gardent les valeurs de [au_moins ; sous[ : inversez-les"));
         }
-        Ok(PlannedFilter {
+        Ok(Filter {
             indicator,
             at_least,
             below,
-            span,
+            place: self.at(&span),
         })
     }
 

@@ -1,7 +1,6 @@
 //! A query of plain indicators: its sources summed into the territories, its indicators
 //! evaluated, then its tables and maps written.
 
-use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -14,28 +13,23 @@ use super::synthesis::{synthesis_map, synthesize};
 use super::{Drawn, Report, Section, Selection};
 use crate::classify::NamedValue;
 use crate::error::{Error, Result};
-use crate::export::{Align, OutTable, markdown_notes};
-use crate::format::capitalise;
-use crate::format::{self, code_list};
+use crate::export::markdown_notes;
+use crate::format;
 use crate::indicators::Cell;
 use crate::indicators::aggregate::Sums;
 use crate::indicators::cell::cells;
 use crate::indicators::coverage;
-use crate::indicators::key_figures;
-use crate::indicators::model::{ColumnRef, Indicator, Values, evaluate};
-use crate::indicators::synthesis::{self, Position};
+use crate::indicators::evaluated::Evaluated;
+use crate::indicators::filter::{Bound, ReferenceRows, ReferenceValues};
+use crate::indicators::model::{ColumnRef, Values, evaluate};
 use crate::ingest::CodeKind;
 use crate::ingest::files::{self, RowFilter};
 use crate::query::{
-    Bound, FigureKind, IndicatorPlan, MethodPlan, NonNegative, OrderSpec, PlannedFigure,
-    PlannedFilter, PlannedMap, PlannedSource, PlannedTable, Query, ReferenceRow, SourceLevel,
+    IndicatorPlan, MethodPlan, PlannedMap, PlannedSource, Query, ReferenceRow, SourceLevel,
 };
 use crate::render::{self, ChoroplethMap, FeatureClass, LegendClass, Placed, ProportionalSymbols};
 use crate::territory::reference_area::ReferenceArea;
 use crate::territory::{Level, Territory, Unit, str_col};
-
-/// The label of the selection's row and reference.
-const SELECTION: &str = "Ensemble de la sélection";
 
 pub(super) fn run_indicators(
     query: &Query,
@@ -78,10 +72,8 @@ pub(super) fn run_indicators(
     // (a filter's among them).
     let mut tables = Vec::with_capacity(plan.tables.len());
     for table in &plan.tables {
-        let (mut out, title) = indicator_table(
-            query,
-            &plan,
-            table,
+        let out = table.rows(
+            &plan.method.indicators,
             territory,
             level,
             units,
@@ -89,35 +81,25 @@ pub(super) fn run_indicators(
             &references,
             &mut notices,
         )?;
-        for (row, reference) in &references {
-            if table.spec.references.contains(row) {
-                let mut cells = vec![String::new(), reference.name.clone()];
-                cells.extend(
-                    table
-                        .indicators
-                        .iter()
-                        .map(|&i| plan.method.indicators[i].table_label(reference.cells[i])),
-                );
-                out.rows.push(cells);
-            }
-        }
-        tables.push((table, out, title));
+        tables.push((table, out));
     }
     for figure in &plan.figures {
-        let sentence = key_figure(query, &plan, figure, level, units, values, &references)?;
+        let sentence =
+            figure.sentence(&plan.method.indicators, level, units, values, &references)?;
         notices.push(format!("chiffre clé « {} » : {sentence}", figure.name));
     }
     let synthesis = match &plan.synthesis {
         Some(planned) => {
-            let done = synthesize(query, &plan, planned, level, units, values, &references)?;
+            let done = synthesize(&plan, planned, level, units, values, &references)?;
             notices.extend(done.axes_said.iter().cloned());
             notices.push(format!("priorités : {}", done.sentence));
             Some((planned, done))
         }
         None => None,
     };
-    for (table, out, title) in tables {
-        let paths = out.write_all(table.spec.sorties.get_ref(), out_dir, &title, &|| {
+    for (table, out) in tables {
+        let title = table.title.clone();
+        let paths = out.write_all(&table.outputs, out_dir, &title, &|| {
             format!(
                 "{}{}",
                 out.to_markdown(Some(&title)),
@@ -176,42 +158,6 @@ pub(super) fn run_indicators(
     }
     report.notices = notices;
     Ok(report)
-}
-
-/// The values of `indicators` over `units`, and per source which units it has rows for.
-pub(super) struct Evaluated {
-    pub values: Values,
-    /// `found[s][u]`: source `s` has a row for territory `u` (or for one of its parts).
-    pub found: Vec<Vec<bool>>,
-    /// `partial[s][u]`: source `s` covers territory `u` in part, with so many of its communes
-    /// of so many.
-    pub partial: Vec<Vec<Option<(usize, usize)>>>,
-}
-
-impl Evaluated {
-    /// How many territories some file of `indicator` has no row for.
-    pub fn unfound(&self, indicator: &Indicator) -> usize {
-        let sources: Vec<usize> = indicator.columns().iter().map(|c| c.source).collect();
-        (0..self.values.territories())
-            .filter(|&u| sources.iter().any(|&s| !self.found[s][u]))
-            .count()
-    }
-
-    /// The cell of indicator `i` for territory `u` as a table writes it: a partial one says how
-    /// many communes of the territory its source has.
-    pub fn table_label(&self, indicators: &[Indicator], i: usize, u: usize) -> String {
-        let cell = self.values.get(u, i);
-        let covered = indicators[i]
-            .columns()
-            .iter()
-            .find_map(|c| self.partial[c.source][u]);
-        match (cell, covered) {
-            (Cell::Partial, Some((present, communes))) => {
-                format!("partiel ({present} commune(s) sur {communes})")
-            }
-            _ => indicators[i].table_label(cell),
-        }
-    }
 }
 
 /// The values of `indicators` over `units`: each source's columns summed into them by
@@ -334,12 +280,6 @@ fn sum_source(
             None => e.hint(place),
         }
     })
-}
-
-/// A reference row of the tables: its name, and each indicator's value.
-pub(super) struct ReferenceValues {
-    pub name: String,
-    pub cells: Vec<Cell>,
 }
 
 /// The indicators of `method` over each `wanted` reference row (the département, the région,
@@ -536,250 +476,6 @@ fn published_row(
         .map(Some)
 }
 
-/// The rows of a table, sorted and filtered, then the selection's total row.
-#[allow(clippy::too_many_arguments)]
-fn indicator_table(
-    query: &Query,
-    plan: &IndicatorPlan,
-    table: &PlannedTable,
-    territory: &Territory,
-    level: Level,
-    units: &[Unit],
-    evaluated: &Evaluated,
-    references: &[(ReferenceRow, ReferenceValues)],
-    notices: &mut Vec<String>,
-) -> Result<(OutTable, String)> {
-    let (spec, values) = (table.spec, &evaluated.values);
-    let mut order: Vec<usize> = (0..units.len()).collect();
-    if let Some(filter) = &table.filter {
-        let i = filter.indicator;
-        let [at_least, below] = thresholds(query, plan, filter, "filtre", values, references)?
-            .map(|t| t.map(|t| t.value));
-        let mut unknown = Vec::new();
-        // A value known between bounds is kept or left out when both bounds agree.
-        order.retain(
-            |&u| match synthesis::position(values.get(u, i), at_least, below) {
-                Position::Priority => true,
-                Position::NotPriority => false,
-                Position::Unknown => {
-                    unknown.push(units[u].code.as_str());
-                    false
-                }
-            },
-        );
-        if !unknown.is_empty() {
-            notices.push(format!(
-                "tableau « {} » : {} territoire(s) sans valeur connue de « {} » (secrète, absente, ou approchée de part et d'autre d'une borne), hors du filtre : {}",
-                spec.titre,
-                unknown.len(),
-                plan.method.indicators[i].label,
-                code_list(&unknown)
-            ));
-        }
-    }
-    if let Some(min) = spec.population_min.map(NonNegative::get) {
-        let population = territory.populations(level);
-        order.retain(|&u| {
-            population
-                .get(units[u].code.as_str())
-                .copied()
-                .unwrap_or(0.0)
-                >= min
-        });
-    }
-    if let Some(sort) = table.sort {
-        order.sort_by(|&a, &b| {
-            let (x, y) = (values.get(a, sort).shown(), values.get(b, sort).shown());
-            // Valued rows first, highest first (or lowest), then by code.
-            let by_value = match (x, y) {
-                (Some(x), Some(y)) => match spec.ordre {
-                    OrderSpec::Decroissant => y.total_cmp(&x),
-                    OrderSpec::Croissant => x.total_cmp(&y),
-                },
-                (Some(_), None) => Ordering::Less,
-                (None, Some(_)) => Ordering::Greater,
-                (None, None) => Ordering::Equal,
-            };
-            by_value.then_with(|| units[a].code.cmp(&units[b].code))
-        });
-    }
-    if let Some(n) = spec.premiers.as_ref().map(|n| *n.get_ref()) {
-        order.truncate(n);
-    }
-    if let Some(n) = spec.derniers.as_ref().map(|n| *n.get_ref()) {
-        order.drain(..order.len().saturating_sub(n));
-    }
-    let mut headers = vec![
-        ("Code".to_string(), Align::Left),
-        (capitalise(level.noun()), Align::Left),
-    ];
-    headers.extend(
-        table
-            .indicators
-            .iter()
-            .map(|&i| (plan.method.indicators[i].label.clone(), Align::Right)),
-    );
-    let indicators = &plan.method.indicators;
-    let mut rows: Vec<Vec<String>> = order
-        .iter()
-        .map(|&u| {
-            let mut row = vec![units[u].code.clone(), units[u].name.clone()];
-            row.extend(
-                table
-                    .indicators
-                    .iter()
-                    .map(|&i| evaluated.table_label(indicators, i, u)),
-            );
-            row
-        })
-        .collect();
-    // The first N together, as the schémas state them (« 55 % des enfants vivent dans trois EPCI »).
-    if spec.premiers.is_some() && order.len() > 1 {
-        let together = values.of_subset(indicators, &order);
-        let mut row = vec![
-            String::new(),
-            format!("Ensemble des {} premiers", order.len()),
-        ];
-        row.extend(
-            table
-                .indicators
-                .iter()
-                .map(|&i| indicators[i].table_label(together[i])),
-        );
-        rows.push(row);
-    }
-    // Published values have no total: a table of them alone has no selection row.
-    if table
-        .indicators
-        .iter()
-        .any(|&i| indicators[i].kind.has_total())
-    {
-        let mut row = vec![String::new(), SELECTION.to_string()];
-        row.extend(
-            table
-                .indicators
-                .iter()
-                .map(|&i| indicators[i].table_label(values.total[i])),
-        );
-        rows.push(row);
-    }
-    Ok((OutTable { headers, rows }, spec.titre.clone()))
-}
-
-/// What `bound` names for indicator `i`: the selection's value or a reference row's, with
-/// its name (none for a number, or for a row not computed).
-/// The sentence of a key figure, with the numbers of the tables.
-fn key_figure(
-    query: &Query,
-    plan: &IndicatorPlan,
-    figure: &PlannedFigure,
-    level: Level,
-    units: &[Unit],
-    values: &Values,
-    references: &[(ReferenceRow, ReferenceValues)],
-) -> Result<String> {
-    let indicators = &plan.method.indicators;
-    match &figure.kind {
-        FigureKind::Passing(filter) => {
-            let i = filter.indicator;
-            let what = format!("chiffre clé « {} »", figure.name);
-            let [at_least, below] = thresholds(query, plan, filter, &what, values, references)?;
-            Ok(key_figures::passing(
-                values.of(i),
-                at_least.as_ref(),
-                below.as_ref(),
-                level.plural(),
-                &indicators[i].label,
-                indicators[i].decimals(),
-            ))
-        }
-        FigureKind::First {
-            indicator,
-            stock,
-            n,
-        } => {
-            // The first by the indicator, highest first, among those with a value.
-            let mut order: Vec<usize> = (0..units.len())
-                .filter(|&u| values.get(u, *indicator).shown().is_some())
-                .collect();
-            order.sort_by(|&a, &b| {
-                let (x, y) = (
-                    values.get(a, *indicator).shown(),
-                    values.get(b, *indicator).shown(),
-                );
-                y.unwrap_or(0.0)
-                    .total_cmp(&x.unwrap_or(0.0))
-                    .then_with(|| units[a].code.cmp(&units[b].code))
-            });
-            order.truncate(*n);
-            let sum = Cell::sum(order.iter().map(|&u| values.get(u, *stock)));
-            let share = Cell::share(sum, values.total[*stock]);
-            let names: Vec<String> = order.iter().map(|&u| units[u].name.clone()).collect();
-            Ok(key_figures::first(
-                share,
-                &names,
-                level.plural(),
-                &indicators[*stock].label,
-            ))
-        }
-    }
-}
-
-/// The bounds of `filter` as thresholds: a number as given, the selection or a reference row by its
-/// value of the filter's indicator, named; an error at the filter (`what`) when that row has no value.
-pub(super) fn thresholds(
-    query: &Query,
-    plan: &IndicatorPlan,
-    filter: &PlannedFilter,
-    what: &str,
-    values: &Values,
-    references: &[(ReferenceRow, ReferenceValues)],
-) -> Result<[Option<key_figures::Threshold>; 2]> {
-    let i = filter.indicator;
-    let indicator = &plan.method.indicators[i];
-    let threshold = |b: Option<Bound>| -> Result<Option<key_figures::Threshold>> {
-        let Some(b) = b else { return Ok(None) };
-        if let Bound::Value(value) = b {
-            return Ok(Some(key_figures::Threshold { value, name: None }));
-        }
-        let (name, cell) = reference_value(b, i, values, references)
-            .expect("the rows a filter names are computed");
-        match cell.value() {
-            Some(value) => Ok(Some(key_figures::Threshold {
-                value,
-                name: Some(name),
-            })),
-            None => Err(query
-                .error_at(
-                    &filter.span,
-                    format!(
-                        "{what} : la ligne « {name} » est {} pour « {} »",
-                        cell.why_not_a_number(indicator.decimals()),
-                        indicator.label
-                    ),
-                )
-                .hint("donnez la borne en nombre")),
-        }
-    };
-    Ok([threshold(filter.at_least)?, threshold(filter.below)?])
-}
-
-fn reference_value(
-    bound: Bound,
-    i: usize,
-    values: &Values,
-    rows: &[(ReferenceRow, ReferenceValues)],
-) -> Option<(String, Cell)> {
-    match bound {
-        Bound::Value(_) => None,
-        Bound::Selection => Some((SELECTION.to_string(), values.total[i])),
-        Bound::Reference(row) => rows
-            .iter()
-            .find(|(r, _)| *r == row)
-            .map(|(_, r)| (r.name.clone(), r.cells[i])),
-    }
-}
-
 /// The choropleth of one indicator, with circles for a stock when asked.
 #[allow(clippy::too_many_arguments)]
 fn indicator_map(
@@ -790,7 +486,7 @@ fn indicator_map(
     level: Level,
     units: &[Unit],
     values: &Values,
-    rows: &[(ReferenceRow, ReferenceValues)],
+    rows: &ReferenceRows,
     out_dir: &Path,
     notices: &mut Vec<String>,
 ) -> Result<Drawn> {
@@ -808,7 +504,7 @@ fn indicator_map(
                 .map(|(row, _)| Bound::Reference(*row)),
         )
         .filter_map(|b| {
-            let (name, cell) = reference_value(b, map.indicator, values, rows)?;
+            let (name, cell) = b.named_value(map.indicator, values, rows)?;
             Some((b.key()?, name, cell))
         })
         .collect();

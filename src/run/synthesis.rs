@@ -5,14 +5,14 @@ use std::path::Path;
 
 use super::Drawn;
 use super::class_map::{Classed, Legend, NamedClass, class_map};
-use super::indicators::{ReferenceValues, thresholds};
 use crate::classify::palette::{self, Sequential};
 use crate::error::{Error, Result};
 use crate::export::{Align, OutTable};
 use crate::format::capitalise;
+use crate::indicators::filter::ReferenceRows;
 use crate::indicators::model::Values;
 use crate::indicators::synthesis::{self, Count, Position};
-use crate::query::{IndicatorPlan, PlannedSynthesis, Query, ReferenceRow};
+use crate::query::{IndicatorPlan, PlannedSynthesis, Query};
 use crate::render::FeatureClass;
 use crate::territory::{Level, Territory, Unit};
 
@@ -29,20 +29,19 @@ pub(super) struct Synthesis {
 /// The positions of `units` on the axes of `planned`.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn synthesize(
-    query: &Query,
     plan: &IndicatorPlan,
     planned: &PlannedSynthesis,
     level: Level,
     units: &[Unit],
     values: &Values,
-    references: &[(ReferenceRow, ReferenceValues)],
+    references: &ReferenceRows,
 ) -> Result<Synthesis> {
     let indicators = &plan.method.indicators;
     let mut limits = Vec::with_capacity(planned.axes.len());
     let mut axes_said = Vec::with_capacity(planned.axes.len());
     for (label, filter) in &planned.axes {
         let what = format!("axe « {label} »");
-        let [at_least, below] = thresholds(query, plan, filter, &what, values, references)?;
+        let [at_least, below] = filter.thresholds(indicators, &what, values, references)?;
         let indicator = &indicators[filter.indicator];
         let said = |t: &crate::indicators::key_figures::Threshold| t.said(indicator.decimals());
         let range = match (&at_least, &below) {
