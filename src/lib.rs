@@ -63,6 +63,7 @@ pub mod panier;
 pub mod query;
 pub mod render;
 pub mod run;
+pub mod sources;
 pub mod synthetic;
 pub mod territory;
 

@@ -5,7 +5,6 @@
 use std::path::Path;
 
 use super::class_map::{Classed, Legend, NamedClass, class_map};
-use super::indicators::{evaluate_sources, reference_values};
 use super::map::chart_figure;
 use super::{Report, Section};
 use crate::classify::palette;
@@ -18,6 +17,7 @@ use crate::indicators::Cell;
 use crate::indicators::model::Indicator;
 use crate::query::{ChartSpec, EvolutionSpec, Query, TargetSpec};
 use crate::render::{self, FeatureClass, Line, LineChart, LineMultiples, Target};
+use crate::sources::{evaluate_sources, reference_values};
 use crate::territory::{Territory, Unit};
 
 /// An indicator's value for each year, for every territory and the whole selection.

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use toml::Spanned;
 
-use super::{Coverage, Drawn, Row, Section, vintage};
+use super::{Coverage, Drawn, Row, Section};
 use crate::classify::palette::Palette;
 use crate::classify::{Classes, NamedValue};
 use crate::error::{Error, Result};
@@ -23,6 +23,7 @@ use crate::render::{
     self, ChoroplethMap, Distribution, FeatureClass, LegendClass, MapFeature, Placed,
     ProportionalSymbols,
 };
+use crate::sources::vintage;
 use crate::territory::shapes::{LevelShapes, MapScope, MapShapes};
 use crate::territory::{Level, Territory};
 

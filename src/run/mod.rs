@@ -1,9 +1,7 @@
 //! One query, start to end: territory, coverage, references, classes, then the
 //! map and the priority list. The library entry point the CLI calls.
 
-mod aggregate;
 mod class_map;
-mod compute;
 mod diagnostic;
 mod evolution;
 mod guard;
@@ -14,11 +12,10 @@ mod panier;
 mod robustness;
 mod score;
 mod synthesis;
-mod vintage;
 
 pub use crate::indicators::coverage_list::{Coverage, Reference, Row, priority_table};
 use crate::indicators::coverage_list::{default_list_title, markdown_list, references_section};
-pub use compute::compute;
+pub use crate::sources::compute;
 pub use diagnostic::{Outcome, Step, run_diagnostic};
 pub use guard::install_panic_hook;
 use map::map_outputs;

@@ -6,7 +6,6 @@ use std::path::Path;
 use polars::prelude::*;
 
 use super::class_map::{Classed, Legend, NamedClass, class_map};
-use super::indicators::evaluate_sources;
 use super::{Drawn, Report, Section, Selection};
 use crate::classify::palette::{self, Qualitative, Sequential};
 use crate::error::Result;
@@ -23,6 +22,7 @@ use crate::query::{
     ClassMapSpec, FlagGroup, NonNegative, Query, ScoreMethod, ScorePlan, ScoreSpec,
 };
 use crate::render::FeatureClass;
+use crate::sources::evaluate_sources;
 use crate::territory::{Level, Territory, Unit};
 
 pub(super) fn run_score(

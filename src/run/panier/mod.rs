@@ -5,22 +5,19 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use super::indicators::evaluate_sources;
 use super::map::chart_figure;
 use super::{Report, Section, Selection};
 use crate::error::Result;
-use crate::panier::inventory::Inventory;
 use crate::panier::inventory::{self, Columns};
 use crate::panier::norm::Norm;
-use crate::panier::placement::{self, Placed, place, report_set_aside};
 use crate::panier::{Names, ServiceKind, Summary};
 use crate::query::{NormSpec, PanierPlan, PanierSpec, Query};
 use crate::render;
-use crate::territory::moves::Movements;
-use crate::territory::{Level, Territory, Unit};
+use crate::sources::evaluate_sources;
+use crate::sources::services::placed_services;
+use crate::territory::{Level, Territory};
 
 mod map;
-pub(super) mod services;
 
 use crate::panier::report::{
     NormPopulation, PanierDiagnostic, gap_table, kind_list, markdown, share_chart, share_table,
@@ -168,31 +165,4 @@ fn norm_population(
         label: n.population.clone(),
         values: values.of(0).to_vec(),
     })
-}
-
-/// The services of `inventory` of `years` placed in the `units` of `level`, through the
-/// query's movements table (its own or the built-in one); what was set aside (unknown
-/// types, to declare in `declare_in`, repeated rows, moved or outside services) is said in
-/// `notices`.
-fn placed_services(
-    query: &Query,
-    inventory: &Inventory,
-    declare_in: &str,
-    (territory, level, units): (&Territory, Level, &[Unit]),
-    years: &[u16],
-    notices: &mut Vec<String>,
-) -> Result<Placed> {
-    let mut said = Vec::new();
-    report_set_aside(inventory, declare_in, &mut said);
-    let movements = Movements::shared(query.spec.territoire.movements_file())?;
-    let selection = placement::Selection {
-        territory,
-        vintage: query.spec.territoire.vintage(),
-        movements: Some(&movements),
-        level,
-        units,
-    };
-    let placed = place(inventory, &selection, years)?;
-    notices.extend(said.iter().chain(&placed.notices).map(ToString::to_string));
-    Ok(placed)
 }

@@ -1,19 +1,20 @@
 //! The services of an inventory source counted per territory, as the indicator engine
 //! takes the sums of a source.
 
-use super::placed_services;
 use crate::error::Result;
 use crate::indicators::Cell;
 use crate::indicators::aggregate::Sums;
-use crate::panier::inventory;
+use crate::panier::inventory::{self, Inventory};
+use crate::panier::placement::{self, Placed, place, report_set_aside};
 use crate::panier::{Counts, Names, ServiceKind};
 use crate::query::{PlannedSource, Query};
+use crate::territory::moves::Movements;
 use crate::territory::{Level, Territory, Unit};
 
 /// The services of an inventory source counted per territory of `level`: a column per
 /// type the indicators read (`laep`), zero for a territory without any, since the
 /// inventory lists every service. What was set aside is said in `notices`.
-pub(in crate::run) fn service_sums(
+pub(super) fn service_sums(
     query: &Query,
     source: &PlannedSource,
     territory: &Territory,
@@ -70,4 +71,31 @@ pub(in crate::run) fn service_sums(
         sums.by_code.insert(u.code.clone(), cells);
     }
     Ok(sums)
+}
+
+/// The services of `inventory` of `years` placed in the `units` of `level`, through the
+/// query's movements table (its own or the built-in one); what was set aside (unknown
+/// types, to declare in `declare_in`, repeated rows, moved or outside services) is said in
+/// `notices`.
+pub fn placed_services(
+    query: &Query,
+    inventory: &Inventory,
+    declare_in: &str,
+    (territory, level, units): (&Territory, Level, &[Unit]),
+    years: &[u16],
+    notices: &mut Vec<String>,
+) -> Result<Placed> {
+    let mut said = Vec::new();
+    report_set_aside(inventory, declare_in, &mut said);
+    let movements = Movements::shared(query.spec.territoire.movements_file())?;
+    let selection = placement::Selection {
+        territory,
+        vintage: query.spec.territoire.vintage(),
+        movements: Some(&movements),
+        level,
+        units,
+    };
+    let placed = place(inventory, &selection, years)?;
+    notices.extend(said.iter().chain(&placed.notices).map(ToString::to_string));
+    Ok(placed)
 }

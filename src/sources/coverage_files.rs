@@ -1,4 +1,5 @@
-//! The coverage of every territory of a query, joined to the COG, with its references.
+//! The coverage of every territory of a query read from its files (the Cnaf's published rates,
+//! or the components of the rate summed), joined to the COG, with its references.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -7,13 +8,14 @@ use std::sync::Arc;
 use foldhash::fast::FixedState;
 use polars::prelude::DataFrame;
 
-use super::indicators::evaluate_sources;
-use super::{Coverage, Reference, Row, vintage};
+use super::evaluate_sources;
+use super::vintage;
 use crate::error::Result;
 use crate::format::code_list;
 use crate::indicators::Cell;
 use crate::indicators::cell::cells;
 use crate::indicators::coverage::{self, Components, PUBLISHED_PARTS, RATE};
+use crate::indicators::coverage_list::{Coverage, Reference, Row};
 use crate::indicators::reference::Comparison;
 use crate::indicators::vintage::move_table;
 use crate::ingest::files::{self, RowFilter};

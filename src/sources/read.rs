@@ -1,7 +1,7 @@
 //! A source of the query read (its rows of one level and one year) and handed to the
 //! domain's aggregation (`indicators::aggregate`) with the territories of the selection
 //! and the moves its vintage needs. Every source of the indicator model goes through it
-//! (`run/indicators.rs`); the coverage components, read and checked in their own way,
+//! (`sources::evaluate_sources`); the coverage components, read and checked in their own way,
 //! call the engine directly.
 
 use std::path::Path;
@@ -130,7 +130,7 @@ pub(super) fn sum_by_unit(
 /// `published` ones), the column of each row's level and of its year when it has them (each
 /// row unique by them). One spec for the territories' sums and the reference rows, so that
 /// the file is read once.
-pub(super) fn table_spec<S: AsRef<str>>(
+pub fn table_spec<S: AsRef<str>>(
     code_column: &str,
     codes: CodeKind,
     columns: &[S],

@@ -13,7 +13,7 @@ use toml::Spanned;
 
 /// The moves from vintage `from` (a key of the query) to the query's; `None` when the
 /// input is of the query's vintage already.
-pub(super) fn moves(
+pub fn moves(
     query: &Query,
     territory: &Territory,
     from: Option<&Spanned<u16>>,
@@ -40,7 +40,7 @@ pub(super) fn moves(
 
 /// The moves of a data file's codes: only a file by commune or IRIS can move (the plan refuses
 /// the others of an older vintage).
-pub(super) fn file_moves(
+pub fn file_moves(
     query: &Query,
     territory: &Territory,
     from: Option<&Spanned<u16>>,
