@@ -3,9 +3,39 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{OutTable, OutputFormat, OutputKind, write_atomic};
+use super::{OutTable, OutputFormat, OutputKind, Section, write_atomic};
 use crate::error::Result;
 use crate::render;
+
+/// A chart or a map as the query asks it: its texts and the files it is written to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FigureFiles {
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub source: String,
+    pub outputs: Vec<String>,
+    pub png_width: u32,
+    pub dpi: u32,
+}
+
+impl FigureFiles {
+    /// Writes `svg` (the chart drawn) to its SVG and PNG files: the files, and the report's figure.
+    pub fn write(&self, svg: String, out_dir: &Path) -> Result<(Vec<PathBuf>, Section)> {
+        let paths = Picture {
+            svg: &svg,
+            png: &|| render::svg_to_png(&svg, self.png_width),
+            dpi: self.dpi,
+        }
+        .write_all(&self.outputs, out_dir)?;
+        Ok((
+            paths,
+            Section::Figure {
+                title: self.title.clone(),
+                svg,
+            },
+        ))
+    }
+}
 
 /// A figure ready to be written: its SVG, and how to make its PNG (only when asked).
 pub struct Picture<'a> {

@@ -7,6 +7,7 @@ pub mod coverage;
 pub mod coverage_list;
 pub mod engine;
 pub mod evaluated;
+pub mod evolution;
 pub mod filter;
 pub mod flags;
 pub mod frame;

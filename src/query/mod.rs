@@ -21,7 +21,8 @@ pub use numbers::{Finite, NonNegative, Positive};
 pub use outputs::{PlannedOutput, check_outputs, output_path};
 pub use panier_plan::PanierPlan;
 pub use resolve::{
-    IndicatorPlan, MethodPlan, PlannedMap, PlannedSource, PlannedSynthesis, ScorePlan, check_files,
+    EvolutionPlan, IndicatorPlan, MethodPlan, PlannedMap, PlannedSource, PlannedSynthesis,
+    ScorePlan, check_files,
 };
 pub use schema::*;
 

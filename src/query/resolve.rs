@@ -13,12 +13,13 @@ use super::indicators::{
 };
 use super::numbers::{NonNegative, Positive};
 use super::schema::{
-    CoverageMethod, EpciReach, EvolutionSpec, FlagGroup, NormSpec, PrioritiesMethod,
+    ChartSpec, CoverageMethod, EpciReach, EvolutionSpec, FlagGroup, NormSpec, PrioritiesMethod,
     PrioritiesSpec, ReferenceSpec, ReferenceWord, ScoreMethod, ScoreSpec, ThresholdSpec, YearSpec,
 };
 use crate::classify::palette::{self, Sequential};
 use crate::error::{Error, ErrorKind, Result};
 use crate::indicators::coverage::RATE;
+use crate::indicators::evolution::{Aim, ChangeMap, EvolutionShape, Target};
 use crate::indicators::filter::{Bound, Filter};
 use crate::indicators::flags::{self, FlagRule, GivenBound};
 use crate::indicators::key_figures::{FigureKind, KeyFigure};
@@ -111,6 +112,14 @@ pub struct PlannedSynthesis<'q> {
     pub spec: &'q SynthesisSpec,
     pub axes: Vec<(String, Filter)>,
     pub at_least: usize,
+}
+
+/// The plan of `[evolution]`: its indicators year by year (indicator `k` of year `y` is
+/// `y × K + k`), and what it shows.
+#[derive(Debug)]
+pub struct EvolutionPlan {
+    pub method: MethodPlan,
+    pub shape: EvolutionShape,
 }
 
 /// The indicators of `[score]`: `scored[i]` is the index in `indicators` of the score's
@@ -572,7 +581,7 @@ impl Query {
 
     /// The indicators of `[evolution]`, one per indicator and year, each year its own
     /// source: indicator `k` of year `y` is `indicators[y × K + k]`.
-    pub fn evolution_plan(&self, evolution: &EvolutionSpec, level: Level) -> Result<MethodPlan> {
+    pub fn evolution_plan(&self, evolution: &EvolutionSpec, level: Level) -> Result<EvolutionPlan> {
         let listed = &evolution.indicateurs;
         let years = evolution.annees.get_ref();
         self.check_years(evolution)?;
@@ -614,10 +623,101 @@ impl Query {
         plan_secret_rules(self, &mut sources)?;
         check_vintages(self, &sources)?;
         self.check_reference_rows(&evolution.references)?;
-        Ok(MethodPlan {
-            sources,
-            indicators,
+        Ok(EvolutionPlan {
+            method: MethodPlan {
+                sources,
+                indicators,
+            },
+            shape: self.evolution_shape(evolution),
         })
+    }
+
+    /// What an evolution shows, every name made an index (the names checked by `check_years`).
+    fn evolution_shape(&self, evolution: &EvolutionSpec) -> EvolutionShape {
+        let years: Vec<u16> = evolution
+            .annees
+            .get_ref()
+            .iter()
+            .map(YearSpec::year)
+            .collect();
+        let labels: Vec<String> = evolution
+            .indicateurs
+            .get_ref()
+            .iter()
+            .map(|i| i.libelle.clone())
+            .collect();
+        let year = |y: u16| {
+            years
+                .iter()
+                .position(|x| *x == y)
+                .expect("a year of the series: check_years")
+        };
+        let indicator = |label: &str| {
+            labels
+                .iter()
+                .position(|l| l == label)
+                .expect("the label of an indicator: check_years")
+        };
+        let changes = match &evolution.variations {
+            Some(v) => v
+                .get_ref()
+                .iter()
+                .map(|[a, b]| (year(*a), year(*b)))
+                .collect(),
+            None => vec![(0, years.len() - 1)],
+        };
+        let targets = evolution
+            .cibles
+            .iter()
+            .flat_map(|t| t.get_ref())
+            .map(|t| Target {
+                indicator: indicator(&t.indicateur),
+                year: year(t.annee),
+                territory: t.territoire.clone(),
+                aim: match (&t.valeur, &t.hausse, t.depuis) {
+                    (Some(v), ..) => Aim::Value(v.get()),
+                    (None, Some(rise), Some(from)) => Aim::Rise {
+                        rise: rise.get(),
+                        from: year(from),
+                    },
+                    _ => unreachable!("a value or a rise from a year: check_years"),
+                },
+            })
+            .collect();
+        let named =
+            |wanted: &Option<Spanned<String>>| wanted.as_ref().map(|w| indicator(w.get_ref()));
+        let charted = named(&evolution.graphique_indicateur).unwrap_or(0);
+        let map = evolution.carte.as_ref().map(|map| {
+            let wanted = evolution
+                .carte_indicateur
+                .as_ref()
+                .expect("[evolution.carte] names its indicator: check_years");
+            ChangeMap {
+                indicator: indicator(wanted.get_ref()),
+                limits: evolution
+                    .carte_seuils
+                    .as_ref()
+                    .map(|l| l.iter().map(|v| v.get()).collect()),
+                place: self.at(&wanted.span()),
+                files: map.files(),
+                labels: map.etiquettes,
+            }
+        });
+        let in_panels = named(&evolution.multiples_indicateur).unwrap_or(charted);
+        EvolutionShape {
+            title: evolution.titre.clone(),
+            years,
+            labels,
+            changes,
+            targets,
+            references: evolution.references.clone(),
+            charted,
+            in_panels,
+            chart: evolution.graphique.as_ref().map(ChartSpec::files),
+            multiples: evolution.multiples.as_ref().map(ChartSpec::files),
+            map,
+            outputs: evolution.sorties.get_ref().clone(),
+        }
     }
 
     /// The reference rows `rows` name territories of the query: the département and the région

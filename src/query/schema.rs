@@ -724,6 +724,34 @@ pub struct ChartSpec {
     pub dpi_png: u32,
 }
 
+impl ClassMapSpec {
+    /// The map's texts and files, as the writers take them.
+    pub fn files(&self) -> crate::export::FigureFiles {
+        crate::export::FigureFiles {
+            title: self.titre.clone(),
+            subtitle: self.sous_titre.clone(),
+            source: self.source.clone(),
+            outputs: self.sorties.get_ref().clone(),
+            png_width: self.largeur_png,
+            dpi: self.dpi_png,
+        }
+    }
+}
+
+impl ChartSpec {
+    /// The chart's texts and files, as the writers take them.
+    pub fn files(&self) -> crate::export::FigureFiles {
+        crate::export::FigureFiles {
+            title: self.titre.clone(),
+            subtitle: self.sous_titre.clone(),
+            source: self.source.clone(),
+            outputs: self.sorties.get_ref().clone(),
+            png_width: self.largeur_png,
+            dpi: self.dpi_png,
+        }
+    }
+}
+
 fn default_inventory_code() -> String {
     "code".to_string()
 }

@@ -7,7 +7,8 @@ use std::path::Path;
 use super::Drawn;
 use super::map::{draw, level_shapes};
 use crate::error::Result;
-use crate::query::{ClassMapSpec, Query};
+use crate::export::FigureFiles;
+use crate::query::Query;
 use crate::render::{self, ChoroplethMap, FeatureClass, LegendClass, Placed};
 use crate::territory::{Level, Territory, Unit};
 
@@ -39,7 +40,7 @@ pub(super) struct Legend {
 #[allow(clippy::too_many_arguments)]
 pub(super) fn class_map(
     query: &Query,
-    map: &ClassMapSpec,
+    (map, labels): (&FigureFiles, bool),
     territory: &Territory,
     level: Level,
     units: &[Unit],
@@ -76,8 +77,8 @@ pub(super) fn class_map(
         }
     }
     let mut chart = ChoroplethMap {
-        title: map.titre.clone(),
-        subtitle: map.sous_titre.clone(),
+        title: map.title.clone(),
+        subtitle: map.subtitle.clone(),
         legend_title: legend.title,
         classes: kept
             .iter()
@@ -94,16 +95,11 @@ pub(super) fn class_map(
         references: shapes.unshaped.clone().into_iter().collect(),
         ..Default::default()
     };
-    if map.etiquettes {
+    if labels {
         super::map::check_label_count(query, chart.features.len())?;
         chart.labels = render::feature_labels(&chart.features, |f| {
             weights.get(f.code.as_str()).copied().unwrap_or(f64::MIN)
         });
     }
-    draw(
-        &chart,
-        &map.sorties,
-        (map.largeur_png, map.dpi_png),
-        out_dir,
-    )
+    draw(&chart, &map.outputs, (map.png_width, map.dpi), out_dir)
 }

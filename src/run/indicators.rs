@@ -302,7 +302,7 @@ fn indicator_map(
     }
     draw(
         &chart,
-        &spec.sorties,
+        spec.sorties.get_ref(),
         (spec.largeur_png, spec.dpi_png),
         out_dir,
     )

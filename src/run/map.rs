@@ -303,7 +303,7 @@ pub(super) fn without_shape_notice(codes: &[String]) -> Option<String> {
 /// Writes `chart` to the SVG and PNG files of `sorties`: the files, and the report's figure.
 pub(super) fn draw(
     chart: &ChoroplethMap,
-    sorties: &Spanned<Vec<String>>,
+    outputs: &[String],
     (width, dpi): (u32, u32),
     out_dir: &Path,
 ) -> Result<Drawn> {
@@ -313,7 +313,7 @@ pub(super) fn draw(
         png: &|| render::choropleth_png(chart, width),
         dpi,
     }
-    .write_all(sorties.get_ref(), out_dir)?;
+    .write_all(outputs, out_dir)?;
     Ok((
         paths,
         Section::Figure {
@@ -336,27 +336,6 @@ pub(super) fn check_label_count(query: &Query, n: usize) -> Result<()> {
         .hint("retirez « etiquettes = true » de la carte, ou cartographiez moins de territoires (un département, un EPCI)"));
     }
     Ok(())
-}
-
-/// Writes a chart's SVG and PNG to its `sorties`: the files, and the report's figure.
-pub(super) fn chart_figure(
-    chart: &crate::query::ChartSpec,
-    svg: String,
-    out_dir: &Path,
-) -> Result<Drawn> {
-    let paths = Picture {
-        svg: &svg,
-        png: &|| render::svg_to_png(&svg, chart.largeur_png),
-        dpi: chart.dpi_png,
-    }
-    .write_all(chart.sorties.get_ref(), out_dir)?;
-    Ok((
-        paths,
-        Section::Figure {
-            title: chart.titre.clone(),
-            svg,
-        },
-    ))
 }
 
 /// Said under every legend: where a value equal to a threshold goes.

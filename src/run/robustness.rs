@@ -143,7 +143,7 @@ pub(super) fn run_robustness(
         .collect();
         let drawn = class_map(
             query,
-            map,
+            (&map.files(), map.etiquettes),
             inputs.territory,
             inputs.level,
             inputs.units,

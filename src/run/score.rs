@@ -253,7 +253,7 @@ fn priority_map(
     });
     class_map(
         query,
-        map,
+        (&map.files(), map.etiquettes),
         territory,
         frame.level,
         frame.units,

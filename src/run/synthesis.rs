@@ -215,7 +215,15 @@ pub(super) fn synthesis_map(
         classes,
     };
     class_map(
-        query, map, territory, level, units, &classed, legend, out_dir, notices,
+        query,
+        (&map.files(), map.etiquettes),
+        territory,
+        level,
+        units,
+        &classed,
+        legend,
+        out_dir,
+        notices,
     )
     .map(Some)
 }

@@ -65,7 +65,7 @@ pub(super) fn missing_map(
         .collect();
     class_map(
         query,
-        map,
+        (&map.files(), map.etiquettes),
         territory,
         Level::Epci,
         &d.units,

@@ -5,7 +5,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use super::map::chart_figure;
 use super::{Report, Section, Selection};
 use crate::error::Result;
 use crate::panier::inventory::{self, Columns};
@@ -123,7 +122,7 @@ pub(super) fn run_panier(
             chart.source.as_str(),
         );
         let svg = render::share_chart_svg(&share_chart(&diagnostic, shown));
-        report.add(chart_figure(chart, svg, out_dir)?);
+        report.add(chart.files().write(svg, out_dir)?);
     }
     let gaps = gap_table(&diagnostic);
     let shares = share_table(&diagnostic);
