@@ -18,7 +18,7 @@ pub use format::{OutputFormat, OutputKind};
 pub use geojson::write_geojson;
 pub use geopackage::write_geopackage;
 pub use html::{Part, ReportDoc, Section, report_html};
-pub use outputs::{FigureFiles, Picture, markdown_notes};
+pub use outputs::{FigureFiles, MapFiles, Picture, markdown_notes};
 pub use shapefile::write_shapefile;
 pub use table::{Align, OutTable};
 pub use xlsx::workbook;

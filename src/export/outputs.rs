@@ -37,6 +37,14 @@ impl FigureFiles {
     }
 }
 
+/// A map of named classes as the query asks it: its texts and files, and whether its
+/// territories are named on it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapFiles {
+    pub figure: FigureFiles,
+    pub labels: bool,
+}
+
 /// A figure ready to be written: its SVG, and how to make its PNG (only when asked).
 pub struct Picture<'a> {
     pub svg: &'a str,

@@ -5,7 +5,7 @@
 use super::Cell;
 use super::model::Indicator;
 use crate::error::Place;
-use crate::export::{Align, FigureFiles, OutTable};
+use crate::export::{Align, FigureFiles, MapFiles, OutTable};
 use crate::format;
 use crate::render::{Line, LineChart, LineMultiples, Target as ChartTarget};
 use crate::territory::Unit;
@@ -49,9 +49,7 @@ pub struct ChangeMap {
     pub limits: Option<Vec<f64>>,
     /// Where the query names the indicator, for classes no palette can colour.
     pub place: Place,
-    pub files: FigureFiles,
-    /// Territories named on the map.
-    pub labels: bool,
+    pub files: MapFiles,
 }
 
 /// A value aimed at for indicator `indicator` in year `year` (positions in the shape).

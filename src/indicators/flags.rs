@@ -175,16 +175,37 @@ pub struct Flag {
     pub test: Test,
 }
 
-/// The class names of the typology, given by the caller; a `None` class leaves
-/// its territories without a name (not a priority).
-#[derive(Debug, Clone, PartialEq, Default)]
+/// The class names of the typology (`[score.typologie]`, the query's words as serde renames);
+/// a `None` class leaves its territories without a name (not a priority).
+#[derive(Debug, Clone, PartialEq, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TypologyNames {
     /// Need flags raised, no supply flag raised ("orange" in Isère).
+    #[serde(default, rename = "besoin_offre_presente")]
     pub need_with_supply: Option<String>,
     /// Need and supply flags raised ("bleu" in Isère).
+    #[serde(default, rename = "besoin_deficit_offre")]
     pub need_with_deficit: Option<String>,
+    #[serde(default, rename = "sans_besoin_offre_presente")]
     pub no_need_with_supply: Option<String>,
+    #[serde(default, rename = "sans_besoin_deficit_offre")]
     pub no_need_with_deficit: Option<String>,
+}
+
+impl TypologyNames {
+    /// The named classes in legend order: need first, a deficit of supply before supply.
+    pub fn legend_order(&self) -> Vec<String> {
+        [
+            &self.need_with_deficit,
+            &self.need_with_supply,
+            &self.no_need_with_deficit,
+            &self.no_need_with_supply,
+        ]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect()
+    }
 }
 
 /// The need × supply crossing: flag names of each group, raised when at least

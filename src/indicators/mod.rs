@@ -16,6 +16,7 @@ pub mod model;
 pub mod rank_sum;
 pub mod reference;
 pub mod robustness;
+pub mod score;
 pub mod score_list;
 pub mod secret_rule;
 pub mod synthesis;

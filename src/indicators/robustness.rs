@@ -6,9 +6,16 @@
 
 use std::collections::HashMap;
 
-use super::rank_sum::{Priorities, Ties};
-use super::weighted_score::Normalisation;
-use crate::format;
+use polars::prelude::DataFrame;
+
+use super::cell::cells;
+use super::frame::codes as frame_codes;
+use super::rank_sum::{self, PRIORITY, Priorities, Ties};
+use super::weighted_score::{self, Normalisation};
+use crate::error::Result;
+use crate::export::{Align, OutTable};
+use crate::format::{self, capitalise};
+use crate::territory::{Level, Unit};
 
 /// One change to a score's method.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -221,6 +228,63 @@ pub fn robustness(runs: &[Outcome]) -> Vec<Robust> {
             .then_with(|| a.code.cmp(&b.code))
     });
     out
+}
+
+/// The total of a rank sum, or the score of a weighted score.
+pub fn total_column(result: &DataFrame) -> &'static str {
+    match result.column(rank_sum::TOTAL) {
+        Ok(_) => rank_sum::TOTAL,
+        Err(_) => weighted_score::SCORE,
+    }
+}
+
+/// Each ranked territory's rank and whether it is « Priorité 1 », from a score's result.
+pub fn outcome(result: &DataFrame) -> Result<Outcome> {
+    let codes = frame_codes(result)?;
+    let totals = cells(result, total_column(result))?;
+    let priorities: Vec<Option<&str>> = result.column(PRIORITY)?.str()?.iter().collect();
+    let mut rank = 0;
+    let mut out = Outcome::new();
+    for ((code, t), p) in codes.into_iter().zip(totals).zip(priorities) {
+        if t.bounds().is_some() {
+            rank += 1;
+            out.insert(code, (rank, p == Some("Priorité 1")));
+        }
+    }
+    Ok(out)
+}
+
+/// Code, territory, best and worst rank, the share of runs in « Priorité 1 », the class.
+pub fn table(level: Level, units: &[Unit], rows: &[Robust]) -> OutTable {
+    let name = |code: &str| {
+        units
+            .iter()
+            .find(|u| u.code == code)
+            .map_or(String::new(), |u| u.name.clone())
+    };
+    OutTable {
+        headers: vec![
+            ("Code".to_string(), Align::Left),
+            (capitalise(level.noun()), Align::Left),
+            ("Meilleur rang".to_string(), Align::Right),
+            ("Pire rang".to_string(), Align::Right),
+            ("En Priorité 1 (% des variantes)".to_string(), Align::Right),
+            ("Robustesse".to_string(), Align::Left),
+        ],
+        rows: rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.code.clone(),
+                    name(&r.code),
+                    r.best.to_string(),
+                    r.worst.to_string(),
+                    format::display(100.0 * r.share, 0),
+                    capitalise(r.class.label()),
+                ]
+            })
+            .collect(),
+    }
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@ pub use outputs::{PlannedOutput, check_outputs, output_path};
 pub use panier_plan::PanierPlan;
 pub use resolve::{
     EvolutionPlan, IndicatorPlan, MethodPlan, PlannedMap, PlannedSource, PlannedSynthesis,
-    ScorePlan, check_files,
+    RobustnessPlan, ScorePlan, check_files,
 };
 pub use schema::*;
 

@@ -13,11 +13,13 @@ use super::indicators::{
 };
 use super::numbers::{NonNegative, Positive};
 use super::schema::{
-    ChartSpec, CoverageMethod, EpciReach, EvolutionSpec, FlagGroup, NormSpec, PrioritiesMethod,
-    PrioritiesSpec, ReferenceSpec, ReferenceWord, ScoreMethod, ScoreSpec, ThresholdSpec, YearSpec,
+    ChartSpec, ClassMapSpec, CoverageMethod, EpciReach, EvolutionSpec, FlagGroup, NormSpec,
+    PrioritiesMethod, PrioritiesSpec, ReferenceSpec, ReferenceWord, ScoreMethod, ScoreSpec,
+    ThresholdSpec, YearSpec,
 };
 use crate::classify::palette::{self, Sequential};
 use crate::error::{Error, ErrorKind, Result};
+use crate::export::MapFiles;
 use crate::indicators::coverage::RATE;
 use crate::indicators::evolution::{Aim, ChangeMap, EvolutionShape, Target};
 use crate::indicators::filter::{Bound, Filter};
@@ -25,6 +27,7 @@ use crate::indicators::flags::{self, FlagRule, GivenBound};
 use crate::indicators::key_figures::{FigureKind, KeyFigure};
 use crate::indicators::model::{ColumnRef, Indicator, Kind};
 use crate::indicators::rank_sum::Priorities;
+use crate::indicators::score::ScoreModel;
 use crate::indicators::score_list::ScoreShape;
 use crate::indicators::secret_rule::SecretRule;
 use crate::indicators::table::IndicatorTable;
@@ -128,12 +131,25 @@ pub struct EvolutionPlan {
 pub struct ScorePlan {
     pub method: MethodPlan,
     pub scored: Vec<usize>,
-    /// How a rank sum or a weighted score cuts its totals into classes of priority.
-    pub priorities: Priorities,
-    /// The flag of each indicator of `drapeaux` (none for the other methods).
-    pub flags: Vec<FlagRule>,
+    /// The score, every parameter resolved.
+    pub model: ScoreModel,
     /// What its list shows.
     pub shape: ScoreShape,
+    pub title: String,
+    /// The files of its list.
+    pub outputs: Vec<String>,
+    pub map: Option<MapFiles>,
+    pub robustness: Option<RobustnessPlan>,
+}
+
+/// `[score.robustesse]`: how far its variants move the weights and the class limits, and
+/// where its table and map are written.
+#[derive(Debug)]
+pub struct RobustnessPlan {
+    pub weight_step: f64,
+    pub limit_step: Option<f64>,
+    pub outputs: Vec<String>,
+    pub map: Option<MapFiles>,
 }
 
 /// The sources and indicators a method reads: those of every plan, and the whole plan of
@@ -513,20 +529,57 @@ impl Query {
                 .collect::<Result<_>>()?,
             _ => Vec::new(),
         };
+        let groups = flag_groups(score);
+        let in_group = |group: FlagGroup| -> Vec<String> {
+            listed
+                .get_ref()
+                .iter()
+                .filter(|i| i.drapeau.as_ref().and_then(|d| d.groupe) == Some(group))
+                .map(|i| i.key())
+                .collect()
+        };
+        let model = ScoreModel {
+            method: score.methode,
+            columns: listed.get_ref().iter().map(|i| i.key()).collect(),
+            labels: listed.get_ref().iter().map(|i| i.libelle.clone()).collect(),
+            directions: listed.get_ref().iter().map(|i| i.vulnerable_si).collect(),
+            weights: listed
+                .get_ref()
+                .iter()
+                .map(|i| i.poids.map_or(0.0, NonNegative::get))
+                .collect(),
+            ties: score.egalites,
+            normalisation: score.normalisation,
+            priorities,
+            flags,
+            groups: groups.clone(),
+            need: in_group(FlagGroup::Besoin),
+            supply: in_group(FlagGroup::Offre),
+            typology: score.typologie.clone(),
+            place: self.at(&listed.span()),
+        };
         Ok(ScorePlan {
             method: MethodPlan {
                 sources,
                 indicators,
             },
             scored,
-            priorities,
-            flags,
+            model,
+            title: score.titre.clone(),
+            outputs: score.sorties.get_ref().clone(),
+            map: score.carte.as_ref().map(ClassMapSpec::files),
+            robustness: score.robustesse.as_ref().map(|r| RobustnessPlan {
+                weight_step: r.pas_poids.map_or(0.05, Positive::get),
+                limit_step: r.pas_seuils.map(Positive::get),
+                outputs: r.sorties.get_ref().clone(),
+                map: r.carte.as_ref().map(ClassMapSpec::files),
+            }),
             shape: ScoreShape {
                 method: score.methode,
                 labels: listed.get_ref().iter().map(|i| i.libelle.clone()).collect(),
                 names: listed.get_ref().iter().map(|i| i.key()).collect(),
                 weighted: (score.methode == ScoreMethod::Weighted).then(|| weighted_method(score)),
-                groups: flag_groups(score),
+                groups,
                 typology: score.typologie.is_some(),
             },
         })
@@ -700,7 +753,6 @@ impl Query {
                     .map(|l| l.iter().map(|v| v.get()).collect()),
                 place: self.at(&wanted.span()),
                 files: map.files(),
-                labels: map.etiquettes,
             }
         });
         let in_panels = named(&evolution.multiples_indicateur).unwrap_or(charted);

@@ -410,7 +410,7 @@ pub struct ScoreSpec {
     pub sorties: Spanned<Vec<String>>,
     /// Flag sum: the need × supply typology.
     #[serde(default)]
-    pub typologie: Option<TypologySpec>,
+    pub typologie: Option<crate::indicators::flags::TypologyNames>,
     /// Rank sum and weighted score: the list run again under variants of the method.
     #[serde(default)]
     pub robustesse: Option<RobustnessSpec>,
@@ -726,14 +726,17 @@ pub struct ChartSpec {
 
 impl ClassMapSpec {
     /// The map's texts and files, as the writers take them.
-    pub fn files(&self) -> crate::export::FigureFiles {
-        crate::export::FigureFiles {
-            title: self.titre.clone(),
-            subtitle: self.sous_titre.clone(),
-            source: self.source.clone(),
-            outputs: self.sorties.get_ref().clone(),
-            png_width: self.largeur_png,
-            dpi: self.dpi_png,
+    pub fn files(&self) -> crate::export::MapFiles {
+        crate::export::MapFiles {
+            figure: crate::export::FigureFiles {
+                title: self.titre.clone(),
+                subtitle: self.sous_titre.clone(),
+                source: self.source.clone(),
+                outputs: self.sorties.get_ref().clone(),
+                png_width: self.largeur_png,
+                dpi: self.dpi_png,
+            },
+            labels: self.etiquettes,
         }
     }
 }
@@ -853,21 +856,6 @@ pub struct FlagSpec {
 pub enum FlagGroup {
     Besoin,
     Offre,
-}
-
-/// `[score.typologie]`: names of the need × supply classes (a class left
-/// unnamed stays blank).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TypologySpec {
-    #[serde(default)]
-    pub besoin_offre_presente: Option<String>,
-    #[serde(default)]
-    pub besoin_deficit_offre: Option<String>,
-    #[serde(default)]
-    pub sans_besoin_offre_presente: Option<String>,
-    #[serde(default)]
-    pub sans_besoin_deficit_offre: Option<String>,
 }
 
 /// `niveau_fichier`: a file finer than the query's level, by IRIS (the commune is the

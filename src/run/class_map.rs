@@ -7,7 +7,7 @@ use std::path::Path;
 use super::Drawn;
 use super::map::{draw, level_shapes};
 use crate::error::Result;
-use crate::export::FigureFiles;
+use crate::export::MapFiles;
 use crate::query::Query;
 use crate::render::{self, ChoroplethMap, FeatureClass, LegendClass, Placed};
 use crate::territory::{Level, Territory, Unit};
@@ -40,7 +40,7 @@ pub(super) struct Legend {
 #[allow(clippy::too_many_arguments)]
 pub(super) fn class_map(
     query: &Query,
-    (map, labels): (&FigureFiles, bool),
+    files: &MapFiles,
     territory: &Territory,
     level: Level,
     units: &[Unit],
@@ -49,6 +49,7 @@ pub(super) fn class_map(
     out_dir: &Path,
     notices: &mut Vec<String>,
 ) -> Result<Drawn> {
+    let map = &files.figure;
     let shapes = level_shapes(query, territory, level, notices)?;
     let names: HashMap<&str, &str> = units
         .iter()
@@ -95,7 +96,7 @@ pub(super) fn class_map(
         references: shapes.unshaped.clone().into_iter().collect(),
         ..Default::default()
     };
-    if labels {
+    if files.labels {
         super::map::check_label_count(query, chart.features.len())?;
         chart.labels = render::feature_labels(&chart.features, |f| {
             weights.get(f.code.as_str()).copied().unwrap_or(f64::MIN)

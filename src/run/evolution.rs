@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::class_map::{Classed, Legend, NamedClass, class_map};
-use super::{Drawn, Report, Section};
+use super::{Drawn, Report, Section, Selection};
 use crate::classify::palette;
 use crate::classify::{Classes, Threshold};
 use crate::error::Result;
@@ -13,24 +13,26 @@ use crate::export::markdown_notes;
 use crate::indicators::Cell;
 use crate::indicators::evolution::{ChangeMap, EvolutionShape, Series};
 use crate::indicators::model::Indicator;
-use crate::query::{EvolutionSpec, Query};
+use crate::query::{EvolutionPlan, Query};
 use crate::render::{self, FeatureClass, Line};
 use crate::sources::{evaluate_sources, reference_values};
 use crate::territory::{Level, Territory, Unit};
 
 pub(super) fn run_evolution(
     query: &Query,
-    spec: &EvolutionSpec,
-    territory: &Territory,
+    plan: &EvolutionPlan,
+    selection: &Selection,
     out_dir: &Path,
 ) -> Result<Report> {
-    let selection = query.selection(territory)?;
-    let (level, units) = (selection.level, selection.units.as_slice());
-    let plan = query.evolution_plan(spec, level)?;
+    let (territory, level, units) = (
+        selection.territory,
+        selection.level,
+        selection.units.as_slice(),
+    );
     let shape = &plan.shape;
     let years = shape.years.len();
     let mut notices = selection.notices.clone();
-    let evaluated = evaluate_sources(query, &plan.method, &selection, &mut notices)?;
+    let evaluated = evaluate_sources(query, &plan.method, selection, &mut notices)?;
     let values = &evaluated.values;
     // Indicator `k` of year `y` is `y × K + k` of the plan.
     let per_year = shape.labels.len();
@@ -193,7 +195,7 @@ fn change_map(
         .collect();
     class_map(
         query,
-        (&map.files, map.labels),
+        &map.files,
         territory,
         level,
         units,

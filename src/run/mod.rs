@@ -81,13 +81,17 @@ pub fn run(query: &Query, out_dir: &Path) -> Result<Report> {
             );
         }
         if let Some(score) = &spec.score {
-            return score::run_score(query, score, &territory, out_dir);
+            let selection = query.selection(&territory)?;
+            let plan = query.score_plan(score, selection.level)?;
+            return score::run_score(query, &plan, &selection, out_dir);
         }
         if let Some(panier) = &spec.panier {
             return panier::run_panier(query, panier, &territory, out_dir);
         }
         let evolution = spec.evolution.as_ref().expect("one section is present");
-        return evolution::run_evolution(query, evolution, &territory, out_dir);
+        let selection = query.selection(&territory)?;
+        let plan = query.evolution_plan(evolution, selection.level)?;
+        return evolution::run_evolution(query, &plan, &selection, out_dir);
     };
     let coverage = compute(query, c, &territory)?;
     let mut report = Report {

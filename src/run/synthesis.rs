@@ -216,7 +216,7 @@ pub(super) fn synthesis_map(
     };
     class_map(
         query,
-        (&map.files(), map.etiquettes),
+        &map.files(),
         territory,
         level,
         units,

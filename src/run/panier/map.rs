@@ -65,7 +65,7 @@ pub(super) fn missing_map(
         .collect();
     class_map(
         query,
-        (&map.files(), map.etiquettes),
+        &map.files(),
         territory,
         Level::Epci,
         &d.units,
