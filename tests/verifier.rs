@@ -152,12 +152,28 @@ fn bad_scores() -> Vec<(&'static str, String, &'static str)> {
     ]
 }
 
+/// The Puy-de-Dôme synthesis with more axes than its map can colour.
+fn bad_syntheses() -> Vec<(&'static str, String, &'static str)> {
+    let q = std::fs::read_to_string(root().join("queries/priorites-epci-63.toml")).unwrap();
+    let axis = "  { libelle = \"Pas de Clas\", indicateur = \"clas\", sous = 1 },\n";
+    assert!(q.contains(axis));
+    let nine: String = (0..6)
+        .map(|k| axis.replace("Pas de Clas", &format!("Pas de Clas {k}")))
+        .collect();
+    vec![(
+        "a map of more numbers of axes than a palette has",
+        q.replace(axis, &format!("{axis}{nine}")),
+        "carte de [priorites] : 11 classes de 0 à 10 axes, au-delà des 9 qu'une carte distingue",
+    )]
+}
+
 #[test]
 fn verifier_refuses_what_executer_refuses_and_writes_nothing() {
     let bad = bad_queries()
         .into_iter()
         .chain(bad_scores())
-        .chain(bad_paniers());
+        .chain(bad_paniers())
+        .chain(bad_syntheses());
     for (what, text, said) in bad {
         let s = Scratch::new();
         let q = s.file("requete.toml", &text);

@@ -6,6 +6,13 @@
 //! a range (« 1 à 2 axes »), never a guess.
 
 use super::Cell;
+use super::filter::{Filter, ReferenceRows};
+use super::key_figures::Threshold;
+use super::model::{Indicator, Values};
+use crate::error::Result;
+use crate::export::{Align, MapFiles, OutTable};
+use crate::format::capitalise;
+use crate::territory::{Level, Unit};
 
 /// Where a territory stands on one axis.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,6 +100,152 @@ pub fn reasons(labels: &[String], positions: &[Position]) -> String {
     said
 }
 
+/// `[priorites]` as the plan resolves it: its axes, each a label and a filter, how many axes
+/// make a priority, and where its table and map are written.
+#[derive(Debug)]
+pub struct SynthesisShape {
+    pub title: String,
+    pub axes: Vec<(String, Filter)>,
+    pub at_least: usize,
+    pub outputs: Vec<String>,
+    pub map: Option<MapFiles>,
+}
+
+/// What the synthesis gives: its table, the sentence of its priority territories, and the notes saying
+/// each axis's limits.
+pub struct Synthesis {
+    pub table: OutTable,
+    pub sentence: String,
+    pub axes_said: Vec<String>,
+    pub positions: Vec<Vec<Position>>,
+    pub counts: Vec<Count>,
+}
+
+impl SynthesisShape {
+    /// The positions of `units` of `level` on the axes: the table, the sentence of the priority
+    /// territories, the notes saying each axis's limits.
+    pub fn synthesize(
+        &self,
+        indicators: &[Indicator],
+        level: Level,
+        units: &[Unit],
+        values: &Values,
+        references: &ReferenceRows,
+    ) -> Result<Synthesis> {
+        let planned = self;
+        let mut limits = Vec::with_capacity(planned.axes.len());
+        let mut axes_said = Vec::with_capacity(planned.axes.len());
+        for (label, filter) in &planned.axes {
+            let what = format!("axe « {label} »");
+            let [at_least, below] = filter.thresholds(indicators, &what, values, references)?;
+            let indicator = &indicators[filter.indicator];
+            let said = |t: &Threshold| t.said(indicator.decimals());
+            let range = match (&at_least, &below) {
+                (Some(a), Some(b)) => format!("au moins {} et sous {}", said(a), said(b)),
+                (Some(a), None) => format!("au moins {}", said(a)),
+                (None, Some(b)) => format!("sous {}", said(b)),
+                (None, None) => unreachable!("an axis has a bound: checked by the plan"),
+            };
+            axes_said.push(format!("axe « {label} » : « {} » {range}", indicator.label));
+            limits.push((
+                filter.indicator,
+                at_least.map(|t| t.value),
+                below.map(|t| t.value),
+            ));
+        }
+        let positions: Vec<Vec<Position>> = (0..units.len())
+            .map(|u| {
+                limits
+                    .iter()
+                    .map(|&(i, at_least, below)| position(values.get(u, i), at_least, below))
+                    .collect()
+            })
+            .collect();
+        let counts: Vec<Count> = positions.iter().map(|p| Count::of(p)).collect();
+        let codes: Vec<&str> = units.iter().map(|u| u.code.as_str()).collect();
+        let order = order(&counts, &codes);
+        let labels: Vec<String> = planned.axes.iter().map(|(l, _)| l.clone()).collect();
+
+        // The indicators of the axes, each once, then the position on each axis, the count, the reasons.
+        let mut shown: Vec<usize> = Vec::new();
+        for &(i, ..) in &limits {
+            if !shown.contains(&i) {
+                shown.push(i);
+            }
+        }
+        let mut headers = vec![
+            ("Code".to_string(), Align::Left),
+            (capitalise(level.noun()), Align::Left),
+        ];
+        headers.extend(
+            shown
+                .iter()
+                .map(|&i| (indicators[i].label.clone(), Align::Right)),
+        );
+        headers.extend(labels.iter().map(|l| (l.clone(), Align::Left)));
+        headers.push(("Axes prioritaires".to_string(), Align::Right));
+        headers.push(("Raisons".to_string(), Align::Left));
+        let word = |p: &Position| match p {
+            Position::Priority => "oui",
+            Position::NotPriority => "non",
+            Position::Unknown => "inconnu",
+        };
+        let rows = order
+            .iter()
+            .map(|&u| {
+                let mut row = vec![units[u].code.clone(), units[u].name.clone()];
+                row.extend(
+                    shown
+                        .iter()
+                        .map(|&i| indicators[i].table_label(values.get(u, i))),
+                );
+                row.extend(positions[u].iter().map(|p| word(p).to_string()));
+                row.push(counts[u].label());
+                row.push(reasons(&labels, &positions[u]));
+                row
+            })
+            .collect();
+
+        let n = planned.at_least;
+        let chosen: Vec<usize> = order
+            .iter()
+            .copied()
+            .filter(|&u| counts[u].sure >= n)
+            .collect();
+        let maybe = order
+            .iter()
+            .filter(|&&u| counts[u].sure < n && counts[u].possible >= n)
+            .count();
+        let listed: Vec<String> = chosen
+            .iter()
+            .map(|&u| format!("{} ({})", units[u].name, reasons(&labels, &positions[u])))
+            .collect();
+        let mut sentence = format!(
+            "{} {} sur {} prioritaire(s) sur au moins {n} axe(s) sur {}",
+            chosen.len(),
+            level.plural(),
+            units.len(),
+            labels.len()
+        );
+        if !listed.is_empty() {
+            sentence.push_str(&format!(" : {}", listed.join(", ")));
+        }
+        if maybe > 0 {
+            sentence.push_str(&format!(
+                " ; {maybe} autre(s) pourrai(en)t l'être (position inconnue sur un axe au moins)"
+            ));
+        }
+        sentence.push('.');
+        Ok(Synthesis {
+            table: OutTable { headers, rows },
+            sentence,
+            axes_said,
+            positions,
+            counts,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,5 +309,79 @@ mod tests {
             "Pas de LAEP ; inconnu : Pauvreté au-dessus"
         );
         assert_eq!(reasons(&labels, &rows[3]), "");
+    }
+
+    #[test]
+    fn two_axes_a_territory_on_both_one_on_one_one_unknown() {
+        use crate::error::Place;
+        use crate::indicators::filter::{Bound, Filter};
+        use crate::indicators::model::{ColumnRef, Kind, evaluate};
+        let column = |c: &str| ColumnRef {
+            source: 0,
+            column: c.into(),
+        };
+        let indicators = vec![
+            Indicator {
+                name: "couverture".into(),
+                label: "Couverture".into(),
+                kind: Kind::Published(column("TAUX")),
+            },
+            Indicator {
+                name: "laep".into(),
+                label: "LAEP".into(),
+                kind: Kind::Stock(vec![column("LAEP")]),
+            },
+        ];
+        let columns = |c: &ColumnRef| match c.column.as_str() {
+            "TAUX" => vec![Cell::Value(50.0), Cell::Value(70.0), Cell::Secret],
+            _ => vec![Cell::Value(0.0), Cell::Value(0.0), Cell::Value(2.0)],
+        };
+        let values = evaluate(&indicators, &columns, 3);
+        let unit = |code: &str, name: &str| Unit {
+            code: code.into(),
+            name: name.into(),
+            departements: vec!["71".into()],
+        };
+        let units = vec![unit("1", "Autun"), unit("2", "Mâcon"), unit("3", "Louhans")];
+        let filter = |indicator, below| Filter {
+            indicator,
+            at_least: None,
+            below: Some(Bound::Value(below)),
+            place: Place {
+                file: "q.toml".into(),
+                line: 1,
+            },
+        };
+        let shape = SynthesisShape {
+            title: "Priorités".into(),
+            axes: vec![
+                ("Couverture faible".into(), filter(0, 60.0)),
+                ("Sans LAEP".into(), filter(1, 1.0)),
+            ],
+            at_least: 2,
+            outputs: vec![],
+            map: None,
+        };
+        let done = shape
+            .synthesize(&indicators, Level::Epci, &units, &values, &[])
+            .unwrap();
+        assert_eq!(
+            done.axes_said,
+            [
+                "axe « Couverture faible » : « Couverture » sous 60,0",
+                "axe « Sans LAEP » : « LAEP » sous 1"
+            ]
+        );
+        assert!(
+            done.sentence
+                .starts_with("1 EPCI sur 3 prioritaire(s) sur au moins 2 axe(s) sur 2 : Autun ("),
+            "{}",
+            done.sentence
+        );
+        // Louhans has a LAEP and a secret rate: one axis at most, not a priority, not a maybe.
+        assert!(!done.sentence.contains("pourrai"), "{}", done.sentence);
+        let rows: Vec<&str> = done.table.rows.iter().map(|r| r[0].as_str()).collect();
+        assert_eq!(rows, ["1", "2", "3"]);
+        assert_eq!(done.table.rows[2][4..6], ["inconnu", "non"]);
     }
 }

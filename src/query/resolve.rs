@@ -9,7 +9,6 @@ use toml::Spanned;
 use super::Query;
 use super::indicators::{
     ColumnsSpec, Files, IndicatorMapSpec, IndicatorSpec, ReferenceRow, SourceLevel, SourceSpec,
-    SynthesisSpec,
 };
 use super::numbers::{NonNegative, Positive};
 use super::schema::{
@@ -30,6 +29,7 @@ use crate::indicators::rank_sum::Priorities;
 use crate::indicators::score::ScoreModel;
 use crate::indicators::score_list::ScoreShape;
 use crate::indicators::secret_rule::SecretRule;
+use crate::indicators::synthesis::SynthesisShape;
 use crate::indicators::table::IndicatorTable;
 use crate::indicators::weighted_score;
 use crate::ingest::builtin;
@@ -72,7 +72,7 @@ pub struct IndicatorPlan<'q> {
     pub maps: Vec<PlannedMap<'q>>,
     pub tables: Vec<IndicatorTable>,
     pub figures: Vec<KeyFigure>,
-    pub synthesis: Option<PlannedSynthesis<'q>>,
+    pub synthesis: Option<SynthesisShape>,
 }
 
 impl IndicatorPlan<'_> {
@@ -107,14 +107,6 @@ impl IndicatorPlan<'_> {
         rows.dedup();
         rows
     }
-}
-
-/// `[priorites]`: its axes, each a label and a filter, and how many axes make a priority.
-#[derive(Debug)]
-pub struct PlannedSynthesis<'q> {
-    pub spec: &'q SynthesisSpec,
-    pub axes: Vec<(String, Filter)>,
-    pub at_least: usize,
 }
 
 /// The plan of `[evolution]`: its indicators year by year (indicator `k` of year `y` is
@@ -324,10 +316,22 @@ impl Query {
                             .hint(format!("un nombre de 1 à {}", axes.len())));
                     }
                 };
-                Ok(PlannedSynthesis {
-                    spec: p,
+                // One class per number of axes, from none to all: a palette has at most 9.
+                if p.carte.is_some() && axes.len() + 1 > 9 {
+                    return Err(self
+                        .error_at(&p.axes.span(), format!(
+                            "carte de [priorites] : {} classes de 0 à {} axes, au-delà des 9 qu'une carte distingue",
+                            axes.len() + 1,
+                            axes.len()
+                        ))
+                        .hint("gardez au plus 8 axes pour la carte, ou retirez [priorites.carte]"));
+                }
+                Ok(SynthesisShape {
+                    title: p.titre.clone(),
                     axes,
                     at_least,
+                    outputs: p.sorties.get_ref().clone(),
+                    map: p.carte.as_ref().map(ClassMapSpec::files),
                 })
             })
             .transpose()?;

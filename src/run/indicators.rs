@@ -7,7 +7,7 @@ use std::path::Path;
 use super::map::{
     check_label_count, class_colors, draw, level_shapes, resolve_classes, without_shape_notice,
 };
-use super::synthesis::{synthesis_map, synthesize};
+use super::synthesis::synthesis_map;
 use super::{Drawn, Report, Section};
 use crate::classify::NamedValue;
 use crate::error::Result;
@@ -80,7 +80,8 @@ pub(super) fn run_indicators(
     }
     let synthesis = match &plan.synthesis {
         Some(planned) => {
-            let done = synthesize(&plan, planned, level, units, values, &references)?;
+            let done =
+                planned.synthesize(&plan.method.indicators, level, units, values, &references)?;
             notices.extend(done.axes_said.iter().cloned());
             notices.push(format!("priorités : {}", done.sentence));
             Some((planned, done))
@@ -100,35 +101,30 @@ pub(super) fn run_indicators(
         report.sections.push(Section::Table { title, table: out });
     }
     if let Some((planned, done)) = &synthesis {
-        let title = planned.spec.titre.clone();
-        let paths = done.table.write_all(
-            planned.spec.sorties.get_ref(),
-            out_dir,
-            "Priorités",
-            &|| {
+        let title = planned.title.clone();
+        let paths = done
+            .table
+            .write_all(&planned.outputs, out_dir, "Priorités", &|| {
                 format!(
                     "{}{}",
                     done.table.to_markdown(Some(&title)),
                     markdown_notes(&notices)
                 )
-            },
-        )?;
+            })?;
         report.outputs.extend(paths);
         report.sections.push(Section::Table {
             title,
             table: done.table.clone(),
         });
-        if let Some(drawn) = synthesis_map(
-            query,
-            planned,
-            done,
-            territory,
-            level,
-            units,
-            out_dir,
-            &mut notices,
-        )? {
-            report.add(drawn);
+        if let Some(map) = &planned.map {
+            report.add(synthesis_map(
+                query,
+                map,
+                done,
+                &selection,
+                out_dir,
+                &mut notices,
+            )?);
         }
     }
     for map in &plan.maps {
