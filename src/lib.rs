@@ -57,6 +57,7 @@ pub mod format;
 pub mod geometry;
 pub mod indicators;
 pub mod ingest;
+pub mod maps;
 pub mod notice;
 mod once;
 pub mod panier;

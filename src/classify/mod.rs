@@ -27,7 +27,7 @@ pub mod rule;
 mod tests;
 pub mod thresholds;
 
-pub use rule::{ClassRule, GivenThreshold, NamedValue};
+pub use rule::{ClassRule, Classing, GivenThreshold, NamedValue};
 pub use thresholds::{Classes, Threshold};
 
 use crate::error::{Error, Result};

@@ -1,8 +1,9 @@
 //! How a map's classes are had: thresholds the query gives (numbers, or the names of values
 //! known once computed, as `reference:departement`), or a method cutting the values.
 
+use super::palette::Palette;
 use super::{Classes, Method, Threshold, pooled};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Place, Result};
 
 /// A threshold as a query gives it.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,6 +24,37 @@ pub enum ClassRule {
         method: Method,
         count: Option<usize>,
     },
+}
+
+/// The classes and colours of one map, as the plan resolves them: the rule, the palette, and
+/// where the query writes them, for the errors only the data show (a named value that turns
+/// out secret, more classes than the palette has).
+#[derive(Debug, Clone)]
+pub struct Classing {
+    pub rule: ClassRule,
+    pub palette: Palette,
+    pub place: Place,
+}
+
+impl Classing {
+    /// [`ClassRule::classes`], its errors placed at the query's classes.
+    pub fn classes(
+        &self,
+        named: &[NamedValue],
+        series: &[Vec<f64>],
+        notices: &mut Vec<String>,
+    ) -> Result<Classes> {
+        self.rule
+            .classes(named, series, notices)
+            .map_err(|e| self.place.put(e))
+    }
+
+    /// The colours of `classes`, lowest first, a diverging palette centred on `center`.
+    pub fn colours(&self, classes: &Classes, center: f64) -> Result<Vec<String>> {
+        self.palette
+            .colours_of(classes, center)
+            .map_err(|e| self.place.put(e))
+    }
 }
 
 /// A value a threshold may name: `reference:departement` is the « référence départementale ».

@@ -21,8 +21,7 @@ pub use numbers::{Finite, NonNegative, Positive};
 pub use outputs::{PlannedOutput, check_outputs, output_path};
 pub use panier_plan::PanierPlan;
 pub use resolve::{
-    EvolutionPlan, IndicatorPlan, MethodPlan, PlannedMap, PlannedSource, RobustnessPlan, ScorePlan,
-    check_files,
+    EvolutionPlan, IndicatorPlan, MethodPlan, PlannedSource, RobustnessPlan, ScorePlan, check_files,
 };
 pub use schema::*;
 

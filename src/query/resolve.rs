@@ -7,18 +7,18 @@ use std::collections::BTreeMap;
 use toml::Spanned;
 
 use super::Query;
-use super::indicators::{
-    ColumnsSpec, Files, IndicatorMapSpec, IndicatorSpec, ReferenceRow, SourceLevel, SourceSpec,
-};
+use super::indicators::{ColumnsSpec, Files, IndicatorSpec, ReferenceRow, SourceLevel, SourceSpec};
 use super::numbers::{NonNegative, Positive};
 use super::schema::{
-    ChartSpec, ClassMapSpec, CoverageMethod, EpciReach, EvolutionSpec, FlagGroup, NormSpec,
-    PrioritiesMethod, PrioritiesSpec, ReferenceSpec, ReferenceWord, ScoreMethod, ScoreSpec,
-    ThresholdSpec, YearSpec,
+    ChartSpec, ClassMapSpec, ClassesSpec, CoverageMethod, EpciReach, EvolutionSpec, FlagGroup,
+    MapSpec, MultiplesSpec, NormSpec, PrioritiesMethod, PrioritiesSpec, ReferenceSpec,
+    ReferenceWord, ScoreMethod, ScoreSpec, SymbolSpec, ThresholdSpec, YearSpec,
 };
+use crate::classify::Classing;
+use crate::classify::palette::Palette;
 use crate::classify::palette::{self, Sequential};
 use crate::error::{Error, ErrorKind, Result};
-use crate::export::MapFiles;
+use crate::export::{FigureFiles, MapFiles};
 use crate::indicators::coverage::RATE;
 use crate::indicators::evolution::{Aim, ChangeMap, EvolutionShape, Target};
 use crate::indicators::filter::{Bound, Filter};
@@ -33,6 +33,7 @@ use crate::indicators::synthesis::SynthesisShape;
 use crate::indicators::table::IndicatorTable;
 use crate::indicators::weighted_score;
 use crate::ingest::builtin;
+use crate::maps::{CoverageMap, IndicatorMap, PartsMultiples};
 use crate::panier::ServiceKind;
 use crate::territory::shapes::{LayerFile, MapContours};
 use crate::territory::{Level, Unit};
@@ -55,27 +56,17 @@ pub struct PlannedSource {
     pub secret_rule: Option<SecretRule>,
 }
 
-/// A map of the plan: its indicator, for circles its stock, and the reference rows its
-/// thresholds name.
-#[derive(Debug)]
-pub struct PlannedMap<'q> {
-    pub spec: &'q IndicatorMapSpec,
-    pub indicator: usize,
-    pub symbols: Option<usize>,
-    pub references: Vec<ReferenceRow>,
-}
-
 /// Everything a query of plain indicators computes and writes.
 #[derive(Debug)]
-pub struct IndicatorPlan<'q> {
+pub struct IndicatorPlan {
     pub method: MethodPlan,
-    pub maps: Vec<PlannedMap<'q>>,
+    pub maps: Vec<IndicatorMap>,
     pub tables: Vec<IndicatorTable>,
     pub figures: Vec<KeyFigure>,
     pub synthesis: Option<SynthesisShape>,
 }
 
-impl IndicatorPlan<'_> {
+impl IndicatorPlan {
     /// The reference rows the tables, maps, filters, key figures and axes ask for, each once.
     pub fn reference_rows(&self) -> Vec<ReferenceRow> {
         let filters = self
@@ -155,7 +146,7 @@ pub struct MethodPlan {
 
 impl Query {
     /// The plan of the query's `[indicateurs]` at `level`, the query's level.
-    pub fn indicator_plan(&self, level: Level) -> Result<IndicatorPlan<'_>> {
+    pub fn indicator_plan(&self, level: Level) -> Result<IndicatorPlan> {
         let spec = &self.spec;
         let mut sources = self.declared_sources(level)?;
         let indicators = self.declared_indicators(&sources, level)?;
@@ -203,11 +194,21 @@ impl Query {
                         ThresholdSpec::Value(_) => None,
                     })
                     .collect();
-                Ok(PlannedMap {
-                    spec: m,
+                Ok(IndicatorMap {
                     indicator: find(&m.indicateur, "carte")?,
                     symbols,
                     references,
+                    classing: self.classing(&m.classes, m.palette),
+                    figure: FigureFiles {
+                        title: m.titre.clone(),
+                        subtitle: m.sous_titre.clone(),
+                        source: m.source.clone(),
+                        outputs: m.sorties.get_ref().clone(),
+                        png_width: m.largeur_png,
+                        dpi: m.dpi_png,
+                    },
+                    labels: m.etiquettes,
+                    legend: m.legende,
                 })
             })
             .collect::<Result<_>>()?;
@@ -1387,6 +1388,55 @@ impl Query {
                     self.spec.territoire.niveau.get_ref().noun()
                 ))),
             None => Ok(()),
+        }
+    }
+
+    /// The classes and colours of a map, placed at its `classes` (whose rule the plan checks).
+    fn classing(&self, classes: &Spanned<ClassesSpec>, palette: Palette) -> Classing {
+        Classing {
+            rule: classes
+                .get_ref()
+                .rule()
+                .expect("classes and their values go together: checked by the plan"),
+            palette,
+            place: self.at(&classes.span()),
+        }
+    }
+
+    /// `[carte]` of a coverage query, resolved.
+    pub fn coverage_map(&self, map: &MapSpec) -> CoverageMap {
+        CoverageMap {
+            classing: self.classing(&map.classes, map.palette),
+            figure: FigureFiles {
+                title: map.titre.clone(),
+                subtitle: map.sous_titre.clone(),
+                source: map.source.clone(),
+                outputs: map.sorties.get_ref().clone(),
+                png_width: map.largeur_png,
+                dpi: map.dpi_png,
+            },
+            labels: map.etiquettes,
+            epci_outlines: map.contours_epci,
+            histogram: map.histogramme,
+            legend: map.legende,
+            population_symbols: map.symboles == Some(SymbolSpec::Population),
+        }
+    }
+
+    /// `[multiples]` of a coverage query, resolved.
+    pub fn parts_multiples(&self, sheet: &MultiplesSpec) -> PartsMultiples {
+        PartsMultiples {
+            classing: self.classing(&sheet.classes, sheet.palette),
+            figure: FigureFiles {
+                title: sheet.titre.clone(),
+                subtitle: sheet.sous_titre.clone(),
+                source: sheet.source.clone(),
+                outputs: sheet.sorties.get_ref().clone(),
+                png_width: sheet.largeur_png,
+                dpi: sheet.dpi_png,
+            },
+            columns: sheet.colonnes,
+            place: self.at(&sheet.sorties.span()),
         }
     }
 

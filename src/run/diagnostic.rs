@@ -4,11 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
-use super::map::{coverage_references, resolve_classes};
 use super::{Report, Section, compute};
+use crate::classify::Classing;
 use crate::error::Result;
 use crate::export::{OutTable, Part, ReportDoc, report_html, workbook, write_atomic};
 use crate::format::code_list;
+use crate::maps::coverage_references;
 use crate::query::{DiagnosticPlan, ModelSpec, Query, model_query, wanted};
 use crate::territory::Territory;
 
@@ -198,15 +199,10 @@ fn pooled_classes(text: &str, model: &ModelSpec, deps: &[(&String, &String)]) ->
         return Ok(pooled);
     };
     let mut notices = Vec::new();
-    let limits = |classes, values: Vec<f64>, notices: &mut Vec<String>| {
-        resolve_classes(
-            &query,
-            classes,
-            &coverage_references(&cov),
-            &[values],
-            notices,
-        )
-        .map(|c| c.thresholds().iter().map(|t| t.value).collect::<Vec<f64>>())
+    let limits = |classing: &Classing, values: Vec<f64>, notices: &mut Vec<String>| {
+        classing
+            .classes(&coverage_references(&cov), &[values], notices)
+            .map(|c| c.thresholds().iter().map(|t| t.value).collect::<Vec<f64>>())
     };
     if let Some(map) = query
         .spec
@@ -214,7 +210,8 @@ fn pooled_classes(text: &str, model: &ModelSpec, deps: &[(&String, &String)]) ->
         .as_ref()
         .filter(|m| m.classes.get_ref().computed())
     {
-        pooled.map = Some(limits(&map.classes, rates, &mut notices)?);
+        let classing = query.coverage_map(map).classing;
+        pooled.map = Some(limits(&classing, rates, &mut notices)?);
     }
     if let Some(m) = query
         .spec
@@ -222,7 +219,8 @@ fn pooled_classes(text: &str, model: &ModelSpec, deps: &[(&String, &String)]) ->
         .as_ref()
         .filter(|m| m.classes.get_ref().computed())
     {
-        pooled.multiples = Some(limits(&m.classes, parts, &mut notices)?);
+        let classing = query.parts_multiples(m).classing;
+        pooled.multiples = Some(limits(&classing, parts, &mut notices)?);
     }
     Ok(pooled)
 }

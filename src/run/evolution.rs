@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::class_map::{Classed, Legend, NamedClass, class_map};
+use super::map::class_map;
 use super::{Drawn, Report, Section, Selection};
 use crate::classify::palette;
 use crate::classify::{Classes, Threshold};
@@ -13,6 +13,7 @@ use crate::export::markdown_notes;
 use crate::indicators::Cell;
 use crate::indicators::evolution::{ChangeMap, EvolutionShape, Series};
 use crate::indicators::model::Indicator;
+use crate::maps::{Classed, Legend, NamedClass};
 use crate::query::{EvolutionPlan, Query};
 use crate::render::{self, FeatureClass, Line};
 use crate::sources::{evaluate_sources, reference_values};

@@ -1,13 +1,11 @@
 //! One query, start to end: territory, coverage, references, classes, then the
 //! map and the priority list. The library entry point the CLI calls.
 
-mod class_map;
 mod diagnostic;
 mod evolution;
 mod guard;
 mod indicators;
 mod map;
-mod multiples;
 mod panier;
 mod robustness;
 mod score;
@@ -18,14 +16,13 @@ use crate::indicators::coverage_list::{default_list_title, markdown_list, refere
 pub use crate::sources::compute;
 pub use diagnostic::{Outcome, Step, run_diagnostic};
 pub use guard::install_panic_hook;
-use map::map_outputs;
-use multiples::multiples_outputs;
 
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 pub use crate::export::Section;
 use crate::indicators::reference::Comparison;
+use crate::maps;
 use crate::query::Query;
 use crate::territory::selection::Selection;
 
@@ -43,8 +40,7 @@ pub struct Report {
     pub sections: Vec<Section>,
 }
 
-/// Files written, and the figure they show.
-pub(super) type Drawn = (Vec<PathBuf>, Section);
+use crate::maps::Drawn;
 
 impl Report {
     fn add(&mut self, (paths, section): Drawn) {
@@ -117,23 +113,24 @@ pub fn run(query: &Query, out_dir: &Path) -> Result<Report> {
         sections: vec![references_section(&coverage)],
         ..Report::default()
     };
+    let level = coverage.level;
     if let Some(map) = &spec.carte {
-        let drawn = map_outputs(
-            query,
-            map,
-            &territory,
+        let drawn = maps::coverage_map(
+            &query.coverage_map(map),
             &coverage,
+            |notices| map::map_shapes(query, &territory, level, notices),
+            &territory,
+            &query.path,
             out_dir,
             &mut report.notices,
         )?;
         report.add(drawn);
     }
     if let Some(multiples) = &spec.multiples {
-        let drawn = multiples_outputs(
-            query,
-            multiples,
-            &territory,
+        let drawn = maps::parts_multiples(
+            &query.parts_multiples(multiples),
             &coverage,
+            |notices| Ok(map::level_shapes(query, &territory, level, notices)?.layer),
             out_dir,
             &mut report.notices,
         )?;

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use super::class_map::{Classed, Legend, NamedClass, class_map};
+use super::map::class_map;
 use super::{Report, Section, Selection};
 use crate::classify::palette::{self, Sequential};
 use crate::error::Result;
@@ -16,6 +16,7 @@ use crate::indicators::Cell;
 use crate::indicators::cell::cells;
 use crate::indicators::frame::codes as frame_codes;
 use crate::indicators::robustness::{self, Robustness, outcome, robustness, total_column};
+use crate::maps::{Classed, Legend, NamedClass};
 use crate::query::{Query, RobustnessPlan, ScorePlan};
 use crate::render::FeatureClass;
 

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use super::class_map::{Classed, Legend, NamedClass, class_map};
+use super::map::class_map;
 use super::{Drawn, Report, Section, Selection};
 use crate::error::Result;
 use crate::export::{MapFiles, markdown_notes};
@@ -13,6 +13,7 @@ use crate::indicators::Cell;
 use crate::indicators::cell::cells;
 use crate::indicators::frame::{codes as frame_codes, push_cells};
 use crate::indicators::score_list::{ScoreMethod, score_table};
+use crate::maps::{Classed, Legend, NamedClass};
 use crate::query::{Query, ScorePlan};
 use crate::render::FeatureClass;
 use crate::sources::evaluate_sources;

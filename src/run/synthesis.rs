@@ -4,11 +4,12 @@
 use std::path::Path;
 
 use super::Drawn;
-use super::class_map::{Classed, Legend, NamedClass, class_map};
+use super::map::class_map;
 use crate::classify::palette::{self, Sequential};
 use crate::error::Result;
 use crate::export::MapFiles;
 use crate::indicators::synthesis::{Position, Synthesis};
+use crate::maps::{Classed, Legend, NamedClass};
 use crate::query::Query;
 use crate::render::FeatureClass;
 use crate::territory::selection::Selection;

@@ -5,11 +5,12 @@ use std::path::Path;
 
 use crate::classify::palette::{self, Sequential};
 use crate::error::Result;
+use crate::maps::{Classed, Legend, NamedClass};
 use crate::panier::report::{PanierDiagnostic, kind_list};
 use crate::query::{ClassMapSpec, Query};
 use crate::render::FeatureClass;
 use crate::run::Drawn;
-use crate::run::class_map::{Classed, Legend, NamedClass, class_map};
+use crate::run::map::class_map;
 use crate::territory::{Level, Territory};
 
 /// The EPCI coloured by the number of services missing from their panier, last year.
