@@ -89,7 +89,7 @@ pub fn plan_diagnostic<'a>(d: &'a Diagnostic, out_dir: &Path) -> Result<Diagnost
                 .enumerate()
                 .filter(|(_, (_, m))| wanted(m, &dep))
                 .map(|(i, (text, m))| {
-                    let planned = model_query(text, m, &dep, &name)
+                    let planned = model_query(text, Path::new(&m.requete), &dep, &name)
                         .and_then(|q| q.planned_outputs(&dir).map(|o| (q, o)));
                     (i, planned)
                 })
@@ -168,11 +168,11 @@ fn with_year(d: &Diagnostic, model: &ModelSpec, text: String) -> Result<String> 
 }
 
 /// A model query for one département.
-pub fn model_query(text: &str, model: &ModelSpec, dep: &str, name: &str) -> Result<Query> {
+pub fn model_query(text: &str, model_file: &Path, dep: &str, name: &str) -> Result<Query> {
     let text = text
         .replace("{departement}", &toml_escaped(dep))
         .replace("{nom_departement}", &toml_escaped(name));
-    Query::parse(Path::new(&model.requete), text)
+    Query::parse(model_file, text)
 }
 
 /// Code → name of the départements of the diagnostic's list.

@@ -19,7 +19,7 @@ pub use diagnostic_plan::{DiagnosticPlan, model_query, plan_diagnostic, wanted};
 pub use indicators::*;
 pub use numbers::{Finite, NonNegative, Positive};
 pub use outputs::{PlannedOutput, check_outputs, output_path};
-pub use panier_plan::PanierPlan;
+pub use panier_plan::{PanierPlan, PlannedNorm};
 pub use resolve::{
     EvolutionPlan, IndicatorPlan, MethodPlan, PlannedSource, RobustnessPlan, ScorePlan, check_files,
 };

@@ -1,18 +1,43 @@
 //! The plan of a `[panier]`: its composition, its years and its norms read and checked with the
 //! query, before the inventory is.
 
-use super::{PanierSpec, Query};
+use std::path::PathBuf;
+
+use super::{ChartSpec, ClassMapSpec, MethodPlan, PanierSpec, Query};
 use crate::classify::palette::{self, Sequential};
 use crate::error::Result;
-use crate::panier::{Panier, Requirement};
+use crate::export::{FigureFiles, MapFiles};
+use crate::panier::inventory::Columns;
+use crate::panier::norm::Norm;
+use crate::panier::{Names, Panier, Requirement};
 use crate::territory::Level;
 
 /// A panier ready to be counted.
 #[derive(Debug)]
 pub struct PanierPlan {
+    pub title: String,
     pub panier: Panier,
     /// At least one, each once, in increasing order: the last is that of the table and map.
     pub years: Vec<u16>,
+    /// The inventory, its columns, and the local names of its services.
+    pub inventory: PathBuf,
+    pub columns: Columns,
+    pub names: Names,
+    pub norms: Vec<PlannedNorm>,
+    /// The files of the table of gaps, and of the synthesis of shares.
+    pub outputs: Vec<String>,
+    pub synthesis_outputs: Option<Vec<String>>,
+    pub map: Option<MapFiles>,
+    pub chart: Option<FigureFiles>,
+}
+
+/// A norm « one service for N » and the plan of its population by EPCI.
+#[derive(Debug)]
+pub struct PlannedNorm {
+    pub norm: Norm,
+    /// The population's name, in the table.
+    pub label: String,
+    pub population: MethodPlan,
 }
 
 impl Query {
@@ -56,7 +81,40 @@ impl Query {
                 )
                 .hint("une carte montre un panier de 1 à 8 services"));
         }
-        Ok(PanierPlan { panier, years })
+        let norms = spec
+            .normes
+            .iter()
+            .map(|n| {
+                Ok(PlannedNorm {
+                    norm: Norm {
+                        kind: n.service,
+                        per: n.une_pour.get(),
+                        rounding: n.arrondi,
+                    },
+                    label: n.population.clone(),
+                    population: self.norm_plan(n)?,
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(PanierPlan {
+            title: spec.titre.clone(),
+            panier,
+            years,
+            inventory: PathBuf::from(spec.inventaire.get_ref()),
+            columns: Columns {
+                code: spec.colonne_code.clone(),
+                kind: spec.colonne_type.clone(),
+                year: spec.colonne_annee.clone(),
+                count: spec.colonne_nombre.clone(),
+                name: spec.colonne_nom.clone(),
+            },
+            names: Names::new(spec.synonymes.iter().map(|(n, k)| (n.as_str(), *k))),
+            norms,
+            outputs: spec.sorties.get_ref().clone(),
+            synthesis_outputs: spec.synthese.as_ref().map(|s| s.get_ref().clone()),
+            map: spec.carte.as_ref().map(ClassMapSpec::files),
+            chart: spec.graphique.as_ref().map(ChartSpec::files),
+        })
     }
 
     /// The composition of `spec`.

@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::export::{OutTable, Part, ReportDoc, report_html, workbook, write_atomic};
 use crate::format::code_list;
 use crate::maps::coverage_references;
-use crate::query::{DiagnosticPlan, ModelSpec, Query, model_query, wanted};
+use crate::query::{DiagnosticPlan, Query, model_query, wanted};
 use crate::territory::Territory;
 
 /// What the diagnostic of one département gave.
@@ -51,7 +51,7 @@ pub fn run_diagnostic(
                     .filter(|dep| wanted(m, &dep.code))
                     .map(|dep| (&dep.code, &dep.name))
                     .collect();
-                pooled_classes(text, m, &deps)
+                pooled_classes(text, Path::new(&m.requete), &deps)
             })
             .collect()
     } else {
@@ -164,7 +164,7 @@ impl Pooled {
 
 /// For a coverage model whose classes are computed from the values: the thresholds of
 /// its method over the rates (and over the components) of all `deps`.
-fn pooled_classes(text: &str, model: &ModelSpec, deps: &[(&String, &String)]) -> Result<Pooled> {
+fn pooled_classes(text: &str, model_file: &Path, deps: &[(&String, &String)]) -> Result<Pooled> {
     let mut pooled = Pooled {
         departements: deps.len(),
         ..Pooled::default()
@@ -172,7 +172,7 @@ fn pooled_classes(text: &str, model: &ModelSpec, deps: &[(&String, &String)]) ->
     let (mut rates, mut parts) = (Vec::new(), Vec::new());
     let mut first = None;
     for (dep, name) in deps {
-        let Ok(query) = model_query(text, model, dep, name) else {
+        let Ok(query) = model_query(text, model_file, dep, name) else {
             pooled.left_out.push(dep.to_string());
             continue;
         };

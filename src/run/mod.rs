@@ -82,7 +82,9 @@ pub fn run(query: &Query, out_dir: &Path) -> Result<Report> {
             return score::run_score(query, &plan, &selection, out_dir);
         }
         if let Some(panier) = &spec.panier {
-            return panier::run_panier(query, panier, &territory, out_dir);
+            let selection = query.selection(&territory)?;
+            let plan = query.panier_plan(panier)?;
+            return panier::run_panier(query, &plan, selection, out_dir);
         }
         let evolution = spec.evolution.as_ref().expect("one section is present");
         let selection = query.selection(&territory)?;

@@ -5,9 +5,10 @@ use std::path::Path;
 
 use crate::classify::palette::{self, Sequential};
 use crate::error::Result;
+use crate::export::MapFiles;
 use crate::maps::{Classed, Legend, NamedClass};
 use crate::panier::report::{PanierDiagnostic, kind_list};
-use crate::query::{ClassMapSpec, Query};
+use crate::query::Query;
 use crate::render::FeatureClass;
 use crate::run::Drawn;
 use crate::run::map::class_map;
@@ -16,7 +17,7 @@ use crate::territory::{Level, Territory};
 /// The EPCI coloured by the number of services missing from their panier, last year.
 pub(super) fn missing_map(
     query: &Query,
-    map: &ClassMapSpec,
+    map: &MapFiles,
     territory: &Territory,
     d: &PanierDiagnostic,
     out_dir: &Path,
@@ -66,7 +67,7 @@ pub(super) fn missing_map(
         .collect();
     class_map(
         query,
-        &map.files(),
+        map,
         territory,
         Level::Epci,
         &d.units,

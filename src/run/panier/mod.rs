@@ -7,14 +7,13 @@ use std::path::Path;
 
 use super::{Report, Section, Selection};
 use crate::error::Result;
-use crate::panier::inventory::{self, Columns};
-use crate::panier::norm::Norm;
-use crate::panier::{Names, ServiceKind, Summary};
-use crate::query::{NormSpec, PanierPlan, PanierSpec, Query};
+use crate::panier::inventory;
+use crate::panier::{ServiceKind, Summary};
+use crate::query::{PanierPlan, Query};
 use crate::render;
 use crate::sources::evaluate_sources;
 use crate::sources::services::placed_services;
-use crate::territory::{Level, Territory};
+use crate::territory::Level;
 
 mod map;
 
@@ -25,26 +24,14 @@ use map::missing_map;
 
 pub(super) fn run_panier(
     query: &Query,
-    spec: &PanierSpec,
-    territory: &Territory,
+    plan: &PanierPlan,
+    selection: Selection,
     out_dir: &Path,
 ) -> Result<Report> {
-    let selection = query.selection(territory)?;
-    let units = selection.units.as_slice();
-    let PanierPlan { panier, years } = query.panier_plan(spec)?;
+    let (territory, units) = (selection.territory, selection.units.as_slice());
+    let (panier, years) = (plan.panier.clone(), plan.years.clone());
     let mut notices = selection.notices.clone();
-    let names = Names::new(spec.synonymes.iter().map(|(n, k)| (n.as_str(), *k)));
-    let inventory = inventory::read(
-        Path::new(spec.inventaire.get_ref()),
-        &Columns {
-            code: spec.colonne_code.clone(),
-            kind: spec.colonne_type.clone(),
-            year: spec.colonne_annee.clone(),
-            count: spec.colonne_nombre.clone(),
-            name: spec.colonne_nom.clone(),
-        },
-        &names,
-    )?;
+    let inventory = inventory::read(&plan.inventory, &plan.columns, &plan.names)?;
     let placed = placed_services(
         query,
         &inventory,
@@ -85,14 +72,21 @@ pub(super) fn run_panier(
             )
         })
         .collect();
-    let norms = spec
-        .normes
+    let norms = plan
+        .norms
         .iter()
-        .map(|n| norm_population(query, n, &selection, &mut notices))
+        .map(|n| {
+            let values = evaluate_sources(query, &n.population, &selection, &mut notices)?.values;
+            Ok(NormPopulation {
+                norm: n.norm,
+                label: n.label.clone(),
+                values: values.of(0).to_vec(),
+            })
+        })
         .collect::<Result<_>>()?;
 
     let diagnostic = PanierDiagnostic {
-        title: spec.titre.clone(),
+        title: plan.title.clone(),
         panier,
         units: selection.units,
         years,
@@ -108,28 +102,31 @@ pub(super) fn run_panier(
             .iter()
             .map(|s| (format!("au panier complet en {}", s.year), s.complete))
             .collect(),
-        title: spec.titre.clone(),
+        title: plan.title.clone(),
         ..Report::default()
     };
-    if let Some(map) = &spec.carte {
+    if let Some(map) = &plan.map {
         let drawn = missing_map(query, map, territory, &diagnostic, out_dir, &mut notices)?;
         report.add(drawn);
     }
-    if let Some(chart) = &spec.graphique {
+    if let Some(chart) = &plan.chart {
         let shown = (
-            chart.titre.as_str(),
-            chart.sous_titre.as_deref(),
+            chart.title.as_str(),
+            chart.subtitle.as_deref(),
             chart.source.as_str(),
         );
         let svg = render::share_chart_svg(&share_chart(&diagnostic, shown));
-        report.add(chart.files().write(svg, out_dir)?);
+        report.add(chart.write(svg, out_dir)?);
     }
     let gaps = gap_table(&diagnostic);
     let shares = share_table(&diagnostic);
-    let tables = std::iter::once((&spec.sorties, &gaps, "Panier par EPCI"))
-        .chain(spec.synthese.iter().map(|s| (s, &shares, "Synthèse")));
-    for (sorties, table, sheet) in tables {
-        let paths = table.write_all(sorties.get_ref(), out_dir, sheet, &|| {
+    let tables = std::iter::once((&plan.outputs, &gaps, "Panier par EPCI")).chain(
+        plan.synthesis_outputs
+            .iter()
+            .map(|s| (s, &shares, "Synthèse")),
+    );
+    for (outputs, table, sheet) in tables {
+        let paths = table.write_all(outputs, out_dir, sheet, &|| {
             markdown(&diagnostic, &gaps, &shares, &notices)
         })?;
         report.outputs.extend(paths);
@@ -144,24 +141,4 @@ pub(super) fn run_panier(
     });
     report.notices = notices;
     Ok(report)
-}
-
-/// A norm of the query and its population per EPCI, summed from its file.
-fn norm_population(
-    query: &Query,
-    n: &NormSpec,
-    selection: &Selection,
-    notices: &mut Vec<String>,
-) -> Result<NormPopulation> {
-    let plan = query.norm_plan(n)?;
-    let values = evaluate_sources(query, &plan, selection, notices)?.values;
-    Ok(NormPopulation {
-        norm: Norm {
-            kind: n.service,
-            per: n.une_pour.get(),
-            rounding: n.arrondi,
-        },
-        label: n.population.clone(),
-        values: values.of(0).to_vec(),
-    })
 }
