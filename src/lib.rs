@@ -1,16 +1,17 @@
 //! diagterr: territorial indicators for the schémas départementaux des services aux familles.
 //!
 //! Data flows one way, and the modules follow it:
-//! `query` (TOML) → `ingest` (files to frames) → `territory` (COG hierarchy) and `geometry`
-//! (contours) → `indicators` (rates, scores) and `panier` (services inventories) → `classify`
-//! → `render` (SVG, PNG) and `export` (CSV, Markdown, GeoJSON, Shapefile).
-//! `run` ties them together for one query; the binary is a thin clap layer over it.
+//! `query` (TOML, resolved once into a `Plan`) → `sources` (its files read and summed, with
+//! `ingest`, `territory` and `geometry`) → `indicators` (rates, scores) and `panier` (services
+//! inventories) → `classify` and `maps` → `render` (SVG, PNG) and `export` (CSV, Markdown,
+//! GeoJSON, Shapefile). `run` follows the plan of one query; the binary is a thin clap layer
+//! over it.
 //!
-//! Everything a query file can do, the library does: parse a query, run it, read the
-//! report. The population of the EPCI of the Puy-de-Dôme from the embedded COG table:
+//! Everything a query file can do, the library does: parse a query, resolve it, run it, read
+//! the report. The population of the EPCI of the Puy-de-Dôme from the embedded COG table:
 //!
 //! ```
-//! use diagterr::query::Query;
+//! use diagterr::query::{Plan, Query};
 //!
 //! let data = concat!(env!("CARGO_MANIFEST_DIR"), "/data");
 //! let text = format!(
@@ -40,7 +41,8 @@
 //! );
 //! let query = Query::parse(std::path::Path::new("exemple.toml"), text)?;
 //! let out = std::env::temp_dir().join("diagterr-exemple-lib");
-//! let report = diagterr::run::run(&query, &out)?;
+//! let plan = Plan::of(query)?;
+//! let report = diagterr::run::run(&plan, &out)?;
 //! let csv = std::fs::read_to_string(&report.outputs[0]).unwrap();
 //! // The most populated first: Clermont Auvergne Métropole.
 //! assert!(csv.lines().nth(1).unwrap().contains("Clermont Auvergne Métropole"));

@@ -13,7 +13,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use diagterr::Error;
 use diagterr::export;
 use diagterr::query::DiagnosticPlan;
-use diagterr::query::Query;
+use diagterr::query::Plan;
 use diagterr::run::{self, Outcome};
 use diagterr::territory::Level;
 
@@ -64,8 +64,11 @@ pub fn run(args: &Args) -> bool {
     // compute and write) first so that the last to end is a short one; what each says is
     // printed in file order.
     let mut failed = 0;
-    let by_commune_first = |(_, q): &(&Path, Result<Query, Error>)| {
-        let level = q.as_ref().ok().map(|q| *q.spec.territoire.niveau.get_ref());
+    let by_commune_first = |(_, q): &(&Path, Result<Plan, Error>)| {
+        let level = q
+            .as_ref()
+            .ok()
+            .map(|p| *p.query.spec.territoire.niveau.get_ref());
         level != Some(Level::Commune)
     };
     for said in super::in_parallel(planned.queries, by_commune_first, |(file, q)| match q {
@@ -117,9 +120,9 @@ impl Said {
     }
 }
 
-fn query(file: &Path, query: &Query, out: &Path) -> Said {
+fn query(file: &Path, plan: &Plan, out: &Path) -> Said {
     use std::fmt::Write;
-    match run::run_guarded(query, out) {
+    match run::run_guarded(plan, out) {
         Ok(report) => {
             let mut said = format!("{} :\n", file.display());
             for (label, n) in &report.counts {

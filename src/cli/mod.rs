@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use diagterr::Error;
 use diagterr::ingest::builtin;
-use diagterr::query::{Diagnostic, PlannedOutput, Query, check_outputs};
+use diagterr::query::{Diagnostic, Plan, PlannedOutput, Query, check_outputs};
 use diagterr::query::{DiagnosticPlan, plan_diagnostic};
 
 /// The COG files of the vintage worked on (by default those built into the binary).
@@ -67,7 +67,7 @@ fn is_toml(path: &Path) -> bool {
 /// each other and against every file the run reads before anything runs. An item that
 /// cannot run holds its error.
 pub struct Planned<'a> {
-    pub queries: Parsed<'a, Query>,
+    pub queries: Parsed<'a, Plan>,
     pub diagnostics: Parsed<'a, DiagnosticPlan<'a>>,
     /// Every file the items that can run will write.
     pub outputs: Vec<PathBuf>,
@@ -101,7 +101,7 @@ pub fn plan<'a>(
     out: &Path,
 ) -> Planned<'a> {
     let mut planned = Planned {
-        queries,
+        queries: Vec::with_capacity(queries.len()),
         diagnostics: diagnostics
             .iter()
             .map(|(file, d)| {
@@ -117,23 +117,36 @@ pub fn plan<'a>(
     };
     let mut inputs = Vec::new();
     let mut outputs: Vec<Vec<PlannedOutput>> = Vec::new();
-    for (file, q) in &mut planned.queries {
-        let Ok(query) = q.as_ref() else {
-            outputs.push(Vec::new());
-            continue;
-        };
-        let mut errors = query.problems();
-        let (plan, output_errors) = query.output_problems(out);
-        errors.extend(output_errors);
-        let mut errors = errors.into_iter();
-        match errors.next() {
-            None => {
-                inputs.extend(query.input_paths());
-                outputs.push(plan);
+    for (file, q) in queries {
+        let query = match q {
+            Ok(query) => query,
+            Err(e) => {
+                outputs.push(Vec::new());
+                planned.queries.push((file, Err(e)));
+                continue;
             }
-            Some(first) => {
+        };
+        // Every error of the query, then those of its outputs: `verifier` lists them all.
+        let (written, output_errors) = query.output_problems(out);
+        let resolved = match Plan::resolve(query) {
+            Ok(plan) if output_errors.is_empty() => Ok(plan),
+            Ok(_) => Err(output_errors),
+            Err(mut errors) => {
+                errors.extend(output_errors);
+                Err(errors)
+            }
+        };
+        match resolved {
+            Ok(plan) => {
+                inputs.extend(plan.query.input_paths());
+                outputs.push(written);
+                planned.queries.push((file, Ok(plan)));
+            }
+            Err(errors) => {
+                let mut errors = errors.into_iter();
+                let first = errors.next().expect("a query refused has an error");
                 planned.further.push((file, errors.collect()));
-                *q = Err(first);
+                planned.queries.push((file, Err(first)));
                 outputs.push(Vec::new());
             }
         }

@@ -9,6 +9,7 @@ mod indicators;
 mod numbers;
 mod outputs;
 mod panier_plan;
+mod plan;
 mod resolve;
 mod schema;
 mod selection;
@@ -20,6 +21,7 @@ pub use indicators::*;
 pub use numbers::{Finite, NonNegative, Positive};
 pub use outputs::{PlannedOutput, check_outputs, output_path};
 pub use panier_plan::{PanierPlan, PlannedNorm};
+pub use plan::{Method, Plan};
 pub use resolve::{
     EvolutionPlan, IndicatorPlan, MethodPlan, PlannedSource, RobustnessPlan, ScorePlan, check_files,
 };

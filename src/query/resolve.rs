@@ -9,6 +9,7 @@ use toml::Spanned;
 use super::Query;
 use super::indicators::{ColumnsSpec, Files, IndicatorSpec, ReferenceRow, SourceLevel, SourceSpec};
 use super::numbers::{NonNegative, Positive};
+use super::plan::Method;
 use super::schema::{
     ChartSpec, ClassMapSpec, ClassesSpec, CoverageMethod, EpciReach, EvolutionSpec, FlagGroup,
     MapSpec, MultiplesSpec, NormSpec, PrioritiesMethod, PrioritiesSpec, ReferenceSpec,
@@ -1258,51 +1259,60 @@ impl Query {
     /// Every error [`Query::check`] finds, one per part of the query (the territory, the score or
     /// the indicators, the evolution), so that `verifier` lists them all at once.
     pub fn problems(&self) -> Vec<Error> {
-        if let Err(e) = self.check_sections() {
-            return vec![e];
-        }
+        self.method().err().unwrap_or_default()
+    }
+
+    /// The plan of the query's method, or every error of the query (see [`Query::problems`]).
+    pub(super) fn method(&self) -> std::result::Result<Method, Vec<Error>> {
+        self.check_sections().map_err(|e| vec![e])?;
         let t = &self.spec.territoire;
         let territory = t.territory();
         let level = *t.niveau.get_ref();
-        let plans = [
+        let method = match (&self.spec.score, &self.spec.evolution, &self.spec.panier) {
+            (Some(score), ..) => self.score_plan(score, level).map(Method::Score),
+            (_, Some(evolution), _) => self.evolution_plan(evolution, level).map(Method::Evolution),
+            (.., Some(panier)) => self.panier_plan(panier).map(Method::Panier),
+            _ if !self.spec.indicateurs.is_empty() => {
+                self.indicator_plan(level).map(Method::Indicators)
+            }
+            _ => Ok(Method::Coverage),
+        };
+        let checks = [
             self.check_reduced_epci(),
             territory.and_then(|territory| {
                 let selection = self.selection(&territory)?;
                 self.check_targets(&selection.units)
             }),
-            match &self.spec.score {
-                Some(score) => self.score_plan(score, level).map(drop),
-                None if !self.spec.indicateurs.is_empty() => self.indicator_plan(level).map(drop),
-                None => Ok(()),
-            },
-            self.spec.evolution.as_ref().map_or(Ok(()), |evolution| {
-                self.evolution_plan(evolution, level).map(drop)
-            }),
-            self.spec
-                .panier
-                .as_ref()
-                .map_or(Ok(()), |panier| self.panier_plan(panier).map(drop)),
             match self.spec.draws_map() {
                 true => self.map_contours().map(drop),
                 false => Ok(()),
             },
+            self.check_coverage()
+                .and_then(|()| self.check_coverage_map()),
         ];
-        let coverage = self
-            .check_coverage()
-            .and_then(|()| self.check_coverage_map())
-            .err();
         let classes = self.spec.classes().into_iter().filter_map(|c| {
             c.get_ref()
                 .rule()
                 .err()
                 .map(|why| self.error_at(&c.span(), why))
         });
-        plans
+        let [epci, targets, contours, coverage] = checks;
+        let (method, method_error) = match method {
+            Ok(method) => (Some(method), None),
+            Err(e) => (None, Some(e)),
+        };
+        let errors: Vec<Error> = [epci, targets]
             .into_iter()
             .filter_map(Result::err)
-            .chain(coverage)
+            .chain(method_error)
+            .chain(contours.err())
+            .chain(coverage.err())
             .chain(classes)
-            .collect()
+            .collect();
+        match (errors.is_empty(), method) {
+            (true, Some(method)) => Ok(method),
+            _ => Err(errors),
+        }
     }
 
     /// `[couverture]` asks what its files give: the Caf rates for `taux_publie` and for a reference
@@ -1609,6 +1619,16 @@ impl Query {
                 .kind(ErrorKind::Query)
                 .file(&self.path)
                 .hint("déclarez les indicateurs de chaque axe, [indicateurs.NOM], dans une requête sans [score]"));
+        }
+        let spec = &self.spec;
+        if spec.couverture.is_none()
+            && (spec.carte.is_some() || spec.multiples.is_some() || spec.liste.is_some())
+        {
+            return Err(
+                Error::new("[carte], [multiples] et [liste] vont avec [couverture]")
+                    .file(&self.path)
+                    .hint("les sorties des autres calculs se donnent dans leur section (« sorties = [...] », [score.carte]…)"),
+            );
         }
         Ok(())
     }

@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::export::{OutTable, Part, ReportDoc, report_html, workbook, write_atomic};
 use crate::format::code_list;
 use crate::maps::coverage_references;
-use crate::query::{DiagnosticPlan, Query, model_query, wanted};
+use crate::query::{DiagnosticPlan, Plan, Query, model_query, wanted};
 use crate::territory::Territory;
 
 /// What the diagnostic of one département gave.
@@ -81,7 +81,8 @@ pub fn run_diagnostic(
             let result = planned.clone().and_then(|(q, _)| {
                 let pooled = pooled[*i].as_ref().map_err(Clone::clone)?;
                 let q = q.with_class_limits(pooled.map.as_deref(), pooled.multiples.as_deref());
-                super::run_guarded(&q, &dep.dir).map(|r| (q, r))
+                let plan = Plan::of(q)?;
+                super::run_guarded(&plan, &dep.dir).map(|r| (plan.query, r))
             });
             match result {
                 Ok((query, mut report)) => {

@@ -5,24 +5,26 @@ use std::path::Path;
 
 use super::map::level_shapes;
 use super::synthesis::synthesis_map;
-use super::{Report, Section};
+use super::{Report, Section, Selection};
 use crate::error::Result;
 use crate::export::markdown_notes;
 use crate::maps;
-use crate::query::Query;
+use crate::query::{IndicatorPlan, Query};
 use crate::sources::{evaluate_sources, reference_values};
-use crate::territory::Territory;
 
 pub(super) fn run_indicators(
     query: &Query,
-    territory: &Territory,
+    plan: &IndicatorPlan,
+    selection: &Selection,
     out_dir: &Path,
 ) -> Result<Report> {
-    let selection = query.selection(territory)?;
-    let (level, units) = (selection.level, selection.units.as_slice());
-    let plan = query.indicator_plan(level)?;
+    let (territory, level, units) = (
+        selection.territory,
+        selection.level,
+        selection.units.as_slice(),
+    );
     let mut notices = selection.notices.clone();
-    let evaluated = evaluate_sources(query, &plan.method, &selection, &mut notices)?;
+    let evaluated = evaluate_sources(query, &plan.method, selection, &mut notices)?;
     let values = &evaluated.values;
     for (indicator, absent) in plan.method.indicators.iter().zip(&values.absent) {
         if *absent > 0 {
@@ -113,7 +115,7 @@ pub(super) fn run_indicators(
                 query,
                 map,
                 done,
-                &selection,
+                selection,
                 out_dir,
                 &mut notices,
             )?);

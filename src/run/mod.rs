@@ -19,11 +19,12 @@ pub use guard::install_panic_hook;
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 pub use crate::export::Section;
 use crate::indicators::reference::Comparison;
 use crate::maps;
-use crate::query::Query;
+use crate::query::{Method, Plan, Query};
+use crate::territory::Territory;
 use crate::territory::selection::Selection;
 
 /// What a run produced, for the summary printed to the user.
@@ -50,48 +51,35 @@ impl Report {
 }
 
 /// [`run`], a panic of diagterr made the error of this query alone.
-pub fn run_guarded(query: &Query, out_dir: &Path) -> Result<Report> {
-    guard::guarded(|| run(query, out_dir))
+pub fn run_guarded(plan: &Plan, out_dir: &Path) -> Result<Report> {
+    guard::guarded(|| run(plan, out_dir))
 }
 
-/// Runs `query` and writes its outputs under `out_dir`.
-pub fn run(query: &Query, out_dir: &Path) -> Result<Report> {
-    let spec = &query.spec;
-    let t = &spec.territoire;
-    // The plan's checks, done by the commands before they run, are done here for any other
-    // caller (a diagnostic's model query, a program using the library): the steps below rely on them.
-    query.check()?;
+/// Runs the plan of a query and writes its outputs under `out_dir`.
+pub fn run(plan: &Plan, out_dir: &Path) -> Result<Report> {
+    let query = &plan.query;
     // The writers rely on the names the plan checked (formats, folder); the command plans before it
     // runs, a library caller may not have.
     query.planned_outputs(out_dir)?;
-    let territory = t.territory()?;
-    if !spec.indicateurs.is_empty() && spec.score.is_none() {
-        return indicators::run_indicators(query, &territory, out_dir);
+    let territory = query.spec.territoire.territory()?;
+    let selection = || query.selection(&territory);
+    match &plan.method {
+        Method::Coverage => run_coverage(query, &territory, out_dir),
+        Method::Indicators(p) => indicators::run_indicators(query, p, &selection()?, out_dir),
+        Method::Score(p) => score::run_score(query, p, &selection()?, out_dir),
+        Method::Evolution(p) => evolution::run_evolution(query, p, &selection()?, out_dir),
+        Method::Panier(p) => panier::run_panier(query, p, selection()?, out_dir),
     }
-    let Some(c) = &spec.couverture else {
-        if spec.carte.is_some() || spec.multiples.is_some() || spec.liste.is_some() {
-            return Err(
-                Error::new("[carte], [multiples] et [liste] vont avec [couverture]")
-                    .file(&query.path)
-                    .hint("les sorties des autres calculs se donnent dans leur section (« sorties = [...] », [score.carte]…)"),
-            );
-        }
-        if let Some(score) = &spec.score {
-            let selection = query.selection(&territory)?;
-            let plan = query.score_plan(score, selection.level)?;
-            return score::run_score(query, &plan, &selection, out_dir);
-        }
-        if let Some(panier) = &spec.panier {
-            let selection = query.selection(&territory)?;
-            let plan = query.panier_plan(panier)?;
-            return panier::run_panier(query, &plan, selection, out_dir);
-        }
-        let evolution = spec.evolution.as_ref().expect("one section is present");
-        let selection = query.selection(&territory)?;
-        let plan = query.evolution_plan(evolution, selection.level)?;
-        return evolution::run_evolution(query, &plan, &selection, out_dir);
-    };
-    let coverage = compute(query, c, &territory)?;
+}
+
+/// A `[couverture]` query: the coverage of every territory, its map, multiples and list.
+fn run_coverage(query: &Query, territory: &Territory, out_dir: &Path) -> Result<Report> {
+    let spec = &query.spec;
+    let c = spec
+        .couverture
+        .as_ref()
+        .expect("a query of coverage: Method::Coverage");
+    let coverage = compute(query, c, territory)?;
     let mut report = Report {
         notices: coverage.notices.clone(),
         counts: Comparison::ALL
@@ -120,8 +108,8 @@ pub fn run(query: &Query, out_dir: &Path) -> Result<Report> {
         let drawn = maps::coverage_map(
             &query.coverage_map(map),
             &coverage,
-            |notices| map::map_shapes(query, &territory, level, notices),
-            &territory,
+            |notices| map::map_shapes(query, territory, level, notices),
+            territory,
             &query.path,
             out_dir,
             &mut report.notices,
@@ -132,7 +120,7 @@ pub fn run(query: &Query, out_dir: &Path) -> Result<Report> {
         let drawn = maps::parts_multiples(
             &query.parts_multiples(multiples),
             &coverage,
-            |notices| Ok(map::level_shapes(query, &territory, level, notices)?.layer),
+            |notices| Ok(map::level_shapes(query, territory, level, notices)?.layer),
             out_dir,
             &mut report.notices,
         )?;
