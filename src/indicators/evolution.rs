@@ -344,7 +344,6 @@ impl EvolutionShape {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::indicators::model::{ColumnRef, Kind};
     use Cell::{Secret, Value};
 
     fn shape(targets: Vec<Target>) -> EvolutionShape {
@@ -365,25 +364,9 @@ mod tests {
     }
 
     fn kinds() -> Vec<Indicator> {
-        let column = |c: &str| ColumnRef {
-            source: 0,
-            column: c.into(),
-        };
         vec![
-            Indicator {
-                name: "enfants".into(),
-                label: "Enfants".into(),
-                kind: Kind::Stock(vec![column("ENF")]),
-            },
-            Indicator {
-                name: "taux".into(),
-                label: "Taux".into(),
-                kind: Kind::Ratio {
-                    numerator: vec![column("A")],
-                    denominator: vec![column("B")],
-                    scale: 100.0,
-                },
-            },
+            Indicator::test_stock("Enfants", "ENF"),
+            Indicator::test_rate("Taux", "A", "B"),
         ]
     }
 

@@ -120,24 +120,10 @@ impl Filter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::indicators::model::{ColumnRef, Kind, evaluate};
+    use crate::indicators::model::{ColumnRef, evaluate};
 
     fn rate() -> (Vec<Indicator>, Values) {
-        let indicators = vec![Indicator {
-            name: "taux".into(),
-            label: "Taux".into(),
-            kind: Kind::Ratio {
-                numerator: vec![ColumnRef {
-                    source: 0,
-                    column: "A".into(),
-                }],
-                denominator: vec![ColumnRef {
-                    source: 0,
-                    column: "B".into(),
-                }],
-                scale: 100.0,
-            },
-        }];
+        let indicators = vec![Indicator::test_rate("Taux", "A", "B")];
         let columns = |c: &ColumnRef| match c.column.as_str() {
             "A" => vec![Cell::Value(30.0), Cell::Value(10.0)],
             _ => vec![Cell::Value(100.0), Cell::Value(100.0)],

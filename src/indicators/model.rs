@@ -325,6 +325,42 @@ pub fn evaluate(
     }
 }
 
+/// Indicators of one source (`0`) for the unit tests of the modules that use them.
+#[cfg(test)]
+impl Indicator {
+    /// A count of `column`, labelled `label`.
+    pub(crate) fn test_stock(label: &str, column: &str) -> Indicator {
+        Indicator {
+            name: label.to_lowercase(),
+            label: label.into(),
+            kind: Kind::Stock(vec![ColumnRef::test(column)]),
+        }
+    }
+
+    /// A rate per 100 of `numerator` over `denominator`, labelled `label`.
+    pub(crate) fn test_rate(label: &str, numerator: &str, denominator: &str) -> Indicator {
+        Indicator {
+            name: label.to_lowercase(),
+            label: label.into(),
+            kind: Kind::Ratio {
+                numerator: vec![ColumnRef::test(numerator)],
+                denominator: vec![ColumnRef::test(denominator)],
+                scale: 100.0,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+impl ColumnRef {
+    pub(crate) fn test(column: &str) -> ColumnRef {
+        ColumnRef {
+            source: 0,
+            column: column.into(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -132,10 +132,9 @@ impl SynthesisShape {
         values: &Values,
         references: &ReferenceRows,
     ) -> Result<Synthesis> {
-        let planned = self;
-        let mut limits = Vec::with_capacity(planned.axes.len());
-        let mut axes_said = Vec::with_capacity(planned.axes.len());
-        for (label, filter) in &planned.axes {
+        let mut limits = Vec::with_capacity(self.axes.len());
+        let mut axes_said = Vec::with_capacity(self.axes.len());
+        for (label, filter) in &self.axes {
             let what = format!("axe « {label} »");
             let [at_least, below] = filter.thresholds(indicators, &what, values, references)?;
             let indicator = &indicators[filter.indicator];
@@ -164,7 +163,7 @@ impl SynthesisShape {
         let counts: Vec<Count> = positions.iter().map(|p| Count::of(p)).collect();
         let codes: Vec<&str> = units.iter().map(|u| u.code.as_str()).collect();
         let order = order(&counts, &codes);
-        let labels: Vec<String> = planned.axes.iter().map(|(l, _)| l.clone()).collect();
+        let labels: Vec<String> = self.axes.iter().map(|(l, _)| l.clone()).collect();
 
         // The indicators of the axes, each once, then the position on each axis, the count, the reasons.
         let mut shown: Vec<usize> = Vec::new();
@@ -206,7 +205,7 @@ impl SynthesisShape {
             })
             .collect();
 
-        let n = planned.at_least;
+        let n = self.at_least;
         let chosen: Vec<usize> = order
             .iter()
             .copied()
@@ -326,11 +325,7 @@ mod tests {
                 label: "Couverture".into(),
                 kind: Kind::Published(column("TAUX")),
             },
-            Indicator {
-                name: "laep".into(),
-                label: "LAEP".into(),
-                kind: Kind::Stock(vec![column("LAEP")]),
-            },
+            Indicator::test_stock("LAEP", "LAEP"),
         ];
         let columns = |c: &ColumnRef| match c.column.as_str() {
             "TAUX" => vec![Cell::Value(50.0), Cell::Value(70.0), Cell::Secret],

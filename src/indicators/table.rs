@@ -178,30 +178,14 @@ mod tests {
     use crate::error::Place;
     use crate::indicators::Cell::{self, Secret, Value};
     use crate::indicators::filter::{Bound, ReferenceValues};
-    use crate::indicators::model::{ColumnRef, Kind, evaluate};
+    use crate::indicators::model::{ColumnRef, evaluate};
 
     /// Four départements with children (a stock) and a rate per 100 children; the Nièvre's
     /// count is secret.
     fn evaluated(units: &[Unit]) -> (Vec<Indicator>, Evaluated) {
-        let column = |name: &str| ColumnRef {
-            source: 0,
-            column: name.into(),
-        };
         let indicators = vec![
-            Indicator {
-                name: "enfants".into(),
-                label: "Enfants".into(),
-                kind: Kind::Stock(vec![column("ENF")]),
-            },
-            Indicator {
-                name: "taux".into(),
-                label: "Taux".into(),
-                kind: Kind::Ratio {
-                    numerator: vec![column("PLACES")],
-                    denominator: vec![column("ENF")],
-                    scale: 100.0,
-                },
-            },
+            Indicator::test_stock("Enfants", "ENF"),
+            Indicator::test_rate("Taux", "PLACES", "ENF"),
         ];
         let by_code = |code: &str| match code {
             "21" => (Value(400.0), Value(200.0)),

@@ -13,13 +13,13 @@ use super::plan::Method;
 use super::schema::{
     ChartSpec, ClassMapSpec, ClassesSpec, CoverageMethod, EpciReach, EvolutionSpec, FlagGroup,
     MapSpec, MultiplesSpec, NormSpec, PrioritiesMethod, PrioritiesSpec, ReferenceSpec,
-    ReferenceWord, ScoreMethod, ScoreSpec, SymbolSpec, ThresholdSpec, YearSpec,
+    ReferenceWord, ScoreMethod, ScoreSpec, SymbolSpec, ThresholdSpec, YearSpec, figure_files,
 };
 use crate::classify::Classing;
 use crate::classify::palette::Palette;
 use crate::classify::palette::{self, Sequential};
 use crate::error::{Error, ErrorKind, Result};
-use crate::export::{FigureFiles, MapFiles};
+use crate::export::MapFiles;
 use crate::indicators::coverage::RATE;
 use crate::indicators::evolution::{Aim, ChangeMap, EvolutionShape, Target};
 use crate::indicators::filter::{Bound, Filter};
@@ -200,14 +200,7 @@ impl Query {
                     symbols,
                     references,
                     classing: self.classing(&m.classes, m.palette),
-                    figure: FigureFiles {
-                        title: m.titre.clone(),
-                        subtitle: m.sous_titre.clone(),
-                        source: m.source.clone(),
-                        outputs: m.sorties.get_ref().clone(),
-                        png_width: m.largeur_png,
-                        dpi: m.dpi_png,
-                    },
+                    figure: figure_files(&m.titre, &m.sous_titre, &m.source, &m.sorties, (m.largeur_png, m.dpi_png)),
                     labels: m.etiquettes,
                     legend: m.legende,
                 })
@@ -1417,14 +1410,13 @@ impl Query {
     pub fn coverage_map(&self, map: &MapSpec) -> CoverageMap {
         CoverageMap {
             classing: self.classing(&map.classes, map.palette),
-            figure: FigureFiles {
-                title: map.titre.clone(),
-                subtitle: map.sous_titre.clone(),
-                source: map.source.clone(),
-                outputs: map.sorties.get_ref().clone(),
-                png_width: map.largeur_png,
-                dpi: map.dpi_png,
-            },
+            figure: figure_files(
+                &map.titre,
+                &map.sous_titre,
+                &map.source,
+                &map.sorties,
+                (map.largeur_png, map.dpi_png),
+            ),
             labels: map.etiquettes,
             epci_outlines: map.contours_epci,
             histogram: map.histogramme,
@@ -1437,14 +1429,13 @@ impl Query {
     pub fn parts_multiples(&self, sheet: &MultiplesSpec) -> PartsMultiples {
         PartsMultiples {
             classing: self.classing(&sheet.classes, sheet.palette),
-            figure: FigureFiles {
-                title: sheet.titre.clone(),
-                subtitle: sheet.sous_titre.clone(),
-                source: sheet.source.clone(),
-                outputs: sheet.sorties.get_ref().clone(),
-                png_width: sheet.largeur_png,
-                dpi: sheet.dpi_png,
-            },
+            figure: figure_files(
+                &sheet.titre,
+                &sheet.sous_titre,
+                &sheet.source,
+                &sheet.sorties,
+                (sheet.largeur_png, sheet.dpi_png),
+            ),
             columns: sheet.colonnes,
             place: self.at(&sheet.sorties.span()),
         }

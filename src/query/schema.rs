@@ -728,14 +728,13 @@ impl ClassMapSpec {
     /// The map's texts and files, as the writers take them.
     pub fn files(&self) -> crate::export::MapFiles {
         crate::export::MapFiles {
-            figure: crate::export::FigureFiles {
-                title: self.titre.clone(),
-                subtitle: self.sous_titre.clone(),
-                source: self.source.clone(),
-                outputs: self.sorties.get_ref().clone(),
-                png_width: self.largeur_png,
-                dpi: self.dpi_png,
-            },
+            figure: figure_files(
+                &self.titre,
+                &self.sous_titre,
+                &self.source,
+                &self.sorties,
+                (self.largeur_png, self.dpi_png),
+            ),
             labels: self.etiquettes,
         }
     }
@@ -744,14 +743,31 @@ impl ClassMapSpec {
 impl ChartSpec {
     /// The chart's texts and files, as the writers take them.
     pub fn files(&self) -> crate::export::FigureFiles {
-        crate::export::FigureFiles {
-            title: self.titre.clone(),
-            subtitle: self.sous_titre.clone(),
-            source: self.source.clone(),
-            outputs: self.sorties.get_ref().clone(),
-            png_width: self.largeur_png,
-            dpi: self.dpi_png,
-        }
+        figure_files(
+            &self.titre,
+            &self.sous_titre,
+            &self.source,
+            &self.sorties,
+            (self.largeur_png, self.dpi_png),
+        )
+    }
+}
+
+/// The texts and files of a figure, from the keys every chart and map of a query has.
+pub(super) fn figure_files(
+    title: &str,
+    subtitle: &Option<String>,
+    source: &str,
+    outputs: &Spanned<Vec<String>>,
+    (png_width, dpi): (u32, u32),
+) -> crate::export::FigureFiles {
+    crate::export::FigureFiles {
+        title: title.to_string(),
+        subtitle: subtitle.clone(),
+        source: source.to_string(),
+        outputs: outputs.get_ref().clone(),
+        png_width,
+        dpi,
     }
 }
 
