@@ -1,6 +1,7 @@
 //! Compresses the reference tables of `data/cog` that ship inside the binary
 //! (`ingest::builtin`): the COG 2026 communes, départements and régions, and the INSEE
-//! movements table (4 MB of CSV, 1 MB compressed).
+//! movements table (4 MB of CSV, 1 MB compressed). Writes the COG once more in the form the
+//! territory is built from without parsing CSV at start-up (`territory::builtin_cog`).
 
 use std::io::Write;
 use std::path::Path;
@@ -24,4 +25,72 @@ fn main() {
         std::fs::write(Path::new(&out).join(format!("{name}.gz")), bytes)
             .expect("OUT_DIR is writable");
     }
+    std::fs::write(Path::new(&out).join("cog-2026.bin"), encoded_cog())
+        .expect("OUT_DIR is writable");
+    // The length and CRC-32 of the CSV of the communes and of the départements: a query that
+    // names these very files gets the decoded COG too.
+    let fingerprint = |name: &str| {
+        let bytes = std::fs::read(Path::new("data/cog").join(name)).expect("in data/cog");
+        format!("({}, {})", bytes.len(), crc32fast::hash(&bytes))
+    };
+    std::fs::write(
+        Path::new(&out).join("cog-2026-fingerprint.rs"),
+        format!(
+            "[{}, {}]",
+            fingerprint("communes-epci-population-2026.csv"),
+            fingerprint("departements.csv")
+        ),
+    )
+    .expect("OUT_DIR is writable");
+}
+
+/// The départements (code, name, région) then the communes (code, name, département,
+/// population, EPCI SIREN, name and kind) of `data/cog`, each field a little-endian `u32`
+/// length and its UTF-8 bytes (an empty field: no value), each list after its `u32` count.
+/// `territory::builtin_cog` reads it; its test checks it gives the territory of the CSV.
+fn encoded_cog() -> Vec<u8> {
+    let read = |name: &str, columns: &[&str]| -> Vec<Vec<String>> {
+        let mut reader = csv::Reader::from_path(Path::new("data/cog").join(name))
+            .expect("the reference tables are in data/cog");
+        let headers = reader.headers().expect("a header").clone();
+        let at: Vec<usize> = columns
+            .iter()
+            .map(|c| {
+                headers
+                    .iter()
+                    .position(|h| h == *c)
+                    .expect("a column of the layout")
+            })
+            .collect();
+        reader
+            .records()
+            .map(|r| {
+                let r = r.expect("a valid CSV row");
+                at.iter().map(|&i| r[i].to_string()).collect()
+            })
+            .collect()
+    };
+    let mut out = Vec::new();
+    for table in [
+        read("departements.csv", &["DEP", "LIBELLE", "REG"]),
+        read(
+            "communes-epci-population-2026.csv",
+            &[
+                "code_commune",
+                "nom_commune",
+                "dep",
+                "population_municipale",
+                "siren_epci",
+                "nom_epci",
+                "type_epci",
+            ],
+        ),
+    ] {
+        out.extend((table.len() as u32).to_le_bytes());
+        for field in table.iter().flatten() {
+            out.extend((field.len() as u32).to_le_bytes());
+            out.extend(field.as_bytes());
+        }
+    }
+    out
 }

@@ -37,6 +37,23 @@ const TABLES: [(&str, &[u8]); 4] = [
     ),
 ];
 
+/// The COG 2026 communes and départements as `build.rs` encodes them for
+/// `territory::builtin_cog` (not compressed: decoded in place at start-up).
+pub fn cog() -> &'static [u8] {
+    include_bytes!(concat!(env!("OUT_DIR"), "/cog-2026.bin"))
+}
+
+/// Whether `communes` and `departements` (the bytes of two files) are the built-in CSV of the
+/// COG 2026, by their lengths and CRC-32 (`build.rs`): the territory then is the decoded one.
+pub fn is_cog(communes: &[u8], departements: &[u8]) -> bool {
+    const FINGERPRINT: [(usize, u32); 2] =
+        include!(concat!(env!("OUT_DIR"), "/cog-2026-fingerprint.rs"));
+    [communes, departements]
+        .iter()
+        .zip(FINGERPRINT)
+        .all(|(bytes, (len, crc))| bytes.len() == len && crc32fast::hash(bytes) == crc)
+}
+
 /// The commune contours of France in the COG 2026 (IGN Admin Express, simplified; DROM
 /// included), as `data/geo` has them: a map needs no contours file of its own.
 pub const CONTOURS: &str = "intégré:communes-france-2026.geojson.gz";

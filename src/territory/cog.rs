@@ -11,7 +11,7 @@ use polars::prelude::*;
 
 use super::{CodeMap, Level, Unit};
 use crate::error::{Error, Result};
-use crate::ingest::{self, LINE_COLUMN, Table, layouts};
+use crate::ingest::{self, LINE_COLUMN, Table, builtin, layouts};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Commune {
@@ -48,6 +48,19 @@ pub struct Epci {
 }
 
 /// The territorial hierarchy of one COG vintage.
+/// A row of the table of communes, as read (a file) or decoded (the built-in COG).
+pub(crate) struct CommuneRow<'a> {
+    /// Its line in the file, for the errors.
+    pub line: usize,
+    pub code: &'a str,
+    pub name: &'a str,
+    pub departement: &'a str,
+    pub population: Option<f64>,
+    pub siren: Option<&'a str>,
+    pub epci_name: &'a str,
+    pub epci_kind: &'a str,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Territory {
     pub communes: CodeMap<Commune>,
@@ -122,78 +135,121 @@ impl Territory {
 
     /// Reads the commune → EPCI table and the list of départements.
     pub fn load(communes_epci: &Path, departements: &Path) -> Result<Territory> {
+        // The files of data/cog, as a query of the examples names them, are the built-in COG:
+        // decoded, not parsed.
+        if let (Ok(communes), Ok(deps)) =
+            (std::fs::read(communes_epci), std::fs::read(departements))
+            && builtin::is_cog(&communes, &deps)
+        {
+            return Ok(Territory::builtin());
+        }
+        Territory::parsed(communes_epci, departements)
+    }
+
+    /// [`Territory::load`], once per process for the same files unchanged: a batch of
+    /// queries on one COG reads it once. The built-in COG is decoded, not parsed.
+    pub fn shared(communes_epci: &Path, departements: &Path) -> Result<Arc<Territory>> {
+        crate::once::per_files(&[communes_epci, departements], "", || {
+            match communes_epci == Path::new(builtin::COMMUNES)
+                && departements == Path::new(builtin::DEPARTEMENTS)
+            {
+                true => Ok(Territory::builtin()),
+                false => Territory::load(communes_epci, departements),
+            }
+        })
+    }
+
+    /// [`Territory::load`] by parsing the files, whatever they hold.
+    fn parsed(communes_epci: &Path, departements: &Path) -> Result<Territory> {
         let communes = ingest::read_table(communes_epci, &layouts::communes_epci())?;
         let deps = ingest::read_table(departements, &layouts::departements())?;
         Territory::from_tables(&communes, &deps)
     }
 
-    /// [`Territory::load`], once per process for the same files unchanged: a batch of
-    /// queries on one COG reads it once.
-    pub fn shared(communes_epci: &Path, departements: &Path) -> Result<Arc<Territory>> {
-        crate::once::per_files(&[communes_epci, departements], "", || {
-            Territory::load(communes_epci, departements)
-        })
-    }
-
     pub fn from_tables(communes: &Table, departements: &Table) -> Result<Territory> {
-        let mut t = Territory::default();
         let df = &departements.df;
         let regions = df.column("REG").ok().map(|c| c.str()).transpose()?;
-        for (i, (code, name)) in str_col(df, "DEP")?
+        let deps = str_col(df, "DEP")?
             .iter()
             .zip(str_col(df, "LIBELLE")?.iter())
             .enumerate()
-        {
-            if let (Some(code), Some(name)) = (code, name) {
-                t.departements.insert(code.to_string(), name.to_string());
-                if let Some(region) = regions.and_then(|r| r.get(i)) {
-                    t.regions.insert(code.to_string(), region.to_string());
-                }
-            }
-        }
-
+            .filter_map(|(i, (code, name))| Some((code?, name?, regions.and_then(|r| r.get(i)))));
         let df = &communes.df;
         let lines = df.column(LINE_COLUMN)?.u32()?;
         let codes = str_col(df, "code_commune")?;
         let names = str_col(df, "nom_commune")?;
-        let deps = str_col(df, "dep")?;
+        let deps_of = str_col(df, "dep")?;
         let sirens = str_col(df, "siren_epci")?;
         let epci_names = str_col(df, "nom_epci")?;
         // The EPCI type is optional in the layout: an absent column gives empty kinds.
         let kinds = df.column("type_epci").ok().map(|c| c.str()).transpose()?;
         let pops = df.column("population_municipale")?.f64()?;
+        let rows = codes
+            .iter()
+            .zip(deps_of.iter())
+            .enumerate()
+            // The reader refuses empty required codes.
+            .filter_map(|(i, (code, dep))| {
+                Some(CommuneRow {
+                    line: lines.get(i).unwrap_or(0) as usize,
+                    code: code?,
+                    name: names.get(i).unwrap_or(""),
+                    departement: dep?,
+                    population: pops.get(i),
+                    siren: sirens.get(i),
+                    epci_name: epci_names.get(i).unwrap_or(""),
+                    epci_kind: kinds.and_then(|k| k.get(i)).unwrap_or(""),
+                })
+            });
+        Territory::from_rows(deps, rows, &communes.source)
+    }
+
+    /// The COG 2026 shipped in the binary, decoded from the form `build.rs` gives it (no CSV
+    /// to parse: see [`super::builtin_cog`]).
+    pub fn builtin() -> Territory {
+        let (deps, communes) = super::builtin_cog::decoded();
+        Territory::from_rows(deps.into_iter(), communes, Path::new(builtin::COMMUNES))
+            .expect("the built-in COG is consistent: tested against its CSV")
+    }
+
+    /// The territory of the départements `deps` (code, name, région) and the communes `rows`
+    /// (read from `source`, in the order of the file, each code once).
+    fn from_rows<'a>(
+        deps: impl Iterator<Item = (&'a str, &'a str, Option<&'a str>)>,
+        rows: impl Iterator<Item = CommuneRow<'a>>,
+        source: &Path,
+    ) -> Result<Territory> {
+        let mut t = Territory::default();
+        for (code, name, region) in deps {
+            t.departements.insert(code.to_string(), name.to_string());
+            if let Some(region) = region {
+                t.regions.insert(code.to_string(), region.to_string());
+            }
+        }
         // Gathered in file order, then sorted once (the reader has refused duplicate codes).
-        let mut all: Vec<(String, Commune)> = Vec::with_capacity(df.height());
+        let mut all: Vec<(String, Commune)> = Vec::with_capacity(rows.size_hint().0);
         let mut epcis: HashMap<&str, Epci, FixedState> = HashMap::default();
         let mut counts: HashMap<&str, usize, FixedState> = HashMap::default();
         // The file lists communes by département: one lookup per run of them.
         let mut known_dep = None;
-        let columns = codes
-            .iter()
-            .zip(deps.iter())
-            .zip(sirens.iter())
-            .zip(names.iter())
-            .zip(pops.iter());
-        for (i, ((((code, dep), siren), name), population)) in columns.enumerate() {
-            let (Some(code), Some(dep)) = (code, dep) else {
-                continue; // the reader refuses empty required codes
-            };
+        for row in rows {
+            let (code, dep) = (row.code, row.departement);
             if known_dep != Some(dep) && !t.departements.contains_key(dep) {
                 return Err(Error::new(format!(
                     "département « {dep} » absent de la liste des départements"
                 ))
-                .file(&communes.source)
-                .line(lines.get(i).unwrap_or(0) as usize)
+                .file(source)
+                .line(row.line)
                 .column("dep")
                 .hint("utilisez la liste des départements du même millésime que les communes"));
             }
             known_dep = Some(dep);
             *counts.entry(dep).or_default() += 1;
-            if let Some(siren) = siren {
+            if let Some(siren) = row.siren {
                 let e = epcis.entry(siren).or_insert_with(|| Epci {
                     siren: siren.to_string(),
-                    name: epci_names.get(i).unwrap_or("").to_string(),
-                    kind: kinds.and_then(|k| k.get(i)).unwrap_or("").to_string(),
+                    name: row.epci_name.to_string(),
+                    kind: row.epci_kind.to_string(),
                     communes: Vec::new(),
                     departements: Vec::new(),
                 });
@@ -207,10 +263,10 @@ impl Territory {
                 code.to_string(),
                 Commune {
                     code: code.to_string(),
-                    name: name.unwrap_or("").to_string(),
+                    name: row.name.to_string(),
                     departement: dep.to_string(),
-                    population,
-                    epci: siren.map(str::to_string),
+                    population: row.population,
+                    epci: row.siren.map(str::to_string),
                     zone: None,
                 },
             ));
@@ -375,6 +431,44 @@ mod tests {
 
     fn cog_2026() -> Territory {
         Territory::cog_2026()
+    }
+
+    #[test]
+    fn the_builtin_cog_decoded_is_the_territory_its_csv_gives() {
+        let parsed = Territory::parsed(
+            Path::new(builtin::COMMUNES),
+            Path::new(builtin::DEPARTEMENTS),
+        )
+        .unwrap();
+        let decoded = Territory::builtin();
+        assert_eq!(decoded.communes.len(), 34_875);
+        assert!(parsed.communes.iter().eq(decoded.communes.iter()));
+        assert!(parsed.epcis.iter().eq(decoded.epcis.iter()));
+        assert_eq!(parsed.departements, decoded.departements);
+        assert_eq!(parsed.regions, decoded.regions);
+        assert_eq!(parsed.commune_counts, decoded.commune_counts);
+        // A query naming the built-in tables, or the same files of data/cog, gets the decoded one.
+        let shared = Territory::shared(
+            Path::new(builtin::COMMUNES),
+            Path::new(builtin::DEPARTEMENTS),
+        )
+        .unwrap();
+        assert!(shared.communes.iter().eq(decoded.communes.iter()));
+        let cog = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/cog");
+        let (communes, deps) = (
+            std::fs::read(cog.join("communes-epci-population-2026.csv")).unwrap(),
+            std::fs::read(cog.join("departements.csv")).unwrap(),
+        );
+        assert!(builtin::is_cog(&communes, &deps));
+        // A file changed by one character is another table: parsed.
+        let mut changed = communes.clone();
+        let at = changed.iter().rposition(|b| b.is_ascii_digit()).unwrap();
+        changed[at] = if changed[at] == b'9' {
+            b'8'
+        } else {
+            changed[at] + 1
+        };
+        assert!(!builtin::is_cog(&changed, &deps));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The COG: communes, their EPCI and département, and the territorial levels a
 //! query works on.
 
+mod builtin_cog;
 mod code_map;
 mod cog;
 pub mod contours;
