@@ -41,3 +41,74 @@ impl Plan {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn example(name: &str) -> Query {
+        Query::load(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("queries")
+                .join(name),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn each_example_resolves_to_the_plan_of_its_method() {
+        let method = |name: &str| Plan::of(example(name)).unwrap().method;
+        assert!(matches!(
+            method("couverture-epci-63-puy-de-dome.toml"),
+            Method::Coverage
+        ));
+        assert!(matches!(
+            method("vulnerabilite-epci-34-herault.toml"),
+            Method::Score(_)
+        ));
+        assert!(matches!(
+            method("panier-epci-26-drome.toml"),
+            Method::Panier(_)
+        ));
+        assert!(matches!(
+            method("series-couverture-epci-63.toml"),
+            Method::Evolution(_)
+        ));
+        let Method::Indicators(plan) = method("priorites-epci-63.toml") else {
+            panic!("a query of indicators")
+        };
+        // The plan holds what the run follows: the synthesis of four axes, two of them at least.
+        let synthesis = plan.synthesis.expect("[priorites]");
+        assert_eq!((synthesis.axes.len(), synthesis.at_least), (4, 2));
+    }
+
+    #[test]
+    fn a_query_that_does_not_resolve_gives_every_error_and_its_first_alone() {
+        let mut query = example("vulnerabilite-epci-34-herault.toml");
+        // An unknown département, and cut points without their values: two parts of the query.
+        query.spec.territoire.departements = toml::Spanned::new(0..0, vec!["6".to_string()]);
+        if let Some(score) = query.spec.score.as_mut() {
+            score.priorites =
+                crate::query::PrioritiesSpec::Method(crate::query::PrioritiesMethodSpec {
+                    methode: crate::query::PrioritiesMethod::Seuils,
+                    nombre: Some(3),
+                    valeurs: None,
+                });
+        }
+        let errors = Plan::resolve(query.clone()).unwrap_err();
+        assert_eq!(errors, query.problems());
+        assert!(errors.len() >= 2, "{errors:?}");
+        assert!(
+            errors[0].message.contains("département inconnu « 6 »"),
+            "{}",
+            errors[0]
+        );
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.message.contains("« seuils » demande « valeurs »"))
+        );
+        assert_eq!(Plan::of(query).unwrap_err(), errors[0]);
+    }
+}
