@@ -10,7 +10,7 @@ use super::{
     ClassMethod, ClassesSpec, Diagnostic, Finite, ModelSpec, PlannedOutput, Query, ThresholdSpec,
     output_path, toml_escaped,
 };
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::ingest::{self, layouts};
 use crate::territory::str_col;
 
@@ -65,6 +65,7 @@ pub fn plan_diagnostic<'a>(d: &'a Diagnostic, out_dir: &Path) -> Result<Diagnost
     let folder = output_path(out_dir, &spec.dossier).map_err(|why| {
         Error::new(format!("dossier refusé « {} » : {why}", spec.dossier))
             .file(&d.path)
+.kind(ErrorKind::Query)
             .hint("écrivez un dossier relatif au dossier de sortie (option --sortie), ex. « diagnostic »")
     })?;
     // `["toutes"]`: every département of the list, in its order.
@@ -162,6 +163,7 @@ fn with_year(d: &Diagnostic, model: &ModelSpec, text: String) -> Result<String> 
             "la requête modèle utilise {annee} ou {annee_precedente}, mais le diagnostic ne donne pas d'année",
         )
         .file(&model.requete)
+.kind(ErrorKind::Query)
         .hint(format!("ajoutez « annee = 2024 » à [diagnostic] dans {}", d.path.display()))),
         None => Ok(text),
     }

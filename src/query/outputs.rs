@@ -36,7 +36,7 @@ impl PlannedOutput {
 
     /// An error about this output, placed where the query names it.
     fn error(&self, message: String) -> Error {
-        let e = Error::new(message).file(&self.query);
+        let e = Error::new(message).file(&self.query).kind(ErrorKind::Query);
         match self.line {
             Some(line) => e.line(line),
             None => e,
@@ -125,6 +125,7 @@ fn plan_names(
     if names.get_ref().is_empty() {
         return Err(Error::new(format!("« {key} » est vide : rien ne serait écrit"))
             .file(query)
+.kind(ErrorKind::Query)
             .line(line)
             .hint("donnez au moins un fichier, ex. sorties = [\"liste.csv\"], ou retirez la section"));
     }
@@ -132,6 +133,7 @@ fn plan_names(
         let path = output_path(out_dir, name).map_err(|why| {
             Error::new(format!("sortie refusée « {name} » : {why}"))
                 .file(query)
+.kind(ErrorKind::Query)
                 .line(line)
                 .hint("écrivez un chemin relatif au dossier de sortie (option --sortie), ex. « 63/carte.svg »")
         })?;

@@ -111,4 +111,14 @@ mod tests {
         );
         assert_eq!(Plan::of(query).unwrap_err(), errors[0]);
     }
+
+    #[test]
+    fn a_query_of_no_computation_is_refused_as_an_error_of_the_query() {
+        let mut query = example("vulnerabilite-epci-34-herault.toml");
+        query.spec.score = None;
+        let errors = Plan::resolve(query).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].message, "requête sans indicateur");
+        assert_eq!(errors[0].kind, crate::error::ErrorKind::Query);
+    }
 }

@@ -1555,6 +1555,7 @@ impl Query {
             0 => {
                 return Err(Error::new("requête sans indicateur")
                     .file(&self.path)
+.kind(ErrorKind::Query)
                     .hint("ajoutez une section [indicateurs.NOM], [couverture], [score], [panier] ou [evolution]"))
             }
             1 => {}
@@ -1563,6 +1564,7 @@ impl Query {
                     "une requête calcule un seul de [indicateurs], [couverture], [score], [panier] et [evolution]",
                 )
                 .file(&self.path)
+.kind(ErrorKind::Query)
                 .hint("faites une requête par calcul"))
             }
         }
@@ -1572,6 +1574,7 @@ impl Query {
             return Err(
                 Error::new("[cartes] et [tableaux] ne vont pas avec [score]")
                     .file(&self.path)
+.kind(ErrorKind::Query)
                     .hint("la liste de priorités s'écrit par « sorties » dans [score] ; faites une requête d'indicateurs à part pour leurs cartes et tableaux"),
             );
         }
@@ -1581,6 +1584,7 @@ impl Query {
             return Err(
                 Error::new("[cartes] et [tableaux] montrent des [indicateurs]")
                     .file(&self.path)
+                    .kind(ErrorKind::Query)
                     .hint("déclarez les indicateurs qu'elles montrent : [indicateurs.NOM]"),
             );
         }
@@ -1607,8 +1611,8 @@ impl Query {
             && (self.spec.indicateurs.is_empty() || self.spec.score.is_some())
         {
             return Err(Error::new("[priorites] croise des [indicateurs]")
-                .kind(ErrorKind::Query)
                 .file(&self.path)
+.kind(ErrorKind::Query)
                 .hint("déclarez les indicateurs de chaque axe, [indicateurs.NOM], dans une requête sans [score]"));
         }
         let spec = &self.spec;
@@ -1618,6 +1622,7 @@ impl Query {
             return Err(
                 Error::new("[carte], [multiples] et [liste] vont avec [couverture]")
                     .file(&self.path)
+.kind(ErrorKind::Query)
                     .hint("les sorties des autres calculs se donnent dans leur section (« sorties = [...] », [score.carte]…)"),
             );
         }
