@@ -46,13 +46,30 @@ pub fn cog() -> &'static [u8] {
 /// Whether `communes` and `departements` (the bytes of two files) are the built-in CSV of the
 /// COG 2026, by their lengths and CRC-32 (`build.rs`): the territory then is the decoded one.
 pub fn is_cog(communes: &[u8], departements: &[u8]) -> bool {
-    const FINGERPRINT: [(usize, u32); 2] =
-        include!(concat!(env!("OUT_DIR"), "/cog-2026-fingerprint.rs"));
     [communes, departements]
         .iter()
-        .zip(FINGERPRINT)
+        .zip(COG_FINGERPRINT)
         .all(|(bytes, (len, crc))| bytes.len() == len && crc32fast::hash(bytes) == crc)
 }
+
+/// [`is_cog`] of two files, read only when their lengths are those of the built-in CSV: a COG
+/// of its own is parsed without being read once more for nothing.
+pub fn is_cog_file(communes: &Path, departements: &Path) -> bool {
+    let length = |p: &Path| std::fs::metadata(p).map(|m| m.len() as usize).ok();
+    let same_lengths = [communes, departements]
+        .iter()
+        .zip(COG_FINGERPRINT)
+        .all(|(p, (len, _))| length(p) == Some(len));
+    same_lengths
+        && match (std::fs::read(communes), std::fs::read(departements)) {
+            (Ok(c), Ok(d)) => is_cog(&c, &d),
+            _ => false,
+        }
+}
+
+/// The length and CRC-32 of the built-in CSV of the communes and of the départements.
+const COG_FINGERPRINT: [(usize, u32); 2] =
+    include!(concat!(env!("OUT_DIR"), "/cog-2026-fingerprint.rs"));
 
 /// The commune contours of France in the COG 2026 (IGN Admin Express, simplified; DROM
 /// included), as `data/geo` has them: a map needs no contours file of its own.

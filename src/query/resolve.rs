@@ -1241,16 +1241,9 @@ impl Query {
 }
 
 impl Query {
-    /// What the query asks, checked without reading any data, as `executer` checks it before
-    /// running: one computation and the sections that go with it ([`Query::check_sections`]),
-    /// and every name its plan resolves (sources, indicators, maps, tables, the indicators of a
-    /// score or of an evolution), each error at its line. `verifier` runs it too.
-    pub fn check(&self) -> Result<()> {
-        self.problems().into_iter().next().map_or(Ok(()), Err)
-    }
-
-    /// Every error [`Query::check`] finds, one per part of the query (the territory, the score or
-    /// the indicators, the evolution), so that `verifier` lists them all at once.
+    /// Every error [`super::Plan::resolve`] finds before computing, one per part of the query
+    /// (one computation and the sections that go with it, the territory, the plan of its method,
+    /// the contours, the coverage, the classes), each at its line, without consuming the query.
     pub fn problems(&self) -> Vec<Error> {
         self.method().err().unwrap_or_default()
     }

@@ -137,10 +137,7 @@ impl Territory {
     pub fn load(communes_epci: &Path, departements: &Path) -> Result<Territory> {
         // The files of data/cog, as a query of the examples names them, are the built-in COG:
         // decoded, not parsed.
-        if let (Ok(communes), Ok(deps)) =
-            (std::fs::read(communes_epci), std::fs::read(departements))
-            && builtin::is_cog(&communes, &deps)
-        {
+        if builtin::is_cog_file(communes_epci, departements) {
             return Ok(Territory::builtin());
         }
         Territory::parsed(communes_epci, departements)
