@@ -2,6 +2,7 @@
 //! as mapclassify's `StdMean` (sample standard deviation, n − 1).
 
 use crate::error::{Error, Result};
+use crate::notice::Notice;
 
 /// Thresholds for about `n` classes of the sorted values (at least two distinct).
 /// The number of classes is odd with a central class, even without; a wrong
@@ -11,7 +12,7 @@ pub(super) fn thresholds(
     n: usize,
     k: f64,
     central: bool,
-    notices: &mut Vec<String>,
+    notices: &mut Vec<Notice>,
 ) -> Result<Vec<f64>> {
     if !(k.is_finite() && k > 0.0) {
         return Err(
@@ -40,11 +41,11 @@ pub(super) fn thresholds(
         )
     };
     if classes != n {
-        let parity = if central { "impair" } else { "pair" };
-        notices.push(format!(
-            "moyenne et écart-type {} classe centrale : nombre de classes {parity}, {classes} au lieu de {n}",
-            if central { "avec" } else { "sans" }
-        ));
+        notices.push(Notice::MeanSdClasses {
+            central,
+            classes,
+            asked: n,
+        });
     }
     Ok(multiples.iter().map(|j| mean + j * k * sd).collect())
 }

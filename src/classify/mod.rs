@@ -31,7 +31,7 @@ pub use rule::{ClassRule, Classing, GivenThreshold, NamedValue};
 pub use thresholds::{Classes, Threshold};
 
 use crate::error::{Error, Result};
-use crate::format;
+use crate::notice::Notice;
 
 /// How thresholds are derived from the values.
 #[derive(Debug, Clone, PartialEq)]
@@ -65,7 +65,7 @@ pub enum Method {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Breaks {
     pub classes: Classes,
-    pub notices: Vec<String>,
+    pub notices: Vec<Notice>,
 }
 
 /// The default number of classes for `n` values of which `distinct` differ:
@@ -90,28 +90,26 @@ pub fn breaks(values: &[f64], method: &Method, n_classes: Option<usize>) -> Resu
     sorted.sort_by(f64::total_cmp);
     let ignored = values.len() - sorted.len();
     if ignored > 0 {
-        notices.push(format!(
-            "{ignored} valeur(s) manquante(s) ou infinie(s) ignorée(s)"
-        ));
+        notices.push(Notice::ValuesIgnored { count: ignored });
     }
-    let one_class = |notice: &str, mut notices: Vec<String>| {
-        notices.push(notice.to_string());
+    let one_class = |notice: Notice, mut notices: Vec<Notice>| {
+        notices.push(notice);
         Ok(Breaks {
             classes: Classes::new(Vec::new())?,
             notices,
         })
     };
     let (Some(&min), Some(&max)) = (sorted.first(), sorted.last()) else {
-        return one_class("aucune valeur à classer : une seule classe", notices);
+        return one_class(Notice::NoValueToClass, notices);
     };
     if min == max {
-        return one_class("toutes les valeurs sont égales : une seule classe", notices);
+        return one_class(Notice::AllValuesEqual, notices);
     }
     let distinct = 1 + sorted.windows(2).filter(|w| w[0] < w[1]).count();
     let wanted = match method {
         Method::Q6 => {
             if n_classes.is_some_and(|n| n != 6) {
-                notices.push("la méthode Q6 fait toujours 6 classes".to_string());
+                notices.push(Notice::Q6SixClasses);
             }
             6
         }
@@ -119,9 +117,7 @@ pub fn breaks(values: &[f64], method: &Method, n_classes: Option<usize>) -> Resu
         _ => {
             let n = n_classes.unwrap_or_else(|| default_classes(sorted.len(), distinct));
             if n > distinct {
-                notices.push(format!(
-                    "{distinct} valeurs distinctes seulement : {distinct} classes au lieu de {n}"
-                ));
+                notices.push(Notice::FewDistinctValues { distinct, asked: n });
             }
             n.min(distinct)
         }
@@ -131,7 +127,19 @@ pub fn breaks(values: &[f64], method: &Method, n_classes: Option<usize>) -> Resu
     let merged = Classes::new(computed)?;
     let kept = without_empty_classes(&sorted, merged.thresholds());
     if kept.len() < asked {
-        notices.push(fewer_classes_notice(asked, merged.thresholds(), &kept));
+        notices.push(Notice::FewerClasses {
+            asked: asked + 1,
+            kept: kept.len() + 1,
+            // Equal thresholds merged by [`Classes::new`], then thresholds dropped by
+            // [`without_empty_classes`].
+            merged: merged.thresholds().len() < asked,
+            dropped: merged
+                .thresholds()
+                .iter()
+                .filter(|t| !kept.contains(t))
+                .cloned()
+                .collect(),
+        });
     }
     Ok(Breaks {
         classes: Classes::new(kept)?,
@@ -152,7 +160,7 @@ fn thresholds(
     method: &Method,
     sorted: &[f64],
     n: usize,
-    notices: &mut Vec<String>,
+    notices: &mut Vec<Notice>,
 ) -> Result<Vec<Threshold>> {
     let (min, max) = (sorted[0], sorted[sorted.len() - 1]);
     let values = match method {
@@ -187,33 +195,4 @@ fn without_empty_classes(sorted: &[f64], thresholds: &[Threshold]) -> Vec<Thresh
         }
     }
     kept
-}
-
-/// Why `asked` thresholds became the `kept` ones: equal thresholds merged by
-/// [`Classes::new`], then thresholds dropped by [`without_empty_classes`].
-fn fewer_classes_notice(asked: usize, merged: &[Threshold], kept: &[Threshold]) -> String {
-    let mut why = Vec::new();
-    if merged.len() < asked {
-        why.push("seuils égaux fusionnés".to_string());
-    }
-    let dropped: Vec<String> = merged
-        .iter()
-        .filter(|t| !kept.contains(t))
-        .map(|t| match &t.name {
-            Some(name) => format!("{} ({name})", format::display(t.value, 2)),
-            None => format::display(t.value, 2),
-        })
-        .collect();
-    if !dropped.is_empty() {
-        why.push(format!(
-            "seuil(s) {} laissant une classe vide, retiré(s)",
-            dropped.join(", ")
-        ));
-    }
-    format!(
-        "{} classes au lieu de {} : {}",
-        kept.len() + 1,
-        asked + 1,
-        why.join(" ; ")
-    )
 }

@@ -4,6 +4,7 @@
 use super::palette::Palette;
 use super::{Classes, Method, Threshold, pooled};
 use crate::error::{Error, ErrorKind, Place, Result};
+use crate::notice::Notice;
 
 /// A threshold as a query gives it.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,7 +43,7 @@ impl Classing {
         &self,
         named: &[NamedValue],
         series: &[Vec<f64>],
-        notices: &mut Vec<String>,
+        notices: &mut Vec<Notice>,
     ) -> Result<Classes> {
         self.rule
             .classes(named, series, notices)
@@ -84,7 +85,7 @@ impl ClassRule {
         &self,
         named: &[NamedValue],
         series: &[Vec<f64>],
-        notices: &mut Vec<String>,
+        notices: &mut Vec<Notice>,
     ) -> Result<Classes> {
         match self {
             ClassRule::Given(given) => {

@@ -19,6 +19,7 @@
 //! ```
 
 use super::*;
+use crate::notice::said;
 use proptest::prelude::*;
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/");
@@ -78,7 +79,7 @@ fn assert_close(got: &[f64], want: &[f64]) {
 fn check(values_: &[f64], method: Method, n: usize, want: &[f64], notices: &[&str]) {
     let b = breaks(values_, &method, Some(n)).unwrap();
     assert_close(&values(&b), want);
-    assert_eq!(b.notices, notices, "{method:?}");
+    assert_eq!(said(&b.notices), notices, "{method:?}");
 }
 
 #[test]
@@ -232,7 +233,7 @@ fn single_class(values_: &[f64], notices: &[&str]) {
     for method in [Method::Quantiles, Method::NaturalBreaks, Method::Q6] {
         let b = breaks(values_, &method, Some(4)).unwrap();
         assert_eq!(b.classes.len(), 1);
-        assert_eq!(b.notices, notices);
+        assert_eq!(said(&b.notices), notices);
     }
 }
 
@@ -253,7 +254,7 @@ fn empty_all_equal_and_nan() {
     let b = breaks(&[1.0, f64::NAN, 2.0, 3.0], &Method::Quantiles, Some(3)).unwrap();
     assert_eq!(b.classes.len(), 3);
     assert_eq!(
-        b.notices,
+        said(&b.notices),
         ["1 valeur(s) manquante(s) ou infinie(s) ignorée(s)"]
     );
 }
@@ -268,7 +269,7 @@ fn fewer_distinct_values_than_classes() {
     ] {
         let b = breaks(&y, &method, Some(5)).unwrap();
         assert_eq!(
-            b.notices[0],
+            b.notices[0].to_string(),
             "3 valeurs distinctes seulement : 3 classes au lieu de 5"
         );
     }
@@ -285,7 +286,7 @@ fn many_zeros() {
     // The 80 % quantile interpolates between the last 0 and the first 1.
     assert_close(&values(&b), &[0.2]);
     assert_eq!(
-        b.notices,
+        said(&b.notices),
         [
             "2 classes au lieu de 5 : seuils égaux fusionnés ; seuil(s) 0,00 laissant une classe vide, retiré(s)"
         ]
@@ -300,7 +301,7 @@ fn method_specific_notices_and_errors() {
     let y: Vec<f64> = (0..100).map(f64::from).collect();
     let b = breaks(&y, &Method::Q6, Some(5)).unwrap();
     assert_eq!(b.classes.len(), 6);
-    assert_eq!(b.notices, ["la méthode Q6 fait toujours 6 classes"]);
+    assert_eq!(said(&b.notices), ["la méthode Q6 fait toujours 6 classes"]);
     let b = breaks(
         &y,
         &Method::MeanSd {
@@ -312,7 +313,7 @@ fn method_specific_notices_and_errors() {
     .unwrap();
     assert_eq!(b.classes.len(), 5);
     assert_eq!(
-        b.notices,
+        said(&b.notices),
         ["moyenne et écart-type avec classe centrale : nombre de classes impair, 5 au lieu de 6"]
     );
     let e = breaks(
@@ -346,7 +347,7 @@ fn fixed_threshold_outside_the_values() {
     let b = breaks(&y, &fixed, None).unwrap();
     assert_eq!(values(&b), [50.0]);
     assert_eq!(
-        b.notices,
+        said(&b.notices),
         [
             "2 classes au lieu de 3 : seuil(s) 160,00 (référence nationale) laissant une classe vide, retiré(s)"
         ]

@@ -103,8 +103,8 @@ impl OutTable {
     }
 }
 
-/// The notices at the end of a Markdown output (nothing when there are none).
-pub fn markdown_notes(notices: &[String]) -> String {
+/// The notices at the end of a Markdown output, said in French (nothing when there are none).
+pub fn markdown_notes<N: std::fmt::Display>(notices: &[N]) -> String {
     if notices.is_empty() {
         return String::new();
     }
@@ -129,7 +129,7 @@ mod tests {
         };
         let notes = markdown_notes(&["une note".to_string()]);
         assert_eq!(notes, "\nNotes :\n\n- une note\n");
-        assert_eq!(markdown_notes(&[]), "");
+        assert_eq!(markdown_notes::<String>(&[]), "");
         let names = ["t.csv".to_string(), "t.md".to_string()];
         let written = table
             .write_all(&names, dir.path(), "Feuille", &|| format!("# t\n{notes}"))

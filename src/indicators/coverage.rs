@@ -15,6 +15,7 @@ use super::model::{ColumnRef, Indicator, Kind, evaluate};
 use crate::error::{Error, Result};
 use crate::ingest::files::rows_of_year;
 use crate::ingest::{LINE_COLUMN, Table};
+use crate::notice::Notice;
 use crate::territory::{Level, Territory};
 
 /// Name of the global rate column in every coverage frame.
@@ -45,15 +46,14 @@ pub fn caf_level(level: Level) -> &'static str {
 
 /// The notice of the Cnaf's technical row (`XX`, the communes without EPCI), when the
 /// file has one and the query is not by département: it is no territory, and is left out.
-pub fn technical_row_notice(txcouv: &Table, level: Level) -> Result<Option<String>> {
+pub fn technical_row_notice(txcouv: &Table, level: Level) -> Result<Option<Notice>> {
     let codes = txcouv.df.column("code")?.str()?;
     let found = codes.iter().any(|c| c == Some(TECHNICAL_CODE));
-    Ok((found && level != Level::Departement).then(|| {
-        format!(
-            "{} : ligne technique « {TECHNICAL_CODE} » (communes sans EPCI) reconnue et exclue",
-            txcouv.source.display()
-        )
-    }))
+    Ok(
+        (found && level != Level::Departement).then(|| Notice::TechnicalRow {
+            file: txcouv.source.clone(),
+        }),
+    )
 }
 
 /// How far a published global rate may be from the sum of its published parts: each of the five numbers is
@@ -162,7 +162,7 @@ pub const CHILDREN: &str = "enfants_moins_3";
 pub struct ComponentCoverage {
     /// `code`, the summed places and children, `txcouv` and one rate per place column.
     pub frame: DataFrame,
-    pub notices: Vec<String>,
+    pub notices: Vec<Notice>,
     /// The rate over all the territories reached (missing when one lacks a count).
     pub overall: Cell,
 }
@@ -217,19 +217,15 @@ pub fn from_components(
         .map(|(p, _)| p)
         .collect();
     if !incomplete.is_empty() {
-        notices.push(format!(
-            "{} territoire(s) calculé(s) sans toutes leurs communes (absentes du fichier) : {}",
-            incomplete.len(),
-            incomplete.into_iter().collect::<Vec<_>>().join(", ")
-        ));
+        notices.push(Notice::Incomplete {
+            codes: incomplete.into_iter().map(str::to_string).collect(),
+        });
     }
     if !without_parent.is_empty() {
-        notices.push(format!(
-            "{} commune(s) sans {} exclue(s) de l'agrégation : {}",
-            without_parent.len(),
-            level.noun(),
-            without_parent.into_iter().collect::<Vec<_>>().join(", ")
-        ));
+        notices.push(Notice::CommunesWithoutParent {
+            level,
+            codes: without_parent.into_iter().collect(),
+        });
     }
 
     let mut inputs: Vec<&str> = cols.places.iter().map(|p| p.0.as_str()).collect();
@@ -381,7 +377,13 @@ mod tests {
         let children = cells(&frame, CHILDREN).unwrap();
         assert_eq!(children, [Cell::Value(110.0), Cell::Value(100.0)]);
         // The commune without EPCI is excluded and said so.
-        assert!(notices.iter().any(|n| n.contains("63005")), "{notices:?}");
+        assert!(
+            notices.contains(&Notice::CommunesWithoutParent {
+                level: Level::Epci,
+                codes: vec!["63005".into()]
+            }),
+            "{notices:?}"
+        );
     }
 
     #[test]
@@ -406,7 +408,13 @@ mod tests {
         )
         .unwrap();
         let notice = technical_row_notice(&caf, Level::Epci).unwrap().unwrap();
-        assert!(notice.contains("« XX »"), "{notice}");
+        assert_eq!(
+            notice.to_string(),
+            format!(
+                "{} : ligne technique « XX » (communes sans EPCI) reconnue et exclue",
+                caf.source.display()
+            )
+        );
         assert_eq!(
             technical_row_notice(&caf, Level::Departement).unwrap(),
             None

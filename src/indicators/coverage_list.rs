@@ -8,6 +8,7 @@ use crate::export::{Align, OutTable, Section};
 use crate::format::{self, capitalise};
 use crate::indicators::Cell;
 use crate::indicators::reference::Comparison;
+use crate::notice::Notice;
 use crate::territory::{Level, Unit};
 
 /// Which territories a priority list keeps (`[liste] selection`).
@@ -40,7 +41,7 @@ pub struct Coverage {
     pub rows: Vec<Row>,
     pub departement: Reference,
     pub france: Reference,
-    pub notices: Vec<String>,
+    pub notices: Vec<Notice>,
 }
 
 /// A reference value, the territory it describes and how it was obtained.

@@ -16,6 +16,7 @@ use super::Cell;
 use super::frame::{codes, indicator, order, pick, pick_codes, push_cells, unknown};
 use crate::error::{Error, Result};
 use crate::ingest::secret_column;
+use crate::notice::Notice;
 
 /// Name of the total column of the output frame.
 pub const TOTAL: &str = "total";
@@ -239,7 +240,7 @@ pub struct FlagGroup {
 /// Returns a frame `code`, one Boolean column per flag (with `__secret`), [`TOTAL`]
 /// (number of raised flags, with `__secret`) and, with a typology, [`TYPOLOGY`];
 /// rows by decreasing total (then code), unknown totals last by code.
-pub fn flag_sum(df: &DataFrame, params: &FlagSum) -> Result<(DataFrame, Vec<String>)> {
+pub fn flag_sum(df: &DataFrame, params: &FlagSum) -> Result<(DataFrame, Vec<Notice>)> {
     check(params)?;
     let codes = codes(df)?;
     let flags: Vec<Vec<Cell>> = params
@@ -278,18 +279,14 @@ pub fn flag_sum(df: &DataFrame, params: &FlagSum) -> Result<(DataFrame, Vec<Stri
     let undecided = listed(|t| t.bounds().is_none());
     let uncertain = listed(|t| matches!(t, Cell::Bounded { .. }));
     if !undecided.is_empty() {
-        notices.push(format!(
-            "{} territoire(s) au total inconnu, un drapeau au moins portant sur une valeur secrète ou manquante : {}",
-            undecided.len(),
-            undecided.join(", ")
-        ));
+        notices.push(Notice::FlagTotalsUnknown {
+            codes: undecided.into_iter().map(str::to_string).collect(),
+        });
     }
     if !uncertain.is_empty() {
-        notices.push(format!(
-            "{} territoire(s) dont un drapeau est incertain, une valeur approchée (secret borné) étant de part et d'autre de son seuil ; leur nombre de drapeaux est un intervalle : {}",
-            uncertain.len(),
-            uncertain.join(", ")
-        ));
+        notices.push(Notice::FlagsUncertain {
+            codes: uncertain.into_iter().map(str::to_string).collect(),
+        });
     }
 
     let order = order(&codes, &totals, |a, b| b.total_cmp(&a));
@@ -524,7 +521,12 @@ mod tests {
             flag,
             [Some(true), Some(true), Some(false), Some(true), None]
         );
-        assert!(notices[0].contains(": D, E"), "{notices:?}");
+        assert_eq!(
+            notices[0],
+            Notice::FlagTotalsUnknown {
+                codes: vec!["D".into(), "E".into()]
+            }
+        );
     }
 
     #[test]
@@ -565,9 +567,9 @@ mod tests {
             .collect();
         assert_eq!(uncertain, [Some(false), Some(true)]);
         assert!(
-            notices
-                .iter()
-                .any(|n| n.contains("drapeau est incertain") && n.ends_with(": B")),
+            notices.contains(&Notice::FlagsUncertain {
+                codes: vec!["B".into()]
+            }),
             "{notices:?}"
         );
     }

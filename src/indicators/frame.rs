@@ -6,6 +6,7 @@ use polars::prelude::*;
 use super::Cell;
 use crate::error::{Error, Result};
 use crate::ingest::secret_column;
+use crate::notice::Notice;
 
 /// The territory codes of `df`; an empty frame is an error.
 pub(crate) fn codes(df: &DataFrame) -> Result<Vec<String>> {
@@ -93,26 +94,20 @@ pub(crate) fn unknown(values: &[Vec<Cell>], i: usize) -> Option<Cell> {
 }
 
 /// The notice naming the territories left out for a secret or missing value.
-pub(crate) fn unranked_notice(codes: &[String], states: &[Option<Cell>]) -> Vec<String> {
-    let list = |state: Cell| -> Vec<&str> {
+pub(crate) fn unranked_notice(codes: &[String], states: &[Option<Cell>]) -> Vec<Notice> {
+    let list = |state: Cell| -> Vec<String> {
         codes
             .iter()
             .zip(states)
             .filter(|(_, s)| **s == Some(state))
-            .map(|(c, _)| c.as_str())
+            .map(|(c, _)| c.clone())
             .collect()
     };
-    [(Cell::Secret, "secrète"), (Cell::Missing, "manquante")]
+    [Cell::Secret, Cell::Missing]
         .into_iter()
-        .map(|(state, word)| (list(state), word))
-        .filter(|(l, _)| !l.is_empty())
-        .map(|(l, word)| {
-            format!(
-                "{} territoire(s) non classé(s), une valeur au moins étant {word} : {}",
-                l.len(),
-                l.join(", ")
-            )
-        })
+        .map(|cell| (cell, list(cell)))
+        .filter(|(_, codes)| !codes.is_empty())
+        .map(|(cell, codes)| Notice::Unranked { cell, codes })
         .collect()
 }
 

@@ -21,6 +21,7 @@ use super::Cell;
 use super::frame::{inputs, order, pick, pick_codes, push_cells, unranked_notice};
 use crate::classify::{self, Method, Threshold};
 use crate::error::{Error, Result};
+use crate::notice::Notice;
 
 /// Name of the total column of the output frame.
 pub const TOTAL: &str = "total";
@@ -103,7 +104,7 @@ pub struct RankSum {
 /// `__secret`) and [`PRIORITY`] ("Priorité 1" = most vulnerable); rows by
 /// increasing total (then code), unranked territories last by code. The notices
 /// name the unranked territories and any change in the number of classes.
-pub fn rank_sum(df: &DataFrame, params: &RankSum) -> Result<(DataFrame, Vec<String>)> {
+pub fn rank_sum(df: &DataFrame, params: &RankSum) -> Result<(DataFrame, Vec<Notice>)> {
     if params.indicators.is_empty() {
         return Err(Error::new("aucun indicateur à classer")
             .hint("donnez au moins un indicateur à la somme des rangs"));
@@ -140,11 +141,9 @@ pub fn rank_sum(df: &DataFrame, params: &RankSum) -> Result<(DataFrame, Vec<Stri
         .map(|&i| codes[i].as_str())
         .collect();
     if !approximate.is_empty() {
-        notices.push(format!(
-            "{} territoire(s) classé(s) sur des valeurs approchées (secret borné), leur rang pouvant changer dans l'intervalle donné : {}",
-            approximate.len(),
-            approximate.join(", ")
-        ));
+        notices.push(Notice::RankedOnBounds {
+            codes: approximate.into_iter().map(str::to_string).collect(),
+        });
     }
     let known: Vec<f64> = ranked.iter().filter_map(|&i| totals[i].shown()).collect();
     let breaks = priority_breaks(&known, &params.priorities)?;
@@ -482,11 +481,17 @@ mod tests {
         assert_eq!(cells(&out, "a").unwrap()[2], Secret);
         assert_eq!(test_strings(&out, PRIORITY)[2..], [None, None]);
         assert!(
-            notices.iter().any(|n| n.contains("secrète : B")),
+            notices.contains(&Notice::Unranked {
+                cell: Secret,
+                codes: vec!["B".into()]
+            }),
             "{notices:?}"
         );
         assert!(
-            notices.iter().any(|n| n.contains("manquante : D")),
+            notices.contains(&Notice::Unranked {
+                cell: Missing,
+                codes: vec!["D".into()]
+            }),
             "{notices:?}"
         );
     }
@@ -505,7 +510,7 @@ mod tests {
             test_strings(&out, PRIORITY),
             [Some("Priorité 1".to_string())]
         );
-        assert!(notices.iter().any(|n| n.contains("une seule classe")));
+        assert!(notices.contains(&Notice::AllValuesEqual), "{notices:?}");
 
         // All equal: every territory shares the average rank (n + 1) / 2.
         let equal = test_frame(&["A", "B", "C"], &[("a", vals(&[4.0; 3]))]);

@@ -12,6 +12,7 @@ use super::score_list::ScoreMethod;
 use super::weighted_score::{self, Normalisation, WeightedIndicator, WeightedScore};
 use crate::classify::palette::{self, Qualitative, Sequential};
 use crate::error::{Place, Result};
+use crate::notice::Notice;
 
 /// A score, every parameter resolved.
 #[derive(Debug, Clone)]
@@ -57,7 +58,7 @@ impl ScoreModel {
         df: &DataFrame,
         references: &[Cell],
         variant: Option<Variant>,
-    ) -> Result<(DataFrame, Vec<String>)> {
+    ) -> Result<(DataFrame, Vec<Notice>)> {
         // A variant may leave one indicator out.
         let kept = |k: &usize| !matches!(variant, Some(Variant::LeaveOut(out)) if out == *k);
         let priorities = match variant {

@@ -12,6 +12,7 @@ use super::model::{Indicator, Values};
 use crate::error::Result;
 use crate::export::{Align, MapFiles, OutTable};
 use crate::format::capitalise;
+use crate::notice::AxisSaid;
 use crate::territory::{Level, Unit};
 
 /// Where a territory stands on one axis.
@@ -116,7 +117,7 @@ pub struct SynthesisShape {
 pub struct Synthesis {
     pub table: OutTable,
     pub sentence: String,
-    pub axes_said: Vec<String>,
+    pub axes_said: Vec<AxisSaid>,
     pub positions: Vec<Vec<Position>>,
     pub counts: Vec<Count>,
 }
@@ -139,13 +140,12 @@ impl SynthesisShape {
             let [at_least, below] = filter.thresholds(indicators, &what, values, references)?;
             let indicator = &indicators[filter.indicator];
             let said = |t: &Threshold| t.said(indicator.decimals());
-            let range = match (&at_least, &below) {
-                (Some(a), Some(b)) => format!("au moins {} et sous {}", said(a), said(b)),
-                (Some(a), None) => format!("au moins {}", said(a)),
-                (None, Some(b)) => format!("sous {}", said(b)),
-                (None, None) => unreachable!("an axis has a bound: checked by the plan"),
-            };
-            axes_said.push(format!("axe « {label} » : « {} » {range}", indicator.label));
+            axes_said.push(AxisSaid {
+                label: label.clone(),
+                indicator: indicator.label.clone(),
+                at_least: at_least.as_ref().map(said),
+                below: below.as_ref().map(said),
+            });
             limits.push((
                 filter.indicator,
                 at_least.map(|t| t.value),
@@ -361,7 +361,10 @@ mod tests {
             .synthesize(&indicators, Level::Epci, &units, &values, &[])
             .unwrap();
         assert_eq!(
-            done.axes_said,
+            done.axes_said
+                .iter()
+                .map(|a| crate::notice::Notice::Axis(a.clone()).to_string())
+                .collect::<Vec<_>>(),
             [
                 "axe « Couverture faible » : « Couverture » sous 60,0",
                 "axe « Sans LAEP » : « LAEP » sous 1"

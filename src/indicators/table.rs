@@ -11,7 +11,8 @@ use super::model::Indicator;
 use super::synthesis::{self, Position};
 use crate::error::Result;
 use crate::export::{Align, OutTable};
-use crate::format::{capitalise, code_list};
+use crate::format::capitalise;
+use crate::notice::Notice;
 use crate::territory::reference_area::ReferenceRow;
 use crate::territory::{Level, Territory, Unit};
 
@@ -57,7 +58,7 @@ impl IndicatorTable {
         units: &[Unit],
         evaluated: &Evaluated,
         references: &ReferenceRows,
-        notices: &mut Vec<String>,
+        notices: &mut Vec<Notice>,
     ) -> Result<OutTable> {
         let values = &evaluated.values;
         let mut order: Vec<usize> = (0..units.len()).collect();
@@ -79,13 +80,11 @@ impl IndicatorTable {
                 },
             );
             if !unknown.is_empty() {
-                notices.push(format!(
-                    "tableau « {} » : {} territoire(s) sans valeur connue de « {} » (secrète, absente, ou approchée de part et d'autre d'une borne), hors du filtre : {}",
-                    self.title,
-                    unknown.len(),
-                    indicators[i].label,
-                    code_list(&unknown)
-                ));
+                notices.push(Notice::FilteredOutUnknown {
+                    table: self.title.clone(),
+                    indicator: indicators[i].label.clone(),
+                    codes: unknown.into_iter().map(str::to_string).collect(),
+                });
             }
         }
         if let Some(min) = self.population_min {
@@ -276,6 +275,10 @@ mod tests {
         assert_eq!(rows[3][2], "secret");
         assert_eq!(rows[4][1..], ["France", "9000", "45,0"]);
         assert_eq!(notices.len(), 1);
-        assert!(notices[0].contains("hors du filtre : 58"), "{}", notices[0]);
+        assert!(
+            notices[0].to_string().contains("hors du filtre : 58"),
+            "{}",
+            notices[0]
+        );
     }
 }

@@ -14,6 +14,7 @@ use super::frame::{inputs, order, pick, pick_codes, push_cells, unranked_notice}
 use super::rank_sum::{Direction, PRIORITY, Priorities, Ties, priority_breaks, rank};
 use crate::error::{Error, Result};
 use crate::format;
+use crate::notice::Notice;
 
 /// Name of the score column of the output frame.
 pub const SCORE: &str = "score";
@@ -88,7 +89,7 @@ pub fn method_label(normalisation: Normalisation, weights: &[(f64, &str)]) -> St
 /// `norm_<column>`, then [`SCORE`] (with `__secret`) and [`PRIORITY`] (« Priorité 1 » for
 /// the highest scores); rows by decreasing score (then code), unscored territories last by
 /// code.
-pub fn weighted_score(df: &DataFrame, params: &WeightedScore) -> Result<(DataFrame, Vec<String>)> {
+pub fn weighted_score(df: &DataFrame, params: &WeightedScore) -> Result<(DataFrame, Vec<Notice>)> {
     let mut notices = Vec::new();
     let weights = weights(&params.indicators, &mut notices)?;
     let (codes, values, states) = inputs(
@@ -117,10 +118,9 @@ pub fn weighted_score(df: &DataFrame, params: &WeightedScore) -> Result<(DataFra
             let exact: Vec<f64> = known.iter().map(|v| v.0).collect();
             let (scaled, constant) = normalise(&exact, params.normalisation);
             if constant {
-                notices.push(format!(
-                    "indicateur « {} » égal pour tous les territoires : il ne les départage pas (valeur normalisée 0)",
-                    ind.column
-                ));
+                notices.push(Notice::ConstantIndicator {
+                    column: ind.column.clone(),
+                });
             }
             scaled.into_iter().map(Cell::Value).collect()
         };
@@ -181,7 +181,7 @@ pub fn weighted_score(df: &DataFrame, params: &WeightedScore) -> Result<(DataFra
 }
 
 /// The weights checked, rescaled to sum to 1 when they do not (with a notice).
-fn weights(indicators: &[WeightedIndicator], notices: &mut Vec<String>) -> Result<Vec<f64>> {
+fn weights(indicators: &[WeightedIndicator], notices: &mut Vec<Notice>) -> Result<Vec<f64>> {
     if indicators.is_empty() {
         return Err(Error::new("aucun indicateur à pondérer")
             .hint("donnez au moins un indicateur et son poids"));
@@ -201,10 +201,7 @@ fn weights(indicators: &[WeightedIndicator], notices: &mut Vec<String>) -> Resul
     }
     // Tolerance for weights written as decimals (0,6 + 4 × 0,1 is not exactly 1).
     if (sum - 1.0).abs() > 1e-9 {
-        notices.push(format!(
-            "les poids somment à {} et non à 1 : ils ont été divisés par leur somme",
-            format::decimal(sum, 4)
-        ));
+        notices.push(Notice::WeightsRescaled { sum });
     }
     Ok(indicators.iter().map(|i| i.weight / sum).collect())
 }
@@ -447,7 +444,10 @@ mod tests {
         p.indicators[1].weight = 2.0;
         let (out, notices) = weighted_score(&df, &p).unwrap();
         assert!(close(&scores(&out), &[0.8, 0.4, 0.3]));
-        assert!(notices[0].contains("somment à 5,0000"), "{notices:?}");
+        assert!(
+            notices[0].to_string().contains("somment à 5,0000"),
+            "{notices:?}"
+        );
         // 60/10/10/10/10 written as decimals sums to 1 within rounding: no notice.
         let herault = WeightedScore {
             indicators: [0.6, 0.1, 0.1, 0.1, 0.1]
@@ -480,7 +480,13 @@ mod tests {
         };
         let (out, notices) = weighted_score(&df, &p).unwrap();
         assert_eq!(scores(&out), [Value(1.0), Value(0.0), Secret]);
-        assert!(notices[0].contains("secrète : B"), "{notices:?}");
+        assert_eq!(
+            notices[0],
+            Notice::Unranked {
+                cell: Secret,
+                codes: vec!["B".into()]
+            }
+        );
 
         for normalisation in [
             Normalisation::MinMax,
@@ -494,7 +500,10 @@ mod tests {
             let one = test_frame(&["A"], &[("x", vec![Value(5.0)])]);
             let (out, notices) = weighted_score(&one, &p).unwrap();
             assert_eq!(scores(&out), [Value(0.0)]);
-            assert!(notices[0].contains("ne les départage pas"), "{notices:?}");
+            assert_eq!(
+                notices[0],
+                Notice::ConstantIndicator { column: "x".into() }
+            );
             let equal = test_frame(&["A", "B"], &[("x", vec![Value(5.0); 2])]);
             assert_eq!(
                 scores(&weighted_score(&equal, &p).unwrap().0),

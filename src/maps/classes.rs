@@ -7,6 +7,7 @@ use std::path::Path;
 use super::{Drawn, check_label_count, draw, without_shape_notice};
 use crate::error::Result;
 use crate::export::MapFiles;
+use crate::notice::Notice;
 use crate::render::{self, ChoroplethMap, FeatureClass, LegendClass, Placed};
 use crate::territory::Unit;
 use crate::territory::shapes::LevelShapes;
@@ -46,7 +47,7 @@ pub fn class_map(
     legend: Legend,
     query_file: &Path,
     out_dir: &Path,
-    notices: &mut Vec<String>,
+    notices: &mut Vec<Notice>,
 ) -> Result<Drawn> {
     let map = &files.figure;
     let names: HashMap<&str, &str> = units
@@ -190,7 +191,7 @@ mod tests {
         assert!(!svg.contains("Autres"), "{svg}");
         assert!(svg.contains("2 axes (2)"), "{svg}");
         assert_eq!(
-            notices,
+            crate::notice::said(&notices),
             ["1 territoire(s) sans contour, absents de la carte : C"]
         );
     }

@@ -16,6 +16,7 @@ use crate::geometry::Layer;
 use crate::indicators::Cell;
 use crate::indicators::coverage_list::{Coverage, Row};
 use crate::indicators::reference::Comparison;
+use crate::notice::Notice;
 use crate::render::{
     self, ChoroplethMap, Distribution, FeatureClass, LegendClass, LegendLayout, MapFeature, Panel,
     Placed, ProportionalSymbols, SmallMultiples,
@@ -72,11 +73,11 @@ pub fn coverage_references(cov: &Coverage) -> [NamedValue; 2] {
 pub fn coverage_map(
     map: &CoverageMap,
     cov: &Coverage,
-    shapes: impl FnOnce(&mut Vec<String>) -> Result<MapShapes>,
+    shapes: impl FnOnce(&mut Vec<Notice>) -> Result<MapShapes>,
     territory: &Territory,
     query_file: &Path,
     out_dir: &Path,
-    notices: &mut Vec<String>,
+    notices: &mut Vec<Notice>,
 ) -> Result<Drawn> {
     let rates = vec![cov.rows.iter().filter_map(|r| r.rate.value()).collect()];
     let classes = map
@@ -248,9 +249,9 @@ pub fn coverage_map(
 pub fn parts_multiples(
     sheet: &PartsMultiples,
     cov: &Coverage,
-    fill: impl FnOnce(&mut Vec<String>) -> Result<Layer>,
+    fill: impl FnOnce(&mut Vec<Notice>) -> Result<Layer>,
     out_dir: &Path,
-    notices: &mut Vec<String>,
+    notices: &mut Vec<Notice>,
 ) -> Result<Drawn> {
     if cov.part_labels.is_empty() {
         return Err(sheet

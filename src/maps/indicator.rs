@@ -12,6 +12,7 @@ use crate::format;
 use crate::indicators::Cell;
 use crate::indicators::filter::{Bound, ReferenceRows};
 use crate::indicators::model::{Indicator, Values};
+use crate::notice::Notice;
 use crate::render::{
     self, ChoroplethMap, FeatureClass, LegendClass, LegendLayout, Placed, ProportionalSymbols,
 };
@@ -43,10 +44,10 @@ pub fn indicator_map(
     (territory, level, units): (&Territory, Level, &[Unit]),
     values: &Values,
     rows: &ReferenceRows,
-    shapes: impl FnOnce(&mut Vec<String>) -> Result<LevelShapes>,
+    shapes: impl FnOnce(&mut Vec<Notice>) -> Result<LevelShapes>,
     query_file: &Path,
     out_dir: &Path,
-    notices: &mut Vec<String>,
+    notices: &mut Vec<Notice>,
 ) -> Result<Drawn> {
     let indicator = &indicators[map.indicator];
     let decimals = indicator.decimals();

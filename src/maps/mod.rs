@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::export::{FigureFiles, Picture, Section};
-use crate::format::code_list;
+use crate::notice::Notice;
 use crate::query::OUT_OF_BOUNDS;
 use crate::render::{self, ChoroplethMap};
 
@@ -29,13 +29,9 @@ pub const INTERVAL_NOTE: &str =
     "Classes fermées à gauche [a ; b[ : une valeur égale à un seuil est dans la classe supérieure";
 
 /// The notice naming the territories a map has no shape for (none when all have one).
-pub fn without_shape_notice(codes: &[String]) -> Option<String> {
-    (!codes.is_empty()).then(|| {
-        format!(
-            "{} territoire(s) sans contour, absents de la carte : {}",
-            codes.len(),
-            code_list(codes)
-        )
+pub fn without_shape_notice(codes: &[String]) -> Option<Notice> {
+    (!codes.is_empty()).then(|| Notice::WithoutShape {
+        codes: codes.to_vec(),
     })
 }
 

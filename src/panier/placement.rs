@@ -317,7 +317,7 @@ mod tests {
                 }],
             }
         );
-        let notices: Vec<String> = placed.notices.iter().map(ToString::to_string).collect();
+        let notices = crate::notice::said(&placed.notices);
         let notices = notices.join("\n");
         assert!(notices.contains("ligne 2 : 63133 → 63226"), "{notices}");
         assert!(

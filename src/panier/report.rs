@@ -8,6 +8,7 @@ use super::{Counts, Panier, ServiceKind, Summary};
 use crate::export::{Align, OutTable};
 use crate::format;
 use crate::indicators::Cell;
+use crate::notice::Notice;
 use crate::render::{Series, ShareChart};
 use crate::territory::Unit;
 
@@ -167,7 +168,7 @@ pub fn markdown(
     d: &PanierDiagnostic,
     gaps: &OutTable,
     shares: &OutTable,
-    notices: &[String],
+    notices: &[Notice],
 ) -> String {
     let mut md = format!("# {}\n\n", d.title);
     let requirements: Vec<String> = d

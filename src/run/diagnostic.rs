@@ -8,8 +8,8 @@ use super::{Report, Section, compute};
 use crate::classify::Classing;
 use crate::error::Result;
 use crate::export::{OutTable, Part, ReportDoc, report_html, workbook, write_atomic};
-use crate::format::code_list;
 use crate::maps::coverage_references;
+use crate::notice::Notice;
 use crate::query::{DiagnosticPlan, Plan, Query, model_query, wanted};
 use crate::territory::Territory;
 
@@ -149,16 +149,10 @@ struct Pooled {
 }
 
 impl Pooled {
-    fn notice(&self) -> Option<String> {
-        (self.map.is_some() || self.multiples.is_some()).then(|| {
-            let without = match self.left_out.as_slice() {
-                [] => String::new(),
-                codes => format!(" (sans {}, en erreur)", code_list(codes)),
-            };
-            format!(
-                "classes calculées sur les valeurs des {} départements du diagnostic à la fois{without} : les couleurs se comparent d'une carte à l'autre",
-                self.departements
-            )
+    fn notice(&self) -> Option<Notice> {
+        (self.map.is_some() || self.multiples.is_some()).then(|| Notice::PooledClasses {
+            departements: self.departements,
+            left_out: self.left_out.clone(),
         })
     }
 }
@@ -200,7 +194,7 @@ fn pooled_classes(text: &str, model_file: &Path, deps: &[(&String, &String)]) ->
         return Ok(pooled);
     };
     let mut notices = Vec::new();
-    let limits = |classing: &Classing, values: Vec<f64>, notices: &mut Vec<String>| {
+    let limits = |classing: &Classing, values: Vec<f64>, notices: &mut Vec<Notice>| {
         classing
             .classes(&coverage_references(&cov), &[values], notices)
             .map(|c| c.thresholds().iter().map(|t| t.value).collect::<Vec<f64>>())
@@ -242,9 +236,12 @@ fn part(query: &Query, report: Report) -> Part {
         .notices
         .into_iter()
         .map(|notice| {
-            query.inputs().iter().fold(notice, |notice, (_, path)| {
-                notice.replace(&path.display().to_string(), &file_name(path))
-            })
+            query
+                .inputs()
+                .iter()
+                .fold(notice.to_string(), |notice, (_, path)| {
+                    notice.replace(&path.display().to_string(), &file_name(path))
+                })
         })
         .collect();
     let t = &query.spec.territoire;

@@ -14,6 +14,7 @@ use crate::indicators::Cell;
 use crate::indicators::evolution::{ChangeMap, EvolutionShape, Series};
 use crate::indicators::model::Indicator;
 use crate::maps::{Classed, Legend, NamedClass};
+use crate::notice::Notice;
 use crate::query::{EvolutionPlan, Query};
 use crate::render::{self, FeatureClass, Line};
 use crate::sources::{evaluate_sources, reference_values};
@@ -160,7 +161,7 @@ fn change_map(
     kinds: &[Indicator],
     series: &[Series],
     out_dir: &Path,
-    notices: &mut Vec<String>,
+    notices: &mut Vec<Notice>,
 ) -> Result<Drawn> {
     let (a, b) = shape.changes[0];
     let changes: Vec<Cell> = series[map.indicator]

@@ -9,6 +9,7 @@ use super::{Report, Section, Selection};
 use crate::error::Result;
 use crate::export::markdown_notes;
 use crate::maps;
+use crate::notice::Notice;
 use crate::query::{IndicatorPlan, Query};
 use crate::sources::{evaluate_sources, reference_values};
 
@@ -28,18 +29,17 @@ pub(super) fn run_indicators(
     let values = &evaluated.values;
     for (indicator, absent) in plan.method.indicators.iter().zip(&values.absent) {
         if *absent > 0 {
-            notices.push(format!(
-                "« {} » : {absent} territoire(s) sur {} sans donnée, laissé(s) hors de l'ensemble de la sélection",
-                indicator.label,
-                units.len()
-            ));
+            notices.push(Notice::IndicatorAbsent {
+                indicator: indicator.label.clone(),
+                absent: *absent,
+                of: units.len(),
+            });
         }
     }
     for &i in &values.zero_totals {
-        notices.push(format!(
-            "« {} » : le total de la sélection est nul, aucune part ne se calcule (donnée absente)",
-            plan.method.indicators[i].label
-        ));
+        notices.push(Notice::ZeroTotal {
+            indicator: plan.method.indicators[i].label.clone(),
+        });
     }
     let mut report = Report {
         title: format!("Indicateurs par {}", level.noun()),
@@ -70,14 +70,19 @@ pub(super) fn run_indicators(
     for figure in &plan.figures {
         let sentence =
             figure.sentence(&plan.method.indicators, level, units, values, &references)?;
-        notices.push(format!("chiffre clé « {} » : {sentence}", figure.name));
+        notices.push(Notice::KeyFigure {
+            name: figure.name.clone(),
+            sentence,
+        });
     }
     let synthesis = match &plan.synthesis {
         Some(planned) => {
             let done =
                 planned.synthesize(&plan.method.indicators, level, units, values, &references)?;
-            notices.extend(done.axes_said.iter().cloned());
-            notices.push(format!("priorités : {}", done.sentence));
+            notices.extend(done.axes_said.iter().cloned().map(Notice::Axis));
+            notices.push(Notice::Priorities {
+                sentence: done.sentence.clone(),
+            });
             Some((planned, done))
         }
         None => None,

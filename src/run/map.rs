@@ -7,6 +7,7 @@ use super::Drawn;
 use crate::error::Result;
 use crate::export::MapFiles;
 use crate::maps::{self, Classed, Legend};
+use crate::notice::Notice;
 use crate::query::{EpciReach, Query};
 use crate::sources::vintage;
 use crate::territory::shapes::{LevelShapes, MapScope, MapShapes};
@@ -17,7 +18,7 @@ pub(super) fn level_shapes(
     query: &Query,
     territory: &Territory,
     level: Level,
-    notices: &mut Vec<String>,
+    notices: &mut Vec<Notice>,
 ) -> Result<LevelShapes> {
     in_map_scope(query, territory, |scope| scope.level_shapes(level, notices))
 }
@@ -27,7 +28,7 @@ pub(super) fn map_shapes(
     query: &Query,
     territory: &Territory,
     level: Level,
-    notices: &mut Vec<String>,
+    notices: &mut Vec<Notice>,
 ) -> Result<MapShapes> {
     in_map_scope(query, territory, |scope| scope.shapes(level, notices))
 }
@@ -67,7 +68,7 @@ pub(super) fn class_map(
     classed: &[Classed],
     legend: Legend,
     out_dir: &Path,
-    notices: &mut Vec<String>,
+    notices: &mut Vec<Notice>,
 ) -> Result<Drawn> {
     let shapes = level_shapes(query, territory, level, notices)?;
     maps::class_map(

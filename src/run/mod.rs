@@ -13,6 +13,7 @@ mod synthesis;
 
 pub use crate::indicators::coverage_list::{Coverage, Reference, Row, priority_table};
 use crate::indicators::coverage_list::{default_list_title, markdown_list, references_section};
+use crate::notice::Notice;
 pub use crate::sources::compute;
 pub use diagnostic::{Outcome, Step, run_diagnostic};
 pub use guard::install_panic_hook;
@@ -32,7 +33,7 @@ use crate::territory::selection::Selection;
 pub struct Report {
     pub outputs: Vec<PathBuf>,
     /// Things the user must know (excluded rows, unmatched codes, secrets).
-    pub notices: Vec<String>,
+    pub notices: Vec<Notice>,
     /// Territories per comparison class, in `Comparison::ALL` order.
     pub counts: Vec<(String, usize)>,
     /// What the query computes, for the report ("Taux de couverture par EPCI, 2023").

@@ -17,6 +17,7 @@ use crate::indicators::cell::cells;
 use crate::indicators::frame::codes as frame_codes;
 use crate::indicators::robustness::{self, Robustness, outcome, robustness, total_column};
 use crate::maps::{Classed, Legend, NamedClass};
+use crate::notice::Notice;
 use crate::query::{Query, RobustnessPlan, ScorePlan};
 use crate::render::FeatureClass;
 
@@ -56,15 +57,9 @@ pub(super) fn run_robustness(
         runs.push(outcome(&result)?);
     }
     let robust_rows = robustness(&runs);
-    report.notices.push(format!(
-        "robustesse : la liste refaite sous {} variante(s) de sa méthode ({})",
-        variants.len(),
-        variants
-            .iter()
-            .map(|v| v.label(names))
-            .collect::<Vec<_>>()
-            .join(" ; ")
-    ));
+    report.notices.push(Notice::Robustness {
+        variants: variants.iter().map(|v| v.label(names)).collect(),
+    });
     let selection = inputs.selection;
     let table = robustness::table(selection.level, &selection.units, &robust_rows);
     let title = format!("{} : robustesse des priorités", inputs.plan.title);

@@ -14,6 +14,7 @@ use crate::indicators::cell::cells;
 use crate::indicators::frame::{codes as frame_codes, push_cells};
 use crate::indicators::score_list::{ScoreMethod, score_table};
 use crate::maps::{Classed, Legend, NamedClass};
+use crate::notice::Notice;
 use crate::query::{Query, ScorePlan};
 use crate::render::FeatureClass;
 use crate::sources::evaluate_sources;
@@ -76,7 +77,7 @@ fn indicator_frame(
     query: &Query,
     plan: &ScorePlan,
     selection: &Selection,
-    notices: &mut Vec<String>,
+    notices: &mut Vec<Notice>,
 ) -> Result<(DataFrame, Vec<Cell>)> {
     let units = &selection.units;
     let evaluated = evaluate_sources(query, &plan.method, selection, notices)?;
@@ -110,7 +111,7 @@ fn priority_map(
     selection: &Selection,
     result: &DataFrame,
     out_dir: &Path,
-    notices: &mut Vec<String>,
+    notices: &mut Vec<Notice>,
 ) -> Result<Drawn> {
     let classes = plan.model.map_classes(plan.shape.weighted.as_deref());
     let labels = &classes.labels;

@@ -10,6 +10,7 @@ use crate::error::Result;
 use crate::export::MapFiles;
 use crate::indicators::synthesis::{Position, Synthesis};
 use crate::maps::{Classed, Legend, NamedClass};
+use crate::notice::Notice;
 use crate::query::Query;
 use crate::render::FeatureClass;
 use crate::territory::selection::Selection;
@@ -22,7 +23,7 @@ pub(super) fn synthesis_map(
     done: &Synthesis,
     selection: &Selection,
     out_dir: &Path,
-    notices: &mut Vec<String>,
+    notices: &mut Vec<Notice>,
 ) -> Result<Drawn> {
     let axes = done.axes_said.len();
     let colors = palette::sequential(Sequential::YlOrRd, axes + 1)

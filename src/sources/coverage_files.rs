@@ -11,7 +11,6 @@ use polars::prelude::DataFrame;
 use super::evaluate_sources;
 use super::vintage;
 use crate::error::Result;
-use crate::format::code_list;
 use crate::indicators::Cell;
 use crate::indicators::cell::cells;
 use crate::indicators::coverage::{self, Components, PUBLISHED_PARTS, RATE};
@@ -20,6 +19,7 @@ use crate::indicators::reference::Comparison;
 use crate::indicators::vintage::move_table;
 use crate::ingest::files::{self, RowFilter};
 use crate::ingest::{self, CodeKind, ColumnKind, ColumnSpec, Quantity, Table, TableSpec};
+use crate::notice::Notice;
 use crate::query::{
     ComponentsSpec, CoverageMethod, CoverageSpec, Query, ReferenceSpec, ReferenceWord, SourceLevel,
 };
@@ -131,29 +131,20 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
     }
     // The engine has said which territories the published file lacks.
     if !without_data.is_empty() && c.methode == CoverageMethod::RatioDeSommes {
-        notices.push(format!(
-            "{} territoire(s) sans taux (« donnée absente ») : {}",
-            without_data.len(),
-            code_list(&without_data)
-        ));
+        notices.push(Notice::WithoutRate {
+            codes: without_data,
+        });
     }
     if !secret.is_empty() {
-        notices.push(format!(
-            "{} territoire(s) au taux secret : {}",
-            secret.len(),
-            code_list(&secret)
-        ));
+        notices.push(Notice::SecretRate { codes: secret });
     }
-    let spanning: Vec<String> = rows
+    let spanning: Vec<(String, Vec<String>)> = rows
         .iter()
         .filter(|r| r.unit.departements.len() > 1)
-        .map(|r| format!("{} ({})", r.unit.name, r.unit.departements.join(", ")))
+        .map(|r| (r.unit.name.clone(), r.unit.departements.clone()))
         .collect();
     if !spanning.is_empty() {
-        notices.push(format!(
-            "EPCI sur plusieurs départements, inclus en entier : {}",
-            spanning.join(" ; ")
-        ));
+        notices.push(Notice::EpcisAcross { epcis: spanning });
     }
     Ok(Coverage {
         level,
@@ -210,7 +201,7 @@ impl CafFiles<'_> {
         &self,
         niveau: &str,
         code: Option<&str>,
-        notices: &mut Vec<String>,
+        notices: &mut Vec<Notice>,
     ) -> Result<Cell> {
         let files: Vec<&Path> = self.tables.iter().map(|t| t.source.as_path()).collect();
         let mut found = Vec::new();
@@ -225,7 +216,7 @@ impl CafFiles<'_> {
             compared: ("code", &[RATE]),
         }
         .read_if_any(&mut found)?;
-        notices.extend(found.iter().map(ToString::to_string));
+        notices.extend(found);
         match rows {
             Some(rows) => coverage::published_reference(
                 &Table {
@@ -278,7 +269,7 @@ fn read_components(
     territory: &Territory,
     comp: &ComponentsSpec,
     cols: &Components,
-) -> Result<(Arc<Table>, Vec<String>)> {
+) -> Result<(Arc<Table>, Vec<Notice>)> {
     let mut columns = vec![ColumnSpec {
         name: comp.commune.clone(),
         kind: ColumnKind::Code(CodeKind::Commune),
@@ -327,10 +318,7 @@ fn read_components(
         Ok((moved, notices))
     })?;
     let (table, notices) = shared.as_ref();
-    Ok((
-        Arc::new(table.clone()),
-        notices.iter().map(ToString::to_string).collect(),
-    ))
+    Ok((Arc::new(table.clone()), notices.clone()))
 }
 
 /// What a reference may be taken from: the Caf files, or the components to compute it.
@@ -347,7 +335,7 @@ fn reference(
     spec: &toml::Spanned<ReferenceSpec>,
     data: &ReferenceData,
     departmental: bool,
-    notices: &mut Vec<String>,
+    notices: &mut Vec<Notice>,
 ) -> Result<Reference> {
     let &ReferenceData {
         deps,

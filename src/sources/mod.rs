@@ -22,6 +22,7 @@ use crate::indicators::aggregate::Sums;
 use crate::indicators::coverage;
 use crate::indicators::evaluated::Evaluated;
 use crate::indicators::model::{ColumnRef, evaluate};
+use crate::notice::Notice;
 use crate::query::{MethodPlan, PlannedSource, Query, SourceLevel};
 use crate::territory::selection::Selection;
 use crate::territory::{Level, Territory, Unit};
@@ -32,7 +33,7 @@ pub fn evaluate_sources(
     query: &Query,
     plan: &MethodPlan,
     selection: &Selection,
-    notices: &mut Vec<String>,
+    notices: &mut Vec<Notice>,
 ) -> Result<Evaluated> {
     let Selection {
         territory,
@@ -92,7 +93,7 @@ pub(crate) fn sum_source(
     territory: &Territory,
     level: Level,
     units: &[Unit],
-    notices: &mut Vec<String>,
+    notices: &mut Vec<Notice>,
 ) -> Result<Sums> {
     if s.columns.is_empty() {
         return Ok(Sums::default());

@@ -55,7 +55,7 @@ pub(super) fn sum_by_unit(
     territory: &Territory,
     level: Level,
     units: &[Unit],
-    notices: &mut Vec<String>,
+    notices: &mut Vec<Notice>,
 ) -> Result<Sums> {
     let moves = file_moves(query, territory, source.vintage, source.file_level)?;
     // The codes are read as what they are (an IRIS of 9 characters, a commune of 5, a SIREN), so that a code
@@ -121,7 +121,7 @@ pub(super) fn sum_by_unit(
         moves: moves.as_deref(),
     };
     let sums = sum_rows(&rows, &into, &mut found);
-    notices.extend(found.iter().map(ToString::to_string));
+    notices.extend(found);
     sums
 }
 

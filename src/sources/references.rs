@@ -11,6 +11,7 @@ use crate::indicators::filter::ReferenceValues;
 use crate::indicators::model::{ColumnRef, evaluate};
 use crate::ingest::CodeKind;
 use crate::ingest::files::{self, RowFilter};
+use crate::notice::{Notice, ReferenceSource};
 use crate::query::{MethodPlan, PlannedSource, Query, ReferenceRow, SourceLevel};
 use crate::territory::reference_area::ReferenceArea;
 use crate::territory::{Level, Territory, str_col};
@@ -23,7 +24,7 @@ pub fn reference_values(
     method: &MethodPlan,
     territory: &Territory,
     mut wanted: Vec<ReferenceRow>,
-    notices: &mut Vec<String>,
+    notices: &mut Vec<Notice>,
 ) -> Result<Vec<(ReferenceRow, ReferenceValues)>> {
     wanted.sort();
     wanted.dedup();
@@ -47,12 +48,10 @@ pub fn reference_values(
                 _ if s.columns.is_empty() => None,
                 Some(column) => {
                     let cells = published_row(s, column, &area, notices)?;
+                    let (source, word) = (s.name.clone(), area.word.to_string());
                     how.push(match cells {
-                        Some(_) => format!("« {} » publiée (ligne {})", s.name, area.word),
-                        None => format!(
-                            "« {} » : pas de ligne {} dans le fichier",
-                            s.name, area.word
-                        ),
+                        Some(_) => ReferenceSource::Published { source, word },
+                        None => ReferenceSource::NoRow { source, word },
                     });
                     cells
                 }
@@ -63,10 +62,9 @@ pub fn reference_values(
                         .iter()
                         .all(|d| query.spec.territoire.departements.get_ref().contains(d)) =>
                 {
-                    how.push(format!(
-                        "« {} » : l'inventaire ne vaut que pour les départements de la requête, sans valeur",
-                        s.name
-                    ));
+                    how.push(ReferenceSource::InventoryOutside {
+                        source: s.name.clone(),
+                    });
                     None
                 }
                 None if fine => {
@@ -86,16 +84,17 @@ pub fn reference_values(
                                 || sums.partial.contains_key(&u.code)
                         })
                         .count();
+                    let source = s.name.clone();
                     how.push(match lacking {
                         0 if *s.spec.niveau.get_ref() == SourceLevel::Services => {
-                            format!("« {} » comptée sur l'inventaire", s.name)
+                            ReferenceSource::CountedOnInventory { source }
                         }
-                        0 => format!("« {} » calculée sur ses communes", s.name),
-                        _ => format!(
-                            "« {} » ne couvre pas toutes ses communes ({lacking} département(s) sur {} en partie ou pas du tout), sans valeur",
-                            s.name,
-                            units.len()
-                        ),
+                        0 => ReferenceSource::SummedOnCommunes { source },
+                        _ => ReferenceSource::CommunesLacking {
+                            source,
+                            lacking,
+                            departements: units.len(),
+                        },
                     });
                     (lacking == 0).then(|| {
                         (0..s.columns.len())
@@ -135,14 +134,10 @@ pub fn reference_values(
             })
             .collect();
         let name = area.name;
-        notices.push(format!(
-            "ligne « {name} » : {}",
-            if how.is_empty() {
-                "aucune source ne la donne".to_string()
-            } else {
-                how.join(", ")
-            }
-        ));
+        notices.push(Notice::ReferenceRow {
+            name: name.to_string(),
+            sources: how,
+        });
         rows.push((row, ReferenceValues { name, cells }));
     }
     Ok(rows)
@@ -154,7 +149,7 @@ fn published_row(
     s: &PlannedSource,
     level_column: &str,
     area: &ReferenceArea,
-    notices: &mut Vec<String>,
+    notices: &mut Vec<Notice>,
 ) -> Result<Option<Vec<Cell>>> {
     let spec = table_spec(
         &s.spec.colonne_code,
@@ -178,7 +173,7 @@ fn published_row(
         compared: (&s.spec.colonne_code, &columns),
     }
     .read_if_any(&mut found)?;
-    notices.extend(found.iter().map(ToString::to_string));
+    notices.extend(found);
     let Some(read) = read else {
         return Ok(None);
     };

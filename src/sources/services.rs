@@ -4,6 +4,7 @@
 use crate::error::Result;
 use crate::indicators::Cell;
 use crate::indicators::aggregate::Sums;
+use crate::notice::Notice;
 use crate::panier::inventory::{self, Inventory};
 use crate::panier::placement::{self, Placed, place, report_set_aside};
 use crate::panier::{Counts, Names, ServiceKind};
@@ -20,7 +21,7 @@ pub(super) fn service_sums(
     territory: &Territory,
     level: Level,
     units: &[Unit],
-    notices: &mut Vec<String>,
+    notices: &mut Vec<Notice>,
 ) -> Result<Sums> {
     let spec = source.spec.services.clone().unwrap_or_default();
     let (year_column, year) = source
@@ -83,7 +84,7 @@ pub fn placed_services(
     declare_in: &str,
     (territory, level, units): (&Territory, Level, &[Unit]),
     years: &[u16],
-    notices: &mut Vec<String>,
+    notices: &mut Vec<Notice>,
 ) -> Result<Placed> {
     let mut said = Vec::new();
     report_set_aside(inventory, declare_in, &mut said);
@@ -96,6 +97,6 @@ pub fn placed_services(
         units,
     };
     let placed = place(inventory, &selection, years)?;
-    notices.extend(said.iter().chain(&placed.notices).map(ToString::to_string));
+    notices.extend(said.into_iter().chain(placed.notices.iter().cloned()));
     Ok(placed)
 }

@@ -3,13 +3,12 @@
 use std::collections::HashMap;
 
 use super::moves::{Fate, Moves};
-use crate::format::code_list;
 use crate::geometry::{self, Layer};
 use crate::notice::Notice;
 
 /// Commune contours of an older vintage on the communes of the query's: merged communes'
 /// shapes united; a split commune cannot be cut, and is reported with the unknown codes.
-pub fn move_contours(layer: Layer, moves: &Moves, notices: &mut Vec<String>) -> Layer {
+pub fn move_contours(layer: Layer, moves: &Moves, notices: &mut Vec<Notice>) -> Layer {
     let mut group_of = HashMap::new();
     for f in &layer.features {
         match moves.fate(&f.code) {
@@ -22,21 +21,16 @@ pub fn move_contours(layer: Layer, moves: &Moves, notices: &mut Vec<String>) -> 
             Fate::Split(_) | Fate::Unknown(_) => {}
         }
     }
-    notices.push(format!(
-        "contours {}",
-        Notice::Moved(moves.notice(
-            &layer.source,
-            layer.features.iter().map(|f| f.code.as_str())
-        ))
-    ));
+    notices.push(Notice::ContoursMoved(moves.notice(
+        &layer.source,
+        layer.features.iter().map(|f| f.code.as_str()),
+    )));
     let (moved, report) = geometry::dissolve(&layer, &group_of);
     if !report.unassigned.is_empty() {
-        notices.push(format!(
-            "{} contour(s) {} partagé(s) ou inconnu(s) depuis, non dessinés : {}",
-            report.unassigned.len(),
-            moves.from,
-            code_list(&report.unassigned)
-        ));
+        notices.push(Notice::ContoursUnassigned {
+            from: moves.from,
+            codes: report.unassigned,
+        });
     }
     moved
 }

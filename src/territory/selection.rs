@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::{Level, Territory, Unit};
 use crate::error::{Error, ErrorKind, Result};
-use crate::format::{code_list, display};
+use crate::notice::Notice;
 
 /// `epci_debordants`: which EPCI reaching beyond the query's départements it keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
@@ -33,7 +33,7 @@ pub struct Selection<'t> {
     pub level: Level,
     pub units: Vec<Unit>,
     /// What the selection says of itself (the EPCI reaching beyond its départements).
-    pub notices: Vec<String>,
+    pub notices: Vec<Notice>,
 }
 
 impl Territory {
@@ -76,18 +76,16 @@ impl Territory {
         deps: &[String],
         reach: EpciReach,
         units: &mut Vec<Unit>,
-    ) -> Result<Vec<String>> {
+    ) -> Result<Vec<Notice>> {
         Ok(match level {
             Level::Epci => self.epci_reach(deps, reach, units)?,
             Level::Zone => {
                 let outside = self.communes_without_zone(deps);
                 match outside.is_empty() {
                     true => Vec::new(),
-                    false => vec![format!(
-                        "{} commune(s) des départements de la requête hors de toute zone du zonage, dans aucune ligne : {}",
-                        outside.len(),
-                        code_list(&outside)
-                    )],
+                    false => vec![Notice::CommunesWithoutZone {
+                        codes: outside.into_iter().map(str::to_string).collect(),
+                    }],
                 }
             }
             _ => Vec::new(),
@@ -101,16 +99,14 @@ impl Territory {
         deps: &[String],
         reach: EpciReach,
         units: &mut Vec<Unit>,
-    ) -> Result<Vec<String>> {
+    ) -> Result<Vec<Notice>> {
         // Reduced to their communes in the selection, the EPCI lie in it: the territory says which.
         if reach == EpciReach::Communes {
             return Ok(match self.reduced.is_empty() {
                 true => Vec::new(),
-                false => vec![format!(
-                    "{} EPCI débordent des départements de la requête : seules leurs communes de la sélection comptent (epci_debordants = \"communes\"), leur nom le dit : {}",
-                    self.reduced.len(),
-                    self.reduced.join(", ")
-                )],
+                false => vec![Notice::EpcisReduced {
+                    names: self.reduced.clone(),
+                }],
             });
         }
         let beyond: Vec<String> = units
@@ -123,11 +119,7 @@ impl Territory {
         }
         Ok(match reach {
             EpciReach::Communes => unreachable!("returned above"),
-            EpciReach::Whole => vec![format!(
-                "{} EPCI débordent des départements de la requête et sont comptés entiers, toutes leurs communes (epci_debordants = \"entiers\", le défaut ; « majorite » ne garde que ceux dont la majorité de la population y vit) : {}",
-                beyond.len(),
-                beyond.join(", ")
-            )],
+            EpciReach::Whole => vec![Notice::EpcisWhole { codes: beyond }],
             EpciReach::Majority => {
                 let mut left: Vec<(String, f64)> = Vec::new();
                 for code in &beyond {
@@ -142,18 +134,9 @@ impl Territory {
                 }
                 units.retain(|u| !left.iter().any(|(code, _)| *code == u.code));
                 let kept = beyond.len() - left.len();
-                let mut notes = vec![format!(
-                    "{kept} EPCI débordent des départements de la requête et sont comptés entiers, la majorité de leur population y vivant (epci_debordants = \"majorite\")"
-                )];
+                let mut notes = vec![Notice::EpcisKept { count: kept }];
                 if !left.is_empty() {
-                    notes.push(format!(
-                        "{} EPCI laissés aux départements où vit la majorité de leur population (part dans ceux de la requête) : {}",
-                        left.len(),
-                        left.iter()
-                            .map(|(code, share)| format!("{code} ({} %)", display(100.0 * share, 0)))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ));
+                    notes.push(Notice::EpcisLeft { epcis: left });
                 }
                 notes
             }
@@ -180,7 +163,8 @@ mod tests {
             .unwrap();
         assert!(whole.iter().any(|u| u.code == beaune));
         assert!(
-            notes[0].contains("comptés entiers") && notes[0].contains(beaune),
+            notes[0].to_string().contains("comptés entiers")
+                && notes[0].to_string().contains(beaune),
             "{notes:?}"
         );
         // Most of Beaune's people live in the Côte-d'Or: the majority rule leaves it there.
@@ -190,7 +174,10 @@ mod tests {
             .unwrap();
         assert!(!majority.iter().any(|u| u.code == beaune));
         assert_eq!(majority.len() + 1, whole.len());
-        assert!(notes[1].contains(&format!("{beaune} (")), "{notes:?}");
+        assert!(
+            notes[1].to_string().contains(&format!("{beaune} (")),
+            "{notes:?}"
+        );
     }
 
     #[test]

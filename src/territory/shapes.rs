@@ -16,6 +16,7 @@ use crate::error::Result;
 use crate::format::code_list;
 use crate::geometry::{self, InsetFrame, Layer, MapCrs};
 use crate::ingest::builtin;
+use crate::notice::Notice;
 use crate::territory::contours::move_contours;
 
 /// A layer of shapes in a file: its path, its layer in a GeoPackage of several, and the
@@ -92,7 +93,7 @@ pub struct MapShapes {
 impl MapScope<'_> {
     /// The shapes of the territories of `level` (communes, or EPCI read or dissolved), in the
     /// map's system (see [`LevelShapes`]).
-    pub fn level_shapes(&self, level: Level, notices: &mut Vec<String>) -> Result<LevelShapes> {
+    pub fn level_shapes(&self, level: Level, notices: &mut Vec<Notice>) -> Result<LevelShapes> {
         let shapes = self.shapes(level, notices)?;
         let layer = match level {
             Level::Epci | Level::Zone => shapes
@@ -130,7 +131,7 @@ impl MapScope<'_> {
     }
 
     /// Reads, projects and (if needed) dissolves the shapes of `level`.
-    pub fn shapes(&self, level: Level, notices: &mut Vec<String>) -> Result<MapShapes> {
+    pub fn shapes(&self, level: Level, notices: &mut Vec<Notice>) -> Result<MapShapes> {
         let (territory, deps) = (self.territory, self.departements);
         let system = geometry::map_crs(deps);
         let mut communes = self.contours.communes.read()?;
@@ -152,7 +153,7 @@ impl MapScope<'_> {
             _ => Level::Epci,
         };
         let from_communes = level == Level::Zone || self.reduced_epci;
-        let dissolved = |notices: &mut Vec<String>| {
+        let dissolved = |notices: &mut Vec<Notice>| {
             let group_of: HashMap<String, String> = territory
                 .communes
                 .values()
@@ -177,10 +178,10 @@ impl MapScope<'_> {
                 })
                 .count();
             if unassigned > 0 {
-                notices.push(format!(
-                    "{unassigned} contour(s) de commune sans {} non fusionnés",
-                    group.noun()
-                ));
+                notices.push(Notice::ContoursNotMerged {
+                    count: unassigned,
+                    group,
+                });
             }
             layer
         };
@@ -209,7 +210,7 @@ impl MapScope<'_> {
     /// recreated since the contours were drawn, whose land the file gives to the commune it
     /// left): never silent, they are said in the notes, and the legend's line this returns
     /// names them.
-    fn unshaped(&self, communes: &Layer, notices: &mut Vec<String>) -> Option<String> {
+    fn unshaped(&self, communes: &Layer, notices: &mut Vec<Notice>) -> Option<String> {
         let drawn: HashSet<&str> = communes.features.iter().map(|f| f.code.as_str()).collect();
         let missing: Vec<String> = self
             .territory
@@ -223,12 +224,9 @@ impl MapScope<'_> {
         if missing.is_empty() {
             return None;
         }
-        let named = code_list(&missing);
-        notices.push(format!(
-            "{} commune(s) de la sélection sans contour propre dans le fichier des contours (recréée(s) depuis, ou absente(s)) : leur territoire reste dessiné avec la commune qui le tient dans le fichier, ou en blanc : {named}",
-            missing.len()
-        ));
-        Some(format!("Sans contour propre : {named}"))
+        let legend = format!("Sans contour propre : {}", code_list(&missing));
+        notices.push(Notice::CommunesUnshaped { communes: missing });
+        Some(legend)
     }
 
     /// The outline of the selection's départements, for a map of EPCI one of which reaches

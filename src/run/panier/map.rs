@@ -7,6 +7,7 @@ use crate::classify::palette::{self, Sequential};
 use crate::error::Result;
 use crate::export::MapFiles;
 use crate::maps::{Classed, Legend, NamedClass};
+use crate::notice::Notice;
 use crate::panier::report::{PanierDiagnostic, kind_list};
 use crate::query::Query;
 use crate::render::FeatureClass;
@@ -21,7 +22,7 @@ pub(super) fn missing_map(
     territory: &Territory,
     d: &PanierDiagnostic,
     out_dir: &Path,
-    notices: &mut Vec<String>,
+    notices: &mut Vec<Notice>,
 ) -> Result<Drawn> {
     let size = d.panier.requirements.len();
     // One shade more than needed, the palest left out: "1 service manquant" must not

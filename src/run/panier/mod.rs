@@ -7,6 +7,7 @@ use std::path::Path;
 
 use super::{Report, Section, Selection};
 use crate::error::Result;
+use crate::notice::Notice;
 use crate::panier::inventory;
 use crate::panier::{ServiceKind, Summary};
 use crate::query::{PanierPlan, Query};
@@ -18,7 +19,7 @@ use crate::territory::Level;
 mod map;
 
 use crate::panier::report::{
-    NormPopulation, PanierDiagnostic, gap_table, kind_list, markdown, share_chart, share_table,
+    NormPopulation, PanierDiagnostic, gap_table, markdown, share_chart, share_table,
 };
 use map::missing_map;
 
@@ -52,10 +53,9 @@ pub(super) fn run_panier(
         .filter(|k| !panier.contains(*k))
         .collect();
     if !others.is_empty() {
-        notices.push(format!(
-            "services hors du panier, comptés dans les effectifs sans jouer sur la complétude : {}",
-            kind_list(&others)
-        ));
+        notices.push(Notice::ServicesOutsidePanier {
+            kinds: others.clone(),
+        });
     }
     kinds.extend(others);
     let codes: Vec<&str> = units.iter().map(|u| u.code.as_str()).collect();
