@@ -61,6 +61,46 @@ pub enum Method {
     Fixed(Vec<Threshold>),
 }
 
+/// A method as a query names it (`methode = "seuils_naturels"`); [`Method`] is the method with
+/// its parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+pub enum MethodName {
+    /// Given thresholds; every class is kept, even when empty (its count is 0).
+    #[serde(rename = "seuils")]
+    Given,
+    #[serde(rename = "quantiles")]
+    Quantiles,
+    #[serde(rename = "egales")]
+    EqualIntervals,
+    #[serde(rename = "seuils_naturels")]
+    NaturalBreaks,
+    #[serde(rename = "q6")]
+    Q6,
+    #[serde(rename = "moyenne_ecart_type")]
+    MeanSd,
+    #[serde(rename = "geometrique")]
+    Geometric,
+    #[serde(rename = "arithmetique")]
+    Arithmetic,
+}
+
+impl MethodName {
+    /// The method computing thresholds from the values (`k` and `central` are those of
+    /// [`Method::MeanSd`]); none for given thresholds.
+    pub fn computed(self, k: f64, central: bool) -> Option<Method> {
+        Some(match self {
+            MethodName::Given => return None,
+            MethodName::Quantiles => Method::Quantiles,
+            MethodName::EqualIntervals => Method::EqualIntervals,
+            MethodName::NaturalBreaks => Method::NaturalBreaks,
+            MethodName::Q6 => Method::Q6,
+            MethodName::MeanSd => Method::MeanSd { k, central },
+            MethodName::Geometric => Method::Geometric,
+            MethodName::Arithmetic => Method::Arithmetic,
+        })
+    }
+}
+
 /// The classes found and what the user should know about them (in French).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Breaks {

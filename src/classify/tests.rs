@@ -83,6 +83,33 @@ fn check(values_: &[f64], method: Method, n: usize, want: &[f64], notices: &[&st
 }
 
 #[test]
+fn a_method_named_by_a_query_is_the_method_with_its_parameters() {
+    let named = |name: &str| -> MethodName {
+        serde::Deserialize::deserialize(
+            serde::de::value::StrDeserializer::<serde::de::value::Error>::new(name),
+        )
+        .unwrap()
+    };
+    assert_eq!(
+        named("moyenne_ecart_type").computed(0.5, false),
+        Some(Method::MeanSd {
+            k: 0.5,
+            central: false
+        })
+    );
+    assert_eq!(
+        named("seuils_naturels").computed(1.0, true),
+        Some(Method::NaturalBreaks)
+    );
+    assert_eq!(
+        named("egales").computed(1.0, true),
+        Some(Method::EqualIntervals)
+    );
+    // Given thresholds are no method computing them.
+    assert_eq!(named("seuils").computed(1.0, true), None);
+}
+
+#[test]
 fn txcouv_matches_mapclassify_and_jenkspy() {
     let y = txcouv_epci();
     assert_eq!(y.len(), 85);

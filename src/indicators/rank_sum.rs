@@ -71,7 +71,33 @@ pub enum Priorities {
     NaturalBreaks(usize),
 }
 
+/// A way of cutting priorities as a query names it (`methode = "seuils_naturels"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum PrioritiesMethod {
+    #[serde(rename = "quantiles")]
+    Quantiles,
+    #[serde(rename = "seuils_naturels")]
+    NaturalBreaks,
+    #[serde(rename = "seuils")]
+    CutPoints,
+}
+
 impl Priorities {
+    /// The priorities of `method` with a number of classes or cut points, as it needs (none
+    /// when it is given the other).
+    pub fn of(
+        method: PrioritiesMethod,
+        count: Option<usize>,
+        cuts: Option<Vec<f64>>,
+    ) -> Option<Self> {
+        Some(match (method, count, cuts) {
+            (PrioritiesMethod::Quantiles, Some(n), None) => Priorities::Quantiles(n),
+            (PrioritiesMethod::NaturalBreaks, Some(n), None) => Priorities::NaturalBreaks(n),
+            (PrioritiesMethod::CutPoints, None, Some(cuts)) => Priorities::CutPoints(cuts),
+            _ => return None,
+        })
+    }
+
     /// How many classes of priority the totals are cut into.
     pub fn classes(&self) -> usize {
         match self {
@@ -301,6 +327,21 @@ mod tests {
 
     fn floats(df: &DataFrame, name: &str) -> Vec<Option<f64>> {
         df.column(name).unwrap().f64().unwrap().iter().collect()
+    }
+
+    #[test]
+    fn priorities_take_the_number_or_the_cut_points_their_method_needs() {
+        use PrioritiesMethod::*;
+        assert_eq!(
+            Priorities::of(NaturalBreaks, Some(3), None),
+            Some(Priorities::NaturalBreaks(3))
+        );
+        assert_eq!(
+            Priorities::of(CutPoints, None, Some(vec![20.0, 30.0])),
+            Some(Priorities::CutPoints(vec![20.0, 30.0]))
+        );
+        assert_eq!(Priorities::of(CutPoints, Some(3), None), None);
+        assert_eq!(Priorities::of(Quantiles, Some(2), Some(vec![1.0])), None);
     }
 
     proptest! {

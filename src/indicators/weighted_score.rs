@@ -500,10 +500,7 @@ mod tests {
             let one = test_frame(&["A"], &[("x", vec![Value(5.0)])]);
             let (out, notices) = weighted_score(&one, &p).unwrap();
             assert_eq!(scores(&out), [Value(0.0)]);
-            assert_eq!(
-                notices[0],
-                Notice::ConstantIndicator { column: "x".into() }
-            );
+            assert_eq!(notices[0], Notice::ConstantIndicator { column: "x".into() });
             let equal = test_frame(&["A", "B"], &[("x", vec![Value(5.0); 2])]);
             assert_eq!(
                 scores(&weighted_score(&equal, &p).unwrap().0),

@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 
 use super::{
-    ClassMethod, ClassesSpec, Diagnostic, Finite, ModelSpec, PlannedOutput, Query, ThresholdSpec,
-    output_path, toml_escaped,
+    ClassesSpec, Diagnostic, Finite, ModelSpec, PlannedOutput, Query, ThresholdSpec, output_path,
+    toml_escaped,
 };
+use crate::classify::MethodName;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ingest::{self, layouts};
 use crate::territory::str_col;
@@ -198,7 +199,7 @@ impl Query {
             *classes = Spanned::new(
                 span,
                 ClassesSpec {
-                    methode: ClassMethod::Seuils,
+                    methode: MethodName::Given,
                     valeurs: Some(
                         limits
                             .iter()

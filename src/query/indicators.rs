@@ -195,16 +195,7 @@ impl SourceSpec {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SourceLevel {
-    Iris,
-    Commune,
-    Epci,
-    Departement,
-    /// An inventory: one row per service (see [`ServicesSpec`]).
-    Services,
-}
+pub use crate::sources::SourceLevel;
 
 /// One column (`"caf.AM"`) or the sum of several (`["caf.AM", "caf.ACAVENF"]`).
 #[derive(Debug, Clone, PartialEq, Deserialize)]

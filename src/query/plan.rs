@@ -91,7 +91,7 @@ mod tests {
         if let Some(score) = query.spec.score.as_mut() {
             score.priorites =
                 crate::query::PrioritiesSpec::Method(crate::query::PrioritiesMethodSpec {
-                    methode: crate::query::PrioritiesMethod::Seuils,
+                    methode: crate::query::PrioritiesMethod::CutPoints,
                     nombre: Some(3),
                     valeurs: None,
                 });

@@ -11,7 +11,7 @@ use super::indicators::{ColumnsSpec, Files, IndicatorSpec, ReferenceRow, SourceL
 use super::numbers::{NonNegative, Positive};
 use super::plan::Method;
 use super::schema::{
-    ChartSpec, ClassMapSpec, ClassesSpec, CoverageMethod, EpciReach, EvolutionSpec, FlagGroup,
+    ChartSpec, ClassMapSpec, ClassesSpec, CoverageMethod, EpciReach, EvolutionSpec, FlagSide,
     MapSpec, MultiplesSpec, NormSpec, PrioritiesMethod, PrioritiesSpec, ReferenceSpec,
     ReferenceWord, ScoreMethod, ScoreSpec, SymbolSpec, ThresholdSpec, YearSpec, figure_files,
 };
@@ -529,7 +529,7 @@ impl Query {
             _ => Vec::new(),
         };
         let groups = flag_groups(score);
-        let in_group = |group: FlagGroup| -> Vec<String> {
+        let in_group = |group: FlagSide| -> Vec<String> {
             listed
                 .get_ref()
                 .iter()
@@ -552,8 +552,8 @@ impl Query {
             priorities,
             flags,
             groups: groups.clone(),
-            need: in_group(FlagGroup::Besoin),
-            supply: in_group(FlagGroup::Offre),
+            need: in_group(FlagSide::Need),
+            supply: in_group(FlagSide::Supply),
             typology: score.typologie.clone(),
             place: self.at(&listed.span()),
         };
@@ -593,17 +593,21 @@ impl Query {
         };
         Ok(match &spec.priorites {
             PrioritiesSpec::Quantiles(n) => Priorities::Quantiles(*n),
-            PrioritiesSpec::Method(m) => match (m.methode, m.nombre, &m.valeurs) {
-                (PrioritiesMethod::Quantiles, Some(n), None) => Priorities::Quantiles(n),
-                (PrioritiesMethod::SeuilsNaturels, Some(n), None) => Priorities::NaturalBreaks(n),
-                (PrioritiesMethod::Seuils, None, Some(v)) => {
-                    Priorities::CutPoints(v.iter().map(|v| v.get()).collect())
+            PrioritiesSpec::Method(m) => {
+                let cuts = m
+                    .valeurs
+                    .as_ref()
+                    .map(|v| v.iter().map(|v| v.get()).collect());
+                match Priorities::of(m.methode, m.nombre, cuts) {
+                    Some(priorities) => priorities,
+                    None if m.methode == PrioritiesMethod::CutPoints => {
+                        return Err(err("« seuils » demande « valeurs » (et pas « nombre »)"));
+                    }
+                    None => {
+                        return Err(err("cette méthode demande « nombre » (et pas « valeurs »)"));
+                    }
                 }
-                (PrioritiesMethod::Seuils, _, _) => {
-                    return Err(err("« seuils » demande « valeurs » (et pas « nombre »)"));
-                }
-                _ => return Err(err("cette méthode demande « nombre » (et pas « valeurs »)")),
-            },
+            }
         })
     }
 
@@ -1156,10 +1160,10 @@ impl Query {
                 ))
                 .hint(format!("écrivez « stock = \"{c}\" »")));
             }
-            if !same_level(source.spec.niveau.get_ref(), level) {
+            if !source.spec.niveau.get_ref().is(level) {
                 return Err(err(format!(
                     "valeur publiée par {} (source « {} »), demandée par {}",
-                    level_noun(*source.spec.niveau.get_ref()),
+                    source.spec.niveau.get_ref().noun(),
                     source.name,
                     level.noun()
                 ))
@@ -1313,7 +1317,7 @@ impl Query {
             check_files(self, files, c.prioritaire.as_ref())?;
         }
         match c.methode {
-            CoverageMethod::TauxPublie if c.taux_caf.is_none() => {
+            CoverageMethod::Published if c.taux_caf.is_none() => {
                 return Err(self
                     .error_at(
                         &t.niveau.span(),
@@ -1321,7 +1325,7 @@ impl Query {
                     )
                     .hint("ajoutez « taux_caf = \"data/caf/…csv\" » dans [couverture]"));
             }
-            CoverageMethod::RatioDeSommes if c.composantes.is_none() => {
+            CoverageMethod::RatioOfSums if c.composantes.is_none() => {
                 return Err(self
                     .error_at(
                         &t.niveau.span(),
@@ -1345,13 +1349,13 @@ impl Query {
                     )
                     .hint("faites une requête par département, ou donnez la valeur de référence"));
                 }
-                ReferenceSpec::Word(ReferenceWord::Publiee) if c.taux_caf.is_none() => {
+                ReferenceSpec::Word(ReferenceWord::Published) if c.taux_caf.is_none() => {
                     return Err(err(format!(
                         "« {key} = \"publiee\" » demande le fichier des taux Caf"
                     )));
                 }
-                ReferenceSpec::Word(ReferenceWord::Calculee)
-                    if c.methode != CoverageMethod::RatioDeSommes =>
+                ReferenceSpec::Word(ReferenceWord::Computed)
+                    if c.methode != CoverageMethod::RatioOfSums =>
                 {
                     return Err(err(format!(
                         "« {key} = \"calculee\" » demande la méthode « ratio_de_sommes »"
@@ -1688,11 +1692,7 @@ fn check_level(query: &Query, name: &str, source: &SourceSpec, level: Level) -> 
         );
     }
     // Services are placed in their commune or EPCI, then in the territory of any level.
-    let fine = matches!(
-        from,
-        SourceLevel::Iris | SourceLevel::Commune | SourceLevel::Services
-    );
-    if fine || same_level(&from, level) {
+    if from.fine() || from.is(level) {
         return Ok(());
     }
     Err(query
@@ -1700,31 +1700,12 @@ fn check_level(query: &Query, name: &str, source: &SourceSpec, level: Level) -> 
             &source.niveau.span(),
             format!(
                 "source « {name} » par {}, requête par {} : ses lignes ne s'additionnent pas en {}",
-                level_noun(from),
+                from.noun(),
                 level.noun(),
                 level.noun()
             ),
         )
         .hint("donnez une source par commune ou par IRIS, ou faites la requête au niveau de la source"))
-}
-
-fn same_level(source: &SourceLevel, level: Level) -> bool {
-    matches!(
-        (source, level),
-        (SourceLevel::Commune, Level::Commune)
-            | (SourceLevel::Epci, Level::Epci)
-            | (SourceLevel::Departement, Level::Departement)
-    )
-}
-
-fn level_noun(level: SourceLevel) -> &'static str {
-    match level {
-        SourceLevel::Iris => "IRIS",
-        SourceLevel::Commune => "commune",
-        SourceLevel::Epci => "EPCI",
-        SourceLevel::Departement => "département",
-        SourceLevel::Services => "service",
-    }
 }
 
 fn list<S: AsRef<str>>(names: &[S]) -> String {
@@ -1749,14 +1730,7 @@ fn own_source(
     level: Level,
     role: &str,
 ) -> PlannedSource {
-    let niveau = match (file_level, level) {
-        (Some(finer), _) => finer,
-        (None, Level::Commune) => SourceLevel::Commune,
-        (None, Level::Epci) => SourceLevel::Epci,
-        (None, Level::Departement) => SourceLevel::Departement,
-        // No file is published by the analyst's zones: their values are sums of communes.
-        (None, Level::Zone) => SourceLevel::Commune,
-    };
+    let niveau = file_level.unwrap_or(SourceLevel::of(level));
     PlannedSource {
         name: role.to_string(),
         spec: SourceSpec {
@@ -1821,8 +1795,8 @@ fn weighted_method(spec: &ScoreSpec) -> String {
 /// flags (for the groups some indicator is in), each column named by its header.
 fn flag_groups(spec: &ScoreSpec) -> Vec<flags::FlagGroup> {
     [
-        (FlagGroup::Besoin, "Drapeaux de besoin"),
-        (FlagGroup::Offre, "Drapeaux d'offre"),
+        (FlagSide::Need, "Drapeaux de besoin"),
+        (FlagSide::Supply, "Drapeaux d'offre"),
     ]
     .into_iter()
     .map(|(group, column)| flags::FlagGroup {
@@ -1844,10 +1818,7 @@ fn flag_groups(spec: &ScoreSpec) -> Vec<flags::FlagGroup> {
 fn check_vintages(query: &Query, sources: &[PlannedSource]) -> Result<()> {
     let to = query.spec.territoire.vintage();
     for s in sources {
-        let fine = matches!(
-            s.spec.niveau.get_ref(),
-            SourceLevel::Iris | SourceLevel::Commune | SourceLevel::Services
-        );
+        let fine = s.spec.niveau.get_ref().fine();
         if let Some(from) = s
             .spec
             .millesime

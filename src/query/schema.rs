@@ -15,7 +15,7 @@ use super::indicators::{
 };
 use super::numbers::{Finite, NonNegative, Positive};
 use crate::classify::palette::Palette;
-use crate::classify::{ClassRule, GivenThreshold, Method};
+use crate::classify::{ClassRule, GivenThreshold, MethodName};
 use crate::export::OutputKind;
 use crate::indicators::flags::TestKind;
 use crate::indicators::rank_sum::{Direction, Ties};
@@ -188,12 +188,13 @@ fn given_or<'a>(given: &'a Option<Spanned<String>>, built_in: &'static str) -> &
 
 /// How the taux de couverture is obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
 pub enum CoverageMethod {
     /// Rates published by the Cnaf, taken as published.
-    TauxPublie,
+    #[serde(rename = "taux_publie")]
+    Published,
     /// Ratio of sums of raw components by commune.
-    RatioDeSommes,
+    #[serde(rename = "ratio_de_sommes")]
+    RatioOfSums,
 }
 
 /// `[couverture]`.
@@ -247,10 +248,11 @@ impl TryFrom<RawReference> for ReferenceSpec {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
 pub enum ReferenceWord {
-    Publiee,
-    Calculee,
+    #[serde(rename = "publiee")]
+    Published,
+    #[serde(rename = "calculee")]
+    Computed,
 }
 
 /// `[couverture.composantes]`: a table with one row per commune.
@@ -812,13 +814,7 @@ pub struct PrioritiesMethodSpec {
     pub valeurs: Option<Vec<Finite>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PrioritiesMethod {
-    Quantiles,
-    SeuilsNaturels,
-    Seuils,
-}
+pub use crate::indicators::rank_sum::PrioritiesMethod;
 
 pub use crate::indicators::score_list::ScoreMethod;
 
@@ -864,14 +860,16 @@ pub struct FlagSpec {
     pub facteur: Option<Positive>,
     /// `besoin` or `offre` (a deficit of supply), for the typology.
     #[serde(default)]
-    pub groupe: Option<FlagGroup>,
+    pub groupe: Option<FlagSide>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FlagGroup {
-    Besoin,
-    Offre,
+pub enum FlagSide {
+    #[serde(rename = "besoin")]
+    Need,
+    /// A deficit of supply.
+    #[serde(rename = "offre")]
+    Supply,
 }
 
 /// `niveau_fichier`: a file finer than the query's level, by IRIS (the commune is the
@@ -934,7 +932,7 @@ fn default_columns() -> usize {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClassesSpec {
-    pub methode: ClassMethod,
+    pub methode: MethodName,
     /// For `seuils`: numbers, or `reference:departement` / `reference:france`.
     #[serde(default)]
     pub valeurs: Option<Vec<ThresholdSpec>>,
@@ -949,56 +947,32 @@ pub struct ClassesSpec {
     pub classe_centrale: Option<bool>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ClassMethod {
-    /// Given thresholds; every class is kept, even when empty (its count is 0).
-    Seuils,
-    Quantiles,
-    /// Equal intervals.
-    Egales,
-    /// Jenks natural breaks (exact, ckmeans).
-    SeuilsNaturels,
-    Q6,
-    MoyenneEcartType,
-    Geometrique,
-    Arithmetique,
-}
-
 impl ClassesSpec {
     /// Whether the classes are computed from the values (not given).
     pub fn computed(&self) -> bool {
-        self.methode != ClassMethod::Seuils
+        self.methode != MethodName::Given
     }
 
     /// The rule of these classes; why not, when the values and the method do not go together.
     pub fn rule(&self) -> std::result::Result<ClassRule, &'static str> {
-        let method = match self.methode {
-            ClassMethod::Seuils => {
-                let values = self
-                    .valeurs
-                    .as_ref()
-                    .ok_or("« methode = \"seuils\" » demande « valeurs = [...] »")?;
-                return Ok(ClassRule::Given(
-                    values
-                        .iter()
-                        .map(|v| match v {
-                            ThresholdSpec::Value(x) => GivenThreshold::Value(x.get()),
-                            ThresholdSpec::Named(n) => GivenThreshold::Named(n.clone()),
-                        })
-                        .collect(),
-                ));
-            }
-            ClassMethod::Quantiles => Method::Quantiles,
-            ClassMethod::Egales => Method::EqualIntervals,
-            ClassMethod::SeuilsNaturels => Method::NaturalBreaks,
-            ClassMethod::Q6 => Method::Q6,
-            ClassMethod::MoyenneEcartType => Method::MeanSd {
-                k: self.k.map_or(1.0, Positive::get),
-                central: self.classe_centrale.unwrap_or(true),
-            },
-            ClassMethod::Geometrique => Method::Geometric,
-            ClassMethod::Arithmetique => Method::Arithmetic,
+        let k = self.k.map_or(1.0, Positive::get);
+        let Some(method) = self
+            .methode
+            .computed(k, self.classe_centrale.unwrap_or(true))
+        else {
+            let values = self
+                .valeurs
+                .as_ref()
+                .ok_or("« methode = \"seuils\" » demande « valeurs = [...] »")?;
+            return Ok(ClassRule::Given(
+                values
+                    .iter()
+                    .map(|v| match v {
+                        ThresholdSpec::Value(x) => GivenThreshold::Value(x.get()),
+                        ThresholdSpec::Named(n) => GivenThreshold::Named(n.clone()),
+                    })
+                    .collect(),
+            ));
         };
         if self.valeurs.is_some() {
             return Err("« valeurs » ne va qu'avec « methode = \"seuils\" »");

@@ -54,7 +54,7 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
 
     // Per unit, the rate and its parts.
     let (by_unit, part_labels, mut notices, components) = match c.methode {
-        CoverageMethod::TauxPublie => {
+        CoverageMethod::Published => {
             let caf = caf
                 .as_ref()
                 .expect("the rates of « taux_publie »: checked by the plan");
@@ -77,7 +77,7 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
             let labels = present.iter().map(|p| p.1.to_string()).collect();
             (by_unit, labels, notices, None)
         }
-        CoverageMethod::RatioDeSommes => {
+        CoverageMethod::RatioOfSums => {
             let comp = c
                 .composantes
                 .as_ref()
@@ -130,7 +130,7 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
         });
     }
     // The engine has said which territories the published file lacks.
-    if !without_data.is_empty() && c.methode == CoverageMethod::RatioDeSommes {
+    if !without_data.is_empty() && c.methode == CoverageMethod::RatioOfSums {
         notices.push(Notice::WithoutRate {
             codes: without_data,
         });
@@ -367,7 +367,7 @@ fn reference(
     };
     let (cell, how) = match spec.get_ref() {
         ReferenceSpec::Value(v) => (Cell::Value(v.get()), "valeur de la requête"),
-        ReferenceSpec::Word(ReferenceWord::Publiee) => {
+        ReferenceSpec::Word(ReferenceWord::Published) => {
             let caf = caf.expect("the rates of a published reference: checked by the plan");
             let cell = match dep {
                 Some(d) => caf.reference("dep", Some(d), notices)?,
@@ -375,7 +375,7 @@ fn reference(
             };
             (cell, "publiée")
         }
-        ReferenceSpec::Word(ReferenceWord::Calculee) => {
+        ReferenceSpec::Word(ReferenceWord::Computed) => {
             let (table, cols) =
                 components.expect("the components of a computed reference: checked by the plan");
             let by_departement =

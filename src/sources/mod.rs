@@ -4,12 +4,14 @@
 //! (département, région, France) read as published or summed over their communes.
 
 mod coverage_files;
+mod level;
 mod read;
 mod references;
 pub(crate) mod services;
 pub(crate) mod vintage;
 
 pub use coverage_files::compute;
+pub use level::SourceLevel;
 pub use read::table_spec;
 pub use references::reference_values;
 
@@ -23,7 +25,7 @@ use crate::indicators::coverage;
 use crate::indicators::evaluated::Evaluated;
 use crate::indicators::model::{ColumnRef, evaluate};
 use crate::notice::Notice;
-use crate::query::{MethodPlan, PlannedSource, Query, SourceLevel};
+use crate::query::{MethodPlan, PlannedSource, Query};
 use crate::territory::selection::Selection;
 use crate::territory::{Level, Territory, Unit};
 

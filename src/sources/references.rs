@@ -40,10 +40,7 @@ pub fn reference_values(
         let mut how = Vec::new();
         let mut per_source: Vec<Option<Vec<Cell>>> = Vec::with_capacity(method.sources.len());
         for s in &method.sources {
-            let fine = matches!(
-                s.spec.niveau.get_ref(),
-                SourceLevel::Iris | SourceLevel::Commune | SourceLevel::Services
-            );
+            let fine = s.spec.niveau.get_ref().fine();
             let cells = match &s.spec.colonne_niveau {
                 _ if s.columns.is_empty() => None,
                 Some(column) => {
