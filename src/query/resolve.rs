@@ -2,12 +2,10 @@
 //! turned into a typed plan, every name checked against the others and every error placed
 //! at its line of the query file. Below it, nothing reads these keys again.
 
-use std::collections::BTreeMap;
-
 use toml::Spanned;
 
 use super::Query;
-use super::indicators::{ColumnsSpec, Files, IndicatorSpec, ReferenceRow, SourceLevel, SourceSpec};
+use super::indicators::{Files, ReferenceRow, SourceLevel, SourceSpec, published};
 use super::numbers::{NonNegative, Positive};
 use super::plan::Method;
 use super::schema::{
@@ -1096,104 +1094,6 @@ impl Query {
         })
     }
 
-    /// The kind of indicator `name`, from its keys.
-    #[allow(clippy::too_many_arguments)]
-    fn kind(
-        &self,
-        name: &str,
-        ind: &Spanned<IndicatorSpec>,
-        sources: &[&str],
-        order: &[&String],
-        all: &BTreeMap<String, Spanned<IndicatorSpec>>,
-        planned: &[PlannedSource],
-        level: Level,
-    ) -> Result<Kind> {
-        let span = ind.span();
-        let spec = ind.get_ref();
-        let err = |m: String| self.error_at(&span, format!("indicateur « {name} » : {m}"));
-        let columns = |c: &ColumnsSpec| -> Result<Vec<ColumnRef>> {
-            let names = c.names();
-            if names.is_empty() {
-                return Err(err("liste de colonnes vide".into())
-                    .hint("nommez une colonne, ex. « caf.AM », ou plusieurs à additionner"));
-            }
-            if let Some(twice) = names
-                .iter()
-                .enumerate()
-                .find_map(|(i, n)| names[..i].contains(n).then_some(n))
-            {
-                return Err(err(format!(
-                    "colonne « {twice} » nommée deux fois : elle serait comptée deux fois"
-                ))
-                .hint("nommez chaque colonne une fois"));
-            }
-            names
-                .into_iter()
-                .map(|r| self.column(name, &span, r, sources))
-                .collect()
-        };
-        let given = [
-            spec.stock.is_some(),
-            spec.numerateur.is_some() || spec.denominateur.is_some(),
-            spec.publie.is_some(),
-            spec.part_de.is_some(),
-        ];
-        if given.iter().filter(|g| **g).count() != 1 {
-            return Err(err("une sorte et une seule est attendue".into()).hint(
-                "donnez « stock », ou « numerateur » et « denominateur », ou « publie », ou « part_de »",
-            ));
-        }
-        if spec.echelle.is_some() && spec.numerateur.is_none() {
-            return Err(err(
-                "« echelle » ne va qu'avec « numerateur » et « denominateur »".into(),
-            ));
-        }
-        if let Some(c) = &spec.stock {
-            return Ok(Kind::Stock(columns(c)?));
-        }
-        if let Some(c) = &spec.publie {
-            let column = self.column(name, &span, c, sources)?;
-            let source = &planned[column.source];
-            if *source.spec.niveau.get_ref() == SourceLevel::Services {
-                return Err(err(format!(
-                    "« {c} » compte des services : il n'est pas publié, il s'additionne"
-                ))
-                .hint(format!("écrivez « stock = \"{c}\" »")));
-            }
-            if !source.spec.niveau.get_ref().is(level) {
-                return Err(err(format!(
-                    "valeur publiée par {} (source « {} »), demandée par {}",
-                    source.spec.niveau.get_ref().noun(),
-                    source.name,
-                    level.noun()
-                ))
-                .hint("une valeur publiée ne s'additionne pas d'un niveau à l'autre : donnez son numérateur et son dénominateur (« numerateur », « denominateur »), ou faites la requête à son niveau"));
-            }
-            return published(column, source, self, &err);
-        }
-        if let Some(of) = &spec.part_de {
-            let Some(i) = order.iter().position(|n| *n == of) else {
-                return Err(err(format!("« part_de » : indicateur inconnu « {of} »"))
-                    .hint(format!("indicateurs de la requête : {}", list(order))));
-            };
-            if all[of.as_str()].get_ref().stock.is_none() {
-                return Err(err(format!("« part_de » : « {of} » n'est pas un effectif"))
-                    .hint("la part d'un total se calcule sur un effectif (« stock = … »)"));
-            }
-            return Ok(Kind::Share(i));
-        }
-        match (&spec.numerateur, &spec.denominateur) {
-            (Some(n), Some(d)) => Ok(Kind::Ratio {
-                numerator: columns(n)?,
-                denominator: columns(d)?,
-                scale: spec.echelle.map_or(100.0, Positive::get),
-            }),
-            _ => Err(err(
-                "« numerateur » et « denominateur » vont ensemble".into()
-            )),
-        }
-    }
-
     /// The columns read from an inventory are types of service (`services.laep`).
     fn check_service_columns(&self, sources: &[PlannedSource]) -> Result<()> {
         for s in sources {
@@ -1218,29 +1118,6 @@ impl Query {
             }
         }
         Ok(())
-    }
-
-    /// `"caf.AM"` → the column `AM` of the source `caf`.
-    fn column(
-        &self,
-        indicator: &str,
-        span: &std::ops::Range<usize>,
-        reference: &str,
-        sources: &[&str],
-    ) -> Result<ColumnRef> {
-        let err = |m: String| self.error_at(span, format!("indicateur « {indicator} » : {m}"));
-        let Some((source, column)) = reference.split_once('.') else {
-            return Err(err(format!("colonne « {reference} » sans sa source"))
-                .hint("écrivez « source.COLONNE », ex. « caf.AM »"));
-        };
-        let Some(i) = sources.iter().position(|s| *s == source) else {
-            return Err(err(format!("source inconnue « {source} »"))
-                .hint(format!("sources de la requête : {}", list(sources))));
-        };
-        Ok(ColumnRef {
-            source: i,
-            column: column.to_string(),
-        })
     }
 }
 
@@ -1708,7 +1585,7 @@ fn check_level(query: &Query, name: &str, source: &SourceSpec, level: Level) -> 
         .hint("donnez une source par commune ou par IRIS, ou faites la requête au niveau de la source"))
 }
 
-fn list<S: AsRef<str>>(names: &[S]) -> String {
+pub(super) fn list<S: AsRef<str>>(names: &[S]) -> String {
     if names.is_empty() {
         return "aucun".to_string();
     }
@@ -1862,31 +1739,6 @@ fn plan_secret_rules(query: &Query, sources: &mut [PlannedSource]) -> Result<()>
         source.secret_rule = Some(rule);
     }
     Ok(())
-}
-
-/// A value published by `source`, refused when the source's communes must be moved to the
-/// query's COG (merged communes' rates do not add up); `err` places the error.
-fn published(
-    column: ColumnRef,
-    source: &PlannedSource,
-    query: &Query,
-    err: &dyn Fn(String) -> crate::error::Error,
-) -> Result<Kind> {
-    if let Some(vintage) = source
-        .spec
-        .millesime
-        .as_ref()
-        .filter(|_| source.spec.older_than(query))
-    {
-        return Err(err(format!(
-            "valeur publiée sur le COG {} (source « {} »), requête sur le COG {}",
-            vintage.get_ref(),
-            source.name,
-            query.spec.territoire.vintage()
-        ))
-        .hint("une valeur publiée ne passe pas d'un millésime à l'autre (les communes fusionnées ne s'additionnent pas) : donnez son numérateur et son dénominateur"));
-    }
-    Ok(Kind::Published(column))
 }
 
 /// Only the indicators `used` names (and the stocks of its shares): the sources of the
