@@ -68,6 +68,11 @@ pub struct NamedValue {
 }
 
 impl ClassRule {
+    /// Whether the classes are computed from the values (not given).
+    pub fn computed(&self) -> bool {
+        matches!(self, ClassRule::Computed { .. })
+    }
+
     /// Whether a given threshold names `key`.
     pub fn names(&self, key: &str) -> bool {
         match self {

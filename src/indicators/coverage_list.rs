@@ -11,6 +11,15 @@ use crate::indicators::reference::Comparison;
 use crate::notice::Notice;
 use crate::territory::{Level, Unit};
 
+/// `[liste]` of a coverage, as the plan resolves it.
+#[derive(Debug, Clone)]
+pub struct PriorityList {
+    pub selection: ListSelection,
+    /// Its title; by default, what it keeps (see [`default_list_title`]).
+    pub title: Option<String>,
+    pub outputs: Vec<String>,
+}
+
 /// Which territories a priority list keeps (`[liste] selection`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -23,7 +23,8 @@ pub use outputs::{PlannedOutput, check_outputs, output_path};
 pub use panier_plan::{PanierPlan, PlannedNorm};
 pub use plan::{Method, Plan};
 pub use resolve::{
-    EvolutionPlan, IndicatorPlan, MethodPlan, PlannedSource, RobustnessPlan, ScorePlan, check_files,
+    CoveragePlan, EvolutionPlan, IndicatorPlan, MethodPlan, PlannedSource, RobustnessPlan,
+    ScorePlan, check_files,
 };
 pub use schema::*;
 

@@ -1,7 +1,7 @@
 //! A query resolved once: every check `verifier` and `executer` make before computing, and the
 //! plan of its one method, which the run then follows without reading the query's keys again.
 
-use super::{EvolutionPlan, IndicatorPlan, PanierPlan, Query, ScorePlan};
+use super::{CoveragePlan, EvolutionPlan, IndicatorPlan, PanierPlan, Query, ScorePlan};
 use crate::error::Error;
 
 /// What a query computes, resolved.
@@ -9,8 +9,7 @@ use crate::error::Error;
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Method {
-    /// `[couverture]`: its files and references are read by `sources::compute`.
-    Coverage,
+    Coverage(CoveragePlan),
     Indicators(IndicatorPlan),
     Score(ScorePlan),
     Evolution(EvolutionPlan),
@@ -61,7 +60,7 @@ mod tests {
         let method = |name: &str| Plan::of(example(name)).unwrap().method;
         assert!(matches!(
             method("couverture-epci-63-puy-de-dome.toml"),
-            Method::Coverage
+            Method::Coverage(_)
         ));
         assert!(matches!(
             method("vulnerabilite-epci-34-herault.toml"),

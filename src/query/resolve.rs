@@ -19,6 +19,7 @@ use crate::classify::palette::{self, Sequential};
 use crate::error::{Error, ErrorKind, Result};
 use crate::export::MapFiles;
 use crate::indicators::coverage::RATE;
+use crate::indicators::coverage_list::PriorityList;
 use crate::indicators::evolution::{Aim, ChangeMap, EvolutionShape, Target};
 use crate::indicators::filter::{Bound, Filter};
 use crate::indicators::flags::{self, FlagRule, GivenBound};
@@ -97,6 +98,15 @@ impl IndicatorPlan {
         rows.dedup();
         rows
     }
+}
+
+/// The plan of `[couverture]`: its files and references are read by `sources::compute`; what it
+/// draws and writes.
+#[derive(Debug)]
+pub struct CoveragePlan {
+    pub map: Option<CoverageMap>,
+    pub multiples: Option<PartsMultiples>,
+    pub list: Option<PriorityList>,
 }
 
 /// The plan of `[evolution]`: its indicators year by year (indicator `k` of year `y` is
@@ -1014,7 +1024,7 @@ impl Query {
     /// The rates of the Cnaf files of `[couverture] taux_caf` (`methode = "taux_publie"`),
     /// of several levels, as published values: the rate, then each part in `parts`, read on
     /// the rows of the query's level (and of `year`, when the files say each row's year).
-    pub fn coverage_plan(
+    pub fn published_rates_plan(
         &self,
         files: &Spanned<Files>,
         prevailing: Option<&Spanned<String>>,
@@ -1135,14 +1145,18 @@ impl Query {
         let t = &self.spec.territoire;
         let territory = t.territory();
         let level = *t.niveau.get_ref();
+        // A coverage is planned once its checks below have passed (none: a coverage).
         let method = match (&self.spec.score, &self.spec.evolution, &self.spec.panier) {
-            (Some(score), ..) => self.score_plan(score, level).map(Method::Score),
-            (_, Some(evolution), _) => self.evolution_plan(evolution, level).map(Method::Evolution),
-            (.., Some(panier)) => self.panier_plan(panier).map(Method::Panier),
+            (Some(score), ..) => self.score_plan(score, level).map(Method::Score).map(Some),
+            (_, Some(evolution), _) => self
+                .evolution_plan(evolution, level)
+                .map(Method::Evolution)
+                .map(Some),
+            (.., Some(panier)) => self.panier_plan(panier).map(Method::Panier).map(Some),
             _ if !self.spec.indicateurs.is_empty() => {
-                self.indicator_plan(level).map(Method::Indicators)
+                self.indicator_plan(level).map(Method::Indicators).map(Some)
             }
-            _ => Ok(Method::Coverage),
+            _ => Ok(None),
         };
         let checks = [
             self.check_reduced_epci(),
@@ -1177,7 +1191,8 @@ impl Query {
             .chain(classes)
             .collect();
         match (errors.is_empty(), method) {
-            (true, Some(method)) => Ok(method),
+            (true, Some(Some(method))) => Ok(method),
+            (true, Some(None)) => Ok(Method::Coverage(self.coverage_plan())),
             _ => Err(errors),
         }
     }
@@ -1281,7 +1296,20 @@ impl Query {
     }
 
     /// `[carte]` of a coverage query, resolved.
-    pub fn coverage_map(&self, map: &MapSpec) -> CoverageMap {
+    fn coverage_plan(&self) -> CoveragePlan {
+        let spec = &self.spec;
+        CoveragePlan {
+            map: spec.carte.as_ref().map(|m| self.coverage_map(m)),
+            multiples: spec.multiples.as_ref().map(|m| self.parts_multiples(m)),
+            list: spec.liste.as_ref().map(|l| PriorityList {
+                selection: l.selection,
+                title: l.titre.clone(),
+                outputs: l.sorties.get_ref().clone(),
+            }),
+        }
+    }
+
+    fn coverage_map(&self, map: &MapSpec) -> CoverageMap {
         CoverageMap {
             classing: self.classing(&map.classes, map.palette),
             figure: figure_files(
@@ -1300,7 +1328,7 @@ impl Query {
     }
 
     /// `[multiples]` of a coverage query, resolved.
-    pub fn parts_multiples(&self, sheet: &MultiplesSpec) -> PartsMultiples {
+    fn parts_multiples(&self, sheet: &MultiplesSpec) -> PartsMultiples {
         PartsMultiples {
             classing: self.classing(&sheet.classes, sheet.palette),
             figure: figure_files(

@@ -948,11 +948,6 @@ pub struct ClassesSpec {
 }
 
 impl ClassesSpec {
-    /// Whether the classes are computed from the values (not given).
-    pub fn computed(&self) -> bool {
-        self.methode != MethodName::Given
-    }
-
     /// The rule of these classes; why not, when the values and the method do not go together.
     pub fn rule(&self) -> std::result::Result<ClassRule, &'static str> {
         let k = self.k.map_or(1.0, Positive::get);

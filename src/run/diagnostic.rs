@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::export::{OutTable, Part, ReportDoc, report_html, workbook, write_atomic};
 use crate::maps::coverage_references;
 use crate::notice::Notice;
-use crate::query::{DiagnosticPlan, Plan, Query, model_query, wanted};
+use crate::query::{DiagnosticPlan, Method, Plan, Query, model_query, wanted};
 use crate::territory::Territory;
 
 /// What the diagnostic of one département gave.
@@ -199,23 +199,14 @@ fn pooled_classes(text: &str, model_file: &Path, deps: &[(&String, &String)]) ->
             .classes(&coverage_references(&cov), &[values], notices)
             .map(|c| c.thresholds().iter().map(|t| t.value).collect::<Vec<f64>>())
     };
-    if let Some(map) = query
-        .spec
-        .carte
-        .as_ref()
-        .filter(|m| m.classes.get_ref().computed())
-    {
-        let classing = query.coverage_map(map).classing;
-        pooled.map = Some(limits(&classing, rates, &mut notices)?);
+    let Method::Coverage(plan) = Plan::of(query)?.method else {
+        unreachable!("a query of [couverture] has the plan of a coverage")
+    };
+    if let Some(map) = plan.map.filter(|m| m.classing.rule.computed()) {
+        pooled.map = Some(limits(&map.classing, rates, &mut notices)?);
     }
-    if let Some(m) = query
-        .spec
-        .multiples
-        .as_ref()
-        .filter(|m| m.classes.get_ref().computed())
-    {
-        let classing = query.parts_multiples(m).classing;
-        pooled.multiples = Some(limits(&classing, parts, &mut notices)?);
+    if let Some(m) = plan.multiples.filter(|m| m.classing.rule.computed()) {
+        pooled.multiples = Some(limits(&m.classing, parts, &mut notices)?);
     }
     Ok(pooled)
 }

@@ -24,7 +24,7 @@ use crate::error::Result;
 pub use crate::export::Section;
 use crate::indicators::reference::Comparison;
 use crate::maps;
-use crate::query::{Method, Plan, Query};
+use crate::query::{CoveragePlan, Method, Plan, Query};
 use crate::territory::Territory;
 use crate::territory::selection::Selection;
 
@@ -65,7 +65,7 @@ pub fn run(plan: &Plan, out_dir: &Path) -> Result<Report> {
     let territory = query.spec.territoire.territory()?;
     let selection = || query.selection(&territory);
     match &plan.method {
-        Method::Coverage => run_coverage(query, &territory, out_dir),
+        Method::Coverage(p) => run_coverage(query, p, &territory, out_dir),
         Method::Indicators(p) => indicators::run_indicators(query, p, &selection()?, out_dir),
         Method::Score(p) => score::run_score(query, p, &selection()?, out_dir),
         Method::Evolution(p) => evolution::run_evolution(query, p, &selection()?, out_dir),
@@ -74,9 +74,14 @@ pub fn run(plan: &Plan, out_dir: &Path) -> Result<Report> {
 }
 
 /// A `[couverture]` query: the coverage of every territory, its map, multiples and list.
-fn run_coverage(query: &Query, territory: &Territory, out_dir: &Path) -> Result<Report> {
-    let spec = &query.spec;
-    let c = spec
+fn run_coverage(
+    query: &Query,
+    plan: &CoveragePlan,
+    territory: &Territory,
+    out_dir: &Path,
+) -> Result<Report> {
+    let c = query
+        .spec
         .couverture
         .as_ref()
         .expect("a query of coverage: Method::Coverage");
@@ -105,9 +110,9 @@ fn run_coverage(query: &Query, territory: &Territory, out_dir: &Path) -> Result<
         ..Report::default()
     };
     let level = coverage.level;
-    if let Some(map) = &spec.carte {
+    if let Some(map) = &plan.map {
         let drawn = maps::coverage_map(
-            &query.coverage_map(map),
+            map,
             &coverage,
             |notices| map::map_shapes(query, territory, level, notices),
             territory,
@@ -117,9 +122,9 @@ fn run_coverage(query: &Query, territory: &Territory, out_dir: &Path) -> Result<
         )?;
         report.add(drawn);
     }
-    if let Some(multiples) = &spec.multiples {
+    if let Some(multiples) = &plan.multiples {
         let drawn = maps::parts_multiples(
-            &query.parts_multiples(multiples),
+            multiples,
             &coverage,
             |notices| Ok(map::level_shapes(query, territory, level, notices)?.layer),
             out_dir,
@@ -127,13 +132,13 @@ fn run_coverage(query: &Query, territory: &Territory, out_dir: &Path) -> Result<
         )?;
         report.add(drawn);
     }
-    if let Some(list) = &spec.liste {
+    if let Some(list) = &plan.list {
         let table = priority_table(&coverage, list.selection);
         let title = list
-            .titre
+            .title
             .clone()
             .unwrap_or_else(|| default_list_title(&coverage, list.selection));
-        let paths = table.write_all(list.sorties.get_ref(), out_dir, "Priorités", &|| {
+        let paths = table.write_all(&list.outputs, out_dir, "Priorités", &|| {
             markdown_list(&title, &table, &coverage)
         })?;
         report.outputs.extend(paths);

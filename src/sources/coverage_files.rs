@@ -61,8 +61,13 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
             let present = caf.parts(level)?;
             let parts: Vec<&str> = present.iter().map(|p| p.0).collect();
             let files = c.taux_caf.as_ref().expect("read above");
-            let plan =
-                query.coverage_plan(files, c.prioritaire.as_ref(), caf.year(), level, &parts);
+            let plan = query.published_rates_plan(
+                files,
+                c.prioritaire.as_ref(),
+                caf.year(),
+                level,
+                &parts,
+            );
             let mut notices = Vec::new();
             for table in &caf.tables {
                 notices.extend(coverage::technical_row_notice(table, level)?);
