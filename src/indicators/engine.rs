@@ -1,8 +1,8 @@
-//! The aggregation engine: the rows of a table summed into territories as one polars lazy
-//! plan (the rows joined to the territory each goes to, grouped by territory, summed), with
-//! the cell arithmetic of [`Cell`]: a secret cell makes its sum secret, a missing one
-//! missing, a row shared between territories (a commune split since the file's vintage)
-//! gives each its part.
+//! The aggregation engine: the rows of a table summed into territories, each territory a
+//! number (its rank in the order of the codes) and each row added to its territories' sums
+//! in file order, with the cell arithmetic of [`Cell`]: a secret cell makes its sum secret,
+//! a missing one missing, a row shared between territories (a commune split since the
+//! file's vintage) gives each its part.
 //!
 //! ```
 //! use diagterr::indicators::engine::{sum_into, Links};
@@ -19,17 +19,15 @@
 //! assert_eq!(sums.columns[0], [Value(2.0), Value(15.0)]);
 //! ```
 
+use std::collections::HashMap;
+
+use foldhash::fast::FixedState;
 use polars::prelude::*;
 
 use super::Cell;
 use super::secret_rule::{SecretRule, high_column, low_column};
 use crate::error::Result;
 use crate::ingest::secret_column;
-
-const KEY: &str = "__cle";
-const TARGET: &str = "__cible";
-const SHARE: &str = "__part";
-const ROW: &str = "__rang";
 
 /// Where each key of the rows goes: to one territory or several, with the part of the row
 /// each gets (1, except for a split commune). A key with no link is left out of the sums.
@@ -47,22 +45,6 @@ impl<'a> Links<'a> {
         self.targets.push(target);
         self.shares.push(share);
     }
-
-    fn frame(self) -> Result<DataFrame> {
-        Ok(DataFrame::new(
-            self.keys.len(),
-            vec![
-                Column::new(KEY.into(), self.keys),
-                Column::new(TARGET.into(), self.targets),
-                Column::new(SHARE.into(), self.shares),
-            ],
-        )?)
-    }
-}
-
-/// The flag of a sum that holds a hidden cell its rule does not bound.
-fn unbounded(bound: &str) -> String {
-    format!("{bound}__sans_borne")
 }
 
 /// The sums of each territory reached, sorted by code.
@@ -80,9 +62,52 @@ pub struct Hidden<'a> {
     pub file: &'a str,
 }
 
+/// One column's sums over the territories, as they accumulate row by row.
+struct Sums {
+    values: Vec<f64>,
+    /// Some summed cell is secret.
+    secret: Vec<bool>,
+    /// Some summed cell is empty without being secret.
+    missing: Vec<bool>,
+    /// The sums of the low and high bounds of the cells, and whether some hidden cell has
+    /// no bound by its rule.
+    bounds: Option<[(Vec<f64>, Vec<bool>); 2]>,
+}
+
+impl Sums {
+    fn new(territories: usize, bounded: bool) -> Self {
+        let bound = || (vec![0.0; territories], vec![false; territories]);
+        Sums {
+            values: vec![0.0; territories],
+            secret: vec![false; territories],
+            missing: vec![false; territories],
+            bounds: bounded.then(|| [bound(), bound()]),
+        }
+    }
+
+    /// The cell of territory `t`, as the cell arithmetic: a missing cell wins over bounds, a
+    /// secret one over a missing one.
+    fn cell(&self, t: usize) -> Cell {
+        let bounded = self
+            .bounds
+            .as_ref()
+            .and_then(|[low, high]| (!low.1[t] && !high.1[t]).then(|| (low.0[t], high.0[t])));
+        match (self.secret[t], self.missing[t], bounded) {
+            (true, true, Some(_)) => Cell::Missing,
+            (true, _, Some((l, h))) => Cell::between(l, h),
+            (true, ..) => Cell::Secret,
+            (_, true, _) => Cell::Missing,
+            _ => Cell::Value(self.values[t]),
+        }
+    }
+}
+
 /// `columns` of `rows` (numbers, with their `__secret` companions when some cell is
 /// secret) summed by the territory `links` gives to each row's `key`. With the rule of the
 /// `hidden` cells, a sum touching them is known between bounds ([`Cell::Bounded`]).
+///
+/// The territories are numbered once, in the order of their codes, and each row adds its
+/// cells to theirs, in file order: the same inputs give the same last bits.
 pub fn sum_into(
     rows: &DataFrame,
     key: &str,
@@ -90,114 +115,88 @@ pub fn sum_into(
     columns: &[&str],
     hidden: Option<Hidden>,
 ) -> Result<Summed> {
-    let missing = |c: &str| format!("{c}__manquant");
-    let mut inputs = vec![col(key).cast(DataType::String).alias(KEY)];
-    let mut aggs = Vec::with_capacity(6 * columns.len());
-    if let Some(h) = hidden {
-        inputs.extend(h.rule.bound_columns(rows, columns, h.file)?);
-        for c in columns {
-            for bound in [low_column(c), high_column(c)] {
-                aggs.push(
-                    (col(bound.as_str()) * col(SHARE))
-                        .sum()
-                        .alias(bound.as_str()),
-                );
-                // A hidden cell the rule does not bound keeps the sum secret.
-                aggs.push(
-                    col(bound.as_str())
-                        .is_null()
-                        .any(true)
-                        .alias(unbounded(&bound)),
-                );
+    let mut codes: Vec<&str> = links.targets.clone();
+    codes.sort_unstable();
+    codes.dedup();
+    let mut to: HashMap<&str, Vec<(usize, f64)>, FixedState> =
+        HashMap::with_capacity_and_hasher(links.keys.len(), FixedState::default());
+    for ((k, t), share) in links.keys.iter().zip(&links.targets).zip(&links.shares) {
+        let target = codes.binary_search(t).expect("a target of the links");
+        to.entry(k).or_default().push((target, *share));
+    }
+
+    let keys = rows.column(key)?.cast(&DataType::String)?;
+    let keys = keys.str()?;
+    let numbers = |c: &str| -> Result<Column> { Ok(rows.column(c)?.cast(&DataType::Float64)?) };
+    let values: Vec<Column> = columns.iter().map(|c| numbers(c)).collect::<Result<_>>()?;
+    let secrets: Vec<Option<&Column>> = columns
+        .iter()
+        .map(|c| rows.column(&secret_column(c)).ok())
+        .collect();
+    let bounds = match hidden {
+        Some(h) => {
+            let exprs = h.rule.bound_columns(rows, columns, h.file)?;
+            Some(rows.clone().lazy().select(exprs).collect()?)
+        }
+        None => None,
+    };
+    let bound = |c: &str| -> Result<Option<[Column; 2]>> {
+        bounds
+            .as_ref()
+            .map(|b| {
+                Ok([
+                    b.column(&low_column(c))?.clone(),
+                    b.column(&high_column(c))?.clone(),
+                ])
+            })
+            .transpose()
+    };
+    let bound_columns: Vec<Option<[Column; 2]>> =
+        columns.iter().map(|c| bound(c)).collect::<Result<_>>()?;
+
+    let mut reached = vec![false; codes.len()];
+    let mut sums: Vec<Sums> = (0..columns.len())
+        .map(|_| Sums::new(codes.len(), hidden.is_some()))
+        .collect();
+    for (c, sums) in sums.iter_mut().enumerate() {
+        let value = values[c].f64()?;
+        let secret = secrets[c].map(|s| s.bool()).transpose()?;
+        let bounds = match &bound_columns[c] {
+            Some([low, high]) => Some([low.f64()?, high.f64()?]),
+            None => None,
+        };
+        for (i, k) in keys.iter().enumerate() {
+            let Some(targets) = k.and_then(|k| to.get(k)) else {
+                continue;
+            };
+            let cell = value.get(i);
+            let hidden = secret.and_then(|s| s.get(i)).unwrap_or(false);
+            for &(t, share) in targets {
+                reached[t] = true;
+                if let Some(v) = cell {
+                    sums.values[t] += v * share;
+                }
+                sums.secret[t] |= hidden;
+                sums.missing[t] |= cell.is_none() && !hidden;
+                if let (Some(bounds), Some(sums)) = (&bounds, &mut sums.bounds) {
+                    for (b, (total, unbounded)) in bounds.iter().zip(sums.iter_mut()) {
+                        match b.get(i) {
+                            Some(v) => total[t] += v * share,
+                            None => unbounded[t] = true,
+                        }
+                    }
+                }
             }
         }
     }
-    for c in columns {
-        let secret = secret_column(c);
-        inputs.push(col(*c).cast(DataType::Float64));
-        inputs.push(match rows.column(&secret) {
-            Ok(_) => col(secret.as_str()),
-            Err(_) => lit(false).alias(secret.as_str()),
-        });
-        aggs.push((col(*c) * col(SHARE)).sum().alias(*c));
-        aggs.push(col(secret.as_str()).any(true).alias(secret.as_str()));
-        aggs.push(
-            col(*c)
-                .is_null()
-                .and(col(secret.as_str()).not())
-                .any(true)
-                .alias(missing(c)),
-        );
-    }
-    let summed = rows
-        .clone()
-        .lazy()
-        .select(inputs)
-        .with_row_index(ROW, None)
-        .join(
-            links.frame()?.lazy(),
-            [col(KEY)],
-            [col(KEY)],
-            JoinArgs::new(JoinType::Inner),
-        )
-        // The rows back in file order, so that each sum adds them in that order: the same
-        // inputs give the same last bits, whatever order the join leaves them in.
-        .sort([ROW], Default::default())
-        .group_by([col(TARGET)])
-        .agg(aggs)
-        .sort([TARGET], Default::default())
-        .collect()?;
-    let codes = summed
-        .column(TARGET)?
-        .str()?
-        .iter()
-        .map(|c| c.unwrap_or("").to_string())
-        .collect();
-    let columns = columns
-        .iter()
-        .map(|c| {
-            let values = summed.column(c)?.f64()?;
-            let secret = summed.column(&secret_column(c))?.bool()?;
-            let absent = summed.column(&missing(c))?.bool()?;
-            let bounds = match hidden {
-                Some(_) => {
-                    let (low, high) = (low_column(c), high_column(c));
-                    Some((
-                        [summed.column(&low)?.f64()?, summed.column(&high)?.f64()?],
-                        [
-                            summed.column(&unbounded(&low))?.bool()?,
-                            summed.column(&unbounded(&high))?.bool()?,
-                        ],
-                    ))
-                }
-                None => None,
-            };
-            Ok((0..summed.height())
-                .map(|i| {
-                    // The bounds of a sum whose hidden cells the rule bounds, all of them.
-                    let bounded =
-                        bounds
-                            .as_ref()
-                            .and_then(|([low, high], [no_low, no_high])| {
-                                match (no_low.get(i), no_high.get(i)) {
-                                    (Some(false), Some(false)) => low.get(i).zip(high.get(i)),
-                                    _ => None,
-                                }
-                            });
-                    match (secret.get(i), absent.get(i), bounded) {
-                        // As the cell arithmetic: a missing cell wins over bounds, a secret
-                        // one over a missing one.
-                        (Some(true), Some(true), Some(_)) => Cell::Missing,
-                        (Some(true), _, Some((l, h))) => Cell::between(l, h),
-                        (Some(true), ..) => Cell::Secret,
-                        (_, Some(true), _) => Cell::Missing,
-                        _ => Cell::Value(values.get(i).unwrap_or(0.0)),
-                    }
-                })
-                .collect())
-        })
-        .collect::<Result<_>>()?;
-    Ok(Summed { codes, columns })
+    let kept: Vec<usize> = (0..codes.len()).filter(|&t| reached[t]).collect();
+    Ok(Summed {
+        codes: kept.iter().map(|&t| codes[t].to_string()).collect(),
+        columns: sums
+            .iter()
+            .map(|s| kept.iter().map(|&t| s.cell(t)).collect())
+            .collect(),
+    })
 }
 
 #[cfg(test)]
