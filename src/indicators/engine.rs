@@ -154,25 +154,35 @@ pub fn sum_into(
     let bound_columns: Vec<Option<[Column; 2]>> =
         columns.iter().map(|c| bound(c)).collect::<Result<_>>()?;
 
+    // Each row's territories, found once for all the columns.
+    let row_targets: Vec<&[(usize, f64)]> = keys
+        .iter()
+        .map(|k| k.and_then(|k| to.get(k)).map_or(&[][..], Vec::as_slice))
+        .collect();
     let mut reached = vec![false; codes.len()];
+    for targets in &row_targets {
+        for &(t, _) in *targets {
+            reached[t] = true;
+        }
+    }
     let mut sums: Vec<Sums> = (0..columns.len())
         .map(|_| Sums::new(codes.len(), hidden.is_some()))
         .collect();
     for (c, sums) in sums.iter_mut().enumerate() {
-        let value = values[c].f64()?;
-        let secret = secrets[c].map(|s| s.bool()).transpose()?;
-        let bounds = match &bound_columns[c] {
-            Some([low, high]) => Some([low.f64()?, high.f64()?]),
+        // Read whole, in file order: a chunked array looked up cell by cell finds its chunk
+        // each time.
+        let value: Vec<Option<f64>> = values[c].f64()?.iter().collect();
+        let secret: Vec<bool> = match secrets[c] {
+            Some(s) => s.bool()?.iter().map(|b| b == Some(true)).collect(),
+            None => vec![false; value.len()],
+        };
+        let bounds: Option<[Vec<Option<f64>>; 2]> = match &bound_columns[c] {
+            Some([low, high]) => Some([low.f64()?.iter().collect(), high.f64()?.iter().collect()]),
             None => None,
         };
-        for (i, k) in keys.iter().enumerate() {
-            let Some(targets) = k.and_then(|k| to.get(k)) else {
-                continue;
-            };
-            let cell = value.get(i);
-            let hidden = secret.and_then(|s| s.get(i)).unwrap_or(false);
-            for &(t, share) in targets {
-                reached[t] = true;
+        for (i, targets) in row_targets.iter().enumerate() {
+            let (cell, hidden) = (value[i], secret[i]);
+            for &(t, share) in *targets {
                 if let Some(v) = cell {
                     sums.values[t] += v * share;
                 }
@@ -180,7 +190,7 @@ pub fn sum_into(
                 sums.missing[t] |= cell.is_none() && !hidden;
                 if let (Some(bounds), Some(sums)) = (&bounds, &mut sums.bounds) {
                     for (b, (total, unbounded)) in bounds.iter().zip(sums.iter_mut()) {
-                        match b.get(i) {
+                        match b[i] {
                             Some(v) => total[t] += v * share,
                             None => unbounded[t] = true,
                         }
