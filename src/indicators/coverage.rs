@@ -2,14 +2,12 @@
 //! from raw components as a ratio of sums at any level, or as published by the
 //! Caf with its parts.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
-
-use foldhash::fast::FixedState;
+use std::collections::BTreeSet;
 
 use polars::prelude::*;
 
 use super::Cell;
-use super::engine::{self, Links};
+use super::engine;
 use super::frame::push_cells;
 use super::model::{ColumnRef, Indicator, Kind, evaluate};
 use crate::error::{Error, Result};
@@ -181,13 +179,15 @@ pub fn from_components(
     let codes = df.column(&cols.commune)?.str()?;
     let lines = df.column(LINE_COLUMN)?.u32()?;
     let mut without_parent = BTreeSet::new();
-    let mut links = Links::default();
-    let mut linked: HashSet<&str, FixedState> = HashSet::default();
-    // The communes of each territory reached, to tell those the file covers in part.
-    let mut reached: HashMap<&str, usize, FixedState> = HashMap::default();
+    // The territories by number (their rank in code order), each row's territory, and the
+    // communes of each reached, to tell those the file covers in part.
+    let targets = territory.codes(level);
+    let mut of_row: Vec<Option<(usize, f64)>> = Vec::with_capacity(df.height());
+    let mut linked = vec![false; territory.communes.len()];
+    let mut reached = vec![0; targets.len()];
     for i in 0..df.height() {
         let code = codes.get(i).unwrap_or("");
-        let Some(commune) = territory.communes.get(code) else {
+        let Some((rank, commune)) = territory.communes.get_full(code) else {
             return Err(Error::new("commune inconnue du COG de la requête")
                 .file(&table.source)
                 .line(lines.get(i).unwrap_or(0) as usize)
@@ -195,26 +195,32 @@ pub fn from_components(
                 .code(code)
                 .hint("vérifiez le code ; un fichier d'un COG plus ancien se déclare par « millesime_fichier » dans [couverture.composantes], avec la table des mouvements"));
         };
-        if !linked.insert(code) {
-            continue;
-        }
-        match commune.parent(level) {
-            Some(parent) => {
-                links.push(code, parent, 1.0);
-                *reached.entry(parent).or_default() += 1;
-            }
+        let parent = match commune.parent(level) {
+            Some(_) if level == Level::Commune => Some(rank),
+            Some(parent) => Some(
+                targets
+                    .binary_search(&parent)
+                    .expect("a commune's territory is of its COG"),
+            ),
             None => {
                 without_parent.insert(code.to_string());
+                None
             }
+        };
+        // Each commune counts once in its territory.
+        if let (false, Some(t)) = (std::mem::replace(&mut linked[rank], true), parent) {
+            reached[t] += 1;
         }
+        of_row.push(parent.map(|t| (t, 1.0)));
     }
     let mut notices = Vec::new();
     // A territory whose communes are not all in the file is computed on those
     // present: say which, since an absent commune is not a commune with no place.
     let incomplete: BTreeSet<&str> = reached
-        .into_iter()
-        .filter(|(p, n)| *n < territory.commune_count(level, p))
-        .map(|(p, _)| p)
+        .iter()
+        .enumerate()
+        .filter(|&(t, &n)| n > 0 && n < territory.commune_count(level, targets[t]))
+        .map(|(t, _)| targets[t])
         .collect();
     if !incomplete.is_empty() {
         notices.push(Notice::Incomplete {
@@ -230,7 +236,11 @@ pub fn from_components(
 
     let mut inputs: Vec<&str> = cols.places.iter().map(|p| p.0.as_str()).collect();
     inputs.push(&cols.children);
-    let summed = engine::sum_into(df, &cols.commune, links, &inputs, None)?;
+    let of_row: Vec<&[(usize, f64)]> = of_row
+        .iter()
+        .map(|t| t.as_ref().map_or(&[][..], std::slice::from_ref))
+        .collect();
+    let summed = engine::sum_by_number(df, &targets, &of_row, &inputs, None)?;
     let height = summed.codes.len();
     // The rate and each part are ratios of the summed places over the summed children.
     let column = |name: &str| ColumnRef {

@@ -118,6 +118,7 @@ pub fn sum_into(
     let mut codes: Vec<&str> = links.targets.clone();
     codes.sort_unstable();
     codes.dedup();
+    // Each key's territories by number.
     let mut to: HashMap<&str, Vec<(usize, f64)>, FixedState> =
         HashMap::with_capacity_and_hasher(links.keys.len(), FixedState::default());
     for ((k, t), share) in links.keys.iter().zip(&links.targets).zip(&links.shares) {
@@ -126,7 +127,25 @@ pub fn sum_into(
     }
 
     let keys = rows.column(key)?.cast(&DataType::String)?;
-    let keys = keys.str()?;
+    // Each row's territories, found once for all the columns.
+    let of_row: Vec<&[(usize, f64)]> = keys
+        .str()?
+        .iter()
+        .map(|k| k.and_then(|k| to.get(k)).map_or(&[][..], Vec::as_slice))
+        .collect();
+    sum_by_number(rows, &codes, &of_row, columns, hidden)
+}
+
+/// [`sum_into`] with the territories numbered: `codes[t]` names territory `t` (the codes in
+/// order), and `of_row[i]` gives row `i`'s territories with the part of the row each gets.
+/// Only the territories some row reaches have a sum.
+pub fn sum_by_number(
+    rows: &DataFrame,
+    codes: &[&str],
+    of_row: &[&[(usize, f64)]],
+    columns: &[&str],
+    hidden: Option<Hidden>,
+) -> Result<Summed> {
     let numbers = |c: &str| -> Result<Column> { Ok(rows.column(c)?.cast(&DataType::Float64)?) };
     let values: Vec<Column> = columns.iter().map(|c| numbers(c)).collect::<Result<_>>()?;
     let secrets: Vec<Option<&Column>> = columns
@@ -154,13 +173,8 @@ pub fn sum_into(
     let bound_columns: Vec<Option<[Column; 2]>> =
         columns.iter().map(|c| bound(c)).collect::<Result<_>>()?;
 
-    // Each row's territories, found once for all the columns.
-    let row_targets: Vec<&[(usize, f64)]> = keys
-        .iter()
-        .map(|k| k.and_then(|k| to.get(k)).map_or(&[][..], Vec::as_slice))
-        .collect();
     let mut reached = vec![false; codes.len()];
-    for targets in &row_targets {
+    for targets in of_row {
         for &(t, _) in *targets {
             reached[t] = true;
         }
@@ -180,7 +194,7 @@ pub fn sum_into(
             Some([low, high]) => Some([low.f64()?.iter().collect(), high.f64()?.iter().collect()]),
             None => None,
         };
-        for (i, targets) in row_targets.iter().enumerate() {
+        for (i, targets) in of_row.iter().enumerate() {
             let (cell, hidden) = (value[i], secret[i]);
             for &(t, share) in *targets {
                 if let Some(v) = cell {

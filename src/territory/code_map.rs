@@ -24,6 +24,13 @@ impl<V> CodeMap<V> {
             .map(|&i| &self.entries[i].1)
     }
 
+    /// The value of `code` and its rank in code order.
+    pub fn get_full(&self, code: &str) -> Option<(usize, &V)> {
+        let hash = self.hasher.hash_one(code);
+        let i = *self.index.find(hash, |&i| self.entries[i].0 == code)?;
+        Some((i, &self.entries[i].1))
+    }
+
     pub fn get_mut(&mut self, code: &str) -> Option<&mut V> {
         let hash = self.hasher.hash_one(code);
         let entries = &self.entries;

@@ -392,6 +392,16 @@ impl Territory {
         self.communes.get(commune)?.parent(level)
     }
 
+    /// The codes of the territories of `level`, in code order: a territory's rank there is its
+    /// number (a commune's is its rank in `communes`).
+    pub fn codes(&self, level: Level) -> Vec<&str> {
+        match level {
+            Level::Commune => self.communes.keys().map(String::as_str).collect(),
+            Level::Epci | Level::Zone => self.groups(level).keys().map(String::as_str).collect(),
+            Level::Departement => self.departements.keys().map(String::as_str).collect(),
+        }
+    }
+
     /// How many communes territory `code` of `level` has (0 for a code it does not know).
     pub fn commune_count(&self, level: Level, code: &str) -> usize {
         match level {
