@@ -12,16 +12,13 @@ use foldhash::fast::FixedState;
 use polars::prelude::*;
 
 use super::Cell;
-use super::engine::{self, Links};
+use super::engine;
 use super::secret_rule::SecretRule;
 use crate::error::Result;
 use crate::ingest::LINE_COLUMN;
 use crate::notice::{CodeLine, Notice, Partial};
 use crate::territory::moves::Moves;
 use crate::territory::{Level, Territory, Unit, str_col};
-
-/// The column of each row's key, for the engine.
-const KEY: &str = "__commune";
 
 /// What the codes of a source's rows are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,27 +98,39 @@ pub fn sum_rows(rows: &Rows, into: &Targets, notices: &mut Vec<Notice>) -> Resul
         units,
         ..
     } = *into;
-    let selected: HashSet<&str, FixedState> = units.iter().map(|u| u.code.as_str()).collect();
+    // The territories of the level by number (their rank in code order); those of the
+    // selection are summed.
+    let numbers = territory.codes(level);
+    let mut selected = vec![false; numbers.len()];
+    for u in units {
+        if let Ok(t) = numbers.binary_search(&u.code.as_str()) {
+            selected[t] = true;
+        }
+    }
     let deps = into.departements;
-    let mut links = Links::default();
     // Keys the COG does not know, and communes known but in no territory of the level.
     let mut unknown_keys: HashSet<&str, FixedState> = HashSet::default();
     let mut outside_keys: HashSet<&str, FixedState> = HashSet::default();
-    // Communes with a row, to tell the territories a finer file covers only in part.
-    let mut seen: HashSet<&str, FixedState> = HashSet::default();
+    // Communes with a row (by rank), to tell the territories a finer file covers only in part.
+    let mut seen = vec![false; territory.communes.len()];
     let mut file_communes: Vec<&str> = Vec::new();
-    let mut linked: HashSet<&str, FixedState> = HashSet::default();
+    // Each key once: the territories of the selection its rows go to, by number.
+    let mut of_key: HashMap<&str, usize, FixedState> = HashMap::default();
+    let mut key_targets: Vec<Vec<(usize, f64)>> = Vec::new();
+    let mut of_row: Vec<usize> = Vec::with_capacity(keys.len());
     for &key in &keys {
-        if !linked.insert(key) {
+        if let Some(&k) = of_key.get(key) {
+            of_row.push(k);
             continue;
         }
+        of_key.insert(key, key_targets.len());
+        of_row.push(key_targets.len());
         // The territories of the key, with the share of its rows each gets (a commune
         // split since the file's vintage gives to several).
-        let targets: Vec<(&str, f64)> = match rows.codes {
-            RowCodes::Territory => match territory.knows(level, key) {
-                true => vec![(key, 1.0)],
-                false => Vec::new(),
-            },
+        let targets: Vec<(usize, f64)> = match rows.codes {
+            RowCodes::Territory => numbers
+                .binary_search(&key)
+                .map_or_else(|_| Vec::new(), |t| vec![(t, 1.0)]),
             RowCodes::Commune | RowCodes::Iris => {
                 file_communes.push(key);
                 let parts: Vec<(Cow<str>, f64)> = match into.moves {
@@ -137,12 +146,18 @@ pub fn sum_rows(rows: &Rows, into: &Targets, notices: &mut Vec<Notice>) -> Resul
                 // query's départements (a national file has them all).
                 let mut in_no_group: Option<bool> = None;
                 for (c, share) in parts {
-                    let Some(commune) = territory.communes.get(&c) else {
+                    let Some((rank, commune)) = territory.communes.get_full(&c) else {
                         continue;
                     };
-                    seen.insert(&commune.code);
+                    seen[rank] = true;
                     match commune.parent(level) {
-                        Some(parent) => targets.push((parent, share)),
+                        Some(_) if level == Level::Commune => targets.push((rank, share)),
+                        Some(parent) => targets.push((
+                            numbers
+                                .binary_search(&parent)
+                                .expect("a commune's territory is of its COG"),
+                            share,
+                        )),
                         None => {
                             let here = deps.contains(&commune.departement);
                             in_no_group = Some(in_no_group.unwrap_or(false) || here);
@@ -152,9 +167,13 @@ pub fn sum_rows(rows: &Rows, into: &Targets, notices: &mut Vec<Notice>) -> Resul
                 match (targets.is_empty(), in_no_group) {
                     (true, Some(true)) => {
                         outside_keys.insert(key);
+                        key_targets.push(Vec::new());
                         continue;
                     }
-                    (true, Some(false)) => continue,
+                    (true, Some(false)) => {
+                        key_targets.push(Vec::new());
+                        continue;
+                    }
                     _ => {}
                 }
                 targets
@@ -163,20 +182,15 @@ pub fn sum_rows(rows: &Rows, into: &Targets, notices: &mut Vec<Notice>) -> Resul
         if targets.is_empty() {
             unknown_keys.insert(key);
         }
-        for (target, share) in targets {
-            // Only the territories of the selection are summed.
-            if selected.contains(target) {
-                links.push(key, target, share);
-            }
-        }
+        // Only the territories of the selection are summed.
+        key_targets.push(targets.into_iter().filter(|&(t, _)| selected[t]).collect());
     }
-    let mut keyed = df.clone();
-    keyed.with_column(Column::new(KEY.into(), &keys))?;
+    let of_row: Vec<&[(usize, f64)]> = of_row.iter().map(|&k| key_targets[k].as_slice()).collect();
     let file = rows.file.display().to_string();
     let hidden = rows
         .secret_rule
         .map(|rule| engine::Hidden { rule, file: &file });
-    let summed = engine::sum_into(&keyed, KEY, links, rows.columns, hidden)?;
+    let summed = engine::sum_into(df, &numbers, &of_row, rows.columns, hidden)?;
     let mut sums = Sums::default();
     for (t, code) in summed.codes.into_iter().enumerate() {
         sums.by_code
@@ -184,6 +198,9 @@ pub fn sum_rows(rows: &Rows, into: &Targets, notices: &mut Vec<Notice>) -> Resul
     }
     // The rows of the keys left out, each with its line.
     let rows_of_keys = |set: &HashSet<&str, FixedState>| -> Vec<CodeLine> {
+        if set.is_empty() {
+            return Vec::new();
+        }
         keys.iter()
             .enumerate()
             .filter(|(_, k)| set.contains(*k))
@@ -214,8 +231,9 @@ pub fn sum_rows(rows: &Rows, into: &Targets, notices: &mut Vec<Notice>) -> Resul
     if rows.codes != RowCodes::Territory {
         // The communes with rows in each territory summed, against all of its communes.
         let mut present: HashMap<&str, usize, FixedState> = HashMap::default();
-        for &code in &seen {
-            if let Some(t) = territory.parent(code, level)
+        let communes = territory.communes.values().zip(&seen);
+        for (commune, _) in communes.filter(|(_, seen)| **seen) {
+            if let Some(t) = commune.parent(level)
                 && sums.by_code.contains_key(t)
             {
                 *present.entry(t).or_default() += 1;

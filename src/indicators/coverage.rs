@@ -240,7 +240,7 @@ pub fn from_components(
         .iter()
         .map(|t| t.as_ref().map_or(&[][..], std::slice::from_ref))
         .collect();
-    let summed = engine::sum_by_number(df, &targets, &of_row, &inputs, None)?;
+    let summed = engine::sum_into(df, &targets, &of_row, &inputs, None)?;
     let height = summed.codes.len();
     // The rate and each part are ratios of the summed places over the summed children.
     let column = |name: &str| ColumnRef {

@@ -5,47 +5,26 @@
 //! file's vintage) gives each its part.
 //!
 //! ```
-//! use diagterr::indicators::engine::{sum_into, Links};
+//! use diagterr::indicators::engine::sum_into;
 //! use diagterr::indicators::Cell::Value;
 //! use diagterr::polars::prelude::*;
 //!
-//! // Two IRIS of commune 34172 and one of 34003, summed into their EPCI.
+//! // Two IRIS of commune 34172 and one of 34003, summed into their EPCI, numbered in the
+//! // order of their codes.
 //! let rows = df!("commune" => ["34172", "34172", "34003"], "AM" => [10.0, 5.0, 2.0]).unwrap();
-//! let mut links = Links::default();
-//! links.push("34172", "243400017", 1.0);
-//! links.push("34003", "200066355", 1.0);
-//! let sums = sum_into(&rows, "commune", links, &["AM"], None).unwrap();
+//! let epci = ["200066355", "243400017"];
+//! let of_row: [&[(usize, f64)]; 3] = [&[(1, 1.0)], &[(1, 1.0)], &[(0, 1.0)]];
+//! let sums = sum_into(&rows, &epci, &of_row, &["AM"], None).unwrap();
 //! assert_eq!(sums.codes, ["200066355", "243400017"]);
 //! assert_eq!(sums.columns[0], [Value(2.0), Value(15.0)]);
 //! ```
 
-use std::collections::HashMap;
-
-use foldhash::fast::FixedState;
 use polars::prelude::*;
 
 use super::Cell;
 use super::secret_rule::{SecretRule, high_column, low_column};
 use crate::error::Result;
 use crate::ingest::secret_column;
-
-/// Where each key of the rows goes: to one territory or several, with the part of the row
-/// each gets (1, except for a split commune). A key with no link is left out of the sums.
-/// Borrowed from the rows and the territory: a national file links 35 000 keys.
-#[derive(Debug, Default)]
-pub struct Links<'a> {
-    keys: Vec<&'a str>,
-    targets: Vec<&'a str>,
-    shares: Vec<f64>,
-}
-
-impl<'a> Links<'a> {
-    pub fn push(&mut self, key: &'a str, target: &'a str, share: f64) {
-        self.keys.push(key);
-        self.targets.push(target);
-        self.shares.push(share);
-    }
-}
 
 /// The sums of each territory reached, sorted by code.
 #[derive(Debug, Clone, PartialEq)]
@@ -103,43 +82,15 @@ impl Sums {
 }
 
 /// `columns` of `rows` (numbers, with their `__secret` companions when some cell is
-/// secret) summed by the territory `links` gives to each row's `key`. With the rule of the
-/// `hidden` cells, a sum touching them is known between bounds ([`Cell::Bounded`]).
+/// secret) summed into the territories: `codes[t]` names territory `t` (the codes in order),
+/// and `of_row[i]` gives row `i`'s territories with the part of the row each gets (1, except
+/// for a commune split since the file's vintage). Only the territories some row reaches have
+/// a sum. With the rule of the `hidden` cells, a sum touching them is known between bounds
+/// ([`Cell::Bounded`]).
 ///
-/// The territories are numbered once, in the order of their codes, and each row adds its
-/// cells to theirs, in file order: the same inputs give the same last bits.
+/// Each row adds its cells to its territories' sums, in file order: the same inputs give the
+/// same last bits.
 pub fn sum_into(
-    rows: &DataFrame,
-    key: &str,
-    links: Links,
-    columns: &[&str],
-    hidden: Option<Hidden>,
-) -> Result<Summed> {
-    let mut codes: Vec<&str> = links.targets.clone();
-    codes.sort_unstable();
-    codes.dedup();
-    // Each key's territories by number.
-    let mut to: HashMap<&str, Vec<(usize, f64)>, FixedState> =
-        HashMap::with_capacity_and_hasher(links.keys.len(), FixedState::default());
-    for ((k, t), share) in links.keys.iter().zip(&links.targets).zip(&links.shares) {
-        let target = codes.binary_search(t).expect("a target of the links");
-        to.entry(k).or_default().push((target, *share));
-    }
-
-    let keys = rows.column(key)?.cast(&DataType::String)?;
-    // Each row's territories, found once for all the columns.
-    let of_row: Vec<&[(usize, f64)]> = keys
-        .str()?
-        .iter()
-        .map(|k| k.and_then(|k| to.get(k)).map_or(&[][..], Vec::as_slice))
-        .collect();
-    sum_by_number(rows, &codes, &of_row, columns, hidden)
-}
-
-/// [`sum_into`] with the territories numbered: `codes[t]` names territory `t` (the codes in
-/// order), and `of_row[i]` gives row `i`'s territories with the part of the row each gets.
-/// Only the territories some row reaches have a sum.
-pub fn sum_by_number(
     rows: &DataFrame,
     codes: &[&str],
     of_row: &[&[(usize, f64)]],
@@ -240,11 +191,10 @@ mod tests {
 
     #[test]
     fn a_secret_cell_makes_its_sum_secret_and_a_missing_one_missing() {
-        let mut links = Links::default();
-        links.push("a", "T1", 1.0);
-        links.push("b", "T1", 1.0);
-        links.push("c", "T2", 1.0);
-        let sums = sum_into(&rows(), "code", links, &["n", "m"], None).unwrap();
+        // Rows a, b go to T1, c to T2; d goes nowhere.
+        let of_row: [&[(usize, f64)]; 5] =
+            [&[(0, 1.0)], &[(0, 1.0)], &[(0, 1.0)], &[(1, 1.0)], &[]];
+        let sums = sum_into(&rows(), &["T1", "T2"], &of_row, &["n", "m"], None).unwrap();
         assert_eq!(sums.codes, ["T1", "T2"]);
         // T1 holds a secret n and a missing m; "d" has no link and is left out.
         assert_eq!(sums.columns[0], [Secret, Value(4.0)]);
@@ -253,11 +203,9 @@ mod tests {
 
     #[test]
     fn a_split_row_gives_each_territory_its_part() {
-        let mut links = Links::default();
-        links.push("c", "T1", 0.25);
-        links.push("c", "T2", 0.75);
-        links.push("d", "T2", 1.0);
-        let sums = sum_into(&rows(), "code", links, &["n"], None).unwrap();
+        // Row c is shared between T1 and T2; d goes to T2.
+        let of_row: [&[(usize, f64)]; 5] = [&[], &[], &[], &[(0, 0.25), (1, 0.75)], &[(1, 1.0)]];
+        let sums = sum_into(&rows(), &["T1", "T2"], &of_row, &["n"], None).unwrap();
         assert_eq!(sums.columns[0], [Value(1.0), Value(11.0)]);
     }
 
@@ -280,13 +228,12 @@ mod tests {
             [("n".to_string(), (0.0, 99.0))].into_iter().collect(),
         )
         .unwrap();
-        let mut links = Links::default();
-        links.push("a", "T", 1.0);
+        let of_row: [&[(usize, f64)]; 3] = [&[(0, 1.0)]; 3];
         let hidden = Hidden {
             rule: &rule,
             file: "iris.csv",
         };
-        let sums = sum_into(&rows, "code", links, &["n", "m"], Some(hidden)).unwrap();
+        let sums = sum_into(&rows, &["T"], &of_row, &["n", "m"], Some(hidden)).unwrap();
         // Nothing disclosed: the sum is 10 plus 0 to 4 plus 0 to 99, the whole width of each
         // hidden cell, so that no published total of the commune gives a hidden cell back.
         assert_eq!(
@@ -301,7 +248,8 @@ mod tests {
 
     #[test]
     fn no_row_reaching_a_territory_gives_no_sum() {
-        let sums = sum_into(&rows(), "code", Links::default(), &["n"], None).unwrap();
+        let of_row: [&[(usize, f64)]; 5] = [&[]; 5];
+        let sums = sum_into(&rows(), &["T"], &of_row, &["n"], None).unwrap();
         assert!(sums.codes.is_empty() && sums.columns[0].is_empty());
     }
 }
