@@ -239,7 +239,6 @@ pub fn evaluate(
                 denominator,
                 scale,
             } => {
-                let (num, den) = (summed(numerator), summed(denominator));
                 // Each column once, with how many times it stands on each side: a hidden
                 // cell on both sides moves both at once (see `Cell::ratio_of_columns`).
                 let mut columns: Vec<(&ColumnRef, f64, f64)> = Vec::new();
@@ -261,6 +260,22 @@ pub fn evaluate(
                     }
                 }
                 let each: Vec<Vec<Cell>> = columns.iter().map(|(c, ..)| sums(c)).collect();
+                // Each side summed from its columns read once.
+                let side = |list: &[ColumnRef]| -> Vec<Cell> {
+                    let at: Vec<usize> = list
+                        .iter()
+                        .map(|c| {
+                            columns
+                                .iter()
+                                .position(|(k, ..)| *k == c)
+                                .expect("a column of the ratio")
+                        })
+                        .collect();
+                    (0..n)
+                        .map(|u| Cell::sum(at.iter().map(|&k| each[k][u])))
+                        .collect()
+                };
+                let (num, den) = (side(numerator), side(denominator));
                 let rate = |num: Cell, den: Cell, cells: &dyn Fn(usize) -> Cell| -> Cell {
                     // The columns are looked at only for bounds (35 000 communes: no list each).
                     match Cell::ratio(num, den, *scale) {
