@@ -164,17 +164,12 @@ pub fn sum_rows(rows: &Rows, into: &Targets, notices: &mut Vec<Notice>) -> Resul
                         }
                     }
                 }
-                match (targets.is_empty(), in_no_group) {
-                    (true, Some(true)) => {
+                if let (true, Some(here)) = (targets.is_empty(), in_no_group) {
+                    if here {
                         outside_keys.insert(key);
-                        key_targets.push(Vec::new());
-                        continue;
                     }
-                    (true, Some(false)) => {
-                        key_targets.push(Vec::new());
-                        continue;
-                    }
-                    _ => {}
+                    key_targets.push(Vec::new());
+                    continue;
                 }
                 targets
             }

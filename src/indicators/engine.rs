@@ -97,6 +97,7 @@ pub fn sum_into(
     columns: &[&str],
     hidden: Option<Hidden>,
 ) -> Result<Summed> {
+    assert_eq!(of_row.len(), rows.height(), "the territories of each row");
     let numbers = |c: &str| -> Result<Column> { Ok(rows.column(c)?.cast(&DataType::Float64)?) };
     let values: Vec<Column> = columns.iter().map(|c| numbers(c)).collect::<Result<_>>()?;
     let secrets: Vec<Option<&Column>> = columns
