@@ -42,7 +42,7 @@ pub struct Hidden<'a> {
 }
 
 /// One column's sums over the territories, as they accumulate row by row.
-struct Sums {
+struct Running {
     values: Vec<f64>,
     /// Some summed cell is secret.
     secret: Vec<bool>,
@@ -53,10 +53,10 @@ struct Sums {
     bounds: Option<[(Vec<f64>, Vec<bool>); 2]>,
 }
 
-impl Sums {
+impl Running {
     fn new(territories: usize, bounded: bool) -> Self {
         let bound = || (vec![0.0; territories], vec![false; territories]);
-        Sums {
+        Running {
             values: vec![0.0; territories],
             secret: vec![false; territories],
             missing: vec![false; territories],
@@ -131,8 +131,8 @@ pub fn sum_into(
             reached[t] = true;
         }
     }
-    let mut sums: Vec<Sums> = (0..columns.len())
-        .map(|_| Sums::new(codes.len(), hidden.is_some()))
+    let mut sums: Vec<Running> = (0..columns.len())
+        .map(|_| Running::new(codes.len(), hidden.is_some()))
         .collect();
     for (c, sums) in sums.iter_mut().enumerate() {
         // Read whole, in file order: a chunked array looked up cell by cell finds its chunk

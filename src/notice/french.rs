@@ -43,21 +43,7 @@ impl fmt::Display for Notice {
                 level.noun(),
                 rows(r)
             ),
-            Notice::Moved(m) => {
-                write!(f, "{} (COG {} → {}) : ", m.file.display(), m.from, m.to)?;
-                if m.detail.is_empty() {
-                    return write!(f, "aucun code n'a changé");
-                }
-                write!(
-                    f,
-                    "{} code(s) changé(s) ou fusionné(s), {} partagé(s) selon la {}, {} inconnu(s) : {}",
-                    m.changed,
-                    m.split,
-                    m.shares_from,
-                    m.unknown,
-                    code_list(&m.detail)
-                )
-            }
+            Notice::Moved(m) => write!(f, "{m}"),
             Notice::PartlyCovered {
                 file,
                 territories,
@@ -455,7 +441,7 @@ impl fmt::Display for Notice {
                 communes.len(),
                 code_list(communes)
             ),
-            Notice::ContoursMoved(m) => write!(f, "contours {}", Notice::Moved(m.clone())),
+            Notice::ContoursMoved(m) => write!(f, "contours {m}"),
             Notice::ContoursUnassigned { from, codes } => write!(
                 f,
                 "{} contour(s) {from} partagé(s) ou inconnu(s) depuis, non dessinés : {}",
@@ -468,6 +454,30 @@ impl fmt::Display for Notice {
                 kind_list(kinds)
             ),
         }
+    }
+}
+
+impl fmt::Display for Moved {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} (COG {} → {}) : ",
+            self.file.display(),
+            self.from,
+            self.to
+        )?;
+        if self.detail.is_empty() {
+            return write!(f, "aucun code n'a changé");
+        }
+        write!(
+            f,
+            "{} code(s) changé(s) ou fusionné(s), {} partagé(s) selon la {}, {} inconnu(s) : {}",
+            self.changed,
+            self.split,
+            self.shares_from,
+            self.unknown,
+            code_list(&self.detail)
+        )
     }
 }
 
