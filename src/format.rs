@@ -4,8 +4,16 @@
 /// `x` with `decimals` digits and a decimal comma, no thousands separator
 /// (the form French Excel reads back as a number): `64.2` → `"64,2"`.
 pub fn decimal(x: f64, decimals: usize) -> String {
+    let mut s = String::with_capacity(8);
+    push_decimal(&mut s, x, decimals);
+    s
+}
+
+/// [`decimal`] written at the end of `out`: a list formats its column into one buffer.
+pub fn push_decimal(out: &mut String, x: f64, decimals: usize) {
     let Some(scaled) = scaled(x, decimals) else {
-        return decimal_by_format(x, decimals);
+        out.push_str(&decimal_by_format(x, decimals));
+        return;
     };
     // Digits of `scaled`, least significant first, at least one before the comma.
     let mut digits = [0u8; 20];
@@ -15,18 +23,16 @@ pub fn decimal(x: f64, decimals: usize) -> String {
         rest /= 10;
         len += 1;
     }
-    let mut s = String::with_capacity(len + 2);
     // "-0,0" reads as an error to users: a rounded zero has no sign.
     if x < 0.0 && scaled > 0 {
-        s.push('-');
+        out.push('-');
     }
     for i in (0..len).rev() {
-        s.push(char::from(digits[i]));
+        out.push(char::from(digits[i]));
         if i == decimals && i > 0 {
-            s.push(',');
+            out.push(',');
         }
     }
-    s
 }
 
 /// `|x|·10^decimals` rounded to an integer exactly as `format!("{:.*}")` rounds
@@ -92,8 +98,15 @@ pub fn display(x: f64, decimals: usize) -> String {
 /// A count or a rank with one decimal, or none when it is a whole number: `3.0` → `"3"`,
 /// `1.5` → `"1,5"`.
 pub fn compact(v: f64) -> String {
+    let mut s = String::with_capacity(8);
+    push_compact(&mut s, v);
+    s
+}
+
+/// [`compact`] written at the end of `out`.
+pub fn push_compact(out: &mut String, v: f64) {
     let tenths = (v * 10.0).round();
-    decimal(v, if tenths % 10.0 == 0.0 { 0 } else { 1 })
+    push_decimal(out, v, if tenths % 10.0 == 0.0 { 0 } else { 1 });
 }
 
 /// A count as the tables write it: with the decimals it has, up to 3, trailing zeros dropped

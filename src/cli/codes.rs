@@ -77,21 +77,25 @@ fn report(args: &Args) -> Result<()> {
     let moves =
         Movements::load(&args.cog.mouvements)?.between(args.millesime, args.vers, &target)?;
     let out = moves.report(codes.iter().map(String::as_str));
-    let count = |what: &str| out.rows.iter().filter(|r| r[1] == what).count();
+    let count = |what: &str| {
+        (0..out.height())
+            .filter(|&r| out.cell(r, 1) == what)
+            .count()
+    };
     println!(
         "{} : {} code(s) commune, COG {} → {} : {} inchangé(s), {} changé(s) ou fusionné(s), {} partagé(s) ({}), {} inconnu(s)",
         args.fichier.display(),
         codes.len(),
         args.millesime,
         args.vers,
-        codes.len() - out.rows.len(),
+        codes.len() - out.height(),
         count("changé ou fusionné"),
         count("partagé"),
         moves.shares_from,
         count("inconnu"),
     );
-    for row in out.rows.iter().filter(|r| r[1] == "inconnu") {
-        println!("  inconnu : {} ({})", row[0], row[2]);
+    for r in (0..out.height()).filter(|&r| out.cell(r, 1) == "inconnu") {
+        println!("  inconnu : {} ({})", out.cell(r, 0), out.cell(r, 2));
     }
     if let Some(path) = &args.sortie {
         write_atomic(path, &out.to_csv())?;

@@ -143,9 +143,9 @@ fn write_table(out: &mut String, table: &OutTable) {
         out.push_str("</th>");
     }
     out.push_str("</tr></thead>\n<tbody>\n");
-    for row in &table.rows {
+    for r in 0..table.height() {
         out.push_str("<tr>");
-        for (cell, (_, align)) in row.iter().zip(&table.headers) {
+        for (cell, (_, align)) in table.row(r).into_iter().zip(&table.headers) {
             out.push_str(match align {
                 Align::Right => "<td class=\"nombre\">",
                 Align::Left => "<td>",
@@ -176,13 +176,10 @@ mod tests {
                     },
                     Section::Table {
                         title: "Liste".into(),
-                        table: OutTable {
-                            headers: vec![
-                                ("EPCI".into(), Align::Left),
-                                ("Taux".into(), Align::Right),
-                            ],
-                            rows: vec![vec!["Billom & co".into(), "53,9".into()]],
-                        },
+                        table: OutTable::from_rows(
+                            vec![("EPCI".into(), Align::Left), ("Taux".into(), Align::Right)],
+                            vec![vec!["Billom & co".into(), "53,9".into()]],
+                        ),
                     },
                 ],
                 notices: vec!["1 code inconnu".into()],

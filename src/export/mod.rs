@@ -20,5 +20,5 @@ pub use geopackage::write_geopackage;
 pub use html::{Part, ReportDoc, Section, report_html};
 pub use outputs::{FigureFiles, MapFiles, Picture, markdown_notes};
 pub use shapefile::write_shapefile;
-pub use table::{Align, OutTable};
+pub use table::{Align, OutTable, TextColumn};
 pub use xlsx::workbook;

@@ -123,10 +123,10 @@ mod tests {
     #[test]
     fn a_table_is_written_in_the_format_of_each_name_and_notes_end_its_markdown() {
         let dir = tempfile::tempdir().unwrap();
-        let table = OutTable {
-            headers: vec![("Taux (%)".to_string(), Align::Right)],
-            rows: vec![vec!["12,5".to_string()]],
-        };
+        let table = OutTable::from_rows(
+            vec![("Taux (%)".to_string(), Align::Right)],
+            vec![vec!["12,5".to_string()]],
+        );
         let notes = markdown_notes(&["une note".to_string()]);
         assert_eq!(notes, "\nNotes :\n\n- une note\n");
         assert_eq!(markdown_notes::<String>(&[]), "");

@@ -8,17 +8,125 @@ pub enum Align {
     Right,
 }
 
-/// Header and rows, all cells already formatted in French.
+/// Header and columns, all cells already formatted in French.
+///
+/// Each column keeps its cells end to end in one buffer: a national list is formatted column by
+/// column, each number written in place, instead of one allocation per cell.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutTable {
     pub headers: Vec<(String, Align)>,
-    pub rows: Vec<Vec<String>>,
+    columns: Vec<TextColumn>,
+    height: usize,
+}
+
+/// The cells of one column, their text end to end.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TextColumn {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl TextColumn {
+    pub fn with_capacity(cells: usize) -> Self {
+        TextColumn {
+            text: String::with_capacity(cells * 8),
+            ends: Vec::with_capacity(cells),
+        }
+    }
+
+    /// Adds a cell.
+    pub fn push(&mut self, cell: &str) {
+        self.text.push_str(cell);
+        self.ends.push(self.text.len());
+    }
+
+    /// Adds the cell `write` writes at the end of the column's text.
+    pub fn write(&mut self, write: impl FnOnce(&mut String)) {
+        write(&mut self.text);
+        self.ends.push(self.text.len());
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    pub fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
+    }
+}
+
+impl<'a> FromIterator<&'a str> for TextColumn {
+    fn from_iter<I: IntoIterator<Item = &'a str>>(cells: I) -> Self {
+        let cells = cells.into_iter();
+        let mut column = TextColumn::with_capacity(cells.size_hint().0);
+        for cell in cells {
+            column.push(cell);
+        }
+        column
+    }
 }
 
 impl OutTable {
+    /// A table from its columns, one per header, all of the same length.
+    pub fn from_columns(headers: Vec<(String, Align)>, columns: Vec<TextColumn>) -> Self {
+        assert_eq!(headers.len(), columns.len(), "one column per header");
+        let height = columns.first().map_or(0, TextColumn::len);
+        assert!(
+            columns.iter().all(|c| c.len() == height),
+            "columns of one length"
+        );
+        OutTable {
+            headers,
+            columns,
+            height,
+        }
+    }
+
+    /// A table from its rows, each with one cell per header.
+    pub fn from_rows(headers: Vec<(String, Align)>, rows: Vec<Vec<String>>) -> Self {
+        let mut columns = vec![TextColumn::with_capacity(rows.len()); headers.len()];
+        for row in &rows {
+            assert_eq!(row.len(), headers.len(), "one cell per header");
+            for (column, cell) in columns.iter_mut().zip(row) {
+                column.push(cell);
+            }
+        }
+        OutTable {
+            headers,
+            columns,
+            height: rows.len(),
+        }
+    }
+
+    /// How many rows.
+    pub fn height(&self) -> usize {
+        self.height
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.height == 0
+    }
+
+    /// The cell of row `row`, column `column`.
+    pub fn cell(&self, row: usize, column: usize) -> &str {
+        self.columns[column].get(row)
+    }
+
+    /// The cells of row `row`.
+    pub fn row(&self, row: usize) -> Vec<&str> {
+        self.columns.iter().map(|c| c.get(row)).collect()
+    }
+
     /// CSV as French Excel opens it by double-click.
     pub fn to_csv(&self) -> Vec<u8> {
-        let mut out = String::from("\u{FEFF}");
+        let bytes: usize = self.columns.iter().map(|c| c.text.len() + c.len()).sum();
+        let mut out = String::with_capacity(bytes + 2 * self.height + 256);
+        out.push('\u{FEFF}');
         let line = |cells: &mut dyn Iterator<Item = &str>, out: &mut String| {
             for (i, cell) in cells.enumerate() {
                 if i > 0 {
@@ -29,8 +137,8 @@ impl OutTable {
             out.push_str("\r\n");
         };
         line(&mut self.headers.iter().map(|h| h.0.as_str()), &mut out);
-        for row in &self.rows {
-            line(&mut row.iter().map(String::as_str), &mut out);
+        for r in 0..self.height {
+            line(&mut self.columns.iter().map(|c| c.get(r)), &mut out);
         }
         out.into_bytes()
     }
@@ -54,8 +162,8 @@ impl OutTable {
             Align::Left => ":---",
             Align::Right => "---:",
         })));
-        for row in &self.rows {
-            out.push_str(&cells(&mut row.iter().map(String::as_str)));
+        for r in 0..self.height {
+            out.push_str(&cells(&mut self.columns.iter().map(|c| c.get(r))));
         }
         out
     }
@@ -83,10 +191,42 @@ mod tests {
     use super::*;
 
     fn table() -> OutTable {
-        OutTable {
-            headers: vec![("EPCI".into(), Align::Left), ("Taux".into(), Align::Right)],
-            rows: vec![vec!["CC « A; B »".into(), "58,3".into()]],
-        }
+        OutTable::from_rows(
+            vec![("EPCI".into(), Align::Left), ("Taux".into(), Align::Right)],
+            vec![vec!["CC « A; B »".into(), "58,3".into()]],
+        )
+    }
+
+    #[test]
+    fn a_column_keeps_its_cells_apart_empty_ones_too() {
+        let mut rate = TextColumn::with_capacity(3);
+        rate.write(|out| crate::format::push_decimal(out, 58.25, 1));
+        rate.push("");
+        rate.write(|out| out.push_str("secret"));
+        let codes: TextColumn = ["01001", "01002", "2A004"].into_iter().collect();
+        let t = OutTable::from_columns(
+            vec![("Code".into(), Align::Left), ("Taux".into(), Align::Right)],
+            vec![codes, rate],
+        );
+        assert_eq!(t.height(), 3);
+        assert_eq!(t.row(0), ["01001", "58,2"]);
+        assert_eq!(t.row(1), ["01002", ""]);
+        assert_eq!(t.cell(2, 1), "secret");
+        assert_eq!(
+            String::from_utf8(t.to_csv()).unwrap(),
+            "\u{FEFF}Code;Taux\r\n01001;58,2\r\n01002;\r\n2A004;secret\r\n"
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "columns of one length")]
+    fn columns_of_unequal_length_are_a_bug() {
+        let short: TextColumn = ["1"].into_iter().collect();
+        let long: TextColumn = ["1", "2"].into_iter().collect();
+        OutTable::from_columns(
+            vec![("a".into(), Align::Left), ("b".into(), Align::Left)],
+            vec![short, long],
+        );
     }
 
     #[test]
@@ -97,9 +237,9 @@ mod tests {
 
     #[test]
     fn text_cells_never_reach_excel_as_formulas() {
-        let t = OutTable {
-            headers: vec![("Nom".into(), Align::Left)],
-            rows: [
+        let t = OutTable::from_rows(
+            vec![("Nom".into(), Align::Left)],
+            [
                 "=HYPERLINK(\"http://x\")",
                 "@SUM(A1)",
                 "+A1",
@@ -110,7 +250,7 @@ mod tests {
             .iter()
             .map(|c| vec![c.to_string()])
             .collect(),
-        };
+        );
         let csv = String::from_utf8(t.to_csv()).unwrap();
         assert_eq!(
             csv,

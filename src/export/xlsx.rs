@@ -46,9 +46,10 @@ pub fn workbook(sheets: &[(&str, &OutTable)]) -> Result<Vec<u8>> {
             ws.write_string_with_format(0, c as u16, header, &bold)
                 .map_err(fail)?;
         }
-        for (r, row) in table.rows.iter().enumerate() {
+        for r in 0..table.height() {
+            let row = table.row(r);
             let r = r as u32 + 1;
-            for (c, cell) in row.iter().enumerate() {
+            for (c, cell) in row.into_iter().enumerate() {
                 let c = c as u16;
                 match (
                     table.headers.get(c as usize).map(|h| h.1),
@@ -136,13 +137,13 @@ mod tests {
 
     #[test]
     fn workbook_is_a_zip_with_the_sheet() {
-        let table = OutTable {
-            headers: vec![("Code".into(), Align::Left), ("Taux".into(), Align::Right)],
-            rows: vec![
+        let table = OutTable::from_rows(
+            vec![("Code".into(), Align::Left), ("Taux".into(), Align::Right)],
+            vec![
                 vec!["01001".into(), "53,9".into()],
                 vec!["2A004".into(), "secret".into()],
             ],
-        };
+        );
         let bytes = table.to_xlsx("Priorités").unwrap();
         assert_eq!(&bytes[..2], b"PK");
         std::thread::sleep(std::time::Duration::from_millis(1100));

@@ -70,15 +70,22 @@ impl Cell {
 
     /// French text for maps, lists and tooltips: `64,2`, `≈ 18,5`, `secret`, or empty.
     pub fn label(self, decimals: usize) -> String {
+        let mut s = String::new();
+        self.push_label(&mut s, decimals);
+        s
+    }
+
+    /// [`Cell::label`] written at the end of `out`.
+    pub fn push_label(self, out: &mut String, decimals: usize) {
         match self {
-            Cell::Value(v) => format::decimal(v, decimals),
-            Cell::Bounded { .. } => format!(
-                "≈ {}",
-                format::decimal(self.shown().unwrap_or_default(), decimals)
-            ),
-            Cell::Secret => "secret".to_string(),
-            Cell::Partial => "partiel".to_string(),
-            Cell::Missing => String::new(),
+            Cell::Value(v) => format::push_decimal(out, v, decimals),
+            Cell::Bounded { .. } => {
+                out.push_str("≈ ");
+                format::push_decimal(out, self.shown().unwrap_or_default(), decimals);
+            }
+            Cell::Secret => out.push_str("secret"),
+            Cell::Partial => out.push_str("partiel"),
+            Cell::Missing => {}
         }
     }
 
@@ -100,14 +107,20 @@ impl Cell {
 
     /// French text for tables, bounds included: `≈ 18,5 (17,2 à 19,8)`.
     pub fn table_label(self, decimals: usize) -> String {
-        match self {
-            Cell::Bounded { low, high } => format!(
-                "{} ({} à {})",
-                self.label(decimals),
-                format::decimal(low, decimals),
-                format::decimal(high, decimals)
-            ),
-            other => other.label(decimals),
+        let mut s = String::new();
+        self.push_table_label(&mut s, decimals);
+        s
+    }
+
+    /// [`Cell::table_label`] written at the end of `out`.
+    pub fn push_table_label(self, out: &mut String, decimals: usize) {
+        self.push_label(out, decimals);
+        if let Cell::Bounded { low, high } = self {
+            out.push_str(" (");
+            format::push_decimal(out, low, decimals);
+            out.push_str(" à ");
+            format::push_decimal(out, high, decimals);
+            out.push(')');
         }
     }
 }
@@ -303,26 +316,34 @@ pub fn cells(df: &DataFrame, name: &str) -> Result<Vec<Cell>> {
     let values = df.column(name)?.f64()?;
     let secret_name = secret_column(name);
     let secrets = match df.column(&secret_name) {
-        Ok(c) => Some(c.bool()?.clone()),
+        Ok(c) => Some(c.bool()?),
         Err(_) => None,
     };
     let [low, high] = bound_columns(name);
     let bounds = match (df.column(&low), df.column(&high)) {
-        (Ok(l), Ok(h)) => Some((l.f64()?.clone(), h.f64()?.clone())),
+        (Ok(l), Ok(h)) => Some((l.f64()?, h.f64()?)),
         _ => None,
     };
-    Ok((0..df.height())
-        .map(|i| {
-            let bounded = bounds.as_ref().and_then(|(l, h)| l.get(i).zip(h.get(i)));
-            if secrets.as_ref().and_then(|s| s.get(i)).unwrap_or(false) {
-                Cell::Secret
-            } else if let Some((low, high)) = bounded {
-                Cell::between(low, high)
-            } else {
-                values.get(i).map_or(Cell::Missing, Cell::Value)
+    let mut cells: Vec<Cell> = values
+        .iter()
+        .map(|v| v.map_or(Cell::Missing, Cell::Value))
+        .collect();
+    // Bounds over the value, a secret over both.
+    if let Some((low, high)) = bounds {
+        for (cell, bounds) in cells.iter_mut().zip(low.iter().zip(high.iter())) {
+            if let (Some(low), Some(high)) = bounds {
+                *cell = Cell::between(low, high);
             }
-        })
-        .collect())
+        }
+    }
+    if let Some(secrets) = secrets {
+        for (cell, secret) in cells.iter_mut().zip(secrets.iter()) {
+            if secret == Some(true) {
+                *cell = Cell::Secret;
+            }
+        }
+    }
+    Ok(cells)
 }
 
 #[cfg(test)]

@@ -4,7 +4,9 @@
 
 use serde::Deserialize;
 
-use crate::export::{Align, OutTable, Section};
+use std::fmt::Write;
+
+use crate::export::{Align, OutTable, Section, TextColumn};
 use crate::format::{self, capitalise};
 use crate::indicators::Cell;
 use crate::indicators::reference::Comparison;
@@ -75,18 +77,18 @@ pub fn references_section(coverage: &Coverage) -> Section {
     };
     Section::Table {
         title: format!("Références du taux de couverture ({})", coverage.year),
-        table: OutTable {
-            headers: vec![
+        table: OutTable::from_rows(
+            vec![
                 ("Référence".to_string(), crate::export::Align::Left),
                 ("Territoire".to_string(), crate::export::Align::Left),
                 ("Taux (%)".to_string(), crate::export::Align::Right),
                 ("Origine".to_string(), crate::export::Align::Left),
             ],
-            rows: vec![
+            vec![
                 row("Départementale", &coverage.departement),
                 row("Nationale", &coverage.france),
             ],
-        },
+        ),
     }
 }
 
@@ -147,37 +149,41 @@ pub fn priority_table(cov: &Coverage, selection: ListSelection) -> OutTable {
         Align::Right,
     ));
     headers.push(("Position".into(), Align::Left));
-    let gap = |r: &Row, reference: f64| {
-        r.rate
-            .value()
-            .map_or_else(|| r.rate.label(1), |v| format::decimal(v - reference, 1))
+    // Each cell written at the end of its column's buffer, a row at a time.
+    let mut columns = vec![TextColumn::with_capacity(rows.len()); headers.len()];
+    let gap = |r: &Row, reference: f64, out: &mut String| match r.rate.value() {
+        Some(v) => format::push_decimal(out, v - reference, 1),
+        None => r.rate.push_label(out, 1),
     };
-    let body = rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let mut cells = vec![
-                (i + 1).to_string(),
-                r.unit.code.clone(),
-                r.unit.name.clone(),
-                r.unit.departements.join(", "),
-                r.rate.label(1),
-            ];
-            cells.extend(r.parts.iter().map(|p| p.label(1)));
-            cells.push(gap(r, cov.departement.value));
-            cells.push(gap(r, cov.france.value));
-            cells.push(match (r.comparison, r.rate) {
-                (Some(c), _) => c.label().to_string(),
-                (None, Cell::Secret) => "secret statistique".to_string(),
-                (None, _) => "donnée absente".to_string(),
-            });
-            cells
-        })
-        .collect();
-    OutTable {
-        headers,
-        rows: body,
+    for (i, r) in rows.iter().enumerate() {
+        let mut cells = columns.iter_mut();
+        let mut next = || cells.next().expect("one column per header");
+        next().write(|out| {
+            let _ = write!(out, "{}", i + 1);
+        });
+        next().push(&r.unit.code);
+        next().push(&r.unit.name);
+        next().write(|out| {
+            for (k, d) in r.unit.departements.iter().enumerate() {
+                if k > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(d);
+            }
+        });
+        next().write(|out| r.rate.push_label(out, 1));
+        for part in &r.parts {
+            next().write(|out| part.push_label(out, 1));
+        }
+        next().write(|out| gap(r, cov.departement.value, out));
+        next().write(|out| gap(r, cov.france.value, out));
+        next().push(match (r.comparison, r.rate) {
+            (Some(c), _) => c.label(),
+            (None, Cell::Secret) => "secret statistique",
+            (None, _) => "donnée absente",
+        });
     }
+    OutTable::from_columns(headers, columns)
 }
 
 /// The list in Markdown, with the references it is compared with and the notes.
@@ -192,7 +198,7 @@ pub fn markdown_list(title: &str, table: &OutTable, cov: &Coverage) -> String {
         format::display(cov.france.value, 1),
         cov.france.origin,
     ));
-    if table.rows.is_empty() {
+    if table.is_empty() {
         out.push_str("\nAucun territoire dans cette sélection.\n");
     }
     out.push_str(&crate::export::markdown_notes(&cov.notices));
@@ -240,9 +246,10 @@ mod tests {
     fn the_list_keeps_those_below_the_references_lowest_first_and_says_the_gaps() {
         let cov = coverage();
         let below_both = priority_table(&cov, ListSelection::SousLesDeuxReferences);
+        assert_eq!(below_both.height(), 1);
         assert_eq!(
-            below_both.rows,
-            [[
+            below_both.row(0),
+            [
                 "1",
                 "200000002",
                 "CC 200000002",
@@ -251,18 +258,16 @@ mod tests {
                 "-8,7",
                 "-5,4",
                 "sous les deux références"
-            ]]
+            ]
         );
         assert_eq!(
-            priority_table(&cov, ListSelection::SousUneReference)
-                .rows
-                .len(),
+            priority_table(&cov, ListSelection::SousUneReference).height(),
             2
         );
         // Every territory: the secret one last, never a zero.
         let all = priority_table(&cov, ListSelection::Toutes);
         assert_eq!(
-            all.rows[2][1..],
+            all.row(2)[1..],
             [
                 "200000001",
                 "CC 200000001",

@@ -160,7 +160,7 @@ impl EvolutionShape {
             rows.push(row("", name, &|k| cells[k].clone()));
         }
         rows.extend(self.target_rows(kinds, units, series, headers.len()));
-        OutTable { headers, rows }
+        OutTable::from_rows(headers, rows)
     }
 
     /// The targets, in the column of their indicator and year: for the selection, then for
@@ -423,17 +423,17 @@ mod tests {
                 "Taux : évolution 2020-2024 (points)",
             ]
         );
-        assert_eq!(t.rows[0][5..7], ["20", "20,0"]);
-        assert_eq!(t.rows[0][8..], ["secret", "55,5", "5,5"]);
+        assert_eq!(t.row(0)[5..7], ["20", "20,0"]);
+        assert_eq!(t.row(0)[8..], ["secret", "55,5", "5,5"]);
         // The selection's target: 100 in 2020 plus a rise of 30; 120 is 10 short of it.
-        assert_eq!(t.rows[2][1], "Cible");
-        assert_eq!(t.rows[2][4], "130");
-        assert_eq!(t.rows[3][4], "-10");
+        assert_eq!(t.row(2)[1], "Cible");
+        assert_eq!(t.row(2)[4], "130");
+        assert_eq!(t.row(3)[4], "-10");
         // The territory's target, in its rate's 2024 column.
-        assert_eq!(t.rows[4][..2], ["71", "Cible : Saône-et-Loire"]);
-        assert_eq!(t.rows[4][9], "60,0");
-        assert_eq!(t.rows[5][9], "-4,5");
-        assert_eq!(t.rows.len(), 6);
+        assert_eq!(t.row(4)[..2], ["71", "Cible : Saône-et-Loire"]);
+        assert_eq!(t.row(4)[9], "60,0");
+        assert_eq!(t.row(5)[9], "-4,5");
+        assert_eq!(t.height(), 6);
     }
 
     #[test]

@@ -10,6 +10,14 @@ use crate::notice::Notice;
 
 /// The territory codes of `df`; an empty frame is an error.
 pub(crate) fn codes(df: &DataFrame) -> Result<Vec<String>> {
+    Ok(code_column(df)?
+        .iter()
+        .map(|c| c.unwrap_or_default().to_string())
+        .collect())
+}
+
+/// The `code` column of `df`; an absent column or an empty frame is an error.
+pub(crate) fn code_column(df: &DataFrame) -> Result<&StringChunked> {
     let column = df.column("code").map_err(|_| {
         Error::new("colonne « code » absente du tableau des indicateurs")
             .column("code")
@@ -19,11 +27,7 @@ pub(crate) fn codes(df: &DataFrame) -> Result<Vec<String>> {
         return Err(Error::new("aucun territoire à classer")
             .hint("vérifiez le niveau et les départements de la requête"));
     }
-    Ok(column
-        .str()?
-        .iter()
-        .map(|c| c.unwrap_or_default().to_string())
-        .collect())
+    Ok(column.str()?)
 }
 
 /// The cells of an indicator column; an unknown column is an error naming it. A

@@ -262,8 +262,8 @@ pub fn table(level: Level, units: &[Unit], rows: &[Robust]) -> OutTable {
             .find(|u| u.code == code)
             .map_or(String::new(), |u| u.name.clone())
     };
-    OutTable {
-        headers: vec![
+    OutTable::from_rows(
+        vec![
             ("Code".to_string(), Align::Left),
             (capitalise(level.noun()), Align::Left),
             ("Meilleur rang".to_string(), Align::Right),
@@ -271,8 +271,7 @@ pub fn table(level: Level, units: &[Unit], rows: &[Robust]) -> OutTable {
             ("En Priorité 1 (% des variantes)".to_string(), Align::Right),
             ("Robustesse".to_string(), Align::Left),
         ],
-        rows: rows
-            .iter()
+        rows.iter()
             .map(|r| {
                 vec![
                     r.code.clone(),
@@ -284,7 +283,7 @@ pub fn table(level: Level, units: &[Unit], rows: &[Robust]) -> OutTable {
                 ]
             })
             .collect(),
-    }
+    )
 }
 
 #[cfg(test)]

@@ -2,16 +2,19 @@
 //! flag), the subtotals of flags, the total or score, and the class of priority or typology.
 
 use std::collections::HashMap;
+use std::fmt::Write;
+
+use foldhash::fast::FixedState;
 
 use polars::prelude::*;
 use serde::Deserialize;
 
 use super::Cell;
 use super::cell::cells;
-use super::frame::codes as frame_codes;
+use super::frame::code_column;
 use super::{flags, rank_sum, weighted_score};
 use crate::error::Result;
-use crate::export::{Align, OutTable};
+use crate::export::{Align, OutTable, TextColumn};
 use crate::format;
 use crate::ingest::secret_column;
 use crate::territory::{Level, Unit};
@@ -66,16 +69,19 @@ pub fn score_table(
     inputs: &DataFrame,
     result: &DataFrame,
 ) -> Result<OutTable> {
-    let by_code: HashMap<&str, &Unit> = units.iter().map(|u| (u.code.as_str(), u)).collect();
-    let codes = frame_codes(result)?;
-    let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+    let by_code: HashMap<&str, &Unit, FixedState> =
+        units.iter().map(|u| (u.code.as_str(), u)).collect();
+    let codes: Vec<&str> = code_column(result)?
+        .iter()
+        .map(Option::unwrap_or_default)
+        .collect();
     let mut headers = vec![
         ("Rang".to_string(), Align::Right),
         ("Code".to_string(), Align::Left),
         (format::capitalise(level.noun()), Align::Left),
     ];
     // Per indicator, the value and what the method made of it, as text in result order.
-    let input_row: HashMap<&str, usize> = inputs
+    let input_row: HashMap<&str, usize, FixedState> = inputs
         .column("code")?
         .str()?
         .iter()
@@ -88,45 +94,56 @@ pub fn score_table(
             .map(|c| input_row.get(c).map_or(Cell::Missing, |&i| column[i]))
             .collect()
     };
-    let number = |c: Cell| match c {
-        Cell::Value(v) => format::compact(v),
-        other => other.table_label(1),
+    let number = |out: &mut String, c: Cell| match c {
+        Cell::Value(v) => format::push_compact(out, v),
+        other => other.push_table_label(out, 1),
     };
-    let mut columns: Vec<Vec<String>> = Vec::new();
+    let height = codes.len();
+    let numbers = |cells: &[Cell]| {
+        let mut column = TextColumn::with_capacity(height);
+        for &c in cells {
+            column.write(|out| number(out, c));
+        }
+        column
+    };
+    let totals = cells(result, shape.method.total_column())?;
+    let mut ranks = TextColumn::with_capacity(height);
+    let mut rank = 0;
+    for total in &totals {
+        ranks.write(|out| {
+            if matches!(total, Cell::Value(_) | Cell::Bounded { .. }) {
+                rank += 1;
+                let _ = write!(out, "{rank}");
+            }
+        });
+    }
+    let mut names = TextColumn::with_capacity(height);
+    for code in &codes {
+        names.push(by_code.get(code).map_or("", |u| u.name.as_str()));
+    }
+    let mut columns = vec![ranks, TextColumn::from_iter(codes.iter().copied()), names];
     for (label, name) in shape.labels.iter().zip(&shape.names) {
         headers.push((label.clone(), Align::Right));
-        columns.push(
-            in_result_order(cells(inputs, name)?)
-                .into_iter()
-                .map(number)
-                .collect(),
-        );
+        columns.push(numbers(&in_result_order(cells(inputs, name)?)));
         match shape.method {
             ScoreMethod::RankSum => {
                 headers.push((format!("Rang : {label}"), Align::Right));
-                columns.push(
-                    cells(result, &format!("rang_{name}"))?
-                        .into_iter()
-                        .map(number)
-                        .collect(),
-                );
+                columns.push(numbers(&cells(result, &format!("rang_{name}"))?));
             }
             ScoreMethod::Flags => {
                 headers.push((format!("Drapeau : {label}"), Align::Left));
                 let raised = result.column(name)?.bool()?;
                 let secret = result.column(&secret_column(name))?.bool()?;
                 let uncertain = result.column(&flags::uncertain_column(name))?.bool()?;
-                columns.push(
-                    (0..result.height())
-                        .map(|i| match (secret.get(i), uncertain.get(i), raised.get(i)) {
-                            (Some(true), ..) => "secret".to_string(),
-                            (_, Some(true), _) => "incertain".to_string(),
-                            (.., Some(true)) => "oui".to_string(),
-                            (.., Some(false)) => "non".to_string(),
-                            (.., None) => String::new(),
-                        })
-                        .collect(),
-                );
+                columns.push(TextColumn::from_iter((0..height).map(|i| {
+                    match (secret.get(i), uncertain.get(i), raised.get(i)) {
+                        (Some(true), ..) => "secret",
+                        (_, Some(true), _) => "incertain",
+                        (.., Some(true)) => "oui",
+                        (.., Some(false)) => "non",
+                        (.., None) => "",
+                    }
+                })));
             }
             ScoreMethod::Weighted => {}
         }
@@ -135,12 +152,7 @@ pub fn score_table(
     if shape.method == ScoreMethod::Flags {
         for group in &shape.groups {
             headers.push((group.column.clone(), Align::Right));
-            columns.push(
-                cells(result, &group.column)?
-                    .into_iter()
-                    .map(number)
-                    .collect(),
-            );
+            columns.push(numbers(&cells(result, &group.column)?));
         }
     }
     // The weighted score says how it is made, in every output it reaches.
@@ -152,60 +164,36 @@ pub fn score_table(
         ScoreMethod::Flags => "Nombre de drapeaux".to_string(),
     };
     headers.push((total_header, Align::Right));
-    let totals = cells(result, shape.method.total_column())?;
+    let mut total_column = TextColumn::with_capacity(height);
+    for &total in &totals {
+        total_column.write(|out| match total {
+            Cell::Value(v) if shape.method == ScoreMethod::Weighted => {
+                format::push_decimal(out, v, 3)
+            }
+            Cell::Value(v) => format::push_compact(out, v),
+            Cell::Bounded { .. } => total.push_table_label(out, 1),
+            Cell::Secret => out.push_str("secret"),
+            Cell::Partial => out.push_str("partiel"),
+            Cell::Missing => out.push_str("non classé"),
+        });
+    }
+    columns.push(total_column);
     let class_column = match shape.method {
         ScoreMethod::RankSum | ScoreMethod::Weighted => Some(("Priorité", rank_sum::PRIORITY)),
         ScoreMethod::Flags if shape.typology => Some(("Typologie", flags::TYPOLOGY)),
         _ => None,
     };
-    let classes: Option<Vec<Option<String>>> = match class_column {
-        Some((header, column)) => {
-            headers.push((header.to_string(), Align::Left));
-            Some(
-                result
-                    .column(column)?
-                    .str()?
-                    .iter()
-                    .map(|p| p.map(String::from))
-                    .collect(),
-            )
-        }
-        None => None,
-    };
-    let mut rank = 0;
-    // Each column's cells move into the rows, in row order.
-    let mut columns: Vec<std::vec::IntoIter<String>> =
-        columns.into_iter().map(Vec::into_iter).collect();
-    let rows = codes
-        .iter()
-        .enumerate()
-        .map(|(i, code)| {
-            let mut row = Vec::with_capacity(headers.len());
-            row.push(match totals[i] {
-                Cell::Value(_) | Cell::Bounded { .. } => {
-                    rank += 1;
-                    rank.to_string()
-                }
-                _ => String::new(),
-            });
-            row.push(code.to_string());
-            row.push(by_code.get(code).map_or(String::new(), |u| u.name.clone()));
-            row.extend(columns.iter_mut().map(|c| c.next().unwrap_or_default()));
-            row.push(match totals[i] {
-                Cell::Value(v) if shape.method == ScoreMethod::Weighted => format::decimal(v, 3),
-                Cell::Value(v) => format::compact(v),
-                Cell::Bounded { .. } => totals[i].table_label(1),
-                Cell::Secret => "secret".to_string(),
-                Cell::Partial => "partiel".to_string(),
-                Cell::Missing => "non classé".to_string(),
-            });
-            if let Some(c) = &classes {
-                row.push(c[i].clone().unwrap_or_default());
-            }
-            row
-        })
-        .collect();
-    Ok(OutTable { headers, rows })
+    if let Some((header, column)) = class_column {
+        headers.push((header.to_string(), Align::Left));
+        columns.push(TextColumn::from_iter(
+            result
+                .column(column)?
+                .str()?
+                .iter()
+                .map(Option::unwrap_or_default),
+        ));
+    }
+    Ok(OutTable::from_columns(headers, columns))
 }
 
 #[cfg(test)]
@@ -260,11 +248,11 @@ mod tests {
             ]
         );
         assert_eq!(
-            table.rows[0][..6],
+            table.row(0)[..6],
             ["1", "A", "Territoire A", "10", "1", "1"]
         );
         // The secret value is listed last, unranked, never given a rank of its own.
-        assert_eq!(table.rows[3][..4], ["", "D", "Territoire D", "secret"]);
-        assert_eq!(table.rows[3][5], "secret");
+        assert_eq!(table.row(3)[..4], ["", "D", "Territoire D", "secret"]);
+        assert_eq!(table.row(3)[5], "secret");
     }
 }

@@ -236,7 +236,7 @@ impl SynthesisShape {
         }
         sentence.push('.');
         Ok(Synthesis {
-            table: OutTable { headers, rows },
+            table: OutTable::from_rows(headers, rows),
             sentence,
             axes_said,
             positions,
@@ -378,8 +378,10 @@ mod tests {
         );
         // Louhans has a LAEP and a secret rate: one axis at most, not a priority, not a maybe.
         assert!(!done.sentence.contains("pourrai"), "{}", done.sentence);
-        let rows: Vec<&str> = done.table.rows.iter().map(|r| r[0].as_str()).collect();
+        let rows: Vec<&str> = (0..done.table.height())
+            .map(|r| done.table.cell(r, 0))
+            .collect();
         assert_eq!(rows, ["1", "2", "3"]);
-        assert_eq!(done.table.rows[2][4..6], ["inconnu", "non"]);
+        assert_eq!(done.table.row(2)[4..6], ["inconnu", "non"]);
     }
 }

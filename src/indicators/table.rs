@@ -167,7 +167,7 @@ impl IndicatorTable {
                 }));
             }
         }
-        Ok(OutTable { headers, rows })
+        Ok(OutTable::from_rows(headers, rows))
     }
 }
 
@@ -258,10 +258,8 @@ mod tests {
                 &mut notices,
             )
             .unwrap();
-        let rows: Vec<[&str; 4]> = out
-            .rows
-            .iter()
-            .map(|r| [r[0].as_str(), r[1].as_str(), r[2].as_str(), r[3].as_str()])
+        let rows: Vec<Vec<&str>> = (0..out.height())
+            .map(|r| out.row(r)[..4].to_vec())
             .collect();
         // The Nièvre's rate is unknown (its count is secret): out of the filter, and said so.
         // The Saône-et-Loire (30 places per 100) is below 40. Yonne (60) before Côte-d'Or (50).

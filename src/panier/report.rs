@@ -130,10 +130,7 @@ pub fn gap_table(d: &PanierDiagnostic) -> OutTable {
         })
         .collect();
     rows.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1[0].cmp(&b.1[0])));
-    OutTable {
-        headers,
-        rows: rows.into_iter().map(|(_, r)| r).collect(),
-    }
+    OutTable::from_rows(headers, rows.into_iter().map(|(_, r)| r).collect())
 }
 
 /// Per service (and the whole panier), EPCI covered and their share, year by year.
@@ -159,7 +156,7 @@ pub fn share_table(d: &PanierDiagnostic) -> OutTable {
         }
         rows.push(row);
     }
-    OutTable { headers, rows }
+    OutTable::from_rows(headers, rows)
 }
 
 /// The report: what the panier is, how many EPCI have it year by year, the shares per
@@ -330,7 +327,7 @@ mod tests {
     fn the_gaps_put_the_epci_lacking_most_first_and_the_shares_count_each_year() {
         let d = diagnostic();
         let gaps = gap_table(&d);
-        let row = |i: usize| gaps.rows[i].join(";");
+        let row = |i: usize| gaps.row(i).join(";");
         // CC Deux lacks the Clas in 2022: first; CC Un has the whole panier in 2022, not in 2019.
         assert_eq!(row(0), "200000002;CC Deux;63;1;0;non;Clas;1;non");
         assert!(
@@ -339,7 +336,7 @@ mod tests {
             row(1)
         );
         let shares = share_table(&d);
-        assert_eq!(shares.rows[0][1..], ["0", "0,0", "1", "50,0"]);
+        assert_eq!(shares.row(0)[1..], ["0", "0,0", "1", "50,0"]);
         let md = markdown(&d, &gaps, &shares, &[]);
         assert!(
             md.contains(

@@ -406,7 +406,11 @@ impl Moves {
     /// stay as they were.
     pub fn notice<'a>(&self, file: &Path, codes: impl IntoIterator<Item = &'a str>) -> Moved {
         let report = self.report(codes);
-        let count = |what: &str| report.rows.iter().filter(|r| r[1] == what).count();
+        let count = |what: &str| {
+            (0..report.height())
+                .filter(|&r| report.cell(r, 1) == what)
+                .count()
+        };
         Moved {
             file: file.to_path_buf(),
             from: self.from,
@@ -415,10 +419,8 @@ impl Moves {
             split: count(SPLIT),
             unknown: count(UNKNOWN),
             shares_from: self.shares_from.clone(),
-            detail: report
-                .rows
-                .iter()
-                .map(|r| format!("{} → {}", r[0], r[2]))
+            detail: (0..report.height())
+                .map(|r| format!("{} → {}", report.cell(r, 0), report.cell(r, 2)))
                 .collect(),
         }
     }
@@ -458,15 +460,15 @@ impl Moves {
             };
             rows.push(vec![code.to_string(), what.to_string(), to, how]);
         }
-        OutTable {
-            headers: vec![
+        OutTable::from_rows(
+            vec![
                 (format!("Code {}", self.from), Align::Left),
                 ("Devenir".to_string(), Align::Left),
                 (format!("Code(s) {}", self.to), Align::Left),
                 ("Mouvements".to_string(), Align::Left),
             ],
             rows,
-        }
+        )
     }
 }
 
@@ -579,14 +581,14 @@ mod tests {
     fn the_report_lists_what_moved() {
         let m = moves(2018);
         let t = m.report(["63133", "63113", "99999", "63133"]);
-        assert_eq!(t.rows.len(), 2);
-        assert_eq!(t.rows[0][0..3], ["63133", "changé ou fusionné", "63226"]);
+        assert_eq!(t.height(), 2);
+        assert_eq!(t.row(0)[0..3], ["63133", "changé ou fusionné", "63226"]);
         assert!(
-            t.rows[0][3].contains("création de commune nouvelle 2019-01-01"),
+            t.row(0)[3].contains("création de commune nouvelle 2019-01-01"),
             "{:?}",
-            t.rows[0]
+            t.row(0)
         );
-        assert_eq!(t.rows[1][1], "inconnu");
+        assert_eq!(t.row(1)[1], "inconnu");
     }
 
     #[test]
