@@ -2,9 +2,6 @@
 //! vintage, with the cell arithmetic of [`Cell`]: merged communes summed, a split commune
 //! shared by population.
 
-use std::collections::HashMap;
-
-use foldhash::fast::FixedState;
 use polars::prelude::{Column, DataFrame};
 
 use super::Cell;
@@ -33,39 +30,49 @@ pub fn move_table(
         .iter()
         .map(|c| cells(df, c))
         .collect::<Result<_>>()?;
-    // Commune, first line, sums; found by hash (a national file has 35 000 rows).
-    let mut moved: Vec<(String, u32, Vec<Cell>)> = Vec::with_capacity(df.height());
-    let mut index: HashMap<String, usize, FixedState> = HashMap::default();
-    for (r, code) in codes.iter().enumerate() {
-        let line = lines.get(r).unwrap_or(0);
-        for (commune, share) in moves.shares(code.unwrap_or("")) {
-            let i = *index.entry(commune).or_insert_with_key(|commune| {
-                moved.push((commune.clone(), line, vec![Cell::Value(0.0); columns.len()]));
-                moved.len() - 1
-            });
-            let (_, first, sums) = &mut moved[i];
-            *first = (*first).min(line);
-            for (sum, column) in sums.iter_mut().zip(&values) {
+    // Per commune of the target vintage (by rank, so in code order), its first line and sums.
+    const NONE: u32 = u32::MAX;
+    let width = columns.len();
+    let mut slot = vec![NONE; moves.target_len()];
+    let mut first_lines: Vec<u32> = Vec::with_capacity(df.height());
+    let mut sums: Vec<Cell> = Vec::with_capacity(df.height() * width);
+    let mut not_kept = Vec::new();
+    for (r, (code, line)) in codes.iter().zip(lines.iter()).enumerate() {
+        let line = line.unwrap_or(0);
+        let stays = moves.each_share(code.unwrap_or(""), |rank, share| {
+            if slot[rank] == NONE {
+                slot[rank] = first_lines.len() as u32;
+                first_lines.push(line);
+                sums.extend(std::iter::repeat_n(Cell::Value(0.0), width));
+            }
+            let i = slot[rank] as usize;
+            first_lines[i] = first_lines[i].min(line);
+            for (sum, column) in sums[i * width..(i + 1) * width].iter_mut().zip(&values) {
                 *sum = *sum + column[r].scaled(share);
             }
+        });
+        // A row without code is no commune: the notice names codes.
+        if let (false, Some(code)) = (stays, code) {
+            not_kept.push(code);
         }
     }
-    moved.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    notices.push(Notice::Moved(
-        moves.notice(&table.source, codes.iter().flatten()),
-    ));
+    notices.push(Notice::Moved(moves.notice(&table.source, not_kept)));
+    let (mut moved_codes, mut order) = (Vec::new(), Vec::new());
+    for (code, &i) in moves.target_codes().zip(&slot) {
+        if i != NONE {
+            moved_codes.push(code);
+            order.push(i as usize);
+        }
+    }
     let mut out = DataFrame::new(
-        moved.len(),
-        vec![Column::new(
-            code_column.into(),
-            moved.iter().map(|m| m.0.as_str()).collect::<Vec<_>>(),
-        )],
+        order.len(),
+        vec![Column::new(code_column.into(), moved_codes)],
     )?;
-    for (i, name) in columns.iter().enumerate() {
-        let column: Vec<Cell> = moved.iter().map(|m| m.2[i]).collect();
+    for (k, name) in columns.iter().enumerate() {
+        let column: Vec<Cell> = order.iter().map(|&i| sums[i * width + k]).collect();
         push_cells(&mut out, name, &column)?;
     }
-    let first_lines: Vec<u32> = moved.iter().map(|m| m.1).collect();
+    let first_lines: Vec<u32> = order.iter().map(|&i| first_lines[i]).collect();
     out.with_column(Column::new(LINE_COLUMN.into(), first_lines))?;
     Ok(Table {
         source: table.source.clone(),

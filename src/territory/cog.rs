@@ -63,7 +63,8 @@ pub(crate) struct CommuneRow<'a> {
 
 #[derive(Debug, Clone, Default)]
 pub struct Territory {
-    pub communes: CodeMap<Commune>,
+    /// Shared with the moves to this vintage, which ask it for codes and populations.
+    pub communes: Arc<CodeMap<Commune>>,
     pub epcis: CodeMap<Epci>,
     /// The zones of a zoning (code, name, communes), when the query gives one; none otherwise.
     pub zones: CodeMap<Epci>,
@@ -112,7 +113,7 @@ impl Territory {
     /// (in no EPCI), and an EPCI that loses some is named « (partie dans la sélection) », so that its
     /// part is never taken for the whole.
     pub fn within(mut self, deps: &[String]) -> Territory {
-        for commune in self.communes.values_mut() {
+        for commune in Arc::make_mut(&mut self.communes).values_mut() {
             if !deps.contains(&commune.departement) {
                 commune.epci = None;
             }
@@ -276,7 +277,7 @@ impl Territory {
         let mut epcis: Vec<(String, Epci)> =
             epcis.into_values().map(|e| (e.siren.clone(), e)).collect();
         epcis.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        t.communes = CodeMap::from_sorted(all);
+        t.communes = Arc::new(CodeMap::from_sorted(all));
         t.epcis = CodeMap::from_sorted(epcis);
         Ok(t)
     }

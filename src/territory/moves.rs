@@ -7,13 +7,14 @@
 //! split: each part gets the share of the population of the target vintage of the
 //! communes it became.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use foldhash::fast::FixedState;
 
-use super::{Territory, str_col};
+use super::{CodeMap, Commune, Territory, str_col};
 use crate::error::{Error, Result};
 use crate::export::{Align, OutTable};
 use crate::format;
@@ -67,8 +68,8 @@ pub struct Moves {
     // Hashed with a fixed fast hasher: every row of a national file asks its fate.
     fates: HashMap<String, (Fate, String), FixedState>,
     movements: Movements,
-    target_codes: HashSet<String, FixedState>,
-    populations: HashMap<String, f64, FixedState>,
+    /// The communes of the target vintage: their codes, populations and ranks.
+    target: Arc<CodeMap<Commune>>,
 }
 
 impl Movements {
@@ -174,19 +175,13 @@ impl Movements {
                 .hint("téléchargez la table des mouvements du millésime de la requête (INSEE, v_mvt_commune)"))
             }
         }
-        let populations = target
-            .communes
-            .values()
-            .filter_map(|c| Some((c.code.clone(), c.population?)))
-            .collect();
         let mut moves = Moves {
             from,
             to,
             shares_from: format!("population municipale du COG {to}"),
             fates: HashMap::default(),
             movements: self.clone(),
-            target_codes: target.communes.keys().cloned().collect(),
-            populations,
+            target: Arc::clone(&target.communes),
         };
         moves.fates = moves.compute();
         Ok(moves)
@@ -283,7 +278,7 @@ impl Moves {
                 let population = |t: &str| -> f64 {
                     Self::forward(&days[i + 1..], t)
                         .iter()
-                        .map(|f| self.populations.get(*f).copied().unwrap_or(0.0))
+                        .map(|f| self.target.get(f).and_then(|c| c.population).unwrap_or(0.0))
                         .sum()
                 };
                 let pops: Vec<f64> = targets.iter().map(|t| population(t)).collect();
@@ -305,7 +300,7 @@ impl Moves {
             parts = merged.into_iter().collect();
         }
         let how = how.join(" ; ");
-        if parts.iter().any(|(c, _)| !self.target_codes.contains(c)) {
+        if parts.iter().any(|(c, _)| !self.target.contains_key(c)) {
             let lost: Vec<&str> = parts.iter().map(|(c, _)| c.as_str()).collect();
             return (
                 Fate::Unknown(format!(
@@ -340,7 +335,7 @@ impl Moves {
     /// The communes of the target vintage a count of `code` goes to, with the share each
     /// gets: one for a commune kept or merged, several for a split, none for an unknown code.
     pub fn shares(&self, code: &str) -> Vec<(String, f64)> {
-        match self.fate(code) {
+        match self.fate_ref(code).into_owned() {
             Fate::Same => vec![(code.to_string(), 1.0)],
             Fate::Moved(c) => vec![(c, 1.0)],
             Fate::Split(parts) => parts,
@@ -348,16 +343,56 @@ impl Moves {
         }
     }
 
+    /// [`Moves::shares`] of `code` by the communes' ranks in the target vintage (their
+    /// order of codes), given to `share` without copying a code; whether `code` stays as it is.
+    pub fn each_share(&self, code: &str, mut share: impl FnMut(usize, f64)) -> bool {
+        let rank = |c: &str| {
+            self.target
+                .get_full(c)
+                .expect("a code moves to communes of the target vintage")
+                .0
+        };
+        match &*self.fate_ref(code) {
+            Fate::Same => {
+                share(rank(code), 1.0);
+                return true;
+            }
+            Fate::Moved(c) => share(rank(c), 1.0),
+            Fate::Split(parts) => parts.iter().for_each(|(c, w)| share(rank(c), *w)),
+            Fate::Unknown(_) => {}
+        }
+        false
+    }
+
+    /// The communes of the target vintage, by rank.
+    pub fn target_codes(&self) -> impl Iterator<Item = &str> {
+        self.target.keys().map(String::as_str)
+    }
+
+    /// How many communes the target vintage has.
+    pub fn target_len(&self) -> usize {
+        self.target.len()
+    }
+
+    /// [`Moves::fate`], borrowed for the frequent cases: a code that moved, or one that did not.
+    fn fate_ref(&self, code: &str) -> Cow<'_, Fate> {
+        if let Some((fate, _)) = self.fates.get(code) {
+            return Cow::Borrowed(fate);
+        }
+        if self.target.contains_key(code) {
+            return Cow::Borrowed(&Fate::Same);
+        }
+        Cow::Owned(self.fate_elsewhere(code))
+    }
+
     /// What became of `code`, a commune code of the source vintage. Arrondissements of
     /// Paris, Lyon and Marseille go to their commune; a Corsican `20xxx` to `2A`/`2B`.
     pub fn fate(&self, code: &str) -> Fate {
-        // The frequent cases first: a code that moved, or one that did not.
-        if let Some((fate, _)) = self.fates.get(code) {
-            return fate.clone();
-        }
-        if self.target_codes.contains(code) {
-            return Fate::Same;
-        }
+        self.fate_ref(code).into_owned()
+    }
+
+    /// The fate of a code neither in the movements of the period nor of the target vintage.
+    fn fate_elsewhere(&self, code: &str) -> Fate {
         if let Some(commune) = plm_commune(code) {
             return match self.fate(commune) {
                 Fate::Same => Fate::Moved(commune.to_string()),
@@ -398,7 +433,7 @@ impl Moves {
                 ["2A", "2B"]
                     .iter()
                     .map(|d| format!("{d}{rest}"))
-                    .find(|c| self.target_codes.contains(c))
+                    .find(|c| self.target.contains_key(c))
             })
     }
 
@@ -575,6 +610,29 @@ mod tests {
             m.fate("99999"),
             Fate::Unknown("inconnu de tous les millésimes".into())
         );
+    }
+
+    #[test]
+    fn each_share_gives_the_ranks_of_the_shares_and_whether_the_code_stays() {
+        let m = moves(2024);
+        let codes: Vec<&str> = m.target_codes().collect();
+        for (code, stays) in [
+            ("63113", true),  // Clermont-Ferrand
+            ("26371", false), // merged
+            ("15141", false), // split in five
+            ("75112", false), // an arrondissement
+            ("99999", false), // unknown
+        ] {
+            let mut got = Vec::new();
+            assert_eq!(
+                m.each_share(code, |rank, w| got.push((codes[rank], w))),
+                stays
+            );
+            let want = m.shares(code);
+            let want: Vec<(&str, f64)> = want.iter().map(|(c, w)| (c.as_str(), *w)).collect();
+            assert_eq!(got, want, "{code}");
+        }
+        assert_eq!(m.shares("15141").len(), 5);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use super::{CodeMap, Epci, Territory};
 use crate::error::{Error, Result};
@@ -60,7 +61,7 @@ impl Territory {
                     .column(zoning.zone)
                     .hint("donnez sa zone, ou retirez la ligne : une commune sans zone reste hors des zones"));
             }
-            let Some(commune) = territory.communes.get_mut(code) else {
+            let Some(commune) = Arc::make_mut(&mut territory.communes).get_mut(code) else {
                 return Err(Error::new(format!("commune « {code} » inconnue du COG de la requête"))
                     .file(zoning.path)
                     .line(line)
