@@ -179,6 +179,7 @@ pub fn from_components(
     let codes = df.column(&cols.commune)?.str()?;
     let lines = df.column(LINE_COLUMN)?.u32()?;
     let mut without_parent = BTreeSet::new();
+    let parents = territory.parent_numbers(level);
     // The territories by number (their rank in code order), each row's territory, and the
     // communes of each reached, to tell those the file covers in part.
     let targets = territory.codes(level);
@@ -187,7 +188,7 @@ pub fn from_components(
     let mut reached = vec![0; targets.len()];
     for i in 0..df.height() {
         let code = codes.get(i).unwrap_or("");
-        let Some((rank, commune)) = territory.communes.get_full(code) else {
+        let Some((rank, _)) = territory.communes.get_full(code) else {
             return Err(Error::new("commune inconnue du COG de la requête")
                 .file(&table.source)
                 .line(lines.get(i).unwrap_or(0) as usize)
@@ -195,18 +196,10 @@ pub fn from_components(
                 .code(code)
                 .hint("vérifiez le code ; un fichier d'un COG plus ancien se déclare par « millesime_fichier » dans [couverture.composantes], avec la table des mouvements"));
         };
-        let parent = match commune.parent(level) {
-            Some(_) if level == Level::Commune => Some(rank),
-            Some(parent) => Some(
-                targets
-                    .binary_search(&parent)
-                    .expect("a commune's territory is of its COG"),
-            ),
-            None => {
-                without_parent.insert(code.to_string());
-                None
-            }
-        };
+        let parent = parents[rank].map(|t| t as usize);
+        if parent.is_none() {
+            without_parent.insert(code.to_string());
+        }
         // Each commune counts once in its territory.
         if let (false, Some(t)) = (std::mem::replace(&mut linked[rank], true), parent) {
             reached[t] += 1;
@@ -270,7 +263,7 @@ pub fn from_components(
             .iter()
             .position(|n| *n == c.column)
             .expect("an input");
-        summed.columns[i].clone()
+        summed.columns[i].as_slice()
     };
     let values = evaluate(&indicators, &by_column, height);
 

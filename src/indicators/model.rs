@@ -208,9 +208,9 @@ impl Values {
 
 /// The indicators of `n` territories, from `sums(column)`: the column summed over each
 /// territory, in the territories' order.
-pub fn evaluate(
+pub fn evaluate<C: AsRef<[Cell]>>(
     indicators: &[Indicator],
-    sums: &dyn Fn(&ColumnRef) -> Vec<Cell>,
+    sums: &dyn Fn(&ColumnRef) -> C,
     n: usize,
 ) -> Values {
     // What the selection's total adds up: the territories with a value (or a secret).
@@ -219,9 +219,9 @@ pub fn evaluate(
     };
     let mut absent = Vec::with_capacity(indicators.len());
     let summed = |columns: &[ColumnRef]| -> Vec<Cell> {
-        let each: Vec<Vec<Cell>> = columns.iter().map(sums).collect();
+        let each: Vec<C> = columns.iter().map(sums).collect();
         (0..n)
-            .map(|u| Cell::sum(each.iter().map(|c| c[u])))
+            .map(|u| Cell::sum(each.iter().map(|c| c.as_ref()[u])))
             .collect()
     };
     let mut by_indicator: Vec<Vec<Cell>> = Vec::with_capacity(indicators.len());
@@ -259,7 +259,8 @@ pub fn evaluate(
                         _ => columns[at].2 += 1.0,
                     }
                 }
-                let each: Vec<Vec<Cell>> = columns.iter().map(|(c, ..)| sums(c)).collect();
+                let each: Vec<C> = columns.iter().map(|(c, ..)| sums(c)).collect();
+                let each: Vec<&[Cell]> = each.iter().map(AsRef::as_ref).collect();
                 // Each side summed from its columns read once.
                 let side = |list: &[ColumnRef]| -> Vec<Cell> {
                     let at: Vec<usize> = list
@@ -299,13 +300,13 @@ pub fn evaluate(
                     .collect();
                 let over_with =
                     |cells: &[Cell]| known(&with.iter().map(|&u| cells[u]).collect::<Vec<_>>());
-                let all = rate(over_with(&num), over_with(&den), &|k| over_with(&each[k]));
+                let all = rate(over_with(&num), over_with(&den), &|k| over_with(each[k]));
                 // A zero denominator gives no rate but stays in the total.
                 let left_out = n - with.len();
                 (values, all, left_out)
             }
             Kind::Published(column) => {
-                let values = sums(column);
+                let values = sums(column).as_ref().to_vec();
                 let left_out = values.iter().filter(|c| **c == Cell::Missing).count();
                 (values, Cell::Missing, left_out)
             }

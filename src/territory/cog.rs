@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use foldhash::fast::FixedState;
 
@@ -76,6 +76,19 @@ pub struct Territory {
     pub regions: BTreeMap<String, String>,
     /// Département code → its number of communes.
     commune_counts: HashMap<String, usize, FixedState>,
+    numbering: Numbering,
+}
+
+/// Each commune's territory number per level, computed once for all the queries that share
+/// the territory. Not copied with it: a copy is made to be changed (reduced to départements,
+/// given zones).
+#[derive(Debug, Default)]
+struct Numbering([OnceLock<Vec<Option<u32>>>; 4]);
+
+impl Clone for Numbering {
+    fn clone(&self) -> Self {
+        Numbering::default()
+    }
 }
 
 impl Territory {
@@ -131,6 +144,7 @@ impl Territory {
                 self.reduced.push(epci.siren.clone());
             }
         }
+        self.numbering = Numbering::default();
         self
     }
 
@@ -403,6 +417,32 @@ impl Territory {
         }
     }
 
+    /// The number of each commune's territory of `level` (its rank in [`Territory::codes`]),
+    /// by commune rank; `None` for a commune in no territory of the level.
+    pub fn parent_numbers(&self, level: Level) -> &[Option<u32>] {
+        let slot = match level {
+            Level::Commune => 0,
+            Level::Epci => 1,
+            Level::Departement => 2,
+            Level::Zone => 3,
+        };
+        self.numbering.0[slot].get_or_init(|| {
+            let codes = self.codes(level);
+            let number = |code: &str| {
+                let t = codes.binary_search(&code);
+                t.expect("a commune's territory is of its COG") as u32
+            };
+            self.communes
+                .values()
+                .enumerate()
+                .map(|(rank, c)| match c.parent(level)? {
+                    _ if level == Level::Commune => Some(rank as u32),
+                    parent => Some(number(parent)),
+                })
+                .collect()
+        })
+    }
+
     /// How many communes territory `code` of `level` has (0 for a code it does not know).
     pub fn commune_count(&self, level: Level, code: &str) -> usize {
         match level {
@@ -501,6 +541,27 @@ mod tests {
         let (region, deps) = t.departements_of_region("34").unwrap();
         assert_eq!((region, deps.len()), ("76", 13));
         assert!(deps.contains(&"34".to_string()));
+    }
+
+    #[test]
+    fn a_commune_numbers_its_territories_and_a_reduced_copy_numbers_them_again() {
+        let t = cog_2026();
+        let number = |t: &Territory, commune: &str, level: Level| {
+            let (rank, _) = t.communes.get_full(commune).unwrap();
+            t.parent_numbers(level)[rank].map(|n| t.codes(level)[n as usize].to_string())
+        };
+        assert_eq!(number(&t, "63113", Level::Commune).unwrap(), "63113");
+        assert_eq!(number(&t, "63113", Level::Epci).unwrap(), "246300701");
+        assert_eq!(number(&t, "63113", Level::Departement).unwrap(), "63");
+        // Beaune's EPCI reduced to the Saône-et-Loire: a commune of the Côte-d'Or leaves it,
+        // though the whole territory numbered it before the copy.
+        let beaune = t.epcis["200006682"].communes.clone();
+        let in_21 = beaune.iter().find(|c| c.starts_with("21")).unwrap();
+        assert_eq!(number(&t, in_21, Level::Epci).unwrap(), "200006682");
+        let reduced = t.clone().within(&["71".to_string()]);
+        assert_eq!(number(&reduced, in_21, Level::Epci), None);
+        let in_71 = beaune.iter().find(|c| c.starts_with("71")).unwrap();
+        assert_eq!(number(&reduced, in_71, Level::Epci).unwrap(), "200006682");
     }
 
     #[test]
