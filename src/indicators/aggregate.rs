@@ -101,7 +101,6 @@ pub fn sum_rows(rows: &Rows, into: &Targets, notices: &mut Vec<Notice>) -> Resul
     // The territories of the level by number (their rank in code order); those of the
     // selection are summed.
     let numbers = territory.codes(level);
-    let parents = territory.parent_numbers(level);
     let mut selected = vec![false; numbers.len()];
     for u in units {
         if let Ok(t) = numbers.binary_search(&u.code.as_str()) {
@@ -151,8 +150,8 @@ pub fn sum_rows(rows: &Rows, into: &Targets, notices: &mut Vec<Notice>) -> Resul
                         continue;
                     };
                     seen[rank] = true;
-                    match parents[rank] {
-                        Some(t) => targets.push((t as usize, share)),
+                    match territory.parent_number(level, rank) {
+                        Some(t) => targets.push((t, share)),
                         None => {
                             let here = deps.contains(&commune.departement);
                             in_no_group = Some(in_no_group.unwrap_or(false) || here);

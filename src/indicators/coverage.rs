@@ -179,7 +179,6 @@ pub fn from_components(
     let codes = df.column(&cols.commune)?.str()?;
     let lines = df.column(LINE_COLUMN)?.u32()?;
     let mut without_parent = BTreeSet::new();
-    let parents = territory.parent_numbers(level);
     // The territories by number (their rank in code order), each row's territory, and the
     // communes of each reached, to tell those the file covers in part.
     let targets = territory.codes(level);
@@ -196,7 +195,7 @@ pub fn from_components(
                 .code(code)
                 .hint("vérifiez le code ; un fichier d'un COG plus ancien se déclare par « millesime_fichier » dans [couverture.composantes], avec la table des mouvements"));
         };
-        let parent = parents[rank].map(|t| t as usize);
+        let parent = territory.parent_number(level, rank);
         if parent.is_none() {
             without_parent.insert(code.to_string());
         }

@@ -43,6 +43,11 @@ impl<V> CodeMap<V> {
         self.entries.iter_mut().map(|(_, v)| v)
     }
 
+    /// The value of rank `rank` in code order.
+    pub fn value_at(&self, rank: usize) -> &V {
+        &self.entries[rank].1
+    }
+
     pub fn contains_key(&self, code: &str) -> bool {
         self.get(code).is_some()
     }

@@ -2,7 +2,9 @@
 //! DGCL-derived tables.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Bound;
 use std::path::Path;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use foldhash::fast::FixedState;
@@ -79,11 +81,11 @@ pub struct Territory {
     numbering: Numbering,
 }
 
-/// Each commune's territory number per level, computed once for all the queries that share
-/// the territory. Not copied with it: a copy is made to be changed (reduced to départements,
-/// given zones).
+/// Each commune's territory number per level above the commune, found once for all the
+/// queries that share the territory. Not copied with it: a copy is made to be changed (reduced
+/// to départements, given zones).
 #[derive(Debug, Default)]
-struct Numbering([OnceLock<Vec<Option<u32>>>; 4]);
+struct Numbering([OnceLock<Vec<AtomicU32>>; 3]);
 
 impl Clone for Numbering {
     fn clone(&self) -> Self {
@@ -417,30 +419,41 @@ impl Territory {
         }
     }
 
-    /// The number of each commune's territory of `level` (its rank in [`Territory::codes`]),
-    /// by commune rank; `None` for a commune in no territory of the level.
-    pub fn parent_numbers(&self, level: Level) -> &[Option<u32>] {
+    /// The number of the territory of `level` of the commune of rank `rank` (the territory's
+    /// rank in [`Territory::codes`]); `None` for a commune in no territory of the level. Found
+    /// once per commune for all the queries sharing the territory.
+    pub fn parent_number(&self, level: Level, rank: usize) -> Option<usize> {
         let slot = match level {
-            Level::Commune => 0,
-            Level::Epci => 1,
-            Level::Departement => 2,
-            Level::Zone => 3,
+            Level::Commune => return Some(rank),
+            Level::Epci => 0,
+            Level::Departement => 1,
+            Level::Zone => 2,
         };
-        self.numbering.0[slot].get_or_init(|| {
-            let codes = self.codes(level);
-            let number = |code: &str| {
-                let t = codes.binary_search(&code);
-                t.expect("a commune's territory is of its COG") as u32
-            };
-            self.communes
-                .values()
-                .enumerate()
-                .map(|(rank, c)| match c.parent(level)? {
-                    _ if level == Level::Commune => Some(rank as u32),
-                    parent => Some(number(parent)),
-                })
+        let numbers = self.numbering.0[slot].get_or_init(|| {
+            (0..self.communes.len())
+                .map(|_| AtomicU32::new(0))
                 .collect()
-        })
+        });
+        // 0: not found yet; 1: in no territory of the level; n + 2: territory n.
+        match numbers[rank].load(Ordering::Relaxed) {
+            0 => {
+                let commune = self.communes.value_at(rank);
+                let number = commune.parent(level).map(|parent| match level {
+                    Level::Departement => {
+                        let before = (Bound::Unbounded, Bound::Excluded(parent));
+                        self.departements.range::<str, _>(before).count()
+                    }
+                    _ => {
+                        let group = self.groups(level).get_full(parent);
+                        group.expect("a commune's territory is of its COG").0
+                    }
+                });
+                numbers[rank].store(number.map_or(1, |n| n as u32 + 2), Ordering::Relaxed);
+                number
+            }
+            1 => None,
+            n => Some(n as usize - 2),
+        }
     }
 
     /// How many communes territory `code` of `level` has (0 for a code it does not know).
@@ -548,7 +561,8 @@ mod tests {
         let t = cog_2026();
         let number = |t: &Territory, commune: &str, level: Level| {
             let (rank, _) = t.communes.get_full(commune).unwrap();
-            t.parent_numbers(level)[rank].map(|n| t.codes(level)[n as usize].to_string())
+            t.parent_number(level, rank)
+                .map(|n| t.codes(level)[n].to_string())
         };
         assert_eq!(number(&t, "63113", Level::Commune).unwrap(), "63113");
         assert_eq!(number(&t, "63113", Level::Epci).unwrap(), "246300701");
@@ -562,6 +576,16 @@ mod tests {
         assert_eq!(number(&reduced, in_21, Level::Epci), None);
         let in_71 = beaune.iter().find(|c| c.starts_with("71")).unwrap();
         assert_eq!(number(&reduced, in_71, Level::Epci).unwrap(), "200006682");
+        // Every commune, at every level: the number of the territory it names.
+        for t in [&t, &reduced] {
+            for level in [Level::Commune, Level::Epci, Level::Departement] {
+                let codes = t.codes(level);
+                for (rank, commune) in t.communes.values().enumerate() {
+                    let named = t.parent_number(level, rank).map(|n| codes[n]);
+                    assert_eq!(named, commune.parent(level), "{} {level:?}", commune.code);
+                }
+            }
+        }
     }
 
     #[test]
