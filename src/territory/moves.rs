@@ -335,7 +335,7 @@ impl Moves {
     /// The communes of the target vintage a count of `code` goes to, with the share each
     /// gets: one for a commune kept or merged, several for a split, none for an unknown code.
     pub fn shares(&self, code: &str) -> Vec<(String, f64)> {
-        match self.fate_ref(code).into_owned() {
+        match self.fate(code) {
             Fate::Same => vec![(code.to_string(), 1.0)],
             Fate::Moved(c) => vec![(c, 1.0)],
             Fate::Split(parts) => parts,
