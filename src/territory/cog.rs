@@ -440,6 +440,8 @@ impl Territory {
                 let commune = self.communes.value_at(rank);
                 let number = commune.parent(level).map(|parent| match level {
                     Level::Departement => {
+                        let known = self.departements.contains_key(parent);
+                        assert!(known, "a commune's département is of its COG");
                         let before = (Bound::Unbounded, Bound::Excluded(parent));
                         self.departements.range::<str, _>(before).count()
                     }
