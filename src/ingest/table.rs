@@ -8,7 +8,7 @@ use ::csv::StringRecord;
 use polars::prelude::*;
 
 use super::cnaf::{Field, Published};
-use super::text::{DotUse, dot_use, normalize_code, parse_number};
+use super::text::{DotUse, dot_use, normalize_code, parse_number, trim};
 use super::unique::KeySet;
 use super::{
     ColumnKind, ColumnSpec, LINE_COLUMN, Quantity, RestoredZeros, Table, TableSpec, secret_column,
@@ -243,7 +243,7 @@ impl<'a> Builder<'a> {
         for column in &mut self.columns {
             let cell = match column.constant {
                 Some(word) => technical.unwrap_or(word),
-                None => row.get(column.field).unwrap_or("").trim(),
+                None => trim(row.get(column.field).unwrap_or("")),
             };
             // The cell as the unique key holds it: a code normalised, so that `1001` and `01001` collide.
             let keyed: Cow<str> = match (&mut column.values, column.spec.kind) {

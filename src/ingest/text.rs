@@ -60,11 +60,21 @@ fn has_utf8_sequence(bytes: &[u8]) -> bool {
     utf8 > 0 && utf8 >= other
 }
 
+/// `cell.trim()`, without its general search when the cell begins and ends with a visible ASCII
+/// character, as nearly every cell of a national file does.
+pub(crate) fn trim(cell: &str) -> &str {
+    match cell.as_bytes() {
+        [first, .., last] if first.is_ascii_graphic() && last.is_ascii_graphic() => cell,
+        [only] if only.is_ascii_graphic() => cell,
+        _ => cell.trim(),
+    }
+}
+
 /// Parses a number as French files write it: `60,9`, `-0,1`, `1 848` (thousands separated by a space, U+00A0 or
 /// U+202F), `1.234,5`, and also `60.9` or `1,234.5`. A lone `,` or `.` is the decimal mark; when both appear the
 /// last one is, and the other must separate groups of three digits. `None` when the cell is not a number.
 pub(crate) fn parse_number(cell: &str) -> Option<f64> {
-    let s = cell.trim();
+    let s = trim(cell);
     // Most cells are counts: plain digits are exact as an integer (below 2^53).
     if (1..=15).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) {
         return s.parse::<u64>().ok().map(|n| n as f64);
@@ -152,8 +162,8 @@ pub(crate) enum DotUse {
 }
 
 pub(crate) fn dot_use(cell: &str) -> DotUse {
-    let s = cell.trim();
-    let dots = s.matches('.').count();
+    let s = trim(cell);
+    let dots = s.bytes().filter(|&b| b == b'.').count();
     if dots == 0 {
         return DotUse::None;
     }
@@ -271,6 +281,25 @@ fn is_iris(code: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cell_is_trimmed_as_str_trim_does() {
+        for cell in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\u{a0}12\u{a0}",
+            "12\t",
+            "\u{feff}x",
+            "é",
+            "1 848",
+            "\r\n",
+        ] {
+            assert_eq!(trim(cell), cell.trim(), "{cell:?}");
+        }
+    }
 
     #[test]
     fn numbers_french_and_english() {
