@@ -172,10 +172,16 @@ impl OutTable {
 fn push_csv_cell(cell: &str, out: &mut String) {
     // A text cell that Excel would take for a formula (`=HYPERLINK(…)`, `@SUM`, `-1+2`) is
     // written behind an apostrophe, as spreadsheet exports do; numbers stay numbers.
-    let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
-        && crate::ingest::parse_number(cell).is_none();
+    // Bytes, not chars: the patterns are ASCII, and a national list has millions of cells.
+    let formula = matches!(
+        cell.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    ) && crate::ingest::parse_number(cell).is_none();
     let apostrophe = if formula { "'" } else { "" };
-    if cell.contains([';', '"', '\n', '\r']) {
+    if cell
+        .bytes()
+        .any(|b| matches!(b, b';' | b'"' | b'\n' | b'\r'))
+    {
         out.push('"');
         out.push_str(apostrophe);
         out.push_str(&cell.replace('"', "\"\""));
