@@ -1,7 +1,7 @@
 //! Loading the COG hierarchy (commune → EPCI → département) from the INSEE and
 //! DGCL-derived tables.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Bound;
 use std::path::Path;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -325,7 +325,8 @@ impl Territory {
 
     /// The territories of `level` lying (at least partly) in `deps`, sorted by code.
     pub fn units(&self, level: Level, deps: &[String]) -> Vec<Unit> {
-        let wanted: BTreeSet<&str> = deps.iter().map(String::as_str).collect();
+        // Asked once per commune: hashed, not searched in a tree.
+        let wanted: HashSet<&str, FixedState> = deps.iter().map(String::as_str).collect();
         match level {
             Level::Commune => self
                 .communes
