@@ -182,8 +182,10 @@ pub fn sum_rows(rows: &Rows, into: &Targets, notices: &mut Vec<Notice>) -> Resul
     let summed = engine::sum_into(df, &numbers, &of_row, rows.columns, hidden)?;
     let mut sums = Sums::default();
     for (t, code) in summed.codes.into_iter().enumerate() {
-        sums.by_code
-            .insert(code, summed.columns.iter().map(|c| c[t]).collect());
+        sums.by_code.insert(
+            code.to_string(),
+            summed.columns.iter().map(|c| c[t]).collect(),
+        );
     }
     // The rows of the keys left out, each with its line.
     let rows_of_keys = |set: &HashSet<&str, FixedState>| -> Vec<CodeLine> {

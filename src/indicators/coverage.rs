@@ -266,10 +266,7 @@ pub fn from_components(
     };
     let values = evaluate(&indicators, &by_column, height);
 
-    let mut frame = DataFrame::new(
-        height,
-        vec![Column::new("code".into(), summed.codes.clone())],
-    )?;
+    let mut frame = DataFrame::new(height, vec![Column::new("code".into(), &summed.codes)])?;
     push_cells(&mut frame, CHILDREN, &summed.columns[cols.places.len()])?;
     for (k, ((name, _), places)) in cols.places.iter().zip(&summed.columns).enumerate() {
         push_cells(&mut frame, name, places)?;

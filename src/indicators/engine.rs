@@ -28,8 +28,9 @@ use crate::ingest::secret_column;
 
 /// The sums of each territory reached, sorted by code.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Summed {
-    pub codes: Vec<String>,
+pub struct Summed<'a> {
+    /// The territories reached, in code order.
+    pub codes: Vec<&'a str>,
     /// `columns[c][t]`: column `c` summed over territory `t`.
     pub columns: Vec<Vec<Cell>>,
 }
@@ -90,13 +91,13 @@ impl Running {
 ///
 /// Each row adds its cells to its territories' sums, in file order: the same inputs give the
 /// same last bits.
-pub fn sum_into(
+pub fn sum_into<'a>(
     rows: &DataFrame,
-    codes: &[&str],
+    codes: &[&'a str],
     of_row: &[&[(usize, f64)]],
     columns: &[&str],
     hidden: Option<Hidden>,
-) -> Result<Summed> {
+) -> Result<Summed<'a>> {
     assert_eq!(of_row.len(), rows.height(), "the territories of each row");
     let numbers = |c: &str| -> Result<Column> { Ok(rows.column(c)?.cast(&DataType::Float64)?) };
     let values: Vec<Column> = columns.iter().map(|c| numbers(c)).collect::<Result<_>>()?;
@@ -167,7 +168,7 @@ pub fn sum_into(
     }
     let kept: Vec<usize> = (0..codes.len()).filter(|&t| reached[t]).collect();
     Ok(Summed {
-        codes: kept.iter().map(|&t| codes[t].to_string()).collect(),
+        codes: kept.iter().map(|&t| codes[t]).collect(),
         columns: sums
             .iter()
             .map(|s| kept.iter().map(|&t| s.cell(t)).collect())
