@@ -15,6 +15,10 @@ use diagterr::synthetic::{Spec, generate};
 use diagterr::territory::Territory;
 use diagterr::territory::moves::Movements;
 
+// The allocator of the `diagterr` command, so that reading is measured as the command reads.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 use ::csv::{ReaderBuilder, StringRecord};
 
 use super::cnaf::OldCommuneFile;
-use super::table::{Builder, header_name};
+use super::table::{Block, Builder, header_name};
 use super::text::decode;
 use super::{Table, TableSpec};
 use crate::error::{Error, Result};
@@ -28,22 +28,35 @@ pub(crate) fn read(path: &Path, spec: &TableSpec) -> Result<Table> {
         .hint("enregistrez le fichier entier dans un seul encodage (UTF-8 de préférence) : une partie a été collée depuis un autre fichier")
     })?;
     let (comments, text) = skip_comments(&decoded);
-    let separator = detect_separator(text);
-    let mut reader = ReaderBuilder::new()
-        .delimiter(separator)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    // With flexible rows over decoded text, the csv crate fails only on I/O, which a byte slice does not have.
-    let csv_error = |e: ::csv::Error| Error::new(format!("CSV illisible : {e}")).file(path);
-
+    let rows = Rows {
+        path,
+        separator: detect_separator(text),
+        width: 0,
+        quotes: true,
+    };
+    let mut reader = rows.reader(text);
     let mut header = StringRecord::new();
-    if !reader.read_record(&mut header).map_err(csv_error)? {
+    if !reader.read_record(&mut header).map_err(|e| rows.error(e))? {
         return Err(Error::new("aucune ligne de données : le fichier est vide").file(path));
     }
+    let start = reader.position().byte() as usize;
+    let (body, line) = (
+        &text[start..],
+        1 + comments + count_newlines(&text.as_bytes()[..start]),
+    );
+    let rows = Rows {
+        width: header.len(),
+        quotes: memchr::memchr(b'"', body.as_bytes()).is_some(),
+        ..rows
+    };
     // The Cnaf's older commune file gives several rows of the long layout per line.
     let names: Vec<&str> = header.iter().map(header_name).collect();
     let mut old = OldCommuneFile::recognise(path, &names)?;
+    if old.is_none()
+        && let Some(blocks) = rows.in_blocks(spec, &header, body, line)
+    {
+        return Block::concat(blocks);
+    }
     let mut builder = match old {
         Some(_) => Builder::new(
             path,
@@ -53,58 +66,155 @@ pub(crate) fn read(path: &Path, spec: &TableSpec) -> Result<Table> {
         )?,
         None => Builder::new(path, spec, &header, estimate_rows(text))?,
     };
-    let mut row = StringRecord::new();
-    // The csv crate's line count is off by one after CRLF, and its byte offset may point at the end of the previous
-    // line: count newlines up to the record's first character ourselves.
-    let bytes = text.as_bytes();
-    let (mut counted_to, mut line) = (0, 1 + comments);
-    while reader.read_record(&mut row).map_err(csv_error)? {
-        let mut start = row.position().map_or(counted_to, |p| p.byte() as usize);
-        while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
-            start += 1;
+    rows.push(body, line, &mut builder, old.as_mut())?;
+    builder.finish()
+}
+
+/// Below this many bytes a block is read with the rest: a thread costs more than it saves.
+const BLOCK: usize = 64 * 1024;
+
+/// How the data rows of a file are read.
+struct Rows<'a> {
+    path: &'a Path,
+    separator: u8,
+    /// The number of fields of the header.
+    width: usize,
+    /// Whether the rows hold a quote: without, a cell never holds a line break.
+    quotes: bool,
+}
+
+impl<'a> Rows<'a> {
+    fn reader<'t>(&self, text: &'t str) -> ::csv::Reader<&'t [u8]> {
+        ReaderBuilder::new()
+            .delimiter(self.separator)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes())
+    }
+
+    /// With flexible rows over decoded text, the csv crate fails only on I/O, which a byte slice does not have.
+    fn error(&self, e: ::csv::Error) -> Error {
+        Error::new(format!("CSV illisible : {e}")).file(self.path)
+    }
+
+    /// The body read in blocks of lines on the machine's cores, each by its own builder. None when the body is
+    /// small, has a quote (a quoted cell may hold a line break: its lines are not rows), or when a block fails or
+    /// repeats a key of another: reading it in one pass then gives the error of the first line at fault.
+    fn in_blocks(
+        &self,
+        spec: &'a TableSpec,
+        header: &StringRecord,
+        body: &str,
+        line: usize,
+    ) -> Option<Vec<Block<'a>>> {
+        let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+        let count = cores.min(body.len() / BLOCK);
+        if count < 2 || self.quotes {
+            return None;
         }
-        line += count_newlines(&bytes[counted_to..start]);
-        counted_to = start;
-        // A quote opened and never closed swallows the lines after it into one cell: a cell
-        // over several lines holding the separator is rows, not a note written on two lines.
-        let separator = char::from(separator);
-        if let Some(field) = row
-            .iter()
-            .position(|f| f.contains('\n') && f.contains(separator))
-        {
-            return Err(Error::new(format!(
-                "guillemet non fermé : la cellule {} de cette ligne court sur {} lignes",
-                field + 1,
-                count_newlines(row[field].as_bytes()) + 1
-            ))
-            .file(path)
-            .line(line)
-            .hint("fermez le guillemet « \" » de cette cellule, ou doublez-le (« \"\" ») s'il fait partie du texte"));
-        }
-        // Lines of bare separators, as spreadsheets leave below the data, are not rows.
-        if row.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
-        if row.len() < header.len() || row.iter().skip(header.len()).any(|f| !f.trim().is_empty()) {
-            return Err(Error::new(format!(
-                "{} champs au lieu des {} de l'en-tête",
-                row.len(),
-                header.len()
-            ))
-            .file(path)
-            .line(line)
-            .hint("vérifiez les séparateurs et les guillemets de cette ligne (ligne tronquée ?)"));
-        }
-        match &mut old {
-            Some(old) => {
-                for row in old.rows(&row, line as u32).map_err(|e| e.file(path))? {
-                    builder.push(line as u32, &row)?;
-                }
+        let blocks = split(body, line, count);
+        let read = |(block, line): (&str, usize)| {
+            let mut builder = Builder::new(self.path, spec, header, estimate_rows(block)).ok()?;
+            self.push(block, line, &mut builder, None).ok()?;
+            builder.into_block().ok()
+        };
+        let mut builders = std::thread::scope(|scope| {
+            let (&first, rest) = blocks.split_first()?;
+            let rest: Vec<_> = rest.iter().map(|&b| scope.spawn(move || read(b))).collect();
+            std::iter::once(read(first))
+                .chain(rest.into_iter().map(|thread| {
+                    thread
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                }))
+                .collect::<Option<Vec<_>>>()
+        })?;
+        Block::keys_disjoint(&mut builders).then_some(builders)
+    }
+
+    /// Reads the data rows of `body`, whole lines of the file from line `line`, into `builder`.
+    fn push(
+        &self,
+        body: &str,
+        mut line: usize,
+        builder: &mut Builder,
+        mut old: Option<&mut OldCommuneFile>,
+    ) -> Result<()> {
+        let mut reader = self.reader(body);
+        let mut row = StringRecord::new();
+        // The csv crate's line count is off by one after CRLF, and its byte offset may point at the end of the
+        // previous line: count newlines up to the record's first character ourselves.
+        let bytes = body.as_bytes();
+        let mut counted_to = 0;
+        let path = self.path;
+        while reader.read_record(&mut row).map_err(|e| self.error(e))? {
+            let mut start = row.position().map_or(counted_to, |p| p.byte() as usize);
+            while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
+                start += 1;
             }
-            None => builder.push(line as u32, &row)?,
+            line += count_newlines(&bytes[counted_to..start]);
+            counted_to = start;
+            // A quote opened and never closed swallows the lines after it into one cell: a cell
+            // over several lines holding the separator is rows, not a note written on two lines.
+            let separator = char::from(self.separator);
+            if let Some(field) = row
+                .iter()
+                .position(|f| self.quotes && f.contains('\n') && f.contains(separator))
+            {
+                return Err(Error::new(format!(
+                    "guillemet non fermé : la cellule {} de cette ligne court sur {} lignes",
+                    field + 1,
+                    count_newlines(row[field].as_bytes()) + 1
+                ))
+                .file(path)
+                .line(line)
+                .hint("fermez le guillemet « \" » de cette cellule, ou doublez-le (« \"\" ») s'il fait partie du texte"));
+            }
+            // Lines of bare separators, as spreadsheets leave below the data, are not rows.
+            if row.iter().all(|f| f.trim().is_empty()) {
+                continue;
+            }
+            if row.len() < self.width || row.iter().skip(self.width).any(|f| !f.trim().is_empty()) {
+                return Err(Error::new(format!(
+                    "{} champs au lieu des {} de l'en-tête",
+                    row.len(),
+                    self.width
+                ))
+                .file(path)
+                .line(line)
+                .hint(
+                    "vérifiez les séparateurs et les guillemets de cette ligne (ligne tronquée ?)",
+                ));
+            }
+            match &mut old {
+                Some(old) => {
+                    for row in old.rows(&row, line as u32).map_err(|e| e.file(path))? {
+                        builder.push(line as u32, &row)?;
+                    }
+                }
+                None => builder.push(line as u32, &row)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `body`, whose first line is line `line` of the file, cut in `count` blocks of whole lines (fewer if it has
+/// fewer lines): each ends at the first line break past its share of the bytes. Each with its first line.
+fn split(body: &str, mut line: usize, count: usize) -> Vec<(&str, usize)> {
+    let bytes = body.as_bytes();
+    let mut blocks = Vec::with_capacity(count);
+    let mut from = 0;
+    for share in 1..=count {
+        let at = (bytes.len() * share / count).max(from);
+        let to = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i + 1);
+        if to > from {
+            blocks.push((&body[from..to], line));
+            line += count_newlines(&bytes[from..to]);
+            from = to;
         }
     }
-    builder.finish()
+    blocks
 }
 
 /// Lines starting with `#` above the header are comments (provenance, "données fictives"):
@@ -133,8 +243,14 @@ fn estimate_rows(text: &str) -> usize {
     }
 }
 
-fn count_newlines(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| b == b'\n').count()
+/// One `memchr` per line break: most slices counted are one line, with its break at the end.
+fn count_newlines(mut bytes: &[u8]) -> usize {
+    let mut count = 0;
+    while let Some(at) = memchr::memchr(b'\n', bytes) {
+        count += 1;
+        bytes = &bytes[at + 1..];
+    }
+    count
 }
 
 /// The separator is the most frequent of `;`, `,` and tab outside quotes in the header line (`;` on a tie, as
@@ -214,7 +330,11 @@ mod tests {
     }
 
     fn read_err(name: &str, spec: &TableSpec) -> Error {
-        read_table(&fixture(name), spec).expect_err(name)
+        read_err_at(&fixture(name), spec)
+    }
+
+    fn read_err_at(path: &Path, spec: &TableSpec) -> Error {
+        read_table(path, spec).expect_err("an error")
     }
 
     #[test]
@@ -307,6 +427,77 @@ mod tests {
         );
     }
 
+    /// A national-size file: commune codes (the first 99 without their leading zero), a name, a number with
+    /// secret cells, `5.519` read as 5519 because line `grouping` writes `12.345.678`.
+    fn national(rows: usize, grouping: usize) -> String {
+        let mut text = String::from("# DONNÉES FICTIVES\ncode;nom;taux\n");
+        for row in 0..rows {
+            let code = 1000 + row;
+            let code = match row {
+                0..99 => code.to_string(),
+                _ => format!("{code:05}"),
+            };
+            let value = match row {
+                _ if row == grouping => "12.345.678".to_string(),
+                _ if row % 7 == 3 => "s".to_string(),
+                _ if row % 1000 == 5 => "5.519".to_string(),
+                _ => format!("{},{}", row % 97, row % 10),
+            };
+            text.push_str(&format!("{code};Commune n° {row};{value}\n"));
+            if row % 2500 == 0 {
+                text.push('\n');
+            }
+        }
+        text
+    }
+
+    fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> std::path::PathBuf {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn a_file_read_in_blocks_is_the_file_read_in_one_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = national(12_000, 11_000);
+        assert!(text.len() > 4 * BLOCK, "large enough for blocks");
+        let mut spec = spec();
+        spec.secret_markers = vec!["s".into()];
+        let blocks = read_table(&write(&dir, "blocs.csv", &text), &spec).unwrap();
+        // A quote in the body: the same rows, read in one pass.
+        let quoted = text.replacen("Commune n° 11999", "\"Commune n° 11999\"", 1);
+        let one = read_table(&write(&dir, "un.csv", &quoted), &spec).unwrap();
+        assert!(blocks.df.equals_missing(&one.df));
+        assert_eq!(blocks.restored, one.restored);
+        assert_eq!(blocks.restored[0].count, 99);
+        // Row 11 999 below a comment, the header and 5 blank lines.
+        assert_eq!(lines(&blocks.df)[11_999], 12_007);
+        let taux = numbers(&blocks.df, "taux");
+        assert_eq!((taux[5], taux[11_000]), (Some(5519.0), Some(12_345_678.0)));
+        assert!(flags(&blocks.df, &secret_column("taux"))[3]);
+    }
+
+    #[test]
+    fn an_error_in_a_block_is_the_error_of_one_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut spec = spec();
+        spec.secret_markers = vec!["s".into()];
+        // A duplicate across blocks, a bad cell late in the file, a dot left ambiguous.
+        let duplicate = national(12_000, 11_000).replacen("12000;", "02200;", 1);
+        let bad = national(12_000, 11_000).replacen(";Commune n° 9000;", ";Commune n° 9000;x", 1);
+        let ambiguous = national(12_000, usize::MAX);
+        for (name, text, line, what) in [
+            ("double.csv", duplicate, 11_008, "lignes 1204 et 11008"),
+            ("mauvais.csv", bad, 9007, "« x"),
+            ("ambigu.csv", ambiguous, 9, "nombre ambigu « 5.519 »"),
+        ] {
+            let e = read_err_at(&write(&dir, name, &text), &spec);
+            assert_eq!(e.line, Some(line), "{name}: {e}");
+            assert!(e.message.contains(what), "{name}: {e}");
+        }
+    }
+
     #[test]
     fn secret_is_neither_zero_nor_missing() {
         let mut spec = spec();
@@ -397,6 +588,19 @@ mod tests {
                 "{name}"
             );
         }
+    }
+
+    #[test]
+    fn blocks_are_whole_lines_with_their_numbers() {
+        let body = "a;1\r\nbb;2\r\n\r\nccc;3\r\ndddd;4";
+        let blocks = split(body, 5, 3);
+        assert_eq!(
+            blocks,
+            [("a;1\r\nbb;2\r\n", 5), ("\r\nccc;3\r\n", 7), ("dddd;4", 9)]
+        );
+        // More blocks than lines: one per line, none empty.
+        assert_eq!(split("a\nb\n", 2, 8), [("a\n", 2), ("b\n", 3)]);
+        assert_eq!(split("", 2, 2), []);
     }
 
     #[test]

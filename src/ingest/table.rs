@@ -56,19 +56,33 @@ struct ColumnBuilder<'a> {
 }
 
 impl Dots {
+    /// Adds what the next block of the column says, its rows after the `rows` of this one.
+    fn append(&mut self, next: Dots, rows: usize) {
+        self.decimal = self.decimal.or(next.decimal);
+        self.grouping = self.grouping.or(next.grouping);
+        self.ambiguous.extend(
+            next.ambiguous
+                .into_iter()
+                .map(|(row, line, cell, grouped)| (row + rows, line, cell, grouped)),
+        );
+    }
+
     /// Reads the ambiguous cells of the column as the rest of it writes its dots: decimal, or between thousands.
     /// A column that never says, or says both, leaves them ambiguous: an error at the first one.
-    fn resolve(self, values: &mut [Option<f64>]) -> Result<()> {
+    /// Some(column) when its cells read with a decimal dot are to be read with a thousands one.
+    fn resolve(self, values: &Column) -> Result<Option<Column>> {
         let Some((_, line, cell, grouped)) = self.ambiguous.first() else {
-            return Ok(());
+            return Ok(None);
         };
         match (self.decimal, self.grouping) {
-            (Some(_), None) => Ok(()),
+            (Some(_), None) => Ok(None),
             (None, Some(_)) => {
+                let mut read: Vec<Option<f64>> =
+                    values.f64().expect("a Number column").iter().collect();
                 for (row, _, _, grouped) in &self.ambiguous {
-                    values[*row] = Some(*grouped);
+                    read[*row] = Some(*grouped);
                 }
-                Ok(())
+                Ok(Some(Column::new(values.name().clone(), read)))
             }
             (decimal, grouping) => {
                 let why = match (decimal, grouping) {
@@ -363,41 +377,119 @@ impl<'a> Builder<'a> {
     }
 
     pub(crate) fn finish(self) -> Result<Table> {
+        Block::concat(vec![self.into_block()?])
+    }
+
+    /// The rows pushed, as a frame; what its numbers say of the dot is still to weigh with the blocks around.
+    pub(crate) fn into_block(self) -> Result<Block<'a>> {
         let height = self.lines.len();
-        if height == 0 {
-            return Err(Error::new("aucune ligne de données")
-                .file(self.source)
-                .hint("vérifiez que le fichier contient des lignes sous l'en-tête"));
-        }
         let mut columns = Vec::with_capacity(self.columns.len() * 2 + 1);
-        let mut restored = Vec::new();
+        let (mut numbers, mut restored) = (Vec::new(), Vec::new());
         for column in self.columns {
-            restored.extend(column.restored);
             let name = column.spec.name.as_str();
             match column.values {
-                Values::Strings(builder) => columns.push(builder.finish().into_column()),
+                Values::Strings(builder) => {
+                    restored.push(column.restored);
+                    columns.push(builder.finish().into_column());
+                }
                 Values::Numbers {
-                    mut values,
+                    values,
                     secret,
                     dots,
                     ..
                 } => {
-                    dots.resolve(&mut values)
-                        .map_err(|e| e.file(self.source).column(&column.name))?;
-                    columns.push(Column::new(name.into(), values));
+                    numbers.push((columns.len(), column.name, dots));
+                    // Built in one pass, not cell after cell as `Column::new` would.
+                    let values: Float64Chunked = values.into_iter().collect_ca(name.into());
+                    columns.push(values.into_column());
                     columns.push(Column::new(secret_column(name).into(), secret));
                 }
             }
         }
         columns.push(Column::new(LINE_COLUMN.into(), self.lines));
-        let df = DataFrame::new(height, columns).map_err(|e| {
-            Error::new(format!("erreur interne en construisant la table : {e}")).file(self.source)
-        })?;
-        Ok(Table {
-            source: self.source.to_path_buf(),
-            df,
+        Ok(Block {
+            source: self.source,
+            df: DataFrame::new(height, columns).map_err(|e| internal(self.source, e))?,
+            numbers,
             restored,
+            seen: self.seen,
+        })
+    }
+}
+
+/// Consecutive rows of a file read by one [`Builder`]: files are read in blocks of lines on the machine's cores.
+pub(crate) struct Block<'a> {
+    source: &'a Path,
+    df: DataFrame,
+    /// Per Number column: its place in `df`, its name in the file, what its cells say of the dot.
+    numbers: Vec<(usize, String, Dots)>,
+    /// Per Code or Text column, the codes that got their leading zero back.
+    restored: Vec<Option<RestoredZeros>>,
+    seen: KeySet,
+}
+
+impl Block<'_> {
+    /// Whether no key of a block was seen in the blocks before it: read apart, they could not tell.
+    pub(crate) fn keys_disjoint(blocks: &mut [Block]) -> bool {
+        let Some((first, rest)) = blocks.split_first_mut() else {
+            return true;
+        };
+        rest.iter().all(|block| first.seen.absorb(&block.seen))
+    }
+
+    /// The table of blocks of one file, of one spec, in the order of their lines: the table one builder reading
+    /// them all would give. The caller has checked their keys with [`Block::keys_disjoint`].
+    pub(crate) fn concat(blocks: Vec<Block>) -> Result<Table> {
+        let mut blocks = blocks.into_iter();
+        let first = blocks.next().expect("a file has a block");
+        let Block {
+            source,
+            mut df,
+            mut numbers,
+            mut restored,
+            ..
+        } = first;
+        for block in blocks {
+            let rows = df.height();
+            df.vstack_mut_owned(block.df)
+                .map_err(|e| internal(source, e))?;
+            for ((_, _, dots), (_, _, more)) in numbers.iter_mut().zip(block.numbers) {
+                dots.append(more, rows);
+            }
+            // The first code restored is the first block's that has one; the count is all of theirs.
+            for (zeros, more) in restored.iter_mut().zip(block.restored) {
+                match (zeros.as_mut(), more) {
+                    (Some(zeros), Some(more)) => zeros.count += more.count,
+                    (None, more) => *zeros = more,
+                    (Some(_), None) => {}
+                }
+            }
+        }
+        if df.height() == 0 {
+            return Err(Error::new("aucune ligne de données")
+                .file(source)
+                .hint("vérifiez que le fichier contient des lignes sous l'en-tête"));
+        }
+        df.rechunk_mut();
+        for (place, name, dots) in numbers {
+            let values = df.select_at_idx(place).expect("a column of the block");
+            if let Some(values) = dots
+                .resolve(values)
+                .map_err(|e| e.file(source).column(&name))?
+            {
+                df.replace_column(place, values)
+                    .map_err(|e| internal(source, e))?;
+            }
+        }
+        Ok(Table {
+            source: source.to_path_buf(),
+            df,
+            restored: restored.into_iter().flatten().collect(),
             formats_unread: false,
         })
     }
+}
+
+fn internal(source: &Path, e: PolarsError) -> Error {
+    Error::new(format!("erreur interne en construisant la table : {e}")).file(source)
 }

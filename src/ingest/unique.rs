@@ -39,6 +39,14 @@ impl KeySet {
         });
         None
     }
+
+    /// Records the keys of `other` (a later block of the same file), unless one of them was seen here: false then.
+    pub(crate) fn absorb(&mut self, other: &KeySet) -> bool {
+        other.places.iter().all(|&(start, end, line)| {
+            self.first_line(&other.keys[start as usize..end as usize], line)
+                .is_none()
+        })
+    }
 }
 
 #[cfg(test)]
@@ -57,5 +65,21 @@ mod tests {
         // A key that is the start of another is not it.
         assert_eq!(seen.first_line("0100", 11), None);
         assert_eq!(seen.first_line("0100", 12), Some(11));
+    }
+
+    #[test]
+    fn blocks_absorbed_share_no_key() {
+        let block = |keys: &[(&str, u32)]| {
+            let mut seen = KeySet::default();
+            for &(key, line) in keys {
+                assert_eq!(seen.first_line(key, line), None);
+            }
+            seen
+        };
+        let mut first = block(&[("01001", 2), ("01002", 3)]);
+        assert!(first.absorb(&block(&[("01003", 4), ("01004", 5)])));
+        // A key of the third block seen in the second.
+        assert!(!first.absorb(&block(&[("01005", 6), ("01004", 7)])));
+        assert_eq!(first.first_line("01003", 9), Some(4));
     }
 }
