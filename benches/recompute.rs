@@ -104,7 +104,18 @@ fn ingest_national_inputs() -> usize {
     for f in files("familles-") {
         rows += read_table(&f, &families).unwrap().df.height();
     }
-    rows
+    // The services inventory, with the columns the panier reads (panier::inventory).
+    let services = TableSpec {
+        columns: vec![
+            ColumnSpec::required("code", ColumnKind::Code(CodeKind::CommuneOrEpci)),
+            ColumnSpec::required("type", ColumnKind::Text),
+            ColumnSpec::required("annee", ColumnKind::Text),
+            ColumnSpec::required("nombre", ColumnKind::Number(Quantity::Count)),
+        ],
+        ..TableSpec::default()
+    };
+    let inventory = dataset().join("services-SYNTHETIQUE.csv");
+    rows + read_table(&inventory, &services).unwrap().df.height()
 }
 
 /// The 19 queries of the recomputation as users run them: one `diagterr executer`

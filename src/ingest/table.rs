@@ -8,7 +8,7 @@ use ::csv::StringRecord;
 use polars::prelude::*;
 
 use super::cnaf::{Field, Published};
-use super::text::{DotUse, dot_use, normalize_code, parse_number, trim};
+use super::text::{DotUse, dot_use, normalize_code, parse_number, plain_integer, trim};
 use super::unique::KeySet;
 use super::{
     ColumnKind, ColumnSpec, LINE_COLUMN, Quantity, RestoredZeros, Table, TableSpec, secret_column,
@@ -56,6 +56,23 @@ struct ColumnBuilder<'a> {
 }
 
 impl Dots {
+    /// Notes what number cell `cell`, read as `v`, at `row` and `line`, says of the dot.
+    fn note(&mut self, cell: &str, v: f64, line: u32, row: usize) {
+        match dot_use(cell) {
+            DotUse::None => {}
+            DotUse::Decimal => {
+                self.decimal.get_or_insert(line);
+            }
+            DotUse::Grouping => {
+                self.grouping.get_or_insert(line);
+            }
+            DotUse::Ambiguous => {
+                let grouped = parse_number(&cell.replace('.', " ")).unwrap_or(v);
+                self.ambiguous.push((row, line, cell.to_string(), grouped));
+            }
+        }
+    }
+
     /// Adds what the next block of the column says, its rows after the `rows` of this one.
     fn append(&mut self, next: Dots, rows: usize) {
         self.decimal = self.decimal.or(next.decimal);
@@ -274,28 +291,18 @@ impl<'a> Builder<'a> {
                     let value = if is_secret || cell.is_empty() {
                         None
                     } else {
-                        let v = parse_number(cell).ok_or_else(|| {
-                            error(format!("valeur non numérique « {cell} »"), &column.name)
-                                .hint("corrigez la cellule ou déclarez-la secrète")
-                        })?;
-                        match dot_use(cell) {
-                            DotUse::None => {}
-                            DotUse::Decimal => {
-                                dots.decimal.get_or_insert(line);
+                        // Most cells are counts, plain digits: no dot to weigh.
+                        let v = match plain_integer(cell) {
+                            Some(v) => v,
+                            None => {
+                                let v = parse_number(cell).ok_or_else(|| {
+                                    error(format!("valeur non numérique « {cell} »"), &column.name)
+                                        .hint("corrigez la cellule ou déclarez-la secrète")
+                                })?;
+                                dots.note(cell, v, line, values.len());
+                                v
                             }
-                            DotUse::Grouping => {
-                                dots.grouping.get_or_insert(line);
-                            }
-                            DotUse::Ambiguous => {
-                                let grouped = parse_number(&cell.replace('.', " ")).unwrap_or(v);
-                                dots.ambiguous.push((
-                                    values.len(),
-                                    line,
-                                    cell.to_string(),
-                                    grouped,
-                                ));
-                            }
-                        }
+                        };
                         implausible(*quantity, v).map_or(Ok(()), |why| {
                             Err(error(format!("valeur impossible « {cell} » : {why}"), &column.name)
                                 .hint("corrigez la cellule (une valeur inconnue se laisse vide, une valeur secrète se déclare secrète)"))

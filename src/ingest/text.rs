@@ -70,14 +70,25 @@ pub(crate) fn trim(cell: &str) -> &str {
     }
 }
 
+/// A trimmed cell of 1 to 15 plain digits, as most counts are: exact as an integer (below 2^53).
+pub(crate) fn plain_integer(s: &str) -> Option<f64> {
+    if !(1..=15).contains(&s.len()) {
+        return None;
+    }
+    s.bytes()
+        .try_fold(0u64, |n, b| {
+            b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0'))
+        })
+        .map(|n| n as f64)
+}
+
 /// Parses a number as French files write it: `60,9`, `-0,1`, `1 848` (thousands separated by a space, U+00A0 or
 /// U+202F), `1.234,5`, and also `60.9` or `1,234.5`. A lone `,` or `.` is the decimal mark; when both appear the
 /// last one is, and the other must separate groups of three digits. `None` when the cell is not a number.
 pub(crate) fn parse_number(cell: &str) -> Option<f64> {
     let s = trim(cell);
-    // Most cells are counts: plain digits are exact as an integer (below 2^53).
-    if (1..=15).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) {
-        return s.parse::<u64>().ok().map(|n| n as f64);
+    if let Some(n) = plain_integer(s) {
+        return Some(n);
     }
     let commas = s.bytes().filter(|&b| b == b',').count();
     let dots = s.bytes().filter(|&b| b == b'.').count();
