@@ -53,6 +53,7 @@
 //! is built with.
 
 pub mod classify;
+pub mod cores;
 pub mod error;
 pub mod export;
 pub mod format;

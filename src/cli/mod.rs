@@ -222,6 +222,7 @@ pub fn in_parallel<T: Send, R: Send, K: Ord>(
     std::thread::scope(|s| {
         for _ in 0..cores.min(n) {
             s.spawn(|| {
+                let _core = diagterr::cores::hold_own();
                 loop {
                     let next = queue.lock().expect("no panic while holding it").next();
                     let Some((i, item)) = next else { break };

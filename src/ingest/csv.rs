@@ -97,7 +97,7 @@ impl<'a> Rows<'a> {
         Error::new(format!("CSV illisible : {e}")).file(self.path)
     }
 
-    /// The body read in blocks of lines on the machine's cores, each by its own builder. None when the body is
+    /// The body read in blocks of lines on the cores free, each by its own builder. None when the body is
     /// small, has a quote (a quoted cell may hold a line break: its lines are not rows), or when a block fails or
     /// repeats a key of another: reading it in one pass then gives the error of the first line at fault.
     fn in_blocks(
@@ -107,12 +107,16 @@ impl<'a> Rows<'a> {
         body: &str,
         line: usize,
     ) -> Option<Vec<Block<'a>>> {
-        let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
-        let count = cores.min(body.len() / BLOCK);
-        if count < 2 || self.quotes {
+        // This thread reads one block, on the cores no other thread holds the others.
+        let wanted = (body.len() / BLOCK).saturating_sub(1);
+        if wanted == 0 || self.quotes {
             return None;
         }
-        let blocks = split(body, line, count);
+        let cores = crate::cores::hold_more(wanted);
+        if cores.more() == 0 {
+            return None;
+        }
+        let blocks = split(body, line, 1 + cores.more());
         let read = |(block, line): (&str, usize)| {
             let mut builder = Builder::new(self.path, spec, header, estimate_rows(block)).ok()?;
             self.push(block, line, &mut builder, None).ok()?;
