@@ -25,8 +25,10 @@ fn main() {
         std::fs::write(Path::new(&out).join(format!("{name}.gz")), bytes)
             .expect("OUT_DIR is writable");
     }
-    std::fs::write(Path::new(&out).join("cog-2026.bin"), encoded_cog())
+    let (lengths, text) = encoded_cog();
+    std::fs::write(Path::new(&out).join("cog-2026-lengths.bin"), lengths)
         .expect("OUT_DIR is writable");
+    std::fs::write(Path::new(&out).join("cog-2026-text.txt"), text).expect("OUT_DIR is writable");
     // The length and CRC-32 of the CSV of the communes and of the départements: a query that
     // names these very files gets the decoded COG too.
     let fingerprint = |name: &str| {
@@ -45,10 +47,11 @@ fn main() {
 }
 
 /// The départements (code, name, région) then the communes (code, name, département,
-/// population, EPCI SIREN, name and kind) of `data/cog`, each field a little-endian `u32`
-/// length and its UTF-8 bytes (an empty field: no value), each list after its `u32` count.
-/// `territory::builtin_cog` reads it; its test checks it gives the territory of the CSV.
-fn encoded_cog() -> Vec<u8> {
+/// population, EPCI SIREN, name and kind) of `data/cog`: the little-endian `u32` length of each
+/// field (0: no value), each list after its `u32` count; and the text of the fields end to end
+/// (included as a `str`, so checked UTF-8 once, when compiled). `territory::builtin_cog` reads
+/// them; its test checks they give the territory of the CSV.
+fn encoded_cog() -> (Vec<u8>, String) {
     let read = |name: &str, columns: &[&str]| -> Vec<Vec<String>> {
         let mut reader = csv::Reader::from_path(Path::new("data/cog").join(name))
             .expect("the reference tables are in data/cog");
@@ -70,7 +73,7 @@ fn encoded_cog() -> Vec<u8> {
             })
             .collect()
     };
-    let mut out = Vec::new();
+    let (mut lengths, mut text) = (Vec::new(), String::new());
     for table in [
         read("departements.csv", &["DEP", "LIBELLE", "REG"]),
         read(
@@ -86,11 +89,11 @@ fn encoded_cog() -> Vec<u8> {
             ],
         ),
     ] {
-        out.extend((table.len() as u32).to_le_bytes());
+        lengths.extend((table.len() as u32).to_le_bytes());
         for field in table.iter().flatten() {
-            out.extend((field.len() as u32).to_le_bytes());
-            out.extend(field.as_bytes());
+            lengths.extend((field.len() as u32).to_le_bytes());
+            text.push_str(field);
         }
     }
-    out
+    (lengths, text)
 }

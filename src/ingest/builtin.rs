@@ -38,9 +38,13 @@ const TABLES: [(&str, &[u8]); 4] = [
 ];
 
 /// The COG 2026 communes and départements as `build.rs` encodes them for
-/// `territory::builtin_cog` (not compressed: decoded in place at start-up).
-pub fn cog() -> &'static [u8] {
-    include_bytes!(concat!(env!("OUT_DIR"), "/cog-2026.bin"))
+/// `territory::builtin_cog` (not compressed: decoded in place at start-up): the lengths of
+/// the fields, and their text.
+pub fn cog() -> (&'static [u8], &'static str) {
+    (
+        include_bytes!(concat!(env!("OUT_DIR"), "/cog-2026-lengths.bin")),
+        include_str!(concat!(env!("OUT_DIR"), "/cog-2026-text.txt")),
+    )
 }
 
 /// Whether `communes` and `departements` (the bytes of two files) are the built-in CSV of the

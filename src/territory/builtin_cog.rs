@@ -1,22 +1,25 @@
-//! The COG 2026 shipped in the binary in the form `build.rs` writes it: every field a
-//! little-endian `u32` length and its UTF-8 bytes, the départements (code, name, région) then
+//! The COG 2026 shipped in the binary in the form `build.rs` writes it: the little-endian `u32`
+//! length of every field, and their text end to end; the départements (code, name, région) then
 //! the communes (code, name, département, population, EPCI SIREN, name, kind), each list after
-//! its count. Decoding it costs no CSV parsing at start-up: a query on the built-in COG starts
-//! on its territory at once.
+//! its count. Decoding it costs no CSV parsing at start-up, and no UTF-8 check (the text is
+//! included as a `str`): a query on the built-in COG starts on its territory at once.
 
 use super::cog::CommuneRow;
 use crate::ingest::builtin;
 
 /// A cursor over the encoded fields.
 struct Fields {
-    bytes: &'static [u8],
+    lengths: &'static [u8],
+    text: &'static str,
+    /// The next length, the next field.
     at: usize,
+    from: usize,
 }
 
 impl Fields {
     fn count(&mut self) -> usize {
         let n = u32::from_le_bytes(
-            self.bytes[self.at..self.at + 4]
+            self.lengths[self.at..self.at + 4]
                 .try_into()
                 .expect("4 bytes"),
         );
@@ -25,10 +28,9 @@ impl Fields {
     }
 
     fn text(&mut self) -> &'static str {
-        let len = self.count();
-        let text = std::str::from_utf8(&self.bytes[self.at..self.at + len])
-            .expect("build.rs writes UTF-8");
-        self.at += len;
+        let end = self.from + self.count();
+        let text = &self.text[self.from..end];
+        self.from = end;
         text
     }
 
@@ -43,9 +45,12 @@ type Departement = (&'static str, &'static str, Option<&'static str>);
 
 /// The built-in départements and communes, in the order of their CSV.
 pub fn decoded() -> (Vec<Departement>, impl Iterator<Item = CommuneRow<'static>>) {
+    let (lengths, text) = builtin::cog();
     let mut fields = Fields {
-        bytes: builtin::cog(),
+        lengths,
+        text,
         at: 0,
+        from: 0,
     };
     let deps = (0..fields.count())
         .map(|_| (fields.text(), fields.text(), fields.optional()))
