@@ -69,7 +69,7 @@ fn files(prefix: &str) -> Vec<PathBuf> {
 }
 
 /// Every input file of the recomputation, as the queries read them.
-#[divan::bench(sample_count = 5)]
+#[divan::bench(sample_count = 30)]
 fn ingest_national_inputs() -> usize {
     let numbers = |names: &[&str], code: &str| TableSpec {
         columns: std::iter::once(ColumnSpec::required(
