@@ -57,7 +57,13 @@ fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |c| c.get())
 }
 
-fn hold_of(held: &'static AtomicUsize, cores: usize, wanted: usize, uncounted: bool) -> Held {
+/// Holds up to `wanted` of the `cores` counted in `held` (`uncounted`: and one for this thread).
+pub(crate) fn hold_of(
+    held: &'static AtomicUsize,
+    cores: usize,
+    wanted: usize,
+    uncounted: bool,
+) -> Held {
     let own = usize::from(uncounted);
     let mut now = held.load(Ordering::Acquire);
     loop {

@@ -11,9 +11,15 @@ use super::cnaf::OldCommuneFile;
 use super::table::{Block, Builder, header_name};
 use super::text::decode;
 use super::{Table, TableSpec};
+use crate::cores::Held;
 use crate::error::{Error, Result};
 
 pub(crate) fn read(path: &Path, spec: &TableSpec) -> Result<Table> {
+    read_on(path, spec, crate::cores::hold_more)
+}
+
+/// [`read`], its blocks on the cores `cores(wanted)` holds besides this thread's.
+fn read_on(path: &Path, spec: &TableSpec, cores: fn(usize) -> Held) -> Result<Table> {
     let bytes = match super::builtin::bytes(path) {
         Some(text) => text,
         None => std::fs::read(path).map_err(|e| Error::io(path, e))?,
@@ -53,7 +59,7 @@ pub(crate) fn read(path: &Path, spec: &TableSpec) -> Result<Table> {
     let names: Vec<&str> = header.iter().map(header_name).collect();
     let mut old = OldCommuneFile::recognise(path, &names)?;
     if old.is_none()
-        && let Some(blocks) = rows.in_blocks(spec, &header, body, line)
+        && let Some(blocks) = rows.in_blocks(spec, &header, body, line, cores)
     {
         return Block::concat(blocks);
     }
@@ -106,13 +112,14 @@ impl<'a> Rows<'a> {
         header: &StringRecord,
         body: &str,
         line: usize,
+        cores: fn(usize) -> Held,
     ) -> Option<Vec<Block<'a>>> {
         // This thread reads one block, on the cores no other thread holds the others.
         let wanted = (body.len() / BLOCK).saturating_sub(1);
         if wanted == 0 || self.quotes {
             return None;
         }
-        let cores = crate::cores::hold_more(wanted);
+        let cores = cores(wanted);
         if cores.more() == 0 {
             return None;
         }
@@ -431,14 +438,14 @@ mod tests {
         );
     }
 
-    /// A national-size file: commune codes (the first 99 without their leading zero), a name, a number with
+    /// A national-size file: commune codes (101 without their leading zero), a name, a number with
     /// secret cells, `5.519` read as 5519 because line `grouping` writes `12.345.678`.
     fn national(rows: usize, grouping: usize) -> String {
         let mut text = String::from("# DONNÉES FICTIVES\ncode;nom;taux\n");
         for row in 0..rows {
             let code = 1000 + row;
             let code = match row {
-                0..99 => code.to_string(),
+                0..99 | 3007 | 6007 => code.to_string(),
                 _ => format!("{code:05}"),
             };
             let value = match row {
@@ -461,25 +468,41 @@ mod tests {
         path
     }
 
+    /// Reads `path` in as many blocks as it has `BLOCK`s, whatever the cores of the machine and the
+    /// other tests hold.
+    fn in_blocks(path: &Path, spec: &TableSpec) -> Result<Table> {
+        static CORES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        read_on(path, spec, |wanted| {
+            crate::cores::hold_of(&CORES, usize::MAX, wanted, false)
+        })
+    }
+
     #[test]
     fn a_file_read_in_blocks_is_the_file_read_in_one_pass() {
         let dir = tempfile::tempdir().unwrap();
-        let text = national(12_000, 11_000);
-        assert!(text.len() > 4 * BLOCK, "large enough for blocks");
         let mut spec = spec();
         spec.secret_markers = vec!["s".into()];
-        let blocks = read_table(&write(&dir, "blocs.csv", &text), &spec).unwrap();
-        // A quote in the body: the same rows, read in one pass.
-        let quoted = text.replacen("Commune n° 11999", "\"Commune n° 11999\"", 1);
-        let one = read_table(&write(&dir, "un.csv", &quoted), &spec).unwrap();
-        assert!(blocks.df.equals_missing(&one.df));
-        assert_eq!(blocks.restored, one.restored);
-        assert_eq!(blocks.restored[0].count, 99);
-        // Row 11 999 below a comment, the header and 5 blank lines.
-        assert_eq!(lines(&blocks.df)[11_999], 12_007);
-        let taux = numbers(&blocks.df, "taux");
-        assert_eq!((taux[5], taux[11_000]), (Some(5519.0), Some(12_345_678.0)));
-        assert!(flags(&blocks.df, &secret_column("taux"))[3]);
+        let lf = national(12_000, 11_000);
+        for (name, text) in [("lf", lf.clone()), ("crlf", lf.replace('\n', "\r\n"))] {
+            assert!(text.len() > 4 * BLOCK, "large enough for 4 blocks at least");
+            let blocks = in_blocks(&write(&dir, "blocs.csv", &text), &spec).unwrap();
+            // A quote in the body: the same rows, read in one pass.
+            let quoted = text.replacen("Commune n° 11999", "\"Commune n° 11999\"", 1);
+            let one = read_table(&write(&dir, "un.csv", &quoted), &spec).unwrap();
+            assert!(blocks.df.equals_missing(&one.df), "{name}");
+            assert_eq!(blocks.restored, one.restored, "{name}");
+            assert_eq!(blocks.restored[0].count, 101, "{name}");
+            assert_eq!(blocks.restored[0].first.0, 3, "{name}");
+            // Row 11 999 below a comment, the header and 5 blank lines.
+            assert_eq!(lines(&blocks.df)[11_999], 12_007, "{name}");
+            let taux = numbers(&blocks.df, "taux");
+            assert_eq!(
+                (taux[5], taux[11_000]),
+                (Some(5519.0), Some(12_345_678.0)),
+                "{name}"
+            );
+            assert!(flags(&blocks.df, &secret_column("taux"))[3], "{name}");
+        }
     }
 
     #[test]
@@ -496,7 +519,9 @@ mod tests {
             ("mauvais.csv", bad, 9007, "« x"),
             ("ambigu.csv", ambiguous, 9, "nombre ambigu « 5.519 »"),
         ] {
-            let e = read_err_at(&write(&dir, name, &text), &spec);
+            let path = write(&dir, name, &text);
+            let e = in_blocks(&path, &spec).expect_err(name);
+            assert_eq!(e, read_err_at(&path, &spec), "{name}");
             assert_eq!(e.line, Some(line), "{name}: {e}");
             assert!(e.message.contains(what), "{name}: {e}");
         }
