@@ -102,9 +102,17 @@ pub fn sum_rows(rows: &Rows, into: &Targets, notices: &mut Vec<Notice>) -> Resul
     // selection are summed.
     let numbers = territory.codes(level);
     let mut selected = vec![false; numbers.len()];
+    let mut next = 0;
     for u in units {
-        if let Ok(t) = numbers.binary_search(&u.code.as_str()) {
+        let code = u.code.as_str();
+        // Units come in code order, as the numbers do: most are at the next one.
+        let found = match numbers.get(next) {
+            Some(&n) if n == code => Ok(next),
+            _ => numbers.binary_search(&code),
+        };
+        if let Ok(t) = found {
             selected[t] = true;
+            next = t + 1;
         }
     }
     let deps = into.departements;
