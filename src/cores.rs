@@ -3,6 +3,7 @@
 
 use std::cell::Cell;
 use std::marker::PhantomData;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Cores held by the threads of the process.
@@ -43,8 +44,9 @@ impl Drop for Held {
 /// Holds a core for this thread while the guard lives: a worker that runs queries.
 pub fn hold_own() -> Held {
     let mut held = hold_of(&HELD, cores(), 1, false);
-    held.own = true;
-    HOLDS.set(true);
+    // None left (blocks of a file hold them all): uncounted, its readings count it themselves.
+    held.own = held.count == 1;
+    HOLDS.set(held.own);
     held
 }
 
@@ -53,8 +55,10 @@ pub fn hold_more(wanted: usize) -> Held {
     hold_of(&HELD, cores(), wanted, !HOLDS.get())
 }
 
+/// The machine's cores, asked once: the system reads its limits again at each call.
 fn cores() -> usize {
-    std::thread::available_parallelism().map_or(1, |c| c.get())
+    static CORES: OnceLock<usize> = OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |c| c.get()))
 }
 
 /// Holds up to `wanted` of the `cores` counted in `held` (`uncounted`: and one for this thread).

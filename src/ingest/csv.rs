@@ -72,7 +72,14 @@ fn read_on(path: &Path, spec: &TableSpec, cores: fn(usize) -> Held) -> Result<Ta
         )?,
         None => Builder::new(path, spec, &header, estimate_rows(text))?,
     };
-    rows.push(body, line, &mut builder, old.as_mut())?;
+    // On with the header's reader: a new one would drop a byte order mark starting the first row.
+    rows.push(
+        reader,
+        (text.as_bytes(), start),
+        line,
+        &mut builder,
+        old.as_mut(),
+    )?;
     builder.finish()
 }
 
@@ -103,9 +110,10 @@ impl<'a> Rows<'a> {
         Error::new(format!("CSV illisible : {e}")).file(self.path)
     }
 
-    /// The body read in blocks of lines on the cores free, each by its own builder. None when the body is
-    /// small, has a quote (a quoted cell may hold a line break: its lines are not rows), or when a block fails or
-    /// repeats a key of another: reading it in one pass then gives the error of the first line at fault.
+    /// The body read in blocks of lines on the cores free, each by its own builder. None when the body is small,
+    /// has a quote (a quoted cell may hold a line break: its lines are not rows) or a byte order mark, or when a
+    /// block fails or repeats a key of another: reading it in one pass then gives the error of the first line at
+    /// fault.
     fn in_blocks(
         &self,
         spec: &'a TableSpec,
@@ -116,7 +124,9 @@ impl<'a> Rows<'a> {
     ) -> Option<Vec<Block<'a>>> {
         // This thread reads one block, on the cores no other thread holds the others.
         let wanted = (body.len() / BLOCK).saturating_sub(1);
-        if wanted == 0 || self.quotes {
+        // A new reader drops a byte order mark at its start (a file pasted after another keeps one on a line).
+        let bom = memchr::memmem::find(body.as_bytes(), "\u{feff}".as_bytes()).is_some();
+        if wanted == 0 || self.quotes || bom {
             return None;
         }
         let cores = cores(wanted);
@@ -126,7 +136,9 @@ impl<'a> Rows<'a> {
         let blocks = split(body, line, 1 + cores.more());
         let read = |(block, line): (&str, usize)| {
             let mut builder = Builder::new(self.path, spec, header, estimate_rows(block)).ok()?;
-            self.push(block, line, &mut builder, None).ok()?;
+            let reader = self.reader(block);
+            self.push(reader, (block.as_bytes(), 0), line, &mut builder, None)
+                .ok()?;
             builder.into_block().ok()
         };
         let mut builders = std::thread::scope(|scope| {
@@ -143,20 +155,19 @@ impl<'a> Rows<'a> {
         Block::keys_disjoint(&mut builders).then_some(builders)
     }
 
-    /// Reads the data rows of `body`, whole lines of the file from line `line`, into `builder`.
+    /// Reads into `builder` the data rows `reader` gives of `bytes` (its input) from byte `counted_to`, the start of
+    /// line `line` of the file.
     fn push(
         &self,
-        body: &str,
+        mut reader: ::csv::Reader<&[u8]>,
+        (bytes, mut counted_to): (&[u8], usize),
         mut line: usize,
         builder: &mut Builder,
         mut old: Option<&mut OldCommuneFile>,
     ) -> Result<()> {
-        let mut reader = self.reader(body);
         let mut row = StringRecord::new();
         // The csv crate's line count is off by one after CRLF, and its byte offset may point at the end of the
         // previous line: count newlines up to the record's first character ourselves.
-        let bytes = body.as_bytes();
-        let mut counted_to = 0;
         let path = self.path;
         while reader.read_record(&mut row).map_err(|e| self.error(e))? {
             let mut start = row.position().map_or(counted_to, |p| p.byte() as usize);
@@ -471,10 +482,12 @@ mod tests {
     /// Reads `path` in as many blocks as it has `BLOCK`s, whatever the cores of the machine and the
     /// other tests hold.
     fn in_blocks(path: &Path, spec: &TableSpec) -> Result<Table> {
+        read_on(path, spec, all_cores)
+    }
+
+    fn all_cores(wanted: usize) -> Held {
         static CORES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        read_on(path, spec, |wanted| {
-            crate::cores::hold_of(&CORES, usize::MAX, wanted, false)
-        })
+        crate::cores::hold_of(&CORES, usize::MAX, wanted, false)
     }
 
     #[test]
@@ -485,6 +498,17 @@ mod tests {
         let lf = national(12_000, 11_000);
         for (name, text) in [("lf", lf.clone()), ("crlf", lf.replace('\n', "\r\n"))] {
             assert!(text.len() > 4 * BLOCK, "large enough for 4 blocks at least");
+            // Read in blocks indeed, not in one pass after a failed block.
+            let rows = Rows {
+                path: Path::new("blocs.csv"),
+                separator: b';',
+                width: 3,
+                quotes: false,
+            };
+            let header = StringRecord::from(vec!["code", "nom", "taux"]);
+            let body = &text[text.find("taux").unwrap() + 5..];
+            let read = rows.in_blocks(&spec, &header, body, 3, all_cores);
+            assert_eq!(read.map(|b| b.len()), Some(body.len() / BLOCK), "{name}");
             let blocks = in_blocks(&write(&dir, "blocs.csv", &text), &spec).unwrap();
             // A quote in the body: the same rows, read in one pass.
             let quoted = text.replacen("Commune n° 11999", "\"Commune n° 11999\"", 1);
@@ -502,6 +526,31 @@ mod tests {
                 "{name}"
             );
             assert!(flags(&blocks.df, &secret_column("taux"))[3], "{name}");
+        }
+    }
+
+    #[test]
+    fn a_byte_order_mark_on_a_row_stays_in_its_cell() {
+        // A file pasted after another keeps the other's mark on a line: its code is not read as if it had none.
+        let dir = tempfile::tempdir().unwrap();
+        let small = "code;nom;taux\n\u{feff}01001;A;1\n";
+        // In the large file, the mark starts the line that starts the third block.
+        let mut big = national(12_000, 11_000);
+        let body = big.find("\n1000;").unwrap() + 1;
+        let (start, line) = split(&big[body..], 3, (big.len() - body) / BLOCK)[2];
+        big.insert(start.as_ptr() as usize - big.as_ptr() as usize, '\u{feff}');
+        for (name, text, line) in [
+            ("petit.csv", small.to_string(), 2),
+            ("grand.csv", big, line),
+        ] {
+            let path = write(&dir, name, &text);
+            for e in [
+                read_err_at(&path, &spec()),
+                in_blocks(&path, &spec()).unwrap_err(),
+            ] {
+                assert_eq!(e.line, Some(line), "{name}: {e}");
+                assert!(e.message.contains("code mal formé"), "{name}: {e}");
+            }
         }
     }
 
