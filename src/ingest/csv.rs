@@ -34,15 +34,13 @@ fn read_on(path: &Path, spec: &TableSpec, cores: fn(usize) -> Held) -> Result<Ta
         .hint("enregistrez le fichier entier dans un seul encodage (UTF-8 de préférence) : une partie a été collée depuis un autre fichier")
     })?;
     let (comments, text) = skip_comments(&decoded);
-    let rows = Rows {
-        path,
-        separator: detect_separator(text),
-        width: 0,
-        quotes: true,
-    };
-    let mut reader = rows.reader(text);
+    let separator = detect_separator(text);
+    let mut reader = csv_reader(separator, text);
     let mut header = StringRecord::new();
-    if !reader.read_record(&mut header).map_err(|e| rows.error(e))? {
+    if !reader
+        .read_record(&mut header)
+        .map_err(|e| csv_error(path, e))?
+    {
         return Err(Error::new("aucune ligne de données : le fichier est vide").file(path));
     }
     let start = reader.position().byte() as usize;
@@ -51,9 +49,10 @@ fn read_on(path: &Path, spec: &TableSpec, cores: fn(usize) -> Held) -> Result<Ta
         1 + comments + count_newlines(&text.as_bytes()[..start]),
     );
     let rows = Rows {
+        path,
+        separator,
         width: header.len(),
         quotes: memchr::memchr(b'"', body.as_bytes()).is_some(),
-        ..rows
     };
     // The Cnaf's older commune file gives several rows of the long layout per line.
     let names: Vec<&str> = header.iter().map(header_name).collect();
@@ -96,20 +95,20 @@ struct Rows<'a> {
     quotes: bool,
 }
 
+fn csv_reader(separator: u8, text: &str) -> ::csv::Reader<&[u8]> {
+    ReaderBuilder::new()
+        .delimiter(separator)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes())
+}
+
+/// With flexible rows over decoded text, the csv crate fails only on I/O, which a byte slice does not have.
+fn csv_error(path: &Path, e: ::csv::Error) -> Error {
+    Error::new(format!("CSV illisible : {e}")).file(path)
+}
+
 impl<'a> Rows<'a> {
-    fn reader<'t>(&self, text: &'t str) -> ::csv::Reader<&'t [u8]> {
-        ReaderBuilder::new()
-            .delimiter(self.separator)
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(text.as_bytes())
-    }
-
-    /// With flexible rows over decoded text, the csv crate fails only on I/O, which a byte slice does not have.
-    fn error(&self, e: ::csv::Error) -> Error {
-        Error::new(format!("CSV illisible : {e}")).file(self.path)
-    }
-
     /// The body read in blocks of lines on the cores free, each by its own builder. None when the body is small,
     /// has a quote (a quoted cell may hold a line break: its lines are not rows) or a byte order mark, or when a
     /// block fails or repeats a key of another: reading it in one pass then gives the error of the first line at
@@ -136,7 +135,7 @@ impl<'a> Rows<'a> {
         let blocks = split(body, line, 1 + cores.more());
         let read = |(block, line): (&str, usize)| {
             let mut builder = Builder::new(self.path, spec, header, estimate_rows(block)).ok()?;
-            let reader = self.reader(block);
+            let reader = csv_reader(self.separator, block);
             self.push(reader, (block.as_bytes(), 0), line, &mut builder, None)
                 .ok()?;
             builder.into_block().ok()
@@ -169,7 +168,10 @@ impl<'a> Rows<'a> {
         // The csv crate's line count is off by one after CRLF, and its byte offset may point at the end of the
         // previous line: count newlines up to the record's first character ourselves.
         let path = self.path;
-        while reader.read_record(&mut row).map_err(|e| self.error(e))? {
+        while reader
+            .read_record(&mut row)
+            .map_err(|e| csv_error(path, e))?
+        {
             let mut start = row.position().map_or(counted_to, |p| p.byte() as usize);
             while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
                 start += 1;
@@ -179,9 +181,10 @@ impl<'a> Rows<'a> {
             // A quote opened and never closed swallows the lines after it into one cell: a cell
             // over several lines holding the separator is rows, not a note written on two lines.
             let separator = char::from(self.separator);
-            if let Some(field) = row
-                .iter()
-                .position(|f| self.quotes && f.contains('\n') && f.contains(separator))
+            if self.quotes
+                && let Some(field) = row
+                    .iter()
+                    .position(|f| f.contains('\n') && f.contains(separator))
             {
                 return Err(Error::new(format!(
                     "guillemet non fermé : la cellule {} de cette ligne court sur {} lignes",
