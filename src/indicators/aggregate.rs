@@ -18,7 +18,7 @@ use crate::error::Result;
 use crate::ingest::LINE_COLUMN;
 use crate::notice::{CodeLine, Notice, Partial};
 use crate::territory::moves::Moves;
-use crate::territory::{Level, Territory, Unit, str_col};
+use crate::territory::{Level, Territory, Unit, str_col, unit_numbers};
 
 /// What the codes of a source's rows are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,15 +61,29 @@ pub struct Targets<'a> {
     pub moves: Option<&'a Moves>,
 }
 
-/// What a source gives the territories of a selection.
-#[derive(Default)]
+/// What a source gives the units of a selection, in their order.
+#[derive(Debug, PartialEq)]
 pub struct Sums {
-    /// Per territory with rows in the file, by code, the sum of each column.
-    pub by_code: HashMap<String, Vec<Cell>, FixedState>,
-    /// The territories a finer file covers only in part, with how many of their communes it
-    /// has and how many they have: their cells are [`Cell::Partial`], or the sums of their
-    /// communes present when partial sums are accepted.
-    pub partial: HashMap<String, (usize, usize), FixedState>,
+    /// `columns[c][u]`: column `c` summed over unit `u` ([`Cell::Missing`] for a unit the file
+    /// has no row of).
+    pub columns: Vec<Vec<Cell>>,
+    /// Whether the file has rows of unit `u`.
+    pub found: Vec<bool>,
+    /// For a unit a finer file covers only in part, how many of its communes it has and how
+    /// many it has: its cells are [`Cell::Partial`], or the sums of its communes present when
+    /// partial sums are accepted.
+    pub partial: Vec<Option<(usize, usize)>>,
+}
+
+impl Sums {
+    /// No row of any of `units` units.
+    pub fn none(units: usize, columns: usize) -> Sums {
+        Sums {
+            columns: vec![vec![Cell::Missing; units]; columns],
+            found: vec![false; units],
+            partial: vec![None; units],
+        }
+    }
 }
 
 /// Per territory of the selection found in the rows, the sum of each column (a secret
@@ -101,19 +115,10 @@ pub fn sum_rows(rows: &Rows, into: &Targets, notices: &mut Vec<Notice>) -> Resul
     // The territories of the level by number (their rank in code order); those of the
     // selection are summed.
     let numbers = territory.codes(level);
+    let unit_numbers = unit_numbers(&numbers, units);
     let mut selected = vec![false; numbers.len()];
-    let mut next = 0;
-    for u in units {
-        let code = u.code.as_str();
-        // Units come in code order, as the numbers do: most are at the next one.
-        let found = match numbers.get(next) {
-            Some(&n) if n == code => Ok(next),
-            _ => numbers.binary_search(&code),
-        };
-        if let Ok(t) = found {
-            selected[t] = true;
-            next = t + 1;
-        }
+    for t in unit_numbers.iter().flatten() {
+        selected[*t] = true;
     }
     let deps = into.departements;
     // Keys the COG does not know, and communes known but in no territory of the level.
@@ -187,13 +192,19 @@ pub fn sum_rows(rows: &Rows, into: &Targets, notices: &mut Vec<Notice>) -> Resul
     let hidden = rows
         .secret_rule
         .map(|rule| engine::Hidden { rule, file: &file });
-    let summed = engine::sum_into(df, &numbers, &of_row, rows.columns, hidden)?;
-    let mut sums = Sums::default();
-    for (t, code) in summed.codes.into_iter().enumerate() {
-        sums.by_code.insert(
-            code.to_string(),
-            summed.columns.iter().map(|c| c[t]).collect(),
-        );
+    let summed = engine::sum_into(df, numbers.len(), &of_row, rows.columns, hidden)?;
+    let mut reached = vec![false; numbers.len()];
+    for &t in &summed.reached {
+        reached[t] = true;
+    }
+    let mut sums = Sums::none(units.len(), rows.columns.len());
+    for (u, t) in unit_numbers.iter().enumerate() {
+        if let Some(t) = t.filter(|&t| reached[t]) {
+            sums.found[u] = true;
+            for (sum, column) in sums.columns.iter_mut().zip(&summed.columns) {
+                sum[u] = column[t];
+            }
+        }
     }
     // The rows of the keys left out, each with its line.
     let rows_of_keys = |set: &HashSet<&str, FixedState>| -> Vec<CodeLine> {
@@ -229,39 +240,33 @@ pub fn sum_rows(rows: &Rows, into: &Targets, notices: &mut Vec<Notice>) -> Resul
     }
     if rows.codes != RowCodes::Territory {
         // The communes with rows in each territory summed, against all of its communes.
-        let mut present: HashMap<&str, usize, FixedState> = HashMap::default();
-        let communes = territory.communes.values().zip(&seen);
-        for (commune, _) in communes.filter(|(_, seen)| **seen) {
-            if let Some(t) = commune.parent(level)
-                && sums.by_code.contains_key(t)
-            {
-                *present.entry(t).or_default() += 1;
+        let mut present = vec![0; numbers.len()];
+        for rank in (0..seen.len()).filter(|&r| seen[r]) {
+            if let Some(t) = territory.parent_number(level, rank).filter(|&t| reached[t]) {
+                present[t] += 1;
             }
         }
-        let mut partial: Vec<Partial> = present
-            .into_iter()
-            .map(|(t, n)| {
-                let communes = territory.commune_count(level, t);
-                Partial {
-                    code: t.to_string(),
-                    absent: communes - n,
+        let mut partial = Vec::new();
+        for (u, t) in unit_numbers.iter().enumerate() {
+            let Some(t) = t.filter(|&t| present[t] > 0) else {
+                continue;
+            };
+            let communes = territory.commune_count(level, numbers[t]);
+            if present[t] < communes {
+                sums.partial[u] = Some((present[t], communes));
+                if !rows.accept_partial {
+                    for column in &mut sums.columns {
+                        column[u] = Cell::Partial;
+                    }
+                }
+                partial.push(Partial {
+                    code: numbers[t].to_string(),
+                    absent: communes - present[t],
                     communes,
-                }
-            })
-            .filter(|p| p.absent > 0)
-            .collect();
-        partial.sort_unstable_by(|a, b| a.code.cmp(&b.code));
-        sums.partial = partial
-            .iter()
-            .map(|p| (p.code.clone(), (p.communes - p.absent, p.communes)))
-            .collect();
-        if !rows.accept_partial {
-            for p in &partial {
-                if let Some(cells) = sums.by_code.get_mut(&p.code) {
-                    cells.fill(Cell::Partial);
-                }
+                });
             }
         }
+        partial.sort_unstable_by(|a, b| a.code.cmp(&b.code));
         if !partial.is_empty() {
             notices.push(Notice::PartlyCovered {
                 file: rows.file.to_path_buf(),
@@ -272,8 +277,9 @@ pub fn sum_rows(rows: &Rows, into: &Targets, notices: &mut Vec<Notice>) -> Resul
     }
     let absent: Vec<String> = units
         .iter()
-        .filter(|u| !sums.by_code.contains_key(&u.code))
-        .map(|u| u.code.clone())
+        .zip(&sums.found)
+        .filter(|(_, found)| !**found)
+        .map(|(u, _)| u.code.clone())
         .collect();
     if !absent.is_empty() {
         notices.push(Notice::Absent {
@@ -333,16 +339,20 @@ mod tests {
         };
         // Both EPCI have communes without a row: « partiel », no value, unless the query
         // accepts the sums of the communes present.
+        let at = |code: &str| units.iter().position(|u| u.code == code).unwrap();
+        let (montpellier_at, other_at) = (at(montpellier), at(other));
         let sums = sum(false, &mut Vec::new());
-        assert_eq!(sums.by_code[montpellier], [Cell::Partial]);
-        assert_eq!(sums.by_code[other], [Cell::Partial]);
+        assert_eq!(sums.columns[0][montpellier_at], Cell::Partial);
+        assert_eq!(sums.columns[0][other_at], Cell::Partial);
         let mut notices = Vec::new();
         let sums = sum(true, &mut notices);
-        assert_eq!(sums.by_code[montpellier], [Value(15.0)]);
-        assert_eq!(sums.by_code[other], [Value(2.0)]);
-        assert_eq!(sums.by_code.len(), 2);
+        assert_eq!(sums.columns[0][montpellier_at], Value(15.0));
+        assert_eq!(sums.columns[0][other_at], Value(2.0));
+        assert_eq!(sums.found.iter().filter(|f| **f).count(), 2);
         // Both EPCI have communes without a row: their sums are partial, and said.
-        assert!(sums.partial.contains_key(montpellier) && sums.partial.contains_key(other));
+        let all = territory.commune_count(Level::Epci, montpellier);
+        assert_eq!(sums.partial[montpellier_at], Some((1, all)));
+        assert!(sums.partial[other_at].is_some());
         assert_eq!(
             notices[0],
             Notice::UnknownCodes {
@@ -356,7 +366,6 @@ mod tests {
         let Notice::PartlyCovered { territories, .. } = &notices[1] else {
             panic!("{notices:?}")
         };
-        let all = territory.commune_count(Level::Epci, montpellier);
         let of_montpellier = territories.iter().find(|t| t.code == montpellier).unwrap();
         assert_eq!(
             (of_montpellier.absent, of_montpellier.communes),
@@ -406,8 +415,10 @@ mod tests {
             &mut Vec::new(),
         )
         .unwrap();
-        assert_eq!(sums.by_code["26"], [Value(3.0)]);
-        assert_eq!(sums.by_code["07"], [Secret]);
-        assert!(sums.partial.is_empty());
+        let codes: Vec<&str> = units.iter().map(|u| u.code.as_str()).collect();
+        assert_eq!(codes, ["07", "26"]);
+        assert_eq!(sums.columns[0], [Secret, Value(3.0)]);
+        assert_eq!(sums.found, [true, true]);
+        assert_eq!(sums.partial, [None, None]);
     }
 }

@@ -4,12 +4,9 @@
 
 use std::collections::BTreeSet;
 
-use polars::prelude::*;
-
 use super::Cell;
 use super::engine;
-use super::frame::push_cells;
-use super::model::{ColumnRef, Indicator, Kind, evaluate};
+use super::model::{ColumnRef, Indicator, Kind, Values, evaluate};
 use crate::error::{Error, Result};
 use crate::ingest::files::rows_of_year;
 use crate::ingest::{LINE_COLUMN, Table};
@@ -152,23 +149,31 @@ pub struct Components {
     pub children: String,
 }
 
-/// Name of the children column in the aggregated frame.
-pub const CHILDREN: &str = "enfants_moins_3";
-
 /// The coverage of the territories reached by a components file.
 #[derive(Debug)]
 pub struct ComponentCoverage {
-    /// `code`, the summed places and children, `txcouv` and one rate per place column.
-    pub frame: DataFrame,
+    /// The territories some row reaches, by number (their rank in [`Territory::codes`]), in
+    /// order: only they have a rate.
+    pub reached: Vec<usize>,
+    /// Over the territories reached: `txcouv` (indicator 0), then the rate of each place column.
+    pub rates: Values,
     pub notices: Vec<Notice>,
     /// The rate over all the territories reached (missing when one lacks a count).
     pub overall: Cell,
 }
 
-/// Coverage as a ratio of sums over the communes of each territory of `level`: the
-/// summed places and children, `txcouv` and one rate per part (`txcouv_<column>`), all
-/// with `__secret` companions (a sum touching a secret cell is secret), each rate a ratio
-/// indicator of the model. A commune unknown to the COG is an error.
+impl ComponentCoverage {
+    /// `txcouv` and the rate of each place column of territory number `t`, when a row reaches it.
+    pub fn of_number(&self, t: usize) -> Option<Vec<Cell>> {
+        let i = self.reached.binary_search(&t).ok()?;
+        Some(self.rates.of_territory(i))
+    }
+}
+
+/// Coverage as a ratio of sums over the communes of each territory of `level`: `txcouv` and
+/// one rate per part (`txcouv_<column>`) of the summed places over the summed children, each
+/// a ratio indicator of the model (a sum touching a secret cell is secret). A commune unknown
+/// to the COG is an error.
 pub fn from_components(
     table: &Table,
     cols: &Components,
@@ -232,8 +237,13 @@ pub fn from_components(
         .iter()
         .map(|t| t.as_ref().map_or(&[][..], std::slice::from_ref))
         .collect();
-    let summed = engine::sum_into(df, &targets, &of_row, &inputs, None)?;
-    let height = summed.codes.len();
+    let summed = engine::sum_into(df, targets.len(), &of_row, &inputs, None)?;
+    // The territories reached alone are evaluated, so that the overall rate is theirs.
+    let columns: Vec<Vec<Cell>> = summed
+        .columns
+        .iter()
+        .map(|c| summed.reached.iter().map(|&t| c[t]).collect())
+        .collect();
     // The rate and each part are ratios of the summed places over the summed children.
     let column = |name: &str| ColumnRef {
         source: 0,
@@ -262,28 +272,20 @@ pub fn from_components(
             .iter()
             .position(|n| *n == c.column)
             .expect("an input");
-        summed.columns[i].as_slice()
+        columns[i].as_slice()
     };
-    let values = evaluate(&indicators, &by_column, height);
-
-    let mut frame = DataFrame::new(height, vec![Column::new("code".into(), &summed.codes)])?;
-    push_cells(&mut frame, CHILDREN, &summed.columns[cols.places.len()])?;
-    for (k, ((name, _), places)) in cols.places.iter().zip(&summed.columns).enumerate() {
-        push_cells(&mut frame, name, places)?;
-        push_cells(&mut frame, &format!("{RATE}_{name}"), values.of(k + 1))?;
-    }
-    push_cells(&mut frame, RATE, values.of(0))?;
+    let rates = evaluate(&indicators, &by_column, summed.reached.len());
     Ok(ComponentCoverage {
-        frame,
+        overall: rates.total_of_all(0),
+        reached: summed.reached,
+        rates,
         notices,
-        overall: values.total_of_all(0),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::indicators::cell::cells;
     use crate::ingest::{self, ColumnKind, ColumnSpec, TableSpec, layouts};
 
     fn table(dir: &std::path::Path, name: &str, text: &str, spec: &TableSpec) -> Table {
@@ -347,53 +349,43 @@ mod tests {
     fn ratio_of_sums_with_parts_and_secret_propagation() {
         let dir = tempfile::tempdir().unwrap();
         let (territory, components, cols) = fixture(dir.path());
-        let ComponentCoverage { frame, notices, .. } =
-            from_components(&components, &cols, &territory, Level::Epci).unwrap();
-        let codes: Vec<_> = frame
-            .column("code")
-            .unwrap()
-            .str()
-            .unwrap()
-            .iter()
-            .flatten()
-            .map(String::from)
-            .collect();
-        assert_eq!(codes, ["200000001", "200000002"]);
-        // CC Un: (10 + 30 + 0 + 5) / (100 + 10) = 40,909…, not the mean of 40 and 50.
-        let rate = cells(&frame, RATE).unwrap();
-        assert!((rate[0].value().unwrap() - 4500.0 / 110.0).abs() < 1e-12);
-        // CC Deux: one secret cell makes the sum, and the rate, secret.
-        assert_eq!(rate[1], Cell::Secret);
-        let psu = cells(&frame, "txcouv_psu").unwrap();
-        assert!((psu[0].value().unwrap() - 1000.0 / 110.0).abs() < 1e-12);
-        assert_eq!(psu[1], Cell::Secret);
-        let am = cells(&frame, "txcouv_am").unwrap();
-        assert_eq!(
-            am[1],
-            Cell::Value(20.0),
-            "a part without secret stays known"
+        let computed = from_components(&components, &cols, &territory, Level::Epci).unwrap();
+        let epci = territory.codes(Level::Epci);
+        let reached: Vec<&str> = computed.reached.iter().map(|&t| epci[t]).collect();
+        assert_eq!(reached, ["200000001", "200000002"]);
+        // Indicators: txcouv, txcouv_psu, txcouv_am.
+        let (un, deux) = (
+            computed.rates.of_territory(0),
+            computed.rates.of_territory(1),
         );
-        let children = cells(&frame, CHILDREN).unwrap();
-        assert_eq!(children, [Cell::Value(110.0), Cell::Value(100.0)]);
+        // CC Un: (10 + 30 + 0 + 5) / (100 + 10) = 40,909…, not the mean of 40 and 50.
+        assert!((un[0].value().unwrap() - 4500.0 / 110.0).abs() < 1e-12);
+        assert!((un[1].value().unwrap() - 1000.0 / 110.0).abs() < 1e-12);
+        // CC Deux: one secret cell makes the sum, and the rate, secret; a part without secret
+        // stays known.
+        assert_eq!(deux, [Cell::Secret, Cell::Secret, Cell::Value(20.0)]);
+        assert_eq!(computed.of_number(1), Some(deux));
         // The commune without EPCI is excluded and said so.
         assert!(
-            notices.contains(&Notice::CommunesWithoutParent {
+            computed.notices.contains(&Notice::CommunesWithoutParent {
                 level: Level::Epci,
                 codes: vec!["63005".into()]
             }),
-            "{notices:?}"
+            "{:?}",
+            computed.notices
         );
+        // The overall rate is secret, as CC Deux's is.
+        assert_eq!(computed.overall, Cell::Secret);
     }
 
     #[test]
     fn departement_level_sums_every_commune() {
         let dir = tempfile::tempdir().unwrap();
         let (territory, components, cols) = fixture(dir.path());
-        let ComponentCoverage { frame, notices, .. } =
-            from_components(&components, &cols, &territory, Level::Departement).unwrap();
-        assert_eq!(frame.height(), 1);
-        assert_eq!(cells(&frame, RATE).unwrap(), [Cell::Secret]);
-        assert!(notices.is_empty(), "{notices:?}");
+        let computed = from_components(&components, &cols, &territory, Level::Departement).unwrap();
+        assert_eq!(computed.reached, [0]);
+        assert_eq!(computed.rates.of(0), [Cell::Secret]);
+        assert!(computed.notices.is_empty(), "{:?}", computed.notices);
     }
 
     #[test]

@@ -6,17 +6,17 @@
 //!
 //! ```
 //! use diagterr::indicators::engine::sum_into;
-//! use diagterr::indicators::Cell::Value;
+//! use diagterr::indicators::Cell::{Missing, Value};
 //! use diagterr::polars::prelude::*;
 //!
 //! // Two IRIS of commune 34172 and one of 34003, summed into their EPCI, numbered in the
 //! // order of their codes.
 //! let rows = df!("commune" => ["34172", "34172", "34003"], "AM" => [10.0, 5.0, 2.0]).unwrap();
-//! let epci = ["200066355", "243400017"];
+//! // EPCI 0 is 200066355, EPCI 1 is 243400017; the third EPCI has no row.
 //! let of_row: [&[(usize, f64)]; 3] = [&[(1, 1.0)], &[(1, 1.0)], &[(0, 1.0)]];
-//! let sums = sum_into(&rows, &epci, &of_row, &["AM"], None).unwrap();
-//! assert_eq!(sums.codes, ["200066355", "243400017"]);
-//! assert_eq!(sums.columns[0], [Value(2.0), Value(15.0)]);
+//! let sums = sum_into(&rows, 3, &of_row, &["AM"], None).unwrap();
+//! assert_eq!(sums.reached, [0, 1]);
+//! assert_eq!(sums.columns[0], [Value(2.0), Value(15.0), Missing]);
 //! ```
 
 use polars::prelude::*;
@@ -26,12 +26,13 @@ use super::secret_rule::{SecretRule, high_column, low_column};
 use crate::error::Result;
 use crate::ingest::secret_column;
 
-/// The sums of each territory reached, sorted by code.
+/// The sums of the territories, by number.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Summed<'a> {
-    /// The territories reached, in code order.
-    pub codes: Vec<&'a str>,
-    /// `columns[c][t]`: column `c` summed over territory `t`.
+pub struct Summed {
+    /// The numbers of the territories some row reaches, in order: only they have a sum.
+    pub reached: Vec<usize>,
+    /// `columns[c][t]`: column `c` summed over territory `t` ([`Cell::Missing`] for a
+    /// territory no row reaches).
     pub columns: Vec<Vec<Cell>>,
 }
 
@@ -83,21 +84,21 @@ impl Running {
 }
 
 /// `columns` of `rows` (numbers, with their `__secret` companions when some cell is
-/// secret) summed into the territories: `codes[t]` names territory `t` (the codes in order),
-/// and `of_row[i]` gives row `i`'s territories with the part of the row each gets (1, except
+/// secret) summed into `territories` territories, each a number (its rank in code order):
+/// `of_row[i]` gives row `i`'s territories with the part of the row each gets (1, except
 /// for a commune split since the file's vintage). Only the territories some row reaches have
 /// a sum. With the rule of the `hidden` cells, a sum touching them is known between bounds
 /// ([`Cell::Bounded`]).
 ///
 /// Each row adds its cells to its territories' sums, in file order: the same inputs give the
 /// same last bits.
-pub fn sum_into<'a>(
+pub fn sum_into(
     rows: &DataFrame,
-    codes: &[&'a str],
+    territories: usize,
     of_row: &[&[(usize, f64)]],
     columns: &[&str],
     hidden: Option<Hidden>,
-) -> Result<Summed<'a>> {
+) -> Result<Summed> {
     assert_eq!(of_row.len(), rows.height(), "the territories of each row");
     let numbers = |c: &str| -> Result<Column> { Ok(rows.column(c)?.cast(&DataType::Float64)?) };
     let values: Vec<Column> = columns.iter().map(|c| numbers(c)).collect::<Result<_>>()?;
@@ -126,14 +127,14 @@ pub fn sum_into<'a>(
     let bound_columns: Vec<Option<[Column; 2]>> =
         columns.iter().map(|c| bound(c)).collect::<Result<_>>()?;
 
-    let mut reached = vec![false; codes.len()];
+    let mut reached = vec![false; territories];
     for targets in of_row {
         for &(t, _) in *targets {
             reached[t] = true;
         }
     }
     let mut sums: Vec<Running> = (0..columns.len())
-        .map(|_| Running::new(codes.len(), hidden.is_some()))
+        .map(|_| Running::new(territories, hidden.is_some()))
         .collect();
     for (c, sums) in sums.iter_mut().enumerate() {
         // Read whole, in file order: a chunked array looked up cell by cell finds its chunk
@@ -166,12 +167,18 @@ pub fn sum_into<'a>(
             }
         }
     }
-    let kept: Vec<usize> = (0..codes.len()).filter(|&t| reached[t]).collect();
     Ok(Summed {
-        codes: kept.iter().map(|&t| codes[t]).collect(),
+        reached: (0..territories).filter(|&t| reached[t]).collect(),
         columns: sums
             .iter()
-            .map(|s| kept.iter().map(|&t| s.cell(t)).collect())
+            .map(|s| {
+                (0..territories)
+                    .map(|t| match reached[t] {
+                        true => s.cell(t),
+                        false => Cell::Missing,
+                    })
+                    .collect()
+            })
             .collect(),
     })
 }
@@ -196,8 +203,8 @@ mod tests {
         // Rows a, b go to T1, c to T2; d goes nowhere.
         let of_row: [&[(usize, f64)]; 5] =
             [&[(0, 1.0)], &[(0, 1.0)], &[(0, 1.0)], &[(1, 1.0)], &[]];
-        let sums = sum_into(&rows(), &["T1", "T2"], &of_row, &["n", "m"], None).unwrap();
-        assert_eq!(sums.codes, ["T1", "T2"]);
+        let sums = sum_into(&rows(), 2, &of_row, &["n", "m"], None).unwrap();
+        assert_eq!(sums.reached, [0, 1]);
         // T1 holds a secret n and a missing m; "d" has no link and is left out.
         assert_eq!(sums.columns[0], [Secret, Value(4.0)]);
         assert_eq!(sums.columns[1], [Missing, Value(5.0)]);
@@ -207,7 +214,7 @@ mod tests {
     fn a_split_row_gives_each_territory_its_part() {
         // Row c is shared between T1 and T2; d goes to T2.
         let of_row: [&[(usize, f64)]; 5] = [&[], &[], &[], &[(0, 0.25), (1, 0.75)], &[(1, 1.0)]];
-        let sums = sum_into(&rows(), &["T1", "T2"], &of_row, &["n"], None).unwrap();
+        let sums = sum_into(&rows(), 2, &of_row, &["n"], None).unwrap();
         assert_eq!(sums.columns[0], [Value(1.0), Value(11.0)]);
     }
 
@@ -235,7 +242,7 @@ mod tests {
             rule: &rule,
             file: "iris.csv",
         };
-        let sums = sum_into(&rows, &["T"], &of_row, &["n", "m"], Some(hidden)).unwrap();
+        let sums = sum_into(&rows, 1, &of_row, &["n", "m"], Some(hidden)).unwrap();
         // Nothing disclosed: the sum is 10 plus 0 to 4 plus 0 to 99, the whole width of each
         // hidden cell, so that no published total of the commune gives a hidden cell back.
         assert_eq!(
@@ -251,7 +258,8 @@ mod tests {
     #[test]
     fn no_row_reaching_a_territory_gives_no_sum() {
         let of_row: [&[(usize, f64)]; 5] = [&[]; 5];
-        let sums = sum_into(&rows(), &["T"], &of_row, &["n"], None).unwrap();
-        assert!(sums.codes.is_empty() && sums.columns[0].is_empty());
+        let sums = sum_into(&rows(), 1, &of_row, &["n"], None).unwrap();
+        assert!(sums.reached.is_empty());
+        assert_eq!(sums.columns[0], [Missing]);
     }
 }

@@ -1,18 +1,13 @@
 //! The coverage of every territory of a query read from its files (the Cnaf's published rates,
 //! or the components of the rate summed), joined to the COG, with its references.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
-
-use foldhash::fast::FixedState;
-use polars::prelude::DataFrame;
 
 use super::evaluate_sources;
 use super::vintage;
 use crate::error::Result;
 use crate::indicators::Cell;
-use crate::indicators::cell::cells;
 use crate::indicators::coverage::{self, Components, PUBLISHED_PARTS, RATE};
 use crate::indicators::coverage_list::{Coverage, Reference, Row};
 use crate::indicators::reference::Comparison;
@@ -23,7 +18,7 @@ use crate::notice::Notice;
 use crate::query::{
     ComponentsSpec, CoverageMethod, CoverageSpec, Query, ReferenceSpec, ReferenceWord, SourceLevel,
 };
-use crate::territory::{Level, Territory, Unit, str_col};
+use crate::territory::{Level, Territory, str_col, unit_numbers};
 
 /// Coverage of every territory of the query, with the references and classes.
 pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result<Coverage> {
@@ -98,8 +93,17 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
             };
             let (table, mut notices) = read_components(query, territory, comp, &cols)?;
             let computed = coverage::from_components(&table, &cols, territory, level)?;
+            let numbers = unit_numbers(&territory.codes(level), units);
+            let none = || vec![Cell::Missing; cols.places.len() + 1];
+            let by_unit = numbers
+                .iter()
+                .map(|t| {
+                    let mut rates = t.and_then(|t| computed.of_number(t)).unwrap_or_else(none);
+                    let parts = rates.split_off(1);
+                    (rates[0], parts)
+                })
+                .collect();
             notices.extend(computed.notices);
-            let by_unit = on_units(&computed.frame, &cols, units)?;
             let labels = cols.places.iter().map(|p| p.1.clone()).collect();
             (by_unit, labels, notices, Some((table, cols)))
         }
@@ -239,34 +243,6 @@ impl CafFiles<'_> {
     }
 }
 
-/// The rate and parts of each unit in a frame of computed coverage (by territory code);
-/// a unit the frame lacks has none.
-fn on_units(
-    frame: &DataFrame,
-    cols: &Components,
-    units: &[Unit],
-) -> Result<Vec<(Cell, Vec<Cell>)>> {
-    let codes = str_col(frame, "code")?;
-    let index: HashMap<&str, usize, FixedState> = codes
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.unwrap_or(""), i))
-        .collect();
-    let rates = cells(frame, RATE)?;
-    let parts: Vec<Vec<Cell>> = cols
-        .places
-        .iter()
-        .map(|p| cells(frame, &format!("{RATE}_{}", p.0)))
-        .collect::<Result<_>>()?;
-    Ok(units
-        .iter()
-        .map(|u| match index.get(u.code.as_str()) {
-            Some(&i) => (rates[i], parts.iter().map(|p| p[i]).collect()),
-            None => (Cell::Missing, vec![Cell::Missing; parts.len()]),
-        })
-        .collect())
-}
-
 /// The components file, on the query's communes when it is of an older vintage (with the
 /// notice of what moved).
 fn read_components(
@@ -385,14 +361,13 @@ fn reference(
                 components.expect("the components of a computed reference: checked by the plan");
             let by_departement =
                 coverage::from_components(table, cols, territory, Level::Departement)?;
-            let frame = &by_departement.frame;
-            let codes: Vec<Option<&str>> = frame.column("code")?.str()?.iter().collect();
-            let rate = cells(frame, RATE)?;
+            let numbers = territory.codes(Level::Departement);
             let cell = match dep {
-                Some(d) => codes
-                    .iter()
-                    .position(|c| *c == Some(d))
-                    .map_or(Cell::Missing, |i| rate[i]),
+                Some(d) => numbers
+                    .binary_search(&d)
+                    .ok()
+                    .and_then(|t| by_departement.of_number(t))
+                    .map_or(Cell::Missing, |rates| rates[0]),
                 // France: the ratio of the sums over every département of the file.
                 None => by_departement.overall,
             };

@@ -19,7 +19,6 @@ use read::sum_by_unit;
 use services::service_sums;
 
 use crate::error::Result;
-use crate::indicators::Cell;
 use crate::indicators::aggregate::Sums;
 use crate::indicators::coverage;
 use crate::indicators::evaluated::Evaluated;
@@ -48,42 +47,20 @@ pub fn evaluate_sources(
         .iter()
         .map(|s| sum_source(query, s, territory, *level, units, notices))
         .collect::<Result<_>>()?;
-    let column_sums = |c: &ColumnRef| -> Vec<Cell> {
+    let column_sums = |c: &ColumnRef| {
         let i = sources[c.source]
             .columns
             .iter()
             .position(|name| *name == c.column)
             .expect("the plan lists every column its indicators read");
-        units
-            .iter()
-            .map(|u| {
-                sums[c.source]
-                    .by_code
-                    .get(&u.code)
-                    .map_or(Cell::Missing, |v| v[i])
-            })
-            .collect()
+        sums[c.source].columns[i].as_slice()
     };
+    let values = evaluate(&plan.indicators, &column_sums, units.len());
+    let (found, partial) = sums.into_iter().map(|s| (s.found, s.partial)).unzip();
     Ok(Evaluated {
-        values: evaluate(&plan.indicators, &column_sums, units.len()),
-        found: sums
-            .iter()
-            .map(|s| {
-                units
-                    .iter()
-                    .map(|u| s.by_code.contains_key(&u.code))
-                    .collect()
-            })
-            .collect(),
-        partial: sums
-            .iter()
-            .map(|s| {
-                units
-                    .iter()
-                    .map(|u| s.partial.get(&u.code).copied())
-                    .collect()
-            })
-            .collect(),
+        values,
+        found,
+        partial,
     })
 }
 
@@ -98,7 +75,7 @@ pub(crate) fn sum_source(
     notices: &mut Vec<Notice>,
 ) -> Result<Sums> {
     if s.columns.is_empty() {
-        return Ok(Sums::default());
+        return Ok(Sums::none(units.len(), 0));
     }
     if *s.spec.niveau.get_ref() == SourceLevel::Services {
         return service_sums(query, s, territory, level, units, notices);

@@ -74,12 +74,8 @@ pub fn reference_values(
                         &units,
                         &mut Vec::new(),
                     )?;
-                    let lacking = units
-                        .iter()
-                        .filter(|u| {
-                            !sums.by_code.contains_key(&u.code)
-                                || sums.partial.contains_key(&u.code)
-                        })
+                    let lacking = (0..units.len())
+                        .filter(|&u| !sums.found[u] || sums.partial[u].is_some())
                         .count();
                     let source = s.name.clone();
                     how.push(match lacking {
@@ -95,7 +91,7 @@ pub fn reference_values(
                     });
                     (lacking == 0).then(|| {
                         (0..s.columns.len())
-                            .map(|i| Cell::sum(units.iter().map(|u| sums.by_code[&u.code][i])))
+                            .map(|i| Cell::sum(sums.columns[i].iter().copied()))
                             .collect()
                     })
                 }

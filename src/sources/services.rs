@@ -62,14 +62,13 @@ pub(super) fn service_sums(
         .collect();
     let none = Counts::new();
     let counts = placed.counts.get(&year);
-    let mut sums = Sums::default();
-    for u in units {
-        let of = counts.and_then(|c| c.get(&u.code)).unwrap_or(&none);
-        let cells = kinds
-            .iter()
-            .map(|k| Cell::Value(of.get(k).copied().unwrap_or(0.0)))
-            .collect();
-        sums.by_code.insert(u.code.clone(), cells);
+    let mut sums = Sums::none(units.len(), kinds.len());
+    for (u, unit) in units.iter().enumerate() {
+        let of = counts.and_then(|c| c.get(&unit.code)).unwrap_or(&none);
+        sums.found[u] = true;
+        for (column, k) in sums.columns.iter_mut().zip(&kinds) {
+            column[u] = Cell::Value(of.get(k).copied().unwrap_or(0.0));
+        }
     }
     Ok(sums)
 }

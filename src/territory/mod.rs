@@ -56,3 +56,23 @@ pub struct Unit {
     /// The départements it lies in (several for an EPCI across a border).
     pub departements: Vec<String>,
 }
+
+/// The number of each unit among the territories of its level (`numbers`, the codes in order:
+/// see [`Territory::codes`]); `None` for a code not among them. Units come in code order, as
+/// the numbers do: most are found at the rank after the last one, the others by binary search.
+pub fn unit_numbers(numbers: &[&str], units: &[Unit]) -> Vec<Option<usize>> {
+    let mut next = 0;
+    units
+        .iter()
+        .map(|u| {
+            let code = u.code.as_str();
+            let found = match numbers.get(next) {
+                Some(&n) if n == code => Ok(next),
+                _ => numbers.binary_search(&code),
+            };
+            let t = found.ok()?;
+            next = t + 1;
+            Some(t)
+        })
+        .collect()
+}
