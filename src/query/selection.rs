@@ -4,7 +4,7 @@
 use super::Query;
 use crate::error::Result;
 use crate::territory::Territory;
-use crate::territory::selection::Selection;
+use crate::territory::selection::{Selection, SelectionKey};
 
 impl Query {
     /// The territories this query computes (see [`Selection`]); an error at `departements` or
@@ -16,16 +16,27 @@ impl Query {
         territory
             .check_departements(deps)
             .map_err(|e| self.place(e, &t.departements.span()))?;
-        let mut units = territory.units(level, deps);
-        if let Some(epci) = &t.epci {
-            units = territory
-                .zoom(level, epci.get_ref(), units, t.vintage())
-                .map_err(|e| self.place(e, &epci.span()))?;
-        }
-        let notices = territory.selection_notes(level, deps, t.epci_debordants, &mut units)?;
-        if units.is_empty() {
-            return Err(self.error_at(&t.departements.span(), "aucun territoire dans la sélection"));
-        }
+        let key = SelectionKey {
+            level,
+            departements: deps.clone(),
+            epci: t.epci.as_ref().map(|e| e.get_ref().clone()),
+            reach: t.epci_debordants,
+        };
+        let (units, notices) = territory.selected(key, || {
+            let mut units = territory.units(level, deps);
+            if let Some(epci) = &t.epci {
+                units = territory
+                    .zoom(level, epci.get_ref(), units, t.vintage())
+                    .map_err(|e| self.place(e, &epci.span()))?;
+            }
+            let notices = territory.selection_notes(level, deps, t.epci_debordants, &mut units)?;
+            if units.is_empty() {
+                return Err(
+                    self.error_at(&t.departements.span(), "aucun territoire dans la sélection")
+                );
+            }
+            Ok((units.into(), notices))
+        })?;
         Ok(Selection {
             territory,
             level,

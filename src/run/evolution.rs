@@ -26,11 +26,7 @@ pub(super) fn run_evolution(
     selection: &Selection,
     out_dir: &Path,
 ) -> Result<Report> {
-    let (territory, level, units) = (
-        selection.territory,
-        selection.level,
-        selection.units.as_slice(),
-    );
+    let (territory, level, units) = (selection.territory, selection.level, &selection.units[..]);
     let shape = &plan.shape;
     let years = shape.years.len();
     let mut notices = selection.notices.clone();

@@ -19,11 +19,7 @@ pub(super) fn run_indicators(
     selection: &Selection,
     out_dir: &Path,
 ) -> Result<Report> {
-    let (territory, level, units) = (
-        selection.territory,
-        selection.level,
-        selection.units.as_slice(),
-    );
+    let (territory, level, units) = (selection.territory, selection.level, &selection.units[..]);
     let mut notices = selection.notices.clone();
     let evaluated = evaluate_sources(query, &plan.method, selection, &mut notices)?;
     let values = &evaluated.values;

@@ -25,7 +25,7 @@ pub(super) fn run_score(
     selection: &Selection,
     out_dir: &Path,
 ) -> Result<Report> {
-    let (level, units) = (selection.level, selection.units.as_slice());
+    let (level, units) = (selection.level, &selection.units[..]);
     let mut notices = selection.notices.clone();
     let (df, references) = indicator_frame(query, plan, selection, &mut notices)?;
     let (result, method_notices) = plan.model.score(&df, &references, None)?;

@@ -25,7 +25,7 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
     let spec = &query.spec;
     let t = &spec.territoire;
     let selection = query.selection(territory)?;
-    let (level, units) = (selection.level, selection.units.as_slice());
+    let (level, units) = (selection.level, &selection.units[..]);
     let deps = t.departements.get_ref();
     let caf = match &c.taux_caf {
         Some(files) => {
@@ -123,7 +123,7 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
     let mut rows = Vec::with_capacity(units.len());
     let mut without_data = Vec::new();
     let mut secret = Vec::new();
-    for (unit, (rate, unit_parts)) in selection.units.into_iter().zip(by_unit) {
+    for (unit, (rate, unit_parts)) in selection.units.iter().zip(by_unit) {
         match rate {
             // The components are summed by the engine, not by a source: never partial.
             Cell::Missing | Cell::Partial => without_data.push(unit.code.clone()),
@@ -132,7 +132,7 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
         }
         let comparison = Comparison::of(rate, departement.value, france.value);
         rows.push(Row {
-            unit,
+            unit: unit.clone(),
             rate,
             parts: unit_parts,
             comparison,

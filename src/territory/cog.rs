@@ -79,6 +79,7 @@ pub struct Territory {
     /// Département code → its number of communes.
     commune_counts: HashMap<String, usize, FixedState>,
     numbering: Numbering,
+    pub(super) selections: super::selection::Selections,
 }
 
 /// Each commune's territory number per level above the commune, found once for all the
@@ -147,6 +148,7 @@ impl Territory {
             }
         }
         self.numbering = Numbering::default();
+        self.selections = Default::default();
         self
     }
 

@@ -2,6 +2,9 @@
 //! communes of one EPCI (a zoom), with the EPCI that reach beyond the départements kept whole,
 //! left to the département of most of their population, or reduced to their communes there.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use serde::Deserialize;
 
 use super::{Level, Territory, Unit};
@@ -9,7 +12,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::notice::Notice;
 
 /// `epci_debordants`: which EPCI reaching beyond the query's départements it keeps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize)]
 pub enum EpciReach {
     /// Every EPCI with a commune in them, with all its communes.
     #[default]
@@ -31,12 +34,60 @@ pub enum EpciReach {
 pub struct Selection<'t> {
     pub territory: &'t Territory,
     pub level: Level,
-    pub units: Vec<Unit>,
+    pub units: Arc<[Unit]>,
     /// What the selection says of itself (the EPCI reaching beyond its départements).
     pub notices: Vec<Notice>,
 }
 
+/// What a selection is of: its level, its départements, the EPCI of a zoom, and what it does
+/// with the EPCI reaching beyond the départements.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SelectionKey {
+    pub level: Level,
+    pub departements: Vec<String>,
+    pub epci: Option<String>,
+    pub reach: EpciReach,
+}
+
+/// A selection's units and what it says of itself.
+pub type Chosen = (Arc<[Unit]>, Vec<Notice>);
+
+/// The selections made of a territory: the queries of a run of the same level over the same
+/// départements share one, and a query's run the one its plan checked. Not copied with the
+/// territory: a copy is made to be changed.
+#[derive(Default)]
+pub(super) struct Selections(Mutex<HashMap<SelectionKey, Chosen>>);
+
+impl Clone for Selections {
+    fn clone(&self) -> Self {
+        Selections::default()
+    }
+}
+
+impl std::fmt::Debug for Selections {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Selections")
+    }
+}
+
 impl Territory {
+    /// The selection `key` of this territory, made by `make` the first time it is asked (a
+    /// failure is not kept: the next asking makes it again, with its own errors).
+    pub fn selected(
+        &self,
+        key: SelectionKey,
+        make: impl FnOnce() -> Result<Chosen>,
+    ) -> Result<Chosen> {
+        let kept = || self.selections.0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((units, notices)) = kept().get(&key) {
+            return Ok((Arc::clone(units), notices.clone()));
+        }
+        let (units, notices) = make()?;
+        let mut kept = kept();
+        let (units, notices) = kept.entry(key).or_insert((units, notices));
+        Ok((Arc::clone(units), notices.clone()))
+    }
+
     /// The communes of `units` (of `level`) in the EPCI `siren`, for a zoom on it; the errors are
     /// the query's (`vintage` names the COG).
     pub fn zoom(
@@ -199,5 +250,36 @@ mod tests {
         assert!(refused(Level::Commune, "123456789").contains("EPCI inconnu du COG 2026"));
         // The Métropole de Lyon has no commune in the Puy-de-Dôme.
         assert!(refused(Level::Commune, "200046977").contains("n'a pas de commune"));
+    }
+
+    #[test]
+    fn a_selection_is_made_once_per_territory_and_a_failure_is_not_kept() {
+        let t = cog_2026();
+        let key = |level| SelectionKey {
+            level,
+            departements: vec!["63".to_string()],
+            epci: None,
+            reach: EpciReach::Whole,
+        };
+        let made = std::cell::Cell::new(0);
+        let make = |level| {
+            made.set(made.get() + 1);
+            Ok((t.units(level, &["63".to_string()]).into(), Vec::new()))
+        };
+        let refused = t.selected(key(Level::Epci), || Err(Error::new("refusée")));
+        assert_eq!(refused.unwrap_err().message, "refusée");
+        let first = t.selected(key(Level::Epci), || make(Level::Epci)).unwrap();
+        let again = t.selected(key(Level::Epci), || make(Level::Epci)).unwrap();
+        assert!(Arc::ptr_eq(&first.0, &again.0));
+        let communes = t
+            .selected(key(Level::Commune), || make(Level::Commune))
+            .unwrap();
+        assert_eq!(made.get(), 2);
+        assert_eq!(communes.0.len(), 463);
+        // A copy is made to be changed: it makes its own.
+        let copy = t.clone();
+        copy.selected(key(Level::Epci), || make(Level::Epci))
+            .unwrap();
+        assert_eq!(made.get(), 3);
     }
 }

@@ -29,7 +29,7 @@ pub(super) fn run_panier(
     selection: Selection,
     out_dir: &Path,
 ) -> Result<Report> {
-    let (territory, units) = (selection.territory, selection.units.as_slice());
+    let (territory, units) = (selection.territory, &selection.units[..]);
     let (panier, years) = (plan.panier.clone(), plan.years.clone());
     let mut notices = selection.notices.clone();
     let inventory = inventory::read(&plan.inventory, &plan.columns, &plan.names)?;
@@ -88,7 +88,7 @@ pub(super) fn run_panier(
     let diagnostic = PanierDiagnostic {
         title: plan.title.clone(),
         panier,
-        units: selection.units,
+        units: selection.units.to_vec(),
         years,
         counts: placed.counts,
         kinds,
