@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 
 use super::Cell;
+use super::cell::cells;
 use super::engine;
 use super::model::{ColumnRef, Indicator, Kind, Values, evaluate};
 use crate::error::{Error, Result};
@@ -64,7 +65,7 @@ pub fn check_published(txcouv: &Table, year: u16) -> Result<()> {
         Err(_) => txcouv.df.clone(),
     };
     if df.height() == 0 {
-        let mut years: Vec<String> = super::cell::cells(&txcouv.df, "annee")?
+        let mut years: Vec<String> = cells(&txcouv.df, "annee")?
             .iter()
             .filter_map(|y| y.value().map(|y| y.to_string()))
             .collect();
@@ -83,10 +84,10 @@ pub fn check_published(txcouv: &Table, year: u16) -> Result<()> {
     }
     let lines = df.column(LINE_COLUMN)?.u32()?;
     let line = |i: usize| lines.get(i).unwrap_or(0) as usize;
-    let rates = super::cell::cells(&df, RATE)?;
+    let rates = cells(&df, RATE)?;
     let parts: Vec<Vec<Cell>> = PUBLISHED_PARTS
         .iter()
-        .map(|(p, _)| super::cell::cells(&df, p))
+        .map(|(p, _)| cells(&df, p))
         .collect::<Result<_>>()?;
     for (i, rate) in rates.iter().enumerate() {
         let Some(rate) = rate.value() else { continue };
@@ -114,7 +115,7 @@ pub fn published_reference(txcouv: &Table, niveau: &str, code: Option<&str>) -> 
     let df = &txcouv.df;
     let levels = df.column("niveau")?.str()?;
     let codes = df.column("code")?.str()?;
-    let rates = super::cell::cells(df, RATE)?;
+    let rates = cells(df, RATE)?;
     let found: Vec<usize> = (0..df.height())
         .filter(|&i| levels.get(i) == Some(niveau) && code.is_none_or(|c| codes.get(i) == Some(c)))
         .collect();
@@ -170,46 +171,82 @@ impl ComponentCoverage {
     }
 }
 
+/// The place columns and the children of a components file on the communes of the query's COG,
+/// read once for every level they are summed into: each row's commune by its rank in the COG,
+/// and each column's cells (see [`Components::inputs`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommuneCells {
+    pub ranks: Vec<usize>,
+    pub columns: Vec<Vec<Cell>>,
+}
+
+impl Components {
+    /// The columns summed: the places, then the children.
+    pub fn inputs(&self) -> Vec<&str> {
+        let places = self.places.iter().map(|p| p.0.as_str());
+        places.chain([self.children.as_str()]).collect()
+    }
+}
+
+impl CommuneCells {
+    /// The inputs of `cols` in `table`, a file of the query's COG: a commune unknown to it is
+    /// an error.
+    pub fn of_table(table: &Table, cols: &Components, territory: &Territory) -> Result<Self> {
+        let df = &table.df;
+        let codes = df.column(&cols.commune)?.str()?;
+        let lines = df.column(LINE_COLUMN)?.u32()?;
+        let mut ranks = Vec::with_capacity(df.height());
+        for (i, code) in codes.iter().enumerate() {
+            let code = code.unwrap_or("");
+            let Some((rank, _)) = territory.communes.get_full(code) else {
+                return Err(Error::new("commune inconnue du COG de la requête")
+                    .file(&table.source)
+                    .line(lines.get(i).unwrap_or(0) as usize)
+                    .column(&cols.commune)
+                    .code(code)
+                    .hint("vérifiez le code ; un fichier d'un COG plus ancien se déclare par « millesime_fichier » dans [couverture.composantes], avec la table des mouvements"));
+            };
+            ranks.push(rank);
+        }
+        let columns = cols
+            .inputs()
+            .iter()
+            .map(|c| cells(df, c))
+            .collect::<Result<_>>()?;
+        Ok(CommuneCells { ranks, columns })
+    }
+}
+
 /// Coverage as a ratio of sums over the communes of each territory of `level`: `txcouv` and
 /// one rate per part (`txcouv_<column>`) of the summed places over the summed children, each
-/// a ratio indicator of the model (a sum touching a secret cell is secret). A commune unknown
-/// to the COG is an error.
+/// a ratio indicator of the model (a sum touching a secret cell is secret).
 pub fn from_components(
-    table: &Table,
+    rows: &CommuneCells,
     cols: &Components,
     territory: &Territory,
     level: Level,
 ) -> Result<ComponentCoverage> {
-    let df = &table.df;
-    let codes = df.column(&cols.commune)?.str()?;
-    let lines = df.column(LINE_COLUMN)?.u32()?;
     let mut without_parent = BTreeSet::new();
     // The territories by number (their rank in code order), each row's territory, and the
     // communes of each reached, to tell those the file covers in part.
     let targets = territory.codes(level);
-    let mut of_row: Vec<Option<(usize, f64)>> = Vec::with_capacity(df.height());
     let mut linked = vec![false; territory.communes.len()];
     let mut reached = vec![0; targets.len()];
-    for i in 0..df.height() {
-        let code = codes.get(i).unwrap_or("");
-        let Some((rank, _)) = territory.communes.get_full(code) else {
-            return Err(Error::new("commune inconnue du COG de la requête")
-                .file(&table.source)
-                .line(lines.get(i).unwrap_or(0) as usize)
-                .column(&cols.commune)
-                .code(code)
-                .hint("vérifiez le code ; un fichier d'un COG plus ancien se déclare par « millesime_fichier » dans [couverture.composantes], avec la table des mouvements"));
-        };
-        let parent = territory.parent_number(level, rank);
-        if parent.is_none() {
-            without_parent.insert(code.to_string());
-        }
-        // Each commune counts once in its territory.
-        if let (false, Some(t)) = (std::mem::replace(&mut linked[rank], true), parent) {
-            reached[t] += 1;
-        }
-        of_row.push(parent.map(|t| (t, 1.0)));
-    }
+    let of_row: Vec<Option<usize>> = rows
+        .ranks
+        .iter()
+        .map(|&rank| {
+            let parent = territory.parent_number(level, rank);
+            if parent.is_none() {
+                without_parent.insert(territory.communes.value_at(rank).code.clone());
+            }
+            // Each commune counts once in its territory.
+            if let (false, Some(t)) = (std::mem::replace(&mut linked[rank], true), parent) {
+                reached[t] += 1;
+            }
+            parent
+        })
+        .collect();
     let mut notices = Vec::new();
     // A territory whose communes are not all in the file is computed on those
     // present: say which, since an absent commune is not a commune with no place.
@@ -231,13 +268,7 @@ pub fn from_components(
         });
     }
 
-    let mut inputs: Vec<&str> = cols.places.iter().map(|p| p.0.as_str()).collect();
-    inputs.push(&cols.children);
-    let of_row: Vec<&[(usize, f64)]> = of_row
-        .iter()
-        .map(|t| t.as_ref().map_or(&[][..], std::slice::from_ref))
-        .collect();
-    let summed = engine::sum_into(df, targets.len(), &of_row, &inputs, None)?;
+    let summed = engine::sum_cells(targets.len(), &of_row, &rows.columns);
     // The territories reached alone are evaluated, so that the overall rate is theirs.
     let columns: Vec<Vec<Cell>> = summed
         .columns
@@ -267,6 +298,7 @@ pub fn from_components(
             .iter()
             .map(|p| ratio(format!("{RATE}_{}", p.0), vec![column(&p.0)])),
     );
+    let inputs = cols.inputs();
     let by_column = |c: &ColumnRef| {
         let i = inputs
             .iter()
@@ -287,6 +319,7 @@ pub fn from_components(
 mod tests {
     use super::*;
     use crate::ingest::{self, ColumnKind, ColumnSpec, TableSpec, layouts};
+    use polars::prelude::Column;
 
     fn table(dir: &std::path::Path, name: &str, text: &str, spec: &TableSpec) -> Table {
         let p = dir.join(name);
@@ -349,7 +382,8 @@ mod tests {
     fn ratio_of_sums_with_parts_and_secret_propagation() {
         let dir = tempfile::tempdir().unwrap();
         let (territory, components, cols) = fixture(dir.path());
-        let computed = from_components(&components, &cols, &territory, Level::Epci).unwrap();
+        let rows = CommuneCells::of_table(&components, &cols, &territory).unwrap();
+        let computed = from_components(&rows, &cols, &territory, Level::Epci).unwrap();
         let epci = territory.codes(Level::Epci);
         let reached: Vec<&str> = computed.reached.iter().map(|&t| epci[t]).collect();
         assert_eq!(reached, ["200000001", "200000002"]);
@@ -379,10 +413,26 @@ mod tests {
     }
 
     #[test]
+    fn a_commune_unknown_to_the_cog_is_an_error_at_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let (territory, mut components, cols) = fixture(dir.path());
+        let codes = ["63001", "63002", "99999", "63004", "63005"];
+        components
+            .df
+            .replace("com", Column::new("com".into(), codes))
+            .unwrap();
+        let err = CommuneCells::of_table(&components, &cols, &territory).unwrap_err();
+        assert_eq!(err.message, "commune inconnue du COG de la requête");
+        let said = err.to_string();
+        assert!(said.contains("99999") && said.contains("ligne 4"), "{said}");
+    }
+
+    #[test]
     fn departement_level_sums_every_commune() {
         let dir = tempfile::tempdir().unwrap();
         let (territory, components, cols) = fixture(dir.path());
-        let computed = from_components(&components, &cols, &territory, Level::Departement).unwrap();
+        let rows = CommuneCells::of_table(&components, &cols, &territory).unwrap();
+        let computed = from_components(&rows, &cols, &territory, Level::Departement).unwrap();
         assert_eq!(computed.reached, [0]);
         assert_eq!(computed.rates.of(0), [Cell::Secret]);
         assert!(computed.notices.is_empty(), "{:?}", computed.notices);

@@ -183,6 +183,37 @@ pub fn sum_into(
     })
 }
 
+/// Cells already read (`columns[c][r]`: column `c` of row `r`) summed into `territories`
+/// territories, `of_row[r]` giving row `r`'s territory, with the cell arithmetic of [`Cell`]
+/// and in row order: the sums [`sum_into`] gives of the frame they were read from.
+pub fn sum_cells(territories: usize, of_row: &[Option<usize>], columns: &[Vec<Cell>]) -> Summed {
+    let mut reached = vec![false; territories];
+    for t in of_row.iter().flatten() {
+        reached[*t] = true;
+    }
+    let columns = columns
+        .iter()
+        .map(|cells| {
+            let mut sums = vec![Cell::Value(0.0); territories];
+            for (cell, t) in cells.iter().zip(of_row) {
+                if let Some(t) = *t {
+                    sums[t] = sums[t] + *cell;
+                }
+            }
+            for (sum, reached) in sums.iter_mut().zip(&reached) {
+                if !reached {
+                    *sum = Cell::Missing;
+                }
+            }
+            sums
+        })
+        .collect();
+    Summed {
+        reached: (0..territories).filter(|&t| reached[t]).collect(),
+        columns,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,6 +284,22 @@ mod tests {
             }]
         );
         assert_eq!(sums.columns[1], [Secret]);
+    }
+
+    #[test]
+    fn cells_read_sum_as_the_frame_they_come_from() {
+        let of_row: [&[(usize, f64)]; 5] =
+            [&[(0, 1.0)], &[(0, 1.0)], &[(0, 1.0)], &[(2, 1.0)], &[]];
+        let from_frame = sum_into(&rows(), 3, &of_row, &["n", "m"], None).unwrap();
+        let columns = [
+            crate::indicators::cell::cells(&rows(), "n").unwrap(),
+            crate::indicators::cell::cells(&rows(), "m").unwrap(),
+        ];
+        let of_row = [Some(0), Some(0), Some(0), Some(2), None];
+        let from_cells = sum_cells(3, &of_row, &columns);
+        assert_eq!(from_cells, from_frame);
+        assert_eq!(from_cells.reached, [0, 2]);
+        assert_eq!(from_cells.columns[0], [Secret, Missing, Value(4.0)]);
     }
 
     #[test]

@@ -2,51 +2,46 @@
 //! vintage, with the cell arithmetic of [`Cell`]: merged communes summed, a split commune
 //! shared by population.
 
-use polars::prelude::{Column, DataFrame};
-
 use super::Cell;
 use super::cell::cells;
-use super::frame::push_cells;
+use super::coverage::CommuneCells;
 use crate::error::Result;
-use crate::ingest::{LINE_COLUMN, Table};
+use crate::ingest::Table;
 use crate::notice::Notice;
 use crate::territory::moves::Moves;
 use crate::territory::str_col;
 
-/// A table by commune of an older vintage on the communes of the query's: the rows of
-/// merged communes summed, a split commune's counts shared, unknown codes left out (all
-/// said in a notice). Each row keeps the first line of the file it comes from, sorted by code.
-pub fn move_table(
+/// The `columns` of a table by commune of an older vintage on the communes of the query's: the
+/// rows of merged communes summed, a split commune's counts shared, unknown codes left out (all
+/// said in a notice), in the order of the communes' codes.
+pub fn move_cells(
     table: &Table,
     code_column: &str,
     columns: &[&str],
     moves: &Moves,
     notices: &mut Vec<Notice>,
-) -> Result<Table> {
+) -> Result<CommuneCells> {
     let df = &table.df;
     let codes = str_col(df, code_column)?;
-    let lines = df.column(LINE_COLUMN)?.u32()?;
     let values: Vec<Vec<Cell>> = columns
         .iter()
         .map(|c| cells(df, c))
         .collect::<Result<_>>()?;
-    // Per commune of the target vintage (by rank, so in code order), its first line and sums.
+    // Per commune of the target vintage (by rank, so in code order), its sums.
     const NONE: u32 = u32::MAX;
     let width = columns.len();
     let mut slot = vec![NONE; moves.target_len()];
-    let mut first_lines: Vec<u32> = Vec::with_capacity(df.height());
+    let mut reached = 0;
     let mut sums: Vec<Cell> = Vec::with_capacity(df.height() * width);
     let mut not_kept = Vec::new();
-    for (r, (code, line)) in codes.iter().zip(lines.iter()).enumerate() {
-        let line = line.unwrap_or(0);
+    for (r, code) in codes.iter().enumerate() {
         let stays = moves.each_share(code.unwrap_or(""), |rank, share| {
             if slot[rank] == NONE {
-                slot[rank] = first_lines.len() as u32;
-                first_lines.push(line);
+                slot[rank] = reached;
+                reached += 1;
                 sums.extend(std::iter::repeat_n(Cell::Value(0.0), width));
             }
             let i = slot[rank] as usize;
-            first_lines[i] = first_lines[i].min(line);
             for (sum, column) in sums[i * width..(i + 1) * width].iter_mut().zip(&values) {
                 *sum = *sum + column[r].scaled(share);
             }
@@ -57,37 +52,27 @@ pub fn move_table(
         }
     }
     notices.push(Notice::Moved(moves.notice(&table.source, not_kept)));
-    let (mut moved_codes, mut order) = (Vec::new(), Vec::new());
-    for (code, &i) in moves.target_codes().zip(&slot) {
-        if i != NONE {
-            moved_codes.push(code);
-            order.push(i as usize);
-        }
-    }
-    let mut out = DataFrame::new(
-        order.len(),
-        vec![Column::new(code_column.into(), moved_codes)],
-    )?;
-    for (k, name) in columns.iter().enumerate() {
-        let column: Vec<Cell> = order.iter().map(|&i| sums[i * width + k]).collect();
-        push_cells(&mut out, name, &column)?;
-    }
-    let first_lines: Vec<u32> = order.iter().map(|&i| first_lines[i]).collect();
-    out.with_column(Column::new(LINE_COLUMN.into(), first_lines))?;
-    Ok(Table {
-        source: table.source.clone(),
-        df: out,
-        restored: table.restored.clone(),
-        formats_unread: table.formats_unread,
+    let (ranks, order): (Vec<usize>, Vec<usize>) = (slot.iter().enumerate())
+        .filter(|(_, i)| **i != NONE)
+        .map(|(rank, &i)| (rank, i as usize))
+        .unzip();
+    Ok(CommuneCells {
+        ranks,
+        columns: (0..width)
+            .map(|k| order.iter().map(|&i| sums[i * width + k]).collect())
+            .collect(),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::indicators::frame::push_cells;
+    use crate::ingest::LINE_COLUMN;
     use crate::territory::Territory;
     use crate::territory::moves::Movements;
     use Cell::{Secret, Value};
+    use polars::prelude::{Column, DataFrame};
     use std::path::Path;
 
     #[test]
@@ -120,21 +105,15 @@ mod tests {
             formats_unread: false,
         };
         let mut notices = Vec::new();
-        let moved = move_table(&table, "code", &["n", "s"], &moves, &mut notices).unwrap();
-        let codes: Vec<Option<&str>> = str_col(&moved.df, "code").unwrap().iter().collect();
-        assert_eq!(codes, [Some("63113"), Some("63226")]);
-        assert_eq!(cells(&moved.df, "n").unwrap(), [Value(7.0), Value(15.0)]);
-        assert_eq!(cells(&moved.df, "s").unwrap(), [Value(2.0), Secret]);
-        // Each commune keeps the first line it comes from.
-        let lines: Vec<u32> = moved
-            .df
-            .column(LINE_COLUMN)
-            .unwrap()
-            .u32()
-            .unwrap()
-            .into_no_null_iter()
+        let moved = move_cells(&table, "code", &["n", "s"], &moves, &mut notices).unwrap();
+        let codes: Vec<&str> = moved
+            .ranks
+            .iter()
+            .map(|&r| territory.communes.value_at(r).code.as_str())
             .collect();
-        assert_eq!(lines, [3, 2]);
+        assert_eq!(codes, ["63113", "63226"]);
+        assert_eq!(moved.columns[0], [Value(7.0), Value(15.0)]);
+        assert_eq!(moved.columns[1], [Value(2.0), Secret]);
         let Notice::Moved(m) = &notices[0] else {
             panic!("{notices:?}")
         };

@@ -8,10 +8,10 @@ use super::evaluate_sources;
 use super::vintage;
 use crate::error::Result;
 use crate::indicators::Cell;
-use crate::indicators::coverage::{self, Components, PUBLISHED_PARTS, RATE};
+use crate::indicators::coverage::{self, CommuneCells, Components, PUBLISHED_PARTS, RATE};
 use crate::indicators::coverage_list::{Coverage, Reference, Row};
 use crate::indicators::reference::Comparison;
-use crate::indicators::vintage::move_table;
+use crate::indicators::vintage::move_cells;
 use crate::ingest::files::{self, RowFilter};
 use crate::ingest::{self, CodeKind, ColumnKind, ColumnSpec, Quantity, Table, TableSpec};
 use crate::notice::Notice;
@@ -91,8 +91,10 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
                     .collect(),
                 children: comp.enfants.clone(),
             };
-            let (table, mut notices) = read_components(query, territory, comp, &cols)?;
-            let computed = coverage::from_components(&table, &cols, territory, level)?;
+            let components = read_components(query, territory, comp, &cols)?;
+            let (rows, read_notices) = components.as_ref();
+            let mut notices = read_notices.clone();
+            let computed = coverage::from_components(rows, &cols, territory, level)?;
             let numbers = unit_numbers(&territory.codes(level), units);
             let none = || vec![Cell::Missing; cols.places.len() + 1];
             let by_unit = numbers
@@ -105,7 +107,7 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
                 .collect();
             notices.extend(computed.notices);
             let labels = cols.places.iter().map(|p| p.1.clone()).collect();
-            (by_unit, labels, notices, Some((table, cols)))
+            (by_unit, labels, notices, Some((components, cols)))
         }
     };
 
@@ -243,6 +245,9 @@ impl CafFiles<'_> {
     }
 }
 
+/// A components file on the query's communes, with what was said of it reading it.
+type ReadComponents = (CommuneCells, Vec<Notice>);
+
 /// The components file, on the query's communes when it is of an older vintage (with the
 /// notice of what moved).
 fn read_components(
@@ -250,7 +255,7 @@ fn read_components(
     territory: &Territory,
     comp: &ComponentsSpec,
     cols: &Components,
-) -> Result<(Arc<Table>, Vec<Notice>)> {
+) -> Result<Arc<ReadComponents>> {
     let mut columns = vec![ColumnSpec {
         name: comp.commune.clone(),
         kind: ColumnKind::Code(CodeKind::Commune),
@@ -281,32 +286,25 @@ fn read_components(
     let from = vintage.map(|v| *v.get_ref());
     let variant = format!("{spec:?} {from:?} → {}", t.vintage());
     // Read, and moved to the query's communes, once for the three levels of a year.
-    let shared = crate::once::per_files(&files, &variant, || {
+    crate::once::per_files(&files, &variant, || {
         let table = ingest::read_table(path, &spec)?;
         let mut notices = Vec::new();
         let Some(moves) =
             vintage::file_moves(query, territory, vintage, Some(SourceLevel::Commune))?
         else {
-            return Ok((table, notices));
+            return Ok((CommuneCells::of_table(&table, cols, territory)?, notices));
         };
-        let inputs: Vec<&str> = cols
-            .places
-            .iter()
-            .map(|p| p.0.as_str())
-            .chain([cols.children.as_str()])
-            .collect();
-        let moved = move_table(&table, &cols.commune, &inputs, &moves, &mut notices)?;
+        let inputs = cols.inputs();
+        let moved = move_cells(&table, &cols.commune, &inputs, &moves, &mut notices)?;
         Ok((moved, notices))
-    })?;
-    let (table, notices) = shared.as_ref();
-    Ok((Arc::new(table.clone()), notices.clone()))
+    })
 }
 
 /// What a reference may be taken from: the Caf files, or the components to compute it.
 struct ReferenceData<'a> {
     deps: &'a [String],
     caf: Option<&'a CafFiles<'a>>,
-    components: Option<&'a (Arc<Table>, Components)>,
+    components: Option<&'a (Arc<ReadComponents>, Components)>,
     territory: &'a Territory,
 }
 
@@ -357,10 +355,10 @@ fn reference(
             (cell, "publiée")
         }
         ReferenceSpec::Word(ReferenceWord::Computed) => {
-            let (table, cols) =
+            let (components, cols) =
                 components.expect("the components of a computed reference: checked by the plan");
             let by_departement =
-                coverage::from_components(table, cols, territory, Level::Departement)?;
+                coverage::from_components(&components.0, cols, territory, Level::Departement)?;
             let numbers = territory.codes(Level::Departement);
             let cell = match dep {
                 Some(d) => numbers
