@@ -159,6 +159,10 @@ impl std::ops::Add for Cell {
     /// A sum that touches a secret cell is secret; a missing cell makes it missing; bounds
     /// add up.
     fn add(self, other: Cell) -> Cell {
+        // Two numbers, the most frequent sum, without going through their bounds.
+        if let (Cell::Value(a), Cell::Value(b)) = (self, other) {
+            return Cell::between(a + b, a + b);
+        }
         self.combined(other, |(a, b), (c, d)| (a + c, b + d))
     }
 }

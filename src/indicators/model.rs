@@ -298,8 +298,13 @@ pub fn evaluate<C: AsRef<[Cell]>>(
                 let with: Vec<usize> = (0..n)
                     .filter(|&u| num[u] != Cell::Missing && den[u] != Cell::Missing)
                     .collect();
-                let over_with =
-                    |cells: &[Cell]| known(&with.iter().map(|&u| cells[u]).collect::<Vec<_>>());
+                let over_with = |cells: &[Cell]| {
+                    Cell::sum(
+                        with.iter()
+                            .map(|&u| cells[u])
+                            .filter(|c| *c != Cell::Missing),
+                    )
+                };
                 let all = rate(over_with(&num), over_with(&den), &|k| over_with(each[k]));
                 // A zero denominator gives no rate but stays in the total.
                 let left_out = n - with.len();
