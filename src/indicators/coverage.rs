@@ -164,10 +164,10 @@ pub struct ComponentCoverage {
 }
 
 impl ComponentCoverage {
-    /// `txcouv` and the rate of each place column of territory number `t`, when a row reaches it.
-    pub fn of_number(&self, t: usize) -> Option<Vec<Cell>> {
-        let i = self.reached.binary_search(&t).ok()?;
-        Some(self.rates.of_territory(i))
+    /// The rank among the territories reached of territory number `t` (its rates'
+    /// territory in [`ComponentCoverage::rates`]), when a row reaches it.
+    pub fn rank_of(&self, t: usize) -> Option<usize> {
+        self.reached.binary_search(&t).ok()
     }
 }
 
@@ -398,7 +398,8 @@ mod tests {
         // CC Deux: one secret cell makes the sum, and the rate, secret; a part without secret
         // stays known.
         assert_eq!(deux, [Cell::Secret, Cell::Secret, Cell::Value(20.0)]);
-        assert_eq!(computed.of_number(1), Some(deux));
+        assert_eq!(computed.rank_of(1), Some(1));
+        assert_eq!(computed.rank_of(2), None);
         // The commune without EPCI is excluded and said so.
         assert!(
             computed.notices.contains(&Notice::CommunesWithoutParent {

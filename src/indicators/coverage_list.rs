@@ -5,6 +5,7 @@
 use serde::Deserialize;
 
 use std::fmt::Write;
+use std::sync::Arc;
 
 use crate::export::{Align, OutTable, Section, TextColumn};
 use crate::format::{self, capitalise};
@@ -37,7 +38,8 @@ pub enum ListSelection {
 /// A territory with its coverage.
 #[derive(Debug, Clone)]
 pub struct Row {
-    pub unit: Unit,
+    /// Its rank in [`Coverage::units`].
+    pub unit: usize,
     pub rate: Cell,
     pub parts: Vec<Cell>,
     pub comparison: Option<Comparison>,
@@ -49,10 +51,19 @@ pub struct Coverage {
     pub level: Level,
     pub year: u16,
     pub part_labels: Vec<String>,
+    /// The territories of the selection, shared with the queries that select them.
+    pub units: Arc<[Unit]>,
     pub rows: Vec<Row>,
     pub departement: Reference,
     pub france: Reference,
     pub notices: Vec<Notice>,
+}
+
+impl Coverage {
+    /// The territory of `row`.
+    pub fn unit(&self, row: &Row) -> &Unit {
+        &self.units[row.unit]
+    }
 }
 
 /// A reference value, the territory it describes and how it was obtained.
@@ -123,10 +134,12 @@ pub fn priority_table(cov: &Coverage, selection: ListSelection) -> OutTable {
     };
     let mut rows: Vec<&Row> = cov.rows.iter().filter(|r| keep(r)).collect();
     rows.sort_by(|a, b| match (a.rate.value(), b.rate.value()) {
-        (Some(x), Some(y)) => x.total_cmp(&y).then_with(|| a.unit.code.cmp(&b.unit.code)),
+        (Some(x), Some(y)) => x
+            .total_cmp(&y)
+            .then_with(|| cov.unit(a).code.cmp(&cov.unit(b).code)),
         (Some(_), None) => std::cmp::Ordering::Less,
         (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => a.unit.code.cmp(&b.unit.code),
+        (None, None) => cov.unit(a).code.cmp(&cov.unit(b).code),
     });
     let mut headers = vec![
         ("Rang".to_string(), Align::Right),
@@ -161,10 +174,11 @@ pub fn priority_table(cov: &Coverage, selection: ListSelection) -> OutTable {
         next().write(|out| {
             let _ = write!(out, "{}", i + 1);
         });
-        next().push(&r.unit.code);
-        next().push(&r.unit.name);
+        let unit = cov.unit(r);
+        next().push(&unit.code);
+        next().push(&unit.name);
         next().write(|out| {
-            for (k, d) in r.unit.departements.iter().enumerate() {
+            for (k, d) in unit.departements.iter().enumerate() {
                 if k > 0 {
                     out.push_str(", ");
                 }
@@ -217,25 +231,29 @@ mod tests {
             origin: "publiée",
         };
         let (departement, france) = (reference(64.2, "Puy-de-Dôme"), reference(60.9, "France"));
-        let row = |code: &str, rate: Cell| Row {
-            unit: Unit {
-                code: code.to_string(),
-                name: format!("CC {code}"),
-                departements: vec!["63".to_string()],
-            },
-            rate,
-            parts: Vec::new(),
-            comparison: Comparison::of(rate, departement.value, france.value),
-        };
+        let codes = ["200000003", "200000001", "200000002"];
+        let rates = [Cell::Value(62.0), Cell::Secret, Cell::Value(55.5)];
+        let units = codes.map(|code| Unit {
+            code: code.to_string(),
+            name: format!("CC {code}"),
+            departements: vec!["63".to_string()],
+        });
+        let rows = rates
+            .iter()
+            .enumerate()
+            .map(|(unit, &rate)| Row {
+                unit,
+                rate,
+                parts: Vec::new(),
+                comparison: Comparison::of(rate, departement.value, france.value),
+            })
+            .collect();
         Coverage {
             level: Level::Epci,
             year: 2023,
             part_labels: Vec::new(),
-            rows: vec![
-                row("200000003", Cell::Value(62.0)),
-                row("200000001", Cell::Secret),
-                row("200000002", Cell::Value(55.5)),
-            ],
+            units: units.into(),
+            rows,
             departement,
             france,
             notices: Vec::new(),

@@ -108,8 +108,8 @@ pub fn coverage_map(
     };
     let (features, without_shape) = render::features_on_shapes(
         cov.rows.iter().map(|row| Placed {
-            code: &row.unit.code,
-            name: &row.unit.name,
+            code: &cov.unit(row).code,
+            name: &cov.unit(row).name,
             class: FeatureClass::of_cell(row.rate, &classes),
             value_label: row.rate.label(1),
         }),
@@ -122,7 +122,7 @@ pub fn coverage_map(
             let epcis: BTreeSet<&str> = cov
                 .rows
                 .iter()
-                .filter_map(|r| territory.parent(&r.unit.code, Level::Epci))
+                .filter_map(|r| territory.parent(&cov.unit(r).code, Level::Epci))
                 .collect();
             layer
                 .features
@@ -278,8 +278,8 @@ pub fn parts_multiples(
             // Territories without a shape are left out of the panels.
             features: render::features_on_shapes(
                 cov.rows.iter().map(|r| Placed {
-                    code: &r.unit.code,
-                    name: &r.unit.name,
+                    code: &cov.unit(r).code,
+                    name: &cov.unit(r).name,
                     class: FeatureClass::of_cell(r.parts[p], &classes),
                     value_label: r.parts[p].label(1),
                 }),
@@ -323,7 +323,9 @@ pub fn parts_multiples(
 /// secret value is exported empty with `statut = "secret"`, never as zero; a rate known
 /// between bounds has them in `taux_min` and `taux_max` (columns present when one is).
 fn export_features(cov: &Coverage, chart: &ChoroplethMap) -> Vec<ExportFeature> {
-    let rows: HashMap<&str, &Row> = cov.rows.iter().map(|r| (r.unit.code.as_str(), r)).collect();
+    let rows: HashMap<&str, &Row> = (cov.rows.iter())
+        .map(|r| (cov.unit(r).code.as_str(), r))
+        .collect();
     let bounded = cov
         .rows
         .iter()

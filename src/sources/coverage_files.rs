@@ -96,13 +96,15 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
             let mut notices = read_notices.clone();
             let computed = coverage::from_components(rows, &cols, territory, level)?;
             let numbers = unit_numbers(&territory.codes(level), units);
-            let none = || vec![Cell::Missing; cols.places.len() + 1];
+            let (rates, parts) = (&computed.rates, 1..=cols.places.len());
             let by_unit = numbers
                 .iter()
-                .map(|t| {
-                    let mut rates = t.and_then(|t| computed.of_number(t)).unwrap_or_else(none);
-                    let parts = rates.split_off(1);
-                    (rates[0], parts)
+                .map(|t| match t.and_then(|t| computed.rank_of(t)) {
+                    Some(i) => (
+                        rates.get(i, 0),
+                        parts.clone().map(|p| rates.get(i, p)).collect(),
+                    ),
+                    None => (Cell::Missing, vec![Cell::Missing; parts.clone().count()]),
                 })
                 .collect();
             notices.extend(computed.notices);
@@ -125,7 +127,7 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
     let mut rows = Vec::with_capacity(units.len());
     let mut without_data = Vec::new();
     let mut secret = Vec::new();
-    for (unit, (rate, unit_parts)) in selection.units.iter().zip(by_unit) {
+    for (u, (unit, (rate, unit_parts))) in selection.units.iter().zip(by_unit).enumerate() {
         match rate {
             // The components are summed by the engine, not by a source: never partial.
             Cell::Missing | Cell::Partial => without_data.push(unit.code.clone()),
@@ -134,7 +136,7 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
         }
         let comparison = Comparison::of(rate, departement.value, france.value);
         rows.push(Row {
-            unit: unit.clone(),
+            unit: u,
             rate,
             parts: unit_parts,
             comparison,
@@ -149,10 +151,9 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
     if !secret.is_empty() {
         notices.push(Notice::SecretRate { codes: secret });
     }
-    let spanning: Vec<(String, Vec<String>)> = rows
-        .iter()
-        .filter(|r| r.unit.departements.len() > 1)
-        .map(|r| (r.unit.name.clone(), r.unit.departements.clone()))
+    let spanning: Vec<(String, Vec<String>)> = (selection.units.iter())
+        .filter(|u| u.departements.len() > 1)
+        .map(|u| (u.name.clone(), u.departements.clone()))
         .collect();
     if !spanning.is_empty() {
         notices.push(Notice::EpcisAcross { epcis: spanning });
@@ -161,6 +162,7 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
         level,
         year: c.annee,
         part_labels,
+        units: selection.units,
         rows,
         departement,
         france,
@@ -364,8 +366,8 @@ fn reference(
                 Some(d) => numbers
                     .binary_search(&d)
                     .ok()
-                    .and_then(|t| by_departement.of_number(t))
-                    .map_or(Cell::Missing, |rates| rates[0]),
+                    .and_then(|t| by_departement.rank_of(t))
+                    .map_or(Cell::Missing, |i| by_departement.rates.get(i, 0)),
                 // France: the ratio of the sums over every département of the file.
                 None => by_departement.overall,
             };
