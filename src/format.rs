@@ -15,24 +15,26 @@ pub fn push_decimal(out: &mut String, x: f64, decimals: usize) {
         out.push_str(&decimal_by_format(x, decimals));
         return;
     };
-    // Digits of `scaled`, least significant first, at least one before the comma.
-    let mut digits = [0u8; 20];
-    let (mut len, mut rest) = (0, scaled);
-    while rest > 0 || len <= decimals {
-        digits[len] = b'0' + (rest % 10) as u8;
+    // Written from the right into a buffer (sign, at most 20 digits and the comma), then
+    // added at once.
+    let mut text = [0u8; 24];
+    let (mut start, mut rest, mut written) = (text.len(), scaled, 0);
+    while rest > 0 || written <= decimals {
+        if written == decimals && written > 0 {
+            start -= 1;
+            text[start] = b',';
+        }
+        start -= 1;
+        text[start] = b'0' + (rest % 10) as u8;
         rest /= 10;
-        len += 1;
+        written += 1;
     }
     // "-0,0" reads as an error to users: a rounded zero has no sign.
     if x < 0.0 && scaled > 0 {
-        out.push('-');
+        start -= 1;
+        text[start] = b'-';
     }
-    for i in (0..len).rev() {
-        out.push(char::from(digits[i]));
-        if i == decimals && i > 0 {
-            out.push(',');
-        }
-    }
+    out.push_str(std::str::from_utf8(&text[start..]).expect("ASCII digits"));
 }
 
 /// `|x|·10^decimals` rounded to an integer exactly as `format!("{:.*}")` rounds
@@ -49,13 +51,14 @@ fn scaled(x: f64, decimals: usize) -> Option<u64> {
         0 => (fraction, 1074),
         e => (fraction | 1 << 52, (1075 - e) as u32),
     };
-    let n = u128::from(mantissa) * 10u128.pow(decimals as u32);
-    if shift >= 128 {
+    // Below 2^53 · 10^3 < 2^63: no overflow.
+    let n = mantissa * 10u64.pow(decimals as u32);
+    if shift >= 64 {
         return Some(0); // n < 2^63: less than half of 2^shift
     }
-    let (whole, rest, half) = (n >> shift, n & ((1 << shift) - 1), 1u128 << (shift - 1));
+    let (whole, rest, half) = (n >> shift, n & ((1 << shift) - 1), 1u64 << (shift - 1));
     let up = rest > half || (rest == half && whole & 1 == 1);
-    Some((whole + u128::from(up)) as u64)
+    Some(whole + u64::from(up))
 }
 
 /// [`decimal`] for what [`scaled`] does not take (huge, non-finite, many decimals).
@@ -106,7 +109,13 @@ pub fn compact(v: f64) -> String {
 /// [`compact`] written at the end of `out`.
 pub fn push_compact(out: &mut String, v: f64) {
     let tenths = (v * 10.0).round();
-    push_decimal(out, v, if tenths % 10.0 == 0.0 { 0 } else { 1 });
+    // An integer: its remainder by 10 without the floating-point one (a slow `fmod`) where
+    // it is exact.
+    let whole = match tenths.abs() < 1e15 {
+        true => (tenths as i64) % 10 == 0,
+        false => tenths % 10.0 == 0.0,
+    };
+    push_decimal(out, v, if whole { 0 } else { 1 });
 }
 
 /// A count as the tables write it: with the decimals it has, up to 3, trailing zeros dropped
@@ -211,6 +220,22 @@ mod tests {
             decimals in 0usize..5,
         ) {
             prop_assert_eq!(decimal(x, decimals), decimal_by_format(x, decimals));
+        }
+    }
+
+    proptest! {
+        /// The tenths are told whole by an integer remainder as by the floating-point one.
+        #[test]
+        fn compact_tells_a_zero_tenth_as_fmod_does(
+            v in prop_oneof![
+                proptest::num::f64::NORMAL | proptest::num::f64::ZERO,
+                -1e6f64..1e6,
+                (-1_000_000i64..1_000_000).prop_map(|k| k as f64 / 100.0),
+            ],
+        ) {
+            let tenths = (v * 10.0).round();
+            let by_fmod = decimal(v, if tenths % 10.0 == 0.0 { 0 } else { 1 });
+            prop_assert_eq!(compact(v), by_fmod);
         }
     }
 

@@ -127,18 +127,32 @@ impl OutTable {
         let bytes: usize = self.columns.iter().map(|c| c.text.len() + c.len()).sum();
         let mut out = String::with_capacity(bytes + 2 * self.height + 256);
         out.push('\u{FEFF}');
-        let line = |cells: &mut dyn Iterator<Item = &str>, out: &mut String| {
-            for (i, cell) in cells.enumerate() {
+        for (i, (header, _)) in self.headers.iter().enumerate() {
+            if i > 0 {
+                out.push(';');
+            }
+            push_csv_cell(header, true, &mut out);
+        }
+        out.push_str("\r\n");
+        // A column none of whose cells has a separator, a quote or a line break quotes none:
+        // told once per column, not per cell.
+        let quoted: Vec<bool> = self
+            .columns
+            .iter()
+            .map(|c| {
+                c.text
+                    .bytes()
+                    .any(|b| matches!(b, b';' | b'"' | b'\n' | b'\r'))
+            })
+            .collect();
+        for r in 0..self.height {
+            for (i, (column, quoted)) in self.columns.iter().zip(&quoted).enumerate() {
                 if i > 0 {
                     out.push(';');
                 }
-                push_csv_cell(cell, out);
+                push_csv_cell(column.get(r), *quoted, &mut out);
             }
             out.push_str("\r\n");
-        };
-        line(&mut self.headers.iter().map(|h| h.0.as_str()), &mut out);
-        for r in 0..self.height {
-            line(&mut self.columns.iter().map(|c| c.get(r)), &mut out);
         }
         out.into_bytes()
     }
@@ -169,18 +183,22 @@ impl OutTable {
     }
 }
 
-fn push_csv_cell(cell: &str, out: &mut String) {
+/// `cell` written into a CSV line, between quotes when it may hold a separator, a quote or a
+/// line break (`quoted`) and does.
+fn push_csv_cell(cell: &str, quoted: bool, out: &mut String) {
     // A text cell that Excel would take for a formula (`=HYPERLINK(…)`, `@SUM`, `-1+2`) is
     // written behind an apostrophe, as spreadsheet exports do; numbers stay numbers.
     // Bytes, not chars: the patterns are ASCII, and a national list has millions of cells.
     let formula = matches!(
         cell.as_bytes().first(),
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
-    ) && crate::ingest::parse_number(cell).is_none();
+    ) && !plain_negative(cell)
+        && crate::ingest::parse_number(cell).is_none();
     let apostrophe = if formula { "'" } else { "" };
-    if cell
-        .bytes()
-        .any(|b| matches!(b, b';' | b'"' | b'\n' | b'\r'))
+    if quoted
+        && cell
+            .bytes()
+            .any(|b| matches!(b, b';' | b'"' | b'\n' | b'\r'))
     {
         out.push('"');
         out.push_str(apostrophe);
@@ -190,6 +208,17 @@ fn push_csv_cell(cell: &str, out: &mut String) {
         out.push_str(apostrophe);
         out.push_str(cell);
     }
+}
+
+/// A negative number as the lists write it (`-12`, `-3,5`): told without parsing, as the gaps
+/// to a reference are, by the tens of thousands.
+fn plain_negative(cell: &str) -> bool {
+    let Some(rest) = cell.strip_prefix('-').filter(|r| r.len() <= 20) else {
+        return false;
+    };
+    let (whole, decimals) = rest.split_once(',').unwrap_or((rest, "1"));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    digits(whole) && digits(decimals)
 }
 
 #[cfg(test)]
@@ -262,6 +291,17 @@ mod tests {
             csv,
             "\u{FEFF}Nom\r\n\"'=HYPERLINK(\"\"http://x\"\")\"\r\n'@SUM(A1)\r\n'+A1\r\n'-1+2\r\n-2,5\r\n+0,4\r\n"
         );
+    }
+
+    #[test]
+    fn a_plain_negative_is_a_number_as_parsed() {
+        for cell in ["-1", "-0,0", "-12,5", "-123456789012345,25"] {
+            assert!(plain_negative(cell), "{cell}");
+            assert!(crate::ingest::parse_number(cell).is_some(), "{cell}");
+        }
+        for cell in ["-", "-,5", "-1,", "-1+2", "-1,2,3", "- 1", "-1.5", "1"] {
+            assert!(!plain_negative(cell), "{cell}");
+        }
     }
 
     #[test]
