@@ -251,7 +251,7 @@ pub fn sum_rows(rows: &Rows, into: &Targets, notices: &mut Vec<Notice>) -> Resul
             let Some(t) = t.filter(|&t| present[t] > 0) else {
                 continue;
             };
-            let communes = territory.commune_count(level, numbers[t]);
+            let communes = territory.commune_count_at(level, t);
             if present[t] < communes {
                 sums.partial[u] = Some((present[t], communes));
                 if !rows.accept_partial {

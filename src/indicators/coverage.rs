@@ -253,7 +253,7 @@ pub fn from_components(
     let incomplete: BTreeSet<&str> = reached
         .iter()
         .enumerate()
-        .filter(|&(t, &n)| n > 0 && n < territory.commune_count(level, targets[t]))
+        .filter(|&(t, &n)| n > 0 && n < territory.commune_count_at(level, t))
         .map(|(t, _)| targets[t])
         .collect();
     if !incomplete.is_empty() {

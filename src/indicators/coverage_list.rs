@@ -4,7 +4,6 @@
 
 use serde::Deserialize;
 
-use std::fmt::Write;
 use std::sync::Arc;
 
 use crate::export::{Align, OutTable, Section, TextColumn};
@@ -172,9 +171,7 @@ pub fn priority_table(cov: &Coverage, selection: ListSelection) -> OutTable {
     for (i, r) in rows.iter().enumerate() {
         let mut cells = columns.iter_mut();
         let mut next = || cells.next().expect("one column per header");
-        next().write(|out| {
-            let _ = write!(out, "{}", i + 1);
-        });
+        next().write(|out| format::push_decimal(out, (i + 1) as f64, 0));
         let unit = cov.unit(r);
         next().push(&unit.code);
         next().push(&unit.name);

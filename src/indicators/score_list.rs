@@ -2,7 +2,6 @@
 //! flag), the subtotals of flags, the total or score, and the class of priority or typology.
 
 use std::collections::HashMap;
-use std::fmt::Write;
 
 use foldhash::fast::FixedState;
 
@@ -88,10 +87,11 @@ pub fn score_table(
         .enumerate()
         .map(|(i, c)| (c.unwrap_or(""), i))
         .collect();
+    // Each row of the result's input row, found once for every indicator.
+    let input_of: Vec<Option<usize>> = codes.iter().map(|c| input_row.get(c).copied()).collect();
     let in_result_order = |column: Vec<Cell>| -> Vec<Cell> {
-        codes
-            .iter()
-            .map(|c| input_row.get(c).map_or(Cell::Missing, |&i| column[i]))
+        (input_of.iter())
+            .map(|i| i.map_or(Cell::Missing, |i| column[i]))
             .collect()
     };
     let number = |out: &mut String, c: Cell| match c {
@@ -113,7 +113,7 @@ pub fn score_table(
         ranks.write(|out| {
             if matches!(total, Cell::Value(_) | Cell::Bounded { .. }) {
                 rank += 1;
-                let _ = write!(out, "{rank}");
+                format::push_decimal(out, f64::from(rank), 0);
             }
         });
     }

@@ -471,6 +471,21 @@ impl Territory {
             Level::Departement => self.commune_counts.get(code).copied().unwrap_or(0),
         }
     }
+
+    /// [`Territory::commune_count`] of the territory of number `t` (its rank in
+    /// [`Territory::codes`]): asked for every territory a file reaches, not looked up by code.
+    pub fn commune_count_at(&self, level: Level, t: usize) -> usize {
+        match level {
+            Level::Commune => 1,
+            Level::Epci | Level::Zone => self.groups(level).value_at(t).communes.len(),
+            // A hundred at most.
+            Level::Departement => self
+                .departements
+                .keys()
+                .nth(t)
+                .map_or(0, |code| self.commune_count(level, code)),
+        }
+    }
 }
 
 /// A string column of a frame read by `ingest` (present by the layout's contract).
@@ -555,6 +570,12 @@ mod tests {
             beaune.communes.len()
         );
         assert_eq!(t.commune_count(Level::Commune, "63113"), 1);
+        // By number, the same.
+        for level in [Level::Commune, Level::Epci, Level::Departement] {
+            for (n, code) in t.codes(level).iter().enumerate() {
+                assert_eq!(t.commune_count_at(level, n), t.commune_count(level, code));
+            }
+        }
         // Occitanie: thirteen départements, the Hérault among them.
         let (region, deps) = t.departements_of_region("34").unwrap();
         assert_eq!((region, deps.len()), ("76", 13));

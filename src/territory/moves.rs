@@ -352,9 +352,10 @@ impl Moves {
                 .expect("a code moves to communes of the target vintage")
                 .0
         };
-        match &*self.fate_ref(code) {
+        let (fate, kept) = self.fate_and_rank(code);
+        match &*fate {
             Fate::Same => {
-                share(rank(code), 1.0);
+                share(kept.unwrap_or_else(|| rank(code)), 1.0);
                 return true;
             }
             Fate::Moved(c) => share(rank(c), 1.0),
@@ -376,13 +377,18 @@ impl Moves {
 
     /// [`Moves::fate`], borrowed for the frequent cases: a code that moved, or one that did not.
     fn fate_ref(&self, code: &str) -> Cow<'_, Fate> {
+        self.fate_and_rank(code).0
+    }
+
+    /// [`Moves::fate_ref`], with the rank of a commune kept as it is, found by the same lookup.
+    fn fate_and_rank(&self, code: &str) -> (Cow<'_, Fate>, Option<usize>) {
         if let Some((fate, _)) = self.fates.get(code) {
-            return Cow::Borrowed(fate);
+            return (Cow::Borrowed(fate), None);
         }
-        if self.target.contains_key(code) {
-            return Cow::Borrowed(&Fate::Same);
+        if let Some((rank, _)) = self.target.get_full(code) {
+            return (Cow::Borrowed(&Fate::Same), Some(rank));
         }
-        Cow::Owned(self.fate_elsewhere(code))
+        (Cow::Owned(self.fate_elsewhere(code)), None)
     }
 
     /// What became of `code`, a commune code of the source vintage. Arrondissements of
