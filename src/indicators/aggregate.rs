@@ -4,7 +4,6 @@
 //! population); what does not link (unknown codes, communes in no territory,
 //! territories the file covers in part or lacks) is said in notices.
 
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -146,22 +145,21 @@ pub fn sum_rows(rows: &Rows, into: &Targets, notices: &mut Vec<Notice>) -> Resul
                 .map_or_else(|_| Vec::new(), |t| vec![(t, 1.0)]),
             RowCodes::Commune | RowCodes::Iris => {
                 file_communes.push(key);
-                let parts: Vec<(Cow<str>, f64)> = match into.moves {
-                    Some(m) => m
-                        .shares(key)
-                        .into_iter()
-                        .map(|(c, share)| (Cow::Owned(c), share))
-                        .collect(),
-                    None => vec![(Cow::Borrowed(key), 1.0)],
-                };
+                // The communes of the key by rank (the moves' target is the query's COG),
+                // with their shares.
+                let mut parts: Vec<(usize, f64)> = Vec::with_capacity(1);
+                match into.moves {
+                    Some(m) => {
+                        m.each_share(key, |rank, share| parts.push((rank, share)));
+                    }
+                    None => parts.extend(territory.communes.get_full(key).map(|c| (c.0, 1.0))),
+                }
                 let mut targets = Vec::with_capacity(parts.len());
                 // Île-d'Yeu, Ouessant…: known, but in no EPCI; said when it is in the
                 // query's départements (a national file has them all).
                 let mut in_no_group: Option<bool> = None;
-                for (c, share) in parts {
-                    let Some((rank, commune)) = territory.communes.get_full(&c) else {
-                        continue;
-                    };
+                for (rank, share) in parts {
+                    let commune = territory.communes.value_at(rank);
                     seen[rank] = true;
                     match territory.parent_number(level, rank) {
                         Some(t) => targets.push((t, share)),
