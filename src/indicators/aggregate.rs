@@ -125,7 +125,8 @@ pub fn sum_rows(rows: &Rows, into: &Targets, notices: &mut Vec<Notice>) -> Resul
     let mut outside_keys: HashSet<&str, FixedState> = HashSet::default();
     // Communes with a row (by rank), to tell the territories a finer file covers only in part.
     let mut seen = vec![false; territory.communes.len()];
-    let mut file_communes: Vec<&str> = Vec::new();
+    // The keys moved (or unknown to the moves), for their notice: those kept say nothing.
+    let mut not_kept: Vec<&str> = Vec::new();
     // Each key once: the territories of the selection its rows go to, by number.
     let mut of_key: HashMap<&str, usize, FixedState> = HashMap::default();
     let mut key_targets: Vec<Vec<(usize, f64)>> = Vec::new();
@@ -144,13 +145,14 @@ pub fn sum_rows(rows: &Rows, into: &Targets, notices: &mut Vec<Notice>) -> Resul
                 .binary_search(&key)
                 .map_or_else(|_| Vec::new(), |t| vec![(t, 1.0)]),
             RowCodes::Commune | RowCodes::Iris => {
-                file_communes.push(key);
                 // The communes of the key by rank (the moves' target is the query's COG),
                 // with their shares.
                 let mut parts: Vec<(usize, f64)> = Vec::with_capacity(1);
                 match into.moves {
                     Some(m) => {
-                        m.each_share(key, |rank, share| parts.push((rank, share)));
+                        if !m.each_share(key, |rank, share| parts.push((rank, share))) {
+                            not_kept.push(key);
+                        }
                     }
                     None => parts.extend(territory.communes.get_full(key).map(|c| (c.0, 1.0))),
                 }
@@ -228,7 +230,7 @@ pub fn sum_rows(rows: &Rows, into: &Targets, notices: &mut Vec<Notice>) -> Resul
         });
     }
     if let Some(moves) = into.moves {
-        notices.push(Notice::Moved(moves.notice(rows.file, file_communes)));
+        notices.push(Notice::Moved(moves.notice(rows.file, not_kept)));
     }
     if !unknown.is_empty() {
         notices.push(Notice::UnknownCodes {
