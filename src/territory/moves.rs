@@ -355,11 +355,6 @@ impl Moves {
         false
     }
 
-    /// The communes of the target vintage, by rank.
-    pub fn target_codes(&self) -> impl Iterator<Item = &str> {
-        self.target.keys().map(String::as_str)
-    }
-
     /// How many communes the target vintage has.
     pub fn target_len(&self) -> usize {
         self.target.len()
@@ -611,7 +606,7 @@ mod tests {
     #[test]
     fn each_share_gives_the_ranks_of_the_shares_and_whether_the_code_stays() {
         let m = moves(2024);
-        let codes: Vec<&str> = m.target_codes().collect();
+        let codes: Vec<&str> = m.target.keys().map(String::as_str).collect();
         for (code, stays) in [
             ("63113", true),  // Clermont-Ferrand
             ("26371", false), // merged
