@@ -1,5 +1,6 @@
 //! What is read from files once per process: a batch of queries over the same
-//! COG and the same yearly files reads and prepares each of them once.
+//! COG and the same yearly files reads and prepares each of them once. A selection of
+//! territories keeps in the same way what the queries sharing it compute alike.
 //!
 //! A value is keyed by its type, the files it comes from (with their size and
 //! modification time, so a file rewritten between two runs of a test is read
@@ -25,42 +26,61 @@ struct Key {
 
 type Slot = Arc<Mutex<Option<Arc<dyn Any + Send + Sync>>>>;
 
-/// `load()`, or its value kept from an earlier call with the same files unchanged
-/// and the same `variant`. A failed load is not kept: the next call tries again.
+/// Values kept by their files and variant: the process's (see [`per_files`]), or those of
+/// one selection of territories, which the queries sharing it share.
+#[derive(Default)]
+pub struct Memo(Mutex<HashMap<Key, Slot>>);
+
+impl Memo {
+    /// `load()`, or its value kept from an earlier call with the same files unchanged
+    /// and the same `variant`. A failed load is not kept: the next call tries again.
+    pub fn per_files<V: Any + Send + Sync>(
+        &self,
+        files: &[&Path],
+        variant: &str,
+        load: impl FnOnce() -> Result<V>,
+    ) -> Result<Arc<V>> {
+        let stamp = |p: &Path| {
+            std::fs::metadata(p)
+                .and_then(|m| Ok((m.len(), m.modified()?)))
+                .ok()
+        };
+        let key = Key {
+            kind: TypeId::of::<V>(),
+            files: files.iter().map(|f| (f.to_path_buf(), stamp(f))).collect(),
+            variant: variant.to_string(),
+        };
+        let slot = Arc::clone(
+            self.0
+                .lock()
+                .expect("no panic while holding it")
+                .entry(key)
+                .or_default(),
+        );
+        // Held while loading: another thread asking for the same value waits for it.
+        let mut held = slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(value) = held.as_ref() {
+            return Ok(Arc::clone(value)
+                .downcast::<V>()
+                .expect("the key holds the type"));
+        }
+        let value = Arc::new(load()?);
+        *held = Some(Arc::clone(&value) as Arc<dyn Any + Send + Sync>);
+        Ok(value)
+    }
+}
+
+/// `load()`, or its value kept by the process from an earlier call with the same files
+/// unchanged and the same `variant` (see [`Memo::per_files`]).
 pub fn per_files<V: Any + Send + Sync>(
     files: &[&Path],
     variant: &str,
     load: impl FnOnce() -> Result<V>,
 ) -> Result<Arc<V>> {
-    static SLOTS: OnceLock<Mutex<HashMap<Key, Slot>>> = OnceLock::new();
-    let stamp = |p: &Path| {
-        std::fs::metadata(p)
-            .and_then(|m| Ok((m.len(), m.modified()?)))
-            .ok()
-    };
-    let key = Key {
-        kind: TypeId::of::<V>(),
-        files: files.iter().map(|f| (f.to_path_buf(), stamp(f))).collect(),
-        variant: variant.to_string(),
-    };
-    let slot = Arc::clone(
-        SLOTS
-            .get_or_init(Default::default)
-            .lock()
-            .expect("no panic while holding it")
-            .entry(key)
-            .or_default(),
-    );
-    // Held while loading: another thread asking for the same value waits for it.
-    let mut held = slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(value) = held.as_ref() {
-        return Ok(Arc::clone(value)
-            .downcast::<V>()
-            .expect("the key holds the type"));
-    }
-    let value = Arc::new(load()?);
-    *held = Some(Arc::clone(&value) as Arc<dyn Any + Send + Sync>);
-    Ok(value)
+    static PROCESS: OnceLock<Memo> = OnceLock::new();
+    PROCESS
+        .get_or_init(Memo::default)
+        .per_files(files, variant, load)
 }
 
 #[cfg(test)]

@@ -1331,6 +1331,68 @@ fn c71_a_territory_covered_in_part_is_partial_unless_the_query_accepts_it() {
 }
 
 #[test]
+fn c71_queries_run_together_give_what_each_gives_alone() {
+    // Four queries of one selection read one file: as it is (twice), accepting partial sums,
+    // and so with its count taken for a secret marker. Run in one process, where the queries
+    // reading the file alike share its sums, each writes what it writes alone.
+    let s = Scratch::new();
+    let file = s.file("clermont.csv", "CODGEO;N\n63113;100\n");
+    let text = |name: &str, how: &str| {
+        format!(
+            "{}[sources.c]\nfichier = \"{file}\"\nniveau = \"commune\"\n{how}\n\
+             [indicateurs.n]\nlibelle = \"N\"\nstock = \"c.N\"\n\n\
+             [tableaux.t]\ntitre = \"T\"\nindicateurs = [\"n\"]\nsorties = [\"{name}.csv\"]\n",
+            territory("epci")
+        )
+    };
+    let variants = [
+        ("tel", ""),
+        ("partielles", "sommes_partielles = true\n"),
+        ("secret", "sommes_partielles = true\nsecret = [\"100\"]\n"),
+        ("tel-bis", ""),
+    ];
+    let alone: Vec<String> = variants
+        .iter()
+        .map(|(name, how)| {
+            let o = s.run(&text(name, how));
+            assert!(o.status.success(), "{}", stderr(&o));
+            s.output(&format!("{name}.csv"))
+        })
+        .collect();
+    assert!(
+        alone[0].contains("partiel (1 commune(s) sur 21)"),
+        "{}",
+        alone[0]
+    );
+    assert!(
+        alone[1].contains("Clermont Auvergne Métropole;100\r\n"),
+        "{}",
+        alone[1]
+    );
+    assert!(
+        alone[2].contains("Clermont Auvergne Métropole;secret"),
+        "{}",
+        alone[2]
+    );
+    std::fs::remove_file(s.dir.path().join("requetes/requete.toml")).unwrap();
+    for (name, how) in &variants {
+        s.file(&format!("{name}.toml"), &text(name, how));
+    }
+    let together = s.dir.path().join("ensemble");
+    let o = diagterr(&[
+        "executer",
+        s.dir.path().join("requetes").to_str().unwrap(),
+        "--sortie",
+        together.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for ((name, _), alone) in variants.iter().zip(&alone) {
+        let list = std::fs::read_to_string(together.join(format!("{name}.csv"))).unwrap();
+        assert_eq!(&list, alone, "{name}");
+    }
+}
+
+#[test]
 fn c59_labels_on_too_many_territories() {
     let deps: Vec<String> = (1..=19).map(|d| format!("\"{d:02}\"")).collect();
     let text = national_map(&format!("[{}]", deps.join(", ")), "\"c.svg\"")

@@ -61,7 +61,7 @@ pub struct Targets<'a> {
 }
 
 /// What a source gives the units of a selection, in their order.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Sums {
     /// `columns[c][u]`: column `c` summed over unit `u` ([`Cell::Missing`] for a unit the file
     /// has no row of).

@@ -22,7 +22,7 @@ impl Query {
             epci: t.epci.as_ref().map(|e| e.get_ref().clone()),
             reach: t.epci_debordants,
         };
-        let (units, notices) = territory.selected(key, || {
+        let kept = territory.selected(key, || {
             let mut units = territory.units(level, deps);
             if let Some(epci) = &t.epci {
                 units = territory
@@ -40,8 +40,9 @@ impl Query {
         Ok(Selection {
             territory,
             level,
-            units,
-            notices,
+            units: kept.units,
+            notices: kept.notices,
+            kept: kept.memo,
         })
     }
 }

@@ -24,6 +24,7 @@ use crate::indicators::coverage;
 use crate::indicators::evaluated::Evaluated;
 use crate::indicators::model::{ColumnRef, evaluate};
 use crate::notice::Notice;
+use crate::once::Memo;
 use crate::query::{MethodPlan, PlannedSource, Query};
 use crate::territory::selection::Selection;
 use crate::territory::{Level, Territory, Unit};
@@ -40,12 +41,13 @@ pub fn evaluate_sources(
         territory,
         level,
         units,
+        kept,
         ..
     } = selection;
     let sources = &plan.sources;
     let sums: Vec<Sums> = sources
         .iter()
-        .map(|s| sum_source(query, s, territory, *level, units, notices))
+        .map(|s| sum_source(query, s, territory, *level, units, Some(kept), notices))
         .collect::<Result<_>>()?;
     let column_sums = |c: &ColumnRef| {
         let i = sources[c.source]
@@ -65,13 +67,16 @@ pub fn evaluate_sources(
 }
 
 /// The sums of the columns of source `s` over `units` of `level`: its rows of that level
-/// for a file of several levels, its rows summed for a finer file.
+/// for a file of several levels, its rows summed for a finer file. The units of a selection
+/// give its memo (`kept`): the queries sharing the selection and reading a file the same way
+/// (the three scores of a national run) share its sums.
 pub(crate) fn sum_source(
     query: &Query,
     s: &PlannedSource,
     territory: &Territory,
     level: Level,
     units: &[Unit],
+    kept: Option<&Memo>,
     notices: &mut Vec<Notice>,
 ) -> Result<Sums> {
     if s.columns.is_empty() {
@@ -111,7 +116,22 @@ pub(crate) fn sum_source(
             .map(|c| (c, coverage::caf_level(level))),
         year: s.spec.year(),
     };
-    let sums = sum_by_unit(query, &source, territory, level, units, notices);
+    let sum =
+        |notices: &mut Vec<Notice>| sum_by_unit(query, &source, territory, level, units, notices);
+    let sums = match kept {
+        Some(memo) => {
+            let (files, variant) = source.key(query);
+            memo.per_files(&files, &variant, || {
+                let mut found = Vec::new();
+                Ok((sum(&mut found)?, found))
+            })
+            .map(|kept| {
+                notices.extend(kept.1.iter().cloned());
+                kept.0.clone()
+            })
+        }
+        None => sum(notices),
+    };
     let Some(line) = s.line else {
         return sums;
     };

@@ -45,6 +45,42 @@ pub(super) struct Source<'a> {
     pub year: Option<(&'a str, u16)>,
 }
 
+impl Source<'_> {
+    /// What the sums of the source depend on besides the units they go to: its files (their
+    /// size and date are the memo's), how they are read, and the COG its codes are moved to.
+    /// Every field is named, so that one added to `Source` cannot be left out.
+    pub(super) fn key<'k>(&'k self, query: &'k Query) -> (Vec<&'k Path>, String) {
+        let Source {
+            files,
+            prevailing,
+            code_column,
+            file_level,
+            columns,
+            published,
+            accept_partial,
+            secret,
+            secret_rule,
+            role,
+            vintage,
+            rows_of,
+            year,
+        } = self;
+        let t = &query.spec.territoire;
+        let mut read = files.to_vec();
+        read.extend(prevailing);
+        read.extend([t.communes_file(), t.departements_file(), t.movements_file()]);
+        let vintage = vintage.map(|v| *v.get_ref());
+        let variant = format!(
+            "{prevailing:?} {code_column:?} {file_level:?} {columns:?} {published:?} \
+             {accept_partial} {secret:?} {secret_rule:?} {role:?} {vintage:?} {rows_of:?} \
+             {year:?} → {} {:?}",
+            t.vintage(),
+            t.departements.get_ref(),
+        );
+        (read, variant)
+    }
+}
+
 /// Per territory of `units` found in the file, the sum of each column (a secret cell makes
 /// the sum secret, a missing one missing); a file of an older vintage has its communes moved
 /// to the query's first. Codes the COG does not know, codes moved, and territories the file

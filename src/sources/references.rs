@@ -72,6 +72,7 @@ pub fn reference_values(
                         territory,
                         Level::Departement,
                         &units,
+                        None,
                         &mut Vec::new(),
                     )?;
                     let lacking = (0..units.len())

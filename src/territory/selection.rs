@@ -10,6 +10,7 @@ use serde::Deserialize;
 use super::{Level, Territory, Unit};
 use crate::error::{Error, ErrorKind, Result};
 use crate::notice::Notice;
+use crate::once::Memo;
 
 /// `epci_debordants`: which EPCI reaching beyond the query's départements it keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize)]
@@ -37,6 +38,8 @@ pub struct Selection<'t> {
     pub units: Arc<[Unit]>,
     /// What the selection says of itself (the EPCI reaching beyond its départements).
     pub notices: Vec<Notice>,
+    /// What the queries sharing the selection compute alike (a source summed into its units).
+    pub kept: Arc<Memo>,
 }
 
 /// What a selection is of: its level, its départements, the EPCI of a zoom, and what it does
@@ -52,11 +55,20 @@ pub struct SelectionKey {
 /// A selection's units and what it says of itself.
 pub type Chosen = (Arc<[Unit]>, Vec<Notice>);
 
+/// A selection as kept by its territory: its units, what it says of itself, and what the
+/// queries sharing it compute alike.
+#[derive(Clone)]
+pub struct Kept {
+    pub units: Arc<[Unit]>,
+    pub notices: Vec<Notice>,
+    pub memo: Arc<Memo>,
+}
+
 /// The selections made of a territory: the queries of a run of the same level over the same
 /// départements share one, and a query's run the one its plan checked. Not copied with the
 /// territory: a copy is made to be changed.
 #[derive(Default)]
-pub(super) struct Selections(Mutex<HashMap<SelectionKey, Chosen>>);
+pub(super) struct Selections(Mutex<HashMap<SelectionKey, Kept>>);
 
 impl Clone for Selections {
     fn clone(&self) -> Self {
@@ -77,15 +89,18 @@ impl Territory {
         &self,
         key: SelectionKey,
         make: impl FnOnce() -> Result<Chosen>,
-    ) -> Result<Chosen> {
+    ) -> Result<Kept> {
         let kept = || self.selections.0.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((units, notices)) = kept().get(&key) {
-            return Ok((Arc::clone(units), notices.clone()));
+        if let Some(selection) = kept().get(&key) {
+            return Ok(selection.clone());
         }
         let (units, notices) = make()?;
-        let mut kept = kept();
-        let (units, notices) = kept.entry(key).or_insert((units, notices));
-        Ok((Arc::clone(units), notices.clone()))
+        let made = Kept {
+            units,
+            notices,
+            memo: Arc::default(),
+        };
+        Ok(kept().entry(key).or_insert(made).clone())
     }
 
     /// The communes of `units` (of `level`) in the EPCI `siren`, for a zoom on it; the errors are
@@ -267,15 +282,16 @@ mod tests {
             Ok((t.units(level, &["63".to_string()]).into(), Vec::new()))
         };
         let refused = t.selected(key(Level::Epci), || Err(Error::new("refusée")));
-        assert_eq!(refused.unwrap_err().message, "refusée");
+        assert_eq!(refused.err().map(|e| e.message).as_deref(), Some("refusée"));
         let first = t.selected(key(Level::Epci), || make(Level::Epci)).unwrap();
         let again = t.selected(key(Level::Epci), || make(Level::Epci)).unwrap();
-        assert!(Arc::ptr_eq(&first.0, &again.0));
+        assert!(Arc::ptr_eq(&first.units, &again.units));
+        assert!(Arc::ptr_eq(&first.memo, &again.memo));
         let communes = t
             .selected(key(Level::Commune), || make(Level::Commune))
             .unwrap();
         assert_eq!(made.get(), 2);
-        assert_eq!(communes.0.len(), 463);
+        assert_eq!(communes.units.len(), 463);
         // A copy is made to be changed: it makes its own.
         let copy = t.clone();
         copy.selected(key(Level::Epci), || make(Level::Epci))
