@@ -34,6 +34,11 @@ impl TextColumn {
         }
     }
 
+    /// `columns` empty columns, each with room for `cells` (a clone by `vec!` would have none).
+    pub fn many(columns: usize, cells: usize) -> Vec<Self> {
+        (0..columns).map(|_| Self::with_capacity(cells)).collect()
+    }
+
     /// Adds a cell.
     pub fn push(&mut self, cell: &str) {
         self.text.push_str(cell);
@@ -89,7 +94,7 @@ impl OutTable {
 
     /// A table from its rows, each with one cell per header.
     pub fn from_rows(headers: Vec<(String, Align)>, rows: Vec<Vec<String>>) -> Self {
-        let mut columns = vec![TextColumn::with_capacity(rows.len()); headers.len()];
+        let mut columns = TextColumn::many(headers.len(), rows.len());
         for row in &rows {
             assert_eq!(row.len(), headers.len(), "one cell per header");
             for (column, cell) in columns.iter_mut().zip(row) {

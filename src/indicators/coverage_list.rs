@@ -9,6 +9,7 @@ use std::sync::Arc;
 use crate::export::{Align, OutTable, Section, TextColumn};
 use crate::format::{self, capitalise};
 use crate::indicators::Cell;
+use crate::indicators::frame::sort_known_first;
 use crate::indicators::reference::Comparison;
 use crate::notice::Notice;
 use crate::territory::{Level, Unit};
@@ -131,16 +132,16 @@ pub fn priority_table(cov: &Coverage, selection: ListSelection) -> OutTable {
         ),
         ListSelection::Toutes => true,
     };
-    let mut rows: Vec<&Row> = cov.rows.iter().filter(|r| keep(r)).collect();
-    // The codes are unique: a total order, which an unstable sort keeps.
-    rows.sort_unstable_by(|a, b| match (a.rate.value(), b.rate.value()) {
-        (Some(x), Some(y)) => x
-            .total_cmp(&y)
-            .then_with(|| cov.unit(a).code.cmp(&cov.unit(b).code)),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => cov.unit(a).code.cmp(&cov.unit(b).code),
-    });
+    // Each row with its rate: the sort reads them side by side.
+    let mut rows: Vec<(Option<f64>, &Row)> = (cov.rows.iter())
+        .filter(|r| keep(r))
+        .map(|r| (r.rate.value(), r))
+        .collect();
+    sort_known_first(
+        &mut rows,
+        |(_, r)| cov.unit(r).code.as_str(),
+        |x, y| x.total_cmp(&y),
+    );
     let mut headers = vec![
         ("Rang".to_string(), Align::Right),
         ("Code".to_string(), Align::Left),
@@ -163,12 +164,12 @@ pub fn priority_table(cov: &Coverage, selection: ListSelection) -> OutTable {
     ));
     headers.push(("Position".into(), Align::Left));
     // Each cell written at the end of its column's buffer, a row at a time.
-    let mut columns = vec![TextColumn::with_capacity(rows.len()); headers.len()];
+    let mut columns = TextColumn::many(headers.len(), rows.len());
     let gap = |r: &Row, reference: f64, out: &mut String| match r.rate.value() {
         Some(v) => format::push_decimal(out, v - reference, 1),
         None => r.rate.push_label(out, 1),
     };
-    for (i, r) in rows.iter().enumerate() {
+    for (i, (_, r)) in rows.iter().enumerate() {
         let mut cells = columns.iter_mut();
         let mut next = || cells.next().expect("one column per header");
         next().write(|out| format::push_decimal(out, (i + 1) as f64, 0));

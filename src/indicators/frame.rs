@@ -122,17 +122,31 @@ pub(crate) fn order(
     scores: &[Cell],
     cmp: impl Fn(f64, f64) -> std::cmp::Ordering,
 ) -> Vec<usize> {
-    let mut idx: Vec<usize> = (0..codes.len()).collect();
-    idx.sort_by(|&a, &b| {
-        let by_score = match (scores[a].shown(), scores[b].shown()) {
-            (Some(x), Some(y)) => cmp(x, y),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => std::cmp::Ordering::Equal,
-        };
-        by_score.then_with(|| codes[a].cmp(&codes[b]))
-    });
-    idx
+    let mut idx: Vec<(Option<f64>, usize)> = scores.iter().map(|s| s.shown()).zip(0..).collect();
+    sort_known_first(&mut idx, |&(_, i)| codes[i].as_str(), cmp);
+    idx.into_iter().map(|(_, i)| i).collect()
+}
+
+/// Sorts `items`, each a value and what it is of: the known values by `cmp` then the unknown
+/// ones, ties by `code`. Items that come in code order (a selection's territories do) are
+/// sorted stably by value alone: ties stay in code order, and no code is compared (35 000
+/// communes, many tied at zero).
+pub(crate) fn sort_known_first<'c, T>(
+    items: &mut [(Option<f64>, T)],
+    code: impl Fn(&(Option<f64>, T)) -> &'c str,
+    cmp: impl Fn(f64, f64) -> std::cmp::Ordering,
+) {
+    let by_value = |a: &(Option<f64>, T), b: &(Option<f64>, T)| match (a.0, b.0) {
+        (Some(x), Some(y)) => cmp(x, y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    };
+    if items.windows(2).all(|w| code(&w[0]) < code(&w[1])) {
+        items.sort_by(by_value);
+    } else {
+        items.sort_by(|a, b| by_value(a, b).then_with(|| code(a).cmp(code(b))));
+    }
 }
 
 pub(crate) fn pick<T: Clone>(items: &[T], order: &[usize]) -> Vec<T> {
@@ -191,4 +205,36 @@ pub(crate) fn test_frame(codes: &[&str], columns: &[(&str, Vec<Cell>)]) -> DataF
         push_cells(&mut df, name, cells).unwrap();
     }
     df
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_values_first_ties_by_code_whether_or_not_the_items_come_in_code_order() {
+        let sorted = |items: &[(Option<f64>, &'static str)]| {
+            let mut items = items.to_vec();
+            sort_known_first(&mut items, |(_, code)| code, |x, y| x.total_cmp(&y));
+            items
+        };
+        let expected = [
+            (Some(1.0), "c"),
+            (Some(1.0), "d"),
+            (Some(2.0), "b"),
+            (None, "0"),
+            (None, "a"),
+        ];
+        let shuffled = [
+            (Some(2.0), "b"),
+            (None, "a"),
+            (Some(1.0), "d"),
+            (Some(1.0), "c"),
+            (None, "0"),
+        ];
+        assert_eq!(sorted(&shuffled), expected);
+        let mut in_code_order = shuffled;
+        in_code_order.sort_by_key(|(_, code)| *code);
+        assert_eq!(sorted(&in_code_order), expected);
+    }
 }
