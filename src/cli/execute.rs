@@ -13,7 +13,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use diagterr::Error;
 use diagterr::export;
 use diagterr::query::DiagnosticPlan;
-use diagterr::query::Plan;
+use diagterr::query::{Method, Plan};
 use diagterr::run::{self, Outcome};
 use diagterr::territory::Level;
 
@@ -60,18 +60,20 @@ pub fn run(args: &Args) -> bool {
             return false;
         }
     }
-    // Queries run side by side, one per core, those by commune (the most territories to
-    // compute and write) first so that the last to end is a short one; what each says is
-    // printed in file order.
+    // Queries run side by side, one per core, the longest first so that the last to end is a
+    // short one: those by commune (the most territories to compute and write), then those over
+    // several years (a panier, an evolution), then the others; what each says is printed in
+    // file order.
     let mut failed = 0;
-    let by_commune_first = |(_, q): &(&Path, Result<Plan, Error>)| {
-        let level = q
-            .as_ref()
-            .ok()
-            .map(|p| *p.query.spec.territoire.niveau.get_ref());
-        level != Some(Level::Commune)
+    let longest_first = |(_, q): &(&Path, Result<Plan, Error>)| match q {
+        Ok(p) if *p.query.spec.territoire.niveau.get_ref() == Level::Commune => 0,
+        Ok(Plan {
+            method: Method::Panier(_) | Method::Evolution(_),
+            ..
+        }) => 1,
+        _ => 2,
     };
-    for said in super::in_parallel(planned.queries, by_commune_first, |(file, q)| match q {
+    for said in super::in_parallel(planned.queries, longest_first, |(file, q)| match q {
         Err(e) => Said::error(file, &e),
         Ok(q) => query(file, &q, &args.sortie),
     }) {
