@@ -169,14 +169,14 @@ pub fn priority_table(cov: &Coverage, selection: ListSelection) -> OutTable {
         Some(v) => format::push_decimal(out, v - reference, 1),
         None => r.rate.push_label(out, 1),
     };
-    for (i, (_, r)) in rows.iter().enumerate() {
-        let mut cells = columns.iter_mut();
-        let mut next = || cells.next().expect("one column per header");
-        next().write(|out| format::push_decimal(out, (i + 1) as f64, 0));
-        let unit = cov.unit(r);
-        next().push(&unit.code);
-        next().push(&unit.name);
-        next().write(|out| {
+    // The territories' own cells (code, name, départements) written first in their order, in
+    // which their strings lie in memory, then copied in the list's: a row read in rate order
+    // then finds them side by side, instead of in three strings of its own.
+    let mut own = TextColumn::with_capacity(3 * cov.units.len());
+    for unit in cov.units.iter() {
+        own.push(&unit.code);
+        own.push(&unit.name);
+        own.write(|out| {
             for (k, d) in unit.departements.iter().enumerate() {
                 if k > 0 {
                     out.push_str(", ");
@@ -184,6 +184,14 @@ pub fn priority_table(cov: &Coverage, selection: ListSelection) -> OutTable {
                 out.push_str(d);
             }
         });
+    }
+    for (i, (_, r)) in rows.iter().enumerate() {
+        let mut cells = columns.iter_mut();
+        let mut next = || cells.next().expect("one column per header");
+        next().write(|out| format::push_decimal(out, (i + 1) as f64, 0));
+        for k in 0..3 {
+            next().push(own.get(3 * r.unit + k));
+        }
         next().write(|out| r.rate.push_label(out, 1));
         for part in &r.parts {
             next().write(|out| part.push_label(out, 1));
