@@ -42,7 +42,7 @@ impl Query {
             level,
             units: kept.units,
             notices: kept.notices,
-            kept: kept.memo,
+            memo: kept.memo,
         })
     }
 }

@@ -41,13 +41,13 @@ pub fn evaluate_sources(
         territory,
         level,
         units,
-        kept,
+        memo,
         ..
     } = selection;
     let sources = &plan.sources;
     let sums: Vec<Sums> = sources
         .iter()
-        .map(|s| sum_source(query, s, territory, *level, units, Some(kept), notices))
+        .map(|s| sum_source(query, s, territory, *level, units, Some(memo), notices))
         .collect::<Result<_>>()?;
     let column_sums = |c: &ColumnRef| {
         let i = sources[c.source]
@@ -68,7 +68,7 @@ pub fn evaluate_sources(
 
 /// The sums of the columns of source `s` over `units` of `level`: its rows of that level
 /// for a file of several levels, its rows summed for a finer file. The units of a selection
-/// give its memo (`kept`): the queries sharing the selection and reading a file the same way
+/// come with its `memo`: the queries sharing the selection and reading a file the same way
 /// (the three scores of a national run) share its sums.
 pub(crate) fn sum_source(
     query: &Query,
@@ -76,7 +76,7 @@ pub(crate) fn sum_source(
     territory: &Territory,
     level: Level,
     units: &[Unit],
-    kept: Option<&Memo>,
+    memo: Option<&Memo>,
     notices: &mut Vec<Notice>,
 ) -> Result<Sums> {
     if s.columns.is_empty() {
@@ -118,7 +118,7 @@ pub(crate) fn sum_source(
     };
     let sum =
         |notices: &mut Vec<Notice>| sum_by_unit(query, &source, territory, level, units, notices);
-    let sums = match kept {
+    let sums = match memo {
         Some(memo) => {
             let (files, variant) = source.key(query);
             memo.per_files(&files, &variant, || {

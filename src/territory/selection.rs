@@ -39,7 +39,7 @@ pub struct Selection<'t> {
     /// What the selection says of itself (the EPCI reaching beyond its départements).
     pub notices: Vec<Notice>,
     /// What the queries sharing the selection compute alike (a source summed into its units).
-    pub kept: Arc<Memo>,
+    pub memo: Arc<Memo>,
 }
 
 /// What a selection is of: its level, its départements, the EPCI of a zoom, and what it does
