@@ -141,6 +141,8 @@ pub(crate) struct Builder<'a> {
     /// word its constant columns take instead.
     technical: Option<(usize, &'static str, &'static str)>,
     secret_markers: Vec<&'a str>,
+    /// Some marker starts with a digit, as a count does.
+    digit_markers: bool,
     columns: Vec<ColumnBuilder<'a>>,
     lines: Vec<u32>,
     /// Indices in `columns` of the unique key; this row's cells of it, normalised; the keys seen.
@@ -249,6 +251,8 @@ impl<'a> Builder<'a> {
             source,
             technical,
             secret_markers: spec.secret_markers.iter().map(|m| m.trim()).collect(),
+            digit_markers: (spec.secret_markers.iter())
+                .any(|m| m.trim().as_bytes().first().is_some_and(u8::is_ascii_digit)),
             columns,
             lines: Vec::with_capacity(rows),
             key_cells: vec![String::new(); key.len()],
@@ -287,7 +291,11 @@ impl<'a> Builder<'a> {
                     },
                     _,
                 ) => {
-                    let is_secret = self.secret_markers.contains(&cell);
+                    // Most cells are counts: one starting with a digit is compared with the
+                    // markers only when one of them starts so too (`secret = ["100"]`).
+                    let digit = cell.as_bytes().first().is_some_and(u8::is_ascii_digit);
+                    let is_secret =
+                        (!digit || self.digit_markers) && self.secret_markers.contains(&cell);
                     let value = if is_secret || cell.is_empty() {
                         None
                     } else {
