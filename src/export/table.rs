@@ -141,15 +141,7 @@ impl OutTable {
         out.push_str("\r\n");
         // A column none of whose cells has a separator, a quote or a line break quotes none:
         // told once per column, not per cell.
-        let quoted: Vec<bool> = self
-            .columns
-            .iter()
-            .map(|c| {
-                c.text
-                    .bytes()
-                    .any(|b| matches!(b, b';' | b'"' | b'\n' | b'\r'))
-            })
-            .collect();
+        let quoted: Vec<bool> = self.columns.iter().map(|c| needs_quotes(&c.text)).collect();
         for r in 0..self.height {
             for (i, (column, quoted)) in self.columns.iter().zip(&quoted).enumerate() {
                 if i > 0 {
@@ -200,11 +192,7 @@ fn push_csv_cell(cell: &str, quoted: bool, out: &mut String) {
     ) && !plain_negative(cell)
         && crate::ingest::parse_number(cell).is_none();
     let apostrophe = if formula { "'" } else { "" };
-    if quoted
-        && cell
-            .bytes()
-            .any(|b| matches!(b, b';' | b'"' | b'\n' | b'\r'))
-    {
+    if quoted && needs_quotes(cell) {
         out.push('"');
         out.push_str(apostrophe);
         out.push_str(&cell.replace('"', "\"\""));
@@ -213,6 +201,12 @@ fn push_csv_cell(cell: &str, quoted: bool, out: &mut String) {
         out.push_str(apostrophe);
         out.push_str(cell);
     }
+}
+
+/// Whether `text` holds a separator, a quote or a line break, which a CSV cell quotes.
+fn needs_quotes(text: &str) -> bool {
+    text.bytes()
+        .any(|b| matches!(b, b';' | b'"' | b'\n' | b'\r'))
 }
 
 /// A negative number as the lists write it (`-12`, `-3,5`): told without parsing, as the gaps
