@@ -9,7 +9,7 @@ use ::csv::{ReaderBuilder, StringRecord};
 
 use super::cnaf::OldCommuneFile;
 use super::table::{Block, Builder, header_name};
-use super::text::decode;
+use super::text::{decode, trim};
 use super::{Table, TableSpec};
 use crate::cores::Held;
 use crate::error::{Error, Result};
@@ -71,14 +71,11 @@ fn read_on(path: &Path, spec: &TableSpec, cores: fn(usize) -> Held) -> Result<Ta
         )?,
         None => Builder::new(path, spec, &header, estimate_rows(text))?,
     };
-    // On with the header's reader: a new one would drop a byte order mark starting the first row.
-    rows.push(
-        reader,
-        (text.as_bytes(), start),
-        line,
-        &mut builder,
-        old.as_mut(),
-    )?;
+    match old.as_mut() {
+        None if !rows.quotes => rows.push_unquoted(body, line, &mut builder)?,
+        // On with the header's reader: a new one would drop a byte order mark starting the first row.
+        old => rows.push(reader, (text.as_bytes(), start), line, &mut builder, old)?,
+    }
     builder.finish()
 }
 
@@ -110,9 +107,8 @@ fn csv_error(path: &Path, e: ::csv::Error) -> Error {
 
 impl<'a> Rows<'a> {
     /// The body read in blocks of lines on the cores free, each by its own builder. None when the body is small,
-    /// has a quote (a quoted cell may hold a line break: its lines are not rows) or a byte order mark, or when a
-    /// block fails or repeats a key of another: reading it in one pass then gives the error of the first line at
-    /// fault.
+    /// has a quote (a quoted cell may hold a line break: its lines are not rows), or when a block fails or repeats
+    /// a key of another: reading it in one pass then gives the error of the first line at fault.
     fn in_blocks(
         &self,
         spec: &'a TableSpec,
@@ -123,9 +119,7 @@ impl<'a> Rows<'a> {
     ) -> Option<Vec<Block<'a>>> {
         // This thread reads one block, on the cores no other thread holds the others.
         let wanted = (body.len() / BLOCK).saturating_sub(1);
-        // A new reader drops a byte order mark at its start (a file pasted after another keeps one on a line).
-        let bom = memchr::memmem::find(body.as_bytes(), "\u{feff}".as_bytes()).is_some();
-        if wanted == 0 || self.quotes || bom {
+        if wanted == 0 || self.quotes {
             return None;
         }
         let cores = cores(wanted);
@@ -135,9 +129,7 @@ impl<'a> Rows<'a> {
         let blocks = split(body, line, 1 + cores.more());
         let read = |(block, line): (&str, usize)| {
             let mut builder = Builder::new(self.path, spec, header, estimate_rows(block)).ok()?;
-            let reader = csv_reader(self.separator, block);
-            self.push(reader, (block.as_bytes(), 0), line, &mut builder, None)
-                .ok()?;
+            self.push_unquoted(block, line, &mut builder).ok()?;
             builder.into_block().ok()
         };
         let mut builders = std::thread::scope(|scope| {
@@ -195,21 +187,8 @@ impl<'a> Rows<'a> {
                 .line(line)
                 .hint("fermez le guillemet « \" » de cette cellule, ou doublez-le (« \"\" ») s'il fait partie du texte"));
             }
-            // Lines of bare separators, as spreadsheets leave below the data, are not rows.
-            if row.iter().all(|f| f.trim().is_empty()) {
+            if !self.is_row(row.len(), row.iter(), line)? {
                 continue;
-            }
-            if row.len() < self.width || row.iter().skip(self.width).any(|f| !f.trim().is_empty()) {
-                return Err(Error::new(format!(
-                    "{} champs au lieu des {} de l'en-tête",
-                    row.len(),
-                    self.width
-                ))
-                .file(path)
-                .line(line)
-                .hint(
-                    "vérifiez les séparateurs et les guillemets de cette ligne (ligne tronquée ?)",
-                ));
             }
             match &mut old {
                 Some(old) => {
@@ -221,6 +200,59 @@ impl<'a> Rows<'a> {
             }
         }
         Ok(())
+    }
+
+    /// Reads into `builder` the data rows of `body`, which holds no quote and whose first line is line `line` of
+    /// the file. Without quotes a row is the text between two line breaks and its cells the text between two
+    /// separators: the rows the csv crate gives (a `\r`, a `\n` or both end a row; an empty line is none), found
+    /// with `memchr` rather than through its state machine, which weighs every byte for quotes.
+    fn push_unquoted(&self, body: &str, mut line: usize, builder: &mut Builder) -> Result<()> {
+        let (bytes, separator) = (body.as_bytes(), self.separator);
+        let mut cells: Vec<&str> = Vec::with_capacity(self.width);
+        let mut from = 0;
+        // A plain loop: cells are a few bytes long, shorter than `memchr` needs to gain.
+        for end in 0..=bytes.len() {
+            let after = bytes.get(end);
+            if !matches!(after, Some(b'\n' | b'\r') | None) && after != Some(&separator) {
+                continue;
+            }
+            cells.push(&body[from..end]);
+            from = end + 1;
+            if after == Some(&separator) {
+                continue;
+            }
+            // An empty line is one empty cell: no row, as a line of bare separators.
+            if self.is_row(cells.len(), cells.iter().copied(), line)? {
+                builder.push(line as u32, &cells[..])?;
+            }
+            cells.clear();
+            line += usize::from(after == Some(&b'\n'));
+        }
+        Ok(())
+    }
+
+    /// Whether the `count` cells of line `line` are a row: lines of bare separators, as spreadsheets leave below
+    /// the data, are not. An error when they are fewer than the header's, or more with text past them.
+    fn is_row<'c>(
+        &self,
+        count: usize,
+        cells: impl Iterator<Item = &'c str> + Clone,
+        line: usize,
+    ) -> Result<bool> {
+        let blank = |cell: &str| trim(cell).is_empty();
+        if cells.clone().all(blank) {
+            return Ok(false);
+        }
+        if count < self.width || cells.skip(self.width).any(|cell| !blank(cell)) {
+            return Err(Error::new(format!(
+                "{count} champs au lieu des {} de l'en-tête",
+                self.width
+            ))
+            .file(self.path)
+            .line(line)
+            .hint("vérifiez les séparateurs et les guillemets de cette ligne (ligne tronquée ?)"));
+        }
+        Ok(true)
     }
 }
 
@@ -529,6 +561,42 @@ mod tests {
                 "{name}"
             );
             assert!(flags(&blocks.df, &secret_column("taux"))[3], "{name}");
+        }
+    }
+
+    #[test]
+    fn rows_without_quotes_are_the_rows_the_csv_crate_reads() {
+        // Read without the csv crate when the body has no quote; with one quoted cell, through it.
+        let dir = tempfile::tempdir().unwrap();
+        let cases = [
+            // Line breaks of every kind, blank lines, lines of bare separators, cells past the header's left
+            // empty, a mark on a row.
+            "code;nom;taux\r\n01001;A;1\r\n\r\n\r01002;B;s\r02001;C;2,5;;\n;;\n\n02002;D;\n\u{feff}x;E;3",
+            "code;nom;taux\n\n\n01001;A;1;  ;\t\n \n01002;B;2\n",
+            "code;nom;taux\r\r\n01001;A;1\r\r\n01002;B;2",
+            // Errors: a short row, text past the header, a bad code; each at its line.
+            "code;nom;taux\n01001;A;1\r\n\r\n01002;B\n",
+            "code;nom;taux\n01001;A;1\n\n01002;B;2;x\n",
+            "code;nom;taux\r01001;A;1\r\n\n\r\u{feff}01002;B;2\n",
+        ];
+        for (i, text) in cases.into_iter().enumerate() {
+            let plain = read_table(&write(&dir, "sans.csv", text), &spec());
+            let quoted = text.replacen(";A;", ";\"A\";", 1);
+            let through = read_table(&write(&dir, "avec.csv", &quoted), &spec());
+            match (plain, through) {
+                (Ok(plain), Ok(through)) => {
+                    assert!(
+                        plain.df.equals_missing(&through.df),
+                        "{i}: {plain:?} {through:?}"
+                    )
+                }
+                (Err(plain), Err(through)) => assert_eq!(
+                    (plain.line, plain.message),
+                    (through.line, through.message),
+                    "{i}"
+                ),
+                (plain, through) => panic!("{i}: {plain:?} against {through:?}"),
+            }
         }
     }
 

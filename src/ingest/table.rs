@@ -6,6 +6,7 @@ use std::path::Path;
 
 use ::csv::StringRecord;
 use polars::prelude::*;
+use polars_arrow::bitmap::{Bitmap, MutableBitmap};
 
 use super::cnaf::{Field, Published};
 use super::text::{DotUse, dot_use, normalize_code, parse_number, plain_integer, trim};
@@ -20,12 +21,32 @@ pub(crate) fn header_name(cell: &str) -> &str {
     cell.trim().trim_start_matches('\u{feff}').trim()
 }
 
+/// The text cells of one row, as a reader holds them.
+pub(crate) trait Cells {
+    fn cell(&self, field: usize) -> Option<&str>;
+}
+
+impl Cells for StringRecord {
+    fn cell(&self, field: usize) -> Option<&str> {
+        self.get(field)
+    }
+}
+
+impl Cells for [&str] {
+    fn cell(&self, field: usize) -> Option<&str> {
+        self.get(field).copied()
+    }
+}
+
 enum Values {
     Strings(StringChunkedBuilder),
     Numbers {
         quantity: Quantity,
-        values: Vec<Option<f64>>,
-        secret: Vec<bool>,
+        /// One per row, 0 where the cell gives no value; the rows without one, and the secret ones, by index:
+        /// a column with neither becomes a polars column without a copy.
+        values: Vec<f64>,
+        missing: Vec<usize>,
+        secret: Vec<usize>,
         dots: Dots,
     },
 }
@@ -205,7 +226,8 @@ impl<'a> Builder<'a> {
                 ColumnKind::Number(quantity) => Values::Numbers {
                     quantity,
                     values: Vec::with_capacity(rows),
-                    secret: Vec::with_capacity(rows),
+                    missing: Vec::new(),
+                    secret: Vec::new(),
                     dots: Dots::default(),
                 },
                 ColumnKind::Code(_) | ColumnKind::Text => {
@@ -263,7 +285,7 @@ impl<'a> Builder<'a> {
     }
 
     /// Adds one data row found at `line` of the file. The caller has checked it is as wide as the header.
-    pub(crate) fn push(&mut self, line: u32, row: &StringRecord) -> Result<()> {
+    pub(crate) fn push<C: Cells + ?Sized>(&mut self, line: u32, row: &C) -> Result<()> {
         let source = self.source;
         let error = |message: String, column: &str| {
             Error::new(message)
@@ -273,12 +295,12 @@ impl<'a> Builder<'a> {
         };
         let technical = self
             .technical
-            .filter(|(field, code, _)| row.get(*field).map(str::trim) == Some(code))
+            .filter(|(field, code, _)| row.cell(*field).map(str::trim) == Some(code))
             .map(|t| t.2);
         for column in &mut self.columns {
             let cell = match column.constant {
                 Some(word) => technical.unwrap_or(word),
-                None => trim(row.get(column.field).unwrap_or("")),
+                None => trim(row.cell(column.field).unwrap_or("")),
             };
             // The cell as the unique key holds it: a code normalised, so that `1001` and `01001` collide.
             let keyed: Cow<str> = match (&mut column.values, column.spec.kind) {
@@ -286,6 +308,7 @@ impl<'a> Builder<'a> {
                     Values::Numbers {
                         quantity,
                         values,
+                        missing,
                         secret,
                         dots,
                     },
@@ -317,8 +340,13 @@ impl<'a> Builder<'a> {
                         })?;
                         Some(v)
                     };
-                    values.push(value);
-                    secret.push(is_secret);
+                    if value.is_none() {
+                        missing.push(values.len());
+                    }
+                    if is_secret {
+                        secret.push(values.len());
+                    }
+                    values.push(value.unwrap_or(0.0));
                     Cow::Borrowed(cell)
                 }
                 (Values::Strings(builder), ColumnKind::Code(kind)) => {
@@ -409,15 +437,20 @@ impl<'a> Builder<'a> {
                 }
                 Values::Numbers {
                     values,
+                    missing,
                     secret,
                     dots,
                     ..
                 } => {
                     numbers.push((columns.len(), column.name, dots));
-                    // Built in one pass, not cell after cell as `Column::new` would.
-                    let values: Float64Chunked = values.into_iter().collect_ca(name.into());
+                    let validity = (!missing.is_empty()).then(|| rows_set(height, &missing, false));
+                    let values = Float64Chunked::from_vec_validity(name.into(), values, validity);
                     columns.push(values.into_column());
-                    columns.push(Column::new(secret_column(name).into(), secret));
+                    let secret = rows_set(height, &secret, true);
+                    columns.push(
+                        BooleanChunked::from_bitmap(secret_column(name).into(), secret)
+                            .into_column(),
+                    );
                 }
             }
         }
@@ -430,6 +463,18 @@ impl<'a> Builder<'a> {
             seen: self.seen,
         })
     }
+}
+
+/// A mask of `height` rows, `value` at `rows` and the opposite elsewhere.
+fn rows_set(height: usize, rows: &[usize], value: bool) -> Bitmap {
+    let mut mask = match value {
+        true => MutableBitmap::from_len_zeroed(height),
+        false => MutableBitmap::from_len_set(height),
+    };
+    for &row in rows {
+        mask.set(row, value);
+    }
+    mask.into()
 }
 
 /// Consecutive rows of a file read by one [`Builder`]: files are read in blocks of lines on the machine's cores.

@@ -215,16 +215,6 @@ pub(crate) fn normalize_code(kind: CodeKind, code: &str) -> Result<Cow<'_, str>,
         }
         _ => {}
     }
-    // A code that went through a number (Excel, pandas) may have gained a `.0` and lost its leading zero.
-    let code = match code.strip_suffix(".0") {
-        Some(digits) if is_digits(digits) => digits,
-        _ => code,
-    };
-    let mut code: Cow<str> = if code.bytes().any(|b| b.is_ascii_lowercase()) {
-        Cow::Owned(code.to_ascii_uppercase())
-    } else {
-        Cow::Borrowed(code)
-    };
     let (width, valid, expected): (usize, fn(&str) -> bool, _) = match kind {
         CodeKind::Commune => (
             5,
@@ -253,6 +243,20 @@ pub(crate) fn normalize_code(kind: CodeKind, code: &str) -> Result<Cow<'_, str>,
             "un code IRIS a 9 caractères, code commune puis 4 chiffres (ex. 010010000)",
         ),
         CodeKind::Free | CodeKind::CommuneOrEpci => unreachable!("handled above"),
+    };
+    // Most codes are written right: nothing below changes a valid code.
+    if valid(code) {
+        return Ok(Cow::Borrowed(code));
+    }
+    // A code that went through a number (Excel, pandas) may have gained a `.0` and lost its leading zero.
+    let code = match code.strip_suffix(".0") {
+        Some(digits) if is_digits(digits) => digits,
+        _ => code,
+    };
+    let mut code: Cow<str> = if code.bytes().any(|b| b.is_ascii_lowercase()) {
+        Cow::Owned(code.to_ascii_uppercase())
+    } else {
+        Cow::Borrowed(code)
     };
     if code.len() + 1 == width && is_digits(&code) {
         code = Cow::Owned(format!("0{code}"));
