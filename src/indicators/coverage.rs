@@ -264,7 +264,7 @@ pub fn from_components(
     if !without_parent.is_empty() {
         notices.push(Notice::CommunesWithoutParent {
             level,
-            codes: without_parent.into_iter().collect(),
+            codes: without_parent.into_iter().map(String::from).collect(),
         });
     }
 

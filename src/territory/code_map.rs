@@ -4,13 +4,14 @@
 
 use std::hash::BuildHasher;
 
+use compact_str::CompactString;
 use foldhash::fast::FixedState;
 use hashbrown::HashTable;
 
 #[derive(Debug, Clone)]
 pub struct CodeMap<V> {
     /// Sorted by code.
-    entries: Vec<(String, V)>,
+    entries: Vec<(CompactString, V)>,
     /// Positions in `entries`, hashed by their code (not a copy of each code).
     index: HashTable<usize>,
     hasher: FixedState,
@@ -61,12 +62,12 @@ impl<V> CodeMap<V> {
     }
 
     /// In code order.
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &V)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&CompactString, &V)> {
         self.entries.iter().map(|(k, v)| (k, v))
     }
 
     /// In code order.
-    pub fn keys(&self) -> impl Iterator<Item = &String> {
+    pub fn keys(&self) -> impl Iterator<Item = &CompactString> {
         self.entries.iter().map(|(k, _)| k)
     }
 
@@ -88,7 +89,7 @@ impl<V> Default for CodeMap<V> {
 
 impl<V> CodeMap<V> {
     /// From entries sorted by code, each code once.
-    pub fn from_sorted(entries: Vec<(String, V)>) -> Self {
+    pub fn from_sorted(entries: Vec<(CompactString, V)>) -> Self {
         debug_assert!(entries.windows(2).all(|w| w[0].0 < w[1].0));
         let hasher = FixedState::default();
         let mut index = HashTable::with_capacity(entries.len());
@@ -122,15 +123,15 @@ mod tests {
     #[test]
     fn looks_up_and_iterates_in_code_order() {
         let map: CodeMap<u8> = CodeMap::from_sorted(vec![
-            ("01001".to_string(), 1),
-            ("2A004".to_string(), 2),
-            ("2B033".to_string(), 3),
+            ("01001".into(), 1),
+            ("2A004".into(), 2),
+            ("2B033".into(), 3),
         ]);
         assert_eq!(map.get("2A004"), Some(&2));
         assert_eq!(map.get("99999"), None);
         assert!(map.contains_key("01001") && !map.contains_key("0100"));
         assert_eq!(map["2B033"], 3);
-        let keys: Vec<&str> = map.keys().map(String::as_str).collect();
+        let keys: Vec<&str> = map.keys().map(CompactString::as_str).collect();
         assert_eq!(keys, ["01001", "2A004", "2B033"]);
         assert_eq!(map.values().copied().collect::<Vec<_>>(), [1, 2, 3]);
         assert_eq!(map.len(), 3);

@@ -7,6 +7,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, OnceLock};
 
+use compact_str::CompactString;
 use foldhash::fast::FixedState;
 
 use polars::prelude::*;
@@ -15,15 +16,16 @@ use super::{CodeMap, Level, Unit};
 use crate::error::{Error, Result};
 use crate::ingest::{self, LINE_COLUMN, Table, builtin, layouts};
 
+/// Its texts are short (a code, a name of a few words): held inline, without an allocation each.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Commune {
-    pub code: String,
-    pub name: String,
-    pub departement: String,
+    pub code: CompactString,
+    pub name: CompactString,
+    pub departement: CompactString,
     pub population: Option<f64>,
-    pub epci: Option<String>,
+    pub epci: Option<CompactString>,
     /// Its zone, in a territory read with a zoning.
-    pub zone: Option<String>,
+    pub zone: Option<CompactString>,
 }
 
 impl Commune {
@@ -40,11 +42,11 @@ impl Commune {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Epci {
-    pub siren: String,
-    pub name: String,
+    pub siren: CompactString,
+    pub name: CompactString,
     /// CC, CA, CU, ME (métropole)…
-    pub kind: String,
-    pub communes: Vec<String>,
+    pub kind: CompactString,
+    pub communes: Vec<CompactString>,
     /// Départements of the member communes, sorted.
     pub departements: Vec<String>,
 }
@@ -130,7 +132,7 @@ impl Territory {
     /// part is never taken for the whole.
     pub fn within(mut self, deps: &[String]) -> Territory {
         for commune in Arc::make_mut(&mut self.communes).values_mut() {
-            if !deps.contains(&commune.departement) {
+            if !deps.iter().any(|d| *d == commune.departement) {
                 commune.epci = None;
             }
         }
@@ -143,8 +145,9 @@ impl Territory {
                 .retain(|c| communes.get(c).is_some_and(|c| c.epci.is_some()));
             epci.departements.retain(|d| deps.contains(d));
             if !epci.communes.is_empty() {
-                epci.name = format!("{} (partie dans la sélection)", epci.name);
-                self.reduced.push(epci.siren.clone());
+                epci.name =
+                    compact_str::format_compact!("{} (partie dans la sélection)", epci.name);
+                self.reduced.push(epci.siren.to_string());
             }
         }
         self.numbering = Numbering::default();
@@ -243,7 +246,7 @@ impl Territory {
             }
         }
         // Gathered in file order, then sorted once (the reader has refused duplicate codes).
-        let mut all: Vec<(String, Commune)> = Vec::with_capacity(rows.size_hint().0);
+        let mut all: Vec<(CompactString, Commune)> = Vec::with_capacity(rows.size_hint().0);
         let mut epcis: HashMap<&str, Epci, FixedState> = HashMap::default();
         let mut counts: HashMap<&str, usize, FixedState> = HashMap::default();
         // The file lists communes by département: one lookup per run of them.
@@ -263,26 +266,26 @@ impl Territory {
             *counts.entry(dep).or_default() += 1;
             if let Some(siren) = row.siren {
                 let e = epcis.entry(siren).or_insert_with(|| Epci {
-                    siren: siren.to_string(),
-                    name: row.epci_name.to_string(),
-                    kind: row.epci_kind.to_string(),
+                    siren: siren.into(),
+                    name: row.epci_name.into(),
+                    kind: row.epci_kind.into(),
                     communes: Vec::new(),
                     departements: Vec::new(),
                 });
-                e.communes.push(code.to_string());
+                e.communes.push(code.into());
                 if !e.departements.iter().any(|d| d == dep) {
                     e.departements.push(dep.to_string());
                     e.departements.sort();
                 }
             }
             all.push((
-                code.to_string(),
+                code.into(),
                 Commune {
-                    code: code.to_string(),
-                    name: row.name.to_string(),
-                    departement: dep.to_string(),
+                    code: code.into(),
+                    name: row.name.into(),
+                    departement: dep.into(),
                     population: row.population,
-                    epci: row.siren.map(str::to_string),
+                    epci: row.siren.map(CompactString::from),
                     zone: None,
                 },
             ));
@@ -292,7 +295,7 @@ impl Territory {
             .into_iter()
             .map(|(d, n)| (d.to_string(), n))
             .collect();
-        let mut epcis: Vec<(String, Epci)> =
+        let mut epcis: Vec<(CompactString, Epci)> =
             epcis.into_values().map(|e| (e.siren.clone(), e)).collect();
         epcis.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         t.communes = Arc::new(CodeMap::from_sorted(all));
@@ -335,9 +338,9 @@ impl Territory {
                 .values()
                 .filter(|c| wanted.contains(c.departement.as_str()))
                 .map(|c| Unit {
-                    code: c.code.clone(),
-                    name: c.name.clone(),
-                    departements: vec![c.departement.clone()],
+                    code: c.code.to_string(),
+                    name: c.name.to_string(),
+                    departements: vec![c.departement.to_string()],
                 })
                 .collect(),
             Level::Epci | Level::Zone => self
@@ -345,8 +348,8 @@ impl Territory {
                 .values()
                 .filter(|e| e.departements.iter().any(|d| wanted.contains(d.as_str())))
                 .map(|e| Unit {
-                    code: e.siren.clone(),
-                    name: e.name.clone(),
+                    code: e.siren.to_string(),
+                    name: e.name.to_string(),
                     departements: e.departements.clone(),
                 })
                 .collect(),
@@ -379,7 +382,7 @@ impl Territory {
         for c in epci.communes.iter().filter_map(|c| self.communes.get(c)) {
             let population = c.population?;
             all += population;
-            if deps.contains(&c.departement) {
+            if deps.iter().any(|d| *d == c.departement) {
                 inside += population;
             }
         }
@@ -416,8 +419,12 @@ impl Territory {
     /// number (a commune's is its rank in `communes`).
     pub fn codes(&self, level: Level) -> Vec<&str> {
         match level {
-            Level::Commune => self.communes.keys().map(String::as_str).collect(),
-            Level::Epci | Level::Zone => self.groups(level).keys().map(String::as_str).collect(),
+            Level::Commune => self.communes.keys().map(CompactString::as_str).collect(),
+            Level::Epci | Level::Zone => self
+                .groups(level)
+                .keys()
+                .map(CompactString::as_str)
+                .collect(),
             Level::Departement => self.departements.keys().map(String::as_str).collect(),
         }
     }

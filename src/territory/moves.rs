@@ -606,7 +606,7 @@ mod tests {
     #[test]
     fn each_share_gives_the_ranks_of_the_shares_and_whether_the_code_stays() {
         let m = moves(2024);
-        let codes: Vec<&str> = m.target.keys().map(String::as_str).collect();
+        let codes: Vec<&str> = m.target.keys().map(|k| k.as_str()).collect();
         for (code, stays) in [
             ("63113", true),  // Clermont-Ferrand
             ("26371", false), // merged

@@ -160,7 +160,7 @@ impl MapScope<'_> {
                 .filter_map(|c| {
                     territory
                         .parent(&c.code, group)
-                        .map(|e| (c.code.clone(), e.to_string()))
+                        .map(|e| (c.code.to_string(), e.to_string()))
                 })
                 .collect();
             let (layer, report) = geometry::dissolve(&communes, &group_of);
@@ -174,7 +174,7 @@ impl MapScope<'_> {
                         || territory
                             .communes
                             .get(code.as_str())
-                            .is_some_and(|c| deps.contains(&c.departement))
+                            .is_some_and(|c| deps.iter().any(|d| *d == c.departement))
                 })
                 .count();
             if unassigned > 0 {
@@ -217,7 +217,8 @@ impl MapScope<'_> {
             .communes
             .values()
             .filter(|c| {
-                self.departements.contains(&c.departement) && !drawn.contains(c.code.as_str())
+                self.departements.iter().any(|d| *d == c.departement)
+                    && !drawn.contains(c.code.as_str())
             })
             .map(|c| format!("{} {}", c.code, c.name))
             .collect();
@@ -233,12 +234,12 @@ impl MapScope<'_> {
     /// beyond them: the reader sees where the schéma's territory ends. None otherwise.
     fn departement_outlines(&self, level: Level, communes: &Layer) -> Vec<MultiPolygon<f64>> {
         let territory = self.territory;
-        let listed = |d: &String| self.departements.contains(d);
+        let listed = |d: &str| self.departements.iter().any(|l| l == d);
         let beyond = level == Level::Epci
-            && territory
-                .epcis
-                .values()
-                .any(|e| e.departements.iter().any(listed) && !e.departements.iter().all(listed));
+            && territory.epcis.values().any(|e| {
+                e.departements.iter().any(|d| listed(d))
+                    && !e.departements.iter().all(|d| listed(d))
+            });
         if !beyond {
             return Vec::new();
         }
@@ -247,7 +248,7 @@ impl MapScope<'_> {
             .iter()
             .filter_map(|f| {
                 let c = territory.communes.get(&f.code)?;
-                listed(&c.departement).then(|| (f.code.clone(), c.departement.clone()))
+                listed(&c.departement).then(|| (f.code.clone(), c.departement.to_string()))
             })
             .collect();
         let (layer, _) = geometry::dissolve(communes, &departement_of);

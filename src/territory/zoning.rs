@@ -3,6 +3,7 @@
 //! beside the EPCI: sums, maps and tables work on its zones as on EPCI, their contours dissolved from
 //! the communes.
 
+use compact_str::CompactString;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Arc;
@@ -48,7 +49,7 @@ impl Territory {
         let names = zoning.name.map(|n| super::str_col(df, n)).transpose()?;
         let lines = df.column(LINE_COLUMN)?.u32()?;
         let mut territory = self.clone();
-        let mut groups: BTreeMap<String, Epci> = BTreeMap::new();
+        let mut groups: BTreeMap<CompactString, Epci> = BTreeMap::new();
         for i in 0..df.height() {
             let line = lines.get(i).map_or(0, |l| l as usize);
             let (Some(code), Some(zone)) = (communes.get(i), zones.get(i).map(str::trim)) else {
@@ -68,21 +69,21 @@ impl Territory {
                     .code(code)
                     .hint("le zonage se donne sur les communes du millésime de [territoire] ; voyez ce qu'elle est devenue avec « diagterr codes »"));
             };
-            commune.zone = Some(zone.to_string());
-            let group = groups.entry(zone.to_string()).or_insert_with(|| Epci {
-                siren: zone.to_string(),
-                name: String::new(),
-                kind: "zone".to_string(),
+            commune.zone = Some(zone.into());
+            let group = groups.entry(zone.into()).or_insert_with(|| Epci {
+                siren: zone.into(),
+                name: CompactString::default(),
+                kind: "zone".into(),
                 communes: Vec::new(),
                 departements: Vec::new(),
             });
             if group.name.is_empty() {
                 let name = names.as_ref().and_then(|n| n.get(i)).map(str::trim);
-                group.name = name.filter(|n| !n.is_empty()).unwrap_or(zone).to_string();
+                group.name = name.filter(|n| !n.is_empty()).unwrap_or(zone).into();
             }
-            group.communes.push(code.to_string());
-            if !group.departements.contains(&commune.departement) {
-                group.departements.push(commune.departement.clone());
+            group.communes.push(code.into());
+            if !group.departements.iter().any(|d| *d == commune.departement) {
+                group.departements.push(commune.departement.to_string());
             }
         }
         for group in groups.values_mut() {
