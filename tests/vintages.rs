@@ -167,8 +167,13 @@ fn merged_communes_of_a_commune_file_are_summed_into_the_new_commune() {
     assert!(mur.contains(";15;"), "{mur}");
 }
 
-/// Coverage from a components file of the COG 2018, on the communes of 2026.
-fn components_of_2018(mouvements: bool, millesime: &str) -> (Scratch, std::process::Output) {
+/// Coverage from a components file of the COG 2018, on the communes of 2026; the reference of
+/// the département computed, that of France `france`.
+fn components_of_2018(
+    mouvements: bool,
+    millesime: &str,
+    france: &str,
+) -> (Scratch, std::process::Output) {
     let s = Scratch::new();
     // Dallet (63133) merged into Mur-sur-Allier (63226) in 2019; Clermont-Ferrand kept.
     let file = s.file(
@@ -177,7 +182,7 @@ fn components_of_2018(mouvements: bool, millesime: &str) -> (Scratch, std::proce
     );
     let text = format!(
         "{}[couverture]\nmethode = \"ratio_de_sommes\"\nannee = 2018\n\
-         reference_departement = \"calculee\"\nreference_france = 60.9\n\n\
+         reference_departement = \"calculee\"\nreference_france = {france}\n\n\
          [couverture.composantes]\nfichier = \"{file}\"\ncommune = \"code_commune\"\n\
          enfants = \"enfants\"\nplaces = {{ psu = \"EAJE PSU\", am = \"Assistants maternels\" }}\n\
          {millesime}\n[liste]\nselection = \"toutes\"\nsorties = [\"liste.csv\"]\n",
@@ -189,7 +194,7 @@ fn components_of_2018(mouvements: bool, millesime: &str) -> (Scratch, std::proce
 
 #[test]
 fn components_of_an_older_vintage_are_summed_on_the_new_communes() {
-    let (s, o) = components_of_2018(true, "millesime_fichier = 2018");
+    let (s, o) = components_of_2018(true, "millesime_fichier = 2018", "60.9");
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("63133 → 63226"), "{}", stdout(&o));
     let list = s.output("liste.csv");
@@ -203,16 +208,27 @@ fn components_of_an_older_vintage_are_summed_on_the_new_communes() {
 }
 
 #[test]
+fn both_references_computed_from_the_components() {
+    // The file holds the Puy-de-Dôme alone: France is its 35 % too, and Mur-sur-Allier is
+    // 15 points under each.
+    let (s, o) = components_of_2018(true, "millesime_fichier = 2018", "\"calculee\"");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let list = s.output("liste.csv");
+    let mur = list.lines().find(|l| l.contains(";63226;")).unwrap();
+    assert!(mur.contains(";20,0;6,7;13,3;-15,0;-15,0;"), "{mur}");
+}
+
+#[test]
 fn components_of_an_older_vintage_need_their_vintage() {
-    let (_s, o) = components_of_2018(true, "");
+    let (_s, o) = components_of_2018(true, "", "60.9");
     assert!(!o.status.success());
     let err = stderr(&o);
     assert!(err.contains("composantes-2018.csv, ligne 2"), "{err}");
     assert!(err.contains("millesime_fichier"), "{err}");
     // Without a movements table, the built-in one moves the communes alike.
-    let (given, o) = components_of_2018(true, "millesime_fichier = 2018");
+    let (given, o) = components_of_2018(true, "millesime_fichier = 2018", "60.9");
     assert!(o.status.success(), "{}", stderr(&o));
-    let (built_in, o) = components_of_2018(false, "millesime_fichier = 2018");
+    let (built_in, o) = components_of_2018(false, "millesime_fichier = 2018", "60.9");
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("63133 → 63226"), "{}", stdout(&o));
     assert_eq!(given.output("liste.csv"), built_in.output("liste.csv"));

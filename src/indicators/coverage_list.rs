@@ -176,14 +176,7 @@ pub fn priority_table(cov: &Coverage, selection: ListSelection) -> OutTable {
     for unit in cov.units.iter() {
         own.push(&unit.code);
         own.push(&unit.name);
-        own.write(|out| {
-            for (k, d) in unit.departements.iter().enumerate() {
-                if k > 0 {
-                    out.push_str(", ");
-                }
-                out.push_str(d);
-            }
-        });
+        own.write(|out| unit.write_departements(out));
     }
     for (i, (_, r)) in rows.iter().enumerate() {
         let mut cells = columns.iter_mut();

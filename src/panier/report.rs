@@ -96,7 +96,9 @@ pub fn gap_table(d: &PanierDiagnostic) -> OutTable {
         .map(|(i, u)| {
             let counts = d.counts_of(year, &u.code);
             let missing = d.panier.missing(&counts);
-            let mut row = vec![u.code.clone(), u.name.clone(), u.departements.join(", ")];
+            let mut departements = String::new();
+            u.write_departements(&mut departements);
+            let mut row = vec![u.code.clone(), u.name.clone(), departements];
             row.extend(
                 d.kinds
                     .iter()

@@ -1,6 +1,7 @@
 //! The coverage of every territory of a query read from its files (the Cnaf's published rates,
 //! or the components of the rate summed), joined to the COG, with its references.
 
+use std::cell::OnceCell;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -118,6 +119,7 @@ pub fn compute(query: &Query, c: &CoverageSpec, territory: &Territory) -> Result
         caf: caf.as_ref(),
         components: components.as_ref(),
         territory,
+        by_departement: OnceCell::new(),
     };
     // What the selection says of itself comes first.
     notices.splice(0..0, selection.notices.iter().cloned());
@@ -308,6 +310,8 @@ struct ReferenceData<'a> {
     caf: Option<&'a CafFiles<'a>>,
     components: Option<&'a (Arc<ReadComponents>, Components)>,
     territory: &'a Territory,
+    /// The coverage of the départements from the components, found once for both references.
+    by_departement: OnceCell<coverage::ComponentCoverage>,
 }
 
 /// Resolves a reference: given, published in the Caf file, or computed from the components.
@@ -318,11 +322,12 @@ fn reference(
     departmental: bool,
     notices: &mut Vec<Notice>,
 ) -> Result<Reference> {
-    let &ReferenceData {
+    let ReferenceData {
         deps,
         caf,
         components,
         territory,
+        by_departement,
     } = data;
     let err = |msg: String| query.error_at(&spec.span(), msg);
     // A value given for several départements is the reference of them all.
@@ -357,10 +362,20 @@ fn reference(
             (cell, "publiée")
         }
         ReferenceSpec::Word(ReferenceWord::Computed) => {
-            let (components, cols) =
-                components.expect("the components of a computed reference: checked by the plan");
-            let by_departement =
-                coverage::from_components(&components.0, cols, territory, Level::Departement)?;
+            let by_departement = match by_departement.get() {
+                Some(computed) => computed,
+                None => {
+                    let (components, cols) = components
+                        .expect("the components of a computed reference: checked by the plan");
+                    let computed = coverage::from_components(
+                        &components.0,
+                        cols,
+                        territory,
+                        Level::Departement,
+                    )?;
+                    by_departement.get_or_init(|| computed)
+                }
+            };
             let numbers = territory.codes(Level::Departement);
             let cell = match dep {
                 Some(d) => numbers

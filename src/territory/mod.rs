@@ -57,6 +57,18 @@ pub struct Unit {
     pub departements: Vec<String>,
 }
 
+impl Unit {
+    /// Writes its départements as the cell of a list gives them: `21, 71`.
+    pub fn write_departements(&self, out: &mut String) {
+        for (k, d) in self.departements.iter().enumerate() {
+            if k > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(d);
+        }
+    }
+}
+
 /// The number of each unit among the territories of its level (`numbers`, the codes in order:
 /// see [`Territory::codes`]); `None` for a code not among them. Units come in code order, as
 /// the numbers do: most are found at the rank after the last one, the others by binary search.
