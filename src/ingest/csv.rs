@@ -206,7 +206,7 @@ impl<'a> Rows<'a> {
     /// Reads into `builder` the data rows of `body`, which holds no quote and whose first line is line `line` of
     /// the file. Without quotes a row is the text between two line breaks and its cells the text between two
     /// separators: the rows the csv crate gives (a `\r`, a `\n` or both end a row; an empty line is none), found
-    /// with `memchr` rather than through its state machine, which weighs every byte for quotes.
+    /// by a plain loop over the bytes rather than through its state machine, which weighs every byte for quotes.
     fn push_unquoted(&self, body: &str, mut line: usize, builder: &mut Builder) -> Result<()> {
         let (bytes, separator) = (body.as_bytes(), self.separator);
         let mut cells: Vec<&str> = Vec::with_capacity(self.width);
