@@ -166,7 +166,7 @@ pub fn sum_rows(rows: &Rows, into: &Targets, notices: &mut Vec<Notice>) -> Resul
                     match territory.parent_number(level, rank) {
                         Some(t) => targets.push((t, share)),
                         None => {
-                            let here = deps.iter().any(|d| *d == commune.departement);
+                            let here = commune.in_departements(deps);
                             in_no_group = Some(in_no_group.unwrap_or(false) || here);
                         }
                     }

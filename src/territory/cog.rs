@@ -29,6 +29,11 @@ pub struct Commune {
 }
 
 impl Commune {
+    /// Whether it lies in one of the départements `deps`.
+    pub fn in_departements(&self, deps: &[String]) -> bool {
+        deps.iter().any(|d| *d == self.departement)
+    }
+
     /// Its territory of `level` (`None`: a commune without EPCI).
     pub fn parent(&self, level: Level) -> Option<&str> {
         match level {
@@ -132,7 +137,7 @@ impl Territory {
     /// part is never taken for the whole.
     pub fn within(mut self, deps: &[String]) -> Territory {
         for commune in Arc::make_mut(&mut self.communes).values_mut() {
-            if !deps.iter().any(|d| *d == commune.departement) {
+            if !commune.in_departements(deps) {
                 commune.epci = None;
             }
         }
@@ -382,7 +387,7 @@ impl Territory {
         for c in epci.communes.iter().filter_map(|c| self.communes.get(c)) {
             let population = c.population?;
             all += population;
-            if deps.iter().any(|d| *d == c.departement) {
+            if c.in_departements(deps) {
                 inside += population;
             }
         }

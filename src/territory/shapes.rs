@@ -174,7 +174,7 @@ impl MapScope<'_> {
                         || territory
                             .communes
                             .get(code.as_str())
-                            .is_some_and(|c| deps.iter().any(|d| *d == c.departement))
+                            .is_some_and(|c| c.in_departements(deps))
                 })
                 .count();
             if unassigned > 0 {
@@ -216,10 +216,7 @@ impl MapScope<'_> {
             .territory
             .communes
             .values()
-            .filter(|c| {
-                self.departements.iter().any(|d| *d == c.departement)
-                    && !drawn.contains(c.code.as_str())
-            })
+            .filter(|c| c.in_departements(self.departements) && !drawn.contains(c.code.as_str()))
             .map(|c| format!("{} {}", c.code, c.name))
             .collect();
         if missing.is_empty() {

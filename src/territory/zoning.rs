@@ -82,7 +82,7 @@ impl Territory {
                 group.name = name.filter(|n| !n.is_empty()).unwrap_or(zone).into();
             }
             group.communes.push(code.into());
-            if !group.departements.iter().any(|d| *d == commune.departement) {
+            if !commune.in_departements(&group.departements) {
                 group.departements.push(commune.departement.to_string());
             }
         }
